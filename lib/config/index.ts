@@ -1,0 +1,6 @@
+export * from './types';
+export * from './problems';
+export { loadConfig, CONFIG_KEYS } from './load';
+export { KUBERNETES_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS, kubernetesVersionInfo } from './kubernetes-versions';
+export type { KubernetesVersionInfo, ManagedAddonName } from './kubernetes-versions';
+export { PROFILES, OPS_NODE_GROUP } from './profiles';

@@ -1,0 +1,64 @@
+import type { NodeGroupConfig, PlatformConfig, Profile } from './types';
+
+/**
+ * The classic "ops" node group: cheap, diverse SPOT capacity on Bottlerocket that hosts the
+ * controllers (Karpenter selects it through `karpenter.sh/controller=true`).
+ */
+export const OPS_NODE_GROUP: NodeGroupConfig = {
+  name: 'ops',
+  amiType: 'BOTTLEROCKET_x86_64',
+  instanceTypes: ['m5.large', 't3.medium'],
+  capacityType: 'SPOT',
+  minSize: 1,
+  maxSize: 3,
+  desiredSize: 2,
+  diskSize: 20,
+  labels: { 'workload-type': 'ops', 'karpenter.sh/controller': 'true' },
+  taints: [],
+};
+
+/** Keys whose defaults are computed from other keys rather than stored in a profile. */
+type DerivedKeys = 'profile' | 'availabilityZones' | 'account';
+
+/** The defaults a profile contributes, before context overrides. */
+export type ProfileDefaults = Omit<PlatformConfig, DerivedKeys | 'natGateways'> & {
+  /** NAT gateways: a number, or one per AZ. */
+  readonly natGateways: number | 'per-az';
+};
+
+const COMMON: Omit<ProfileDefaults, 'natGateways' | 'endpointAccess' | 'publicAccessCidrs' | 'logRetentionDays' | 'sampleWorkloads'> = {
+  environment: 'dev',
+  region: 'us-west-2',
+  kubernetesVersion: '1.35',
+  azCount: 3,
+  vpcCidr: '10.0.0.0/16',
+  clusterAdmins: [],
+  accessEntries: [],
+  compute: 'auto',
+  autoModeNodePools: ['system', 'general-purpose'],
+  nodeGroups: [OPS_NODE_GROUP],
+  tags: {},
+};
+
+/** Profile defaults; any single key given as context overrides its profile value. */
+export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
+  workshop: {
+    ...COMMON,
+    natGateways: 1,
+    endpointAccess: 'public-and-private',
+    // Participants run kubectl from their laptops; IAM authentication still guards the API.
+    publicAccessCidrs: ['0.0.0.0/0'],
+    logRetentionDays: 30,
+    sampleWorkloads: true,
+  },
+  production: {
+    ...COMMON,
+    natGateways: 'per-az',
+    endpointAccess: 'private',
+    publicAccessCidrs: [],
+    logRetentionDays: 365,
+    sampleWorkloads: false,
+  },
+};
+
+export const PROFILE_NAMES = Object.keys(PROFILES) as Profile[];

@@ -1,0 +1,109 @@
+import { Annotations, Stack } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { IConstruct } from 'constructs';
+import { acknowledge, managedPolicyFinding, ruleIds } from '../compliance/acknowledge';
+import { environmentNames, kubernetesVersionInfo } from '../config';
+import type { PlatformConfig } from '../config';
+import { importInfraList, importInfraValue } from '../contract';
+
+/** Props for {@link ImportedCluster}. */
+export interface ImportedClusterProps {
+  readonly config: PlatformConfig;
+}
+
+/**
+ * The cluster as PlatformStack sees it: rebuilt from InfraStack's named exports, with this
+ * stack's own kubectl handler attached.
+ *
+ * `fromClusterAttributes({ kubectlProviderOptions })` is silently ignored for imported clusters,
+ * so the provider is built against a bare handle first and then attached to the handle that every
+ * add-on, team and workload uses.
+ */
+export class ImportedCluster extends Construct {
+  readonly cluster: eks.ICluster;
+  readonly vpc: ec2.IVpc;
+  readonly kubectlProvider: eks.KubectlProvider;
+
+  constructor(scope: Construct, id: string, props: ImportedClusterProps) {
+    super(scope, id);
+    const { config } = props;
+    const names = environmentNames(config.environment);
+    this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+      vpcId: importInfraValue(names, 'vpcId'),
+      availabilityZones: [...config.availabilityZones],
+      privateSubnetIds: importInfraList(names, 'privateSubnetIds', config.azCount),
+    });
+    Annotations.of(this.vpc).acknowledgeWarning(
+      '@aws-cdk/aws-ec2:noSubnetRouteTableId',
+      'PlatformStack only places Lambda functions in these subnets and never reads their route tables',
+    );
+    const attributes: eks.ClusterAttributes = {
+      clusterName: importInfraValue(names, 'clusterName'),
+      clusterSecurityGroupId: importInfraValue(names, 'clusterSecurityGroupId'),
+      vpc: this.vpc,
+    };
+    const bare = eks.Cluster.fromClusterAttributes(this, 'ClusterRef', attributes);
+    this.kubectlProvider = new eks.KubectlProvider(this, 'KubectlProvider', {
+      cluster: bare,
+      // InfraStack owns this role and its cluster-admin access entry; it stays immutable here.
+      role: iam.Role.fromRoleArn(this, 'KubectlRole', importInfraValue(names, 'kubectlRoleArn'), { mutable: false }),
+      kubectlLayer: kubernetesVersionInfo(config.kubernetesVersion).kubectlLayer(this, 'KubectlLayer'),
+      // The API server is private or CIDR-restricted: the handler must run inside the VPC.
+      privateSubnets: this.vpc.privateSubnets,
+    });
+    encryptLogGroups(this.kubectlProvider, importInfraValue(names, 'logsKeyArn'));
+    acknowledgeProviderFindings(this.kubectlProvider);
+
+    this.cluster = eks.Cluster.fromClusterAttributes(this, 'Cluster', {
+      ...attributes,
+      kubectlProvider: this.kubectlProvider,
+    });
+  }
+}
+
+/** aws-eks-v2 creates the handler log groups without a key; give them the environment's. */
+function encryptLogGroups(scope: IConstruct, keyArn: string): void {
+  for (const child of scope.node.findAll()) {
+    if (child instanceof logs.CfnLogGroup) {
+      child.kmsKeyId = keyArn;
+    }
+  }
+}
+
+/** Findings inside aws-cdk-lib's kubectl provider that configuration cannot change. */
+function acknowledgeProviderFindings(provider: eks.KubectlProvider): void {
+  const handler = provider.node.findChild('Handler');
+  const framework = provider.node.findChild('Provider').node.findChild('framework-onEvent');
+  for (const fn of [handler, framework]) {
+    acknowledge(
+      fn,
+      'Invoked only by CloudFormation custom resources during deployments. Failures are returned to ' +
+        'CloudFormation synchronously (a DLQ would never receive an event), and reserved concurrency would ' +
+        'throttle parallel manifest deployments into failed stack updates.',
+      [...ruleIds('LambdaDLQ', 'nist', 'hipaa'), ...ruleIds('LambdaConcurrency', 'nist', 'hipaa')],
+    );
+  }
+  acknowledge(
+    handler,
+    'The kubectl handler runtime is chosen by aws-cdk-lib, which ships and tests the handler code with it; it ' +
+      'moves forward with aws-cdk-lib upgrades rather than being overridden here.',
+    ['AwsSolutions-L1'],
+  );
+  acknowledge(
+    framework,
+    'The custom resource provider framework role of aws-cdk-lib: it may only invoke this provider\'s own ' +
+      'handler (the :* covers its versions) and uses the AWS managed Lambda execution policies for logs and ' +
+      'VPC networking. The construct offers no way to replace them.',
+    [
+      `AwsSolutions-IAM5[Resource::<${Stack.of(handler).getLogicalId(handler.node.defaultChild as CfnElement)}.Arn>:*]`,
+      managedPolicyFinding('service-role/AWSLambdaBasicExecutionRole'),
+      managedPolicyFinding('service-role/AWSLambdaVPCAccessExecutionRole'),
+      ...ruleIds('IAMNoInlinePolicy', 'nist', 'hipaa', 'pci'),
+    ],
+  );
+}

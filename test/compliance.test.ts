@@ -1,0 +1,41 @@
+import { Stack } from 'aws-cdk-lib';
+import { acknowledge } from '../lib/compliance/acknowledge';
+import { nagFindings, synth } from './helpers';
+
+describe('cdk-nag: AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1', () => {
+  test.each([
+    ['auto mode (workshop)', {}],
+    ['managed node groups', { compute: 'nodegroups' }],
+    ['production profile', { profile: 'production' }],
+    ['production with node groups', { profile: 'production', compute: 'nodegroups' }],
+  ])('%s has zero unacknowledged findings', (_name, context) => {
+    expect(nagFindings(synth(context))).toEqual([]);
+  });
+
+  test('the public-endpoint acknowledgment exists only when the endpoint is public', () => {
+    const ids = (context: Record<string, unknown>) =>
+      synth(context).infra.node.findAll()
+        .flatMap((c) => c.node.metadata)
+        .flatMap((m) => (m.type === 'aws:cdk:acknowledged-rules' ? Object.keys(m.data as object) : []));
+    expect(ids({})).toContain('AwsSolutions-EKS1');
+    expect(ids({ profile: 'production' })).not.toContain('AwsSolutions-EKS1');
+  });
+});
+
+describe('acknowledge()', () => {
+  const reason = 'A reason long enough for a security reviewer to judge the exception on its merits.';
+
+  test('refuses the app-wide Pack::Rule form', () => {
+    expect(() => acknowledge(new Stack(), reason, ['AwsSolutions::AwsSolutions-IAM4'])).toThrow(/not a per-pack cdk-nag rule id/);
+  });
+
+  test('refuses an empty excuse', () => {
+    expect(() => acknowledge(new Stack(), 'needed', ['AwsSolutions-IAM4'])).toThrow(/a reviewer needs a real reason/);
+  });
+
+  test('accepts granular ids that contain ::', () => {
+    const stack = new Stack();
+    acknowledge(stack, reason, ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/X]']);
+    expect(stack.node.metadata.find((m) => m.type === 'aws:cdk:acknowledged-rules')?.data).toEqual({ 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/X]': reason });
+  });
+});

@@ -1,0 +1,155 @@
+import { ConfigError, loadConfig } from '../lib/config';
+
+const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
+const DEV = 'arn:aws:iam::111122223333:role/Dev';
+
+/** The problems a bad configuration reports (fails the test if it does not throw). */
+function problemsOf(context: Record<string, unknown>): readonly string[] {
+  try {
+    loadConfig(context);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error(`configuration was accepted: ${JSON.stringify(context)}`);
+}
+
+describe('defaults and profiles', () => {
+  test('workshop is the default profile', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      environment: 'dev',
+      profile: 'workshop',
+      region: 'us-west-2',
+      kubernetesVersion: '1.35',
+      azCount: 3,
+      availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+      vpcCidr: '10.0.0.0/16',
+      natGateways: 1,
+      endpointAccess: 'public-and-private',
+      compute: 'auto',
+      sampleWorkloads: true,
+      logRetentionDays: 30,
+    });
+    expect(config.publicAccessCidrs.length).toBeGreaterThan(0);
+    expect(config.account).toBeUndefined();
+  });
+
+  test('production: private endpoint, a NAT gateway per AZ, no samples, longer retention', () => {
+    const config = loadConfig({ profile: 'production', azCount: '2' });
+    expect(config).toMatchObject({
+      endpointAccess: 'private',
+      publicAccessCidrs: [],
+      natGateways: 2,
+      sampleWorkloads: false,
+      logRetentionDays: 365,
+    });
+  });
+
+  test('single keys override the profile, typed (cdk.json) or as strings (-c)', () => {
+    const config = loadConfig({
+      profile: 'production',
+      sampleWorkloads: 'true',
+      natGateways: 1,
+      compute: 'nodegroups',
+      kubernetesVersion: '1.34',
+      publicAccessCidrs: '203.0.113.0/24, 198.51.100.0/24',
+      endpointAccess: 'public-and-private',
+      clusterAdmins: ADMIN,
+      tags: '{"cost-center":"platform"}',
+    });
+    expect(config).toMatchObject({
+      sampleWorkloads: true,
+      natGateways: 1,
+      compute: 'nodegroups',
+      kubernetesVersion: '1.34',
+      publicAccessCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
+      clusterAdmins: [ADMIN],
+      tags: { 'cost-center': 'platform' },
+    });
+  });
+
+  test('the default node group is the Bottlerocket SPOT "ops" group', () => {
+    const config = loadConfig({ compute: 'nodegroups' });
+    expect(config.nodeGroups).toEqual([
+      expect.objectContaining({
+        name: 'ops',
+        amiType: 'BOTTLEROCKET_x86_64',
+        instanceTypes: ['m5.large', 't3.medium'],
+        capacityType: 'SPOT',
+        minSize: 1,
+        maxSize: 3,
+        desiredSize: 2,
+        labels: { 'workload-type': 'ops', 'karpenter.sh/controller': 'true' },
+      }),
+    ]);
+  });
+
+  test('access entries parse from JSON given on the command line', () => {
+    const config = loadConfig({
+      accessEntries: JSON.stringify([{ principalArn: DEV, policy: 'AmazonEKSEditPolicy', scope: 'namespace', namespaces: ['team-a'] }]),
+    });
+    expect(config.accessEntries).toEqual([
+      { principalArn: DEV, policy: 'AmazonEKSEditPolicy', scope: 'namespace', namespaces: ['team-a'] },
+    ]);
+  });
+
+  test('explicit availability zones and regions without committed zones', () => {
+    expect(loadConfig({ region: 'eu-south-1', availabilityZones: 'eu-south-1a,eu-south-1b', azCount: 2 }).availabilityZones)
+      .toEqual(['eu-south-1a', 'eu-south-1b']);
+    expect(loadConfig({ region: 'ap-northeast-1' }).availabilityZones).toEqual(['ap-northeast-1a', 'ap-northeast-1c', 'ap-northeast-1d']);
+  });
+});
+
+describe('bad configuration fails with the key, the value and what is allowed', () => {
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['bad CIDR', { vpcCidr: '10.0.0.0/33' }, /vpcCidr: got "10\.0\.0\.0\/33"; allowed: a private .*\/16 to \/20/],
+    ['CIDR with host bits', { vpcCidr: '10.0.0.1/16' }, /vpcCidr: got "10\.0\.0\.1\/16"/],
+    ['public VPC CIDR', { vpcCidr: '8.8.0.0/16' }, /vpcCidr: got "8\.8\.0\.0\/16"; allowed: a private \(RFC 1918\)/],
+    ['AZ count 4', { azCount: '4' }, /azCount: got "4"; allowed: an integer from 2 to 3/],
+    ['unsupported version', { kubernetesVersion: '1.28' }, /kubernetesVersion: got "1\.28"; allowed: 1\.33, 1\.34, 1\.35/],
+    ['version as a float that is not supported', { kubernetesVersion: 1.4 }, /kubernetesVersion: got "1\.40"/],
+    ['node group min > max', { compute: 'nodegroups', nodeGroups: [{ name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 4, maxSize: 2 }] }, /nodeGroups\[0\]\.minSize: got 4; allowed: at most maxSize \(2\)/],
+    ['desired outside min..max', { compute: 'nodegroups', nodeGroups: '[{"name":"a","amiType":"BOTTLEROCKET_x86_64","instanceTypes":["m5.large"],"minSize":1,"maxSize":2,"desiredSize":5}]' }, /nodeGroups\[0\]\.desiredSize: got 5; allowed: between minSize \(1\) and maxSize \(2\)/],
+    ['arm instance on an x86 AMI', { compute: 'nodegroups', nodeGroups: [{ name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m7g.large'], minSize: 1, maxSize: 2 }] }, /nodeGroups\[0\]\.instanceTypes: got \["m7g\.large"\]; allowed: instance types of the x86_64 architecture/],
+    ['namespace scope without namespaces', { accessEntries: [{ principalArn: DEV, policy: 'AmazonEKSViewPolicy', scope: 'namespace' }] }, /accessEntries\[0\]\.namespaces: got \[\]; allowed: at least one namespace when scope is "namespace"/],
+    ['cluster scope with namespaces', { accessEntries: [{ principalArn: DEV, policy: 'AmazonEKSViewPolicy', scope: 'cluster', namespaces: ['a'] }] }, /accessEntries\[0\]\.namespaces: .*allowed: no namespaces when scope is "cluster"/],
+    ['duplicate principal', { clusterAdmins: ADMIN, accessEntries: [{ principalArn: ADMIN, policy: 'AmazonEKSViewPolicy', scope: 'cluster' }] }, /accessEntries\[0\]\.principalArn: got "arn:aws:iam::111122223333:role\/Admin"; allowed: a principal without another access entry \(already given by clusterAdmins\[0\]\)/],
+    ['sts session ARN instead of the role', { clusterAdmins: 'arn:aws:sts::111122223333:assumed-role/Admin/alice' }, /clusterAdmins\[0\]: .*arn:aws:iam::<account>:role\/Admin, not the sts session ARN/],
+    ['unknown access policy', { accessEntries: [{ principalArn: DEV, policy: 'AmazonEKSGodPolicy', scope: 'cluster' }] }, /accessEntries\[0\]\.policy: got "AmazonEKSGodPolicy"; allowed: AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy, AmazonEKSViewPolicy/],
+    ['public endpoint with an empty CIDR list', { endpointAccess: 'public-and-private', publicAccessCidrs: '' }, /publicAccessCidrs: got ""; allowed: at least one public IPv4 CIDR/],
+    ['private CIDR on the public endpoint', { publicAccessCidrs: '10.0.0.0/8' }, /publicAccessCidrs: got "10\.0\.0\.0\/8"; allowed: public IPv4 CIDRs/],
+    ['CIDRs with a private endpoint', { endpointAccess: 'private', publicAccessCidrs: '203.0.113.0/24' }, /publicAccessCidrs: .*allowed: nothing when endpointAccess is "private"/],
+    ['unknown compute mode', { compute: 'fargate' }, /compute: got "fargate"; allowed: auto, nodegroups/],
+    ['unknown profile', { profile: 'staging' }, /profile: got "staging"; allowed: workshop, production/],
+    ['more NAT gateways than AZs', { natGateways: 3, azCount: 2 }, /natGateways: got 3; allowed: an integer from 1 to 2/],
+    ['bad environment name', { environment: 'Prod_1' }, /environment: got "Prod_1"; allowed: lowercase letters/],
+    ['not a boolean', { sampleWorkloads: 'yes' }, /sampleWorkloads: got "yes"; allowed: true, false/],
+    ['unsupported retention', { logRetentionDays: 42 }, /logRetentionDays: got 42; allowed: 1, 3, 5/],
+    ['unknown region without zones', { region: 'eu-south-1' }, /region: got "eu-south-1"; allowed: a region with committed AZ names/],
+    ['malformed JSON', { accessEntries: '[{"principalArn":' }, /^accessEntries: got "\[\{"principalArn":"; allowed: valid JSON$/],
+    ['typo in a node group key', { compute: 'nodegroups', nodeGroups: [{ name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 1, maxSize: 2, maxsize: 3 }] }, /nodeGroups\[0\]\.maxsize: got 3; allowed: one of the keys/],
+    ['bad taint effect', { compute: 'nodegroups', nodeGroups: [{ name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 1, maxSize: 2, taints: [{ key: 'dedicated', effect: 'NoSchedule' }] }] }, /nodeGroups\[0\]\.taints\[0\]\.effect: got "NoSchedule"; allowed: NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE/],
+  ])('%s', (_name, context, message) => {
+    expect(() => loadConfig(context)).toThrow(ConfigError);
+    expect(problemsOf(context).join('\n')).toMatch(message);
+  });
+
+  test('all problems are reported together, not just the first', () => {
+    const problems = problemsOf({ azCount: 4, vpcCidr: 'nope', compute: 'ec2', kubernetesVersion: '1.20' });
+    expect(problems).toHaveLength(4);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['azCount', 'compute', 'kubernetesVersion', 'vpcCidr']);
+  });
+
+  test('the error message lists every problem and says where keys are set', () => {
+    expect(() => loadConfig({ azCount: 4, compute: 'ec2' })).toThrow(
+      /2 problems\):\n {2}- azCount: got 4; allowed: an integer from 2 to 3\n {2}- compute: got "ec2".*\nSet keys with `-c key=value`/s,
+    );
+  });
+
+  test('node groups are only validated when they are used', () => {
+    expect(() => loadConfig({ compute: 'auto', nodeGroups: 'not json' })).not.toThrow();
+  });
+});

@@ -1,0 +1,32 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPlatformApp } from '../lib/app';
+import { CDK_JSON_CONTEXT } from './helpers';
+
+function synthFiles(context: Record<string, unknown>): Map<string, string> {
+  const outdir = mkdtempSync(join(tmpdir(), 'cdk-eks-platform-'));
+  try {
+    buildPlatformApp({ outdir, context: { ...CDK_JSON_CONTEXT, ...context } }, { compliancePacks: false }).app.synth();
+    const files = readdirSync(outdir).filter((f) => f.endsWith('.template.json') || f.endsWith('.assets.json'));
+    return new Map(files.map((f) => [f, readFileSync(join(outdir, f), 'utf8')]));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+test.each([{}, { compute: 'nodegroups' }])('two synths are byte-identical (%j)', (context) => {
+  const first = synthFiles(context);
+  const second = synthFiles(context);
+  expect([...first.keys()].sort()).toEqual(['InfraStack.assets.json', 'InfraStack.template.json', 'PlatformStack.assets.json', 'PlatformStack.template.json']);
+  for (const [name, content] of first) {
+    expect(second.get(name)).toBe(content);
+  }
+});
+
+test('templates carry no secrets or machine-specific paths', () => {
+  for (const content of synthFiles({}).values()) {
+    expect(content).not.toMatch(/AKIA[0-9A-Z]{16}|aws_secret_access_key|BEGIN (RSA )?PRIVATE KEY/);
+    expect(content).not.toContain(process.cwd());
+  }
+});

@@ -1,0 +1,303 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { synth } from './helpers';
+
+const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
+const OPS = 'arn:aws:iam::111122223333:role/Ops';
+const DEV = 'arn:aws:iam::111122223333:role/Dev';
+
+/** Matches the ARN aws-eks-v2 renders for an EKS access policy. */
+const accessPolicy = (name: string) => ({
+  'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`:cluster-access-policy/${name}$`)])],
+});
+
+describe('VPC', () => {
+  const { infraTemplate: t } = synth();
+
+  test('public and private subnets in every AZ with the discovery tags', () => {
+    t.resourceCountIs('AWS::EC2::Subnet', 6);
+    for (const az of ['us-west-2a', 'us-west-2b', 'us-west-2c']) {
+      t.hasResourceProperties('AWS::EC2::Subnet', {
+        AvailabilityZone: az,
+        MapPublicIpOnLaunch: false,
+        Tags: Match.arrayWith([{ Key: 'kubernetes.io/role/elb', Value: '1' }]),
+      });
+      t.hasResourceProperties('AWS::EC2::Subnet', {
+        AvailabilityZone: az,
+        Tags: Match.arrayWith([
+          { Key: 'karpenter.sh/discovery', Value: 'dev-eks' },
+          { Key: 'kubernetes.io/role/internal-elb', Value: '1' },
+        ]),
+      });
+    }
+  });
+
+  test('public subnets carry no internal-elb or karpenter tag', () => {
+    const publicSubnets = Object.values(t.findResources('AWS::EC2::Subnet', {
+      Properties: { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: 'Public' }]) },
+    }));
+    expect(publicSubnets).toHaveLength(3);
+    for (const subnet of publicSubnets) {
+      const keys = (subnet.Properties.Tags as { Key: string }[]).map((tag) => tag.Key);
+      expect(keys).not.toContain('kubernetes.io/role/internal-elb');
+      expect(keys).not.toContain('karpenter.sh/discovery');
+    }
+  });
+
+  test('DNS support, one NAT gateway in the workshop profile', () => {
+    t.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: true, EnableDnsSupport: true });
+    t.resourceCountIs('AWS::EC2::NatGateway', 1);
+  });
+
+  test('flow logs of all traffic to a KMS-encrypted log group with retention', () => {
+    t.hasResourceProperties('AWS::EC2::FlowLog', {
+      ResourceType: 'VPC',
+      TrafficType: 'ALL',
+      LogDestinationType: 'cloud-watch-logs',
+      DeliverLogsPermissionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('FlowLogRole'), 'Arn'] },
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.absent(),
+      RetentionInDays: 30,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] },
+    });
+  });
+
+  test('the flow-log role has no inline policy', () => {
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'] })], Version: '2012-10-17' },
+    });
+    expect(Object.keys(t.findResources('AWS::IAM::Policy'))).toEqual([]);
+  });
+});
+
+describe('EKS cluster', () => {
+  const { infraTemplate: t } = synth();
+
+  test('API authentication, no implicit admin for the deployer, restricted endpoint', () => {
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      Name: 'dev-eks',
+      Version: '1.35',
+      AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
+      ResourcesVpcConfig: Match.objectLike({
+        EndpointPrivateAccess: true,
+        EndpointPublicAccess: true,
+        PublicAccessCidrs: ['0.0.0.0/0'],
+      }),
+    });
+  });
+
+  test('all five control-plane log types into a pre-created encrypted log group', () => {
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      Logging: {
+        ClusterLogging: {
+          EnabledTypes: [{ Type: 'api' }, { Type: 'audit' }, { Type: 'authenticator' }, { Type: 'controllerManager' }, { Type: 'scheduler' }],
+        },
+      },
+    });
+    const groups = t.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/eks/dev-eks/cluster' } });
+    const [logicalId] = Object.keys(groups);
+    expect(groups[logicalId].Properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: expect.anything() });
+    t.hasResource('AWS::EKS::Cluster', { DependsOn: Match.arrayWith([logicalId]) });
+  });
+
+  test('Secrets are envelope-encrypted with a rotating customer-managed key', () => {
+    const keys = t.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } });
+    expect(Object.keys(keys)).toHaveLength(2);
+    const secretsKey = Object.keys(keys).find((id) => id.includes('SecretsKey'));
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [secretsKey, 'Arn'] } }, Resources: ['secrets'] }],
+    });
+  });
+
+  test('the control plane lives in the private subnets only', () => {
+    const cluster = Object.values(t.findResources('AWS::EKS::Cluster'))[0];
+    const subnetRefs = (cluster.Properties.ResourcesVpcConfig.SubnetIds as { Ref: string }[]).map((s) => s.Ref);
+    expect(subnetRefs).toHaveLength(3);
+    expect(subnetRefs.every((ref) => ref.includes('private'))).toBe(true);
+  });
+
+  test('InfraStack has no kubectl handler, layer or Kubernetes resource', () => {
+    t.resourceCountIs('AWS::Lambda::LayerVersion', 0);
+    expect(Object.keys(t.findResources('Custom::AWSCDK-EKS-KubernetesResource'))).toEqual([]);
+    expect(Object.keys(t.findResources('Custom::AWSCDK-EKS-HelmChart'))).toEqual([]);
+    // The only function is the VPC's restrict-default-security-group handler.
+    const functions = Object.keys(t.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(1);
+    expect(functions[0]).toMatch(/CustomVpcRestrictDefaultSG/);
+  });
+});
+
+describe('access entries', () => {
+  const { infraTemplate: t } = synth({
+    clusterAdmins: ADMIN,
+    accessEntries: [
+      { principalArn: OPS, policy: 'AmazonEKSViewPolicy', scope: 'cluster' },
+      { principalArn: DEV, policy: 'AmazonEKSEditPolicy', scope: 'namespace', namespaces: ['team-a', 'team-b'] },
+    ],
+  });
+
+  test('cluster admins get AmazonEKSClusterAdminPolicy cluster-wide', () => {
+    t.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: ADMIN,
+      AccessPolicies: [{ AccessScope: { Type: 'cluster' }, PolicyArn: accessPolicy('AmazonEKSClusterAdminPolicy') }],
+    });
+  });
+
+  test('a cluster-scoped entry', () => {
+    t.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: OPS,
+      AccessPolicies: [{ AccessScope: { Type: 'cluster' }, PolicyArn: accessPolicy('AmazonEKSViewPolicy') }],
+    });
+  });
+
+  test('a namespace-scoped entry', () => {
+    t.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: DEV,
+      AccessPolicies: [{
+        AccessScope: { Type: 'namespace', Namespaces: ['team-a', 'team-b'] },
+        PolicyArn: accessPolicy('AmazonEKSEditPolicy'),
+      }],
+    });
+  });
+
+  test('the kubectl role gets cluster admin here, in InfraStack', () => {
+    t.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('KubectlRole'), 'Arn'] },
+      AccessPolicies: [{ AccessScope: { Type: 'cluster' }, PolicyArn: accessPolicy('AmazonEKSClusterAdminPolicy') }],
+    });
+    t.resourceCountIs('AWS::EKS::AccessEntry', 4);
+  });
+
+  test('the kubectl role is assumable by Lambda only and has a customer-managed policy', () => {
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      ManagedPolicyArns: [{ Ref: Match.stringLikeRegexp('KubectlRolePolicy') }],
+    });
+  });
+
+  test('entry ids follow the principal, so reordering the list replaces nothing', () => {
+    const reordered = synth({
+      clusterAdmins: ADMIN,
+      accessEntries: [
+        { principalArn: DEV, policy: 'AmazonEKSEditPolicy', scope: 'namespace', namespaces: ['team-a', 'team-b'] },
+        { principalArn: OPS, policy: 'AmazonEKSViewPolicy', scope: 'cluster' },
+      ],
+    }).infraTemplate;
+    expect(Object.keys(reordered.findResources('AWS::EKS::AccessEntry')).sort())
+      .toEqual(Object.keys(t.findResources('AWS::EKS::AccessEntry')).sort());
+  });
+});
+
+describe('compute: EKS Auto Mode (default)', () => {
+  const { infraTemplate: t } = synth();
+
+  test('node pools system and general-purpose with an explicit node role', () => {
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      ComputeConfig: {
+        Enabled: true,
+        NodePools: ['system', 'general-purpose'],
+        NodeRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AutoModeNodeRole'), 'Arn'] },
+      },
+      StorageConfig: { BlockStorage: { Enabled: true } },
+      KubernetesNetworkConfig: Match.objectLike({ ElasticLoadBalancing: { Enabled: true } }),
+    });
+  });
+
+  test('the node role carries the minimal Auto Mode policies', () => {
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
+      ManagedPolicyArns: [
+        { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonEKSWorkerNodeMinimalPolicy')])] },
+        { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonEC2ContainerRegistryPullOnly')])] },
+      ],
+    });
+  });
+
+  test('no managed node groups and no core add-ons (built into Auto Mode)', () => {
+    t.resourceCountIs('AWS::EKS::Nodegroup', 0);
+    t.resourceCountIs('AWS::EKS::Addon', 0);
+  });
+});
+
+describe('compute: managed node groups', () => {
+  const { infraTemplate: t } = synth({ compute: 'nodegroups' });
+
+  test('the default "ops" group: Bottlerocket, SPOT, 1/3/2, controller labels', () => {
+    t.hasResourceProperties('AWS::EKS::Nodegroup', {
+      NodegroupName: 'ops',
+      AmiType: 'BOTTLEROCKET_x86_64',
+      CapacityType: 'SPOT',
+      InstanceTypes: ['m5.large', 't3.medium'],
+      ScalingConfig: { MinSize: 1, MaxSize: 3, DesiredSize: 2 },
+      Labels: { 'workload-type': 'ops', 'karpenter.sh/controller': 'true' },
+    });
+  });
+
+  test('Auto Mode is off and EKS does not bootstrap unmanaged add-ons', () => {
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      ComputeConfig: { Enabled: false },
+      BootstrapSelfManagedAddons: false,
+    });
+  });
+
+  test('core EKS managed add-ons with pinned versions', () => {
+    t.resourceCountIs('AWS::EKS::Addon', 4);
+    for (const [name, version] of [
+      ['vpc-cni', 'v1.21.1-eksbuild.1'],
+      ['coredns', 'v1.13.2-eksbuild.3'],
+      ['kube-proxy', 'v1.35.0-eksbuild.2'],
+      ['eks-pod-identity-agent', 'v1.3.10-eksbuild.2'],
+    ]) {
+      t.hasResourceProperties('AWS::EKS::Addon', { AddonName: name, AddonVersion: version });
+    }
+  });
+
+  test('networking add-ons before the nodes, CoreDNS after them', () => {
+    const groups = t.findResources('AWS::EKS::Nodegroup');
+    const [groupId] = Object.keys(groups);
+    const addonIds = (name: string) => Object.keys(t.findResources('AWS::EKS::Addon', { Properties: { AddonName: name } }));
+    expect(groups[groupId].DependsOn).toEqual(expect.arrayContaining([...addonIds('vpc-cni'), ...addonIds('kube-proxy'), ...addonIds('eks-pod-identity-agent')]));
+    t.hasResource('AWS::EKS::Addon', { Properties: { AddonName: 'coredns' }, DependsOn: Match.arrayWith([groupId]) });
+  });
+
+  test('taints and several groups from configuration', () => {
+    const custom = synth({
+      compute: 'nodegroups',
+      kubernetesVersion: '1.34',
+      nodeGroups: [
+        { name: 'ops', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], capacityType: 'SPOT', minSize: 1, maxSize: 3, desiredSize: 2 },
+        { name: 'arm', amiType: 'BOTTLEROCKET_ARM_64', instanceTypes: ['m7g.large'], minSize: 0, maxSize: 5, taints: [{ key: 'arch', value: 'arm64', effect: 'NO_SCHEDULE' }] },
+      ],
+    }).infraTemplate;
+    custom.resourceCountIs('AWS::EKS::Nodegroup', 2);
+    custom.hasResourceProperties('AWS::EKS::Nodegroup', {
+      NodegroupName: 'arm',
+      CapacityType: 'ON_DEMAND',
+      Taints: [{ Key: 'arch', Value: 'arm64', Effect: 'NO_SCHEDULE' }],
+      ScalingConfig: { MinSize: 0, MaxSize: 5, DesiredSize: 0 },
+    });
+    custom.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.34.0-eksbuild.2' });
+  });
+});
+
+describe('production profile', () => {
+  const { infraTemplate: t } = synth({ profile: 'production' });
+
+  test('private endpoint, a NAT gateway per AZ, a year of logs', () => {
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: false }),
+    });
+    t.resourceCountIs('AWS::EC2::NatGateway', 3);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/eks/dev-eks/cluster', RetentionInDays: 365 });
+  });
+});
+
+describe('environment name', () => {
+  test('drives the cluster name, stack names and export prefix; CLI ids stay fixed', () => {
+    const { infra, platform, infraTemplate } = synth({ environment: 'alice' });
+    expect([infra.node.id, platform.node.id]).toEqual(['InfraStack', 'PlatformStack']);
+    expect([infra.stackName, platform.stackName]).toEqual(['alice-infra', 'alice-platform']);
+    infraTemplate.hasResourceProperties('AWS::EKS::Cluster', { Name: 'alice-eks' });
+    infraTemplate.hasOutput('*', { Export: { Name: 'alice-infra:ClusterName' } });
+  });
+});
