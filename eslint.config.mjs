@@ -5,6 +5,7 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', 'cdk.out.*/', 'bench-out/', '**/*.js', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import type { PlatformAddOn } from '../addons/core/addon';
 import type { AppProps } from 'aws-cdk-lib';
 import { addCompliancePacks } from './compliance/nag-packs';
 import { loadConfig } from './config';
@@ -22,6 +23,11 @@ export interface BuildOptions {
    * @default true
    */
   readonly compliancePacks?: boolean;
+  /**
+   * Add-ons passed in code, in addition to those selected in configuration.
+   * @default []
+   */
+  readonly addons?: readonly PlatformAddOn[];
 }
 
 /**
@@ -34,7 +40,7 @@ export function buildPlatformApp(props: AppProps = {}, options: BuildOptions = {
   const env = { account: config.account, region: config.region };
   // The CLI names stay InfraStack / PlatformStack; the CloudFormation names carry the environment.
   const infra = new InfraStack(app, 'InfraStack', { config, env });
-  const platform = new PlatformStack(app, 'PlatformStack', { config, env });
+  const platform = new PlatformStack(app, 'PlatformStack', { config, env, addons: options.addons });
   platform.addDependency(infra, 'PlatformStack imports InfraStack named exports');
   if (options.compliancePacks ?? true) {
     addCompliancePacks(app);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildPlatformApp } from '../lib/app';
 import type { PlatformApp } from '../lib/app';
+import type { PlatformAddOn } from '../addons/core/addon';
 import { createCompliancePacks } from '../lib/compliance/nag-packs';
 
 /** The feature flags of cdk.json, so tests synthesize exactly what `cdk synth` does. */
@@ -17,20 +18,25 @@ export interface SynthesizedApp extends PlatformApp {
 
 const cache = new Map<string, SynthesizedApp>();
 
-/** Builds and synthesizes the app for `context` (memoized: tests only read the result). */
-export function synth(context: Record<string, unknown> = {}): SynthesizedApp {
+/**
+ * Builds and synthesizes the app for `context`, plus add-ons passed in code. Memoized when no
+ * add-on instances are passed: tests only read the result.
+ */
+export function synth(context: Record<string, unknown> = {}, addons?: readonly PlatformAddOn[]): SynthesizedApp {
   const key = JSON.stringify(context);
-  const cached = cache.get(key);
+  const cached = addons ? undefined : cache.get(key);
   if (cached) {
     return cached;
   }
-  const built = buildPlatformApp({ context: { ...CDK_JSON_CONTEXT, ...context } }, { compliancePacks: false });
+  const built = buildPlatformApp({ context: { ...CDK_JSON_CONTEXT, ...context } }, { compliancePacks: false, addons });
   const result = {
     ...built,
     infraTemplate: Template.fromStack(built.infra),
     platformTemplate: Template.fromStack(built.platform),
   };
-  cache.set(key, result);
+  if (!addons) {
+    cache.set(key, result);
+  }
   return result;
 }
 
@@ -61,11 +67,7 @@ export interface RenderedObject {
  * values (Fn::Join parts that are not strings) become the placeholder `<deploy-time>`.
  */
 export function renderManifest(manifest: unknown): RenderedObject[] {
-  const text = typeof manifest === 'string'
-    ? manifest
-    : ((manifest as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1])
-        .map((part) => (typeof part === 'string' ? part : '<deploy-time>'))
-        .join('');
+  const text = typeof manifest === 'string' ? manifest : (renderJoin(manifest) as string);
   return JSON.parse(text) as RenderedObject[];
 }
 
@@ -73,4 +75,22 @@ export function renderManifest(manifest: unknown): RenderedObject[] {
 export function kubernetesObjects(template: Template): RenderedObject[] {
   return Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
     .flatMap((resource) => renderManifest(resource.Properties.Manifest));
+}
+
+/** Helm releases of a template: chart, version, namespace and parsed values, by release name. */
+export function helmReleases(template: Template): Record<string, { Chart: string; Version: string; Repository: string; Namespace: string; Values: Record<string, unknown>; logicalId: string; DependsOn?: string[] }> {
+  const releases: ReturnType<typeof helmReleases> = {};
+  for (const [logicalId, resource] of Object.entries(template.findResources('Custom::AWSCDK-EKS-HelmChart'))) {
+    const props = resource.Properties;
+    const values = typeof props.Values === 'string' ? props.Values : renderJoin(props.Values);
+    releases[props.Release] = { ...props, Values: values ? JSON.parse(values) : {}, logicalId, DependsOn: resource.DependsOn };
+  }
+  return releases;
+}
+
+function renderJoin(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return ((value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1])
+    .map((part) => (typeof part === 'string' ? part : '<deploy-time>'))
+    .join('');
 }

@@ -1,3 +1,4 @@
+import { readAddOnSelection } from '../../addons/catalog';
 import { checkUniquePrincipals, checkPrincipalArn, readAccessEntries } from './access-rules';
 import { REGION_AVAILABILITY_ZONES } from './availability-zones';
 import { SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
@@ -12,7 +13,7 @@ import type { ComputeMode, EndpointAccessMode, PlatformConfig } from './types';
 export const CONFIG_KEYS = [
   'environment', 'profile', 'account', 'region', 'kubernetesVersion', 'azCount', 'availabilityZones', 'vpcCidr',
   'natGateways', 'endpointAccess', 'publicAccessCidrs', 'clusterAdmins', 'accessEntries', 'compute',
-  'autoModeNodePools', 'nodeGroups', 'logRetentionDays', 'sampleWorkloads', 'tags',
+  'autoModeNodePools', 'nodeGroups', 'addons', 'logRetentionDays', 'sampleWorkloads', 'tags',
 ] as const;
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
@@ -99,6 +100,8 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
   });
   const nodeGroups = compute === 'nodegroups' ? pick('nodeGroups', d.nodeGroups, (raw) => readNodeGroups(p, raw)) : d.nodeGroups;
 
+  const addons = readAddOnSelection(p, context.addons, compute);
+
   const logRetentionDays = pick('logRetentionDays', d.logRetentionDays, (raw) => {
     const n = readInteger(p, 'logRetentionDays', raw, 1, 3653);
     if (n === undefined || RETENTION_DAYS.includes(n)) return n;
@@ -119,7 +122,7 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
   p.throwIfAny();
   return {
     environment, profile, account, region, kubernetesVersion, azCount, availabilityZones, vpcCidr, natGateways,
-    endpointAccess, publicAccessCidrs, clusterAdmins, accessEntries, compute, autoModeNodePools, nodeGroups,
+    endpointAccess, publicAccessCidrs, clusterAdmins, accessEntries, compute, autoModeNodePools, nodeGroups, addons,
     logRetentionDays, sampleWorkloads, tags,
   };
 }

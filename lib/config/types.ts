@@ -1,3 +1,5 @@
+import type { AddOnSelection } from '../../addons/catalog';
+
 /**
  * The configuration model shared by both stacks.
  *
@@ -107,6 +109,8 @@ export interface PlatformConfig {
   readonly logRetentionDays: number;
   /** Whether the sample workloads are deployed. */
   readonly sampleWorkloads: boolean;
+  /** First-party add-ons chosen in configuration, in the given order (PlatformStack orders by dependencies). */
+  readonly addons: readonly AddOnSelection[];
   /** Tags applied to every taggable resource of both stacks. */
   readonly tags: Readonly<Record<string, string>>;
 }

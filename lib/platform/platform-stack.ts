@@ -1,8 +1,11 @@
 import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { environmentNames } from '../config';
+import { createAddOns } from '../../addons/catalog';
+import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
+import { environmentNames, Problems } from '../config';
 import type { PlatformConfig } from '../config';
+import { deployAddOns } from './addon-deployment';
 import { EnvironmentInfo } from './environment-info';
 import { ImportedCluster } from './imported-cluster';
 
@@ -10,6 +13,11 @@ import { ImportedCluster } from './imported-cluster';
 export interface PlatformStackProps extends StackProps {
   /** The validated configuration (see `loadConfig`). */
   readonly config: PlatformConfig;
+  /**
+   * Add-ons passed in code, deployed together with those selected in configuration (`addons`).
+   * @default []
+   */
+  readonly addons?: readonly PlatformAddOn[];
 }
 
 /**
@@ -18,6 +26,8 @@ export interface PlatformStackProps extends StackProps {
  */
 export class PlatformStack extends Stack {
   readonly imported: ImportedCluster;
+  /** The scope of every deployed add-on, by id; workloads depend on the controllers they need. */
+  readonly addons: ReadonlyMap<string, Construct>;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     const { config } = props;
@@ -29,6 +39,12 @@ export class PlatformStack extends Stack {
     });
     this.imported = new ImportedCluster(this, 'Cluster', { config });
     new EnvironmentInfo(this, 'EnvironmentInfo', { cluster: this.imported.cluster, vpc: this.imported.vpc, config });
+
+    const context: AddOnContext = { cluster: this.imported.cluster, vpc: this.imported.vpc, config, names };
+    const problems = new Problems();
+    const configured = createAddOns(problems, config.addons);
+    problems.throwIfAny();
+    this.addons = deployAddOns(this, [...configured, ...(props.addons ?? [])], context);
 
     new CfnOutput(this, 'KubeconfigCommand', {
       value: `aws eks update-kubeconfig --name ${names.clusterName} --region ${this.region} --alias ${names.clusterName}`,

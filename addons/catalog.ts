@@ -1,0 +1,79 @@
+import type { ComputeMode } from '../lib/config/types';
+import { isRecord, readJson, REPORTED } from '../lib/config/parse';
+import type { Problems } from '../lib/config/problems';
+import { AutoModeIngressAddOn } from './auto-mode-ingress';
+import type { PlatformAddOn } from './core/addon';
+import { selectionProblems } from './core/resolve';
+import { MetricsServerAddOn } from './metrics-server';
+import { StorageAddOn } from './storage';
+
+/** One add-on in configuration: its id and its (already validated) options. */
+export interface AddOnSelection {
+  readonly id: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** How configuration creates a first-party add-on. */
+export interface CatalogEntry {
+  /** One line for README's add-on table and error messages. */
+  readonly summary: string;
+  /** Validates options (reporting problems under `key`) and creates the add-on. */
+  readonly fromOptions: (p: Problems, key: string, options: Readonly<Record<string, unknown>>) => PlatformAddOn;
+}
+
+/** First-party add-ons selectable by id in configuration. */
+export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
+  [MetricsServerAddOn.ID]: { summary: 'metrics-server (kubectl top, HPA)', fromOptions: MetricsServerAddOn.fromOptions },
+  [StorageAddOn.ID]: { summary: 'default encrypted gp3 StorageClass (+ EBS CSI driver on node groups)', fromOptions: StorageAddOn.fromOptions },
+  [AutoModeIngressAddOn.ID]: { summary: 'the alb IngressClass of EKS Auto Mode', fromOptions: AutoModeIngressAddOn.fromOptions },
+};
+
+/** What a workshop cluster gets when `addons` is not configured. */
+export const DEFAULT_ADDONS: Readonly<Record<ComputeMode, readonly string[]>> = {
+  auto: [MetricsServerAddOn.ID, StorageAddOn.ID, AutoModeIngressAddOn.ID],
+  nodegroups: [MetricsServerAddOn.ID, StorageAddOn.ID],
+};
+
+function parseSelection(p: Problems, raw: unknown): AddOnSelection[] | undefined {
+  const value = typeof raw === 'string' && !/^\s*[[{]/.test(raw)
+    ? raw.split(',').map((id) => id.trim()).filter((id) => id !== '' && id !== 'none')
+    : readJson(p, 'addons', raw);
+  if (value === REPORTED) return undefined;
+  if (Array.isArray(value) && value.every((id) => typeof id === 'string')) {
+    return value.map((id: string) => ({ id, options: {} }));
+  }
+  if (isRecord(value) && Object.values(value).every((o) => o === true || isRecord(o))) {
+    return Object.entries(value).map(([id, options]) => ({ id, options: isRecord(options) ? options : {} }));
+  }
+  p.add('addons', raw, 'a list of add-on ids ("metrics-server,storage"), or a JSON object of id to options ({"argo-cd": {...}})');
+  return undefined;
+}
+
+/**
+ * Reads the `addons` key: ids from the catalog with their options. Unknown ids, bad options and
+ * selections that cannot work on the compute mode are reported like any other configuration error.
+ */
+export function readAddOnSelection(p: Problems, raw: unknown, compute: ComputeMode): AddOnSelection[] {
+  const selection = raw === undefined
+    ? DEFAULT_ADDONS[compute].map((id) => ({ id, options: {} }))
+    : parseSelection(p, raw);
+  if (!selection) return [];
+  const created: PlatformAddOn[] = [];
+  for (const { id, options } of selection) {
+    const entry = CATALOG[id];
+    if (!entry) {
+      p.add('addons', id, `an add-on id: ${Object.keys(CATALOG).join(', ')}`);
+      continue;
+    }
+    created.push(entry.fromOptions(p, `addons.${id}`, options));
+  }
+  for (const problem of selectionProblems(created, compute)) {
+    p.add('addons', selection.map((s) => s.id).join(','), problem);
+  }
+  return selection;
+}
+
+/** Creates the configured add-ons (their options were validated by {@link readAddOnSelection}). */
+export function createAddOns(p: Problems, selection: readonly AddOnSelection[]): PlatformAddOn[] {
+  return selection.map(({ id, options }) => CATALOG[id].fromOptions(p, `addons.${id}`, options));
+}

@@ -1,0 +1,48 @@
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type { Construct } from 'constructs';
+import type { ComputeMode, EnvironmentNames, PlatformConfig } from '../../lib/config';
+
+/** What an add-on may use when it deploys into PlatformStack. */
+export interface AddOnContext {
+  /** The imported cluster, with PlatformStack's kubectl handler attached. */
+  readonly cluster: eks.ICluster;
+  /** The cluster VPC (imported). */
+  readonly vpc: ec2.IVpc;
+  /** The validated configuration of the environment. */
+  readonly config: PlatformConfig;
+  /** Cluster, stack and export names of the environment. */
+  readonly names: EnvironmentNames;
+}
+
+/**
+ * The contract every add-on implements.
+ *
+ * `deploy` is synchronous and creates constructs only inside `scope`, a construct PlatformStack
+ * makes for this add-on alone; PlatformStack makes that scope depend on the scopes of
+ * `dependsOn`, so CloudFormation creates dependencies first and deletes them last.
+ */
+export interface PlatformAddOn {
+  /** Stable id, used in configuration (`-c addons=<id>,...`) and in construct ids. */
+  readonly id: string;
+  /** Compute modes the add-on works on. */
+  readonly computeModes: readonly ComputeMode[];
+  /**
+   * When EKS Auto Mode already provides this capability: what to do instead. Selecting the
+   * add-on on Auto Mode then fails with this advice.
+   * @default - not built into Auto Mode
+   */
+  readonly autoModeBuiltIn?: string;
+  /**
+   * Ids of add-ons that must be deployed first (and deleted last).
+   * @default []
+   */
+  readonly dependsOn?: readonly string[];
+  /**
+   * Ids of add-ons that cannot run beside this one.
+   * @default []
+   */
+  readonly conflictsWith?: readonly string[];
+  /** Creates the add-on's constructs in `scope`. */
+  deploy(scope: Construct, context: AddOnContext): void;
+}

@@ -1,0 +1,113 @@
+import { Duration } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type { Construct } from 'constructs';
+import deepmerge from 'deepmerge';
+import type { ComputeMode } from '../../lib/config';
+import type { AddOnContext, PlatformAddOn } from './addon';
+import type { Toleration } from './kubernetes-object';
+
+/** Helm values: the chart's JSON/YAML configuration tree. */
+export type HelmValues = Record<string, unknown>;
+
+/** Where a chart comes from; every add-on pins these beside its class. */
+export interface HelmChartSpec {
+  /** Chart repository URL (https:// or oci://). */
+  readonly repository: string;
+  readonly chart: string;
+  /** Exact chart version: ranges would make two synths deploy different software. */
+  readonly version: string;
+  /** Namespace of the release. */
+  readonly namespace: string;
+  /** Release name. */
+  readonly release: string;
+}
+
+/** Options every Helm add-on accepts. */
+export interface HelmAddOnProps {
+  /**
+   * Exact chart version to deploy instead of the tested one.
+   * @default - the version pinned beside the add-on
+   */
+  readonly version?: string;
+  /**
+   * Values merged over the add-on's own (objects merge deeply, arrays and scalars are replaced).
+   * @default {}
+   */
+  readonly values?: HelmValues;
+  /**
+   * Node selector for the add-on's pods, e.g. `{"workload-type": "ops"}` to pin controllers.
+   * @default - no node selector
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * Tolerations for the add-on's pods, e.g. for a tainted controller node group.
+   * @default []
+   */
+  readonly tolerations?: readonly Toleration[];
+}
+
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
+/** Values are merged, not concatenated: a user's list replaces the add-on's. */
+export function mergeValues(...layers: HelmValues[]): HelmValues {
+  return deepmerge.all(layers, { arrayMerge: (_target, source: unknown[]) => source }) as HelmValues;
+}
+
+/**
+ * Base class of add-ons installed from a Helm chart. Subclasses pin a {@link HelmChartSpec},
+ * compute their values (creating IAM and other AWS resources in the same scope), and may add
+ * objects after the chart (e.g. CRD instances) in {@link afterChart}.
+ */
+export abstract class HelmAddOn implements PlatformAddOn {
+  abstract readonly id: string;
+  abstract readonly computeModes: readonly ComputeMode[];
+  readonly autoModeBuiltIn?: string;
+  readonly dependsOn?: readonly string[];
+  readonly conflictsWith?: readonly string[];
+  /** The chart this add-on installs, with the user's version applied. */
+  readonly chart: HelmChartSpec;
+
+  protected constructor(defaults: HelmChartSpec, protected readonly props: HelmAddOnProps = {}) {
+    const version = props.version ?? defaults.version;
+    if (!EXACT_VERSION.test(version)) {
+      throw new Error(`${defaults.chart}: chart version "${version}" is not exact; pin a version such as 1.2.3`);
+    }
+    this.chart = { ...defaults, version };
+  }
+
+  /** The add-on's own values; may create the AWS resources they reference in `scope`. */
+  protected abstract chartValues(scope: Construct, context: AddOnContext): HelmValues;
+
+  /** How this chart takes a node selector and tolerations (most charts: top-level keys). */
+  protected placementValues(nodeSelector: Readonly<Record<string, string>>, tolerations: readonly Toleration[]): HelmValues {
+    return { nodeSelector, tolerations };
+  }
+
+  /** Objects that need the chart (its CRDs or webhooks); they are applied after it. */
+  protected afterChart(_scope: Construct, _context: AddOnContext, _chart: eks.HelmChart): void {}
+
+  deploy(scope: Construct, context: AddOnContext): void {
+    const layers = [this.chartValues(scope, context)];
+    if (this.props.nodeSelector || this.props.tolerations) {
+      layers.push(this.placementValues(this.props.nodeSelector ?? {}, this.props.tolerations ?? []));
+    }
+    layers.push(this.props.values ?? {});
+    const prerequisites = [...scope.node.children];
+    const chart = new eks.HelmChart(scope, 'Chart', {
+      cluster: context.cluster,
+      repository: this.chart.repository,
+      chart: this.chart.chart,
+      version: this.chart.version,
+      namespace: this.chart.namespace,
+      release: this.chart.release,
+      createNamespace: true,
+      values: mergeValues(...layers),
+      // Dependent objects (CRD instances, load balancers) need the controller running, not just installed.
+      wait: true,
+      timeout: Duration.minutes(15),
+    });
+    // IAM and Pod Identity first, so the controller starts with its permissions.
+    prerequisites.forEach((p) => chart.node.addDependency(p));
+    this.afterChart(scope, context, chart);
+  }
+}
