@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CfnResource } from 'aws-cdk-lib';
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
 import { AddOnSelectionError, resolveAddOns } from '../../addons/core/resolve';

@@ -1,7 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { AutoModeIngressAddOn } from '../../addons/auto-mode-ingress';
 import { MetricsServerAddOn } from '../../addons/metrics-server';
-import { StorageAddOn } from '../../addons/storage';
 import { Problems } from '../../lib/config';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
 import { schemaProblems } from '../support/kubernetes-schemas';
