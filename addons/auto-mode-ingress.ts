@@ -54,7 +54,7 @@ export class AutoModeIngressAddOn extends ManifestAddOn {
     super();
   }
 
-  manifests(_context: AddOnContext): KubernetesObject[] {
+  manifests(_context?: AddOnContext): KubernetesObject[] {
     const name = this.props.className ?? 'alb';
     return [
       {

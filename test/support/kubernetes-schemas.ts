@@ -8,6 +8,7 @@ export interface AnyKubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly metadata?: { readonly name?: string };
+  readonly [field: string]: unknown;
 }
 
 interface Model {
