@@ -1,8 +1,9 @@
 import type { ComputeMode } from '../lib/config/types';
 import { isRecord, readJson, REPORTED } from '../lib/config/parse';
-import type { Problems } from '../lib/config/problems';
+import { Problems } from '../lib/config/problems';
 import { AutoModeIngressAddOn } from './auto-mode-ingress';
 import type { PlatformAddOn } from './core/addon';
+import { HelmAddOn } from './core/helm-addon';
 import { selectionProblems } from './core/resolve';
 import { MetricsServerAddOn } from './metrics-server';
 import { StorageAddOn } from './storage';
@@ -71,6 +72,13 @@ export function readAddOnSelection(p: Problems, raw: unknown, compute: ComputeMo
     p.add('addons', selection.map((s) => s.id).join(','), problem);
   }
   return selection;
+}
+
+/** Namespaces the selected add-ons install into; application teams may not own them. */
+export function addOnNamespaces(selection: readonly AddOnSelection[]): string[] {
+  const scratch = new Problems();
+  return createAddOns(scratch, selection)
+    .flatMap((addon) => (addon instanceof HelmAddOn ? [addon.chart.namespace] : []));
 }
 
 /** Creates the configured add-ons (their options were validated by {@link readAddOnSelection}). */

@@ -3,7 +3,7 @@ import type { PlatformAddOn } from '../addons/core/addon';
 import type { AppProps } from 'aws-cdk-lib';
 import { addCompliancePacks } from './compliance/nag-packs';
 import { loadConfig } from './config';
-import type { PlatformConfig } from './config';
+import type { PlatformConfig, TeamInput } from './config';
 import { InfraStack } from './infra/infra-stack';
 import { PlatformStack } from './platform/platform-stack';
 
@@ -28,6 +28,11 @@ export interface BuildOptions {
    * @default []
    */
   readonly addons?: readonly PlatformAddOn[];
+  /**
+   * Application teams passed in code, in addition to those in configuration.
+   * @default []
+   */
+  readonly teams?: readonly TeamInput[];
 }
 
 /**
@@ -40,7 +45,7 @@ export function buildPlatformApp(props: AppProps = {}, options: BuildOptions = {
   const env = { account: config.account, region: config.region };
   // The CLI names stay InfraStack / PlatformStack; the CloudFormation names carry the environment.
   const infra = new InfraStack(app, 'InfraStack', { config, env });
-  const platform = new PlatformStack(app, 'PlatformStack', { config, env, addons: options.addons });
+  const platform = new PlatformStack(app, 'PlatformStack', { config, env, addons: options.addons, teams: options.teams });
   platform.addDependency(infra, 'PlatformStack imports InfraStack named exports');
   if (options.compliancePacks ?? true) {
     addCompliancePacks(app);

@@ -1,9 +1,10 @@
-import { readAddOnSelection } from '../../addons/catalog';
+import { addOnNamespaces, readAddOnSelection } from '../../addons/catalog';
 import { checkUniquePrincipals, checkPrincipalArn, readAccessEntries } from './access-rules';
 import { REGION_AVAILABILITY_ZONES } from './availability-zones';
 import { SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
 import { isPrivateRange, parseCidr } from './network-rules';
 import { readNodeGroups } from './node-group-rules';
+import { readTeams, SYSTEM_NAMESPACES } from './team-rules';
 import { REPORTED, isRecord, readBoolean, readEnum, readInteger, readJson, readString, readStringList } from './parse';
 import { Problems } from './problems';
 import { PROFILE_NAMES, PROFILES } from './profiles';
@@ -13,7 +14,7 @@ import type { ComputeMode, EndpointAccessMode, PlatformConfig } from './types';
 export const CONFIG_KEYS = [
   'environment', 'profile', 'account', 'region', 'kubernetesVersion', 'azCount', 'availabilityZones', 'vpcCidr',
   'natGateways', 'endpointAccess', 'publicAccessCidrs', 'clusterAdmins', 'accessEntries', 'compute',
-  'autoModeNodePools', 'nodeGroups', 'addons', 'logRetentionDays', 'sampleWorkloads', 'tags',
+  'autoModeNodePools', 'nodeGroups', 'addons', 'teams', 'logRetentionDays', 'sampleWorkloads', 'tags',
 ] as const;
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
@@ -84,10 +85,6 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
     return arns?.every((a): a is string => a !== undefined) ? arns : undefined;
   });
   const accessEntries = pick('accessEntries', d.accessEntries, (raw) => readAccessEntries(p, raw));
-  checkUniquePrincipals(p, [
-    ...clusterAdmins.map((principalArn, i) => ({ key: `clusterAdmins[${i}]`, principalArn })),
-    ...accessEntries.map((e, i) => ({ key: `accessEntries[${i}].principalArn`, principalArn: e.principalArn })),
-  ]);
 
   const compute = pick<ComputeMode>('compute', d.compute, (raw) => readEnum(p, 'compute', raw, ['auto', 'nodegroups'] as const));
   const autoModeNodePools = pick('autoModeNodePools', d.autoModeNodePools, (raw) => {
@@ -101,6 +98,12 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
   const nodeGroups = compute === 'nodegroups' ? pick('nodeGroups', d.nodeGroups, (raw) => readNodeGroups(p, raw)) : d.nodeGroups;
 
   const addons = readAddOnSelection(p, context.addons, compute);
+  const teams = readTeams(p, context.teams, [...SYSTEM_NAMESPACES, ...addOnNamespaces(addons)]);
+  checkUniquePrincipals(p, [
+    ...clusterAdmins.map((principalArn, i) => ({ key: `clusterAdmins[${i}]`, principalArn })),
+    ...accessEntries.map((e, i) => ({ key: `accessEntries[${i}].principalArn`, principalArn: e.principalArn })),
+    ...teams.flatMap((t, i) => t.principals.map((principalArn, j) => ({ key: `teams[${i}].principals[${j}]`, principalArn }))),
+  ]);
 
   const logRetentionDays = pick('logRetentionDays', d.logRetentionDays, (raw) => {
     const n = readInteger(p, 'logRetentionDays', raw, 1, 3653);
@@ -123,7 +126,7 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
   return {
     environment, profile, account, region, kubernetesVersion, azCount, availabilityZones, vpcCidr, natGateways,
     endpointAccess, publicAccessCidrs, clusterAdmins, accessEntries, compute, autoModeNodePools, nodeGroups, addons,
-    logRetentionDays, sampleWorkloads, tags,
+    teams, logRetentionDays, sampleWorkloads, tags,
   };
 }
 

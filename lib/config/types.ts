@@ -80,6 +80,32 @@ export interface NodeGroupConfig {
   readonly taints: readonly TaintConfig[];
 }
 
+/** Kubernetes access level of a team in its namespaces. */
+export type TeamAccess = 'admin' | 'edit' | 'view';
+
+/** The ResourceQuota of each team namespace. */
+export interface TeamQuota {
+  /** Sum of CPU requests, e.g. "4". */
+  readonly cpu: string;
+  /** Sum of memory requests, e.g. "8Gi". */
+  readonly memory: string;
+  readonly pods: number;
+}
+
+/** An application team: namespaces it owns and the IAM principals that act in them. */
+export interface TeamConfig {
+  /** Team name (a DNS label). */
+  readonly name: string;
+  /** Namespaces the team owns; no other team may use them. @default [name] */
+  readonly namespaces: readonly string[];
+  /** IAM role or user ARNs of the team; each gets a namespace-scoped access entry. */
+  readonly principals: readonly string[];
+  /** admin, edit or view within the team's namespaces. @default 'edit' */
+  readonly access: TeamAccess;
+  /** @default DEFAULT_TEAM_QUOTA */
+  readonly quota: TeamQuota;
+}
+
 /** The whole, validated configuration of one environment. */
 export interface PlatformConfig {
   /** Environment name: prefixes the cluster, the CloudFormation stack names and the export names. */
@@ -109,6 +135,8 @@ export interface PlatformConfig {
   readonly logRetentionDays: number;
   /** Whether the sample workloads are deployed. */
   readonly sampleWorkloads: boolean;
+  /** Application teams (namespaces with namespace-scoped access). */
+  readonly teams: readonly TeamConfig[];
   /** First-party add-ons chosen in configuration, in the given order (PlatformStack orders by dependencies). */
   readonly addons: readonly AddOnSelection[];
   /** Tags applied to every taggable resource of both stacks. */

@@ -16,6 +16,11 @@ export interface ManagedNodeGroupsProps {
 /** Add-ons nodes need before they can become Ready (networking, service routing, Pod Identity). */
 const NODE_PREREQUISITES: readonly ManagedAddonName[] = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'];
 
+/** The VPC CNI enforces the teams' NetworkPolicies only with its network policy agent on. */
+const ADDON_CONFIGURATION: Partial<Record<ManagedAddonName, Record<string, string>>> = {
+  'vpc-cni': { enableNetworkPolicy: 'true' },
+};
+
 /**
  * Managed node groups and the core EKS managed add-ons a cluster without Auto Mode needs.
  * Ordering is explicit: networking add-ons before nodes (else nodes never turn Ready), CoreDNS
@@ -32,6 +37,7 @@ export class ManagedNodeGroups extends Construct {
         cluster: props.cluster,
         addonName: name,
         addonVersion: props.addonVersions[name],
+        configurationValues: ADDON_CONFIGURATION[name],
       });
       this.addons[name] = created;
       return created;

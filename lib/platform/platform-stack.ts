@@ -3,8 +3,12 @@ import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { createAddOns } from '../../addons/catalog';
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
-import { environmentNames, Problems } from '../config';
-import type { PlatformConfig } from '../config';
+import { addOnNamespaces } from '../../addons/catalog';
+import { checkUniquePrincipals, environmentNames, Problems, readTeams, SYSTEM_NAMESPACES } from '../config';
+import type { PlatformConfig, TeamConfig, TeamInput } from '../config';
+import { ApplicationTeam } from '../teams/application-team';
+import { NetworkPolicyEnforcement } from '../teams/network-policy-enforcement';
+import { SampleWorkloads } from '../workloads/sample-workloads';
 import { deployAddOns } from './addon-deployment';
 import { EnvironmentInfo } from './environment-info';
 import { ImportedCluster } from './imported-cluster';
@@ -18,6 +22,12 @@ export interface PlatformStackProps extends StackProps {
    * @default []
    */
   readonly addons?: readonly PlatformAddOn[];
+  /**
+   * Application teams passed in code, in addition to those in configuration (`teams`); validated
+   * the same way (unique principals and namespaces across the app).
+   * @default []
+   */
+  readonly teams?: readonly TeamInput[];
 }
 
 /**
@@ -28,6 +38,8 @@ export class PlatformStack extends Stack {
   readonly imported: ImportedCluster;
   /** The scope of every deployed add-on, by id; workloads depend on the controllers they need. */
   readonly addons: ReadonlyMap<string, Construct>;
+  /** The application teams, from configuration and code. */
+  readonly teams: readonly TeamConfig[];
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     const { config } = props;
@@ -46,11 +58,40 @@ export class PlatformStack extends Stack {
     problems.throwIfAny();
     this.addons = deployAddOns(this, [...configured, ...(props.addons ?? [])], context);
 
+    this.teams = this.validatedTeams(config, props.teams ?? []);
+    if (this.teams.length > 0) {
+      const enforcement = new NetworkPolicyEnforcement(this, 'NetworkPolicyEnforcement', { cluster: this.imported.cluster, compute: config.compute });
+      for (const team of this.teams) {
+        new ApplicationTeam(this, `Team-${team.name}`, { cluster: this.imported.cluster, team }).node.addDependency(enforcement);
+      }
+    }
+    new CfnOutput(this, 'TeamNamespaces', {
+      value: this.teams.flatMap((t) => t.namespaces).join(',') || 'none',
+      description: 'Namespaces of the application teams',
+    });
+
+    if (config.sampleWorkloads) {
+      new SampleWorkloads(this, 'Workloads', { context, addons: this.addons });
+    }
+
     new CfnOutput(this, 'KubeconfigCommand', {
       value: `aws eks update-kubeconfig --name ${names.clusterName} --region ${this.region} --alias ${names.clusterName}`,
     });
     for (const [key, value] of Object.entries({ ...config.tags, 'platform:environment': config.environment })) {
       Tags.of(this).add(key, value);
     }
+  }
+
+  /** Configuration teams plus code teams, checked together against every other access entry. */
+  private validatedTeams(config: PlatformConfig, codeTeams: readonly TeamInput[]): TeamConfig[] {
+    const p = new Problems();
+    const teams = readTeams(p, [...config.teams, ...codeTeams], [...SYSTEM_NAMESPACES, ...addOnNamespaces(config.addons)], 'teams (configuration and code)');
+    checkUniquePrincipals(p, [
+      ...config.clusterAdmins.map((principalArn, i) => ({ key: `clusterAdmins[${i}]`, principalArn })),
+      ...config.accessEntries.map((e, i) => ({ key: `accessEntries[${i}].principalArn`, principalArn: e.principalArn })),
+      ...teams.flatMap((t) => t.principals.map((principalArn) => ({ key: `team "${t.name}" principals`, principalArn }))),
+    ]);
+    p.throwIfAny();
+    return teams;
   }
 }
