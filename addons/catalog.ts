@@ -1,7 +1,12 @@
 import type { ComputeMode } from '../lib/config/types';
 import { isRecord, readJson, REPORTED } from '../lib/config/parse';
 import { Problems } from '../lib/config/problems';
+import { ArgoCdAddOn } from './argo-cd';
 import { AutoModeIngressAddOn } from './auto-mode-ingress';
+import { AwsLoadBalancerControllerAddOn } from './aws-load-balancer-controller';
+import { KarpenterAddOn } from './karpenter';
+import { CertManagerAddOn } from './cert-manager';
+import { ExternalDnsAddOn } from './external-dns';
 import type { PlatformAddOn } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
 import { selectionProblems } from './core/resolve';
@@ -27,12 +32,17 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   [MetricsServerAddOn.ID]: { summary: 'metrics-server (kubectl top, HPA)', fromOptions: MetricsServerAddOn.fromOptions },
   [StorageAddOn.ID]: { summary: 'default encrypted gp3 StorageClass (+ EBS CSI driver on node groups)', fromOptions: StorageAddOn.fromOptions },
   [AutoModeIngressAddOn.ID]: { summary: 'the alb IngressClass of EKS Auto Mode', fromOptions: AutoModeIngressAddOn.fromOptions },
+  [AwsLoadBalancerControllerAddOn.ID]: { summary: 'AWS Load Balancer Controller: ALBs for the alb IngressClass, NLBs for loadBalancerClass service.k8s.aws/nlb', fromOptions: AwsLoadBalancerControllerAddOn.fromOptions },
+  [KarpenterAddOn.ID]: { summary: 'Karpenter node autoscaling: controller, interruption queue, node role, default EC2NodeClass and spot/on-demand NodePool', fromOptions: KarpenterAddOn.fromOptions },
+  [CertManagerAddOn.ID]: { summary: 'cert-manager (X.509 certificates as Kubernetes objects, CRDs included)', fromOptions: CertManagerAddOn.fromOptions },
+  [ExternalDnsAddOn.ID]: { summary: 'ExternalDNS for Route 53 (records for Services and Ingresses in the configured hosted zones)', fromOptions: ExternalDnsAddOn.fromOptions },
+  [ArgoCdAddOn.ID]: { summary: 'Argo CD (GitOps), optionally bootstrapped from a Git repository (app-of-apps or ApplicationSet)', fromOptions: ArgoCdAddOn.fromOptions },
 };
 
 /** What a workshop cluster gets when `addons` is not configured. */
 export const DEFAULT_ADDONS: Readonly<Record<ComputeMode, readonly string[]>> = {
   auto: [MetricsServerAddOn.ID, StorageAddOn.ID, AutoModeIngressAddOn.ID],
-  nodegroups: [MetricsServerAddOn.ID, StorageAddOn.ID],
+  nodegroups: [MetricsServerAddOn.ID, StorageAddOn.ID, AwsLoadBalancerControllerAddOn.ID, KarpenterAddOn.ID],
 };
 
 function parseSelection(p: Problems, raw: unknown): AddOnSelection[] | undefined {
@@ -77,7 +87,7 @@ export function readAddOnSelection(p: Problems, raw: unknown, compute: ComputeMo
 /** Namespaces the selected add-ons install into; application teams may not own them. */
 export function addOnNamespaces(selection: readonly AddOnSelection[]): string[] {
   const scratch = new Problems();
-  return createAddOns(scratch, selection)
+  return createAddOns(scratch, selection.filter(({ id }) => CATALOG[id] !== undefined))
     .flatMap((addon) => (addon instanceof HelmAddOn ? [addon.chart.namespace] : []));
 }
 

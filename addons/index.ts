@@ -9,3 +9,8 @@ export * from './catalog';
 export * from './metrics-server';
 export * from './storage';
 export * from './auto-mode-ingress';
+export * from './cert-manager';
+export * from './external-dns';
+export * from './argo-cd';
+export * from './aws-load-balancer-controller';
+export * from './karpenter';

@@ -101,7 +101,7 @@ describe('rejected at synth', () => {
     ['a namespace used by two teams', { teams: [TEAMS[0], { name: 'ops', namespaces: ['payments'], principals: [AUDIT] }] }, /teams\[1\]\.namespaces: got "payments"; allowed: a namespace no other team uses \(team "payments" has it\)/],
     ['a system namespace', { teams: [{ name: 'ops', namespaces: ['kube-system'], principals: [AUDIT] }] }, /teams\[0\]\.namespaces: got "kube-system"; allowed: a namespace that is not a system or platform namespace/],
     ['the platform namespace', { teams: [{ name: 'platform-system', principals: [AUDIT] }] }, /teams\[0\]\.namespaces: got "platform-system"/],
-    ['an add-on namespace', { addons: 'metrics-server', teams: [{ name: 'kube-stuff', namespaces: ['kube-stuff'], principals: [AUDIT] }] }, /got "kube-stuff"; allowed: a namespace that is not a system/],
+    ['an add-on namespace', { addons: 'metrics-server,cert-manager', teams: [{ name: 'certs', namespaces: ['cert-manager'], principals: [AUDIT] }] }, /teams\[0\]\.namespaces: got "cert-manager"; allowed: a namespace that is not a system or platform namespace \(.*cert-manager/],
     ['an unknown access level', { teams: [{ name: 'ops', principals: [AUDIT], access: 'owner' }] }, /teams\[0\]\.access: got "owner"; allowed: admin, edit, view/],
     ['a bad quota', { teams: [{ name: 'ops', principals: [AUDIT], quota: { memory: 'lots' } }] }, /teams\[0\]\.quota\.memory: got "lots"; allowed: a memory quantity/],
   ])('%s', (_name, context, message) => {

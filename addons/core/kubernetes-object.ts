@@ -7,6 +7,7 @@ export interface KubernetesObject {
     readonly namespace?: string;
     readonly labels?: Readonly<Record<string, string>>;
     readonly annotations?: Readonly<Record<string, string>>;
+    readonly finalizers?: readonly string[];
   };
   readonly [field: string]: unknown;
 }

@@ -47,6 +47,14 @@ export class KubectlRole extends Construct {
           resources: ['*'],
           conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
         }),
+        // The handler logs in to ECR Public before it pulls oci://public.ecr.aws charts (Karpenter).
+        new iam.PolicyStatement({ sid: 'EcrPublicLogin', actions: ['ecr-public:GetAuthorizationToken'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'EcrPublicBearerToken',
+          actions: ['sts:GetServiceBearerToken'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'sts:AWSServiceName': 'ecr-public.amazonaws.com' } },
+        }),
       ],
     });
     this.role = new iam.Role(this, 'Role', {
@@ -60,7 +68,8 @@ export class KubectlRole extends Construct {
       policy,
       'Lambda creates its log group by name at first invocation (/aws/lambda/<function>, unknown here), and the ' +
         'EC2 network-interface actions a VPC-attached Lambda needs do not support resource-level permissions; ' +
-        'the latter are limited to this region.',
+        'the latter are limited to this region. The ECR Public login that helm needs to pull oci://public.ecr.aws ' +
+        'charts has no resource-level permissions either (and its bearer token is limited to ecr-public).',
       [
         wildcardFinding('Resource', `arn:${RegionInfo.get(stack.region).partition ?? '<AWS::Partition>'}:logs:${stack.region}:<AWS::AccountId>:log-group:/aws/lambda/*`),
         wildcardFinding('Resource', '*'),

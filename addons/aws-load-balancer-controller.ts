@@ -1,0 +1,302 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
+import type { Problems } from '../lib/config/problems';
+import type { AddOnContext } from './core/addon';
+import { HelmAddOn } from './core/helm-addon';
+import type { HelmAddOnProps, HelmChartSpec, HelmValues } from './core/helm-addon';
+import { checkOptionKeys, HELM_OPTION_KEYS, readHelmOptions } from './core/options';
+import { PodIdentity } from './core/pod-identity';
+
+/** The tested chart (the version EKS Blueprints 1.19 pins). */
+export const AWS_LOAD_BALANCER_CONTROLLER_CHART: HelmChartSpec = {
+  repository: 'https://aws.github.io/eks-charts',
+  chart: 'aws-load-balancer-controller',
+  version: '3.4.0',
+  namespace: 'kube-system',
+  release: 'aws-load-balancer-controller',
+};
+
+/** The service account the chart creates and Pod Identity binds to. */
+export const AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = 'aws-load-balancer-controller';
+
+/** Props for {@link AwsLoadBalancerControllerAddOn}. */
+export interface AwsLoadBalancerControllerAddOnProps extends HelmAddOnProps {
+  /**
+   * Controller replicas; two keep webhooks (which admit every Ingress and Service) answering
+   * through a node drain.
+   * @default 2
+   */
+  readonly replicas?: number;
+}
+
+/** The tag the controller puts on every load balancer, target group and security group it creates. */
+const CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
+
+/** Load balancer resources, known only by type until the controller creates them: [service, resource]. */
+const LOAD_BALANCER_WILDCARDS: ReadonlyArray<readonly [string, string]> = [
+  ['elasticloadbalancing', 'loadbalancer/app/*/*'],
+  ['elasticloadbalancing', 'loadbalancer/net/*/*'],
+  ['elasticloadbalancing', 'listener/app/*/*/*'],
+  ['elasticloadbalancing', 'listener/net/*/*/*'],
+  ['elasticloadbalancing', 'listener-rule/app/*/*/*'],
+  ['elasticloadbalancing', 'listener-rule/net/*/*/*'],
+  ['elasticloadbalancing', 'targetgroup/*/*'],
+  ['wafv2', 'regional/webacl/*/*'],
+];
+
+/** An ARN in this stack's partition, region and account. */
+function regionalArn(service: string, resource: string): string {
+  return `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+}
+
+/** The same ARN as cdk-nag renders it in a finding id. */
+function nagArn(service: string, resource: string): string {
+  return `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
+}
+
+/**
+ * AWS Load Balancer Controller for managed node groups: ALBs for Ingresses of class `alb` and
+ * NLBs for Services with `loadBalancerClass: service.k8s.aws/nlb`. The class names match what
+ * Auto Mode workloads use (`alb` there comes from the auto-mode-ingress add-on), so a workload
+ * needs only the NLB class switched between compute modes.
+ */
+export class AwsLoadBalancerControllerAddOn extends HelmAddOn {
+  static readonly ID = 'aws-load-balancer-controller';
+  /** IngressClass the chart creates; Ingresses select it with `ingressClassName: alb`. */
+  static readonly INGRESS_CLASS = 'alb';
+  /** `spec.loadBalancerClass` of a Service this controller turns into an NLB. */
+  static readonly NLB_LOAD_BALANCER_CLASS = 'service.k8s.aws/nlb';
+
+  readonly id = AwsLoadBalancerControllerAddOn.ID;
+  readonly computeModes = ['nodegroups'] as const;
+  readonly autoModeBuiltIn =
+    'Auto Mode provisions ALBs and NLBs itself. Select the "auto-mode-ingress" add-on for the "alb" IngressClass, ' +
+    'and give NLB Services `loadBalancerClass: eks.amazonaws.com/nlb`.';
+
+  static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): AwsLoadBalancerControllerAddOn {
+    checkOptionKeys(p, key, options, [...HELM_OPTION_KEYS, 'replicas']);
+    const replicas = options.replicas;
+    if (replicas !== undefined && !(Number.isInteger(replicas) && (replicas as number) >= 1 && (replicas as number) <= 10)) {
+      p.add(`${key}.replicas`, replicas, 'an integer from 1 to 10');
+    }
+    return new AwsLoadBalancerControllerAddOn({ ...readHelmOptions(p, key, options), replicas: replicas as number | undefined });
+  }
+
+  constructor(private readonly options: AwsLoadBalancerControllerAddOnProps = {}) {
+    super(AWS_LOAD_BALANCER_CONTROLLER_CHART, options);
+  }
+
+  protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+    const statements = loadBalancerControllerStatements(context.names.clusterName, context.vpc.vpcId);
+    const identity = new PodIdentity(scope, 'PodIdentity', {
+      cluster: context.cluster,
+      namespace: this.chart.namespace,
+      serviceAccount: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+      purpose: 'AWS Load Balancer Controller',
+      statements: statements.network,
+    });
+    const loadBalancerPolicy = new iam.ManagedPolicy(scope, 'LoadBalancerPolicy', {
+      description: `Pod Identity permissions of ${this.chart.namespace}/${AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT}: load balancers`,
+      statements: statements.loadBalancers,
+      roles: [identity.role],
+    });
+    const reason = 'Modelled on the controller\'s documented IAM policy, limited to this account and region. ';
+    acknowledge(
+      identity.policy,
+      reason + 'EC2/ELB Describe calls and the ACM, IAM server certificate, Cognito, WAF and Shield reads do not ' +
+        'support resource-level permissions. Security groups the controller creates get ids only then: it may ' +
+        `delete only those tagged ${CLUSTER_TAG}=<this cluster>, and change rules only of groups in the cluster VPC.`,
+      [wildcardFinding('Resource', '*'), wildcardFinding('Resource', nagArn('ec2', 'security-group/*'))],
+    );
+    acknowledge(
+      loadBalancerPolicy,
+      reason + 'Load balancers, listeners, rules and target groups get names and ids only when the controller ' +
+        `creates them: creation requires the ${CLUSTER_TAG}=<this cluster> tag, and modifying or deleting load ` +
+        'balancers and target groups requires it on the resource. Web ACLs are chosen per Ingress by annotation.',
+      LOAD_BALANCER_WILDCARDS.map(([service, resource]) => wildcardFinding('Resource', nagArn(service, resource))),
+    );
+    const replicas = this.options.replicas ?? 2;
+    return {
+      clusterName: context.cluster.clusterName,
+      // Pods on Bottlerocket/AL2023 nodes cannot reach IMDS (hop limit 1), so the controller
+      // cannot discover its region and VPC by itself.
+      region: Stack.of(scope).region,
+      vpcId: context.vpc.vpcId,
+      replicaCount: replicas,
+      podDisruptionBudget: replicas > 1 ? { maxUnavailable: 1 } : {},
+      serviceAccount: { create: true, name: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
+      createIngressClassResource: true,
+      ingressClass: AwsLoadBalancerControllerAddOn.INGRESS_CLASS,
+      // Without this the controller's webhook takes over every `type: LoadBalancer` Service,
+      // including ones meant for another controller; ours opt in with the NLB class instead.
+      enableServiceMutatorWebhook: false,
+      // WAF Classic is retired and Shield Advanced is a separate subscription: their reconcilers
+      // stay off, so the policy leaves out their write actions. WAFv2 association stays available.
+      enableWaf: false,
+      enableShield: false,
+      enableWafv2: true,
+    };
+  }
+}
+
+/**
+ * The controller's permissions in two groups, each its own managed policy: together they exceed
+ * the 6,144-character limit of one managed policy.
+ */
+export interface LoadBalancerControllerStatements {
+  /** Service-linked role, Describe and certificate/WAF/Shield reads, security groups. */
+  readonly network: iam.PolicyStatement[];
+  /** Load balancers, target groups, listeners and rules, WAFv2 association. */
+  readonly loadBalancers: iam.PolicyStatement[];
+}
+
+/**
+ * The controller's documented policy, narrowed: resources in this account and region, the
+ * cluster tag must carry this cluster's name (not merely exist, so environments sharing an
+ * account cannot touch each other's load balancers), and security-group rules and groups are
+ * managed only in the cluster VPC.
+ */
+export function loadBalancerControllerStatements(clusterName: string, vpcId: string): LoadBalancerControllerStatements {
+  const securityGroups = regionalArn('ec2', 'security-group/*');
+  const vpc = regionalArn('ec2', `vpc/${vpcId}`);
+  const loadBalancers = [regionalArn('elasticloadbalancing', 'loadbalancer/app/*/*'), regionalArn('elasticloadbalancing', 'loadbalancer/net/*/*')];
+  const targetGroups = regionalArn('elasticloadbalancing', 'targetgroup/*/*');
+  const listeners = [regionalArn('elasticloadbalancing', 'listener/app/*/*/*'), regionalArn('elasticloadbalancing', 'listener/net/*/*/*')];
+  const rules = [regionalArn('elasticloadbalancing', 'listener-rule/app/*/*/*'), regionalArn('elasticloadbalancing', 'listener-rule/net/*/*/*')];
+  const ownedByCluster = { [`aws:ResourceTag/${CLUSTER_TAG}`]: clusterName };
+  const requestedForCluster = { [`aws:RequestTag/${CLUSTER_TAG}`]: clusterName };
+  // Tag changes may not add, alter or remove the ownership tag itself.
+  const ownershipTagUntouched = { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: 'true' } };
+  const network = [
+    new iam.PolicyStatement({
+      sid: 'CreateElbServiceLinkedRole',
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`],
+      conditions: { StringEquals: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'Describe',
+      actions: [
+        'ec2:DescribeAccountAttributes', 'ec2:DescribeAddresses', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeInternetGateways',
+        'ec2:DescribeVpcs', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+        'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeTags', 'ec2:GetCoipPoolUsage',
+        'ec2:DescribeCoipPools', 'ec2:GetSecurityGroupsForVpc', 'ec2:DescribeIpamPools', 'ec2:DescribeRouteTables',
+        'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes',
+        'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeListenerCertificates',
+        'elasticloadbalancing:DescribeSSLPolicies', 'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeTags',
+        'elasticloadbalancing:DescribeTrustStores', 'elasticloadbalancing:DescribeListenerAttributes',
+        'elasticloadbalancing:DescribeCapacityReservation',
+      ],
+      resources: ['*'],
+    }),
+    // Reads as in the documented policy (the controller may look up WAF and Shield state of an
+    // ALB even with those features off); only the WAFv2 writes are granted below.
+    new iam.PolicyStatement({
+      sid: 'ReadCertificatesAuthAndProtection',
+      actions: [
+        'cognito-idp:DescribeUserPoolClient', 'acm:ListCertificates', 'acm:DescribeCertificate',
+        'iam:ListServerCertificates', 'iam:GetServerCertificate',
+        'waf-regional:GetWebACL', 'waf-regional:GetWebACLForResource', 'wafv2:GetWebACL', 'wafv2:GetWebACLForResource',
+        'shield:GetSubscriptionState', 'shield:DescribeProtection',
+      ],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'OpenNodeSecurityGroupsInClusterVpc',
+      actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+      resources: [securityGroups],
+      conditions: { ArnEquals: { 'ec2:Vpc': vpc } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'CreateSecurityGroupsInClusterVpc',
+      actions: ['ec2:CreateSecurityGroup'],
+      resources: [securityGroups, vpc],
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagSecurityGroupsOnCreate',
+      actions: ['ec2:CreateTags'],
+      resources: [securityGroups],
+      conditions: { StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup', ...requestedForCluster } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'RetagOwnSecurityGroups',
+      actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+      resources: [securityGroups],
+      conditions: { StringEquals: ownedByCluster, ...ownershipTagUntouched },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ManageOwnSecurityGroups',
+      actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:DeleteSecurityGroup'],
+      resources: [securityGroups],
+      conditions: { StringEquals: ownedByCluster },
+    }),
+  ];
+  const loadBalancerStatements = [
+    new iam.PolicyStatement({
+      sid: 'AssociateWafv2WithAlbs',
+      actions: ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL'],
+      resources: [regionalArn('wafv2', 'regional/webacl/*/*'), loadBalancers[0]],
+    }),
+    new iam.PolicyStatement({
+      sid: 'CreateTaggedLoadBalancersAndTargetGroups',
+      actions: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
+      resources: [...loadBalancers, targetGroups],
+      conditions: { StringEquals: requestedForCluster },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagLoadBalancersAndTargetGroupsOnCreate',
+      actions: ['elasticloadbalancing:AddTags'],
+      resources: [...loadBalancers, targetGroups],
+      conditions: {
+        StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateLoadBalancer'], ...requestedForCluster },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'RetagOwnLoadBalancersAndTargetGroups',
+      actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      resources: [...loadBalancers, targetGroups],
+      conditions: { StringEquals: ownedByCluster, ...ownershipTagUntouched },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ManageOwnLoadBalancersAndTargetGroups',
+      actions: [
+        'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetIpAddressType',
+        'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:SetSubnets', 'elasticloadbalancing:DeleteLoadBalancer',
+        'elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes',
+        'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyListenerAttributes',
+        'elasticloadbalancing:ModifyCapacityReservation', 'elasticloadbalancing:ModifyIpPools',
+      ],
+      resources: [...loadBalancers, targetGroups, ...listeners],
+      conditions: { StringEquals: ownedByCluster },
+    }),
+    // Listeners and rules: the documented policy grants these on any resource without a tag
+    // condition (listeners of existing load balancers may be untagged); here they are limited
+    // to load balancer resources of this account and region.
+    new iam.PolicyStatement({
+      sid: 'ManageListenersAndRules',
+      actions: [
+        'elasticloadbalancing:CreateListener', 'elasticloadbalancing:DeleteListener',
+        'elasticloadbalancing:CreateRule', 'elasticloadbalancing:DeleteRule',
+        'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddListenerCertificates',
+        'elasticloadbalancing:RemoveListenerCertificates', 'elasticloadbalancing:ModifyRule',
+        'elasticloadbalancing:SetRulePriorities',
+      ],
+      resources: [...loadBalancers, ...listeners, ...rules, targetGroups],
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagListenersAndRules',
+      actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      resources: [...listeners, ...rules],
+    }),
+    new iam.PolicyStatement({
+      sid: 'RegisterTargets',
+      actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+      resources: [targetGroups],
+    }),
+  ];
+  return { network, loadBalancers: loadBalancerStatements };
+}

@@ -1,0 +1,464 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { acknowledge, managedPolicyFinding, wildcardFinding } from '../lib/compliance/acknowledge';
+import type { Problems } from '../lib/config/problems';
+import type { AddOnContext } from './core/addon';
+import { HelmAddOn } from './core/helm-addon';
+import type { HelmAddOnProps, HelmChartSpec, HelmValues } from './core/helm-addon';
+import type { KubernetesObject } from './core/kubernetes-object';
+import { PLATFORM_LABELS } from './core/kubernetes-object';
+import { checkOptionKeys, HELM_OPTION_KEYS, optionalString, readHelmOptions } from './core/options';
+import { PodIdentity } from './core/pod-identity';
+
+/**
+ * The tested chart: the version EKS Blueprints 1.19 pins for its Karpenter v1 add-on. Karpenter
+ * supports Kubernetes 1.35 from v1.9 on (compatibility matrix, as summarised by endoflife.date).
+ */
+export const KARPENTER_CHART: HelmChartSpec = {
+  repository: 'oci://public.ecr.aws/karpenter/karpenter',
+  chart: 'karpenter',
+  version: '1.13.0',
+  namespace: 'kube-system',
+  release: 'karpenter',
+};
+
+/**
+ * The CRDs as their own release, at the chart's version. Helm installs a chart's `crds/` only on
+ * the first install and never upgrades them, so a version bump would leave stale CRDs behind.
+ */
+export const KARPENTER_CRD_CHART: Omit<HelmChartSpec, 'version'> = {
+  repository: 'oci://public.ecr.aws/karpenter/karpenter-crd',
+  chart: 'karpenter-crd',
+  namespace: 'kube-system',
+  release: 'karpenter-crd',
+};
+
+/** The service account the chart creates and Pod Identity binds to. */
+export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
+
+/** Nodes the controller runs on: InfraStack's default "ops" node group carries this label. */
+export const KARPENTER_CONTROLLER_NODE_SELECTOR: Readonly<Record<string, string>> = { 'karpenter.sh/controller': 'true' };
+
+/** AWS managed policies Karpenter documents for its nodes (VPC CNI nodes, plus SSM for shell access). */
+export const KARPENTER_NODE_POLICIES = [
+  'AmazonEKSWorkerNodePolicy',
+  'AmazonEKS_CNI_Policy',
+  'AmazonEC2ContainerRegistryReadOnly',
+  'AmazonSSMManagedInstanceCore',
+];
+
+const NODE_ROLE_ID = 'NodeRole';
+/** Name of the default EC2NodeClass and NodePool. */
+const DEFAULT_NAME = 'default';
+const AMI_ALIAS = /^(al2023|bottlerocket)@(latest|v[0-9][0-9A-Za-z.-]*)$/;
+
+/** Props for {@link KarpenterAddOn}. */
+export interface KarpenterAddOnProps extends HelmAddOnProps {
+  /**
+   * Node selector of the controller; replaces the default. Karpenter must not run on nodes it
+   * manages itself, so keep it on a managed node group.
+   * @default KARPENTER_CONTROLLER_NODE_SELECTOR (`karpenter.sh/controller: "true"`)
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * CPU limit of the default NodePool (cores over all its nodes): a cost ceiling.
+   * @default 100
+   */
+  readonly nodePoolCpuLimit?: number;
+  /**
+   * AMI alias of the default EC2NodeClass: `bottlerocket@...` or `al2023@...`, `latest` or a
+   * pinned version such as `bottlerocket@v1.30.0`. With `latest`, a new AMI release replaces nodes
+   * (drift); pin a version to control when.
+   * @default 'bottlerocket@latest'
+   */
+  readonly amiAlias?: string;
+}
+
+/**
+ * Karpenter for managed node groups: the controller (on the labelled controller nodes), its
+ * interruption queue and rules, the node role with its EC2_LINUX access entry, and a default
+ * EC2NodeClass and NodePool of spot and on-demand c/m/r instances.
+ */
+export class KarpenterAddOn extends HelmAddOn {
+  static readonly ID = 'karpenter';
+  readonly id = KarpenterAddOn.ID;
+  readonly computeModes = ['nodegroups'] as const;
+  /** Two autoscalers would fight over the same pending pods. */
+  readonly conflictsWith = ['cluster-autoscaler'];
+  readonly autoModeBuiltIn =
+    'Auto Mode node pools are Karpenter-based. Use the built-in "general-purpose" node pool, or create an Auto Mode ' +
+    'NodePool (nodeClassRef group eks.amazonaws.com, kind NodeClass) for other instance types.';
+
+  static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): KarpenterAddOn {
+    checkOptionKeys(p, key, options, [...HELM_OPTION_KEYS, 'nodePoolCpuLimit', 'amiAlias']);
+    const cpu = options.nodePoolCpuLimit;
+    if (cpu !== undefined && !(Number.isInteger(cpu) && (cpu as number) >= 1 && (cpu as number) <= 100000)) {
+      p.add(`${key}.nodePoolCpuLimit`, cpu, 'an integer from 1 to 100000 (cores)');
+    }
+    const amiAlias = optionalString(p, `${key}.amiAlias`, options.amiAlias,
+      'an AMI alias such as bottlerocket@latest, bottlerocket@v1.30.0, al2023@latest or al2023@v20250101', AMI_ALIAS);
+    return new KarpenterAddOn({ ...readHelmOptions(p, key, options), nodePoolCpuLimit: cpu as number | undefined, amiAlias });
+  }
+
+  constructor(private readonly options: KarpenterAddOnProps = {}) {
+    super(KARPENTER_CHART, options);
+    if (options.amiAlias !== undefined && !AMI_ALIAS.test(options.amiAlias)) {
+      throw new Error(`karpenter: amiAlias "${options.amiAlias}" is not an al2023@... or bottlerocket@... alias`);
+    }
+  }
+
+  protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+    const clusterName = context.names.clusterName;
+    const nodeRole = karpenterNodeRole(scope, clusterName);
+    // Nodes join with this entry; it is deleted only after the chart, i.e. after Karpenter removed its nodes.
+    new eks.AccessEntry(scope, 'NodeAccessEntry', {
+      cluster: context.cluster,
+      principal: nodeRole.roleArn,
+      accessEntryType: eks.AccessEntryType.EC2_LINUX,
+      accessPolicies: [],
+    });
+    const queue = interruptionQueue(scope);
+    const statements = karpenterControllerStatements({
+      clusterName,
+      clusterArn: context.cluster.clusterArn,
+      nodeRoleArn: nodeRole.roleArn,
+      queueArn: queue.queueArn,
+    });
+    const identity = new PodIdentity(scope, 'PodIdentity', {
+      cluster: context.cluster,
+      namespace: this.chart.namespace,
+      serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+      purpose: `Karpenter controller of ${clusterName}`,
+      statements: statements.nodeLifecycle,
+    });
+    const integrationPolicy = new iam.ManagedPolicy(scope, 'IntegrationPolicy', {
+      description: `Pod Identity permissions of ${this.chart.namespace}/${KARPENTER_SERVICE_ACCOUNT}: discovery, interruption queue, instance profiles`,
+      statements: statements.integration,
+      roles: [identity.role],
+    });
+    acknowledgeControllerWildcards(identity.policy, integrationPolicy);
+    new eks.HelmChart(scope, 'CrdChart', {
+      cluster: context.cluster,
+      ...KARPENTER_CRD_CHART,
+      version: this.chart.version,
+      createNamespace: true,
+      wait: true,
+    });
+    return {
+      replicas: 2,
+      serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT },
+      settings: {
+        clusterName: context.cluster.clusterName,
+        interruptionQueue: queue.queueName,
+      },
+      controller: { resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } } },
+      // The chart's own affinity keeps the replicas on different nodes and off Karpenter's nodes.
+      // A configured node selector replaces this one (it is merged in after these values).
+      nodeSelector: this.options.nodeSelector ? {} : KARPENTER_CONTROLLER_NODE_SELECTOR,
+    };
+  }
+
+  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart): void {
+    const nodeClass = new eks.KubernetesManifest(scope, 'NodeClass', {
+      cluster: context.cluster,
+      manifest: [this.ec2NodeClass(context, (scope.node.findChild(NODE_ROLE_ID) as iam.Role).roleName)],
+      overwrite: true,
+    });
+    nodeClass.node.addDependency(chart);
+    const nodePool = new eks.KubernetesManifest(scope, 'NodePool', {
+      cluster: context.cluster,
+      manifest: [this.nodePool()],
+      overwrite: true,
+    });
+    // Deleted before its node class, so Karpenter drains and terminates the nodes first.
+    nodePool.node.addDependency(nodeClass);
+  }
+
+  /** The default EC2NodeClass: the node role, the discovery-tagged private subnets and the cluster security group. */
+  ec2NodeClass(context: AddOnContext, nodeRoleName: string): KubernetesObject {
+    const clusterName = context.names.clusterName;
+    return {
+      apiVersion: 'karpenter.k8s.aws/v1',
+      kind: 'EC2NodeClass',
+      metadata: { name: DEFAULT_NAME, labels: PLATFORM_LABELS },
+      spec: {
+        role: nodeRoleName,
+        amiSelectorTerms: [{ alias: this.options.amiAlias ?? 'bottlerocket@latest' }],
+        // InfraStack tags the private subnets for Karpenter discovery.
+        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': clusterName } }],
+        // InfraStack does not tag a security group for Karpenter; EKS tags the cluster security group
+        // (the one managed node groups use) with aws:eks:cluster-name, so nodes get the same network access.
+        securityGroupSelectorTerms: [{ tags: { 'aws:eks:cluster-name': clusterName } }],
+        // IMDSv2 only, unreachable from pods: pods get AWS access through Pod Identity, not the node role.
+        metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
+        // Instances are not CloudFormation resources, so the stack tags do not reach them otherwise.
+        tags: { ...context.config.tags, 'platform:environment': context.config.environment },
+      },
+    };
+  }
+
+  /** The default NodePool: spot and on-demand, current-generation c/m/r, consolidated when under-used. */
+  nodePool(): KubernetesObject {
+    return {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: DEFAULT_NAME, labels: PLATFORM_LABELS },
+      spec: {
+        template: {
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: DEFAULT_NAME },
+            requirements: [
+              { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+              { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
+              { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot', 'on-demand'] },
+              { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
+              { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['4'] },
+            ],
+            // Nodes are replaced at least monthly, so they pick up patched AMIs.
+            expireAfter: '720h',
+          },
+        },
+        limits: { cpu: String(this.options.nodePoolCpuLimit ?? 100) },
+        disruption: { consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1m' },
+      },
+    };
+  }
+}
+
+/** The role of the EC2 instances Karpenter launches; Karpenter manages their instance profiles. */
+function karpenterNodeRole(scope: Construct, clusterName: string): iam.Role {
+  const role = new iam.Role(scope, NODE_ROLE_ID, {
+    assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+    description: `Node role: Karpenter nodes of ${clusterName}`,
+    managedPolicies: KARPENTER_NODE_POLICIES.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
+  });
+  acknowledge(
+    role,
+    'These are the AWS managed policies AWS and Karpenter document for EKS nodes; AWS updates them as EKS, ECR and ' +
+      'Systems Manager change, which a customer-managed copy would silently miss. They grant node-level read/attach ' +
+      'actions and the SSM agent channel (no data access); workloads get their own permissions through EKS Pod Identity.',
+    KARPENTER_NODE_POLICIES.map(managedPolicyFinding),
+  );
+  return role;
+}
+
+/** Where EventBridge delivers the EC2 and Health events that let Karpenter drain a node before it goes away. */
+function interruptionQueue(scope: Construct): sqs.Queue {
+  const queue = new sqs.Queue(scope, 'InterruptionQueue', {
+    // An interruption warning is worthless after the two minutes it announces.
+    retentionPeriod: Duration.seconds(300),
+    // SQS-managed keys: EventBridge can deliver to them without a key policy.
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  acknowledge(
+    queue,
+    'Karpenter consumes every message within seconds and deletes it; a message it cannot handle is about an ' +
+      'instance that no longer matters, and an interruption notice is useless after its 2-minute warning. A ' +
+      'dead-letter queue would only collect stale events.',
+    ['AwsSolutions-SQS3'],
+  );
+  const rules: Record<string, events.EventPattern> = {
+    SpotInterruptionRule: { source: ['aws.ec2'], detailType: ['EC2 Spot Instance Interruption Warning'] },
+    RebalanceRule: { source: ['aws.ec2'], detailType: ['EC2 Instance Rebalance Recommendation'] },
+    InstanceStateChangeRule: { source: ['aws.ec2'], detailType: ['EC2 Instance State-change Notification'] },
+    ScheduledChangeRule: { source: ['aws.health'], detailType: ['AWS Health Event'] },
+  };
+  for (const [id, eventPattern] of Object.entries(rules)) {
+    new events.Rule(scope, id, { eventPattern, targets: [new targets.SqsQueue(queue)] });
+  }
+  return queue;
+}
+
+/** What the controller's policy is scoped to. */
+export interface KarpenterPolicyScope {
+  /** Plain cluster name: it is part of condition keys, which cannot be tokens. */
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly nodeRoleArn: string;
+  readonly queueArn: string;
+}
+
+/**
+ * The controller's permissions in two groups, each its own managed policy (as Karpenter itself
+ * splits them): with a long cluster name, one policy would exceed the 6,144-character limit.
+ */
+export interface KarpenterControllerStatements {
+  /** Launching, tagging and terminating instances and launch templates. */
+  readonly nodeLifecycle: iam.PolicyStatement[];
+  /** Discovery reads, the interruption queue, the node role and its instance profiles, the cluster. */
+  readonly integration: iam.PolicyStatement[];
+}
+
+/**
+ * Karpenter's own controller policy (its CloudFormation reference), with ARNs limited to this
+ * account: instances, fleets, launch templates and instance profiles are created only with this
+ * cluster's ownership tags and changed or deleted only when they carry them.
+ */
+export function karpenterControllerStatements(s: KarpenterPolicyScope): KarpenterControllerStatements {
+  const ec2 = (resource: string, account: string = Aws.ACCOUNT_ID) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${account}:${resource}`;
+  const instanceProfiles = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:instance-profile/*`;
+  const launched = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map((r) => ec2(r));
+  const clusterTag = `kubernetes.io/cluster/${s.clusterName}`;
+  const requestedForCluster = { [`aws:RequestTag/${clusterTag}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': s.clusterName };
+  const ownedByCluster = { [`aws:ResourceTag/${clusterTag}`]: 'owned' };
+  const regionTag = 'topology.kubernetes.io/region';
+  const nodeLifecycle = [
+    new iam.PolicyStatement({
+      sid: 'AllowScopedEC2InstanceAccessActions',
+      actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      // Images and snapshots belong to the AMI owner's account, hence no account in their ARNs.
+      resources: [ec2('image/*', ''), ec2('snapshot/*', ''), ec2('security-group/*'), ec2('subnet/*')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedEC2LaunchTemplateAccessActions',
+      actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      resources: [ec2('launch-template/*')],
+      conditions: { StringEquals: ownedByCluster, StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedEC2InstanceActionsWithTags',
+      actions: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'],
+      resources: launched,
+      conditions: { StringEquals: requestedForCluster, StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedResourceCreationTagging',
+      actions: ['ec2:CreateTags'],
+      resources: launched,
+      conditions: {
+        StringEquals: { ...requestedForCluster, 'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'] },
+        StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedResourceTagging',
+      actions: ['ec2:CreateTags'],
+      resources: [ec2('instance/*')],
+      conditions: {
+        StringEquals: ownedByCluster,
+        StringEqualsIfExists: { 'aws:RequestTag/eks:eks-cluster-name': s.clusterName },
+        StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedDeletion',
+      actions: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'],
+      resources: [ec2('instance/*'), ec2('launch-template/*')],
+      conditions: { StringEquals: ownedByCluster, StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } },
+    }),
+  ];
+  const integration = [
+    new iam.PolicyStatement({
+      sid: 'AllowRegionalReadActions',
+      actions: [
+        'ec2:DescribeAvailabilityZones', 'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances',
+        'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes',
+        'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups', 'ec2:DescribeSecurityGroups',
+        'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
+      ],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowSSMReadActions',
+      actions: ['ssm:GetParameter'],
+      // The public AMI parameters (/aws/service/bottlerocket/..., /aws/service/eks/...).
+      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}::parameter/aws/service/*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowPricingReadActions',
+      actions: ['pricing:GetProducts'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowInterruptionQueueActions',
+      actions: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      resources: [s.queueArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowPassingInstanceRole',
+      actions: ['iam:PassRole'],
+      resources: [s.nodeRoleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedInstanceProfileCreationActions',
+      actions: ['iam:CreateInstanceProfile'],
+      resources: [instanceProfiles],
+      conditions: {
+        StringEquals: { ...requestedForCluster, [`aws:RequestTag/${regionTag}`]: Aws.REGION },
+        StringLike: { 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedInstanceProfileTagActions',
+      actions: ['iam:TagInstanceProfile'],
+      resources: [instanceProfiles],
+      conditions: {
+        StringEquals: { ...ownedByCluster, [`aws:ResourceTag/${regionTag}`]: Aws.REGION, ...requestedForCluster, [`aws:RequestTag/${regionTag}`]: Aws.REGION },
+        StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*', 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedInstanceProfileActions',
+      actions: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
+      resources: [instanceProfiles],
+      conditions: {
+        StringEquals: { ...ownedByCluster, [`aws:ResourceTag/${regionTag}`]: Aws.REGION },
+        StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowInstanceProfileReadActions',
+      actions: ['iam:GetInstanceProfile', 'iam:ListInstanceProfiles'],
+      resources: [instanceProfiles],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowAPIServerEndpointDiscovery',
+      actions: ['eks:DescribeCluster'],
+      resources: [s.clusterArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowZonalShiftStatusReadOnly',
+      actions: ['arc-zonal-shift:GetManagedResource'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': s.clusterArn } },
+    }),
+  ];
+  return { nodeLifecycle, integration };
+}
+
+function acknowledgeControllerWildcards(nodeLifecycle: iam.ManagedPolicy, integration: iam.ManagedPolicy): void {
+  const ec2 = (resource: string, account = '<AWS::AccountId>') => wildcardFinding('Resource', `arn:<AWS::Partition>:ec2:<AWS::Region>:${account}:${resource}`);
+  const reason = 'Karpenter\'s documented controller policy, limited to this account and region. ';
+  acknowledge(
+    nodeLifecycle,
+    reason + 'Instances, fleets, volumes, network interfaces, launch templates and spot requests get their ids only ' +
+      'when Karpenter creates them: creating them requires this cluster\'s ownership and node-pool tags, and tagging, ' +
+      'terminating or deleting them requires those tags on the resource. Public AMIs and their snapshots are owned ' +
+      'by AWS; subnets and security groups are chosen at run time by the EC2NodeClass selectors.',
+    [
+      ec2('image/*', ''), ec2('snapshot/*', ''),
+      ...['security-group/*', 'subnet/*', 'fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map((r) => ec2(r)),
+    ],
+  );
+  acknowledge(
+    integration,
+    reason + 'EC2 Describe (limited to this region) and Pricing calls do not support resource-level permissions, the ' +
+      'zonal-shift read is conditioned on this cluster, the SSM parameters are the public AMI parameters owned by ' +
+      'AWS, and instance profiles are named by Karpenter at run time: creating, changing or deleting them requires ' +
+      'this cluster\'s ownership, region and node-class tags.',
+    [
+      wildcardFinding('Resource', '*'),
+      wildcardFinding('Resource', 'arn:<AWS::Partition>:ssm:<AWS::Region>::parameter/aws/service/*'),
+      wildcardFinding('Resource', 'arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/*'),
+    ],
+  );
+}

@@ -1,0 +1,201 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AwsLoadBalancerControllerAddOn } from '../../addons/aws-load-balancer-controller';
+import { Problems } from '../../lib/config';
+import { helmReleases, nagFindings, synth } from '../helpers';
+
+interface Statement {
+  Sid: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+const PREFIX = 'AddOnsawsloadbalancercontroller';
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** The controller's managed policies, by logical id. */
+function policies(template: Template): Record<string, { Statement: Statement[] }> {
+  return Object.fromEntries(Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+    .filter(([id]) => id.startsWith(PREFIX))
+    .map(([id, p]) => [id, p.Properties.PolicyDocument]));
+}
+
+const statements = (template: Template): Statement[] => Object.values(policies(template)).flatMap((d) => d.Statement);
+const bySid = (template: Template, sid: string): Statement => {
+  const found = statements(template).find((s) => s.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid}`);
+  return found;
+};
+
+/** Deploy-time values replaced by the longest plausible strings, to measure a policy as IAM does. */
+function resolveLongest(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolveLongest);
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if ('Ref' in o) return ({ 'AWS::Partition': 'aws-us-gov', 'AWS::Region': 'ap-southeast-2', 'AWS::AccountId': '123456789012' } as Record<string, string>)[o.Ref as string] ?? 'x'.repeat(64);
+    if ('Fn::Join' in o) {
+      const [separator, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(resolveLongest).join(separator);
+    }
+    if ('Fn::ImportValue' in o) return 'vpc-0123456789abcdef0';
+    if ('Fn::GetAtt' in o) return `arn:aws-us-gov:iam::123456789012:role/${'x'.repeat(64)}`;
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, resolveLongest(v)]));
+  }
+  return value;
+}
+
+describe('aws-load-balancer-controller', () => {
+  const app = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn()]);
+  const template = app.platformTemplate;
+  const release = helmReleases(template)['aws-load-balancer-controller'];
+
+  test('pinned chart in kube-system, the alb IngressClass, no Service mutator, HA', () => {
+    expect(release).toMatchObject({
+      Chart: 'aws-load-balancer-controller',
+      Repository: 'https://aws.github.io/eks-charts',
+      Version: '3.4.0',
+      Namespace: 'kube-system',
+      Values: {
+        region: 'us-west-2',
+        replicaCount: 2,
+        podDisruptionBudget: { maxUnavailable: 1 },
+        serviceAccount: { create: true, name: 'aws-load-balancer-controller' },
+        createIngressClassResource: true,
+        ingressClass: 'alb',
+        enableServiceMutatorWebhook: false,
+        enableWaf: false,
+        enableShield: false,
+        enableWafv2: true,
+      },
+    });
+    expect(AWS_LOAD_BALANCER_CONTROLLER_CHART.version).toBe('3.4.0');
+  });
+
+  test('cluster name and VPC id come from the InfraStack exports (IMDS is not reachable from pods)', () => {
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
+      Release: 'aws-load-balancer-controller',
+      Values: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::ImportValue': 'dev-infra:ClusterName' }, { 'Fn::ImportValue': 'dev-infra:VpcId' }])] },
+    });
+    expect(release.Values).toMatchObject({ clusterName: '<deploy-time>', vpcId: '<deploy-time>' });
+  });
+
+  test('publishes the class names workloads need', () => {
+    expect(AwsLoadBalancerControllerAddOn.INGRESS_CLASS).toBe('alb');
+    expect(AwsLoadBalancerControllerAddOn.NLB_LOAD_BALANCER_CLASS).toBe('service.k8s.aws/nlb');
+    expect(release.Values.ingressClass).toBe(AwsLoadBalancerControllerAddOn.INGRESS_CLASS);
+  });
+
+  test('Pod Identity for kube-system/aws-load-balancer-controller, with both managed policies on its role', () => {
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
+      Namespace: 'kube-system',
+      ServiceAccount: 'aws-load-balancer-controller',
+    });
+    const [roleId] = Object.keys(template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] } },
+    }));
+    const policyIds = Object.keys(policies(template));
+    expect(policyIds).toHaveLength(2);
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: [{ Ref: policyIds.find((id) => id.includes('PodIdentityPolicy')) }] });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: roleId }] });
+  });
+
+  test('the chart waits for its Pod Identity and both policies', () => {
+    const association = Object.keys(template.findResources('AWS::EKS::PodIdentityAssociation'))[0];
+    expect(release.DependsOn).toEqual(expect.arrayContaining([association, ...Object.keys(policies(template))]));
+  });
+
+  test('load balancers, target groups and security groups are created and changed only with this cluster\'s tag', () => {
+    expect(bySid(template, 'CreateTaggedLoadBalancersAndTargetGroups')).toMatchObject({
+      Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
+      Condition: { StringEquals: { 'aws:RequestTag/elbv2.k8s.aws/cluster': 'dev-eks' } },
+    });
+    expect(bySid(template, 'ManageOwnLoadBalancersAndTargetGroups')).toMatchObject({
+      Action: expect.arrayContaining(['elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:DeleteTargetGroup']),
+      Condition: { StringEquals: { 'aws:ResourceTag/elbv2.k8s.aws/cluster': 'dev-eks' } },
+    });
+    expect(bySid(template, 'ManageOwnSecurityGroups')).toMatchObject({
+      Action: expect.arrayContaining(['ec2:DeleteSecurityGroup']),
+      Condition: { StringEquals: { 'aws:ResourceTag/elbv2.k8s.aws/cluster': 'dev-eks' } },
+    });
+    // Tag edits can never add, change or drop the ownership tag.
+    for (const sid of ['RetagOwnSecurityGroups', 'RetagOwnLoadBalancersAndTargetGroups']) {
+      expect(bySid(template, sid).Condition?.Null).toEqual({ 'aws:RequestTag/elbv2.k8s.aws/cluster': 'true' });
+    }
+  });
+
+  test('security-group rules change only in the cluster VPC; the service-linked role only for ELB', () => {
+    const vpcArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':vpc/', { 'Fn::ImportValue': 'dev-infra:VpcId' }]] };
+    expect(bySid(template, 'OpenNodeSecurityGroupsInClusterVpc').Condition).toEqual({ ArnEquals: { 'ec2:Vpc': vpcArn } });
+    expect(list(bySid(template, 'CreateSecurityGroupsInClusterVpc').Resource)).toContainEqual(vpcArn);
+    expect(bySid(template, 'CreateElbServiceLinkedRole')).toMatchObject({
+      Action: 'iam:CreateServiceLinkedRole',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing']] },
+      Condition: { StringEquals: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } },
+    });
+  });
+
+  test('"*" resources carry reads only, every other resource is an ARN in this account', () => {
+    for (const statement of statements(template)) {
+      for (const resource of list(statement.Resource)) {
+        if (resource === '*') {
+          expect(list(statement.Action).filter((a) => !/^[a-z0-9-]+:(Describe|Get|List)/.test(a))).toEqual([]);
+        } else {
+          expect(JSON.stringify(resource)).toContain('{"Ref":"AWS::AccountId"}');
+        }
+      }
+    }
+  });
+
+  test('each policy stays under the 6,144-character IAM limit, even for the longest environment name', () => {
+    const longest = synth({ compute: 'nodegroups', addons: '', environment: 'a'.repeat(20) }, [new AwsLoadBalancerControllerAddOn()]);
+    for (const document of Object.values(policies(longest.platformTemplate))) {
+      expect(JSON.stringify(resolveLongest(document)).length).toBeLessThan(6144);
+    }
+  });
+
+  test('renders no Kubernetes objects of its own (the chart owns the IngressClass)', () => {
+    const manifests = Object.keys(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter((id) => id.startsWith(PREFIX));
+    expect(manifests).toEqual([]);
+  });
+
+  test('zero unacknowledged nag findings', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('aws-load-balancer-controller options and compute modes', () => {
+  test('replicas, placement and values are applied', () => {
+    const { platformTemplate } = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn({
+      replicas: 1,
+      nodeSelector: { 'workload-type': 'ops' },
+      values: { logLevel: 'debug' },
+    })]);
+    expect(helmReleases(platformTemplate)['aws-load-balancer-controller'].Values).toMatchObject({
+      replicaCount: 1,
+      podDisruptionBudget: {},
+      nodeSelector: { 'workload-type': 'ops' },
+      tolerations: [],
+      logLevel: 'debug',
+    });
+  });
+
+  test('fromOptions reports bad options with their keys', () => {
+    const p = new Problems();
+    AwsLoadBalancerControllerAddOn.fromOptions(p, 'addons.aws-load-balancer-controller', { replicas: 0, version: '3.x', ingressClass: 'nginx' });
+    expect(p.count).toBe(3);
+    expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.replicas: got 0; allowed: an integer from 1 to 10/);
+    expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.ingressClass: got "nginx"; allowed: one of the options/);
+    expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.version: got "3\.x"/);
+    const ok = new Problems();
+    const addon = AwsLoadBalancerControllerAddOn.fromOptions(ok, 'addons.aws-load-balancer-controller', { replicas: 3, version: '3.4.1' });
+    expect(ok.count).toBe(0);
+    expect(addon.chart.version).toBe('3.4.1');
+  });
+
+  test('on Auto Mode it is refused with the built-in alternative', () => {
+    expect(() => synth({ compute: 'auto', addons: '' }, [new AwsLoadBalancerControllerAddOn()]))
+      .toThrow(/"aws-load-balancer-controller" is built into EKS Auto Mode: .*auto-mode-ingress.*eks\.amazonaws\.com\/nlb/);
+  });
+});

@@ -1,0 +1,109 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { CERT_MANAGER_CHART, CertManagerAddOn } from '../../addons/cert-manager';
+import type { ConfigError } from '../../lib/config';
+import { Problems } from '../../lib/config';
+import { helmReleases, nagFindings, synth } from '../helpers';
+
+/** The problem lines a reader reports. */
+function problemLines(read: (p: Problems) => void): string[] {
+  const p = new Problems();
+  read(p);
+  try {
+    p.throwIfAny();
+    return [];
+  } catch (error) {
+    return [...(error as ConfigError).problems];
+  }
+}
+
+const placement = {
+  nodeSelector: { 'workload-type': 'ops' },
+  tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'ops', effect: 'NoSchedule' as const }],
+};
+
+describe.each(['auto', 'nodegroups'])('cert-manager on compute=%s', (compute) => {
+  const app = synth({ compute, addons: '' }, [new CertManagerAddOn(placement)]);
+  const template = app.platformTemplate;
+  const release = helmReleases(template)['cert-manager'];
+
+  test('installs the pinned chart into its own namespace and waits for it', () => {
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
+      Chart: 'cert-manager',
+      Repository: 'https://charts.jetstack.io',
+      Version: 'v1.20.3',
+      Namespace: 'cert-manager',
+      Release: 'cert-manager',
+      CreateNamespace: true,
+      Wait: true,
+      ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
+    });
+    template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
+  });
+
+  test('installs and keeps the CRDs (crds.*, not the deprecated installCRDs)', () => {
+    expect(release.Values.crds).toEqual({ enabled: true, keep: true });
+    expect(release.Values).not.toHaveProperty('installCRDs');
+  });
+
+  test('two controller and webhook replicas with disruption budgets, requests on every workload', () => {
+    expect(release.Values).toMatchObject({
+      replicaCount: 2,
+      podDisruptionBudget: { enabled: true, minAvailable: 1 },
+      resources: { requests: { cpu: '50m', memory: '128Mi' } },
+      webhook: { replicaCount: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 }, resources: { requests: expect.any(Object) } },
+      cainjector: { replicaCount: 1, resources: { requests: expect.any(Object) } },
+      startupapicheck: { resources: { requests: expect.any(Object) } },
+    });
+  });
+
+  test('the node selector and tolerations reach all four workloads', () => {
+    for (const values of [release.Values, ...['webhook', 'cainjector', 'startupapicheck'].map((k) => release.Values[k] as Record<string, unknown>)]) {
+      expect(values).toMatchObject(placement);
+    }
+  });
+
+  test('needs no AWS permissions', () => {
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    expect(template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] } },
+    })).toEqual({});
+  });
+
+  test('zero unacknowledged nag findings', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+test('without placement the chart keeps its own node selectors; user values win over the add-on', () => {
+  const values = helmReleases(synth({ compute: 'nodegroups', addons: '' }, [
+    new CertManagerAddOn({ replicas: 1, values: { webhook: { replicaCount: 3 } } }),
+  ]).platformTemplate)['cert-manager'].Values;
+  expect(values).not.toHaveProperty('nodeSelector');
+  expect(values).toMatchObject({ replicaCount: 1, podDisruptionBudget: { enabled: false }, webhook: { replicaCount: 3, podDisruptionBudget: { enabled: false } } });
+});
+
+describe('options', () => {
+  test('valid options create the add-on without problems', () => {
+    let addon: CertManagerAddOn | undefined;
+    expect(problemLines((p) => {
+      addon = CertManagerAddOn.fromOptions(p, 'addons.cert-manager', { replicas: 3, version: 'v1.20.3', nodeSelector: { 'workload-type': 'ops' } });
+    })).toEqual([]);
+    expect(addon?.chart).toEqual(CERT_MANAGER_CHART);
+    expect(addon?.id).toBe('cert-manager');
+    expect(addon?.computeModes).toEqual(['auto', 'nodegroups']);
+  });
+
+  test('bad options are reported with their full key', () => {
+    expect(problemLines((p) => CertManagerAddOn.fromOptions(p, 'addons.cert-manager', { replicas: 0, version: '1.x', installCRDs: true }))).toEqual([
+      expect.stringMatching(/^addons\.cert-manager\.installCRDs: got true; allowed: one of the options/),
+      expect.stringMatching(/^addons\.cert-manager\.replicas: got 0; allowed: an integer from 1 to 5/),
+      expect.stringMatching(/^addons\.cert-manager\.version: got "1\.x"; allowed: an exact chart version/),
+    ]);
+  });
+
+  test('props are checked in code too', () => {
+    expect(() => new CertManagerAddOn({ replicas: 1.5 })).toThrow(/replicas must be an integer from 1 to 5, got 1.5/);
+    expect(() => new CertManagerAddOn({ version: '1.20' })).toThrow(/not exact/);
+  });
+});

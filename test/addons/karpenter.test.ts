@@ -1,0 +1,322 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { KARPENTER_CHART, KarpenterAddOn } from '../../addons/karpenter';
+import { Problems } from '../../lib/config';
+import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
+import type { RenderedObject } from '../helpers';
+import { schemaProblems } from '../support/kubernetes-schemas';
+
+interface Statement {
+  Sid: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+const PREFIX = 'AddOnskarpenter';
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+function policies(template: Template): Record<string, { Statement: Statement[] }> {
+  return Object.fromEntries(Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+    .filter(([id]) => id.startsWith(PREFIX))
+    .map(([id, p]) => [id, p.Properties.PolicyDocument]));
+}
+
+const statements = (template: Template): Statement[] => Object.values(policies(template)).flatMap((d) => d.Statement);
+const bySid = (template: Template, sid: string): Statement => {
+  const found = statements(template).find((s) => s.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid}`);
+  return found;
+};
+const logicalId = (template: Template, type: string, prefix: string): string => {
+  const id = Object.keys(template.findResources(type)).find((i) => i.startsWith(prefix));
+  if (!id) throw new Error(`no ${type} ${prefix}`);
+  return id;
+};
+
+/** Deploy-time values replaced by the longest plausible strings, to measure a policy as IAM does. */
+function resolveLongest(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolveLongest);
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if ('Ref' in o) return ({ 'AWS::Partition': 'aws-us-gov', 'AWS::Region': 'ap-southeast-2', 'AWS::AccountId': '123456789012' } as Record<string, string>)[o.Ref as string] ?? 'x'.repeat(64);
+    if ('Fn::Join' in o) {
+      const [separator, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(resolveLongest).join(separator);
+    }
+    if ('Fn::ImportValue' in o) return 'x'.repeat(40);
+    if ('Fn::GetAtt' in o) return `arn:aws-us-gov:iam::123456789012:role/${'x'.repeat(64)}`;
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, resolveLongest(v)]));
+  }
+  return value;
+}
+
+const ownObjects = (template: Template): RenderedObject[] => kubernetesObjects(template).filter((o) => o.apiVersion.startsWith('karpenter.'));
+
+describe('karpenter', () => {
+  const app = synth({ compute: 'nodegroups', addons: '' }, [new KarpenterAddOn()]);
+  const template = app.platformTemplate;
+  const releases = helmReleases(template);
+  const release = releases.karpenter;
+  const queueId = logicalId(template, 'AWS::SQS::Queue', `${PREFIX}InterruptionQueue`);
+  const nodeRoleId = logicalId(template, 'AWS::IAM::Role', `${PREFIX}NodeRole`);
+
+  test('pinned OCI chart in kube-system, 2 replicas on the controller nodes, settings from this environment', () => {
+    expect(release).toMatchObject({
+      Chart: 'karpenter',
+      Repository: 'oci://public.ecr.aws/karpenter/karpenter',
+      Version: '1.13.0',
+      Namespace: 'kube-system',
+      Values: {
+        replicas: 2,
+        serviceAccount: { create: true, name: 'karpenter' },
+        settings: { clusterName: '<deploy-time>', interruptionQueue: '<deploy-time>' },
+        nodeSelector: { 'karpenter.sh/controller': 'true' },
+      },
+    });
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
+      Release: 'karpenter',
+      Values: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::ImportValue': 'dev-infra:ClusterName' }, { 'Fn::GetAtt': [queueId, 'QueueName'] }])] },
+    });
+  });
+
+  test('the CRDs are their own release at the same version, installed first', () => {
+    expect(releases['karpenter-crd']).toMatchObject({
+      Chart: 'karpenter-crd',
+      Repository: 'oci://public.ecr.aws/karpenter/karpenter-crd',
+      Version: KARPENTER_CHART.version,
+      Namespace: 'kube-system',
+    });
+    expect(release.DependsOn).toContain(releases['karpenter-crd'].logicalId);
+  });
+
+  test('the chart waits for Pod Identity, both policies, the queue and rules, the node role and its access entry', () => {
+    expect(release.DependsOn).toEqual(expect.arrayContaining([
+      logicalId(template, 'AWS::EKS::PodIdentityAssociation', PREFIX),
+      ...Object.keys(policies(template)),
+      queueId,
+      ...Object.keys(template.findResources('AWS::Events::Rule')),
+      nodeRoleId,
+      logicalId(template, 'AWS::EKS::AccessEntry', PREFIX),
+    ]));
+  });
+
+  test('Pod Identity for kube-system/karpenter; its role carries both controller policies', () => {
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
+      Namespace: 'kube-system',
+      ServiceAccount: 'karpenter',
+    });
+    const roleId = logicalId(template, 'AWS::IAM::Role', `${PREFIX}PodIdentityRole`);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] },
+      ManagedPolicyArns: [{ Ref: logicalId(template, 'AWS::IAM::ManagedPolicy', `${PREFIX}PodIdentityPolicy`) }],
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: roleId }] });
+    expect(Object.keys(policies(template))).toHaveLength(2);
+  });
+
+  test('interruption queue: encrypted, TLS only, 300 s retention, fed by the four EventBridge rules only', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 300, SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+    const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern);
+    expect(patterns).toEqual(expect.arrayContaining([
+      { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
+      { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
+      { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
+      { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
+    ]));
+    expect(patterns).toHaveLength(4);
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
+      expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
+    }
+  });
+
+  test('node role with the documented managed policies, joined by an EC2_LINUX access entry', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
+      ManagedPolicyArns: ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore']
+        .map((name) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]] })),
+    });
+    template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
+      PrincipalArn: { 'Fn::GetAtt': [nodeRoleId, 'Arn'] },
+      Type: 'EC2_LINUX',
+      AccessPolicies: [],
+    });
+  });
+
+  test('the controller may pass only its node role, and only to EC2', () => {
+    expect(bySid(template, 'AllowPassingInstanceRole')).toEqual({
+      Sid: 'AllowPassingInstanceRole',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': [nodeRoleId, 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    });
+  });
+
+  test('instances and launch templates are created with, and terminated only with, this cluster\'s tags', () => {
+    expect(bySid(template, 'AllowScopedEC2InstanceActionsWithTags').Condition).toEqual({
+      StringEquals: { 'aws:RequestTag/kubernetes.io/cluster/dev-eks': 'owned', 'aws:RequestTag/eks:eks-cluster-name': 'dev-eks' },
+      StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
+    });
+    expect(bySid(template, 'AllowScopedDeletion')).toMatchObject({
+      Action: ['ec2:DeleteLaunchTemplate', 'ec2:TerminateInstances'],
+      Condition: {
+        StringEquals: { 'aws:ResourceTag/kubernetes.io/cluster/dev-eks': 'owned' },
+        StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+      },
+    });
+    expect(bySid(template, 'AllowScopedInstanceProfileActions').Condition?.StringEquals).toEqual({
+      'aws:ResourceTag/kubernetes.io/cluster/dev-eks': 'owned',
+      'aws:ResourceTag/topology.kubernetes.io/region': { Ref: 'AWS::Region' },
+    });
+  });
+
+  test('queue, cluster and AMI parameters: each action only on its one resource', () => {
+    expect(bySid(template, 'AllowInterruptionQueueActions')).toMatchObject({
+      Action: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+    });
+    expect(bySid(template, 'AllowAPIServerEndpointDiscovery')).toMatchObject({
+      Action: 'eks:DescribeCluster',
+      Resource: { 'Fn::Join': ['', ['arn:aws:eks:us-west-2:', { Ref: 'AWS::AccountId' }, ':cluster/', { 'Fn::ImportValue': 'dev-infra:ClusterName' }]] },
+    });
+    expect(JSON.stringify(bySid(template, 'AllowSSMReadActions').Resource)).toContain('::parameter/aws/service/*');
+  });
+
+  test('"*" resources carry reads only; no ARN reaches into another account', () => {
+    for (const statement of statements(template)) {
+      for (const resource of list(statement.Resource)) {
+        if (resource === '*') {
+          expect(list(statement.Action).filter((a) => !/^[a-z0-9-]+:(Describe|Get|List)/.test(a))).toEqual([]);
+        } else {
+          const text = JSON.stringify(resource);
+          // Public AMIs and their snapshots are owned by AWS: their ARNs have no account.
+          expect(text.includes('{"Ref":"AWS::AccountId"}') || /::(image|snapshot|parameter)\//.test(text) || text.includes('Fn::GetAtt')).toBe(true);
+        }
+      }
+    }
+  });
+
+  test('each policy stays under the 6,144-character IAM limit, even for the longest environment name', () => {
+    const longest = synth({ compute: 'nodegroups', addons: '', environment: 'a'.repeat(20) }, [new KarpenterAddOn()]);
+    for (const document of Object.values(policies(longest.platformTemplate))) {
+      expect(JSON.stringify(resolveLongest(document)).length).toBeLessThan(6144);
+    }
+  });
+
+  test('default EC2NodeClass: node role, discovery-tagged subnets, the EKS cluster security group', () => {
+    const nodeClass = ownObjects(template).find((o) => o.kind === 'EC2NodeClass');
+    expect(nodeClass).toMatchObject({
+      apiVersion: 'karpenter.k8s.aws/v1',
+      metadata: { name: 'default' },
+      spec: {
+        role: '<deploy-time>',
+        amiSelectorTerms: [{ alias: 'bottlerocket@latest' }],
+        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'dev-eks' } }],
+        securityGroupSelectorTerms: [{ tags: { 'aws:eks:cluster-name': 'dev-eks' } }],
+        metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1 },
+        tags: { 'platform:environment': 'dev' },
+      },
+    });
+    template.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesResource', {
+      Manifest: { 'Fn::Join': ['', Match.arrayWith([{ Ref: nodeRoleId }])] },
+    });
+  });
+
+  test('default NodePool: amd64 spot/on-demand c/m/r gen > 4, CPU limit, consolidation', () => {
+    const nodePool = ownObjects(template).find((o) => o.kind === 'NodePool');
+    expect(nodePool).toMatchObject({
+      apiVersion: 'karpenter.sh/v1',
+      metadata: { name: 'default' },
+      spec: {
+        template: {
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' },
+            requirements: expect.arrayContaining([
+              { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+              { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot', 'on-demand'] },
+              { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
+              { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['4'] },
+            ]),
+          },
+        },
+        limits: { cpu: '100' },
+        disruption: { consolidationPolicy: 'WhenEmptyOrUnderutilized' },
+      },
+    });
+  });
+
+  test('node class after the chart, node pool after the node class (deleted in reverse)', () => {
+    const manifests = template.findResources('Custom::AWSCDK-EKS-KubernetesResource');
+    const nodeClassId = Object.keys(manifests).find((id) => id.startsWith(`${PREFIX}NodeClass`)) as string;
+    const nodePoolId = Object.keys(manifests).find((id) => id.startsWith(`${PREFIX}NodePool`)) as string;
+    expect(manifests[nodeClassId].DependsOn).toEqual([release.logicalId]);
+    expect(manifests[nodePoolId].DependsOn).toEqual([nodeClassId]);
+  });
+
+  test('both objects pass the Karpenter CRD schemas; a broken one does not', () => {
+    const objects = ownObjects(template);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['EC2NodeClass', 'NodePool']);
+    expect(schemaProblems(objects)).toEqual([]);
+    const nodePool = objects.find((o) => o.kind === 'NodePool') as RenderedObject;
+    const spec = nodePool.spec as Record<string, unknown>;
+    expect(schemaProblems([{ ...nodePool, spec: { ...spec, disruption: { consolidationPolicy: 'Sometimes' } } }]))
+      .toEqual([expect.stringMatching(/NodePool default: .*consolidationPolicy/)]);
+  });
+
+  test('zero unacknowledged nag findings', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('karpenter options and compute modes', () => {
+  test('CPU limit, AMI alias and a node selector that replaces the default', () => {
+    const { platformTemplate } = synth({ compute: 'nodegroups', addons: '' }, [new KarpenterAddOn({
+      nodePoolCpuLimit: 32,
+      amiAlias: 'al2023@latest',
+      nodeSelector: { 'workload-type': 'ops' },
+      values: { logLevel: 'debug' },
+    })]);
+    const objects = ownObjects(platformTemplate);
+    expect(objects.find((o) => o.kind === 'NodePool')?.spec).toMatchObject({ limits: { cpu: '32' } });
+    expect(objects.find((o) => o.kind === 'EC2NodeClass')?.spec).toMatchObject({ amiSelectorTerms: [{ alias: 'al2023@latest' }] });
+    expect(schemaProblems(objects)).toEqual([]);
+    const values = helmReleases(platformTemplate).karpenter.Values;
+    expect(values.nodeSelector).toEqual({ 'workload-type': 'ops' });
+    expect(values.logLevel).toBe('debug');
+  });
+
+  test('fromOptions reports bad options with their keys; the constructor refuses a bad alias or version', () => {
+    const p = new Problems();
+    KarpenterAddOn.fromOptions(p, 'addons.karpenter', { nodePoolCpuLimit: 0, amiAlias: 'ubuntu@latest', nodeClass: 'x' });
+    expect(p.count).toBe(3);
+    expect(() => p.throwIfAny()).toThrow(/addons\.karpenter\.nodePoolCpuLimit: got 0/);
+    expect(() => p.throwIfAny()).toThrow(/addons\.karpenter\.amiAlias: got "ubuntu@latest"/);
+    expect(() => p.throwIfAny()).toThrow(/addons\.karpenter\.nodeClass: got "x"; allowed: one of the options/);
+    const ok = new Problems();
+    KarpenterAddOn.fromOptions(ok, 'addons.karpenter', { version: '1.13.1', nodePoolCpuLimit: 64, amiAlias: 'bottlerocket@v1.30.0', tolerations: [{ key: 'ops', operator: 'Exists', effect: 'NoSchedule' }] });
+    expect(ok.count).toBe(0);
+    expect(() => new KarpenterAddOn({ amiAlias: 'bottlerocket' })).toThrow(/amiAlias "bottlerocket"/);
+    expect(() => new KarpenterAddOn({ version: '1.x' })).toThrow(/chart version "1.x" is not exact/);
+  });
+
+  test('on Auto Mode it is refused with the built-in alternative', () => {
+    expect(() => synth({ compute: 'auto', addons: '' }, [new KarpenterAddOn()])).toThrow(/built into EKS Auto Mode/);
+    expect(() => synth({ compute: 'auto', addons: '' }, [new KarpenterAddOn()])).toThrow(/general-purpose/);
+  });
+});
