@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Deletes one workshop environment in the only order that works: load
+# balancers made by in-cluster controllers, PlatformStack, InfraStack, then
+# reports (and optionally deletes) whatever is still tagged for it.
+set -euo pipefail
+LIB="$(dirname "${BASH_SOURCE[0]}")/lib"
+# shellcheck source=lib/common.sh
+source "$LIB/common.sh"
+# shellcheck source=lib/stacks.sh
+source "$LIB/stacks.sh"
+# shellcheck source=lib/cluster.sh
+source "$LIB/cluster.sh"
+# shellcheck source=lib/leftovers.sh
+source "$LIB/leftovers.sh"
+
+usage() {
+  cat <<EOF
+Usage: scripts/down.sh [--env NAME] [options]
+
+Deletes one environment (~15-25 min), in this order:
+  1. deletes every Ingress and every Service of type LoadBalancer, then waits
+     until AWS has no load balancer tagged elbv2.k8s.aws/cluster=NAME-eks or
+     eks:eks-cluster-name=NAME-eks (the controllers must still be running to
+     delete them; left behind, they keep the VPC alive);
+  2. destroys PlatformStack (NAME-platform);
+  3. destroys InfraStack (NAME-infra);
+  4. lists what is still tagged for the cluster or the stacks: load
+     balancers, target groups, ENIs, security groups, log groups, the VPC;
+     with --delete-leftovers deletes them and retries InfraStack if it failed.
+Safe to run again, and on a half-deleted environment: a stack that does not
+exist counts as destroyed, an unreachable cluster is skipped.
+
+Options:
+$ENV_OPTIONS_HELP
+$CDK_OPTIONS_HELP
+  -n, --dry-run         print every command, in order, without running any
+                        (the plan for a fully deployed environment)
+      --delete-leftovers  delete what step 4 finds; also deletes load
+                        balancers directly when no controller can
+      --timeout-stack D   per cdk destroy (default: $(fmt_duration "$TIMEOUT_STACK"))
+      --timeout-lb D      load balancers gone (default: $(fmt_duration "$TIMEOUT_LB"))
+                        D is seconds or 90s / 15m / 1h
+
+Environment:
+  POLL_INTERVAL   seconds between polls (default: 10)
+  WORKSHOP_DIR    where outputs and state are kept (default: <repo>/.workshop)
+
+Exit status: 0 when both stacks are gone (leftovers are reported as a
+warning), 1 otherwise.
+
+Examples:
+  scripts/down.sh --env alice
+  for p in alice bob; do scripts/down.sh --env "\$p"; done
+  scripts/down.sh --env alice --delete-leftovers
+EOF
+}
+
+normalize_args "$@"
+set -- "${ARGS[@]}"
+while (($#)); do
+  case $1 in
+    -h | --help) usage; exit 0 ;;
+    --delete-leftovers) DELETE_LEFTOVERS=1; shift ;;
+    --timeout-stack) TIMEOUT_STACK=$(duration_opt "$@"); shift 2 ;;
+    --timeout-lb) TIMEOUT_LB=$(duration_opt "$@"); shift 2 ;;
+    *) common_opt "$@" || usage_error "unknown option: $1"; shift "$SHIFT_BY" ;;
+  esac
+done
+setup_env
+setup_kubectl
+cd "$ROOT"
+
+summary() {
+  local rc=$1 line
+  is_dry_run && return 0
+  echo
+  if ((rc == 0)); then
+    echo "Environment $ENV_NAME is deleted (region $REGION)."
+  else
+    line=$(failed_phase)
+    if [[ -n $line ]]; then line=" in phase '$line'"; fi
+    echo "down failed$line for $ENV_NAME. Fix the cause reported above, then"
+    echo "re-run the same command (add --delete-leftovers to remove what blocks the VPC)."
+  fi
+  print_phase_table
+}
+add_exit_hook summary
+log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
+
+remove_load_balancers() {
+  local status reachable=0
+  status=$(cluster_status ACTIVE 2>"$WORK_TMP/cluster.err") || status="unknown ($(<"$WORK_TMP/cluster.err"))"
+  if [[ $status == ACTIVE ]]; then
+    if update_kubeconfig && delete_lb_owners; then
+      reachable=1
+    else
+      warn "cannot reach cluster $CLUSTER: its Ingresses and Services are not deleted"
+    fi
+  elif [[ $status == NONE ]]; then
+    log "cluster $CLUSTER does not exist: no Kubernetes objects to delete"
+  else
+    warn "cluster $CLUSTER is $status: its Ingresses and Services are not deleted"
+  fi
+  if ((!reachable)); then
+    find_load_balancers || die "cannot list the load balancers of $CLUSTER: $CHECK_DETAIL"
+    ((${#LB_ARNS[@]})) || return 0
+    if ((!DELETE_LEFTOVERS)); then
+      die "no controller can delete the ${#LB_ARNS[@]} load balancer(s) tagged for $CLUSTER (${LB_ARNS[*]}); re-run with --delete-leftovers to delete them directly"
+    fi
+    warn "no controller can delete them: deleting ${#LB_ARNS[@]} load balancer(s) directly"
+    delete_load_balancers "${LB_ARNS[@]}" || return 1
+  fi
+  wait_for "load balancers tagged for $CLUSTER to be deleted" "$TIMEOUT_LB" check_lbs_gone && return 0
+  if ((DELETE_LEFTOVERS)); then
+    warn "the controller did not delete them: deleting ${#LB_ARNS[@]} load balancer(s) directly"
+    delete_load_balancers "${LB_ARNS[@]}" || return 1
+    wait_for "load balancers tagged for $CLUSTER to be deleted" "$TIMEOUT_LB" check_lbs_gone && return 0
+  fi
+  err "Load balancers of $CLUSTER are still there, so the stacks are not destroyed (the VPC could not be deleted)." \
+    "Look at the controller (kubectl --context $CONTEXT get events -A), or re-run with --delete-leftovers to delete them directly."
+  return 1
+}
+
+# Once both stacks are gone, nothing local should point at the environment.
+forget_environment() {
+  local out
+  if capture out "$CONTEXT" kubectl config get-contexts "$CONTEXT" -o name; then
+    run_cmd kubectl config delete-context "$CONTEXT" || true
+  fi
+  # state, outputs.json, cdk.out: all about resources that no longer exist
+  if ! is_dry_run; then rm -rf "$ENV_DIR"; fi
+}
+
+phase_begin load-balancers "delete Ingresses and LoadBalancer Services, wait for their load balancers"
+remove_load_balancers || exit 1
+phase_end load-balancers 'done'
+
+phase_begin platform "destroy PlatformStack ($PLATFORM_STACK)"
+if ! destroy_stack PlatformStack "$PLATFORM_STACK"; then
+  die "$PLATFORM_STACK is not destroyed, so $INFRA_STACK is kept (its exports are still in use)."
+fi
+phase_end platform "$DESTROY_RESULT"
+state_set platform destroyed
+
+phase_begin infra "destroy InfraStack ($INFRA_STACK)"
+infra_gone=1
+if destroy_stack InfraStack "$INFRA_STACK"; then
+  phase_end infra "$DESTROY_RESULT"
+  state_set infra destroyed
+else
+  infra_gone=0
+  phase_end infra failed
+fi
+
+phase_begin leftovers "find what is still tagged for $CLUSTER"
+leftovers_ok=1
+scan_leftovers || die "cannot list leftovers: ${CHECK_DETAIL:-$CAPTURE_ERR}"
+if ((DELETE_LEFTOVERS)) && { ((${#LEFTOVERS[@]})) || is_dry_run; }; then
+  report_leftovers
+  delete_leftovers || leftovers_ok=0
+  if ((!infra_gone)) && destroy_stack InfraStack "$INFRA_STACK"; then infra_gone=1; fi
+  scan_leftovers || die "cannot list leftovers: ${CHECK_DETAIL:-$CAPTURE_ERR}"
+fi
+report_leftovers
+if ((${#LEFTOVERS[@]})); then
+  phase_end leftovers found
+  if ((!DELETE_LEFTOVERS)); then warn "delete them with: scripts/down.sh --env $ENV_NAME --delete-leftovers"; fi
+else
+  phase_end leftovers none
+fi
+
+if ((!infra_gone)); then
+  die "$INFRA_STACK is not destroyed. The leftovers listed above usually are the cause (ENIs or security groups still in the VPC); re-run with --delete-leftovers."
+fi
+forget_environment
+((leftovers_ok)) || die "some leftovers could not be deleted (see above); re-run later"

@@ -1,0 +1,174 @@
+# shellcheck shell=bash
+# Cluster access and the readiness checks shared by up.sh and verify.sh.
+# Each check_* probes once, sets CHECK_DETAIL and returns 0 when ready.
+# Needs common.sh and setup_env.
+# Variables set here are read by the scripts that source this file.
+# shellcheck disable=SC2034
+
+MIN_NODES=1
+CURL_MAX_TIME=${CURL_MAX_TIME:-10}
+
+# Every kubectl call names the context, so participants sharing a machine
+# never act on each other's cluster, and gives up instead of hanging.
+setup_kubectl() {
+  KCTL=(kubectl --context "$CONTEXT" --request-timeout=30s)
+}
+
+# cluster_status: ACTIVE, CREATING, ... or NONE. Returns 1 on other errors.
+cluster_status() {
+  local out
+  if capture out "${1:-ACTIVE}" aws eks describe-cluster --region "$REGION" --name "$CLUSTER" \
+    --query cluster.status --output text; then
+    printf '%s\n' "$out"
+  elif [[ $CAPTURE_ERR == *ResourceNotFound* ]]; then
+    echo NONE
+  else
+    first_line "$CAPTURE_ERR" >&2
+    return 1
+  fi
+}
+
+update_kubeconfig() {
+  run_cmd aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" --alias "$CONTEXT"
+}
+
+# verify.sh must not move the user's current-context when it is not needed.
+ensure_kube_context() {
+  local out
+  capture out "$CONTEXT" kubectl config get-contexts "$CONTEXT" -o name && return 0
+  update_kubeconfig
+}
+
+# kube_json MODE JSON...: the few facts the scripts need from kubectl -o json
+# output, one per line, in a single node start-up.
+kube_json() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const [mode, ...docs] = process.argv.slice(1);
+    const items = (i) => { try { return JSON.parse(docs[i]).items || []; } catch { return []; } };
+    const id = (o) => `${o.metadata.namespace}/${o.metadata.name}`;
+    if (mode === "nodes") {
+      const ready = (n) => (n.status?.conditions || []).some((c) => c.type === "Ready" && c.status === "True");
+      const bad = items(0).filter((n) => !ready(n)).map((n) => n.metadata.name);
+      console.log(`${items(0).length - bad.length} ${items(0).length} ${bad.join(",")}`);
+    } else if (mode === "deployments") {
+      const want = (x) => x.spec?.replicas ?? 1;
+      const have = (x) => x.status?.availableReplicas || 0;
+      const bad = items(0).filter((x) => have(x) < want(x)).map((x) => `${id(x)}(${have(x)}/${want(x)})`);
+      console.log(`${items(0).length - bad.length} ${items(0).length} ${bad.join(",")}`);
+    } else if (mode === "lb-services") {
+      for (const s of items(0)) if (s.spec?.type === "LoadBalancer") console.log(`${s.metadata.namespace}\t${s.metadata.name}`);
+    } else if (mode === "lb-urls") {
+      // docs: ingresses, services. "label<TAB>url", or "label<TAB>pending" without an address yet.
+      const services = items(1).filter((s) => s.spec?.type === "LoadBalancer");
+      for (const o of [...items(0), ...services]) {
+        const lb = o.status?.loadBalancer?.ingress?.[0] || {};
+        const host = lb.hostname || lb.ip;
+        const port = o.spec?.type === "LoadBalancer" ? o.spec?.ports?.[0]?.port ?? 80 : 80;
+        console.log(`${id(o)}\t${host ? `http://${host}${port === 80 ? "" : `:${port}`}` : "pending"}`);
+      }
+    }
+  ' "$@"
+}
+
+check_cluster_active() {
+  local status
+  if ! status=$(cluster_status ACTIVE 2>"$WORK_TMP/cluster.err"); then
+    CHECK_DETAIL="cannot describe cluster $CLUSTER: $(<"$WORK_TMP/cluster.err")"
+    return 1
+  fi
+  if [[ $status == NONE ]]; then CHECK_DETAIL="cluster $CLUSTER does not exist"; else CHECK_DETAIL="cluster $CLUSTER is $status"; fi
+  [[ $status == ACTIVE ]]
+}
+
+check_nodes_ready() {
+  local json ready total bad
+  if ! capture json '' "${KCTL[@]}" get nodes -o json; then
+    CHECK_DETAIL="kubectl get nodes failed: $(first_line "$CAPTURE_ERR")"
+    return 1
+  fi
+  read -r ready total bad <<<"$(kube_json nodes "$json")"
+  CHECK_DETAIL="$ready/$total nodes Ready${bad:+; not Ready: $bad}"
+  ((total >= MIN_NODES && ready == total))
+}
+
+check_deployments_available() {
+  local json ok total bad
+  if ! capture json '' "${KCTL[@]}" get deployments -A -o json; then
+    CHECK_DETAIL="kubectl get deployments failed: $(first_line "$CAPTURE_ERR")"
+    return 1
+  fi
+  read -r ok total bad <<<"$(kube_json deployments "$json")"
+  CHECK_DETAIL="$ok/$total deployments Available${bad:+; not yet: $bad}"
+  ((ok == total))
+}
+
+# resolve_app_urls: APP_URLS gets "label<TAB>url" (url may be "pending").
+# An AppUrl output is "pending" when its load balancer had no address at
+# deploy time; then every Ingress / LoadBalancer Service address in the
+# cluster is taken instead.
+APP_URLS=()
+resolve_app_urls() {
+  local line found=() ingresses services pending=0 host known=' '
+  APP_URLS=()
+  for line in "${APP_OUTPUTS[@]}"; do
+    if [[ ${line#*$'\t'} == http* ]]; then
+      APP_URLS+=("$line")
+      host=${line#*://}
+      known+="${host%%[/:]*} "
+    else
+      pending=$((pending + 1))
+    fi
+  done
+  ((pending > 0)) || return 0
+  if ! capture ingresses '' "${KCTL[@]}" get ingress -A -o json ||
+    ! capture services '' "${KCTL[@]}" get services -A -o json; then
+    CHECK_DETAIL="cannot list Ingresses/Services: $(first_line "$CAPTURE_ERR")"
+    return 1
+  fi
+  mapfile -t found < <(kube_json lb-urls "$ingresses" "$services")
+  for line in "${found[@]}"; do
+    host=${line#*://}
+    host=${host%%[/:]*}
+    [[ $known == *" $host "* ]] && continue
+    APP_URLS+=("$line")
+    pending=$((pending - 1))
+  done
+  # Fewer addresses than pending outputs: some load balancer is not there yet.
+  while ((pending-- > 0)); do APP_URLS+=($'(AppUrl output)\tpending'); done
+}
+
+# Any HTTP answer below 500 means the load balancer routes to the app
+# (an app without a / page may say 404); 5xx means no healthy target yet.
+url_answers() {
+  local code
+  capture code 200 curl -s -o /dev/null -w '%{http_code}' --max-time "$CURL_MAX_TIME" "$1" || true
+  URL_CODE=${code:-000}
+  [[ $URL_CODE =~ ^[234][0-9][0-9]$ ]]
+}
+
+APP_REPORT=()
+check_apps_answer() {
+  local line label url ok=0
+  APP_REPORT=()
+  resolve_app_urls || return 1
+  if is_dry_run && ((${#APP_URLS[@]} == 0)); then
+    plan_note "for each AppUrl* output of $PLATFORM_STACK (or Ingress/Service address when it says pending):"
+    url_answers '<AppUrl>' || true
+    return 0
+  fi
+  for line in "${APP_URLS[@]}"; do
+    label=${line%%$'\t'*} url=${line#*$'\t'}
+    if [[ $url == pending ]]; then
+      APP_REPORT+=("$label: no load balancer address yet")
+    elif url_answers "$url"; then
+      ok=$((ok + 1))
+      APP_REPORT+=("$label: $url answers ($URL_CODE)")
+    else
+      APP_REPORT+=("$label: $url does not answer (HTTP $URL_CODE)")
+    fi
+  done
+  CHECK_DETAIL="$ok/${#APP_URLS[@]} app URLs answer"
+  if ((ok < ${#APP_URLS[@]})); then CHECK_DETAIL+="; $(printf '%s; ' "${APP_REPORT[@]}")"; fi
+  ((ok == ${#APP_URLS[@]}))
+}

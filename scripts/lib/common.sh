@@ -1,0 +1,388 @@
+# shellcheck shell=bash
+# Shared helpers for the workshop scripts: logging, dry-run, option parsing,
+# timing, waiting, per-environment state and stack outputs.
+# Sourced by scripts/*.sh; expects `set -euo pipefail` in the caller.
+# Variables set here are read by the scripts that source this file.
+# shellcheck disable=SC2034
+
+# 4.4: empty "${array[@]}" under set -u, local -n, printf %(...)T.
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
+  echo "These scripts need bash >= 4.4 (macOS: brew install bash)." >&2
+  exit 1
+fi
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SCRIPT_NAME=${0##*/}
+SCRIPT_NAME=${SCRIPT_NAME%.sh}
+
+# Defaults; the scripts' options override them.
+ENV_NAME=dev
+REGION=''
+REGION_SOURCE=''
+ACCOUNT=''
+DRY_RUN=0
+VERBOSE=${VERBOSE:-0}
+POLL_INTERVAL=${POLL_INTERVAL:-10}
+EXTRA_CONTEXT=()
+DEFAULT_REGION=us-west-2
+
+# Plan lines go to the original stdout even from inside $(...).
+exec {PLAN_FD}>&1
+
+# ---------------------------------------------------------------- logging
+
+log() { printf '[%s %s %(%H:%M:%S)T] %s\n' "$SCRIPT_NAME" "$ENV_NAME" -1 "$*" >&2; }
+warn() { log "WARNING: $*"; }
+err() { log "ERROR: $*"; }
+die() {
+  err "$*"
+  exit 1
+}
+usage_error() {
+  printf '%s: %s (see --help)\n' "$SCRIPT_NAME" "$*" >&2
+  exit 2
+}
+
+# Prints a command so that it can be pasted back into a shell.
+quote_cmd() {
+  local out='' a safe='^[A-Za-z0-9_./:=,@%+^-]+$'
+  for a in "$@"; do
+    if [[ $a =~ $safe ]]; then
+      out+="$a "
+    else
+      out+="'${a//\'/\'\\\'\'}' "
+    fi
+  done
+  printf '%s' "${out% }"
+}
+
+first_line() { printf '%s' "${1%%$'\n'*}"; }
+
+plan() { printf '+ %s\n' "$(quote_cmd "$@")" >&"$PLAN_FD"; }
+plan_note() { printf '# %s\n' "$*" >&"$PLAN_FD"; }
+is_dry_run() { ((DRY_RUN == 1)); }
+
+# ------------------------------------------------------- running commands
+
+# run_cmd CMD...: a command that changes something. Printed (not run) in
+# dry-run, logged then run otherwise.
+run_cmd() {
+  if is_dry_run; then
+    plan "$@"
+    return 0
+  fi
+  log "+ $(quote_cmd "$@")"
+  # stdout is reserved for plans and reports
+  "$@" >&2
+}
+
+# capture VAR DRY_VALUE CMD...: a read-only query. Its stdout goes to VAR,
+# its stderr to CAPTURE_ERR, its status is returned. In dry-run the command
+# is printed and VAR gets DRY_VALUE, so callers plan as if it had answered.
+CAPTURE_ERR=''
+capture() {
+  local __var=$1 __dry=$2 __rc=0 __out
+  shift 2
+  if is_dry_run; then
+    plan "$@"
+    printf -v "$__var" '%s' "$__dry"
+    CAPTURE_ERR=''
+    return 0
+  fi
+  if ((VERBOSE)); then log "+ $(quote_cmd "$@")"; fi
+  __out=$("$@" 2>"$WORK_TMP/capture.err") || __rc=$?
+  printf -v "$__var" '%s' "$__out"
+  CAPTURE_ERR=$(<"$WORK_TMP/capture.err")
+  return "$__rc"
+}
+
+# Long-running tools (cdk) are killed by `timeout` so no phase can hang;
+# CloudFormation keeps going and a re-run picks the stack up again.
+TIMEOUT_BIN=$(command -v timeout || command -v gtimeout || true)
+with_timeout() {
+  local secs=$1
+  shift
+  if [[ -z $TIMEOUT_BIN ]]; then
+    is_dry_run || die "neither timeout nor gtimeout found (macOS: brew install coreutils)"
+    TIMEOUT_BIN=timeout
+  fi
+  run_cmd "$(basename "$TIMEOUT_BIN")" "$secs" "$@"
+}
+
+# ----------------------------------------------------- exit hooks, tmp dir
+
+WORK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/workshop.XXXXXX")
+EXIT_HOOKS=()
+add_exit_hook() { EXIT_HOOKS+=("$1"); }
+_on_exit() {
+  local rc=$? hook
+  for hook in "${EXIT_HOOKS[@]}"; do "$hook" "$rc" || true; done
+  rm -rf "$WORK_TMP"
+  exit "$rc"
+}
+trap _on_exit EXIT
+
+# ------------------------------------------------------------- durations
+
+# Accepts 90, 90s, 15m, 1h.
+parse_duration() {
+  [[ $1 =~ ^([0-9]+)([smh]?)$ ]] || return 1
+  local n=$((10#${BASH_REMATCH[1]}))
+  case ${BASH_REMATCH[2]} in
+    h) echo $((n * 3600)) ;;
+    m) echo $((n * 60)) ;;
+    *) echo "$n" ;;
+  esac
+}
+
+fmt_duration() {
+  local s=$1
+  if ((s >= 3600)); then
+    printf '%dh%02dm%02ds' $((s / 3600)) $((s % 3600 / 60)) $((s % 60))
+  elif ((s >= 60 && s % 60 == 0)); then
+    printf '%dm' $((s / 60))
+  elif ((s >= 60)); then
+    printf '%dm%02ds' $((s / 60)) $((s % 60))
+  else
+    printf '%ds' "$s"
+  fi
+}
+
+# ------------------------------------------------------- option parsing
+
+# Turns --opt=value into --opt value so every script parses one form.
+ARGS=()
+normalize_args() {
+  ARGS=()
+  local a
+  for a in "$@"; do
+    if [[ $a == --*=* ]]; then ARGS+=("${a%%=*}" "${a#*=}"); else ARGS+=("$a"); fi
+  done
+}
+
+need_value() { [[ $# -ge 2 && -n $2 ]] || usage_error "$1 needs a value"; }
+
+duration_opt() {
+  need_value "$@"
+  parse_duration "$2" || usage_error "$1: '$2' is not a duration (e.g. 900, 90s, 15m, 1h)"
+}
+
+# Options shared by up/down/verify. Sets SHIFT_BY; returns 1 if $1 is not one.
+SHIFT_BY=1
+common_opt() {
+  SHIFT_BY=2
+  case $1 in
+    -e | --env) need_value "$@" && ENV_NAME=$2 ;;
+    -r | --region) need_value "$@" && REGION=$2 ;;
+    --account) need_value "$@" && ACCOUNT=$2 ;;
+    -c | --context)
+      need_value "$@"
+      case $2 in
+        environment=* | region=* | account=*) usage_error "use --env/--region/--account instead of -c $2" ;;
+        *=*) EXTRA_CONTEXT+=(-c "$2") ;;
+        *) usage_error "-c expects key=value, got '$2'" ;;
+      esac
+      ;;
+    -n | --dry-run) DRY_RUN=1 SHIFT_BY=1 ;;
+    -v | --verbose) VERBOSE=1 SHIFT_BY=1 ;;
+    *) return 1 ;;
+  esac
+}
+
+# shellcheck disable=SC2016 # backquotes are help text
+ENV_OPTIONS_HELP='  -e, --env NAME        environment name (default: dev); lowercase letters,
+                        digits, hyphens; stacks NAME-infra / NAME-platform,
+                        cluster NAME-eks
+  -r, --region REGION   AWS region (default: AWS_REGION, AWS_DEFAULT_REGION,
+                        `aws configure get region`, then us-west-2)
+  -v, --verbose         also log read-only queries
+  -h, --help            this help'
+CDK_OPTIONS_HELP='      --account ID      passed to the app as -c account=ID
+  -c, --context K=V     extra CDK context, repeatable
+                        (e.g. -c profile=production -c compute=nodegroups)'
+
+# --------------------------------------------------- environment & region
+
+# Call after option parsing: validates names and derives every resource name.
+setup_env() {
+  [[ $ENV_NAME =~ ^[a-z][a-z0-9-]*$ ]] ||
+    usage_error "environment '$ENV_NAME': use lowercase letters, digits and hyphens, starting with a letter"
+  resolve_region
+  CLUSTER="$ENV_NAME-eks"
+  CONTEXT="$CLUSTER"
+  INFRA_STACK="$ENV_NAME-infra"
+  PLATFORM_STACK="$ENV_NAME-platform"
+  WORKSHOP_DIR=${WORKSHOP_DIR:-$ROOT/.workshop}
+  ENV_DIR="$WORKSHOP_DIR/$ENV_NAME"
+  OUTPUTS_FILE="$ENV_DIR/outputs.json"
+  STATE_FILE="$ENV_DIR/state"
+  CDK_CONTEXT=(-c "environment=$ENV_NAME" -c "region=$REGION")
+  if [[ -n $ACCOUNT ]]; then CDK_CONTEXT+=(-c "account=$ACCOUNT"); fi
+  CDK_CONTEXT+=("${EXTRA_CONTEXT[@]}")
+}
+
+resolve_region() {
+  local r=''
+  if [[ -n $REGION ]]; then
+    REGION_SOURCE=--region
+  elif [[ -n ${AWS_REGION:-} ]]; then
+    REGION=$AWS_REGION REGION_SOURCE=AWS_REGION
+  elif [[ -n ${AWS_DEFAULT_REGION:-} ]]; then
+    REGION=$AWS_DEFAULT_REGION REGION_SOURCE=AWS_DEFAULT_REGION
+  elif ! is_dry_run && r=$(aws configure get region 2>/dev/null) && [[ -n $r ]]; then
+    REGION=$r REGION_SOURCE='aws configure'
+  else
+    REGION=$DEFAULT_REGION REGION_SOURCE=default
+  fi
+  [[ $REGION =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || usage_error "'$REGION' does not look like an AWS region"
+}
+
+# ------------------------------------------------------------ state file
+
+# One key=value per line, e.g. infra=done, platform=failed.
+state_get() {
+  [[ -f $STATE_FILE ]] || return 0
+  sed -n "s/^$1=//p" "$STATE_FILE" | tail -n 1
+}
+
+state_set() {
+  is_dry_run && return 0
+  mkdir -p "$ENV_DIR"
+  {
+    if [[ -f $STATE_FILE ]]; then grep -v "^$1=" "$STATE_FILE" || true; fi
+    printf '%s=%s\n' "$1" "$2"
+  } >"$STATE_FILE.tmp"
+  mv "$STATE_FILE.tmp" "$STATE_FILE"
+}
+
+# ---------------------------------------------------------------- timing
+
+PHASES=()
+declare -A PHASE_RESULT=() PHASE_SECS=() PHASE_START=()
+phase_begin() {
+  PHASES+=("$1")
+  PHASE_START[$1]=$SECONDS
+  PHASE_RESULT[$1]=running
+  log "== $1: $2"
+}
+phase_end() {
+  PHASE_RESULT[$1]=$2
+  PHASE_SECS[$1]=$((SECONDS - PHASE_START[$1]))
+}
+
+# A phase still running when the script exits is the one that failed.
+print_phase_table() {
+  local p
+  printf '  %-15s %-9s %s\n' PHASE RESULT TIME
+  for p in "${PHASES[@]}"; do
+    if [[ ${PHASE_RESULT[$p]} == running ]]; then phase_end "$p" failed; fi
+    printf '  %-15s %-9s %s\n' "$p" "${PHASE_RESULT[$p]}" "$(fmt_duration "${PHASE_SECS[$p]}")"
+  done
+  printf '  %-15s %-9s %s\n' total '' "$(fmt_duration "$SECONDS")"
+}
+
+failed_phase() {
+  local p
+  for p in "${PHASES[@]}"; do
+    if [[ ${PHASE_RESULT[$p]} == running || ${PHASE_RESULT[$p]} == failed ]]; then
+      echo "$p"
+      return 0
+    fi
+  done
+}
+
+# ---------------------------------------------------------------- waiting
+
+# wait_for DESCRIPTION TIMEOUT_SECS CHECK [ARGS...]
+# CHECK returns 0 when done and sets CHECK_DETAIL to what it saw. Checks at
+# least once, even with a 0 timeout. In dry-run CHECK runs once (its queries
+# are printed) and the wait counts as done.
+CHECK_DETAIL=''
+wait_for() {
+  local what=$1 timeout=$2 last='' deadline
+  shift 2
+  deadline=$((SECONDS + timeout))
+  if is_dry_run; then
+    plan_note "wait up to $(fmt_duration "$timeout") (poll every ${POLL_INTERVAL}s) for: $what"
+    "$@" || true
+    return 0
+  fi
+  log "waiting up to $(fmt_duration "$timeout") for $what"
+  while true; do
+    CHECK_DETAIL=''
+    if "$@"; then
+      log "ok: $what${CHECK_DETAIL:+ ($CHECK_DETAIL)}"
+      return 0
+    fi
+    if ((SECONDS >= deadline)); then
+      err "Timed out after $(fmt_duration "$timeout") waiting for $what${CHECK_DETAIL:+ (last seen: $CHECK_DETAIL)}"
+      return 1
+    fi
+    if [[ $CHECK_DETAIL != "$last" ]]; then
+      log "still waiting for $what: $CHECK_DETAIL"
+      last=$CHECK_DETAIL
+    fi
+    sleep "$POLL_INTERVAL"
+  done
+}
+
+# ---------------------------------------------------------------- outputs
+
+# outputs.json is keyed by stack name, as `cdk deploy --outputs-file` writes it.
+# load_outputs first folds into it any cdk-outputs-*.json a deploy left in
+# ENV_DIR (removing them), and CFN_OUTPUTS_FILE if set (a `describe-stacks`
+# Outputs list for stack CFN_OUTPUTS_STACK), then reads it, in one node
+# start-up, into:
+#   OUTPUT_STACKS    " stack stack "
+#   APP_OUTPUTS      "Label<TAB>value" per AppUrl* output of the platform stack
+#   TEAM_NAMESPACES  the TeamNamespaces output
+OUTPUT_STACKS=' '
+APP_OUTPUTS=()
+TEAM_NAMESPACES=''
+CFN_OUTPUTS_FILE=''
+CFN_OUTPUTS_STACK=''
+load_outputs() {
+  local kind a b
+  OUTPUT_STACKS=' ' APP_OUTPUTS=() TEAM_NAMESPACES=''
+  is_dry_run && return 0
+  [[ -d $ENV_DIR ]] || return 0
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  while IFS=$'\t' read -r kind a b; do
+    case $kind in
+      stack) OUTPUT_STACKS+="$a " ;;
+      app) APP_OUTPUTS+=("$a"$'\t'"$b") ;;
+      teams) TEAM_NAMESPACES=$a ;;
+    esac
+  done < <(node -e '
+    const fs = require("fs");
+    const path = require("path");
+    const [dir, target, platform, cfnFile, cfnStack] = process.argv.slice(1);
+    const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return undefined; } };
+    const all = read(target) || {};
+    const fresh = fs.readdirSync(dir).filter((f) => /^cdk-outputs-.*\.json$/.test(f)).map((f) => path.join(dir, f));
+    for (const f of fresh) Object.assign(all, read(f) || {});
+    if (cfnFile) all[cfnStack] = Object.fromEntries((read(cfnFile) || []).map((o) => [o.OutputKey, o.OutputValue]));
+    if (fresh.length || cfnFile) {
+      fs.writeFileSync(target + ".tmp", JSON.stringify(all, null, 2) + "\n");
+      fs.renameSync(target + ".tmp", target);
+      for (const f of fresh) fs.unlinkSync(f);
+    }
+    for (const stack of Object.keys(all)) console.log(`stack\t${stack}`);
+    for (const [k, v] of Object.entries(all[platform] || {})) {
+      if (k.startsWith("AppUrl")) console.log(`app\t${k.slice(6) || k}\t${v}`);
+      if (k === "TeamNamespaces") console.log(`teams\t${v}`);
+    }
+  ' "$ENV_DIR" "$OUTPUTS_FILE" "$PLATFORM_STACK" "$CFN_OUTPUTS_FILE" "$CFN_OUTPUTS_STACK")
+}
+
+# When outputs.json lacks a stack (another machine ran up, the file was
+# deleted), its outputs are read from CloudFormation instead.
+ensure_stack_outputs() {
+  local stack=$1 json
+  if is_dry_run || [[ $OUTPUT_STACKS == *" $stack "* ]]; then return 0; fi
+  capture json '[]' aws cloudformation describe-stacks --region "$REGION" --stack-name "$stack" \
+    --query 'Stacks[0].Outputs' --output json || return 1
+  mkdir -p "$ENV_DIR"
+  printf '%s\n' "$json" >"$WORK_TMP/cfn-outputs.json"
+  CFN_OUTPUTS_FILE="$WORK_TMP/cfn-outputs.json" CFN_OUTPUTS_STACK=$stack load_outputs
+}

@@ -1,0 +1,257 @@
+# shellcheck shell=bash
+# What in-cluster controllers create in AWS outside CloudFormation: how to
+# make them delete it, how to find what is left by tag, how to delete that.
+# Needs common.sh, cluster.sh and setup_env.
+# Variables set here are read by the scripts that source this file.
+# shellcheck disable=SC2034
+
+TIMEOUT_LB=900
+DELETE_LEFTOVERS=0
+
+# Tags the AWS Load Balancer Controller (elbv2.k8s.aws/cluster) and EKS Auto
+# Mode (eks:eks-cluster-name) put on the load balancers they create.
+elb_tag_filters() {
+  ELB_TAG_FILTERS=("Key=elbv2.k8s.aws/cluster,Values=$CLUSTER" "Key=eks:eks-cluster-name,Values=$CLUSTER")
+}
+
+# Every tag key that marks an EC2 resource as belonging to this environment.
+cluster_tag_keys() {
+  local IFS=,
+  local keys=(elbv2.k8s.aws/cluster eks:eks-cluster-name aws:eks:cluster-name
+    cluster.k8s.amazonaws.com/name "kubernetes.io/cluster/$CLUSTER" aws:cloudformation:stack-name)
+  echo "${keys[*]}"
+}
+
+# words VAR STRING: splits aws --output text (tabs, newlines) into an array.
+words() {
+  local -n __into=$1
+  read -ra __into -d '' <<<"$2" || true
+}
+
+# tagged_elb_arns TYPE...: TAGGED_ARNS gets the ARNs tagged for the cluster.
+TAGGED_ARNS=()
+tagged_elb_arns() {
+  local filter out arn arns seen=' '
+  TAGGED_ARNS=()
+  elb_tag_filters
+  for filter in "${ELB_TAG_FILTERS[@]}"; do
+    if ! capture out '' aws resourcegroupstaggingapi get-resources --region "$REGION" \
+      --resource-type-filters "$@" --tag-filters "$filter" \
+      --query 'ResourceTagMappingList[].ResourceARN' --output text; then
+      CHECK_DETAIL="tag query failed: $(first_line "$CAPTURE_ERR")"
+      return 1
+    fi
+    words arns "$out"
+    for arn in "${arns[@]}"; do
+      [[ $seen == *" $arn "* ]] && continue
+      seen+="$arn "
+      TAGGED_ARNS+=("$arn")
+    done
+  done
+}
+
+# The tagging API keeps listing resources for a while after they are deleted
+# (aws/aws-cli#8197), so each ARN is confirmed with elbv2. Errors other than
+# "not found" count as "exists": better a reported leftover than a hidden one.
+elb_exists() {
+  local out
+  case $1 in
+    lb) capture out active aws elbv2 describe-load-balancers --region "$REGION" --load-balancer-arns "$2" \
+      --query 'LoadBalancers[0].State.Code' --output text ;;
+    tg) capture out tg aws elbv2 describe-target-groups --region "$REGION" --target-group-arns "$2" \
+      --query 'TargetGroups[0].TargetGroupName' --output text ;;
+  esac && return 0
+  [[ $CAPTURE_ERR != *NotFound* ]]
+}
+
+LB_ARNS=()
+find_load_balancers() {
+  local arn
+  LB_ARNS=()
+  tagged_elb_arns elasticloadbalancing:loadbalancer || return 1
+  for arn in "${TAGGED_ARNS[@]}"; do
+    if elb_exists lb "$arn"; then LB_ARNS+=("$arn"); fi
+  done
+}
+
+check_lbs_gone() {
+  find_load_balancers || return 1
+  CHECK_DETAIL="${#LB_ARNS[@]} load balancer(s) left${LB_ARNS[*]:+: ${LB_ARNS[*]}}"
+  ((${#LB_ARNS[@]} == 0))
+}
+
+delete_load_balancers() {
+  local arn rc=0
+  for arn in "$@"; do
+    run_cmd aws elbv2 delete-load-balancer --region "$REGION" --load-balancer-arn "$arn" || rc=1
+  done
+  return "$rc"
+}
+
+# The controllers delete a load balancer when the Kubernetes object that
+# asked for it goes away, and only while they still run: this must happen
+# before any stack is destroyed (aws/aws-cdk#9970). --wait=false: with the
+# controller gone, finalizers would block forever; AWS is polled instead.
+delete_lb_owners() {
+  local json line services=()
+  run_cmd "${KCTL[@]}" delete ingress --all --all-namespaces --wait=false || return 1
+  capture json '' "${KCTL[@]}" get services --all-namespaces -o json || return 1
+  if is_dry_run; then
+    plan_note "for each Service of type LoadBalancer:"
+    plan "${KCTL[@]}" delete service -n '<namespace>' '<name>' --wait=false --ignore-not-found
+    return 0
+  fi
+  [[ $json == *LoadBalancer* ]] || return 0
+  mapfile -t services < <(kube_json lb-services "$json")
+  for line in "${services[@]}"; do
+    run_cmd "${KCTL[@]}" delete service -n "${line%%$'\t'*}" "${line#*$'\t'}" --wait=false --ignore-not-found || return 1
+  done
+}
+
+# ------------------------------------------------------------- leftovers
+
+# LEFTOVERS: one "kind<TAB>id<TAB>note" per resource.
+LEFTOVERS=()
+add_leftover() { LEFTOVERS+=("$1"$'\t'"$2"$'\t'"${3:-}"); }
+
+scan_leftovers() {
+  local arn out vpc vpcs=()
+  LEFTOVERS=()
+  tagged_elb_arns elasticloadbalancing:loadbalancer elasticloadbalancing:targetgroup || return 1
+  for arn in "${TAGGED_ARNS[@]}"; do
+    case $arn in
+      *:loadbalancer/*) if elb_exists lb "$arn"; then add_leftover load-balancer "$arn"; fi ;;
+      *:targetgroup/*) if elb_exists tg "$arn"; then add_leftover target-group "$arn"; fi ;;
+    esac
+  done
+  capture out '' aws ec2 describe-vpcs --region "$REGION" \
+    --filters "Name=tag:aws:cloudformation:stack-name,Values=$INFRA_STACK" --query 'Vpcs[].VpcId' --output text || return 1
+  words vpcs "$out"
+  for vpc in "${vpcs[@]}"; do
+    add_leftover vpc "$vpc" "CloudFormation deletes it with $INFRA_STACK; what is listed here keeps it alive"
+  done
+  ec2_leftovers network-interfaces "${vpcs[@]}" || return 1
+  ec2_leftovers security-groups "${vpcs[@]}" || return 1
+  log_group_leftovers
+}
+
+# ec2_leftovers KIND [VPC...]: ENIs or security groups tagged for the
+# environment, and, while the VPC survives, everything else inside it
+# (Lambda and load balancer ENIs carry no cluster tag).
+ec2_leftovers() {
+  local kind=$1 query by_tag by_vpc='[]' line found=()
+  shift
+  case $kind in
+    network-interfaces) query='NetworkInterfaces[].{id:NetworkInterfaceId,vpc:VpcId,status:Status,note:Description,tags:TagSet}' ;;
+    security-groups) query='SecurityGroups[].{id:GroupId,vpc:VpcId,name:GroupName,note:GroupName,tags:Tags}' ;;
+  esac
+  capture by_tag '[]' aws ec2 "describe-$kind" --region "$REGION" \
+    --filters "Name=tag-key,Values=$(cluster_tag_keys)" --query "$query" --output json || return 1
+  if (($#)); then
+    capture by_vpc '[]' aws ec2 "describe-$kind" --region "$REGION" \
+      --filters "Name=vpc-id,Values=$(IFS=,; echo "$*")" --query "$query" --output json || return 1
+  fi
+  # Most of the time both lists are empty: spare the node start-up.
+  [[ $by_tag$by_vpc == *'"id"'* ]] || return 0
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  mapfile -t found < <(node -e '
+    const [kind, cluster, stacks, vpcs, ...lists] = process.argv.slice(1);
+    const clusterKeys = ["elbv2.k8s.aws/cluster", "eks:eks-cluster-name", "aws:eks:cluster-name", "cluster.k8s.amazonaws.com/name"];
+    const ours = (t) => (clusterKeys.includes(t.Key) && t.Value === cluster) ||
+      (t.Key === `kubernetes.io/cluster/${cluster}` && t.Value === "owned") ||
+      (t.Key === "aws:cloudformation:stack-name" && stacks.split(",").includes(t.Value));
+    const seen = new Set();
+    for (const list of lists) for (const r of JSON.parse(list || "[]") || []) {
+      if (seen.has(r.id) || r.name === "default") continue;
+      seen.add(r.id);
+      if (!(r.tags || []).some(ours) && !vpcs.split(",").includes(r.vpc)) continue;
+      const eni = kind === "network-interfaces";
+      console.log(`${eni ? "eni" : "security-group"}\t${r.id}\t${eni ? `${r.status}: ${r.note || ""}` : r.note}`);
+    }
+  ' "$kind" "$CLUSTER" "$INFRA_STACK,$PLATFORM_STACK" "$(IFS=,; echo "$*")" "$by_tag" "$by_vpc")
+  for line in "${found[@]}"; do LEFTOVERS+=("$line"); done
+}
+
+# Control-plane, Container Insights and Lambda log groups are created on
+# first write, outside CloudFormation; retained stack log groups carry the
+# stack tag.
+log_group_leftovers() {
+  local prefix out name names=() arns=() arn seen=' '
+  for prefix in "/aws/eks/$CLUSTER/" "/aws/containerinsights/$CLUSTER/" \
+    "/aws/lambda/$INFRA_STACK-" "/aws/lambda/$PLATFORM_STACK-"; do
+    capture out '' aws logs describe-log-groups --region "$REGION" --log-group-name-prefix "$prefix" \
+      --query 'logGroups[].logGroupName' --output text || return 1
+    words names "$out"
+    for name in "${names[@]}"; do
+      [[ $seen == *" $name "* ]] && continue
+      seen+="$name "
+      add_leftover log-group "$name"
+    done
+  done
+  capture out '' aws resourcegroupstaggingapi get-resources --region "$REGION" --resource-type-filters logs:log-group \
+    --tag-filters "Key=aws:cloudformation:stack-name,Values=$INFRA_STACK,$PLATFORM_STACK" \
+    --query 'ResourceTagMappingList[].ResourceARN' --output text || return 1
+  words arns "$out"
+  for arn in "${arns[@]}"; do
+    name=${arn#*:log-group:}
+    name=${name%:\*}
+    [[ $seen == *" $name "* ]] && continue
+    capture out '' aws logs describe-log-groups --region "$REGION" --log-group-name-prefix "$name" \
+      --query "logGroups[?logGroupName=='$name'].logGroupName" --output text || return 1
+    if [[ -n $out ]]; then
+      seen+="$name "
+      add_leftover log-group "$name"
+    fi
+  done
+}
+
+report_leftovers() {
+  local line kind id note
+  is_dry_run && return 0
+  if ((${#LEFTOVERS[@]} == 0)); then
+    echo "No leftovers for $ENV_NAME (cluster $CLUSTER, stacks $INFRA_STACK, $PLATFORM_STACK)."
+    return 0
+  fi
+  echo "Leftovers for $ENV_NAME (tagged for cluster $CLUSTER or stacks $INFRA_STACK, $PLATFORM_STACK):"
+  for line in "${LEFTOVERS[@]}"; do
+    IFS=$'\t' read -r kind id note <<<"$line"
+    printf '  %-15s %s%s\n' "$kind" "$id" "${note:+  ($note)}"
+  done
+}
+
+# Load balancers first (they hold ENIs and security groups), then what
+# depended on them. VPCs are left to CloudFormation.
+delete_leftovers() {
+  local line kind id note rc=0 lbs=()
+  if is_dry_run; then
+    plan_note "delete each leftover found above: aws elbv2 delete-load-balancer / delete-target-group," \
+      "aws ec2 delete-network-interface / delete-security-group, aws logs delete-log-group"
+    return 0
+  fi
+  for line in "${LEFTOVERS[@]}"; do
+    if [[ $line == load-balancer$'\t'* ]]; then lbs+=("$(cut -f2 <<<"$line")"); fi
+  done
+  if ((${#lbs[@]})); then
+    delete_load_balancers "${lbs[@]}" || rc=1
+    wait_for "deleted load balancers of $CLUSTER to disappear" "$TIMEOUT_LB" check_lbs_gone || rc=1
+  fi
+  for kind in target-group eni security-group log-group; do
+    for line in "${LEFTOVERS[@]}"; do
+      [[ $line == "$kind"$'\t'* ]] || continue
+      IFS=$'\t' read -r _ id note <<<"$line"
+      case $kind in
+        target-group) run_cmd aws elbv2 delete-target-group --region "$REGION" --target-group-arn "$id" || rc=1 ;;
+        eni)
+          if [[ $note == available* ]]; then
+            run_cmd aws ec2 delete-network-interface --region "$REGION" --network-interface-id "$id" || rc=1
+          else
+            warn "$id is ${note%%:*}: AWS releases it some minutes after its owner (load balancer, Lambda, node) is gone; re-run later"
+          fi
+          ;;
+        security-group) run_cmd aws ec2 delete-security-group --region "$REGION" --group-id "$id" || rc=1 ;;
+        log-group) run_cmd aws logs delete-log-group --region "$REGION" --log-group-name "$id" || rc=1 ;;
+      esac
+    done
+  done
+  return "$rc"
+}

@@ -1,0 +1,137 @@
+# shellcheck shell=bash
+# CloudFormation stack status and the `cdk deploy` / `cdk destroy` steps.
+# Needs common.sh and setup_env.
+# Variables set here are read by the scripts that source this file.
+# shellcheck disable=SC2034
+
+# --no-install: fail fast rather than let npx fetch a CDK CLI other than
+# the version pinned in package.json. Each environment synthesizes into its
+# own --output directory: two CDK CLIs sharing cdk.out refuse to run
+# (ConcurrentReadLock), and hosts run several environments at once.
+NPX_CDK=(npx --no-install cdk)
+TIMEOUT_STACK=2400
+
+# stack_status NAME [DRY_VALUE]: prints the status, NONE when it does not exist.
+stack_status() {
+  local out
+  if capture out "${2:-NONE}" aws cloudformation describe-stacks --region "$REGION" --stack-name "$1" \
+    --query 'Stacks[0].StackStatus' --output text; then
+    printf '%s\n' "${out:-NONE}"
+  elif [[ $CAPTURE_ERR == *"does not exist"* ]]; then
+    echo NONE
+  else
+    err "cannot read CloudFormation stack $1: ${CAPTURE_ERR:-no output}"
+    return 1
+  fi
+}
+
+# ROLLBACK_COMPLETE is a failed create: the stack must be created again.
+is_deployed() { [[ $1 == *_COMPLETE && $1 != ROLLBACK_COMPLETE && $1 != DELETE_COMPLETE ]]; }
+# REVIEW_IN_PROGRESS is an unexecuted change set: nothing will move it on.
+is_in_progress() { [[ $1 == *_IN_PROGRESS && $1 != REVIEW_IN_PROGRESS ]]; }
+
+STACK_STATUS=''
+check_stack_settled() {
+  local s
+  s=$(stack_status "$1") || {
+    CHECK_DETAIL='cannot read the stack status'
+    return 1
+  }
+  STACK_STATUS=$s CHECK_DETAIL=$s
+  ! is_in_progress "$s"
+}
+
+# wait_stack_settled NAME STATUS: an earlier run or another user is deploying.
+wait_stack_settled() {
+  log "$1 is $2 (an earlier run, or someone else, is working on it)"
+  wait_for "CloudFormation stack $1 to finish $2" "$TIMEOUT_STACK" check_stack_settled "$1"
+}
+
+# stack_status_hint ID NAME STATUS: how to get out of a state cdk cannot deploy over.
+stack_status_hint() {
+  case $3 in
+    DELETE_FAILED | ROLLBACK_FAILED)
+      echo "delete it first: npx cdk destroy $1 $(quote_cmd "${CDK_CONTEXT[@]}") --force" \
+        "(or the whole environment: scripts/down.sh --env $ENV_NAME --delete-leftovers)"
+      ;;
+    UPDATE_ROLLBACK_FAILED) echo "finish the rollback: aws cloudformation continue-update-rollback --region $REGION --stack-name $2" ;;
+  esac
+}
+
+cdk_failed() {
+  local rc=$1 verb=$2 id=$3 name=$4
+  if ((rc == 124)); then
+    err "Timed out after $(fmt_duration "$TIMEOUT_STACK") waiting for cdk $verb $id (stack $name). CloudFormation may still be working on it; re-run the same command to pick it up."
+  else
+    err "cdk $verb $id failed (exit $rc). The cause is in the output above or in: aws cloudformation describe-stack-events --region $REGION --stack-name $name --max-items 20"
+  fi
+}
+
+# deploy_stack ID NAME PHASE [CDK_ARGS...]: skipped when the state file says
+# the phase is done and CloudFormation agrees. Sets DEPLOY_RESULT. The
+# outputs land in ENV_DIR/cdk-outputs-PHASE.json until load_outputs.
+DEPLOY_RESULT=''
+deploy_stack() {
+  local id=$1 name=$2 phase=$3 status hint rc=0
+  shift 3
+  local cdk_out="$ENV_DIR/cdk-outputs-$phase.json"
+  status=$(stack_status "$name") || return 1
+  if is_in_progress "$status"; then
+    wait_stack_settled "$name" "$status" || return 1
+    status=$STACK_STATUS
+  fi
+  if [[ $(state_get "$phase") == 'done' ]] && is_deployed "$status"; then
+    log "$name is already deployed ($status): skipping"
+    DEPLOY_RESULT=skipped
+    return 0
+  fi
+  hint=$(stack_status_hint "$id" "$name" "$status")
+  if [[ -n $hint ]]; then
+    err "$name is $status and cannot be deployed: $hint"
+    state_set "$phase" failed
+    return 1
+  fi
+  state_set "$phase" running
+  if ! is_dry_run; then
+    mkdir -p "$ENV_DIR"
+    rm -f "$cdk_out"
+  fi
+  with_timeout "$TIMEOUT_STACK" "${NPX_CDK[@]}" deploy "$id" "${CDK_CONTEXT[@]}" "$@" \
+    --require-approval never --outputs-file "$cdk_out" --output "$ENV_DIR/cdk.out" || rc=$?
+  if ((rc != 0)); then
+    state_set "$phase" failed
+    cdk_failed "$rc" deploy "$id" "$name"
+    return 1
+  fi
+  state_set "$phase" 'done'
+  DEPLOY_RESULT='done'
+}
+
+# destroy_stack ID NAME: a stack that does not exist counts as destroyed.
+# Sets DESTROY_RESULT.
+DESTROY_RESULT=''
+destroy_stack() {
+  local id=$1 name=$2 status rc=0
+  status=$(stack_status "$name" CREATE_COMPLETE) || return 1
+  if is_in_progress "$status"; then
+    wait_stack_settled "$name" "$status" || return 1
+    status=$STACK_STATUS
+  fi
+  if [[ $status == NONE ]]; then
+    log "$name does not exist: nothing to destroy"
+    DESTROY_RESULT=skipped
+    return 0
+  fi
+  with_timeout "$TIMEOUT_STACK" "${NPX_CDK[@]}" destroy "$id" "${CDK_CONTEXT[@]}" --force --output "$ENV_DIR/cdk.out" || rc=$?
+  if ((rc != 0)); then
+    cdk_failed "$rc" destroy "$id" "$name"
+    return 1
+  fi
+  # Confirm with CloudFormation: the next step (or the user) relies on it being gone.
+  status=$(stack_status "$name") || return 1
+  if [[ $status != NONE ]]; then
+    err "cdk destroy $id finished but $name is still $status"
+    return 1
+  fi
+  DESTROY_RESULT='done'
+}

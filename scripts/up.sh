@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Bootstraps one workshop environment: InfraStack, PlatformStack, kubeconfig,
+# then waits until nodes, add-ons and sample apps are usable.
+set -euo pipefail
+LIB="$(dirname "${BASH_SOURCE[0]}")/lib"
+# shellcheck source=lib/common.sh
+source "$LIB/common.sh"
+# shellcheck source=lib/stacks.sh
+source "$LIB/stacks.sh"
+# shellcheck source=lib/cluster.sh
+source "$LIB/cluster.sh"
+
+TIMEOUT_NODES=900
+TIMEOUT_DEPLOYMENTS=900
+TIMEOUT_APPS=900
+
+usage() {
+  cat <<EOF
+Usage: scripts/up.sh [--env NAME] [options]
+
+Deploys InfraStack (VPC + EKS, ~15-20 min) then PlatformStack (add-ons,
+teams, sample apps, ~5-10 min) for one environment, writes the stack outputs
+to .workshop/NAME/outputs.json, adds the kubeconfig context NAME-eks, and
+waits until nodes are Ready, every Deployment is Available and every AppUrl
+output answers over HTTP. Prints the URLs and the time each phase took.
+
+Re-run the same command after a failure: a stack deployed by an earlier run
+(.workshop/NAME/state says done and CloudFormation says *_COMPLETE) is not
+deployed again; a failed one is. The readiness waits always run.
+
+Options:
+$ENV_OPTIONS_HELP
+$CDK_OPTIONS_HELP
+  -n, --dry-run         print every command, in order, without running any
+                        (the plan for an environment not deployed yet)
+      --min-nodes N     nodes that must be Ready (default: $MIN_NODES)
+      --timeout-stack D         per cdk deploy (default: $(fmt_duration "$TIMEOUT_STACK"))
+      --timeout-nodes D         nodes Ready (default: $(fmt_duration "$TIMEOUT_NODES"))
+      --timeout-deployments D   Deployments Available (default: $(fmt_duration "$TIMEOUT_DEPLOYMENTS"))
+      --timeout-apps D          app URLs answer (default: $(fmt_duration "$TIMEOUT_APPS"))
+                        D is seconds or 90s / 15m / 1h
+
+Environment:
+  POLL_INTERVAL   seconds between polls (default: 10)
+  WORKSHOP_DIR    where outputs and state go (default: <repo>/.workshop)
+
+Examples:
+  scripts/up.sh --env alice
+  for p in alice bob; do scripts/up.sh --env "\$p" -c profile=workshop; done
+EOF
+}
+
+normalize_args "$@"
+set -- "${ARGS[@]}"
+while (($#)); do
+  case $1 in
+    -h | --help) usage; exit 0 ;;
+    --min-nodes) need_value "$@"; MIN_NODES=$2; shift 2 ;;
+    --timeout-stack) TIMEOUT_STACK=$(duration_opt "$@"); shift 2 ;;
+    --timeout-nodes) TIMEOUT_NODES=$(duration_opt "$@"); shift 2 ;;
+    --timeout-deployments) TIMEOUT_DEPLOYMENTS=$(duration_opt "$@"); shift 2 ;;
+    --timeout-apps) TIMEOUT_APPS=$(duration_opt "$@"); shift 2 ;;
+    *) common_opt "$@" || usage_error "unknown option: $1"; shift "$SHIFT_BY" ;;
+  esac
+done
+[[ $MIN_NODES =~ ^[0-9]+$ ]] || usage_error "--min-nodes needs a number"
+setup_env
+setup_kubectl
+cd "$ROOT"
+
+summary() {
+  local rc=$1 line
+  is_dry_run && return 0
+  # A failed run still saves what the stacks deployed so far output.
+  if ((rc != 0)); then load_outputs || true; fi
+  echo
+  if ((rc == 0)); then
+    echo "Environment $ENV_NAME is ready (region $REGION, cluster $CLUSTER)."
+    echo "  kubectl:  kubectl --context $CONTEXT get nodes"
+    for line in "${APP_URLS[@]}"; do printf '  %-9s %s\n' "${line%%$'\t'*}:" "${line#*$'\t'}"; done
+    if [[ -n $TEAM_NAMESPACES ]]; then echo "  teams:    $TEAM_NAMESPACES"; fi
+    echo "  outputs:  $OUTPUTS_FILE"
+  else
+    line=$(failed_phase)
+    if [[ -n $line ]]; then line=" in phase '$line'"; fi
+    echo "up failed$line for $ENV_NAME. Fix the cause reported above, then"
+    echo "re-run the same command: finished phases are skipped."
+  fi
+  print_phase_table
+}
+add_exit_hook summary
+log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
+
+# The cluster grants no implicit admin, not even to whoever deploys it: unless the command line
+# names its own admins, the caller's IAM role (not its sts session) becomes cluster admin.
+ensure_cluster_admin() {
+  local arg caller
+  for arg in "${CDK_CONTEXT[@]}"; do
+    if [[ $arg == clusterAdmins=* || $arg == accessEntries=* ]]; then return 0; fi
+  done
+  capture caller '<caller-arn>' aws sts get-caller-identity --query Arn --output text ||
+    die "cannot read the caller identity: $(first_line "$CAPTURE_ERR") (fix: aws sso login, or pass -c clusterAdmins=ARN)"
+  if [[ $caller =~ ^arn:(aws[a-z-]*):sts::([0-9]{12}):assumed-role/([^/]+)/ ]]; then
+    caller="arn:${BASH_REMATCH[1]}:iam::${BASH_REMATCH[2]}:role/${BASH_REMATCH[3]}"
+  fi
+  CDK_CONTEXT+=(-c "clusterAdmins=$caller")
+}
+ensure_cluster_admin
+
+phase_begin infra "deploy InfraStack ($INFRA_STACK)"
+deploy_stack InfraStack "$INFRA_STACK" infra || exit 1
+phase_end infra "$DEPLOY_RESULT"
+
+phase_begin platform "deploy PlatformStack ($PLATFORM_STACK)"
+# --exclusively: InfraStack was handled above; do not let cdk redeploy it.
+deploy_stack PlatformStack "$PLATFORM_STACK" platform --exclusively || exit 1
+phase_end platform "$DEPLOY_RESULT"
+load_outputs
+ensure_stack_outputs "$INFRA_STACK" || warn "no outputs for $INFRA_STACK"
+ensure_stack_outputs "$PLATFORM_STACK" || warn "no outputs for $PLATFORM_STACK"
+
+phase_begin kubeconfig "kubeconfig context $CONTEXT"
+update_kubeconfig || exit 1
+phase_end kubeconfig 'done'
+
+phase_begin nodes "wait for nodes"
+wait_for "at least $MIN_NODES node(s) of $CLUSTER to be Ready" "$TIMEOUT_NODES" check_nodes_ready || exit 1
+phase_end nodes 'done'
+
+phase_begin deployments "wait for add-ons"
+wait_for "all Deployments in $CLUSTER to be Available" "$TIMEOUT_DEPLOYMENTS" check_deployments_available || exit 1
+phase_end deployments 'done'
+
+phase_begin apps "wait for sample apps"
+if ! is_dry_run && ((${#APP_OUTPUTS[@]} == 0)); then
+  log "no AppUrl outputs in $PLATFORM_STACK (sample apps off?): nothing to check"
+  phase_end apps skipped
+else
+  wait_for "the app URLs of $ENV_NAME to answer" "$TIMEOUT_APPS" check_apps_answer || exit 1
+  phase_end apps 'done'
+fi

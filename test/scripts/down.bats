@@ -1,0 +1,219 @@
+#!/usr/bin/env bats
+# scripts/down.sh against the stubs.
+
+load helper
+
+LB_ARN="arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/net/k8s-default-petstore/0123456789abcdef"
+
+# The calls that matter for ordering, one word-ish line each.
+events() {
+  awk '
+    /kubectl .*delete ingress --all --all-namespaces/ { print "delete ingresses" }
+    /kubectl .*delete service/ { print "delete service " $(NF-3) "/" $(NF-2) }
+    /get-resources .*--resource-type-filters elasticloadbalancing:loadbalancer --tag-filters/ { print "lb query -> " $NF }
+    /elbv2 delete-load-balancer/ { print "delete load balancer" }
+    /cdk destroy PlatformStack/ { print "destroy PlatformStack" }
+    /cdk destroy InfraStack/ { print "destroy InfraStack" }
+  ' "$STUB_DIR/calls.log"
+}
+
+@test "down deletes LB owners, waits for the load balancers to go, then PlatformStack, then InfraStack" {
+  given_deployed alice
+  given_load_balancer
+  echo 2 >"$STUB_DIR/lb_queries_left"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_equal "$(events)" "delete ingresses
+delete service petstore/petstore
+lb query -> 1
+lb query -> 1
+lb query -> 0
+lb query -> 0
+destroy PlatformStack
+destroy InfraStack"
+  assert_output --partial "Environment alice is deleted"
+  [[ ! -e $STUB_DIR/stacks/alice-platform && ! -e $STUB_DIR/stacks/alice-infra ]]
+}
+
+@test "down twice succeeds; the second run destroys nothing" {
+  given_deployed alice
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  rm "$STUB_DIR/calls.log"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  refute_call 'cdk destroy'
+  assert_output --partial "cluster alice-eks does not exist: no Kubernetes objects to delete"
+  assert_output --partial "alice-platform does not exist: nothing to destroy"
+  assert_output --partial "alice-infra does not exist: nothing to destroy"
+}
+
+@test "down on a half-deleted environment: PlatformStack gone, cluster unreachable" {
+  given_stack alice-infra
+  echo ACTIVE >"$STUB_DIR/clusters/alice-eks"
+  fail_times kubectl always
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "cannot reach cluster alice-eks"
+  refute_call 'cdk destroy PlatformStack'
+  assert_call 'cdk destroy InfraStack'
+}
+
+@test "down when the cluster and PlatformStack are gone but InfraStack failed to delete" {
+  given_stack alice-infra DELETE_FAILED
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  refute_call '^kubectl .*delete'
+  assert_equal "$(events)" "lb query -> 0
+lb query -> 0
+destroy InfraStack"
+}
+
+@test "down times out when load balancers never go away, and destroys nothing" {
+  given_deployed alice
+  given_load_balancer
+  run "$SCRIPTS/down.sh" --env alice --timeout-lb 0
+  assert_failure
+  assert_output --partial "Timed out after 0s waiting for load balancers tagged for alice-eks to be deleted (last seen: 1 load balancer(s) left: $LB_ARN)"
+  assert_output --partial "re-run with --delete-leftovers"
+  assert_output --partial "down failed in phase 'load-balancers'"
+  refute_call 'cdk destroy'
+}
+
+@test "down --delete-leftovers deletes load balancers the controller did not" {
+  given_deployed alice
+  given_load_balancer
+  run "$SCRIPTS/down.sh" --env alice --timeout-lb 0 --delete-leftovers
+  assert_success
+  assert_equal "$(events)" "delete ingresses
+delete service petstore/petstore
+lb query -> 1
+lb query -> 1
+delete load balancer
+lb query -> 0
+lb query -> 0
+destroy PlatformStack
+destroy InfraStack"
+}
+
+@test "down stops at once when the cluster is unreachable and load balancers remain" {
+  given_deployed alice
+  given_load_balancer
+  fail_times kubectl always
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure
+  assert_output --partial "no controller can delete the 1 load balancer(s) tagged for alice-eks ($LB_ARN); re-run with --delete-leftovers"
+  refute_call 'cdk destroy'
+}
+
+@test "down ignores load balancers the tagging API still lists after deletion" {
+  given_deployed alice
+  echo "$LB_ARN" >"$STUB_DIR/stale_lbs"
+  run "$SCRIPTS/down.sh" --env alice --timeout-lb 0
+  assert_success
+  assert_call "^aws elbv2 describe-load-balancers --region us-west-2 --load-balancer-arns $LB_ARN"
+  assert_call 'cdk destroy InfraStack'
+}
+
+@test "down reports leftovers tagged for the cluster and succeeds" {
+  given_deployed alice
+  printf '%s\n' /aws/eks/alice-eks/cluster /aws/lambda/alice-infra-Handler886CB40B-abc >"$STUB_DIR/log_groups"
+  echo '[{"id": "sg-0123", "vpc": "vpc-9", "name": "k8s-traffic-alice", "note": "k8s-traffic-alice", "tags": [{"Key": "elbv2.k8s.aws/cluster", "Value": "alice-eks"}]},
+         {"id": "sg-other", "vpc": "vpc-9", "name": "bob", "note": "bob", "tags": [{"Key": "elbv2.k8s.aws/cluster", "Value": "bob-eks"}]}]' >"$STUB_DIR/sgs.json"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "security-group  sg-0123  (k8s-traffic-alice)"
+  assert_output --partial "log-group       /aws/eks/alice-eks/cluster"
+  assert_output --partial "log-group       /aws/lambda/alice-infra-Handler886CB40B-abc"
+  refute_output --partial "sg-other"
+  assert_output --partial "delete them with: scripts/down.sh --env alice --delete-leftovers"
+  refute_call 'delete-security-group|delete-log-group'
+}
+
+@test "down --delete-leftovers deletes the leftovers it finds" {
+  given_deployed alice
+  echo /aws/eks/alice-eks/cluster >"$STUB_DIR/log_groups"
+  echo "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/k8s-petstore/0abc" >"$STUB_DIR/tgs"
+  echo '[{"id": "sg-0123", "vpc": "vpc-9", "name": "k8s-traffic-alice", "note": "k8s-traffic-alice", "tags": [{"Key": "eks:eks-cluster-name", "Value": "alice-eks"}]}]' >"$STUB_DIR/sgs.json"
+  run "$SCRIPTS/down.sh" --env alice --delete-leftovers
+  assert_success
+  assert_call '^aws elbv2 delete-target-group --region us-west-2 --target-group-arn arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/k8s-petstore/0abc$'
+  assert_call '^aws ec2 delete-security-group --region us-west-2 --group-id sg-0123$'
+  assert_call '^aws logs delete-log-group --region us-west-2 --log-group-name /aws/eks/alice-eks/cluster$'
+  assert_output --partial "No leftovers for alice"
+}
+
+@test "down: InfraStack blocked by an ENI fails with the leftovers; --delete-leftovers removes it and retries" {
+  given_deployed alice
+  echo vpc-0a1 >"$STUB_DIR/vpcs"
+  echo '[{"id": "eni-0abc", "vpc": "vpc-0a1", "status": "available", "note": "AWS Lambda VPC ENI-alice-infra-Handler", "tags": []}]' >"$STUB_DIR/enis.json"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure
+  assert_output --partial "eni             eni-0abc  (available: AWS Lambda VPC ENI-alice-infra-Handler)"
+  assert_output --partial "vpc             vpc-0a1"
+  assert_output --partial "alice-infra is not destroyed"
+  assert_output --partial "down failed in phase 'infra'"
+
+  rm "$STUB_DIR/calls.log"
+  run "$SCRIPTS/down.sh" --env alice --delete-leftovers
+  assert_success
+  assert_call '^aws ec2 delete-network-interface --region us-west-2 --network-interface-id eni-0abc$'
+  (($(line_of 'delete-network-interface') < $(last_line_of 'cdk destroy InfraStack')))
+  assert_output --partial "No leftovers for alice"
+  [[ ! -e $STUB_DIR/stacks/alice-infra ]]
+}
+
+@test "down keeps InfraStack when PlatformStack cannot be destroyed" {
+  given_deployed alice
+  fail_times cdk-destroy-PlatformStack 1
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure
+  assert_output --partial "alice-platform is not destroyed, so alice-infra is kept (its exports are still in use)"
+  refute_call 'cdk destroy InfraStack'
+}
+
+@test "down forgets the environment locally once both stacks are gone" {
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  [[ -f $WORKSHOP_DIR/alice/state && -f $STUB_DIR/contexts/alice-eks ]]
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  [[ ! -e $WORKSHOP_DIR/alice ]]
+  [[ ! -e $STUB_DIR/contexts/alice-eks ]]
+}
+
+@test "down --dry-run prints the whole plan in order and runs nothing" {
+  run --separate-stderr "$SCRIPTS/down.sh" --env alice --dry-run
+  assert_success
+  local out="$WORKSHOP_DIR/alice/cdk.out"
+  local k="kubectl --context alice-eks --request-timeout=30s" r="--region us-west-2"
+  local keys="elbv2.k8s.aws/cluster,eks:eks-cluster-name,aws:eks:cluster-name,cluster.k8s.amazonaws.com/name,kubernetes.io/cluster/alice-eks,aws:cloudformation:stack-name"
+  assert_output "+ aws eks describe-cluster $r --name alice-eks --query cluster.status --output text
++ aws eks update-kubeconfig --name alice-eks $r --alias alice-eks
++ $k delete ingress --all --all-namespaces --wait=false
++ $k get services --all-namespaces -o json
+# for each Service of type LoadBalancer:
++ $k delete service -n '<namespace>' '<name>' --wait=false --ignore-not-found
+# wait up to 15m (poll every 0s) for: load balancers tagged for alice-eks to be deleted
++ aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=elbv2.k8s.aws/cluster,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
++ aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=eks:eks-cluster-name,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
++ aws cloudformation describe-stacks $r --stack-name alice-platform --query 'Stacks[0].StackStatus' --output text
++ timeout 2400 npx --no-install cdk destroy PlatformStack -c environment=alice -c region=us-west-2 --force --output $out
++ aws cloudformation describe-stacks $r --stack-name alice-platform --query 'Stacks[0].StackStatus' --output text
++ aws cloudformation describe-stacks $r --stack-name alice-infra --query 'Stacks[0].StackStatus' --output text
++ timeout 2400 npx --no-install cdk destroy InfraStack -c environment=alice -c region=us-west-2 --force --output $out
++ aws cloudformation describe-stacks $r --stack-name alice-infra --query 'Stacks[0].StackStatus' --output text
++ aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer elasticloadbalancing:targetgroup --tag-filters Key=elbv2.k8s.aws/cluster,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
++ aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer elasticloadbalancing:targetgroup --tag-filters Key=eks:eks-cluster-name,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
++ aws ec2 describe-vpcs $r --filters Name=tag:aws:cloudformation:stack-name,Values=alice-infra --query 'Vpcs[].VpcId' --output text
++ aws ec2 describe-network-interfaces $r --filters Name=tag-key,Values=$keys --query 'NetworkInterfaces[].{id:NetworkInterfaceId,vpc:VpcId,status:Status,note:Description,tags:TagSet}' --output json
++ aws ec2 describe-security-groups $r --filters Name=tag-key,Values=$keys --query 'SecurityGroups[].{id:GroupId,vpc:VpcId,name:GroupName,note:GroupName,tags:Tags}' --output json
++ aws logs describe-log-groups $r --log-group-name-prefix /aws/eks/alice-eks/ --query 'logGroups[].logGroupName' --output text
++ aws logs describe-log-groups $r --log-group-name-prefix /aws/containerinsights/alice-eks/ --query 'logGroups[].logGroupName' --output text
++ aws logs describe-log-groups $r --log-group-name-prefix /aws/lambda/alice-infra- --query 'logGroups[].logGroupName' --output text
++ aws logs describe-log-groups $r --log-group-name-prefix /aws/lambda/alice-platform- --query 'logGroups[].logGroupName' --output text
++ aws resourcegroupstaggingapi get-resources $r --resource-type-filters logs:log-group --tag-filters Key=aws:cloudformation:stack-name,Values=alice-infra,alice-platform --query 'ResourceTagMappingList[].ResourceARN' --output text
++ kubectl config get-contexts alice-eks -o name
++ kubectl config delete-context alice-eks"
+  [[ ! -e $STUB_DIR/calls.log ]]
+}

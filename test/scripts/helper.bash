@@ -1,0 +1,70 @@
+# shellcheck shell=bash
+# Common setup for the workshop script tests: stub aws/kubectl/npx/curl first
+# on PATH, every file the scripts or stubs write under BATS_TEST_TMPDIR, no
+# waiting between polls.
+bats_require_minimum_version 1.5.0
+load /usr/lib/bats/bats-support/load
+load /usr/lib/bats/bats-assert/load
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+# shellcheck disable=SC2034 # used by the .bats files
+SCRIPTS="$REPO/scripts"
+
+setup() {
+  export STUB_DIR="$BATS_TEST_TMPDIR/stub"
+  mkdir -p "$STUB_DIR"/{stacks,clusters,contexts,fail}
+  export PATH="$BATS_TEST_DIRNAME/stubs:$PATH"
+  export WORKSHOP_DIR="$BATS_TEST_TMPDIR/workshop"
+  export TMPDIR="$BATS_TEST_TMPDIR"
+  export HOME="$BATS_TEST_TMPDIR/home"
+  export POLL_INTERVAL=0
+  export AWS_REGION=us-west-2
+  unset AWS_DEFAULT_REGION AWS_PROFILE VERBOSE
+}
+
+calls() { cat "$STUB_DIR/calls.log" 2>/dev/null || true; }
+
+# line_of REGEX: line number of the first call matching REGEX, 0 if none.
+line_of() {
+  local n
+  n=$(grep -n -m 1 -E -- "$1" "$STUB_DIR/calls.log" | cut -d: -f1)
+  echo "${n:-0}"
+}
+
+last_line_of() {
+  local n
+  n=$(grep -n -E -- "$1" "$STUB_DIR/calls.log" | tail -n 1 | cut -d: -f1)
+  echo "${n:-0}"
+}
+
+# refute_call REGEX / assert_call REGEX
+assert_call() { grep -q -E -- "$1" "$STUB_DIR/calls.log" || fail "no call matches: $1"$'\n'"$(calls)"; }
+refute_call() {
+  if grep -q -E -- "$1" "$STUB_DIR/calls.log" 2>/dev/null; then
+    fail "unexpected call matching: $1"$'\n'"$(calls)"
+  fi
+}
+
+fail_times() { echo "$2" >"$STUB_DIR/fail/$1"; }
+given_stack() { echo "${2:-CREATE_COMPLETE}" >"$STUB_DIR/stacks/$1"; }
+
+# A fully deployed environment, as up.sh leaves it.
+given_deployed() {
+  given_stack "$1-infra"
+  given_stack "$1-platform"
+  echo ACTIVE >"$STUB_DIR/clusters/$1-eks"
+  touch "$STUB_DIR/contexts/$1-eks"
+}
+
+# A LoadBalancer Service with an address, and its load balancer in AWS.
+given_load_balancer() {
+  local arn="arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/net/k8s-default-petstore/0123456789abcdef"
+  echo "$arn" >>"$STUB_DIR/lbs"
+  cat >"$STUB_DIR/services.json" <<JSON
+{"items": [
+  {"metadata": {"namespace": "default", "name": "kubernetes"}, "spec": {"type": "ClusterIP"}},
+  {"metadata": {"namespace": "petstore", "name": "petstore"}, "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]},
+   "status": {"loadBalancer": {"ingress": [{"hostname": "petstore-lb.elb.example"}]}}}
+]}
+JSON
+}

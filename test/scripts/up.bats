@@ -1,0 +1,183 @@
+#!/usr/bin/env bats
+# scripts/up.sh against the stubs.
+
+load helper
+
+@test "up deploys InfraStack then PlatformStack, then waits for nodes, add-ons and apps" {
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  local infra platform kube nodes deploys curl
+  infra=$(line_of '^npx --no-install cdk deploy InfraStack -c environment=alice -c region=us-west-2 -c clusterAdmins=arn:aws:iam::123456789012:user/tester --require-approval never --outputs-file ')
+  platform=$(line_of '^npx --no-install cdk deploy PlatformStack -c environment=alice -c region=us-west-2 -c clusterAdmins=arn:aws:iam::123456789012:user/tester --exclusively --require-approval never --outputs-file ')
+  kube=$(line_of '^aws eks update-kubeconfig --name alice-eks --region us-west-2 --alias alice-eks$')
+  nodes=$(line_of '^kubectl --context alice-eks .*get nodes')
+  deploys=$(line_of '^kubectl --context alice-eks .*get deployments -A')
+  curl=$(line_of '^curl .*http://game\.alice\.example$')
+  ((infra > 0 && infra < platform && platform < kube && kube < nodes && nodes < deploys && deploys < curl))
+  assert_output --partial "Environment alice is ready"
+  assert_output --partial "Game2048: http://game.alice.example"
+  assert_output --partial "teams:    team-a,team-b"
+  assert_output --regexp "platform +done"
+}
+
+@test "up writes both stacks' outputs to .workshop/<env>/outputs.json and the state file" {
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  run node -e 'const o = require(process.argv[1]); console.log(o["alice-infra"].ClusterName, o["alice-platform"].AppUrlGame2048)' \
+    "$WORKSHOP_DIR/alice/outputs.json"
+  assert_output "alice-eks http://game.alice.example"
+  run cat "$WORKSHOP_DIR/alice/state"
+  assert_line infra=done
+  assert_line platform=done
+}
+
+@test "up resumes after a failed PlatformStack deploy without redeploying InfraStack" {
+  fail_times cdk-deploy-PlatformStack 1
+  run "$SCRIPTS/up.sh" --env alice
+  assert_failure
+  assert_output --partial "cdk deploy PlatformStack failed"
+  assert_output --partial "up failed in phase 'platform'"
+  assert_call 'cdk deploy InfraStack'
+  refute_call 'update-kubeconfig'
+
+  rm "$STUB_DIR/calls.log"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  refute_call 'cdk deploy InfraStack'
+  assert_call 'cdk deploy PlatformStack'
+  assert_output --regexp "infra +skipped"
+  assert_output --regexp "platform +done"
+  run node -e 'const o = require(process.argv[1]); console.log(Object.keys(o).join(" "))' "$WORKSHOP_DIR/alice/outputs.json"
+  assert_output "alice-infra alice-platform"
+}
+
+@test "up after a complete run deploys nothing again but checks readiness" {
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  rm "$STUB_DIR/calls.log"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  refute_call 'cdk deploy'
+  assert_call 'get nodes'
+  assert_call '^curl '
+}
+
+@test "up deploys again a stack the state file calls done but CloudFormation no longer has" {
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  rm "$STUB_DIR/stacks/alice-platform" "$STUB_DIR/calls.log"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  refute_call 'cdk deploy InfraStack'
+  assert_call 'cdk deploy PlatformStack'
+}
+
+@test "up deploys a stack that exists but was never recorded as done (rolled back create)" {
+  given_stack alice-infra ROLLBACK_COMPLETE
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  assert_call 'cdk deploy InfraStack'
+}
+
+@test "up refuses to deploy a stack stuck in DELETE_FAILED and says how to fix it" {
+  given_stack alice-infra DELETE_FAILED
+  run "$SCRIPTS/up.sh" --env alice
+  assert_failure
+  assert_output --partial "alice-infra is DELETE_FAILED and cannot be deployed: delete it first: npx cdk destroy InfraStack -c environment=alice -c region=us-west-2 -c clusterAdmins=arn:aws:iam::123456789012:user/tester --force (or the whole environment: scripts/down.sh --env alice --delete-leftovers)"
+  refute_call 'cdk deploy'
+}
+
+@test "up times out when nodes never become Ready, naming what it waited for" {
+  touch "$STUB_DIR/nodes_not_ready"
+  run "$SCRIPTS/up.sh" --env alice --timeout-nodes 0
+  assert_failure
+  assert_output --partial "Timed out after 0s waiting for at least 1 node(s) of alice-eks to be Ready (last seen: 0/1 nodes Ready; not Ready: i-0abc)"
+  assert_output --partial "up failed in phase 'nodes'"
+  refute_call 'get deployments'
+}
+
+@test "up times out when a Deployment never becomes Available" {
+  echo '{"items": [{"metadata": {"namespace": "argocd", "name": "argocd-server"}, "spec": {"replicas": 2}, "status": {"availableReplicas": 1}}]}' \
+    >"$STUB_DIR/deployments.json"
+  run "$SCRIPTS/up.sh" --env alice --timeout-deployments 0
+  assert_failure
+  assert_output --partial "Timed out after 0s waiting for all Deployments in alice-eks to be Available (last seen: 0/1 deployments Available; not yet: argocd/argocd-server(1/2))"
+}
+
+@test "up times out when an app URL keeps answering 503" {
+  echo 503 >"$STUB_DIR/curl_code"
+  run "$SCRIPTS/up.sh" --env alice --timeout-apps 0
+  assert_failure
+  assert_output --partial "Timed out after 0s waiting for the app URLs of alice to answer"
+  assert_output --partial "http://game.alice.example does not answer (HTTP 503)"
+}
+
+@test "up reads a pending AppUrl from the cluster's load balancer address" {
+  echo '{"AppUrlGame2048": "http://game.alice.example", "AppUrlPetstore": "pending"}' >"$STUB_DIR/platform_outputs.json"
+  given_load_balancer
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  assert_call '^curl .*http://game\.alice\.example$'
+  assert_call '^curl .*http://petstore-lb\.elb\.example$'
+  assert_output --partial "petstore/petstore: http://petstore-lb.elb.example"
+}
+
+@test "up keeps waiting while a pending AppUrl has no address in the cluster" {
+  echo '{"AppUrlPetstore": "pending"}' >"$STUB_DIR/platform_outputs.json"
+  run "$SCRIPTS/up.sh" --env alice --timeout-apps 0
+  assert_failure
+  assert_output --partial "0/1 app URLs answer; (AppUrl output): no load balancer address yet"
+}
+
+@test "up without AppUrl outputs skips the app check" {
+  echo '{"TeamNamespaces": "team-a"}' >"$STUB_DIR/platform_outputs.json"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  assert_output --regexp "apps +skipped"
+  refute_call '^curl '
+}
+
+@test "up passes region, account and extra context to cdk" {
+  run "$SCRIPTS/up.sh" --env bob --region eu-west-1 --account 111122223333 -c profile=production -c compute=nodegroups
+  assert_success
+  assert_call '^npx --no-install cdk deploy InfraStack -c environment=bob -c region=eu-west-1 -c account=111122223333 -c profile=production -c compute=nodegroups -c clusterAdmins=arn:aws:iam::123456789012:user/tester --require-approval never'
+  assert_call '^aws eks update-kubeconfig --name bob-eks --region eu-west-1 --alias bob-eks$'
+}
+
+@test "up makes the caller's IAM role (not its sts session) cluster admin unless admins are given" {
+  echo 'arn:aws:sts::123456789012:assumed-role/WorkshopHost/alice@example.com' > "$STUB_DIR/caller_arn"
+  run "$SCRIPTS/up.sh" --env carol
+  assert_success
+  assert_call '^npx --no-install cdk deploy InfraStack -c environment=carol -c region=us-west-2 -c clusterAdmins=arn:aws:iam::123456789012:role/WorkshopHost --require-approval never'
+  run "$SCRIPTS/up.sh" --env dave -c clusterAdmins=arn:aws:iam::123456789012:role/Admin
+  assert_success
+  refute_call 'clusterAdmins=arn:aws:iam::123456789012:user/tester'
+}
+
+@test "up --dry-run prints the whole plan in order and runs nothing" {
+  run --separate-stderr "$SCRIPTS/up.sh" --env alice --dry-run
+  assert_success
+  local out="$WORKSHOP_DIR/alice"
+  assert_output "+ aws sts get-caller-identity --query Arn --output text
++ aws cloudformation describe-stacks --region us-west-2 --stack-name alice-infra --query 'Stacks[0].StackStatus' --output text
++ timeout 2400 npx --no-install cdk deploy InfraStack -c environment=alice -c region=us-west-2 -c 'clusterAdmins=<caller-arn>' --require-approval never --outputs-file $out/cdk-outputs-infra.json --output $out/cdk.out
++ aws cloudformation describe-stacks --region us-west-2 --stack-name alice-platform --query 'Stacks[0].StackStatus' --output text
++ timeout 2400 npx --no-install cdk deploy PlatformStack -c environment=alice -c region=us-west-2 -c 'clusterAdmins=<caller-arn>' --exclusively --require-approval never --outputs-file $out/cdk-outputs-platform.json --output $out/cdk.out
++ aws eks update-kubeconfig --name alice-eks --region us-west-2 --alias alice-eks
+# wait up to 15m (poll every 0s) for: at least 1 node(s) of alice-eks to be Ready
++ kubectl --context alice-eks --request-timeout=30s get nodes -o json
+# wait up to 15m (poll every 0s) for: all Deployments in alice-eks to be Available
++ kubectl --context alice-eks --request-timeout=30s get deployments -A -o json
+# wait up to 15m (poll every 0s) for: the app URLs of alice to answer
+# for each AppUrl* output of alice-platform (or Ingress/Service address when it says pending):
++ curl -s -o /dev/null -w '%{http_code}' --max-time 10 '<AppUrl>'"
+  [[ ! -e $STUB_DIR/calls.log ]]
+  [[ ! -e $WORKSHOP_DIR ]]
+}
+
+@test "up rejects an invalid environment name" {
+  run "$SCRIPTS/up.sh" --env Alice_1
+  assert_failure 2
+  assert_output --partial "use lowercase letters, digits and hyphens"
+  [[ ! -e $STUB_DIR/calls.log ]]
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# scripts/verify.sh against the stubs.
+
+load helper
+
+# What up.sh leaves behind: stacks, cluster, context and outputs.json.
+given_up() {
+  given_deployed "$1"
+  mkdir -p "$WORKSHOP_DIR/$1"
+  echo "{\"$1-platform\": {\"AppUrlGame2048\": \"http://game.$1.example\", \"TeamNamespaces\": \"team-a\"}}" \
+    >"$WORKSHOP_DIR/$1/outputs.json"
+}
+
+@test "verify passes and exits 0 when everything is ready" {
+  given_up alice
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_success
+  assert_line "[PASS] cluster      cluster alice-eks is ACTIVE"
+  assert_line "[PASS] nodes        1/1 nodes Ready"
+  assert_line "[PASS] deployments  1/1 deployments Available"
+  assert_line "[PASS] app          Game2048: http://game.alice.example answers (200)"
+  assert_line "RESULT alice: PASS (4 checks)"
+  refute_call 'update-kubeconfig'
+}
+
+@test "verify reports each failing check and exits 1" {
+  given_up alice
+  touch "$STUB_DIR/nodes_not_ready"
+  echo 502 >"$STUB_DIR/curl_code"
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_failure 1
+  assert_line "[PASS] cluster      cluster alice-eks is ACTIVE"
+  assert_line "[FAIL] nodes        0/1 nodes Ready; not Ready: i-0abc"
+  assert_line "[PASS] deployments  1/1 deployments Available"
+  assert_line "[FAIL] app          Game2048: http://game.alice.example does not answer (HTTP 502)"
+  assert_line "RESULT alice: FAIL (2 of 4 checks failed)"
+}
+
+@test "verify fails cleanly when the cluster does not exist" {
+  run "$SCRIPTS/verify.sh" --env carol
+  assert_failure 1
+  assert_line "[FAIL] cluster      cluster carol-eks does not exist"
+  assert_line "[FAIL] nodes        not checked: the cluster is not ACTIVE"
+  assert_line "RESULT carol: FAIL (3 of 3 checks failed)"
+  refute_call '^kubectl'
+}
+
+@test "verify adds a missing kubeconfig context and reads outputs from CloudFormation when the file is missing" {
+  given_deployed alice
+  rm "$STUB_DIR/contexts/alice-eks"
+  echo '[{"OutputKey": "AppUrlGame2048", "OutputValue": "http://game.alice.example"}]' >"$STUB_DIR/stacks/alice-platform.outputs.json"
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_success
+  assert_call '^aws eks update-kubeconfig --name alice-eks --region us-west-2 --alias alice-eks$'
+  assert_call "^aws cloudformation describe-stacks --region us-west-2 --stack-name alice-platform --query Stacks\[0\].Outputs"
+  assert_line "[PASS] app          Game2048: http://game.alice.example answers (200)"
+}
+
+@test "verify works in a loop over participants" {
+  given_up alice
+  given_up bob
+  rm "$STUB_DIR/clusters/bob-eks"
+  run bash -c 'for p in alice bob; do "$0" --env "$p" >/dev/null && echo "$p ok" || echo "$p FAILED"; done' "$SCRIPTS/verify.sh"
+  assert_output "alice ok
+bob FAILED"
+}
