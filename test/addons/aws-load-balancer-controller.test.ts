@@ -2,31 +2,14 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AwsLoadBalancerControllerAddOn } from '../../addons/aws-load-balancer-controller';
 import { Problems } from '../../lib/config';
+import { list, policies as policiesWithPrefix, statementBySid, statements as statementsWithPrefix } from '../support/iam-policies';
+import type { Statement } from '../support/iam-policies';
 import { helmReleases, nagFindings, synth } from '../helpers';
 
-interface Statement {
-  Sid: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
 const PREFIX = 'AddOnsawsloadbalancercontroller';
-const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-
-/** The controller's managed policies, by logical id. */
-function policies(template: Template): Record<string, { Statement: Statement[] }> {
-  return Object.fromEntries(Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
-    .filter(([id]) => id.startsWith(PREFIX))
-    .map(([id, p]) => [id, p.Properties.PolicyDocument]));
-}
-
-const statements = (template: Template): Statement[] => Object.values(policies(template)).flatMap((d) => d.Statement);
-const bySid = (template: Template, sid: string): Statement => {
-  const found = statements(template).find((s) => s.Sid === sid);
-  if (!found) throw new Error(`no statement ${sid}`);
-  return found;
-};
+const policies = (template: Template) => policiesWithPrefix(template, PREFIX);
+const statements = (template: Template): Statement[] => statementsWithPrefix(template, PREFIX);
+const bySid = (template: Template, sid: string): Statement => statementBySid(template, PREFIX, sid);
 
 /** Deploy-time values replaced by the longest plausible strings, to measure a policy as IAM does. */
 function resolveLongest(value: unknown): unknown {

@@ -2,32 +2,16 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { KARPENTER_CHART, KarpenterAddOn } from '../../addons/karpenter';
 import { Problems } from '../../lib/config';
+import { list, policies as policiesWithPrefix, statementBySid, statements as statementsWithPrefix } from '../support/iam-policies';
+import type { Statement } from '../support/iam-policies';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
 import type { RenderedObject } from '../helpers';
 import { schemaProblems } from '../support/kubernetes-schemas';
 
-interface Statement {
-  Sid: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
 const PREFIX = 'AddOnskarpenter';
-const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-
-function policies(template: Template): Record<string, { Statement: Statement[] }> {
-  return Object.fromEntries(Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
-    .filter(([id]) => id.startsWith(PREFIX))
-    .map(([id, p]) => [id, p.Properties.PolicyDocument]));
-}
-
-const statements = (template: Template): Statement[] => Object.values(policies(template)).flatMap((d) => d.Statement);
-const bySid = (template: Template, sid: string): Statement => {
-  const found = statements(template).find((s) => s.Sid === sid);
-  if (!found) throw new Error(`no statement ${sid}`);
-  return found;
-};
+const policies = (template: Template) => policiesWithPrefix(template, PREFIX);
+const statements = (template: Template): Statement[] => statementsWithPrefix(template, PREFIX);
+const bySid = (template: Template, sid: string): Statement => statementBySid(template, PREFIX, sid);
 const logicalId = (template: Template, type: string, prefix: string): string => {
   const id = Object.keys(template.findResources(type)).find((i) => i.startsWith(prefix));
   if (!id) throw new Error(`no ${type} ${prefix}`);
