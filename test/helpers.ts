@@ -28,7 +28,10 @@ export function synth(context: Record<string, unknown> = {}, addons?: readonly P
   if (cached) {
     return cached;
   }
-  const built = buildPlatformApp({ context: { ...CDK_JSON_CONTEXT, ...context } }, { compliancePacks: false, addons });
+  // A test that picks its own add-ons tests those; the sample workloads would need their controllers.
+  const workloadsOff = context.addons !== undefined && context.sampleWorkloads === undefined && context.workloads === undefined
+    ? { sampleWorkloads: false } : {};
+  const built = buildPlatformApp({ context: { ...CDK_JSON_CONTEXT, ...workloadsOff, ...context } }, { compliancePacks: false, addons });
   const result = {
     ...built,
     infraTemplate: Template.fromStack(built.infra),

@@ -71,7 +71,8 @@ describe.each(['auto', 'nodegroups'])('PlatformStack with compute=%s', (compute)
     const lambdaRoles = app.platformTemplate.findResources('AWS::IAM::Role', {
       Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] } },
     });
-    expect(Object.keys(lambdaRoles)).toEqual([expect.stringMatching(/framework/)]);
+    const kubectlRoles = Object.keys(lambdaRoles).filter((id) => id.startsWith('ClusterKubectlProvider'));
+    expect(kubectlRoles).toEqual([expect.stringMatching(/frameworkonEvent/)]);
   });
 
   test('applies the platform namespace and the environment ConfigMap through the handler', () => {

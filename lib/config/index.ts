@@ -7,3 +7,5 @@ export { PROFILES, OPS_NODE_GROUP } from './profiles';
 export { readTeams, DEFAULT_TEAM_QUOTA, SYSTEM_NAMESPACES } from './team-rules';
 export type { TeamInput } from './team-rules';
 export { checkUniquePrincipals } from './access-rules';
+export { readWorkloads, hasWorkloads, NO_WORKLOADS, workloadNamespaces } from './workload-rules';
+export type { WorkloadsConfig, PetstoreWorkloadConfig, NginxWorkloadConfig } from './workload-rules';

@@ -5,6 +5,7 @@ import { SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
 import { isPrivateRange, parseCidr } from './network-rules';
 import { readNodeGroups } from './node-group-rules';
 import { readTeams, SYSTEM_NAMESPACES } from './team-rules';
+import { readWorkloads, workloadNamespaces } from './workload-rules';
 import { REPORTED, isRecord, readBoolean, readEnum, readInteger, readJson, readString, readStringList } from './parse';
 import { Problems } from './problems';
 import { PROFILE_NAMES, PROFILES } from './profiles';
@@ -14,7 +15,7 @@ import type { ComputeMode, EndpointAccessMode, PlatformConfig } from './types';
 export const CONFIG_KEYS = [
   'environment', 'profile', 'account', 'region', 'kubernetesVersion', 'azCount', 'availabilityZones', 'vpcCidr',
   'natGateways', 'endpointAccess', 'publicAccessCidrs', 'clusterAdmins', 'accessEntries', 'compute',
-  'autoModeNodePools', 'nodeGroups', 'addons', 'teams', 'logRetentionDays', 'sampleWorkloads', 'tags',
+  'autoModeNodePools', 'nodeGroups', 'addons', 'teams', 'logRetentionDays', 'sampleWorkloads', 'workloads', 'tags',
 ] as const;
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
@@ -98,7 +99,9 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
   const nodeGroups = compute === 'nodegroups' ? pick('nodeGroups', d.nodeGroups, (raw) => readNodeGroups(p, raw)) : d.nodeGroups;
 
   const addons = readAddOnSelection(p, context.addons, compute);
-  const teams = readTeams(p, context.teams, [...SYSTEM_NAMESPACES, ...addOnNamespaces(addons)]);
+  const sampleWorkloads = pick('sampleWorkloads', d.sampleWorkloads, (raw) => readBoolean(p, 'sampleWorkloads', raw));
+  const workloads = readWorkloads(p, context.workloads, { sampleWorkloads, addons });
+  const teams = readTeams(p, context.teams, [...SYSTEM_NAMESPACES, ...addOnNamespaces(addons), ...workloadNamespaces(workloads)]);
   checkUniquePrincipals(p, [
     ...clusterAdmins.map((principalArn, i) => ({ key: `clusterAdmins[${i}]`, principalArn })),
     ...accessEntries.map((e, i) => ({ key: `accessEntries[${i}].principalArn`, principalArn: e.principalArn })),
@@ -111,7 +114,6 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
     p.add('logRetentionDays', raw, RETENTION_DAYS.join(', '));
     return undefined;
   });
-  const sampleWorkloads = pick('sampleWorkloads', d.sampleWorkloads, (raw) => readBoolean(p, 'sampleWorkloads', raw));
   const tags = pick('tags', d.tags, (raw) => {
     const v = readJson(p, 'tags', raw);
     if (v === REPORTED) return undefined;
@@ -126,7 +128,7 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
   return {
     environment, profile, account, region, kubernetesVersion, azCount, availabilityZones, vpcCidr, natGateways,
     endpointAccess, publicAccessCidrs, clusterAdmins, accessEntries, compute, autoModeNodePools, nodeGroups, addons,
-    teams, logRetentionDays, sampleWorkloads, tags,
+    teams, logRetentionDays, sampleWorkloads, workloads, tags,
   };
 }
 

@@ -18,7 +18,7 @@ export const OPS_NODE_GROUP: NodeGroupConfig = {
 };
 
 /** Keys whose defaults are computed from other keys rather than stored in a profile. */
-type DerivedKeys = 'profile' | 'availabilityZones' | 'account' | 'addons' | 'teams';
+type DerivedKeys = 'profile' | 'availabilityZones' | 'account' | 'addons' | 'teams' | 'workloads';
 
 /** The defaults a profile contributes, before context overrides. */
 export type ProfileDefaults = Omit<PlatformConfig, DerivedKeys | 'natGateways'> & {

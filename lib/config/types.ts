@@ -1,4 +1,5 @@
 import type { AddOnSelection } from '../../addons/catalog';
+import type { WorkloadsConfig } from './workload-rules';
 
 /**
  * The configuration model shared by both stacks.
@@ -133,8 +134,10 @@ export interface PlatformConfig {
   readonly nodeGroups: readonly NodeGroupConfig[];
   /** Retention of the control-plane and VPC flow-log groups, in days. */
   readonly logRetentionDays: number;
-  /** Whether the sample workloads are deployed. */
+  /** Whether the sample workloads are deployed (the default of `workloads`). */
   readonly sampleWorkloads: boolean;
+  /** Which sample workloads PlatformStack deploys (defaults from sampleWorkloads). */
+  readonly workloads: WorkloadsConfig;
   /** Application teams (namespaces with namespace-scoped access). */
   readonly teams: readonly TeamConfig[];
   /** First-party add-ons chosen in configuration, in the given order (PlatformStack orders by dependencies). */

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { createAddOns } from '../../addons/catalog';
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
 import { addOnNamespaces } from '../../addons/catalog';
-import { checkUniquePrincipals, environmentNames, Problems, readTeams, SYSTEM_NAMESPACES } from '../config';
+import { checkUniquePrincipals, environmentNames, hasWorkloads, Problems, readTeams, SYSTEM_NAMESPACES, workloadNamespaces } from '../config';
 import type { PlatformConfig, TeamConfig, TeamInput } from '../config';
 import { ApplicationTeam } from '../teams/application-team';
 import { NetworkPolicyEnforcement } from '../teams/network-policy-enforcement';
@@ -70,7 +70,7 @@ export class PlatformStack extends Stack {
       description: 'Namespaces of the application teams',
     });
 
-    if (config.sampleWorkloads) {
+    if (hasWorkloads(config.workloads)) {
       new SampleWorkloads(this, 'Workloads', { context, addons: this.addons });
     }
 
@@ -85,7 +85,7 @@ export class PlatformStack extends Stack {
   /** Configuration teams plus code teams, checked together against every other access entry. */
   private validatedTeams(config: PlatformConfig, codeTeams: readonly TeamInput[]): TeamConfig[] {
     const p = new Problems();
-    const teams = readTeams(p, [...config.teams, ...codeTeams], [...SYSTEM_NAMESPACES, ...addOnNamespaces(config.addons)], 'teams (configuration and code)');
+    const teams = readTeams(p, [...config.teams, ...codeTeams], [...SYSTEM_NAMESPACES, ...addOnNamespaces(config.addons), ...workloadNamespaces(config.workloads)], 'teams (configuration and code)');
     checkUniquePrincipals(p, [
       ...config.clusterAdmins.map((principalArn, i) => ({ key: `clusterAdmins[${i}]`, principalArn })),
       ...config.accessEntries.map((e, i) => ({ key: `accessEntries[${i}].principalArn`, principalArn: e.principalArn })),

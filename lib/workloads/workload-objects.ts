@@ -1,0 +1,140 @@
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type { Construct } from 'constructs';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IProbe } from 'kubernetes-models/v1/Probe';
+import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import type { AddOnContext } from '../../addons/core/addon';
+import { PLATFORM_LABELS } from '../../addons/core/kubernetes-object';
+
+/*
+ * Building blocks shared by the sample workloads: labels, namespaces with Pod Security Admission,
+ * the restricted container security context, probes, disruption budgets and the read-back of a
+ * load balancer's DNS name.
+ */
+
+/** How long deployment waits for a controller to publish a load balancer's DNS name. */
+export const LOAD_BALANCER_WAIT = Duration.minutes(10);
+
+/** The stack output keys of the app URLs (fixed, so scripts and docs can rely on them). */
+export type AppUrlKey = 'AppUrlGame2048' | 'AppUrlPetstore' | 'AppUrlNginx';
+
+/** Selector labels of a workload's pods. */
+export function selectorLabels(app: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': app };
+}
+
+/** Labels on every object of a workload. */
+export function workloadLabels(app: string): Record<string, string> {
+  return { ...PLATFORM_LABELS, ...selectorLabels(app), 'app.kubernetes.io/component': 'sample-workload' };
+}
+
+/**
+ * A workload's namespace. Pod Security Admission enforces `level`, and warns and audits against
+ * `restricted` so an exception stays visible.
+ */
+export function namespaceObject(name: string, level: 'restricted' | 'baseline'): INamespace {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      labels: {
+        ...workloadLabels(name),
+        'pod-security.kubernetes.io/enforce': level,
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/audit': 'restricted',
+      },
+    },
+  };
+}
+
+/** The container security context of the restricted Pod Security Standard, for a non-root image. */
+export function restrictedSecurityContext(user: number, readOnlyRootFilesystem: boolean): ISecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: user,
+    runAsGroup: user,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** An HTTP GET probe on a named container port. */
+export function httpProbe(path: string, port: string, timing: Pick<IProbe, 'initialDelaySeconds' | 'periodSeconds' | 'failureThreshold'>): IProbe {
+  return { httpGet: { path, port }, timeoutSeconds: 2, ...timing };
+}
+
+/** Keeps one of the (two) replicas serving while nodes are drained or consolidated. */
+export function podDisruptionBudget(namespace: string, app: string): IPodDisruptionBudget {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: app, namespace, labels: workloadLabels(app) },
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(app) } },
+  };
+}
+
+/** Props for {@link loadBalancerHostname}. */
+export interface LoadBalancerHostnameProps {
+  readonly cluster: eks.ICluster;
+  /** `service` or `ingress`. */
+  readonly kind: 'service' | 'ingress';
+  readonly namespace: string;
+  readonly name: string;
+  /** The manifest that creates the object; the read-back runs after it. */
+  readonly manifest: Construct;
+}
+
+/**
+ * The DNS name of the load balancer a controller created for a Service or Ingress, read from its
+ * status at deploy time (the deployment waits up to {@link LOAD_BALANCER_WAIT} for it).
+ */
+export function loadBalancerHostname(scope: Construct, id: string, props: LoadBalancerHostnameProps): eks.KubernetesObjectValue {
+  const value = new eks.KubernetesObjectValue(scope, id, {
+    cluster: props.cluster,
+    objectType: props.kind,
+    objectNamespace: props.namespace,
+    objectName: props.name,
+    jsonPath: '.status.loadBalancer.ingress[0].hostname',
+    timeout: LOAD_BALANCER_WAIT,
+  });
+  value.node.addDependency(props.manifest);
+  return value;
+}
+
+/** A stack output with a fixed key (not derived from the construct path). */
+export function appUrlOutput(scope: Construct, key: AppUrlKey, url: string, description: string): CfnOutput {
+  const output = new CfnOutput(scope, key, { value: url, description });
+  output.overrideLogicalId(key);
+  return output;
+}
+
+/**
+ * Applies a workload's objects in one manifest, namespace first. On deletion kubectl waits until
+ * every object is gone, including a Service or Ingress whose controller first removes its load balancer.
+ */
+export function applyObjects(scope: Construct, cluster: eks.ICluster, objects: ReadonlyArray<object>): eks.KubernetesManifest {
+  return new eks.KubernetesManifest(scope, 'Manifest', {
+    cluster,
+    manifest: objects.map((o) => ({ ...o })),
+    overwrite: true,
+  });
+}
+
+/** What every sample workload construct needs. */
+export interface WorkloadProps {
+  /** Cluster, VPC, configuration and names of the environment. */
+  readonly context: AddOnContext;
+  /** Scopes of the deployed add-ons by id; the workload depends on the controllers serving it. */
+  readonly addons: ReadonlyMap<string, Construct>;
+  /**
+   * Pod replicas.
+   * @default 2
+   */
+  readonly replicas?: number;
+}
