@@ -1,0 +1,56 @@
+import { CATALOG } from '../addons/catalog';
+import { loadConfig, Problems } from '../lib/config';
+import { kubernetesObjects, nagFindings, synth } from './helpers';
+import { schemaProblems } from './support/kubernetes-schemas';
+
+const ZONE = 'Z0123456789ABCDEFGHIJ';
+const EXTERNAL_DNS = { hostedZoneIds: [ZONE], domainFilters: ['example.com'] };
+const ARGO = { bootstrap: { repoUrl: 'https://github.com/example/gitops.git', path: 'apps' } };
+
+/** Every first-party add-on that supports the compute mode, with options where they need them. */
+const FULL: Record<string, Record<string, Record<string, unknown>>> = {
+  auto: {
+    'metrics-server': {}, storage: {}, 'auto-mode-ingress': {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
+  },
+  nodegroups: {
+    'metrics-server': {}, storage: {}, 'aws-load-balancer-controller': {}, karpenter: {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
+  },
+};
+const TEAMS = [{ name: 'team-a', principals: ['arn:aws:iam::111122223333:role/TeamA'] }];
+const WORKLOADS = { game2048: true, petstore: true, nginx: { hostedZoneId: ZONE, zoneName: 'example.com', hostname: 'nginx.example.com' } };
+
+test('the full selections cover every first-party add-on', () => {
+  expect(new Set([...Object.keys(FULL.auto), ...Object.keys(FULL.nodegroups)])).toEqual(new Set(Object.keys(CATALOG)));
+  for (const compute of ['auto', 'nodegroups'] as const) {
+    for (const [id, entry] of Object.entries(CATALOG)) {
+      const addon = entry.fromOptions(new Problems(), id, {});
+      const supported = addon.computeModes.includes(compute) && !(compute === 'auto' && addon.autoModeBuiltIn);
+      expect([id, supported]).toEqual([id, id in FULL[compute]]);
+    }
+  }
+});
+
+describe.each(['auto', 'nodegroups'])('every add-on, teams and all workloads on compute=%s', (compute) => {
+  const context = { compute, addons: JSON.stringify(FULL[compute]), teams: TEAMS, workloads: WORKLOADS };
+  const app = synth(context);
+
+  test('configuration accepts it', () => {
+    expect(loadConfig(context).addons.map((a) => a.id)).toEqual(Object.keys(FULL[compute]));
+  });
+
+  test('zero unacknowledged findings in all four cdk-nag packs', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('every rendered Kubernetes object is valid against its schema', () => {
+    const objects = kubernetesObjects(app.platformTemplate);
+    expect(objects.length).toBeGreaterThan(20);
+    expect(schemaProblems(objects)).toEqual([]);
+  });
+
+  test('outputs a participant needs', () => {
+    for (const key of ['AppUrlGame2048', 'AppUrlPetstore', 'AppUrlNginx', 'TeamNamespaces', 'KubeconfigCommand']) {
+      app.platformTemplate.hasOutput(key, {});
+    }
+  });
+});
