@@ -1,11 +1,18 @@
 import { Construct } from 'constructs';
-import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { ALB_INGRESS_CLASS, requireControllers } from './controllers';
 import type { WorkloadProps } from './workload-objects';
 import {
-  applyObjects, appUrlOutput, httpProbe, loadBalancerHostname, namespaceObject, podDisruptionBudget, selectorLabels, workloadLabels,
+  applyObjects,
+  appUrlOutput,
+  httpProbe,
+  loadBalancerHostname,
+  namespaceObject,
+  podDisruptionBudget,
+  selectorLabels,
+  workloadDeployment,
+  workloadLabels,
 } from './workload-objects';
 
 /**
@@ -28,50 +35,37 @@ export interface Game2048Props extends WorkloadProps {
 /** The Kubernetes objects of game-2048 (namespace, Deployment, Service, Ingress, disruption budget). */
 export function game2048Objects(props: Pick<Game2048Props, 'image' | 'replicas'> = {}): object[] {
   const labels = workloadLabels(NAME);
-  const deployment: IDeployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: NAME, namespace: NAME, labels },
-    spec: {
-      replicas: props.replicas ?? 2,
-      selector: { matchLabels: selectorLabels(NAME) },
-      template: {
-        metadata: { labels },
-        spec: {
-          automountServiceAccountToken: false,
-          // The image is published for linux/amd64 only.
-          nodeSelector: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' },
-          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name: NAME,
-            image: props.image ?? GAME_2048_IMAGE,
-            imagePullPolicy: 'Always',
-            ports: [{ name: 'http', containerPort: 80, protocol: 'TCP' }],
-            resources: {
-              requests: { cpu: '50m', memory: '64Mi' },
-              limits: { cpu: '250m', memory: '128Mi' },
-            },
-            readinessProbe: httpProbe('/', 'http', { periodSeconds: 5, failureThreshold: 3 }),
-            livenessProbe: httpProbe('/', 'http', { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 }),
-            // Exception to the restricted standard: the image runs nginx as root on port 80 and
-            // switches its workers to the nginx user, writing pid, temp and log files into
-            // root- and nginx-owned paths that vary between the Alpine releases behind `latest`.
-            // So: root and a writable root filesystem, but every capability dropped except what
-            // an nginx master needs (bind :80, chown its temp dirs, setuid/setgid to its workers,
-            // open files in directories the nginx user owns), no privilege escalation, seccomp.
-            securityContext: {
-              runAsNonRoot: false,
-              allowPrivilegeEscalation: false,
-              privileged: false,
-              readOnlyRootFilesystem: false,
-              capabilities: { drop: ['ALL'], add: ['CHOWN', 'DAC_OVERRIDE', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] },
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-          }],
+  const deployment = workloadDeployment(NAME, props.replicas ?? 2, {
+      // The image is published for linux/amd64 only.
+      nodeSelector: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' },
+      securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: NAME,
+        image: props.image ?? GAME_2048_IMAGE,
+        imagePullPolicy: 'Always',
+        ports: [{ name: 'http', containerPort: 80, protocol: 'TCP' }],
+        resources: {
+          requests: { cpu: '50m', memory: '64Mi' },
+          limits: { cpu: '250m', memory: '128Mi' },
         },
-      },
-    },
-  };
+        readinessProbe: httpProbe('/', 'http', { periodSeconds: 5, failureThreshold: 3 }),
+        livenessProbe: httpProbe('/', 'http', { initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 }),
+        // Exception to the restricted standard: the image runs nginx as root on port 80 and
+        // switches its workers to the nginx user, writing pid, temp and log files into
+        // root- and nginx-owned paths that vary between the Alpine releases behind `latest`.
+        // So: root and a writable root filesystem, but every capability dropped except what
+        // an nginx master needs (bind :80, chown its temp dirs, setuid/setgid to its workers,
+        // open files in directories the nginx user owns), no privilege escalation, seccomp.
+        securityContext: {
+          runAsNonRoot: false,
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          readOnlyRootFilesystem: false,
+          capabilities: { drop: ['ALL'], add: ['CHOWN', 'DAC_OVERRIDE', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
+      }],
+  });
   const service: IService = {
     apiVersion: 'v1',
     kind: 'Service',

@@ -2,15 +2,22 @@ import { CfnOutput } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { ComputeMode } from '../config/types';
 import type { NginxWorkloadConfig } from '../config/workload-rules';
 import { NLB_LOAD_BALANCER_CLASS, requireControllers } from './controllers';
 import type { WorkloadProps } from './workload-objects';
 import {
-  applyObjects, appUrlOutput, httpProbe, loadBalancerHostname, namespaceObject, podDisruptionBudget, restrictedSecurityContext,
-  selectorLabels, workloadLabels,
+  applyObjects,
+  appUrlOutput,
+  httpProbe,
+  loadBalancerHostname,
+  namespaceObject,
+  podDisruptionBudget,
+  restrictedSecurityContext,
+  selectorLabels,
+  workloadDeployment,
+  workloadLabels,
 } from './workload-objects';
 
 /** nginx built to run as UID 101 on port 8080, with pid and temp files under /tmp (stable line). */
@@ -41,38 +48,25 @@ export interface NginxObjectsOptions extends Pick<NginxProps, 'image' | 'replica
 /** The Kubernetes objects of nginx (namespace, Deployment, TLS NLB Service, disruption budget). */
 export function nginxObjects(options: NginxObjectsOptions): object[] {
   const labels = workloadLabels(NAME);
-  const deployment: IDeployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: NAME, namespace: NAME, labels },
-    spec: {
-      replicas: options.replicas ?? 2,
-      selector: { matchLabels: selectorLabels(NAME) },
-      template: {
-        metadata: { labels },
-        spec: {
-          automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name: NAME,
-            image: options.image ?? NGINX_IMAGE,
-            ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-            resources: {
-              requests: { cpu: '50m', memory: '32Mi' },
-              limits: { cpu: '250m', memory: '128Mi' },
-            },
-            readinessProbe: httpProbe('/', 'http', { periodSeconds: 5, failureThreshold: 3 }),
-            livenessProbe: httpProbe('/', 'http', { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 }),
-            securityContext: restrictedSecurityContext(NGINX_UID, true),
-            // The image keeps its pid file and temp paths in /tmp; its entrypoint skips config
-            // edits on a read-only filesystem.
-            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-          }],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+  const deployment = workloadDeployment(NAME, options.replicas ?? 2, {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: NAME,
+        image: options.image ?? NGINX_IMAGE,
+        ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+        resources: {
+          requests: { cpu: '50m', memory: '32Mi' },
+          limits: { cpu: '250m', memory: '128Mi' },
         },
-      },
-    },
-  };
+        readinessProbe: httpProbe('/', 'http', { periodSeconds: 5, failureThreshold: 3 }),
+        livenessProbe: httpProbe('/', 'http', { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 }),
+        securityContext: restrictedSecurityContext(NGINX_UID, true),
+        // The image keeps its pid file and temp paths in /tmp; its entrypoint skips config
+        // edits on a read-only filesystem.
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+      }],
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+  });
   const service: IService = {
     apiVersion: 'v1',
     kind: 'Service',

@@ -1,13 +1,20 @@
 import { Construct } from 'constructs';
-import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { ComputeMode } from '../config/types';
 import { NLB_LOAD_BALANCER_CLASS, requireControllers } from './controllers';
 import { PetstoreApi } from './petstore-api';
 import type { WorkloadProps } from './workload-objects';
 import {
-  applyObjects, appUrlOutput, httpProbe, loadBalancerHostname, namespaceObject, podDisruptionBudget, restrictedSecurityContext,
-  selectorLabels, workloadLabels,
+  applyObjects,
+  appUrlOutput,
+  httpProbe,
+  loadBalancerHostname,
+  namespaceObject,
+  podDisruptionBudget,
+  restrictedSecurityContext,
+  selectorLabels,
+  workloadDeployment,
+  workloadLabels,
 } from './workload-objects';
 
 /**
@@ -60,50 +67,37 @@ export interface PetstoreObjectsOptions extends Pick<PetstoreProps, 'image' | 'r
 /** The Kubernetes objects of petstore (namespace, Deployment, NLB Service, disruption budget). */
 export function petstoreObjects(options: PetstoreObjectsOptions): object[] {
   const labels = workloadLabels(NAME);
-  const deployment: IDeployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: NAME, namespace: NAME, labels },
-    spec: {
-      replicas: options.replicas ?? 2,
-      selector: { matchLabels: selectorLabels(NAME) },
-      template: {
-        metadata: { labels },
-        spec: {
-          automountServiceAccountToken: false,
-          nodeSelector: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' },
-          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name: NAME,
-            image: options.image ?? PETSTORE_IMAGE,
-            ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-            env: [
-              // Size the heap from the memory limit instead of the node's memory.
-              { name: 'JAVA_TOOL_OPTIONS', value: '-XX:MaxRAMPercentage=75' },
-              // Some image builds start an OpenTelemetry agent that exports to a third-party endpoint.
-              { name: 'OTEL_JAVAAGENT_ENABLED', value: 'false' },
-              { name: 'OTEL_SDK_DISABLED', value: 'true' },
-            ],
-            resources: {
-              requests: { cpu: '100m', memory: '256Mi' },
-              limits: { cpu: '500m', memory: '512Mi' },
-            },
-            // Jetty unpacks the war and starts slowly on half a CPU: up to 3 minutes before liveness counts.
-            startupProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 5, failureThreshold: 36 }),
-            readinessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 10, failureThreshold: 3 }),
-            livenessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 20, failureThreshold: 3 }),
-            securityContext: restrictedSecurityContext(RUN_AS_USER, true),
-            // The only writable paths: Jetty's work directory and its request log.
-            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'logs', mountPath: '/var/log' }],
-          }],
-          volumes: [
-            { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
-            { name: 'logs', emptyDir: { sizeLimit: '128Mi' } },
-          ],
+  const deployment = workloadDeployment(NAME, options.replicas ?? 2, {
+      nodeSelector: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' },
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: NAME,
+        image: options.image ?? PETSTORE_IMAGE,
+        ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+        env: [
+          // Size the heap from the memory limit instead of the node's memory.
+          { name: 'JAVA_TOOL_OPTIONS', value: '-XX:MaxRAMPercentage=75' },
+          // Some image builds start an OpenTelemetry agent that exports to a third-party endpoint.
+          { name: 'OTEL_JAVAAGENT_ENABLED', value: 'false' },
+          { name: 'OTEL_SDK_DISABLED', value: 'true' },
+        ],
+        resources: {
+          requests: { cpu: '100m', memory: '256Mi' },
+          limits: { cpu: '500m', memory: '512Mi' },
         },
-      },
-    },
-  };
+        // Jetty unpacks the war and starts slowly on half a CPU: up to 3 minutes before liveness counts.
+        startupProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 5, failureThreshold: 36 }),
+        readinessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 10, failureThreshold: 3 }),
+        livenessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 20, failureThreshold: 3 }),
+        securityContext: restrictedSecurityContext(RUN_AS_USER, true),
+        // The only writable paths: Jetty's work directory and its request log.
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'logs', mountPath: '/var/log' }],
+      }],
+      volumes: [
+        { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+        { name: 'logs', emptyDir: { sizeLimit: '128Mi' } },
+      ],
+  });
   const annotations: Record<string, string> = {
     // Fixed, so the API Gateway side can find this NLB by name.
     'service.beta.kubernetes.io/aws-load-balancer-name': options.loadBalancerName,

@@ -1,7 +1,9 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
@@ -67,6 +69,24 @@ export function restrictedSecurityContext(user: number, readOnlyRootFilesystem: 
 /** An HTTP GET probe on a named container port. */
 export function httpProbe(path: string, port: string, timing: Pick<IProbe, 'initialDelaySeconds' | 'periodSeconds' | 'failureThreshold'>): IProbe {
   return { httpGet: { path, port }, timeoutSeconds: 2, ...timing };
+}
+
+/**
+ * The Deployment of a workload named `app` in its own namespace: labels, selector and replicas,
+ * and no service account token (no sample app talks to the Kubernetes API); the pod spec does the rest.
+ */
+export function workloadDeployment(app: string, replicas: number, pod: IPodSpec): IDeployment {
+  const labels = workloadLabels(app);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: app, namespace: app, labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: selectorLabels(app) },
+      template: { metadata: { labels }, spec: { automountServiceAccountToken: false, ...pod } },
+    },
+  };
 }
 
 /** Keeps one of the (two) replicas serving while nodes are drained or consolidated. */
