@@ -71,16 +71,13 @@ setup_kubectl
 cd "$ROOT"
 
 summary() {
-  local rc=$1 line
+  local rc=$1
   is_dry_run && return 0
   echo
   if ((rc == 0)); then
     echo "Environment $ENV_NAME is deleted (region $REGION)."
   else
-    line=$(failed_phase)
-    if [[ -n $line ]]; then line=" in phase '$line'"; fi
-    echo "down failed$line for $ENV_NAME. Fix the cause reported above, then"
-    echo "re-run the same command (add --delete-leftovers to remove what blocks the VPC)."
+    report_failure "re-run the same command (add --delete-leftovers to remove what blocks the VPC)."
   fi
   print_phase_table
 }

@@ -81,10 +81,7 @@ summary() {
     if [[ -n $TEAM_NAMESPACES ]]; then echo "  teams:    $TEAM_NAMESPACES"; fi
     echo "  outputs:  $OUTPUTS_FILE"
   else
-    line=$(failed_phase)
-    if [[ -n $line ]]; then line=" in phase '$line'"; fi
-    echo "up failed$line for $ENV_NAME. Fix the cause reported above, then"
-    echo "re-run the same command: finished phases are skipped."
+    report_failure "re-run the same command: finished phases are skipped."
   fi
   print_phase_table
 }

@@ -281,6 +281,15 @@ print_phase_table() {
   printf '  %-15s %-9s %s\n' total '' "$(fmt_duration "$SECONDS")"
 }
 
+# report_failure NEXT_STEP: after a failed run, which phase failed and what to do next.
+report_failure() {
+  local phase
+  phase=$(failed_phase)
+  if [[ -n $phase ]]; then phase=" in phase '$phase'"; fi
+  echo "$SCRIPT_NAME failed$phase for $ENV_NAME. Fix the cause reported above, then"
+  echo "$1"
+}
+
 failed_phase() {
   local p
   for p in "${PHASES[@]}"; do
