@@ -58,13 +58,18 @@ export function missingControllers(workload: WorkloadName, compute: ComputeMode,
 }
 
 /**
- * The scopes of the add-ons a workload needs. Throws when one is not deployed: without its
- * controller a load balancer would never be created (and the stack would wait for its URL).
+ * Makes `workload` depend on the add-ons that serve its load balancers. Throws when one is not
+ * deployed: without its controller a load balancer would never be created (and the stack would
+ * wait for its URL).
  */
-export function requireControllers(workload: WorkloadName, compute: ComputeMode, deployed: ReadonlyMap<string, Construct>): Construct[] {
-  const missing = missingControllers(workload, compute, deployed);
+export function dependOnControllers(workload: Construct, name: WorkloadName, compute: ComputeMode, deployed: ReadonlyMap<string, Construct>): void {
+  const missing = missingControllers(name, compute, deployed);
   if (missing.length > 0) {
-    throw new Error(`Cannot deploy the ${workload} sample workload (compute=${compute}):\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+    throw new Error(`Cannot deploy the ${name} sample workload (compute=${compute}):\n${missing.map((m) => `  - ${m}`).join('\n')}`);
   }
-  return controllerNeeds(workload, compute).map((need) => deployed.get(need.addonId) as Construct);
+  // Depending on the controller's scope makes CloudFormation delete the workload (and so its load
+  // balancer) before the controller that removes it.
+  for (const need of controllerNeeds(name, compute)) {
+    workload.node.addDependency(deployed.get(need.addonId) as Construct);
+  }
 }

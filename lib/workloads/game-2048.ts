@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IService } from 'kubernetes-models/v1/Service';
-import { ALB_INGRESS_CLASS, requireControllers } from './controllers';
+import { ALB_INGRESS_CLASS, dependOnControllers } from './controllers';
 import type { WorkloadProps } from './workload-objects';
 import {
   applyObjects,
@@ -114,11 +114,7 @@ export class Game2048 extends Construct {
   constructor(scope: Construct, id: string, props: Game2048Props) {
     super(scope, id);
     const { cluster, config } = props.context;
-    // Depending on the controller's scope makes CloudFormation delete the Ingress (and so the
-    // ALB) before the controller that removes it.
-    for (const controller of requireControllers(NAME, config.compute, props.addons)) {
-      this.node.addDependency(controller);
-    }
+    dependOnControllers(this, NAME, config.compute, props.addons);
     const manifest = applyObjects(this, cluster, game2048Objects(props));
     this.hostname = loadBalancerHostname(this, 'LoadBalancerHostname', { cluster, kind: 'ingress', namespace: NAME, name: NAME, manifest }).value;
     appUrlOutput(this, 'AppUrlGame2048', `http://${this.hostname}`, 'game-2048 (internet-facing ALB); open it in a browser');

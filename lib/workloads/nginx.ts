@@ -2,10 +2,9 @@ import { CfnOutput } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import type { IService } from 'kubernetes-models/v1/Service';
 import type { ComputeMode } from '../config/types';
 import type { NginxWorkloadConfig } from '../config/workload-rules';
-import { NLB_LOAD_BALANCER_CLASS, requireControllers } from './controllers';
+import { dependOnControllers } from './controllers';
 import type { WorkloadProps } from './workload-objects';
 import {
   applyObjects,
@@ -13,11 +12,10 @@ import {
   httpProbe,
   loadBalancerHostname,
   namespaceObject,
+  nlbService,
   podDisruptionBudget,
   restrictedSecurityContext,
-  selectorLabels,
   workloadDeployment,
-  workloadLabels,
 } from './workload-objects';
 
 /** nginx built to run as UID 101 on port 8080, with pid and temp files under /tmp (stable line). */
@@ -47,7 +45,6 @@ export interface NginxObjectsOptions extends Pick<NginxProps, 'image' | 'replica
 
 /** The Kubernetes objects of nginx (namespace, Deployment, TLS NLB Service, disruption budget). */
 export function nginxObjects(options: NginxObjectsOptions): object[] {
-  const labels = workloadLabels(NAME);
   const deployment = workloadDeployment(NAME, options.replicas ?? 2, {
       securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
       containers: [{
@@ -67,30 +64,15 @@ export function nginxObjects(options: NginxObjectsOptions): object[] {
       }],
       volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
   });
-  const service: IService = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: NAME,
-      namespace: NAME,
-      labels,
-      annotations: {
-        'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
-        'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
-        // TLS ends at the NLB with the ACM certificate; nginx serves plain HTTP on 8080 in the VPC.
-        'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': options.certificateArn,
-        'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': '443',
-        'service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy': TLS_POLICY,
-        'external-dns.alpha.kubernetes.io/hostname': options.hostname,
-      },
-    },
-    spec: {
-      type: 'LoadBalancer',
-      loadBalancerClass: NLB_LOAD_BALANCER_CLASS[options.compute],
-      selector: selectorLabels(NAME),
-      ports: [{ name: 'https', port: 443, targetPort: 'http', protocol: 'TCP' }],
-    },
-  };
+  const service = nlbService(NAME, options.compute, {
+    'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+    'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+    // TLS ends at the NLB with the ACM certificate; nginx serves plain HTTP on 8080 in the VPC.
+    'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': options.certificateArn,
+    'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': '443',
+    'service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy': TLS_POLICY,
+    'external-dns.alpha.kubernetes.io/hostname': options.hostname,
+  }, { name: 'https', port: 443, targetPort: 'http', protocol: 'TCP' });
   return [namespaceObject(NAME, 'restricted'), deployment, service, podDisruptionBudget(NAME, NAME)];
 }
 
@@ -107,9 +89,7 @@ export class Nginx extends Construct {
   constructor(scope: Construct, id: string, props: NginxProps) {
     super(scope, id);
     const { cluster, config } = props.context;
-    for (const controller of requireControllers(NAME, config.compute, props.addons)) {
-      this.node.addDependency(controller);
-    }
+    dependOnControllers(this, NAME, config.compute, props.addons);
     // Imported from configuration, not looked up: synth stays offline.
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: props.zoneName });
     this.certificate = new acm.Certificate(this, 'Certificate', {

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
-import type { IService } from 'kubernetes-models/v1/Service';
 import type { ComputeMode } from '../config/types';
-import { NLB_LOAD_BALANCER_CLASS, requireControllers } from './controllers';
+import { dependOnControllers } from './controllers';
 import { PetstoreApi } from './petstore-api';
 import type { WorkloadProps } from './workload-objects';
 import {
@@ -10,11 +9,10 @@ import {
   httpProbe,
   loadBalancerHostname,
   namespaceObject,
+  nlbService,
   podDisruptionBudget,
   restrictedSecurityContext,
-  selectorLabels,
   workloadDeployment,
-  workloadLabels,
 } from './workload-objects';
 
 /**
@@ -66,7 +64,6 @@ export interface PetstoreObjectsOptions extends Pick<PetstoreProps, 'image' | 'r
 
 /** The Kubernetes objects of petstore (namespace, Deployment, NLB Service, disruption budget). */
 export function petstoreObjects(options: PetstoreObjectsOptions): object[] {
-  const labels = workloadLabels(NAME);
   const deployment = workloadDeployment(NAME, options.replicas ?? 2, {
       nodeSelector: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' },
       securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
@@ -110,17 +107,7 @@ export function petstoreObjects(options: PetstoreObjectsOptions): object[] {
     // PrivateLink traffic. The NLB stays internal either way.
     annotations['service.beta.kubernetes.io/aws-load-balancer-inbound-sg-rules-on-private-link-traffic'] = 'off';
   }
-  const service: IService = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: NAME, namespace: NAME, labels, annotations },
-    spec: {
-      type: 'LoadBalancer',
-      loadBalancerClass: NLB_LOAD_BALANCER_CLASS[options.compute],
-      selector: selectorLabels(NAME),
-      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
-    },
-  };
+  const service = nlbService(NAME, options.compute, annotations, { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' });
   return [namespaceObject(NAME, 'restricted'), deployment, service, podDisruptionBudget(NAME, NAME)];
 }
 
@@ -139,9 +126,7 @@ export class Petstore extends Construct {
   constructor(scope: Construct, id: string, props: PetstoreProps) {
     super(scope, id);
     const { cluster, config } = props.context;
-    for (const controller of requireControllers(NAME, config.compute, props.addons)) {
-      this.node.addDependency(controller);
-    }
+    dependOnControllers(this, NAME, config.compute, props.addons);
     const loadBalancerName = petstoreLoadBalancerName(config.environment);
     const manifest = applyObjects(this, cluster, petstoreObjects({
       image: props.image,

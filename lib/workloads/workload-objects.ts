@@ -3,12 +3,16 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
+import type { IService } from 'kubernetes-models/v1/Service';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { AddOnContext } from '../../addons/core/addon';
 import { PLATFORM_LABELS } from '../../addons/core/kubernetes-object';
+import type { ComputeMode } from '../config/types';
+import { NLB_LOAD_BALANCER_CLASS } from './controllers';
 
 /*
  * Building blocks shared by the sample workloads: labels, namespaces with Pod Security Admission,
@@ -85,6 +89,24 @@ export function workloadDeployment(app: string, replicas: number, pod: IPodSpec)
       replicas,
       selector: { matchLabels: selectorLabels(app) },
       template: { metadata: { labels }, spec: { automountServiceAccountToken: false, ...pod } },
+    },
+  };
+}
+
+/**
+ * The `type: LoadBalancer` Service of a workload named `app`: the cluster's NLB controller for the
+ * compute mode turns it into an NLB configured by `annotations`.
+ */
+export function nlbService(app: string, compute: ComputeMode, annotations: Record<string, string>, port: IServicePort): IService {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: app, namespace: app, labels: workloadLabels(app), annotations },
+    spec: {
+      type: 'LoadBalancer',
+      loadBalancerClass: NLB_LOAD_BALANCER_CLASS[compute],
+      selector: selectorLabels(app),
+      ports: [port],
     },
   };
 }
