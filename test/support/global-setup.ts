@@ -1,0 +1,5 @@
+import { createScratchDirectory } from './scratch-dir';
+
+export default function globalSetup(): void {
+  createScratchDirectory();
+}

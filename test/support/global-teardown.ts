@@ -1,0 +1,5 @@
+import { removeScratchDirectory } from './scratch-dir';
+
+export default function globalTeardown(): void {
+  removeScratchDirectory();
+}
