@@ -34,6 +34,9 @@ function mockOfflineSdk(service: string): unknown {
   });
 }
 
+// Blueprints' user log prints DEBUG lines for core add-on versions; they buried real failures in CI output.
+blueprints.utils.userLog.settings.minLevel = 3;
+
 const SERVICE_TOKEN = { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterKubectlProviderframeworkonEvent'), 'Arn'] };
 const CLUSTER_NAME = { 'Fn::ImportValue': 'dev-infra:ClusterName' };
 
