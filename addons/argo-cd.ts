@@ -1,14 +1,14 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
-import { isRecord, readBoolean } from '../lib/config/parse';
-import { show } from '../lib/config/problems';
-import type { Problems } from '../lib/config/problems';
+import { z } from 'zod';
+import { documented, flag, oneOf, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn, mergeValues } from './core/helm-addon';
-import type { HelmAddOnProps, HelmChartSpec, HelmValues } from './core/helm-addon';
-import type { KubernetesObject, Toleration } from './core/kubernetes-object';
+import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
+import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
-import { checkOptionKeys, HELM_OPTION_KEYS, readHelmOptions } from './core/options';
+import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { AddOnRegistration } from './core/registration';
 
 /**
  * The tested chart. The release is named `argocd` because the chart names its objects
@@ -24,54 +24,7 @@ export const ARGO_CD_CHART: HelmChartSpec = {
 };
 
 /** How the bootstrap repository is turned into Applications. */
-export type ArgoCdBootstrapKind = 'Application' | 'ApplicationSet';
-const BOOTSTRAP_KINDS: readonly ArgoCdBootstrapKind[] = ['Application', 'ApplicationSet'];
-
-/** The GitOps entry point: one Git directory that Argo CD keeps the cluster in sync with. */
-export interface ArgoCdBootstrap {
-  /**
-   * Git repository: `https://host/path` (public, or with credentials configured in Argo CD),
-   * `git@host:path` or `ssh://host/path`. Never put credentials in the URL: it ends up in the template.
-   */
-  readonly repoUrl: string;
-  /** Directory in the repository, relative to its root (`.` for the root). */
-  readonly path: string;
-  /**
-   * Branch, tag or commit to follow.
-   * @default 'HEAD'
-   */
-  readonly targetRevision?: string;
-  /**
-   * Name of the Application or ApplicationSet.
-   * @default 'bootstrap'
-   */
-  readonly name?: string;
-  /**
-   * `Application`: an app-of-apps that applies every manifest under `path` (typically Application
-   * objects) into the argocd namespace. `ApplicationSet`: one Application per directory directly under
-   * `path`, each deployed into a namespace named after its directory.
-   * @default 'Application'
-   */
-  readonly kind?: ArgoCdBootstrapKind;
-}
-
-/** Props for {@link ArgoCdAddOn}. */
-export interface ArgoCdAddOnProps extends HelmAddOnProps {
-  /**
-   * High availability: Redis HA (3 Redis pods with required anti-affinity, so at least 3 nodes)
-   * and 2 replicas of the API server, repo server and ApplicationSet controller.
-   * @default false
-   */
-  readonly ha?: boolean;
-  /**
-   * Git repository Argo CD syncs from once it runs.
-   * @default - none: Argo CD is installed without Applications
-   */
-  readonly bootstrap?: ArgoCdBootstrap;
-}
-
-const BOOTSTRAP_FIELDS = ['repoUrl', 'path', 'targetRevision', 'name', 'kind'] as const;
-type BootstrapField = (typeof BOOTSTRAP_FIELDS)[number];
+export const ARGO_CD_BOOTSTRAP_KINDS = ['Application', 'ApplicationSet'] as const;
 
 const REPO_URL = [
   // No "@" before the host: credentials in the URL would be stored in the CloudFormation template.
@@ -83,28 +36,47 @@ const PATH_SEGMENT = /^[A-Za-z0-9._-]+$/;
 const REVISION = /^(?![-/.])(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]{1,250}(?<![/.])$/;
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-const ALLOWED: Readonly<Record<BootstrapField, string>> = {
-  repoUrl: 'a Git URL https://host/path (no credentials), git@host:path or ssh://host/path',
-  path: 'a directory relative to the repository root, without "..", e.g. apps or clusters/dev ("." for the root)',
-  targetRevision: 'a branch, tag or commit, e.g. HEAD, main, v1.2.0',
-  name: 'a Kubernetes object name (lower-case letters, digits, "-", at most 63)',
-  kind: BOOTSTRAP_KINDS.join(', '),
-};
-
-type Report = (field: BootstrapField, value: unknown) => void;
+const REPO_URL_ALLOWED = 'a Git URL https://host/path (no credentials), git@host:path or ssh://host/path';
+const PATH_ALLOWED = 'a directory relative to the repository root, without "..", e.g. apps or clusters/dev ("." for the root)';
 
 function validPath(path: string): boolean {
   return path === '.' || (!path.startsWith('/') && path.replace(/\/$/, '').split('/').every((s) => PATH_SEGMENT.test(s) && s !== '..' && s !== '.'));
 }
 
-function validateBootstrap(bootstrap: Readonly<Record<string, unknown>>, report: Report): void {
-  const { repoUrl, path, targetRevision, name, kind } = bootstrap;
-  if (!(typeof repoUrl === 'string' && REPO_URL.some((pattern) => pattern.test(repoUrl)))) report('repoUrl', repoUrl);
-  if (!(typeof path === 'string' && validPath(path))) report('path', path);
-  if (targetRevision !== undefined && !(typeof targetRevision === 'string' && REVISION.test(targetRevision))) report('targetRevision', targetRevision);
-  if (name !== undefined && !(typeof name === 'string' && NAME.test(name))) report('name', name);
-  if (kind !== undefined && !BOOTSTRAP_KINDS.includes(kind as ArgoCdBootstrapKind)) report('kind', kind);
-}
+/** The GitOps entry point: one Git directory that Argo CD keeps the cluster in sync with. */
+const bootstrapSchema = strictObject({
+  repoUrl: documented(z.string(REPO_URL_ALLOWED).refine((url) => REPO_URL.some((pattern) => pattern.test(url)), REPO_URL_ALLOWED), {
+    allowed: REPO_URL_ALLOWED,
+    description: 'Git repository (public https, or with credentials configured in Argo CD). Never put credentials in the URL: it ends up in the template.',
+  }),
+  path: documented(z.string(PATH_ALLOWED).refine(validPath, PATH_ALLOWED), { allowed: PATH_ALLOWED, description: 'Directory in the repository (`.` for the root).' }),
+  /** @default 'HEAD' */
+  targetRevision: documented(text('a branch, tag or commit, e.g. HEAD, main, v1.2.0', REVISION), { description: 'Branch, tag or commit to follow. Default HEAD.' }).optional(),
+  /** @default 'bootstrap' */
+  name: documented(text('a Kubernetes object name (lower-case letters, digits, "-", at most 63)', NAME), { description: 'Name of the Application or ApplicationSet. Default bootstrap.' }).optional(),
+  /** @default 'Application' */
+  kind: documented(oneOf(ARGO_CD_BOOTSTRAP_KINDS), {
+    description: '`Application`: an app-of-apps applying every manifest under `path`; `ApplicationSet`: one Application per directory under `path`, each in a namespace named after it. Default Application.',
+  }).optional(),
+}, 'an object {repoUrl, path, targetRevision?, name?, kind?}');
+
+/** Options of {@link ArgoCdAddOn}, in configuration and in code. */
+export const ARGO_CD_OPTIONS = strictObject({
+  ...HELM_OPTIONS,
+  /** @default false */
+  ha: documented(flag(), {
+    description: 'High availability: Redis HA (3 Redis pods with required anti-affinity, so at least 3 nodes) and 2 replicas of the API server, repo server and ApplicationSet controller. Default false.',
+  }).optional(),
+  /** @default - none: Argo CD is installed without Applications */
+  bootstrap: documented(bootstrapSchema, { description: 'Git repository Argo CD syncs from once it runs: {repoUrl, path, targetRevision?, name?, kind?}. Default: none.' }).optional(),
+}, 'an object of argo-cd options');
+
+/** Props for {@link ArgoCdAddOn}. */
+export type ArgoCdAddOnProps = z.input<typeof ARGO_CD_OPTIONS>;
+/** The bootstrap repository. */
+export type ArgoCdBootstrap = z.input<typeof bootstrapSchema>;
+/** How the bootstrap repository is turned into Applications. */
+export type ArgoCdBootstrapKind = (typeof ARGO_CD_BOOTSTRAP_KINDS)[number];
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 
@@ -124,38 +96,19 @@ const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
  * app-of-apps Application or an ApplicationSet. The UI and API stay inside the cluster
  * (`kubectl port-forward svc/argocd-server -n argocd 8080:443`).
  */
-export class ArgoCdAddOn extends HelmAddOn {
+export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
   static readonly ID = 'argo-cd';
+  static readonly registration: AddOnRegistration = {
+    id: ArgoCdAddOn.ID,
+    summary: 'Argo CD (GitOps), optionally bootstrapped from a Git repository (app-of-apps or ApplicationSet)',
+    options: ARGO_CD_OPTIONS,
+    create: (options) => new ArgoCdAddOn(options),
+  };
   readonly id = ArgoCdAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
 
-  static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): ArgoCdAddOn {
-    checkOptionKeys(p, key, options, [...HELM_OPTION_KEYS, 'ha', 'bootstrap']);
-    const ha = options.ha === undefined ? undefined : readBoolean(p, `${key}.ha`, options.ha);
-    let bootstrap: ArgoCdBootstrap | undefined;
-    if (options.bootstrap !== undefined) {
-      if (isRecord(options.bootstrap)) {
-        const before = p.count;
-        checkOptionKeys(p, `${key}.bootstrap`, options.bootstrap, BOOTSTRAP_FIELDS);
-        validateBootstrap(options.bootstrap, (field, value) => p.add(`${key}.bootstrap.${field}`, value, ALLOWED[field]));
-        // A bootstrap with problems is dropped: the configuration load fails before anything is deployed.
-        bootstrap = p.count > before ? undefined : (options.bootstrap as unknown as ArgoCdBootstrap);
-      } else {
-        p.add(`${key}.bootstrap`, options.bootstrap, `an object {${BOOTSTRAP_FIELDS.join(', ')}}`);
-      }
-    }
-    return new ArgoCdAddOn({ ...readHelmOptions(p, key, options), ha, bootstrap });
-  }
-
-  constructor(private readonly options: ArgoCdAddOnProps = {}) {
-    super(ARGO_CD_CHART, options);
-    if (options.bootstrap) {
-      const problems: string[] = [];
-      validateBootstrap({ ...options.bootstrap }, (field, value) => problems.push(`bootstrap.${field}: got ${show(value)}; allowed: ${ALLOWED[field]}`));
-      if (problems.length > 0) {
-        throw new Error(`argo-cd: invalid props:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
-      }
-    }
+  constructor(props: ArgoCdAddOnProps = {}) {
+    super(ARGO_CD_CHART, addOnOptions(ArgoCdAddOn.ID, ARGO_CD_OPTIONS, props));
   }
 
   protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {

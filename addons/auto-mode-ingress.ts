@@ -1,30 +1,24 @@
-import type { Problems } from '../lib/config/problems';
+import type { z } from 'zod';
+import { documented, flag, oneOf, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { ManifestAddOn } from './core/manifest-addon';
-import { checkOptionKeys } from './core/options';
+import { addOnOptions, objectName } from './core/options';
+import type { AddOnRegistration } from './core/registration';
+
+/** Options of {@link AutoModeIngressAddOn}, in configuration and in code. */
+export const AUTO_MODE_INGRESS_OPTIONS = strictObject({
+  /** @default 'alb' */
+  className: documented(objectName, { description: 'Name of the IngressClass (and of its IngressClassParams). Default alb.' }).optional(),
+  /** @default 'internet-facing' */
+  scheme: documented(oneOf(['internet-facing', 'internal']), { description: 'Load balancer scheme of every Ingress of this class. Default internet-facing.' }).optional(),
+  /** @default true */
+  isDefault: documented(flag(), { description: 'Make it the cluster\'s default IngressClass (Ingresses without `ingressClassName` use it). Default true.' }).optional(),
+}, 'an object {className?, scheme?, isDefault?}');
 
 /** Props for {@link AutoModeIngressAddOn}. */
-export interface AutoModeIngressAddOnProps {
-  /**
-   * Name of the IngressClass (and of its IngressClassParams).
-   * @default 'alb'
-   */
-  readonly className?: string;
-  /**
-   * Load balancer scheme of every Ingress of this class.
-   * @default 'internet-facing'
-   */
-  readonly scheme?: 'internet-facing' | 'internal';
-  /**
-   * Make it the cluster's default IngressClass (Ingresses without `ingressClassName` use it).
-   * @default true
-   */
-  readonly isDefault?: boolean;
-}
-
-const SCHEMES = ['internet-facing', 'internal'] as const;
+export type AutoModeIngressAddOnProps = z.input<typeof AUTO_MODE_INGRESS_OPTIONS>;
 
 /**
  * The `alb` IngressClass of EKS Auto Mode. Auto Mode's built-in load balancing serves
@@ -33,25 +27,22 @@ const SCHEMES = ['internet-facing', 'internal'] as const;
  */
 export class AutoModeIngressAddOn extends ManifestAddOn {
   static readonly ID = 'auto-mode-ingress';
+  static readonly registration: AddOnRegistration = {
+    id: AutoModeIngressAddOn.ID,
+    summary: 'the alb IngressClass of EKS Auto Mode',
+    options: AUTO_MODE_INGRESS_OPTIONS,
+    create: (options) => new AutoModeIngressAddOn(options),
+  };
   readonly id = AutoModeIngressAddOn.ID;
   readonly computeModes = ['auto'] as const;
 
-  static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): AutoModeIngressAddOn {
-    checkOptionKeys(p, key, options, ['className', 'scheme', 'isDefault']);
-    if (options.scheme !== undefined && !SCHEMES.includes(options.scheme as (typeof SCHEMES)[number])) {
-      p.add(`${key}.scheme`, options.scheme, SCHEMES.join(', '));
-    }
-    if (options.className !== undefined && !(typeof options.className === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.className))) {
-      p.add(`${key}.className`, options.className, 'a Kubernetes object name');
-    }
-    if (options.isDefault !== undefined && typeof options.isDefault !== 'boolean') {
-      p.add(`${key}.isDefault`, options.isDefault, 'true, false');
-    }
-    return new AutoModeIngressAddOn(options as AutoModeIngressAddOnProps);
-  }
+  /** IngressClass and IngressClassParams are cluster-scoped. */
+  readonly namespaces = [];
+  private readonly props: z.output<typeof AUTO_MODE_INGRESS_OPTIONS>;
 
-  constructor(private readonly props: AutoModeIngressAddOnProps = {}) {
+  constructor(props: AutoModeIngressAddOnProps = {}) {
     super();
+    this.props = addOnOptions(AutoModeIngressAddOn.ID, AUTO_MODE_INGRESS_OPTIONS, props);
   }
 
   manifests(_context?: AddOnContext): KubernetesObject[] {

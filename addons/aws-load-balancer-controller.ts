@@ -2,11 +2,13 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
-import type { Problems } from '../lib/config/problems';
+import type { z } from 'zod';
+import { documented, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
-import type { HelmAddOnProps, HelmChartSpec, HelmValues } from './core/helm-addon';
-import { checkOptionKeys, HELM_OPTION_KEYS, readHelmOptions } from './core/options';
+import type { HelmChartSpec, HelmValues } from './core/helm-addon';
+import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { AddOnRegistration } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /** The tested chart (the version EKS Blueprints 1.19 pins). */
@@ -21,15 +23,17 @@ export const AWS_LOAD_BALANCER_CONTROLLER_CHART: HelmChartSpec = {
 /** The service account the chart creates and Pod Identity binds to. */
 export const AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = 'aws-load-balancer-controller';
 
+/** Options of {@link AwsLoadBalancerControllerAddOn}, in configuration and in code. */
+export const AWS_LOAD_BALANCER_CONTROLLER_OPTIONS = strictObject({
+  ...HELM_OPTIONS,
+  /** @default 2 */
+  replicas: documented(integer(1, 10), {
+    description: 'Controller replicas; two keep its webhooks (which admit every Ingress and Service) answering through a node drain. Default 2.',
+  }).optional(),
+}, 'an object of aws-load-balancer-controller options');
+
 /** Props for {@link AwsLoadBalancerControllerAddOn}. */
-export interface AwsLoadBalancerControllerAddOnProps extends HelmAddOnProps {
-  /**
-   * Controller replicas; two keep webhooks (which admit every Ingress and Service) answering
-   * through a node drain.
-   * @default 2
-   */
-  readonly replicas?: number;
-}
+export type AwsLoadBalancerControllerAddOnProps = z.input<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>;
 
 /** The tag the controller puts on every load balancer, target group and security group it creates. */
 const CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
@@ -62,8 +66,14 @@ function nagArn(service: string, resource: string): string {
  * Auto Mode workloads use (`alb` there comes from the auto-mode-ingress add-on), so a workload
  * needs only the NLB class switched between compute modes.
  */
-export class AwsLoadBalancerControllerAddOn extends HelmAddOn {
+export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>> {
   static readonly ID = 'aws-load-balancer-controller';
+  static readonly registration: AddOnRegistration = {
+    id: AwsLoadBalancerControllerAddOn.ID,
+    summary: 'AWS Load Balancer Controller: ALBs for the alb IngressClass, NLBs for loadBalancerClass service.k8s.aws/nlb',
+    options: AWS_LOAD_BALANCER_CONTROLLER_OPTIONS,
+    create: (options) => new AwsLoadBalancerControllerAddOn(options),
+  };
   /** IngressClass the chart creates; Ingresses select it with `ingressClassName: alb`. */
   static readonly INGRESS_CLASS = 'alb';
   /** `spec.loadBalancerClass` of a Service this controller turns into an NLB. */
@@ -71,21 +81,13 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn {
 
   readonly id = AwsLoadBalancerControllerAddOn.ID;
   readonly computeModes = ['nodegroups'] as const;
+  readonly serviceAccounts = [{ namespace: AWS_LOAD_BALANCER_CONTROLLER_CHART.namespace, name: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT }];
   readonly autoModeBuiltIn =
     'Auto Mode provisions ALBs and NLBs itself. Select the "auto-mode-ingress" add-on for the "alb" IngressClass, ' +
     'and give NLB Services `loadBalancerClass: eks.amazonaws.com/nlb`.';
 
-  static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): AwsLoadBalancerControllerAddOn {
-    checkOptionKeys(p, key, options, [...HELM_OPTION_KEYS, 'replicas']);
-    const replicas = options.replicas;
-    if (replicas !== undefined && !(Number.isInteger(replicas) && (replicas as number) >= 1 && (replicas as number) <= 10)) {
-      p.add(`${key}.replicas`, replicas, 'an integer from 1 to 10');
-    }
-    return new AwsLoadBalancerControllerAddOn({ ...readHelmOptions(p, key, options), replicas: replicas as number | undefined });
-  }
-
-  constructor(private readonly options: AwsLoadBalancerControllerAddOnProps = {}) {
-    super(AWS_LOAD_BALANCER_CONTROLLER_CHART, options);
+  constructor(props: AwsLoadBalancerControllerAddOnProps = {}) {
+    super(AWS_LOAD_BALANCER_CONTROLLER_CHART, addOnOptions(AwsLoadBalancerControllerAddOn.ID, AWS_LOAD_BALANCER_CONTROLLER_OPTIONS, props));
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {

@@ -1,10 +1,11 @@
 import type { Construct } from 'constructs';
-import type { Problems } from '../lib/config/problems';
+import type { z } from 'zod';
+import { documented, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
-import type { HelmAddOnProps, HelmChartSpec, HelmValues } from './core/helm-addon';
-import type { Toleration } from './core/kubernetes-object';
-import { checkOptionKeys, HELM_OPTION_KEYS, readHelmOptions } from './core/options';
+import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
+import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { AddOnRegistration } from './core/registration';
 
 /** The tested chart. */
 export const CERT_MANAGER_CHART: HelmChartSpec = {
@@ -15,46 +16,38 @@ export const CERT_MANAGER_CHART: HelmChartSpec = {
   release: 'cert-manager',
 };
 
-/** Props for {@link CertManagerAddOn}. */
-export interface CertManagerAddOnProps extends HelmAddOnProps {
-  /**
-   * Replicas of the controller and of the webhook. With two, a node drain neither stops renewals
-   * nor makes the API server reject cert-manager objects (the webhook validates every one of them).
-   * @default 2
-   */
-  readonly replicas?: number;
-}
-
 const MAX_REPLICAS = 5;
+
+/** Options of {@link CertManagerAddOn}, in configuration and in code. */
+export const CERT_MANAGER_OPTIONS = strictObject({
+  ...HELM_OPTIONS,
+  /** @default 2 */
+  replicas: documented(integer(1, MAX_REPLICAS), {
+    description: 'Replicas of the controller and of the webhook; with two, a node drain neither stops renewals nor makes the API server reject cert-manager objects. Default 2.',
+  }).optional(),
+}, 'an object of cert-manager options');
+
+/** Props for {@link CertManagerAddOn}. */
+export type CertManagerAddOnProps = z.input<typeof CERT_MANAGER_OPTIONS>;
 
 /**
  * cert-manager: X.509 certificates as Kubernetes objects (Issuer, ClusterIssuer, Certificate),
  * with its CRDs installed by the chart. Needs no AWS permissions; a Route 53 DNS01 solver would
  * need its own Pod Identity and is not configured here.
  */
-export class CertManagerAddOn extends HelmAddOn {
+export class CertManagerAddOn extends HelmAddOn<z.output<typeof CERT_MANAGER_OPTIONS>> {
   static readonly ID = 'cert-manager';
+  static readonly registration: AddOnRegistration = {
+    id: CertManagerAddOn.ID,
+    summary: 'cert-manager (X.509 certificates as Kubernetes objects, CRDs included)',
+    options: CERT_MANAGER_OPTIONS,
+    create: (options) => new CertManagerAddOn(options),
+  };
   readonly id = CertManagerAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
 
-  static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): CertManagerAddOn {
-    checkOptionKeys(p, key, options, [...HELM_OPTION_KEYS, 'replicas']);
-    let replicas: number | undefined;
-    if (options.replicas !== undefined) {
-      if (validReplicas(options.replicas)) {
-        replicas = options.replicas;
-      } else {
-        p.add(`${key}.replicas`, options.replicas, `an integer from 1 to ${MAX_REPLICAS}`);
-      }
-    }
-    return new CertManagerAddOn({ ...readHelmOptions(p, key, options), replicas });
-  }
-
-  constructor(private readonly options: CertManagerAddOnProps = {}) {
-    super(CERT_MANAGER_CHART, options);
-    if (options.replicas !== undefined && !validReplicas(options.replicas)) {
-      throw new Error(`cert-manager: replicas must be an integer from 1 to ${MAX_REPLICAS}, got ${options.replicas}`);
-    }
+  constructor(props: CertManagerAddOnProps = {}) {
+    super(CERT_MANAGER_CHART, addOnOptions(CertManagerAddOn.ID, CERT_MANAGER_OPTIONS, props));
   }
 
   protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {
@@ -90,6 +83,3 @@ export class CertManagerAddOn extends HelmAddOn {
   }
 }
 
-function validReplicas(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_REPLICAS;
-}

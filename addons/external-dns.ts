@@ -2,12 +2,13 @@ import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
-import { show } from '../lib/config/problems';
-import type { Problems } from '../lib/config/problems';
+import type { z } from 'zod';
+import { documented, list, oneOf, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
-import type { HelmAddOnProps, HelmChartSpec, HelmValues } from './core/helm-addon';
-import { checkOptionKeys, HELM_OPTION_KEYS, readHelmOptions } from './core/options';
+import type { HelmChartSpec, HelmValues } from './core/helm-addon';
+import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { AddOnRegistration } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /** The tested chart. */
@@ -23,55 +24,43 @@ export const EXTERNAL_DNS_CHART: HelmChartSpec = {
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = 'external-dns';
 
 /** What to do with records external-dns owns when their Service or Ingress goes away. */
-export type ExternalDnsPolicy = 'upsert-only' | 'sync';
-const POLICIES: readonly ExternalDnsPolicy[] = ['upsert-only', 'sync'];
-
+export const EXTERNAL_DNS_POLICIES = ['upsert-only', 'sync'] as const;
 /** Which Route 53 zones external-dns considers. */
-export type Route53ZoneType = 'public' | 'private';
-const ZONE_TYPES: readonly Route53ZoneType[] = ['public', 'private'];
-
-/** Props for {@link ExternalDnsAddOn}. */
-export interface ExternalDnsAddOnProps extends HelmAddOnProps {
-  /**
-   * Route 53 hosted zone ids (`Z...`, without `/hostedzone/`). external-dns only touches these
-   * zones, and its IAM policy only allows changes in them.
-   */
-  readonly hostedZoneIds: readonly string[];
-  /** Domains external-dns manages records for, e.g. `apps.example.com`; names outside are ignored. */
-  readonly domainFilters: readonly string[];
-  /**
-   * Owner id written into the TXT ownership records, so several clusters can share a zone without
-   * touching each other's records.
-   * @default - the cluster name
-   */
-  readonly txtOwnerId?: string;
-  /**
-   * `upsert-only` creates and updates records but never deletes them; `sync` also deletes the
-   * records it owns when their Service or Ingress is deleted.
-   * @default 'upsert-only'
-   */
-  readonly policy?: ExternalDnsPolicy;
-  /**
-   * Only consider public or only private hosted zones (useful when both exist for one domain).
-   * @default - both
-   */
-  readonly zoneType?: Route53ZoneType;
-}
+export const ROUTE53_ZONE_TYPES = ['public', 'private'] as const;
 
 /** Route 53 hosted zone ids: `Z` followed by upper-case letters and digits. */
 export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 const TXT_OWNER_ID = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
 
-const ALLOWED = {
-  hostedZoneIds: 'one or more Route 53 hosted zone ids such as Z0123456789ABCDEFGHIJ (without /hostedzone/)',
-  domainFilters: 'one or more lower-case domain names such as apps.example.com',
-  txtOwnerId: '1 to 63 letters, digits, "-", "_" or ".", starting with a letter or digit',
-  policy: POLICIES.join(', '),
-  zoneType: ZONE_TYPES.join(', '),
-} as const;
+const ZONES_ALLOWED = 'one or more Route 53 hosted zone ids such as Z0123456789ABCDEFGHIJ (without /hostedzone/)';
+const DOMAINS_ALLOWED = 'one or more lower-case domain names such as apps.example.com';
 
-type Report = (field: keyof typeof ALLOWED, value: unknown) => void;
+/** Options of {@link ExternalDnsAddOn}, in configuration and in code. */
+export const EXTERNAL_DNS_OPTIONS = strictObject({
+  ...HELM_OPTIONS,
+  hostedZoneIds: documented(list(text(ZONES_ALLOWED, HOSTED_ZONE_ID), ZONES_ALLOWED).refine((ids) => ids.length > 0, ZONES_ALLOWED), {
+    description: 'Route 53 hosted zone ids; external-dns only touches these zones, and its IAM policy only allows changes in them.',
+  }),
+  domainFilters: documented(list(text(DOMAINS_ALLOWED, DOMAIN), DOMAINS_ALLOWED).refine((d) => d.length > 0, DOMAINS_ALLOWED), {
+    description: 'Domains external-dns manages records for, e.g. apps.example.com; names outside are ignored.',
+  }),
+  /** @default - the cluster name */
+  txtOwnerId: documented(text('1 to 63 letters, digits, "-", "_" or ".", starting with a letter or digit', TXT_OWNER_ID), {
+    description: 'Owner id in the TXT ownership records, so several clusters can share a zone. Default: the cluster name.',
+  }).optional(),
+  /** @default 'upsert-only' */
+  policy: documented(oneOf(EXTERNAL_DNS_POLICIES), {
+    description: '`upsert-only` never deletes records; `sync` also deletes the records it owns when their Service or Ingress goes. Default upsert-only.',
+  }).optional(),
+  /** @default - both */
+  zoneType: documented(oneOf(ROUTE53_ZONE_TYPES), { description: 'Only public or only private hosted zones. Default: both.' }).optional(),
+}, 'an object {hostedZoneIds, domainFilters, ...}');
+
+/** Props for {@link ExternalDnsAddOn}. */
+export type ExternalDnsAddOnProps = z.input<typeof EXTERNAL_DNS_OPTIONS>;
+/** The record policy. */
+export type ExternalDnsPolicy = (typeof EXTERNAL_DNS_POLICIES)[number];
 
 /**
  * Record types the service and ingress sources produce (alias records are A/AAAA) plus the TXT
@@ -81,20 +70,22 @@ type Report = (field: keyof typeof ALLOWED, value: unknown) => void;
 export const EXTERNAL_DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT'] as const;
 
 /**
- * Stand-ins used only when configuration is invalid: the problems are already reported and the
- * configuration load fails before anything is deployed, but the selection rules still need an add-on.
- */
-const NEVER_DEPLOYED = { hostedZoneIds: ['ZINVALID'], domainFilters: ['invalid.example'] };
-
-/**
  * ExternalDNS for Route 53: creates DNS records for Services and Ingresses that carry a
  * `external-dns.alpha.kubernetes.io/hostname` annotation or an Ingress host, in the configured
  * hosted zones only. AWS access through EKS Pod Identity, limited to those zones.
  */
-export class ExternalDnsAddOn extends HelmAddOn {
+export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPTIONS>> {
   static readonly ID = 'external-dns';
+  static readonly registration: AddOnRegistration = {
+    id: ExternalDnsAddOn.ID,
+    summary: 'ExternalDNS for Route 53 (records for Services and Ingresses in the configured hosted zones)',
+    options: EXTERNAL_DNS_OPTIONS,
+    create: (options) => new ExternalDnsAddOn(options as ExternalDnsAddOnProps),
+  };
+
   readonly id = ExternalDnsAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
+  readonly serviceAccounts = [{ namespace: EXTERNAL_DNS_CHART.namespace, name: EXTERNAL_DNS_SERVICE_ACCOUNT }];
   /** The hosted zones external-dns writes to (workloads pick their host names in them). */
   readonly hostedZoneIds: readonly string[];
   /** The domains external-dns manages; a workload's host name must end in one of them. */
@@ -102,33 +93,11 @@ export class ExternalDnsAddOn extends HelmAddOn {
   /** The record policy in effect. */
   readonly policy: ExternalDnsPolicy;
 
-  static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): ExternalDnsAddOn {
-    checkOptionKeys(p, key, options, [...HELM_OPTION_KEYS, 'hostedZoneIds', 'domainFilters', 'txtOwnerId', 'policy', 'zoneType']);
-    const before = p.count;
-    // Lists may also be typed comma-separated, like every other list option.
-    const list = (raw: unknown): unknown => (typeof raw === 'string' ? raw.split(',').map((v) => v.trim()).filter((v) => v !== '') : raw);
-    const props = {
-      ...readHelmOptions(p, key, options),
-      hostedZoneIds: list(options.hostedZoneIds),
-      domainFilters: list(options.domainFilters),
-      txtOwnerId: options.txtOwnerId,
-      policy: options.policy,
-      zoneType: options.zoneType,
-    } as ExternalDnsAddOnProps;
-    validate(props, (field, value) => p.add(`${key}.${field}`, value, ALLOWED[field]));
-    return new ExternalDnsAddOn(p.count > before ? NEVER_DEPLOYED : props);
-  }
-
-  constructor(private readonly options: ExternalDnsAddOnProps) {
-    super(EXTERNAL_DNS_CHART, options);
-    const problems: string[] = [];
-    validate(options, (field, value) => problems.push(`${field}: got ${show(value)}; allowed: ${ALLOWED[field]}`));
-    if (problems.length > 0) {
-      throw new Error(`external-dns: invalid props:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
-    }
-    this.hostedZoneIds = [...options.hostedZoneIds];
-    this.domainFilters = [...options.domainFilters];
-    this.policy = options.policy ?? 'upsert-only';
+  constructor(props: ExternalDnsAddOnProps) {
+    super(EXTERNAL_DNS_CHART, addOnOptions(ExternalDnsAddOn.ID, EXTERNAL_DNS_OPTIONS, props));
+    this.hostedZoneIds = [...this.options.hostedZoneIds];
+    this.domainFilters = [...this.options.domainFilters];
+    this.policy = this.options.policy ?? 'upsert-only';
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
@@ -163,30 +132,6 @@ export class ExternalDnsAddOn extends HelmAddOn {
       serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT },
       resources: { requests: { cpu: '50m', memory: '64Mi' } },
     };
-  }
-}
-
-function validate(props: ExternalDnsAddOnProps, report: Report): void {
-  const ids = props.hostedZoneIds as readonly string[] | undefined;
-  if (!Array.isArray(ids) || ids.length === 0) {
-    report('hostedZoneIds', ids);
-  } else {
-    ids.filter((id) => typeof id !== 'string' || !HOSTED_ZONE_ID.test(id)).forEach((id) => report('hostedZoneIds', id));
-  }
-  const domains = props.domainFilters as readonly string[] | undefined;
-  if (!Array.isArray(domains) || domains.length === 0) {
-    report('domainFilters', domains);
-  } else {
-    domains.filter((d) => typeof d !== 'string' || !DOMAIN.test(d)).forEach((d) => report('domainFilters', d));
-  }
-  if (props.txtOwnerId !== undefined && !(typeof props.txtOwnerId === 'string' && TXT_OWNER_ID.test(props.txtOwnerId))) {
-    report('txtOwnerId', props.txtOwnerId);
-  }
-  if (props.policy !== undefined && !POLICIES.includes(props.policy)) {
-    report('policy', props.policy);
-  }
-  if (props.zoneType !== undefined && !ZONE_TYPES.includes(props.zoneType)) {
-    report('zoneType', props.zoneType);
   }
 }
 

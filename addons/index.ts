@@ -1,8 +1,10 @@
 export * from './core/addon';
+export * from './core/registration';
 export * from './core/resolve';
 export * from './core/helm-addon';
 export * from './core/manifest-addon';
 export * from './core/managed-addon';
+export * from './core/options';
 export * from './core/pod-identity';
 export * from './core/kubernetes-object';
 export * from './catalog';
@@ -14,3 +16,5 @@ export * from './external-dns';
 export * from './argo-cd';
 export * from './aws-load-balancer-controller';
 export * from './karpenter';
+export { BlueprintsAddOn, blueprintsAddOnId } from './blueprints/blueprints-addon';
+export type { BlueprintsAddOnOptions } from './blueprints/blueprints-addon';

@@ -6,13 +6,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { acknowledge, managedPolicyFinding, wildcardFinding } from '../lib/compliance/acknowledge';
-import type { Problems } from '../lib/config/problems';
+import type { z } from 'zod';
+import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
-import type { HelmAddOnProps, HelmChartSpec, HelmValues } from './core/helm-addon';
+import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
-import { checkOptionKeys, HELM_OPTION_KEYS, optionalString, readHelmOptions } from './core/options';
+import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { AddOnRegistration } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /**
@@ -57,59 +59,51 @@ const NODE_ROLE_ID = 'NodeRole';
 const DEFAULT_NAME = 'default';
 const AMI_ALIAS = /^(al2023|bottlerocket)@(latest|v[0-9][0-9A-Za-z.-]*)$/;
 
+/** Options of {@link KarpenterAddOn}, in configuration and in code. */
+export const KARPENTER_OPTIONS = strictObject({
+  ...HELM_OPTIONS,
+  /** @default KARPENTER_CONTROLLER_NODE_SELECTOR (`karpenter.sh/controller: "true"`) */
+  nodeSelector: documented(HELM_OPTIONS.nodeSelector, {
+    description: 'Node selector of the controller; replaces the default `karpenter.sh/controller: "true"`. Keep it on a managed node group: Karpenter must not run on nodes it manages.',
+  }),
+  /** @default 100 */
+  nodePoolCpuLimit: documented(integer(1, 100000, 'an integer from 1 to 100000 (cores)'), {
+    description: 'CPU limit of the default NodePool (cores over all its nodes): a cost ceiling. Default 100.',
+  }).optional(),
+  /** @default 'bottlerocket@latest' */
+  amiAlias: documented(text('an AMI alias such as bottlerocket@latest, bottlerocket@v1.30.0, al2023@latest or al2023@v20250101', AMI_ALIAS), {
+    description: 'AMI alias of the default EC2NodeClass; with `latest` a new AMI release replaces nodes (drift), pin a version to control when. Default bottlerocket@latest.',
+  }).optional(),
+}, 'an object of karpenter options');
+
 /** Props for {@link KarpenterAddOn}. */
-export interface KarpenterAddOnProps extends HelmAddOnProps {
-  /**
-   * Node selector of the controller; replaces the default. Karpenter must not run on nodes it
-   * manages itself, so keep it on a managed node group.
-   * @default KARPENTER_CONTROLLER_NODE_SELECTOR (`karpenter.sh/controller: "true"`)
-   */
-  readonly nodeSelector?: Readonly<Record<string, string>>;
-  /**
-   * CPU limit of the default NodePool (cores over all its nodes): a cost ceiling.
-   * @default 100
-   */
-  readonly nodePoolCpuLimit?: number;
-  /**
-   * AMI alias of the default EC2NodeClass: `bottlerocket@...` or `al2023@...`, `latest` or a
-   * pinned version such as `bottlerocket@v1.30.0`. With `latest`, a new AMI release replaces nodes
-   * (drift); pin a version to control when.
-   * @default 'bottlerocket@latest'
-   */
-  readonly amiAlias?: string;
-}
+export type KarpenterAddOnProps = z.input<typeof KARPENTER_OPTIONS>;
 
 /**
  * Karpenter for managed node groups: the controller (on the labelled controller nodes), its
  * interruption queue and rules, the node role with its EC2_LINUX access entry, and a default
  * EC2NodeClass and NodePool of spot and on-demand c/m/r instances.
  */
-export class KarpenterAddOn extends HelmAddOn {
+export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>> {
   static readonly ID = 'karpenter';
+  static readonly registration: AddOnRegistration = {
+    id: KarpenterAddOn.ID,
+    summary: 'Karpenter node autoscaling: controller, interruption queue, node role, default EC2NodeClass and spot/on-demand NodePool',
+    options: KARPENTER_OPTIONS,
+    create: (options) => new KarpenterAddOn(options),
+  };
+
   readonly id = KarpenterAddOn.ID;
   readonly computeModes = ['nodegroups'] as const;
+  readonly serviceAccounts = [{ namespace: KARPENTER_CHART.namespace, name: KARPENTER_SERVICE_ACCOUNT }];
   /** Two autoscalers would fight over the same pending pods. */
   readonly conflictsWith = ['cluster-autoscaler'];
   readonly autoModeBuiltIn =
     'Auto Mode node pools are Karpenter-based. Use the built-in "general-purpose" node pool, or create an Auto Mode ' +
     'NodePool (nodeClassRef group eks.amazonaws.com, kind NodeClass) for other instance types.';
 
-  static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): KarpenterAddOn {
-    checkOptionKeys(p, key, options, [...HELM_OPTION_KEYS, 'nodePoolCpuLimit', 'amiAlias']);
-    const cpu = options.nodePoolCpuLimit;
-    if (cpu !== undefined && !(Number.isInteger(cpu) && (cpu as number) >= 1 && (cpu as number) <= 100000)) {
-      p.add(`${key}.nodePoolCpuLimit`, cpu, 'an integer from 1 to 100000 (cores)');
-    }
-    const amiAlias = optionalString(p, `${key}.amiAlias`, options.amiAlias,
-      'an AMI alias such as bottlerocket@latest, bottlerocket@v1.30.0, al2023@latest or al2023@v20250101', AMI_ALIAS);
-    return new KarpenterAddOn({ ...readHelmOptions(p, key, options), nodePoolCpuLimit: cpu as number | undefined, amiAlias });
-  }
-
-  constructor(private readonly options: KarpenterAddOnProps = {}) {
-    super(KARPENTER_CHART, options);
-    if (options.amiAlias !== undefined && !AMI_ALIAS.test(options.amiAlias)) {
-      throw new Error(`karpenter: amiAlias "${options.amiAlias}" is not an al2023@... or bottlerocket@... alias`);
-    }
+  constructor(props: KarpenterAddOnProps = {}) {
+    super(KARPENTER_CHART, addOnOptions(KarpenterAddOn.ID, KARPENTER_OPTIONS, props));
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {

@@ -1,9 +1,11 @@
 import type { Construct } from 'constructs';
-import type { Problems } from '../lib/config/problems';
+import type { z } from 'zod';
+import { documented, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
-import type { HelmAddOnProps, HelmChartSpec, HelmValues } from './core/helm-addon';
-import { checkOptionKeys, HELM_OPTION_KEYS, readHelmOptions } from './core/options';
+import type { HelmChartSpec, HelmValues } from './core/helm-addon';
+import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { AddOnRegistration } from './core/registration';
 
 /** The tested chart. */
 export const METRICS_SERVER_CHART: HelmChartSpec = {
@@ -14,32 +16,31 @@ export const METRICS_SERVER_CHART: HelmChartSpec = {
   release: 'metrics-server',
 };
 
+/** Options of {@link MetricsServerAddOn}, in configuration and in code. */
+export const METRICS_SERVER_OPTIONS = strictObject({
+  ...HELM_OPTIONS,
+  /** @default 2 */
+  replicas: documented(integer(1, 10), { description: 'Replicas; two keep `kubectl top` and the HPA working through a node drain. Default 2.' }).optional(),
+}, 'an object of metrics-server options');
+
 /** Props for {@link MetricsServerAddOn}. */
-export interface MetricsServerAddOnProps extends HelmAddOnProps {
-  /**
-   * Replicas; two keep `kubectl top` and the HPA working through a node drain.
-   * @default 2
-   */
-  readonly replicas?: number;
-}
+export type MetricsServerAddOnProps = z.input<typeof METRICS_SERVER_OPTIONS>;
 
 /** Resource metrics for `kubectl top`, the Horizontal Pod Autoscaler and the VPA. */
-export class MetricsServerAddOn extends HelmAddOn {
+export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER_OPTIONS>> {
   static readonly ID = 'metrics-server';
+  static readonly registration: AddOnRegistration = {
+    id: MetricsServerAddOn.ID,
+    summary: 'metrics-server (kubectl top, HPA)',
+    options: METRICS_SERVER_OPTIONS,
+    create: (options) => new MetricsServerAddOn(options),
+  };
+
   readonly id = MetricsServerAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
 
-  static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): MetricsServerAddOn {
-    checkOptionKeys(p, key, options, [...HELM_OPTION_KEYS, 'replicas']);
-    const replicas = options.replicas;
-    if (replicas !== undefined && !(Number.isInteger(replicas) && (replicas as number) >= 1 && (replicas as number) <= 10)) {
-      p.add(`${key}.replicas`, replicas, 'an integer from 1 to 10');
-    }
-    return new MetricsServerAddOn({ ...readHelmOptions(p, key, options), replicas: replicas as number | undefined });
-  }
-
-  constructor(private readonly options: MetricsServerAddOnProps = {}) {
-    super(METRICS_SERVER_CHART, options);
+  constructor(props: MetricsServerAddOnProps = {}) {
+    super(METRICS_SERVER_CHART, addOnOptions(MetricsServerAddOn.ID, METRICS_SERVER_OPTIONS, props));
   }
 
   protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {

@@ -2,29 +2,32 @@ import { Aws } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { z } from 'zod';
 import type { ComputeMode } from '../lib/config';
-import { kubernetesVersionInfo } from '../lib/config/kubernetes-versions';
-import type { Problems } from '../lib/config/problems';
+import { documented, kubernetesVersionInfo, strictObject } from '../lib/config';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
-import { checkOptionKeys } from './core/options';
+import { addOnOptions, eksAddonVersion, objectName } from './core/options';
+import type { AddOnRegistration } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
+/** Options of {@link StorageAddOn}, in configuration and in code. */
+export const STORAGE_OPTIONS = strictObject({
+  /** @default 'gp3' */
+  className: documented(objectName, { description: 'Name of the default StorageClass. Default gp3.' }).optional(),
+  /** @default - pinned per Kubernetes version in lib/config/kubernetes-versions.ts */
+  ebsCsiDriverVersion: documented(eksAddonVersion, {
+    description: 'Version of the aws-ebs-csi-driver EKS add-on (node groups only). Default: pinned per Kubernetes version.',
+  }).optional(),
+}, 'an object {className?, ebsCsiDriverVersion?}');
+
 /** Props for {@link StorageAddOn}. */
-export interface StorageAddOnProps {
-  /**
-   * Name of the default StorageClass.
-   * @default 'gp3'
-   */
-  readonly className?: string;
-  /**
-   * Version of the aws-ebs-csi-driver EKS add-on (node groups only).
-   * @default - pinned per Kubernetes version in lib/config/kubernetes-versions.ts
-   */
-  readonly ebsCsiDriverVersion?: string;
-}
+export type StorageAddOnProps = z.input<typeof STORAGE_OPTIONS>;
+
+/** The EBS CSI controller's service account (node groups only). */
+const EBS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'ebs-csi-controller-sa' } as const;
 
 /** Auto Mode's built-in EBS driver and the open-source driver register different provisioners. */
 const PROVISIONER: Readonly<Record<ComputeMode, string>> = {
@@ -39,21 +42,25 @@ const PROVISIONER: Readonly<Record<ComputeMode, string>> = {
  */
 export class StorageAddOn implements PlatformAddOn {
   static readonly ID = 'storage';
+  static readonly registration: AddOnRegistration = {
+    id: StorageAddOn.ID,
+    summary: 'default encrypted gp3 StorageClass (+ EBS CSI driver on node groups)',
+    options: STORAGE_OPTIONS,
+    create: (options) => new StorageAddOn(options),
+  };
+
   readonly id = StorageAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
+  /** The StorageClass is cluster-scoped; the EBS CSI driver runs in kube-system. */
+  readonly namespaces = [EBS_CSI_SERVICE_ACCOUNT.namespace];
+  /** Bound on node groups only; declared for both so the selection checks are the same. */
+  readonly serviceAccounts = [EBS_CSI_SERVICE_ACCOUNT];
 
-  static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): StorageAddOn {
-    checkOptionKeys(p, key, options, ['className', 'ebsCsiDriverVersion']);
-    if (options.className !== undefined && !(typeof options.className === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.className))) {
-      p.add(`${key}.className`, options.className, 'a Kubernetes object name');
-    }
-    if (options.ebsCsiDriverVersion !== undefined && !(typeof options.ebsCsiDriverVersion === 'string' && /^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(options.ebsCsiDriverVersion))) {
-      p.add(`${key}.ebsCsiDriverVersion`, options.ebsCsiDriverVersion, 'an EKS add-on version such as v1.57.1-eksbuild.1');
-    }
-    return new StorageAddOn(options as StorageAddOnProps);
+  private readonly props: z.output<typeof STORAGE_OPTIONS>;
+
+  constructor(props: StorageAddOnProps = {}) {
+    this.props = addOnOptions(StorageAddOn.ID, STORAGE_OPTIONS, props);
   }
-
-  constructor(private readonly props: StorageAddOnProps = {}) {}
 
   /** The default StorageClass for a compute mode. */
   storageClass(compute: ComputeMode): KubernetesObject {
@@ -91,8 +98,8 @@ export class StorageAddOn implements PlatformAddOn {
     const driver = new Construct(scope, 'EbsCsiDriver');
     const identity = new PodIdentity(driver, 'PodIdentity', {
       cluster: context.cluster,
-      namespace: 'kube-system',
-      serviceAccount: 'ebs-csi-controller-sa',
+      namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+      serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
       purpose: 'EBS CSI driver controller',
       statements: ebsCsiStatements(),
     });

@@ -1,14 +1,6 @@
 #!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
 import { buildPlatformApp } from '../lib/app';
-import { ConfigError } from '../lib/config';
+import { runPlatformApp } from '../lib/cli';
 
-try {
-  buildPlatformApp();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    // A configuration mistake is the user's to fix: the message, not a stack trace.
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
-}
+runPlatformApp(() => buildPlatformApp(new App()));

@@ -38,6 +38,11 @@ export interface BlueprintsAddOnOptions {
    */
   readonly conflictsWith?: readonly string[];
   /**
+   * Namespaces the add-on installs into (application teams may not own them).
+   * @default - the Blueprints add-on's own `namespace` setting, if it has one
+   */
+  readonly namespaces?: readonly string[];
+  /**
    * Named Blueprints resources for add-ons that look them up (e.g. ExternalDnsAddOn's hosted
    * zones). Providers create their constructs in the add-on's scope; use ones that need no AWS
    * lookups at synth (e.g. ImportHostedZoneProvider).
@@ -48,6 +53,15 @@ export interface BlueprintsAddOnOptions {
 
 const ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
+/** The namespace a Blueprints add-on's props or options name, if any (Helm add-ons, ArgoCD). */
+function blueprintsNamespace(addOn: blueprints.ClusterAddOn): string | undefined {
+  for (const settings of [(addOn as { props?: unknown }).props, (addOn as { options?: unknown }).options]) {
+    const namespace = typeof settings === 'object' && settings !== null ? (settings as { namespace?: unknown }).namespace : undefined;
+    if (typeof namespace === 'string') return namespace;
+  }
+  return undefined;
+}
 
 /** `CertManagerAddOn` -> `cert-manager`, `ArgoCDAddOn` -> `argo-cd`, `AWSPrivateCAIssuerAddon` -> `aws-private-ca-issuer`. */
 export function blueprintsAddOnId(key: string): string {
@@ -126,6 +140,7 @@ export class BlueprintsAddOn implements PlatformAddOn {
   readonly autoModeBuiltIn?: string;
   readonly dependsOn: readonly string[];
   readonly conflictsWith: readonly string[];
+  readonly namespaces: readonly string[];
   /** Blueprints' own key for the add-on: its `id`, else its class name. */
   readonly blueprintsKey: string;
   private readonly iamWildcardsReason?: string;
@@ -146,6 +161,8 @@ export class BlueprintsAddOn implements PlatformAddOn {
     this.iamWildcardsReason = known?.iamWildcardsReason;
     this.dependsOn = options.dependsOn ?? [];
     this.conflictsWith = options.conflictsWith ?? [];
+    const namespace = blueprintsNamespace(addOn);
+    this.namespaces = options.namespaces ?? (namespace ? [namespace] : []);
   }
 
   private refusal(addOn: blueprints.ClusterAddOn, known: string | undefined): string | undefined {

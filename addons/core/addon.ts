@@ -15,18 +15,37 @@ export interface AddOnContext {
   readonly names: EnvironmentNames;
 }
 
+/** A Kubernetes service account that an add-on binds to an AWS role. */
+export interface ServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
 /**
- * The contract every add-on implements.
+ * The contract every add-on implements, first-party or a consumer's own.
  *
- * `deploy` is synchronous and creates constructs only inside `scope`, a construct PlatformStack
- * makes for this add-on alone; PlatformStack makes that scope depend on the scopes of
- * `dependsOn`, so CloudFormation creates dependencies first and deletes them last.
+ * The plan reads the declarations (compute modes, dependencies, namespaces, service accounts) to
+ * check a selection before anything is built; `deploy` is synchronous and creates constructs only
+ * inside `scope`, a construct PlatformStack makes for this add-on alone. PlatformStack makes that
+ * scope depend on the scopes of `dependsOn`, so CloudFormation creates dependencies first and
+ * deletes them last.
  */
 export interface PlatformAddOn {
   /** Stable id, used in configuration (`-c addons=<id>,...`) and in construct ids. */
   readonly id: string;
   /** Compute modes the add-on works on. */
   readonly computeModes: readonly ComputeMode[];
+  /**
+   * Namespaces the add-on installs into or creates. Application teams may not own them; a
+   * cluster-scoped add-on declares none.
+   */
+  readonly namespaces: readonly string[];
+  /**
+   * Service accounts the add-on binds to AWS roles (EKS Pod Identity allows one association per
+   * service account, so two add-ons may not bind the same one).
+   * @default []
+   */
+  readonly serviceAccounts?: readonly ServiceAccountRef[];
   /**
    * When EKS Auto Mode already provides this capability: what to do instead. Selecting the
    * add-on on Auto Mode then fails with this advice.

@@ -2,9 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import deepmerge from 'deepmerge';
+import type { z } from 'zod';
 import type { ComputeMode } from '../../lib/config';
-import type { AddOnContext, PlatformAddOn } from './addon';
-import type { Toleration } from './kubernetes-object';
+import type { AddOnContext, PlatformAddOn, ServiceAccountRef } from './addon';
+import type { HELM_OPTIONS, tolerationSchema } from './options';
 
 /** Helm values: the chart's JSON/YAML configuration tree. */
 export type HelmValues = Record<string, unknown>;
@@ -22,31 +23,11 @@ export interface HelmChartSpec {
   readonly release: string;
 }
 
-/** Options every Helm add-on accepts. */
-export interface HelmAddOnProps {
-  /**
-   * Exact chart version to deploy instead of the tested one.
-   * @default - the version pinned beside the add-on
-   */
-  readonly version?: string;
-  /**
-   * Values merged over the add-on's own (objects merge deeply, arrays and scalars are replaced).
-   * @default {}
-   */
-  readonly values?: HelmValues;
-  /**
-   * Node selector for the add-on's pods, e.g. `{"workload-type": "ops"}` to pin controllers.
-   * @default - no node selector
-   */
-  readonly nodeSelector?: Readonly<Record<string, string>>;
-  /**
-   * Tolerations for the add-on's pods, e.g. for a tainted controller node group.
-   * @default []
-   */
-  readonly tolerations?: readonly Toleration[];
-}
+/** A Kubernetes toleration, as Helm charts take them. */
+export type Toleration = z.output<typeof tolerationSchema>;
 
-const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+/** Options every Helm add-on accepts (see `HELM_OPTIONS`), validated. */
+export type HelmAddOnOptions = { readonly [K in keyof typeof HELM_OPTIONS]?: z.output<(typeof HELM_OPTIONS)[K]> };
 
 /** Values are merged, not concatenated: a user's list replaces the add-on's. */
 export function mergeValues(...layers: HelmValues[]): HelmValues {
@@ -55,24 +36,28 @@ export function mergeValues(...layers: HelmValues[]): HelmValues {
 
 /**
  * Base class of add-ons installed from a Helm chart. Subclasses pin a {@link HelmChartSpec},
- * compute their values (creating IAM and other AWS resources in the same scope), and may add
- * objects after the chart (e.g. CRD instances) in {@link afterChart}.
+ * validate their options with their schema (`addOnOptions`) and pass the result here, compute
+ * their values (creating IAM and other AWS resources in the same scope), and may add objects after
+ * the chart (e.g. CRD instances) in {@link afterChart}.
  */
-export abstract class HelmAddOn implements PlatformAddOn {
+export abstract class HelmAddOn<O extends HelmAddOnOptions = HelmAddOnOptions> implements PlatformAddOn {
   abstract readonly id: string;
   abstract readonly computeModes: readonly ComputeMode[];
   readonly autoModeBuiltIn?: string;
   readonly dependsOn?: readonly string[];
   readonly conflictsWith?: readonly string[];
+  readonly serviceAccounts?: readonly ServiceAccountRef[];
   /** The chart this add-on installs, with the user's version applied. */
   readonly chart: HelmChartSpec;
 
-  protected constructor(defaults: HelmChartSpec, protected readonly props: HelmAddOnProps = {}) {
-    const version = props.version ?? defaults.version;
-    if (!EXACT_VERSION.test(version)) {
-      throw new Error(`${defaults.chart}: chart version "${version}" is not exact; pin a version such as 1.2.3`);
-    }
-    this.chart = { ...defaults, version };
+  /** `options` are already validated by the subclass's schema. */
+  protected constructor(defaults: HelmChartSpec, protected readonly options: O) {
+    this.chart = { ...defaults, version: options.version ?? defaults.version };
+  }
+
+  /** The release namespace. */
+  get namespaces(): readonly string[] {
+    return [this.chart.namespace];
   }
 
   /** The add-on's own values; may create the AWS resources they reference in `scope`. */
@@ -88,10 +73,10 @@ export abstract class HelmAddOn implements PlatformAddOn {
 
   deploy(scope: Construct, context: AddOnContext): void {
     const layers = [this.chartValues(scope, context)];
-    if (this.props.nodeSelector || this.props.tolerations) {
-      layers.push(this.placementValues(this.props.nodeSelector ?? {}, this.props.tolerations ?? []));
+    if (this.options.nodeSelector || this.options.tolerations) {
+      layers.push(this.placementValues(this.options.nodeSelector ?? {}, this.options.tolerations ?? []));
     }
-    layers.push(this.props.values ?? {});
+    layers.push(this.options.values ?? {});
     const prerequisites = [...scope.node.children];
     const chart = new eks.HelmChart(scope, 'Chart', {
       cluster: context.cluster,

@@ -17,11 +17,3 @@ export const PLATFORM_LABELS: Readonly<Record<string, string>> = {
   'app.kubernetes.io/part-of': 'cdk-eks-platform',
   'app.kubernetes.io/managed-by': 'cdk',
 };
-
-/** A Kubernetes toleration, as Helm charts take them. */
-export interface Toleration {
-  readonly key?: string;
-  readonly operator?: 'Equal' | 'Exists';
-  readonly value?: string;
-  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-}

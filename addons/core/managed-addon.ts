@@ -1,22 +1,22 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
+import { z } from 'zod';
 import type { ComputeMode, ManagedAddonName } from '../../lib/config';
-import { kubernetesVersionInfo } from '../../lib/config/kubernetes-versions';
-import type { AddOnContext, PlatformAddOn } from './addon';
+import { documented, kubernetesVersionInfo } from '../../lib/config';
+import type { AddOnContext, PlatformAddOn, ServiceAccountRef } from './addon';
+import { eksAddonVersion } from './options';
 
-/** Options every EKS managed add-on accepts. */
-export interface ManagedAddOnProps {
-  /**
-   * Exact add-on version (`aws eks describe-addon-versions`).
-   * @default - the version pinned for the cluster's Kubernetes version in lib/config/kubernetes-versions.ts
-   */
-  readonly version?: string;
-  /**
-   * Add-on configuration values (the add-on's JSON schema, `aws eks describe-addon-configuration`).
-   * @default - EKS defaults
-   */
-  readonly configurationValues?: Readonly<Record<string, unknown>>;
-}
+/** Options every EKS managed add-on accepts; add-ons spread this into their own schema. */
+export const MANAGED_ADDON_OPTIONS = {
+  /** @default - the version pinned for the cluster's Kubernetes version in lib/config/kubernetes-versions.ts */
+  version: documented(eksAddonVersion, { description: 'Exact add-on version (`aws eks describe-addon-versions`).' }).optional(),
+  /** @default - EKS defaults */
+  configurationValues: documented(z.record(z.string(), z.unknown(), 'an object'),
+    { allowed: 'an object', description: 'Add-on configuration values (`aws eks describe-addon-configuration`).' }).optional(),
+} as const;
+
+/** Options every EKS managed add-on accepts, validated. */
+export type ManagedAddOnOptions = { readonly [K in keyof typeof MANAGED_ADDON_OPTIONS]?: z.output<(typeof MANAGED_ADDON_OPTIONS)[K]> };
 
 /** Base class of add-ons installed as EKS managed add-ons. */
 export abstract class ManagedAddOn implements PlatformAddOn {
@@ -25,8 +25,12 @@ export abstract class ManagedAddOn implements PlatformAddOn {
   readonly autoModeBuiltIn?: string;
   readonly dependsOn?: readonly string[];
   readonly conflictsWith?: readonly string[];
+  readonly serviceAccounts?: readonly ServiceAccountRef[];
+  /** Namespaces the managed add-on's workloads run in. */
+  abstract readonly namespaces: readonly string[];
 
-  protected constructor(readonly addonName: ManagedAddonName, protected readonly props: ManagedAddOnProps = {}) {}
+  /** `options` are already validated by the subclass's schema. */
+  protected constructor(readonly addonName: ManagedAddonName, protected readonly options: ManagedAddOnOptions = {}) {}
 
   /** AWS resources the add-on needs before it starts (e.g. its Pod Identity). */
   protected prerequisites(_scope: Construct, _context: AddOnContext): void {}
@@ -40,8 +44,8 @@ export abstract class ManagedAddOn implements PlatformAddOn {
     const addon = new eks.Addon(scope, 'Addon', {
       cluster: context.cluster,
       addonName: this.addonName,
-      addonVersion: this.props.version ?? kubernetesVersionInfo(context.config.kubernetesVersion).managedAddons[this.addonName],
-      configurationValues: this.props.configurationValues ? { ...this.props.configurationValues } : undefined,
+      addonVersion: this.options.version ?? kubernetesVersionInfo(context.config.kubernetesVersion).managedAddons[this.addonName],
+      configurationValues: this.options.configurationValues ? { ...this.options.configurationValues } : undefined,
     });
     prerequisites.forEach((p) => addon.node.addDependency(p));
     this.afterAddon(scope, context, addon);

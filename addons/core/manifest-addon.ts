@@ -11,6 +11,8 @@ export abstract class ManifestAddOn implements PlatformAddOn {
   readonly autoModeBuiltIn?: string;
   readonly dependsOn?: readonly string[];
   readonly conflictsWith?: readonly string[];
+  /** Namespaces the objects live in or create; none for cluster-scoped objects. */
+  abstract readonly namespaces: readonly string[];
 
   /** The objects to apply. */
   abstract manifests(context: AddOnContext): KubernetesObject[];

@@ -1,58 +1,60 @@
-import { isRecord, readString } from '../../lib/config/parse';
-import type { Problems } from '../../lib/config/problems';
-import type { HelmAddOnProps, HelmValues } from './helm-addon';
-import type { Toleration } from './kubernetes-object';
+import { z } from 'zod';
+import { documented, oneOf, parseInto, Problems, strictObject, text } from '../../lib/config';
 
 /*
- * Readers for add-on options given in configuration, e.g.
+ * Option schemas shared by add-ons. Configuration gives options as
  *   "addons": { "metrics-server": { "version": "3.13.0", "nodeSelector": { "workload-type": "ops" } } }
- * They report problems with the full key (`addons.metrics-server.version`) like every other key.
+ * and code passes the same object to the add-on's constructor; both go through the add-on's
+ * schema, and problems name the full key (`addons.metrics-server.version`).
  */
 
-/** Reports options the add-on does not know, so typos do not pass silently. */
-export function checkOptionKeys(p: Problems, key: string, options: Readonly<Record<string, unknown>>, known: readonly string[]): void {
-  for (const name of Object.keys(options)) {
-    if (!known.includes(name)) {
-      p.add(`${key}.${name}`, options[name], `one of the options ${known.join(', ')}`);
-    }
-  }
-}
+/** An exact version: ranges would make two synths deploy different software. */
+export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
-export function optionalString(p: Problems, key: string, raw: unknown, allowed: string, pattern?: RegExp): string | undefined {
-  if (raw === undefined) return undefined;
-  const value = readString(p, key, raw, allowed);
-  if (value !== undefined && pattern && !pattern.test(value)) {
-    p.add(key, raw, allowed);
-    return undefined;
-  }
-  return value;
-}
+/** An exact chart version such as 1.2.3. */
+export const chartVersion = text('an exact chart version, e.g. 1.2.3', EXACT_VERSION);
 
-function stringMap(p: Problems, key: string, raw: unknown): Record<string, string> | undefined {
-  if (isRecord(raw) && Object.values(raw).every((v) => typeof v === 'string')) {
-    return raw as Record<string, string>;
-  }
-  p.add(key, raw, 'an object of string keys to string values');
-  return undefined;
-}
+/** An EKS managed add-on version as `aws eks describe-addon-versions` prints it. */
+export const eksAddonVersion = text('an EKS add-on version such as v1.57.1-eksbuild.1', /^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
 
-function tolerations(p: Problems, key: string, raw: unknown): Toleration[] | undefined {
-  const effects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
-  if (Array.isArray(raw) && raw.every((t) => isRecord(t) && (t.effect === undefined || effects.includes(String(t.effect))))) {
-    return raw as Toleration[];
-  }
-  p.add(key, raw, `a list of tolerations {key, operator, value, effect} with effect ${effects.join(', ')}`);
-  return undefined;
-}
+/** A Kubernetes object name (an RFC 1123 label). */
+export const objectName = text('a Kubernetes object name', /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
 
-/** Options common to every Helm add-on. */
-export const HELM_OPTION_KEYS = ['version', 'values', 'nodeSelector', 'tolerations'];
+const STRING_MAP = 'an object of string keys to string values';
+const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
-export function readHelmOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): HelmAddOnProps {
-  return {
-    version: optionalString(p, `${key}.version`, options.version, 'an exact chart version, e.g. 1.2.3', /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
-    values: options.values === undefined ? undefined : (isRecord(options.values) ? (options.values as HelmValues) : (p.add(`${key}.values`, options.values, 'an object of Helm values'), undefined)),
-    nodeSelector: options.nodeSelector === undefined ? undefined : stringMap(p, `${key}.nodeSelector`, options.nodeSelector),
-    tolerations: options.tolerations === undefined ? undefined : tolerations(p, `${key}.tolerations`, options.tolerations),
-  };
+/** A Kubernetes toleration, as Helm charts take them. */
+export const tolerationSchema = strictObject({
+  key: z.string().optional(),
+  operator: oneOf(['Equal', 'Exists']).optional(),
+  value: z.string().optional(),
+  effect: oneOf(TOLERATION_EFFECTS).optional(),
+  tolerationSeconds: z.number().int().optional(),
+}, `a toleration {key, operator, value, effect} with effect ${TOLERATION_EFFECTS.join(', ')}`);
+
+/** Options every Helm add-on accepts; add-ons spread this into their own schema. */
+export const HELM_OPTIONS = {
+  /** @default - the version pinned beside the add-on */
+  version: documented(chartVersion, { description: 'Exact chart version to deploy instead of the tested one.' }).optional(),
+  /** @default {} */
+  values: documented(z.record(z.string(), z.unknown(), 'an object of Helm values'),
+    { allowed: 'an object of Helm values', description: 'Values merged over the add-on\'s own (objects merge deeply, arrays and scalars are replaced).' }).optional(),
+  /** @default - no node selector */
+  nodeSelector: documented(z.record(z.string(), z.string(STRING_MAP), STRING_MAP),
+    { allowed: STRING_MAP, description: 'Node selector for the add-on\'s pods, e.g. {"workload-type": "ops"}.' }).optional(),
+  /** @default [] */
+  tolerations: documented(z.array(tolerationSchema, 'a list of tolerations'),
+    { allowed: 'a list of tolerations {key, operator, value, effect}', description: 'Tolerations for the add-on\'s pods.' }).optional(),
+} as const;
+
+/**
+ * Validates an add-on's options (from configuration or from code) with its schema. Throws a
+ * `ConfigError` naming every problem under `addons.<id>`, so a mistake in code reads exactly like
+ * one in cdk.json.
+ */
+export function addOnOptions<S extends z.ZodType>(id: string, schema: S, options: unknown): z.output<S> {
+  const p = new Problems();
+  const parsed = parseInto(p, `addons.${id}`, schema, options ?? {});
+  p.throwIfAny();
+  return parsed as z.output<S>;
 }

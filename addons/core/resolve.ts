@@ -1,24 +1,21 @@
 import type { ComputeMode } from '../../lib/config';
 import type { PlatformAddOn } from './addon';
 
-/** Thrown when a set of add-ons cannot be deployed together; lists every problem found. */
-export class AddOnSelectionError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid add-on selection (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'AddOnSelectionError';
-  }
-}
-
-/** Problems of a selection on a compute mode, without ordering it. */
-export function selectionProblems(addons: readonly PlatformAddOn[], compute: ComputeMode): string[] {
+/**
+ * Problems of a selection on a compute mode. `selectedIds` are every id the user selected,
+ * including those whose options were invalid (and so have no instance): a dependency on one of
+ * them is not reported again as missing.
+ */
+export function selectionProblems(addons: readonly PlatformAddOn[], compute: ComputeMode, selectedIds: readonly string[] = addons.map((a) => a.id)): string[] {
   const problems: string[] = [];
-  const ids = new Set<string>();
+  const seen = new Set<string>();
   for (const addon of addons) {
-    if (ids.has(addon.id)) {
+    if (seen.has(addon.id)) {
       problems.push(`"${addon.id}" is selected twice: keep one (pass its options once)`);
     }
-    ids.add(addon.id);
+    seen.add(addon.id);
   }
+  const ids = new Set(selectedIds);
   for (const addon of addons) {
     if (compute === 'auto' && addon.autoModeBuiltIn) {
       problems.push(`"${addon.id}" is built into EKS Auto Mode: ${addon.autoModeBuiltIn}`);
@@ -37,35 +34,55 @@ export function selectionProblems(addons: readonly PlatformAddOn[], compute: Com
       }
     }
   }
+  return problems.concat(bindingProblems(addons));
+}
+
+/** EKS Pod Identity takes one association per service account: two add-ons cannot both bind one. */
+function bindingProblems(addons: readonly PlatformAddOn[]): string[] {
+  const owner = new Map<string, string>();
+  const problems: string[] = [];
+  for (const addon of addons) {
+    for (const sa of addon.serviceAccounts ?? []) {
+      const key = `${sa.namespace}/${sa.name}`;
+      const first = owner.get(key);
+      if (first !== undefined && first !== addon.id) {
+        problems.push(`"${addon.id}" binds service account ${key} to an AWS role, which "${first}" binds already: select only one of them`);
+      }
+      owner.set(key, first ?? addon.id);
+    }
+  }
   return problems;
 }
 
-/**
- * Orders add-ons so that every add-on comes after its dependencies (stable: otherwise in the
- * given order). Throws an {@link AddOnSelectionError} listing every problem: duplicates, missing
- * dependencies, conflicts, unsupported compute modes, Auto Mode built-ins and cycles.
- */
-export function resolveAddOns(addons: readonly PlatformAddOn[], compute: ComputeMode): PlatformAddOn[] {
-  const problems = selectionProblems(addons, compute);
-  if (problems.length > 0) {
-    throw new AddOnSelectionError(problems);
-  }
+/** The outcome of ordering add-ons. */
+export interface OrderedAddOns {
+  /** Every add-on after its dependencies (stable: otherwise in the given order). */
+  readonly ordered: readonly PlatformAddOn[];
+  /** Dependency cycles, one line each; empty when the order is sound. */
+  readonly problems: readonly string[];
+}
+
+/** Orders add-ons whose selection is otherwise sound (see {@link selectionProblems}). */
+export function orderAddOns(addons: readonly PlatformAddOn[]): OrderedAddOns {
   const byId = new Map(addons.map((a) => [a.id, a]));
   const ordered: PlatformAddOn[] = [];
+  const problems: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (addon: PlatformAddOn, path: string[]): void => {
     const seen = state.get(addon.id);
     if (seen === 'done') return;
     if (seen === 'visiting') {
-      throw new AddOnSelectionError([`dependency cycle: ${[...path, addon.id].map((id) => `"${id}"`).join(' -> ')}`]);
+      problems.push(`dependency cycle: ${[...path, addon.id].map((id) => `"${id}"`).join(' -> ')}`);
+      return;
     }
     state.set(addon.id, 'visiting');
     for (const dependency of addon.dependsOn ?? []) {
-      visit(byId.get(dependency) as PlatformAddOn, [...path, addon.id]);
+      const next = byId.get(dependency);
+      if (next) visit(next, [...path, addon.id]);
     }
     state.set(addon.id, 'done');
     ordered.push(addon);
   };
   addons.forEach((addon) => visit(addon, []));
-  return ordered;
+  return { ordered, problems };
 }

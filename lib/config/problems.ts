@@ -25,6 +25,22 @@ export class Problems {
     this.list.push(`${key}: got ${show(value)}; allowed: ${allowed}`);
   }
 
+  /**
+   * Runs `build`, collecting the problems of a {@link ConfigError} it throws (an add-on constructor
+   * validating its props, say) instead of stopping at it. Returns `undefined` in that case.
+   */
+  collect<T>(build: () => T): T | undefined {
+    try {
+      return build();
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        this.list.push(...error.problems);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
   get count(): number {
     return this.list.length;
   }

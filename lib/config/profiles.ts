@@ -1,4 +1,5 @@
-import type { NodeGroupConfig, PlatformConfig, Profile } from './types';
+import type { NodeGroupConfig } from './node-group-schema';
+import type { ComputeMode, PlatformConfig, Profile } from './types';
 
 /**
  * The classic "ops" node group: cheap, diverse SPOT capacity on Bottlerocket that hosts the
@@ -61,4 +62,11 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
   },
 };
 
-export const PROFILE_NAMES = Object.keys(PROFILES) as Profile[];
+/**
+ * The add-ons a cluster gets when `addons` is not configured, by id: what the sample workloads
+ * need, plus metrics and storage.
+ */
+export const DEFAULT_ADDON_IDS: Readonly<Record<ComputeMode, readonly string[]>> = {
+  auto: ['metrics-server', 'storage', 'auto-mode-ingress'],
+  nodegroups: ['metrics-server', 'storage', 'aws-load-balancer-controller', 'karpenter'],
+};

@@ -1,111 +1,24 @@
-import type { AddOnSelection } from '../../addons/catalog';
-import type { WorkloadsConfig } from './workload-rules';
+import type { AccessEntryConfig } from './access-schema';
+import type { NodeGroupConfig } from './node-group-schema';
+import type { AddOnSelection, ConfigValue } from './schema';
+import type { TeamConfig } from './team-schema';
+import type { WorkloadsConfig } from './workload-schema';
 
-/**
- * The configuration model shared by both stacks.
+/*
+ * The configuration model shared by both stacks, derived from the schemas in ./schema.ts.
  *
  * Every field is resolved (defaults applied, strings parsed) by `loadConfig`; stacks never read
  * CDK context themselves, so one validated object decides what both teams deploy.
  */
 
 /** Which set of defaults a configuration starts from. */
-export type Profile = 'workshop' | 'production';
-
+export type Profile = ConfigValue<'profile'>;
 /** How the cluster gets its nodes. */
-export type ComputeMode = 'auto' | 'nodegroups';
-
+export type ComputeMode = ConfigValue<'compute'>;
 /** Reachability of the Kubernetes API server. */
-export type EndpointAccessMode = 'private' | 'public-and-private';
-
-/** The EKS access policies an access entry may carry. */
-export type AccessPolicyName =
-  | 'AmazonEKSClusterAdminPolicy'
-  | 'AmazonEKSAdminPolicy'
-  | 'AmazonEKSEditPolicy'
-  | 'AmazonEKSViewPolicy';
-
-/** Where an access policy applies. */
-export type AccessScope = 'cluster' | 'namespace';
-
-/** One IAM principal's access to the cluster, decided by the infrastructure team. */
-export interface AccessEntryConfig {
-  /** IAM role or user ARN (not an `sts` assumed-role ARN). */
-  readonly principalArn: string;
-  /** The EKS access policy to associate. */
-  readonly policy: AccessPolicyName;
-  /** Cluster-wide, or limited to `namespaces`. */
-  readonly scope: AccessScope;
-  /**
-   * Namespaces the policy applies to; required with `scope: namespace`, forbidden otherwise.
-   * @default []
-   */
-  readonly namespaces: readonly string[];
-}
-
-/** Node taint effects accepted by EKS managed node groups. */
-export type TaintEffectName = 'NO_SCHEDULE' | 'PREFER_NO_SCHEDULE' | 'NO_EXECUTE';
-
-/** A taint put on every node of a managed node group. */
-export interface TaintConfig {
-  readonly key: string;
-  /** @default '' */
-  readonly value: string;
-  readonly effect: TaintEffectName;
-}
-
-/** AMI families we allow for managed node groups (Linux, x86_64 or arm64). */
-export type NodeGroupAmiType =
-  | 'BOTTLEROCKET_x86_64'
-  | 'BOTTLEROCKET_ARM_64'
-  | 'AL2023_x86_64_STANDARD'
-  | 'AL2023_ARM_64_STANDARD';
-
-/** Purchasing option for a managed node group. */
-export type CapacityTypeName = 'SPOT' | 'ON_DEMAND';
-
-/** One EKS managed node group (compute mode `nodegroups`). */
-export interface NodeGroupConfig {
-  /** Node group name, unique in the cluster. */
-  readonly name: string;
-  readonly amiType: NodeGroupAmiType;
-  /** EC2 instance types; several types make SPOT capacity far more available. */
-  readonly instanceTypes: readonly string[];
-  readonly capacityType: CapacityTypeName;
-  readonly minSize: number;
-  readonly maxSize: number;
-  readonly desiredSize: number;
-  /** Root volume size in GiB. */
-  readonly diskSize: number;
-  /** Kubernetes node labels; controllers select their nodes with them. */
-  readonly labels: Readonly<Record<string, string>>;
-  readonly taints: readonly TaintConfig[];
-}
-
-/** Kubernetes access level of a team in its namespaces. */
-export type TeamAccess = 'admin' | 'edit' | 'view';
-
-/** The ResourceQuota of each team namespace. */
-export interface TeamQuota {
-  /** Sum of CPU requests, e.g. "4". */
-  readonly cpu: string;
-  /** Sum of memory requests, e.g. "8Gi". */
-  readonly memory: string;
-  readonly pods: number;
-}
-
-/** An application team: namespaces it owns and the IAM principals that act in them. */
-export interface TeamConfig {
-  /** Team name (a DNS label). */
-  readonly name: string;
-  /** Namespaces the team owns; no other team may use them. @default [name] */
-  readonly namespaces: readonly string[];
-  /** IAM role or user ARNs of the team; each gets a namespace-scoped access entry. */
-  readonly principals: readonly string[];
-  /** admin, edit or view within the team's namespaces. @default 'edit' */
-  readonly access: TeamAccess;
-  /** @default DEFAULT_TEAM_QUOTA */
-  readonly quota: TeamQuota;
-}
+export type EndpointAccessMode = ConfigValue<'endpointAccess'>;
+/** An Auto Mode built-in node pool. */
+export type AutoModeNodePool = ConfigValue<'autoModeNodePools'>[number];
 
 /** The whole, validated configuration of one environment. */
 export interface PlatformConfig {
@@ -130,7 +43,7 @@ export interface PlatformConfig {
   readonly accessEntries: readonly AccessEntryConfig[];
   readonly compute: ComputeMode;
   /** Auto Mode built-in node pools to enable. */
-  readonly autoModeNodePools: readonly ('system' | 'general-purpose')[];
+  readonly autoModeNodePools: readonly AutoModeNodePool[];
   readonly nodeGroups: readonly NodeGroupConfig[];
   /** Retention of the control-plane and VPC flow-log groups, in days. */
   readonly logRetentionDays: number;
@@ -138,9 +51,12 @@ export interface PlatformConfig {
   readonly sampleWorkloads: boolean;
   /** Which sample workloads PlatformStack deploys (defaults from sampleWorkloads). */
   readonly workloads: WorkloadsConfig;
-  /** Application teams (namespaces with namespace-scoped access). */
+  /** Application teams of the configuration (the plan adds those passed in code). */
   readonly teams: readonly TeamConfig[];
-  /** First-party add-ons chosen in configuration, in the given order (PlatformStack orders by dependencies). */
+  /**
+   * Add-ons chosen in configuration, in the given order, with their options as given: the plan
+   * checks them against the catalog and builds them.
+   */
   readonly addons: readonly AddOnSelection[];
   /** Tags applied to every taggable resource of both stacks. */
   readonly tags: Readonly<Record<string, string>>;

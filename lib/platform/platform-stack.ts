@@ -1,11 +1,10 @@
 import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { createAddOns } from '../../addons/catalog';
-import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
-import { addOnNamespaces } from '../../addons/catalog';
-import { checkUniquePrincipals, environmentNames, hasWorkloads, Problems, readTeams, SYSTEM_NAMESPACES, workloadNamespaces } from '../config';
-import type { PlatformConfig, TeamConfig, TeamInput } from '../config';
+import type { AddOnContext } from '../../addons/core/addon';
+import { hasWorkloads } from '../config';
+import type { TeamConfig } from '../config';
+import type { PlatformPlan } from '../plan';
 import { ApplicationTeam } from '../teams/application-team';
 import { NetworkPolicyEnforcement } from '../teams/network-policy-enforcement';
 import { SampleWorkloads } from '../workloads/sample-workloads';
@@ -15,19 +14,8 @@ import { ImportedCluster } from './imported-cluster';
 
 /** Props for {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {
-  /** The validated configuration (see `loadConfig`). */
-  readonly config: PlatformConfig;
-  /**
-   * Add-ons passed in code, deployed together with those selected in configuration (`addons`).
-   * @default []
-   */
-  readonly addons?: readonly PlatformAddOn[];
-  /**
-   * Application teams passed in code, in addition to those in configuration (`teams`); validated
-   * the same way (unique principals and namespaces across the app).
-   * @default []
-   */
-  readonly teams?: readonly TeamInput[];
+  /** The composed and checked plan (see `composePlan`): add-ons, teams and workloads. */
+  readonly plan: PlatformPlan;
 }
 
 /**
@@ -42,8 +30,7 @@ export class PlatformStack extends Stack {
   readonly teams: readonly TeamConfig[];
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
-    const { config } = props;
-    const names = environmentNames(config.environment);
+    const { config, names, teams } = props.plan;
     super(scope, id, {
       stackName: names.platformStackName,
       description: `cdk-eks-platform add-ons, teams and workloads of ${config.environment}`,
@@ -53,15 +40,12 @@ export class PlatformStack extends Stack {
     new EnvironmentInfo(this, 'EnvironmentInfo', { cluster: this.imported.cluster, vpc: this.imported.vpc, config });
 
     const context: AddOnContext = { cluster: this.imported.cluster, vpc: this.imported.vpc, config, names };
-    const problems = new Problems();
-    const configured = createAddOns(problems, config.addons);
-    problems.throwIfAny();
-    this.addons = deployAddOns(this, [...configured, ...(props.addons ?? [])], context);
+    this.addons = deployAddOns(this, props.plan.addons, context);
 
-    this.teams = this.validatedTeams(config, props.teams ?? []);
-    if (this.teams.length > 0) {
+    this.teams = teams;
+    if (teams.length > 0) {
       const enforcement = new NetworkPolicyEnforcement(this, 'NetworkPolicyEnforcement', { cluster: this.imported.cluster, compute: config.compute });
-      for (const team of this.teams) {
+      for (const team of teams) {
         new ApplicationTeam(this, `Team-${team.name}`, { cluster: this.imported.cluster, team }).node.addDependency(enforcement);
       }
     }
@@ -80,18 +64,5 @@ export class PlatformStack extends Stack {
     for (const [key, value] of Object.entries({ ...config.tags, 'platform:environment': config.environment })) {
       Tags.of(this).add(key, value);
     }
-  }
-
-  /** Configuration teams plus code teams, checked together against every other access entry. */
-  private validatedTeams(config: PlatformConfig, codeTeams: readonly TeamInput[]): TeamConfig[] {
-    const p = new Problems();
-    const teams = readTeams(p, [...config.teams, ...codeTeams], [...SYSTEM_NAMESPACES, ...addOnNamespaces(config.addons), ...workloadNamespaces(config.workloads)], 'teams (configuration and code)');
-    checkUniquePrincipals(p, [
-      ...config.clusterAdmins.map((principalArn, i) => ({ key: `clusterAdmins[${i}]`, principalArn })),
-      ...config.accessEntries.map((e, i) => ({ key: `accessEntries[${i}].principalArn`, principalArn: e.principalArn })),
-      ...teams.flatMap((t) => t.principals.map((principalArn) => ({ key: `team "${t.name}" principals`, principalArn }))),
-    ]);
-    p.throwIfAny();
-    return teams;
   }
 }

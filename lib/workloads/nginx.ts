@@ -3,7 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import type { ComputeMode } from '../config/types';
-import type { NginxWorkloadConfig } from '../config/workload-rules';
+import type { NginxWorkloadConfig } from '../config';
 import { dependOnControllers } from './controllers';
 import type { WorkloadProps } from './workload-objects';
 import {

@@ -1,10 +1,6 @@
 import { Construct } from 'constructs';
 import type { AddOnContext } from '../../addons/core/addon';
-import type { PlatformConfig } from '../config/types';
-import { NO_WORKLOADS } from '../config/workload-rules';
-import type { WorkloadsConfig } from '../config/workload-rules';
-import { missingControllers } from './controllers';
-import type { WorkloadName } from './controllers';
+import type { WorkloadsConfig } from '../config';
 import { Game2048 } from './game-2048';
 import { Nginx } from './nginx';
 import { Petstore } from './petstore';
@@ -17,14 +13,9 @@ export interface SampleWorkloadsProps {
   readonly addons: ReadonlyMap<string, Construct>;
   /**
    * Which workloads to deploy.
-   * @default - `context.config.workloads` (the `workloads` key), or none while the configuration has no such field
+   * @default - `context.config.workloads` (the `workloads` key)
    */
   readonly workloads?: WorkloadsConfig;
-}
-
-/** The configured workloads; tolerates a configuration model that does not carry them (yet). */
-function configuredWorkloads(config: PlatformConfig): WorkloadsConfig | undefined {
-  return (config as PlatformConfig & { readonly workloads?: WorkloadsConfig }).workloads;
 }
 
 /**
@@ -40,17 +31,7 @@ export class SampleWorkloads extends Construct {
   constructor(scope: Construct, id: string, props: SampleWorkloadsProps) {
     super(scope, id);
     const { context, addons } = props;
-    const workloads = props.workloads ?? configuredWorkloads(context.config) ?? NO_WORKLOADS;
-    const wanted: WorkloadName[] = [
-      ...(workloads.game2048 ? ['game-2048' as const] : []),
-      ...(workloads.petstore.enabled ? ['petstore' as const] : []),
-      ...(workloads.nginx ? ['nginx' as const] : []),
-    ];
-    // Report every missing controller at once rather than the first one a workload trips over.
-    const missing = wanted.flatMap((name) => missingControllers(name, context.config.compute, addons));
-    if (missing.length > 0) {
-      throw new Error(`Cannot deploy the sample workloads (compute=${context.config.compute}):\n${missing.map((m) => `  - ${m}`).join('\n')}`);
-    }
+    const workloads = props.workloads ?? context.config.workloads;
     if (workloads.game2048) {
       this.game2048 = new Game2048(this, 'Game2048', { context, addons });
     }

@@ -1,0 +1,17 @@
+/*
+ * The public API of cdk-eks-platform: the stacks, the plan, the configuration model, the add-on
+ * contract and bases, every first-party add-on, the catalog and the EKS Blueprints adapter.
+ */
+export * from './lib/config';
+export * from './lib/plan';
+export { buildPlatformApp } from './lib/app';
+export type { BuildOptions, PlatformApp } from './lib/app';
+export { runPlatformApp } from './lib/cli';
+export { InfraStack } from './lib/infra/infra-stack';
+export type { InfraStackProps } from './lib/infra/infra-stack';
+export { PlatformStack } from './lib/platform/platform-stack';
+export type { PlatformStackProps } from './lib/platform/platform-stack';
+export { INFRA_EXPORTS, exportName } from './lib/contract';
+export type { InfraExportKey } from './lib/contract';
+export { acknowledge, ruleIds, wildcardFinding, managedPolicyFinding } from './lib/compliance/acknowledge';
+export * from './addons';

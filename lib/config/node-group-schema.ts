@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { documented, integer, list, oneOf, strictObject, text } from './schema-kit';
+
+/** AMI families we allow for managed node groups (Linux, x86_64 or arm64). */
+export const NODE_GROUP_AMI_TYPES = ['BOTTLEROCKET_x86_64', 'BOTTLEROCKET_ARM_64', 'AL2023_x86_64_STANDARD', 'AL2023_ARM_64_STANDARD'] as const;
+/** Purchasing options of a managed node group. */
+export const CAPACITY_TYPES = ['SPOT', 'ON_DEMAND'] as const;
+/** Node taint effects accepted by EKS managed node groups. */
+export const TAINT_EFFECTS = ['NO_SCHEDULE', 'PREFER_NO_SCHEDULE', 'NO_EXECUTE'] as const;
+
+const NODE_GROUP_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** Graviton families carry a "g" after the generation digit: m7g, c7gn, t4g, r8gd. */
+const ARM_INSTANCE = /^[a-z]+\d+g[a-z]*\./;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** EKS service quota: nodes per managed node group. */
+const MAX_NODES = 450;
+const NODES_ALLOWED = (min: number): string => `an integer from ${min} to ${MAX_NODES} (the EKS limit of nodes per managed node group)`;
+
+const LABEL_ALLOWED = 'a valid Kubernetes label key with a string value of at most 63 characters';
+/** Kubernetes node labels: controllers select their nodes with them. */
+export const labelsSchema = documented(
+  z.record(z.string().regex(LABEL_KEY, LABEL_ALLOWED), z.string(LABEL_ALLOWED).regex(LABEL_VALUE, LABEL_ALLOWED), 'an object of Kubernetes label keys to string values'),
+  { allowed: 'an object of Kubernetes label keys to string values' },
+);
+
+const taintSchema = strictObject({
+  key: text('a valid Kubernetes taint key', LABEL_KEY),
+  value: documented(z.string('a string of at most 63 characters').regex(LABEL_VALUE, 'a string of at most 63 characters'), { allowed: 'a string of at most 63 characters' }).default(''),
+  effect: oneOf(TAINT_EFFECTS),
+}, 'an object {key, value?, effect}');
+
+/** One EKS managed node group (compute mode `nodegroups`). */
+export const nodeGroupSchema = strictObject({
+  name: text('letters, digits, "-" and "_", 1-63 characters, starting with a letter or digit', NODE_GROUP_NAME),
+  amiType: oneOf(NODE_GROUP_AMI_TYPES),
+  instanceTypes: list(z.string('an EC2 instance type such as m5.large').regex(INSTANCE_TYPE, 'an EC2 instance type such as m5.large'), 'a non-empty list of EC2 instance types, e.g. ["m5.large", "t3.medium"]')
+    .refine((types) => types.length > 0, 'a non-empty list of EC2 instance types, e.g. ["m5.large", "t3.medium"]'),
+  capacityType: oneOf(CAPACITY_TYPES).default('ON_DEMAND'),
+  minSize: integer(0, MAX_NODES, NODES_ALLOWED(0)),
+  maxSize: integer(1, MAX_NODES, NODES_ALLOWED(1)),
+  /** @default minSize */
+  desiredSize: integer(0, MAX_NODES, NODES_ALLOWED(0)).optional(),
+  /** Root volume size in GiB. */
+  diskSize: integer(20, 16384).default(20),
+  labels: labelsSchema.default({}),
+  taints: list(taintSchema, 'a list of {key, value?, effect}').default([]),
+}, 'an object describing a managed node group').transform((group, ctx) => {
+  const desiredSize = group.desiredSize ?? group.minSize;
+  if (group.minSize > group.maxSize) {
+    ctx.addIssue({ code: 'custom', path: ['minSize'], input: group.minSize, message: `at most maxSize (${group.maxSize})` });
+  } else if (desiredSize < group.minSize || desiredSize > group.maxSize) {
+    ctx.addIssue({ code: 'custom', path: ['desiredSize'], input: desiredSize, message: `between minSize (${group.minSize}) and maxSize (${group.maxSize})` });
+  }
+  const wantArm = group.amiType.includes('ARM_64');
+  const mismatched = group.instanceTypes.filter((t) => ARM_INSTANCE.test(t) !== wantArm);
+  if (mismatched.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['instanceTypes'], input: mismatched, message: `instance types of the ${wantArm ? 'arm64 (Graviton)' : 'x86_64'} architecture of amiType ${group.amiType}` });
+  }
+  return { ...group, desiredSize };
+});
+
+/** The node groups of compute mode `nodegroups`: at least one, names unique in the cluster. */
+export const nodeGroupsSchema = z.array(nodeGroupSchema, 'a non-empty JSON array of node groups when compute is "nodegroups"')
+  .min(1, 'a non-empty JSON array of node groups when compute is "nodegroups"')
+  .superRefine((groups, ctx) => {
+    const names = groups.map((g) => g.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) ctx.addIssue({ code: 'custom', input: dup, message: 'node group names that are unique in the cluster' });
+  });
+
+/** One managed node group, validated and with its defaults. */
+export type NodeGroupConfig = z.output<typeof nodeGroupSchema>;
+/** A node taint. */
+export type TaintConfig = NodeGroupConfig['taints'][number];
+/** The AMI family of a node group. */
+export type NodeGroupAmiType = (typeof NODE_GROUP_AMI_TYPES)[number];
+/** The purchasing option of a node group. */
+export type CapacityTypeName = (typeof CAPACITY_TYPES)[number];
+/** A taint effect. */
+export type TaintEffectName = (typeof TAINT_EFFECTS)[number];

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { accessEntrySchema, principalArn } from './access-schema';
+import { SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
+import { isPrivateRange, parseCidr } from './network-rules';
+import { nodeGroupsSchema } from './node-group-schema';
+import { documented, flag, integer, json, list, oneOf, text } from './schema-kit';
+import { tagsSchema } from './tag-schema';
+import { teamsSchema } from './team-schema';
+import { workloadsSchema } from './workload-schema';
+
+/** The sets of defaults a configuration starts from. */
+export const PROFILE_NAMES = ['workshop', 'production'] as const;
+/** How the cluster gets its nodes. */
+export const COMPUTE_MODES = ['auto', 'nodegroups'] as const;
+/** Auto Mode's built-in node pools. */
+export const AUTO_MODE_NODE_POOLS = ['system', 'general-purpose'] as const;
+/** Reachability of the Kubernetes API server. */
+export const ENDPOINT_ACCESS_MODES = ['private', 'public-and-private'] as const;
+/** The retention values CloudWatch Logs accepts, in days. */
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const ACCOUNT = /^\d{12}$/;
+
+const ADDONS_ALLOWED = 'a list of add-on ids ("metrics-server,storage"), or a JSON object of id to options ({"argo-cd": {...}})';
+
+/** One add-on in configuration: its id and its options, which the add-on's own schema checks. */
+export interface AddOnSelection {
+  readonly id: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The `addons` key: ids (`-c addons=metrics-server,storage`, "none" for no add-on) or an object
+ * of id to options (`true` for the defaults). Which ids exist and what options they take is the
+ * catalog's business, checked when the plan is composed.
+ */
+const addonsSchema = documented(
+  z.preprocess((raw) => {
+    if (typeof raw !== 'string' || /^\s*[[{]/.test(raw)) return raw;
+    return raw.split(',').map((id) => id.trim()).filter((id) => id !== '' && id !== 'none');
+  }, json(z.union([
+    z.array(z.string()).transform((ids) => ids.map((id): AddOnSelection => ({ id, options: {} }))),
+    z.record(z.string(), z.union([z.literal(true), z.record(z.string(), z.unknown())]))
+      .transform((byId) => Object.entries(byId).map(([id, options]): AddOnSelection => ({ id, options: options === true ? {} : options }))),
+  ], ADDONS_ALLOWED))),
+  { allowed: ADDONS_ALLOWED },
+);
+
+const cidrText = (allowed: string, accept: (cidr: NonNullable<ReturnType<typeof parseCidr>>) => boolean): z.ZodType<string> =>
+  documented(z.string(allowed).trim().refine((raw) => {
+    const cidr = parseCidr(raw);
+    return cidr !== undefined && accept(cidr);
+  }, allowed), { allowed });
+
+/**
+ * Every configuration key, declared once: its schema, what it accepts and what it does. Keys are
+ * read from CDK context (cdk.json "context", or `-c key=value`); any other key is a mistake,
+ * reported with the key it was probably meant to be. README's configuration reference is
+ * generated from this object (`npm run docs`).
+ */
+export const CONFIG_SHAPE = {
+  environment: documented(text('lowercase letters, digits and "-", 2-20 characters, starting with a letter', ENVIRONMENT_NAME),
+    { description: 'Environment name: prefixes the cluster (`<env>-eks`), the stack names (`<env>-infra`, `<env>-platform`) and the export names.' }),
+  profile: documented(oneOf(PROFILE_NAMES), { description: 'The set of defaults to start from (see Profiles).' }),
+  account: documented(
+    z.preprocess((raw) => (typeof raw === 'number' ? String(raw) : raw), text('a 12-digit AWS account id', ACCOUNT)),
+    { allowed: 'a 12-digit AWS account id', description: 'AWS account of both stacks; unset keeps them account-agnostic (resolved at deploy time).' },
+  ),
+  region: documented(text('an AWS region name, e.g. us-west-2', REGION), { description: 'AWS region of both stacks.' }),
+  kubernetesVersion: documented(
+    z.preprocess((raw) => (typeof raw === 'number' ? raw.toFixed(2) : raw), oneOf(SUPPORTED_KUBERNETES_VERSIONS as [string, ...string[]])),
+    { allowed: SUPPORTED_KUBERNETES_VERSIONS.join(', '), description: 'EKS Kubernetes minor version.' },
+  ),
+  azCount: documented(integer(2, 3), { description: 'Availability Zones of the VPC.' }),
+  availabilityZones: documented(list(z.string(), 'azCount distinct AZ names of the region, e.g. us-west-2a,us-west-2b'),
+    { description: 'AZ names to use; default: the first `azCount` committed zones of the region.' }),
+  vpcCidr: documented(cidrText('a private (RFC 1918) IPv4 CIDR with a prefix from /16 to /20 and no host bits set, e.g. 10.0.0.0/16',
+    (cidr) => cidr.prefix >= 16 && cidr.prefix <= 20 && isPrivateRange(cidr)), { description: 'IPv4 CIDR of the VPC.' }),
+  natGateways: documented(integer(1, 3, 'an integer from 1 to azCount'), { description: 'NAT gateways (one per AZ survives the loss of an AZ).' }),
+  endpointAccess: documented(oneOf(ENDPOINT_ACCESS_MODES), { description: 'Kubernetes API endpoint: private only, or public (CIDR-restricted) and private.' }),
+  publicAccessCidrs: documented(
+    list(z.string(), 'public IPv4 CIDRs without host bits (EKS rejects private ranges here), e.g. 203.0.113.0/24'),
+    { description: 'CIDRs allowed to reach the public endpoint (only with `public-and-private`).' },
+  ),
+  clusterAdmins: documented(list(principalArn, 'a list of IAM role or user ARNs'),
+    { description: 'IAM principals that get `AmazonEKSClusterAdminPolicy` cluster-wide.' }),
+  accessEntries: documented(json(z.array(accessEntrySchema, 'a JSON array of {principalArn, policy, scope, namespaces?}')),
+    { allowed: 'a JSON array of {principalArn, policy, scope, namespaces?}', description: 'Access entries: `{principalArn, policy, scope: cluster|namespace, namespaces?}`.' }),
+  compute: documented(oneOf(COMPUTE_MODES), { description: '`auto` (EKS Auto Mode) or `nodegroups` (managed node groups).' }),
+  autoModeNodePools: documented(
+    list(oneOf(AUTO_MODE_NODE_POOLS), 'a non-empty list of system, general-purpose').refine((pools) => pools.length > 0, 'a non-empty list of system, general-purpose'),
+    { allowed: 'a non-empty list of system, general-purpose', description: 'Auto Mode built-in node pools.' },
+  ),
+  nodeGroups: documented(json(nodeGroupsSchema),
+    { allowed: 'a non-empty JSON array of node groups', description: 'Managed node groups (compute `nodegroups` only); see Node groups.' }),
+  addons: documented(addonsSchema, { description: 'Add-ons by id, or an object of id to options; see Add-ons.' }),
+  teams: documented(json(teamsSchema), { allowed: 'a JSON array of teams', description: 'Application teams; see Teams.' }),
+  logRetentionDays: documented(
+    integer(1, 3653, RETENTION_DAYS.join(', ')).refine((days) => (RETENTION_DAYS as readonly number[]).includes(days), RETENTION_DAYS.join(', ')),
+    { allowed: 'a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, ..., 3653', description: 'Retention of the control-plane, flow-log and handler log groups, in days.' },
+  ),
+  sampleWorkloads: documented(flag(), { description: 'Default of `workloads`: deploy game-2048 and petstore.' }),
+  workloads: documented(json(workloadsSchema), { allowed: 'a JSON object {game2048, petstore, nginx}', description: 'Which sample workloads to deploy; see Sample workloads.' }),
+  tags: documented(json(tagsSchema), { allowed: 'a JSON object of at most 49 tag keys to string values', description: 'Tags on every taggable resource of both stacks.' }),
+} as const;
+
+/** A configuration key. */
+export type ConfigKey = keyof typeof CONFIG_SHAPE;
+/** Every configuration key, in README order. */
+export const CONFIG_KEYS = Object.keys(CONFIG_SHAPE) as ConfigKey[];
+/** The value of a key once its schema accepted it. */
+export type ConfigValue<K extends ConfigKey> = z.output<(typeof CONFIG_SHAPE)[K]>;

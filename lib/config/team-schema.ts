@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { NAMESPACE_NAME, namespaceList, principalArn } from './access-schema';
+import { documented, integer, list, oneOf, strictObject, text } from './schema-kit';
+
+/** Kubernetes access levels of a team in its namespaces. */
+export const TEAM_ACCESS_LEVELS = ['admin', 'edit', 'view'] as const;
+
+/** A team gets room for a handful of services; raise it per team in configuration. */
+export const DEFAULT_TEAM_QUOTA = { cpu: '4', memory: '8Gi', pods: 50 } as const;
+
+/** Namespaces no team may own: Kubernetes', EKS's and the platform's own. */
+export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'platform-system'];
+
+/** A Kubernetes resource quantity as the API server parses it: 4, 500m, 8Gi, 16G, 1e3. */
+const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
+
+function quantity(allowed: string): z.ZodType<string> {
+  return documented(
+    z.preprocess((raw) => (typeof raw === 'number' && raw > 0 ? String(raw) : raw), z.string(allowed).regex(QUANTITY, allowed)),
+    { allowed },
+  );
+}
+
+const quotaSchema = strictObject({
+  /** Sum of CPU requests. */
+  cpu: quantity('a CPU quantity, e.g. "4" or "500m"').default(DEFAULT_TEAM_QUOTA.cpu),
+  /** Sum of memory requests. */
+  memory: quantity('a memory quantity, e.g. "8Gi" or "16G"').default(DEFAULT_TEAM_QUOTA.memory),
+  pods: integer(1, 1000).default(DEFAULT_TEAM_QUOTA.pods),
+}, 'an object {cpu, memory, pods}');
+
+/** An application team: namespaces it owns and the IAM principals that act in them. */
+export const teamSchema = strictObject({
+  name: text('a DNS label: lowercase letters, digits and "-", at most 63 characters', NAMESPACE_NAME),
+  /** @default [name] */
+  namespaces: namespaceList.refine((ns) => ns.length > 0, 'at least one namespace').optional(),
+  principals: list(principalArn, 'a list of IAM role or user ARNs').default([]),
+  access: oneOf(TEAM_ACCESS_LEVELS).default('edit'),
+  quota: quotaSchema.default({ ...DEFAULT_TEAM_QUOTA }),
+}, 'an object {name, namespaces?, principals, access?, quota?}')
+  .transform((team) => ({ ...team, namespaces: team.namespaces ?? [team.name] }));
+
+/** The teams of the `teams` key. */
+export const teamsSchema = z.array(teamSchema, 'a JSON array of teams {name, namespaces?, principals, access?, quota?}');
+
+/** An application team, validated and with its defaults. */
+export type TeamConfig = z.output<typeof teamSchema>;
+/** A team as code passes it: omitted fields take their defaults. */
+export type TeamInput = z.input<typeof teamSchema>;
+/** A team's access level. */
+export type TeamAccess = (typeof TEAM_ACCESS_LEVELS)[number];
+/** The ResourceQuota of each team namespace. */
+export type TeamQuota = TeamConfig['quota'];
