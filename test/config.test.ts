@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../lib/config';
+import { composePlan } from '../lib/plan';
 
 const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
 const DEV = 'arn:aws:iam::111122223333:role/Dev';
@@ -6,7 +7,7 @@ const DEV = 'arn:aws:iam::111122223333:role/Dev';
 /** The problems a bad configuration reports (fails the test if it does not throw). */
 function problemsOf(context: Record<string, unknown>): readonly string[] {
   try {
-    loadConfig(context);
+    composePlan(context);
   } catch (error) {
     if (error instanceof ConfigError) {
       return error.problems;
@@ -110,7 +111,7 @@ describe('bad configuration fails with the key, the value and what is allowed', 
     ['public VPC CIDR', { vpcCidr: '8.8.0.0/16' }, /vpcCidr: got "8\.8\.0\.0\/16"; allowed: a private \(RFC 1918\)/],
     ['AZ count 4', { azCount: '4' }, /azCount: got "4"; allowed: an integer from 2 to 3/],
     ['unsupported version', { kubernetesVersion: '1.28' }, /kubernetesVersion: got "1\.28"; allowed: 1\.33, 1\.34, 1\.35/],
-    ['version as a float that is not supported', { kubernetesVersion: 1.4 }, /kubernetesVersion: got "1\.40"/],
+    ['version as a float that is not supported', { kubernetesVersion: 1.4 }, /kubernetesVersion: got 1\.4; allowed: 1\.33/],
     ['node group min > max', { compute: 'nodegroups', nodeGroups: [{ name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 4, maxSize: 2 }] }, /nodeGroups\[0\]\.minSize: got 4; allowed: at most maxSize \(2\)/],
     ['desired outside min..max', { compute: 'nodegroups', nodeGroups: '[{"name":"a","amiType":"BOTTLEROCKET_x86_64","instanceTypes":["m5.large"],"minSize":1,"maxSize":2,"desiredSize":5}]' }, /nodeGroups\[0\]\.desiredSize: got 5; allowed: between minSize \(1\) and maxSize \(2\)/],
     ['arm instance on an x86 AMI', { compute: 'nodegroups', nodeGroups: [{ name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m7g.large'], minSize: 1, maxSize: 2 }] }, /nodeGroups\[0\]\.instanceTypes: got \["m7g\.large"\]; allowed: instance types of the x86_64 architecture/],
@@ -130,10 +131,9 @@ describe('bad configuration fails with the key, the value and what is allowed', 
     ['unsupported retention', { logRetentionDays: 42 }, /logRetentionDays: got 42; allowed: 1, 3, 5/],
     ['unknown region without zones', { region: 'eu-south-1' }, /region: got "eu-south-1"; allowed: a region with committed AZ names/],
     ['malformed JSON', { accessEntries: '[{"principalArn":' }, /^accessEntries: got "\[\{"principalArn":"; allowed: valid JSON$/],
-    ['typo in a node group key', { compute: 'nodegroups', nodeGroups: [{ name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 1, maxSize: 2, maxsize: 3 }] }, /nodeGroups\[0\]\.maxsize: got 3; allowed: one of the keys/],
+    ['typo in a node group key', { compute: 'nodegroups', nodeGroups: [{ name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 1, maxSize: 2, maxsize: 3 }] }, /nodeGroups\[0\]\.maxsize: got 3; allowed: a known key: did you mean "maxSize"\?/],
     ['bad taint effect', { compute: 'nodegroups', nodeGroups: [{ name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 1, maxSize: 2, taints: [{ key: 'dedicated', effect: 'NoSchedule' }] }] }, /nodeGroups\[0\]\.taints\[0\]\.effect: got "NoSchedule"; allowed: NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE/],
   ])('%s', (_name, context, message) => {
-    expect(() => loadConfig(context)).toThrow(ConfigError);
     expect(problemsOf(context).join('\n')).toMatch(message);
   });
 
@@ -149,7 +149,65 @@ describe('bad configuration fails with the key, the value and what is allowed', 
     );
   });
 
-  test('node groups are only validated when they are used', () => {
-    expect(() => loadConfig({ compute: 'auto', nodeGroups: 'not json' })).not.toThrow();
+  test('node groups with compute=auto are refused, not silently dropped', () => {
+    expect(problemsOf({ compute: 'auto', nodeGroups: [{ name: 'a' }] })).toEqual([
+      'nodeGroups: got [{"name":"a"}]; allowed: nothing when compute is "auto" (set compute=nodegroups to use node groups)',
+    ]);
+  });
+});
+
+describe('unknown keys are refused at every depth, with the key they were probably meant to be', () => {
+  const GROUP = { name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 1, maxSize: 2 };
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ['a misspelt top-level key (-c computee=...)', { computee: 'nodegroups' }, 'computee: got "nodegroups"; allowed: a known key: did you mean "compute"?'],
+    ['a plural that is not a key', { kubernetesVersions: '1.34' }, 'kubernetesVersions: got "1.34"; allowed: a known key: did you mean "kubernetesVersion"?'],
+    ['a key in another case', { NodeGroups: '[]' }, 'NodeGroups: got "[]"; allowed: a known key: did you mean "nodeGroups"?'],
+    ['an add-on option', { addons: { 'metrics-server': { replica: 3 } } }, 'addons.metrics-server.replica: got 3; allowed: a known key: did you mean "replicas"?'],
+    ['a node group field', { compute: 'nodegroups', nodeGroups: [{ ...GROUP, instanceType: ['m5.large'] }] }, 'nodeGroups[0].instanceType: got ["m5.large"]; allowed: a known key: did you mean "instanceTypes"?'],
+    ['a team field', { teams: [{ nmae: 'x', name: 'x' }] }, 'teams[0].nmae: got "x"; allowed: a known key: did you mean "name"?'],
+    ['a workload', { workloads: { game2048: false, petstor: false } }, 'workloads.petstor: got false; allowed: a known key: did you mean "petstore"?'],
+  ])('%s', (_name, context, problem) => {
+    expect(problemsOf(context).join('\n')).toContain(problem);
+  });
+
+  test('a key nothing resembles lists the keys there are', () => {
+    expect(problemsOf({ flavour: 'vanilla' })).toEqual([expect.stringMatching(/^flavour: got "vanilla"; allowed: one of the keys environment, profile, account, region, /)]);
+  });
+
+  test('CDK\'s own context keys (feature flags, aws:cdk:*, lookups) are not configuration', () => {
+    expect(() => loadConfig({ '@aws-cdk/core:newStyleStackSynthesis': true, 'aws:cdk:disable-asset-staging': true, 'availability-zones:account=1:region=x': ['a'] })).not.toThrow();
+  });
+});
+
+describe('limits are the ones AWS documents', () => {
+  const group = (fields: Record<string, unknown>) => ({ compute: 'nodegroups', nodeGroups: [{ name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 1, maxSize: 2, ...fields }] });
+
+  test('a node group may have up to 450 nodes, not more', () => {
+    expect(loadConfig(group({ maxSize: 200, desiredSize: 150 })).nodeGroups[0]).toMatchObject({ maxSize: 200, desiredSize: 150 });
+    expect(problemsOf(group({ maxSize: 451 }))).toEqual(['nodeGroups[0].maxSize: got 451; allowed: an integer from 1 to 450 (the EKS limit of nodes per managed node group)']);
+  });
+
+  test('at most 40 public access CIDRs', () => {
+    const cidrs = Array.from({ length: 41 }, (_, i) => `203.0.${i}.0/24`);
+    expect(loadConfig({ publicAccessCidrs: cidrs.slice(0, 40) }).publicAccessCidrs).toHaveLength(40);
+    expect(problemsOf({ publicAccessCidrs: cidrs })).toEqual(['publicAccessCidrs: got 41; allowed: at most 40 CIDRs (the EKS limit per cluster)']);
+  });
+
+  test('tags: AWS tagging rules', () => {
+    expect(loadConfig({ tags: { 'cost-center': 'platform', 'team:owner': 'a b @x' } }).tags).toEqual({ 'cost-center': 'platform', 'team:owner': 'a b @x' });
+    const tooMany = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
+    expect(problemsOf({ tags: tooMany })).toEqual(['tags: got 50; allowed: at most 49 tags (AWS allows 50 per resource and the app adds platform:environment)']);
+    expect(problemsOf({ tags: { 'AWS:owner': 'x', '': 'x', big: 'v'.repeat(257), 'bad#key': 'x', 'platform:environment': 'x' } })).toEqual([
+      'tags.AWS:owner: got "AWS:owner"; allowed: a tag key not starting with "aws:" in any case (reserved by AWS)',
+      'tags[""]: got ""; allowed: a tag key of 1 to 128 characters',
+      `tags.big: got "${'v'.repeat(116)}...; allowed: a tag value of at most 256 letters, digits, spaces and _ . : / = + - @`,
+      'tags.bad#key: got "bad#key"; allowed: a tag key of letters, digits, spaces and _ . : / = + - @',
+      'tags.platform:environment: got "platform:environment"; allowed: a tag key other than platform:environment (the app sets it to the environment name)',
+    ]);
+  });
+
+  test('Kubernetes quantities in every form the API server accepts', () => {
+    expect(loadConfig({ teams: [{ name: 'a', quota: { cpu: '1500m', memory: '16G' } }] }).teams[0].quota).toEqual({ cpu: '1500m', memory: '16G', pods: 50 });
   });
 });

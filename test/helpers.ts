@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildPlatformApp } from '../lib/app';
-import type { PlatformApp } from '../lib/app';
+import type { BuildOptions, PlatformApp } from '../lib/app';
 import type { PlatformAddOn } from '../addons/core/addon';
 import { createCompliancePacks } from '../lib/compliance/nag-packs';
 
@@ -10,6 +11,20 @@ import { createCompliancePacks } from '../lib/compliance/nag-packs';
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8'),
 ).context;
+
+/**
+ * An App as `cdk synth` makes it (cdk.json's feature flags, then `context`), except that it does
+ * not copy asset files into its assembly: templates are the same, and a test app no longer writes
+ * the 57 MB of kubectl and AWS CLI layers.
+ */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:disable-asset-staging': true, ...context } });
+}
+
+/** The platform app built into {@link testApp}, without the compliance packs unless asked for. */
+export function buildTestApp(context: Record<string, unknown> = {}, options: BuildOptions = {}): PlatformApp {
+  return buildPlatformApp(testApp(context), { compliancePacks: false, ...options });
+}
 
 export interface SynthesizedApp extends PlatformApp {
   readonly infraTemplate: Template;
@@ -31,7 +46,7 @@ export function synth(context: Record<string, unknown> = {}, addons?: readonly P
   // A test that picks its own add-ons tests those; the sample workloads would need their controllers.
   const workloadsOff = context.addons !== undefined && context.sampleWorkloads === undefined && context.workloads === undefined
     ? { sampleWorkloads: false } : {};
-  const built = buildPlatformApp({ context: { ...CDK_JSON_CONTEXT, ...workloadsOff, ...context } }, { compliancePacks: false, addons });
+  const built = buildTestApp({ ...workloadsOff, ...context }, { addons });
   const result = {
     ...built,
     infraTemplate: Template.fromStack(built.infra),

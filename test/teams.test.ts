@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildPlatformApp } from '../lib/app';
 import { ConfigError, loadConfig } from '../lib/config';
-import { CDK_JSON_CONTEXT, kubernetesObjects, nagFindings, synth } from './helpers';
+import { composePlan } from '../lib/plan';
+import { buildTestApp, kubernetesObjects, nagFindings, synth } from './helpers';
 import { schemaProblems } from './support/kubernetes-schemas';
 
 const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
@@ -105,13 +105,13 @@ describe('rejected at synth', () => {
     ['an unknown access level', { teams: [{ name: 'ops', principals: [AUDIT], access: 'owner' }] }, /teams\[0\]\.access: got "owner"; allowed: admin, edit, view/],
     ['a bad quota', { teams: [{ name: 'ops', principals: [AUDIT], quota: { memory: 'lots' } }] }, /teams\[0\]\.quota\.memory: got "lots"; allowed: a memory quantity/],
   ])('%s', (_name, context, message) => {
-    expect(() => loadConfig(context)).toThrow(ConfigError);
-    expect(() => loadConfig(context)).toThrow(message);
+    expect(() => composePlan({ sampleWorkloads: false, ...context })).toThrow(ConfigError);
+    expect(() => composePlan({ sampleWorkloads: false, ...context })).toThrow(message);
   });
 
   test('teams passed in code are checked against configuration', () => {
     const build = () => {
-      const built = buildPlatformApp({ context: { ...CDK_JSON_CONTEXT, clusterAdmins: ADMIN } }, { compliancePacks: false, teams: [{ name: 'ops', principals: [ADMIN] }] });
+      const built = buildTestApp({ clusterAdmins: ADMIN }, { teams: [{ name: 'ops', principals: [ADMIN] }] });
       return built;
     };
     expect(build).toThrow(/already given by clusterAdmins\[0\]/);

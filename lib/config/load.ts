@@ -44,7 +44,7 @@ export function readConfig(p: Problems, context: Readonly<Record<string, unknown
 
   const natGateways = given('natGateways') ?? (d.natGateways === 'per-az' ? azCount : d.natGateways);
   if (natGateways > azCount) {
-    p.add('natGateways', natGateways, `an integer from 1 to azCount (${azCount})`);
+    p.add('natGateways', natGateways, `an integer from 1 to ${azCount} (azCount)`);
   }
   let nodeGroups = d.nodeGroups;
   if (context.nodeGroups !== undefined) {

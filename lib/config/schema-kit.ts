@@ -168,6 +168,7 @@ export function keyPath(prefix: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, part) => {
     if (typeof part === 'number') return `${acc}[${part}]`;
     const name = String(part);
+    if (name === '') return `${acc}[""]`;
     return acc === '' ? name : `${acc}.${name}`;
   }, prefix);
 }
@@ -206,6 +207,8 @@ function reportIssue(p: Problems, prefix: string, root: unknown, issue: z.core.$
     }
     return;
   }
-  const value = 'input' in issue ? issue.input : valueAt(root, issue.path);
-  p.add(keyPath(prefix, issue.path), value, issue.message);
+  // Show the value as the user typed it ("4", not the 4 it was read as), except where a check
+  // names the offending part itself (a duplicate name, the mismatched items of a list).
+  const typed = issue.code === 'custom' ? undefined : valueAt(root, issue.path);
+  p.add(keyPath(prefix, issue.path), typed ?? ('input' in issue ? issue.input : undefined), issue.message);
 }

@@ -45,8 +45,10 @@ export const teamsSchema = z.array(teamSchema, 'a JSON array of teams {name, nam
 
 /** An application team, validated and with its defaults. */
 export type TeamConfig = z.output<typeof teamSchema>;
-/** A team as code passes it: omitted fields take their defaults. */
-export type TeamInput = z.input<typeof teamSchema>;
+/** A team as code passes it: omitted fields take their defaults (and it is checked like a configured one). */
+export type TeamInput = Pick<TeamConfig, 'name'> & Partial<Pick<TeamConfig, 'namespaces' | 'principals' | 'access'>> & {
+  readonly quota?: Partial<TeamConfig['quota']>;
+};
 /** A team's access level. */
 export type TeamAccess = (typeof TEAM_ACCESS_LEVELS)[number];
 /** The ResourceQuota of each team namespace. */

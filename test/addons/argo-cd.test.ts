@@ -172,32 +172,30 @@ describe('ApplicationSet bootstrap', () => {
 });
 
 describe('options', () => {
-  const KEY = 'addons.argo-cd';
-
   test('valid options (ha as typed on the command line) create the add-on with its bootstrap', () => {
     let addon: ArgoCdAddOn | undefined;
     expect(problemLines((p) => {
-      addon = ArgoCdAddOn.fromOptions(p, KEY, {
+      addon = p.collect(() => ArgoCdAddOn.registration.create({
         ha: 'true',
         bootstrap: { repoUrl: 'ssh://git@git.example.com:2222/platform/gitops.git', path: 'apps', targetRevision: 'v1.2.0', name: 'root', kind: 'ApplicationSet' },
-      });
+      })) as ArgoCdAddOn | undefined;
     })).toEqual([]);
     expect(addon?.chart).toEqual(ARGO_CD_CHART);
     expect(addon?.bootstrapObject()).toMatchObject({ kind: 'ApplicationSet', metadata: { name: 'root' } });
   });
 
   test('bootstrap problems are reported as addons.argo-cd.bootstrap.<field>', () => {
-    expect(problemLines((p) => ArgoCdAddOn.fromOptions(p, KEY, {
+    expect(problemLines((p) => p.collect(() => ArgoCdAddOn.registration.create({
       ha: 'maybe',
       bootstrap: { repoUrl: 'http://github.com/example/gitops', path: '../shared', targetRevision: 'main..dev', name: 'Bootstrap', kind: 'Helm', branch: 'main' },
-    }))).toEqual([
+    })))).toEqual([
       expect.stringMatching(/^addons\.argo-cd\.ha: got "maybe"; allowed: true, false/),
-      expect.stringMatching(/^addons\.argo-cd\.bootstrap\.branch: got "main"; allowed: one of the options repoUrl, path, targetRevision, name, kind/),
       expect.stringMatching(/^addons\.argo-cd\.bootstrap\.repoUrl: got "http:\/\/github\.com\/example\/gitops"; allowed: a Git URL/),
       expect.stringMatching(/^addons\.argo-cd\.bootstrap\.path: got "\.\.\/shared"/),
       expect.stringMatching(/^addons\.argo-cd\.bootstrap\.targetRevision: got "main\.\.dev"/),
       expect.stringMatching(/^addons\.argo-cd\.bootstrap\.name: got "Bootstrap"/),
       'addons.argo-cd.bootstrap.kind: got "Helm"; allowed: Application, ApplicationSet',
+      'addons.argo-cd.bootstrap.branch: got "main"; allowed: one of the keys repoUrl, path, targetRevision, name, kind',
     ]);
   });
 
@@ -209,21 +207,21 @@ describe('options', () => {
     ['missing path', { repoUrl: REPO }, 'path'],
     ['revision with a space', { repoUrl: REPO, path: 'apps', targetRevision: 'my branch' }, 'targetRevision'],
   ])('rejects %s', (_name, bootstrap, field) => {
-    expect(problemLines((p) => ArgoCdAddOn.fromOptions(p, KEY, { bootstrap }))).toEqual([expect.stringMatching(new RegExp(`^addons\\.argo-cd\\.bootstrap\\.${field}: `))]);
+    expect(problemLines((p) => p.collect(() => ArgoCdAddOn.registration.create({ bootstrap })))).toEqual([expect.stringMatching(new RegExp(`^addons\\.argo-cd\\.bootstrap\\.${field}: `))]);
   });
 
   test('a bootstrap that is not an object', () => {
-    expect(problemLines((p) => ArgoCdAddOn.fromOptions(p, KEY, { bootstrap: REPO }))).toEqual([
-      expect.stringMatching(/^addons\.argo-cd\.bootstrap: got "https:.*"; allowed: an object \{repoUrl, path, targetRevision, name, kind\}/),
+    expect(problemLines((p) => p.collect(() => ArgoCdAddOn.registration.create({ bootstrap: REPO })))).toEqual([
+      expect.stringMatching(/^addons\.argo-cd\.bootstrap: got "https:.*"; allowed: an object \{repoUrl, path, targetRevision\?, name\?, kind\?\}/),
     ]);
   });
 
-  test('never throws on malformed options: they are only reported', () => {
+  test('malformed options are reported, never thrown past the collector', () => {
     const options = { ha: 3, bootstrap: { repoUrl: 5, path: null, kind: [] }, values: 'x' };
-    expect(problemLines((p) => expect(ArgoCdAddOn.fromOptions(p, KEY, options).bootstrapObject()).toBeUndefined()).length).toBe(5);
+    expect(problemLines((p) => expect(p.collect(() => ArgoCdAddOn.registration.create(options))).toBeUndefined()).length).toBe(5);
   });
 
   test('props are checked in code too', () => {
-    expect(() => new ArgoCdAddOn({ bootstrap: { repoUrl: 'ftp://example.com/repo', path: 'apps' } })).toThrow(/argo-cd: invalid props:\n {2}- bootstrap\.repoUrl: got "ftp:/);
+    expect(() => new ArgoCdAddOn({ bootstrap: { repoUrl: 'ftp://example.com/repo', path: 'apps' } })).toThrow(/addons\.argo-cd\.bootstrap\.repoUrl: got "ftp:/);
   });
 });

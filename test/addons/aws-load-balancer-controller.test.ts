@@ -164,15 +164,15 @@ describe('aws-load-balancer-controller options and compute modes', () => {
     });
   });
 
-  test('fromOptions reports bad options with their keys', () => {
+  test('options from configuration: bad ones reported with their keys', () => {
     const p = new Problems();
-    AwsLoadBalancerControllerAddOn.fromOptions(p, 'addons.aws-load-balancer-controller', { replicas: 0, version: '3.x', ingressClass: 'nginx' });
+    p.collect(() => AwsLoadBalancerControllerAddOn.registration.create({ replicas: 0, version: '3.x', ingressClass: 'nginx' }));
     expect(p.count).toBe(3);
     expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.replicas: got 0; allowed: an integer from 1 to 10/);
-    expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.ingressClass: got "nginx"; allowed: one of the options/);
+    expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.ingressClass: got "nginx"; allowed: (a known key|one of the keys)/);
     expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.version: got "3\.x"/);
     const ok = new Problems();
-    const addon = AwsLoadBalancerControllerAddOn.fromOptions(ok, 'addons.aws-load-balancer-controller', { replicas: 3, version: '3.4.1' });
+    const addon = ok.collect(() => AwsLoadBalancerControllerAddOn.registration.create({ replicas: 3, version: '3.4.1' })) as AwsLoadBalancerControllerAddOn;
     expect(ok.count).toBe(0);
     expect(addon.chart.version).toBe('3.4.1');
   });

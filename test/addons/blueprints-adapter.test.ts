@@ -67,6 +67,7 @@ function dependsOn(template: Template, id: string): string[] {
 /** A first-party add-on, to check that mixed selections order correctly. */
 class ConfigMapAddOn extends ManifestAddOn {
   readonly computeModes = ['auto', 'nodegroups'] as const;
+  readonly namespaces = ['default'];
   constructor(readonly id: string, readonly dependsOn: readonly string[] = []) {
     super();
   }

@@ -87,7 +87,7 @@ describe('options', () => {
   test('valid options create the add-on without problems', () => {
     let addon: CertManagerAddOn | undefined;
     expect(problemLines((p) => {
-      addon = CertManagerAddOn.fromOptions(p, 'addons.cert-manager', { replicas: 3, version: 'v1.20.3', nodeSelector: { 'workload-type': 'ops' } });
+      addon = p.collect(() => CertManagerAddOn.registration.create({ replicas: 3, version: 'v1.20.3', nodeSelector: { 'workload-type': 'ops' } })) as CertManagerAddOn | undefined;
     })).toEqual([]);
     expect(addon?.chart).toEqual(CERT_MANAGER_CHART);
     expect(addon?.id).toBe('cert-manager');
@@ -95,15 +95,15 @@ describe('options', () => {
   });
 
   test('bad options are reported with their full key', () => {
-    expect(problemLines((p) => CertManagerAddOn.fromOptions(p, 'addons.cert-manager', { replicas: 0, version: '1.x', installCRDs: true }))).toEqual([
-      expect.stringMatching(/^addons\.cert-manager\.installCRDs: got true; allowed: one of the options/),
-      expect.stringMatching(/^addons\.cert-manager\.replicas: got 0; allowed: an integer from 1 to 5/),
+    expect(problemLines((p) => p.collect(() => CertManagerAddOn.registration.create({ replicas: 0, version: '1.x', installCRDs: true })))).toEqual([
       expect.stringMatching(/^addons\.cert-manager\.version: got "1\.x"; allowed: an exact chart version/),
+      expect.stringMatching(/^addons\.cert-manager\.replicas: got 0; allowed: an integer from 1 to 5/),
+      expect.stringMatching(/^addons\.cert-manager\.installCRDs: got true; allowed: one of the keys version, values, nodeSelector, tolerations, replicas/),
     ]);
   });
 
   test('props are checked in code too', () => {
-    expect(() => new CertManagerAddOn({ replicas: 1.5 })).toThrow(/replicas must be an integer from 1 to 5, got 1.5/);
-    expect(() => new CertManagerAddOn({ version: '1.20' })).toThrow(/not exact/);
+    expect(() => new CertManagerAddOn({ replicas: 1.5 })).toThrow(/addons\.cert-manager\.replicas: got 1\.5; allowed: an integer from 1 to 5/);
+    expect(() => new CertManagerAddOn({ version: '1.20' })).toThrow(/addons\.cert-manager\.version: got "1\.20"; allowed: an exact chart version/);
   });
 });

@@ -136,13 +136,11 @@ test('exposes the configured zones and domains for workloads', () => {
   expect(addon.computeModes).toEqual(['auto', 'nodegroups']);
 });
 
-describe('fromOptions', () => {
-  const KEY = 'addons.external-dns';
-
+describe('options from configuration', () => {
   test('valid options, lists as JSON arrays or comma-separated', () => {
     let addon: ExternalDnsAddOn | undefined;
     expect(problemLines((p) => {
-      addon = ExternalDnsAddOn.fromOptions(p, KEY, { hostedZoneIds: 'Z1ABC, Z2DEF', domainFilters: ['example.com'], policy: 'sync', zoneType: 'public', txtOwnerId: 'dev-eks' });
+      addon = p.collect(() => ExternalDnsAddOn.registration.create({ hostedZoneIds: 'Z1ABC, Z2DEF', domainFilters: ['example.com'], policy: 'sync', zoneType: 'public', txtOwnerId: 'dev-eks' })) as ExternalDnsAddOn | undefined;
     })).toEqual([]);
     expect(addon?.hostedZoneIds).toEqual(['Z1ABC', 'Z2DEF']);
     expect(addon?.domainFilters).toEqual(['example.com']);
@@ -150,46 +148,46 @@ describe('fromOptions', () => {
   });
 
   test('missing zones and domains are reported with the full key', () => {
-    expect(problemLines((p) => ExternalDnsAddOn.fromOptions(p, KEY, {}))).toEqual([
+    expect(problemLines((p) => p.collect(() => ExternalDnsAddOn.registration.create({})))).toEqual([
       expect.stringMatching(/^addons\.external-dns\.hostedZoneIds: got undefined; allowed: one or more Route 53 hosted zone ids/),
       expect.stringMatching(/^addons\.external-dns\.domainFilters: got undefined; allowed: one or more lower-case domain names/),
     ]);
-    expect(problemLines((p) => ExternalDnsAddOn.fromOptions(p, KEY, { hostedZoneIds: [], domainFilters: '' }))).toEqual([
+    expect(problemLines((p) => p.collect(() => ExternalDnsAddOn.registration.create({ hostedZoneIds: [], domainFilters: '' })))).toEqual([
       expect.stringMatching(/^addons\.external-dns\.hostedZoneIds: got \[\]/),
       expect.stringMatching(/^addons\.external-dns\.domainFilters: got \[\]/),
     ]);
   });
 
   test('each invalid value is reported', () => {
-    expect(problemLines((p) => ExternalDnsAddOn.fromOptions(p, KEY, {
+    expect(problemLines((p) => p.collect(() => ExternalDnsAddOn.registration.create({
       hostedZoneIds: ['Z1ABC', '/hostedzone/Z2DEF', 'z3ghi', 'Z'],
       domainFilters: ['example.com', 'Example.com', '*.example.com', 'example..com'],
       txtOwnerId: 'has space',
       policy: 'create-only',
       zoneType: 'both',
       zoneIdFilters: ['Z1ABC'],
-    }))).toEqual([
-      expect.stringMatching(/^addons\.external-dns\.zoneIdFilters: .*allowed: one of the options/),
-      'addons.external-dns.hostedZoneIds: got "/hostedzone/Z2DEF"; allowed: one or more Route 53 hosted zone ids such as Z0123456789ABCDEFGHIJ (without /hostedzone/)',
-      expect.stringMatching(/^addons\.external-dns\.hostedZoneIds: got "z3ghi"/),
-      expect.stringMatching(/^addons\.external-dns\.hostedZoneIds: got "Z";/),
-      expect.stringMatching(/^addons\.external-dns\.domainFilters: got "Example\.com"/),
-      expect.stringMatching(/^addons\.external-dns\.domainFilters: got "\*\.example\.com"/),
-      expect.stringMatching(/^addons\.external-dns\.domainFilters: got "example\.\.com"/),
+    })))).toEqual([
+      'addons.external-dns.hostedZoneIds[1]: got "/hostedzone/Z2DEF"; allowed: one or more Route 53 hosted zone ids such as Z0123456789ABCDEFGHIJ (without /hostedzone/)',
+      expect.stringMatching(/^addons\.external-dns\.hostedZoneIds\[2\]: got "z3ghi"/),
+      expect.stringMatching(/^addons\.external-dns\.hostedZoneIds\[3\]: got "Z";/),
+      expect.stringMatching(/^addons\.external-dns\.domainFilters\[1\]: got "Example\.com"/),
+      expect.stringMatching(/^addons\.external-dns\.domainFilters\[2\]: got "\*\.example\.com"/),
+      expect.stringMatching(/^addons\.external-dns\.domainFilters\[3\]: got "example\.\.com"/),
       expect.stringMatching(/^addons\.external-dns\.txtOwnerId: got "has space"/),
       'addons.external-dns.policy: got "create-only"; allowed: upsert-only, sync',
       'addons.external-dns.zoneType: got "both"; allowed: public, private',
+      expect.stringMatching(/^addons\.external-dns\.zoneIdFilters: .*allowed: one of the keys/),
     ]);
   });
 
-  test('never throws on malformed options: they are only reported', () => {
+  test('malformed options are reported, never thrown past the collector', () => {
     for (const options of [{ hostedZoneIds: 5, domainFilters: { a: 1 } }, { hostedZoneIds: [null], domainFilters: [7], policy: 1, version: 3 }]) {
-      expect(problemLines((p) => expect(ExternalDnsAddOn.fromOptions(p, KEY, options)).toBeInstanceOf(ExternalDnsAddOn)).length).toBeGreaterThan(1);
+      expect(problemLines((p) => expect(p.collect(() => ExternalDnsAddOn.registration.create(options))).toBeUndefined()).length).toBeGreaterThan(1);
     }
   });
 
   test('props are checked in code too', () => {
-    expect(() => new ExternalDnsAddOn({ hostedZoneIds: [], domainFilters: ['example.com'] })).toThrow(/external-dns: invalid props:\n {2}- hostedZoneIds: got \[\]/);
+    expect(() => new ExternalDnsAddOn({ hostedZoneIds: [], domainFilters: ['example.com'] })).toThrow(/addons\.external-dns\.hostedZoneIds: got \[\]/);
     expect(() => new ExternalDnsAddOn({ hostedZoneIds: ['Z1'], domainFilters: ['example.com'], policy: 'delete' as 'sync' })).toThrow(/policy: got "delete"; allowed: upsert-only, sync/);
   });
 });

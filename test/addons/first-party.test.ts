@@ -36,9 +36,9 @@ describe('metrics-server', () => {
   });
 
   test('rejects an inexact version and bad options', () => {
-    expect(() => new MetricsServerAddOn({ version: '3.x' })).toThrow(/chart version "3.x" is not exact/);
+    expect(() => new MetricsServerAddOn({ version: '3.x' })).toThrow(/addons\.metrics-server\.version: got "3\.x"; allowed: an exact chart version, e\.g\. 1\.2\.3/);
     const p = new Problems();
-    MetricsServerAddOn.fromOptions(p, 'addons.metrics-server', { replicas: 'two', nodeSelector: ['ops'] });
+    p.collect(() => MetricsServerAddOn.registration.create({ replicas: 'two', nodeSelector: ['ops'] }));
     expect(p.count).toBe(2);
   });
 });

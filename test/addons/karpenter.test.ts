@@ -285,18 +285,18 @@ describe('karpenter options and compute modes', () => {
     expect(values.logLevel).toBe('debug');
   });
 
-  test('fromOptions reports bad options with their keys; the constructor refuses a bad alias or version', () => {
+  test('options from configuration are checked with their keys; so are props in code', () => {
     const p = new Problems();
-    KarpenterAddOn.fromOptions(p, 'addons.karpenter', { nodePoolCpuLimit: 0, amiAlias: 'ubuntu@latest', nodeClass: 'x' });
+    p.collect(() => KarpenterAddOn.registration.create({ nodePoolCpuLimit: 0, amiAlias: 'ubuntu@latest', nodeClass: 'x' }));
     expect(p.count).toBe(3);
     expect(() => p.throwIfAny()).toThrow(/addons\.karpenter\.nodePoolCpuLimit: got 0/);
     expect(() => p.throwIfAny()).toThrow(/addons\.karpenter\.amiAlias: got "ubuntu@latest"/);
-    expect(() => p.throwIfAny()).toThrow(/addons\.karpenter\.nodeClass: got "x"; allowed: one of the options/);
+    expect(() => p.throwIfAny()).toThrow(/addons\.karpenter\.nodeClass: got "x"; allowed: (a known key|one of the keys)/);
     const ok = new Problems();
-    KarpenterAddOn.fromOptions(ok, 'addons.karpenter', { version: '1.13.1', nodePoolCpuLimit: 64, amiAlias: 'bottlerocket@v1.30.0', tolerations: [{ key: 'ops', operator: 'Exists', effect: 'NoSchedule' }] });
+    ok.collect(() => KarpenterAddOn.registration.create({ version: '1.13.1', nodePoolCpuLimit: 64, amiAlias: 'bottlerocket@v1.30.0', tolerations: [{ key: 'ops', operator: 'Exists', effect: 'NoSchedule' }] }));
     expect(ok.count).toBe(0);
-    expect(() => new KarpenterAddOn({ amiAlias: 'bottlerocket' })).toThrow(/amiAlias "bottlerocket"/);
-    expect(() => new KarpenterAddOn({ version: '1.x' })).toThrow(/chart version "1.x" is not exact/);
+    expect(() => new KarpenterAddOn({ amiAlias: 'bottlerocket' })).toThrow(/addons\.karpenter\.amiAlias: got "bottlerocket"; allowed: an AMI alias/);
+    expect(() => new KarpenterAddOn({ version: '1.x' })).toThrow(/addons\.karpenter\.version: got "1\.x"; allowed: an exact chart version/);
   });
 
   test('on Auto Mode it is refused with the built-in alternative', () => {

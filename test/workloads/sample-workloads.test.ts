@@ -4,13 +4,11 @@ import { AutoModeIngressAddOn } from '../../addons/auto-mode-ingress';
 import { AwsLoadBalancerControllerAddOn } from '../../addons/aws-load-balancer-controller';
 import type { PlatformAddOn } from '../../addons/core/addon';
 import { ExternalDnsAddOn } from '../../addons/external-dns';
-import { buildPlatformApp } from '../../lib/app';
-import { environmentNames } from '../../lib/config';
-import type { ComputeMode } from '../../lib/config';
-import type { WorkloadsConfig } from '../../lib/config/workload-rules';
+import { ConfigError, environmentNames } from '../../lib/config';
+import type { ComputeMode, WorkloadsConfig } from '../../lib/config';
 import { petstoreLoadBalancerName } from '../../lib/workloads/petstore';
 import { SampleWorkloads } from '../../lib/workloads/sample-workloads';
-import { CDK_JSON_CONTEXT, nagFindings, renderManifest } from '../helpers';
+import { buildTestApp, nagFindings, renderManifest } from '../helpers';
 import type { RenderedObject } from '../helpers';
 import { schemaProblems } from '../support/kubernetes-schemas';
 import type { AnyKubernetesObject } from '../support/kubernetes-schemas';
@@ -54,7 +52,7 @@ function idsStartingWith(template: Template, prefix: string): string[] {
 
 /** The objects a workload's manifest applies, by kind. */
 function objectsOf(template: Template, workload: 'Game2048' | 'Petstore' | 'Nginx'): Record<string, RenderedObject> {
-  const objects = renderManifest(resource(template, `SampleWorkloads${workload}Manifest`).Properties.Manifest);
+  const objects = renderManifest(resource(template, `Workloads${workload}Manifest`).Properties.Manifest);
   return Object.fromEntries(objects.map((o) => [o.kind, o]));
 }
 
@@ -166,8 +164,8 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
       ports: [{ name: 'https', port: 443, targetPort: 'http', protocol: 'TCP' }],
     });
     // The certificate in the Service annotation is the one created here, DNS-validated in the configured zone.
-    const certificate = resource(template(), 'SampleWorkloadsNginxCertificate');
-    expect(JSON.stringify(resource(template(), 'SampleWorkloadsNginxManifest').Properties.Manifest)).toContain(`{"Ref":"${certificate.id}"}`);
+    const certificate = resource(template(), 'WorkloadsNginxCertificate');
+    expect(JSON.stringify(resource(template(), 'WorkloadsNginxManifest').Properties.Manifest)).toContain(`{"Ref":"${certificate.id}"}`);
     template().hasResourceProperties('AWS::CertificateManager::Certificate', {
       DomainName: 'nginx.example.com',
       ValidationMethod: 'DNS',
@@ -224,7 +222,7 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
     const autoIngressIds = idsStartingWith(template(), 'AddOnsautomodeingress');
     const externalDnsIds = idsStartingWith(template(), 'AddOnsexternaldns');
     expect(externalDnsIds.length).toBeGreaterThan(0);
-    const dependsOn = (workload: string) => resource(template(), `SampleWorkloads${workload}Manifest`).DependsOn;
+    const dependsOn = (workload: string) => resource(template(), `Workloads${workload}Manifest`).DependsOn;
     if (compute === 'auto') {
       expect(albControllerIds).toEqual([]);
       expect(autoIngressIds.length).toBeGreaterThan(0);
@@ -242,13 +240,13 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
     }
     // The URL read-backs run after their manifests.
     for (const workload of ['Game2048', 'Petstore', 'Nginx']) {
-      expect(resource(template(), `SampleWorkloads${workload}LoadBalancerHostname`).DependsOn).toContain(resource(template(), `SampleWorkloads${workload}Manifest`).id);
+      expect(resource(template(), `Workloads${workload}LoadBalancerHostname`).DependsOn).toContain(resource(template(), `Workloads${workload}Manifest`).id);
     }
   });
 
   test('the URLs are read back from the Ingress and Service status (up to 10 minutes)', () => {
     for (const [workload, type, name] of [['Game2048', 'ingress', 'game-2048'], ['Petstore', 'service', 'petstore'], ['Nginx', 'service', 'nginx']]) {
-      expect(resource(template(), `SampleWorkloads${workload}LoadBalancerHostname`).Properties).toMatchObject({
+      expect(resource(template(), `Workloads${workload}LoadBalancerHostname`).Properties).toMatchObject({
         ObjectType: type,
         ObjectName: name,
         ObjectNamespace: name,
@@ -257,11 +255,11 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
       });
     }
     const outputs = template().toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(outputs.AppUrlGame2048.Value).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [resource(template(), 'SampleWorkloadsGame2048LoadBalancerHostname').id, 'Value'] }]] });
+    expect(outputs.AppUrlGame2048.Value).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [resource(template(), 'WorkloadsGame2048LoadBalancerHostname').id, 'Value'] }]] });
     expect(outputs.AppUrlNginx.Value).toBe('https://nginx.example.com');
-    expect(outputs.NginxLoadBalancerHostname.Value).toEqual({ 'Fn::GetAtt': [resource(template(), 'SampleWorkloadsNginxLoadBalancerHostname').id, 'Value'] });
+    expect(outputs.NginxLoadBalancerHostname.Value).toEqual({ 'Fn::GetAtt': [resource(template(), 'WorkloadsNginxLoadBalancerHostname').id, 'Value'] });
     // With API Gateway the petstore URL is the stage URL (the RestApi's own Endpoint output is dropped).
-    expect(JSON.stringify(outputs.AppUrlPetstore.Value)).toMatch(/"https:\/\/",\{"Ref":"SampleWorkloadsPetstoreApi[0-9A-F]{8}"\},".execute-api.us-west-2.",.*"\/",\{"Ref":"SampleWorkloadsPetstoreApiDeploymentStageprod[0-9A-F]{8}"\},"\/"/);
+    expect(JSON.stringify(outputs.AppUrlPetstore.Value)).toMatch(/"https:\/\/",\{"Ref":"WorkloadsPetstoreApi[0-9A-F]{8}"\},".execute-api.us-west-2.",.*"\/",\{"Ref":"WorkloadsPetstoreApiDeploymentStageprod[0-9A-F]{8}"\},"\/"/);
     expect(Object.keys(outputs).filter((k) => k.includes('Endpoint'))).toEqual([]);
   });
 
@@ -272,17 +270,17 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
 
 describe('petstore behind API Gateway through a VPC link', () => {
   const template = (): Template => fullApp('auto').platformTemplate;
-  const lookup = () => resource(template(), 'SampleWorkloadsPetstoreApiLoadBalancer');
-  const LOOKUP_ID = /^SampleWorkloadsPetstoreApiLoadBalancer[0-9A-F]{8}$/;
+  const lookup = () => resource(template(), 'WorkloadsPetstoreApiLoadBalancer');
+  const LOOKUP_ID = /^WorkloadsPetstoreApiLoadBalancer[0-9A-F]{8}$/;
 
   test('the NLB is looked up by its fixed name after the Service status has its DNS name', () => {
     const { id, Properties } = lookup();
     expect(id).toMatch(LOOKUP_ID);
     expect(Properties).toMatchObject({
       LoadBalancerName: 'dev-petstore',
-      Trigger: { 'Fn::GetAtt': [resource(template(), 'SampleWorkloadsPetstoreLoadBalancerHostname').id, 'Value'] },
+      Trigger: { 'Fn::GetAtt': [resource(template(), 'WorkloadsPetstoreLoadBalancerHostname').id, 'Value'] },
     });
-    template().hasResource('Custom::LoadBalancerLookup', { Properties: { ServiceToken: { 'Fn::GetAtt': [resource(template(), 'SampleWorkloadsPetstoreApiLoadBalancerFunction').id, 'Arn'] } } });
+    template().hasResource('Custom::LoadBalancerLookup', { Properties: { ServiceToken: { 'Fn::GetAtt': [resource(template(), 'WorkloadsPetstoreApiLoadBalancerFunction').id, 'Arn'] } } });
   });
 
   test('the VPC link targets the looked-up NLB ARN', () => {
@@ -293,15 +291,15 @@ describe('petstore behind API Gateway through a VPC link', () => {
   });
 
   test('ANY / and ANY /{proxy+}: HTTP proxies over the VPC link to the NLB DNS name', () => {
-    const vpcLinkId = resource(template(), 'SampleWorkloadsPetstoreApiVpcLink').id;
+    const vpcLinkId = resource(template(), 'WorkloadsPetstoreApiVpcLink').id;
     const dns = { 'Fn::GetAtt': [lookup().id, 'DNSName'] };
-    const validatorId = resource(template(), 'SampleWorkloadsPetstoreApiRequestValidator').id;
+    const validatorId = resource(template(), 'WorkloadsPetstoreApiRequestValidator').id;
     template().resourceCountIs('AWS::ApiGateway::Method', 2);
     template().hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'ANY',
       AuthorizationType: 'NONE',
       RequestValidatorId: { Ref: validatorId },
-      ResourceId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SampleWorkloadsPetstoreApi'), 'RootResourceId'] },
+      ResourceId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkloadsPetstoreApi'), 'RootResourceId'] },
       Integration: { Type: 'HTTP_PROXY', IntegrationHttpMethod: 'ANY', ConnectionType: 'VPC_LINK', ConnectionId: { Ref: vpcLinkId }, Uri: { 'Fn::Join': ['', ['http://', dns, '/']] } },
     });
     template().hasResourceProperties('AWS::ApiGateway::Method', {
@@ -320,7 +318,7 @@ describe('petstore behind API Gateway through a VPC link', () => {
   });
 
   test('stage: JSON access logs and execution logs in KMS-encrypted groups, X-Ray, throttling, no data trace', () => {
-    const accessLogs = resource(template(), 'SampleWorkloadsPetstoreApiAccessLogs');
+    const accessLogs = resource(template(), 'WorkloadsPetstoreApiAccessLogs');
     template().hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       TracingEnabled: true,
@@ -328,15 +326,15 @@ describe('petstore behind API Gateway through a VPC link', () => {
       MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }],
     });
     expect(accessLogs.Properties).toEqual({ KmsKeyId: { 'Fn::ImportValue': 'dev-infra:LogsKeyArn' }, RetentionInDays: 30, Tags: expect.any(Array) });
-    const executionLogs = resource(template(), 'SampleWorkloadsPetstoreApiExecutionLogs');
+    const executionLogs = resource(template(), 'WorkloadsPetstoreApiExecutionLogs');
     expect(executionLogs.Properties).toMatchObject({
-      LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: resource(template(), 'SampleWorkloadsPetstoreApi').id }, '/prod']] },
+      LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: resource(template(), 'WorkloadsPetstoreApi').id }, '/prod']] },
       KmsKeyId: { 'Fn::ImportValue': 'dev-infra:LogsKeyArn' },
       RetentionInDays: 30,
     });
     // The stage waits for the account's logging role and for its pre-created execution log group.
-    expect(resource(template(), 'SampleWorkloadsPetstoreApiDeploymentStageprod').DependsOn).toEqual(expect.arrayContaining([
-      resource(template(), 'SampleWorkloadsPetstoreApiAccount').id, executionLogs.id,
+    expect(resource(template(), 'WorkloadsPetstoreApiDeploymentStageprod').DependsOn).toEqual(expect.arrayContaining([
+      resource(template(), 'WorkloadsPetstoreApiAccount').id, executionLogs.id,
     ]));
     template().hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
     template().hasResource('AWS::IAM::Role', {
@@ -346,27 +344,27 @@ describe('petstore behind API Gateway through a VPC link', () => {
   });
 
   test('the lookup function: in the private subnets, its own encrypted log group, least privilege in a customer-managed policy', () => {
-    const fn = resource(template(), 'SampleWorkloadsPetstoreApiLoadBalancerFunction');
+    const fn = resource(template(), 'WorkloadsPetstoreApiLoadBalancerFunction');
     expect(fn.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       Timeout: 870,
       TracingConfig: { Mode: 'Active' },
-      LoggingConfig: { LogGroup: { Ref: resource(template(), 'SampleWorkloadsPetstoreApiLoadBalancerLogs').id } },
+      LoggingConfig: { LogGroup: { Ref: resource(template(), 'WorkloadsPetstoreApiLoadBalancerLogs').id } },
       VpcConfig: { SubnetIds: [0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::ImportValue': 'dev-infra:PrivateSubnetIds' }] }] })) },
     });
-    const role = resource(template(), 'SampleWorkloadsPetstoreApiLoadBalancerRole');
-    expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: resource(template(), 'SampleWorkloadsPetstoreApiLoadBalancerPolicy').id }]);
+    const role = resource(template(), 'WorkloadsPetstoreApiLoadBalancerRole');
+    expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: resource(template(), 'WorkloadsPetstoreApiLoadBalancerPolicy').id }]);
     expect(role.Properties.Policies).toBeUndefined();
-    expect(idsStartingWith(template(), 'SampleWorkloadsPetstoreApiLoadBalancerRoleDefaultPolicy')).toEqual([]);
-    const statements = (resource(template(), 'SampleWorkloadsPetstoreApiLoadBalancerPolicy').Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
+    expect(idsStartingWith(template(), 'WorkloadsPetstoreApiLoadBalancerRoleDefaultPolicy')).toEqual([]);
+    const statements = (resource(template(), 'WorkloadsPetstoreApiLoadBalancerPolicy').Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
     expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
       ['DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancers'],
       ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents']],
       ['XRayTracing', ['xray:PutTelemetryRecords', 'xray:PutTraceSegments']],
       ['LambdaVpcNetworking', expect.arrayContaining(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'])],
     ]);
-    expect(statements[1].Resource).toEqual({ 'Fn::GetAtt': [resource(template(), 'SampleWorkloadsPetstoreApiLoadBalancerLogs').id, 'Arn'] });
+    expect(statements[1].Resource).toEqual({ 'Fn::GetAtt': [resource(template(), 'WorkloadsPetstoreApiLoadBalancerLogs').id, 'Arn'] });
     expect(statements[3].Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } });
   });
 });
@@ -384,9 +382,9 @@ describe('options and compute-mode rules', () => {
     for (const type of ['AWS::ApiGateway::RestApi', 'AWS::ApiGateway::VpcLink', 'Custom::LoadBalancerLookup', 'AWS::CertificateManager::Certificate']) {
       template.resourceCountIs(type, 0);
     }
-    expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('SampleWorkloads'))).toEqual([]);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('Workloads'))).toEqual([]);
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(outputs.AppUrlPetstore.Value).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [resource(template, 'SampleWorkloadsPetstoreLoadBalancerHostname').id, 'Value'] }]] });
+    expect(outputs.AppUrlPetstore.Value).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [resource(template, 'WorkloadsPetstoreLoadBalancerHostname').id, 'Value'] }]] });
     expect(outputs.AppUrlGame2048).toBeUndefined();
     expect(app.workloads.game2048).toBeUndefined();
     expect(nagFindings(app)).toEqual([]);
@@ -399,33 +397,31 @@ describe('options and compute-mode rules', () => {
 
   test('Auto Mode without the auto-mode-ingress add-on: game-2048 cannot get its ALB', () => {
     expect(() => buildWorkloads('auto', [], { ...ALL, nginx: undefined })).toThrow(
-      'Cannot deploy the sample workloads (compute=auto):\n' +
-        '  - game-2048: its Ingress needs the alb IngressClass of Auto Mode: add the "auto-mode-ingress" add-on, or turn the workload off in the workloads key',
+      'Invalid cdk-eks-platform configuration (1 problem):\n' +
+        '  - workloads.game2048: got true; allowed: with compute=auto only together with the "auto-mode-ingress" add-on (its Ingress needs the alb IngressClass of Auto Mode): ' +
+        'add it, or turn the workload off in the workloads key',
     );
   });
 
   test('node groups without the AWS Load Balancer Controller or external-dns: every missing controller is listed', () => {
+    expect(() => buildWorkloads('nodegroups', [], ALL)).toThrow(ConfigError);
     expect(() => buildWorkloads('nodegroups', [], ALL)).toThrow(new RegExp([
-      'Cannot deploy the sample workloads \\(compute=nodegroups\\):',
-      '  - game-2048: .*IngressClass.*: add the "aws-load-balancer-controller" add-on.*',
-      '  - petstore: its NLB Service \\(loadBalancerClass service.k8s.aws/nlb\\) .*: add the "aws-load-balancer-controller" add-on.*',
-      '  - nginx: its NLB Service .*: add the "aws-load-balancer-controller" add-on.*',
-      '  - nginx: external-dns publishes its host name in Route 53: add the "external-dns" add-on.*',
+      '  - workloads\\.game2048: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \\(its Ingress needs the alb IngressClass.*',
+      '  - workloads\\.petstore: got true; allowed: .*"aws-load-balancer-controller" add-on \\(its NLB Service \\(loadBalancerClass service.k8s.aws/nlb\\).*',
+      '  - workloads\\.nginx: got true; allowed: .*"aws-load-balancer-controller" add-on.*',
+      '  - workloads\\.nginx: got true; allowed: .*"external-dns" add-on \\(external-dns publishes its host name in Route 53\\).*',
     ].join('\n')));
   });
 
-  test('workloads default to the configuration (context.config.workloads), and to none without it', () => {
-    const built = buildPlatformApp(
-      { context: { ...CDK_JSON_CONTEXT, compute: 'auto', addons: '', sampleWorkloads: false } },
-      { compliancePacks: false, addons: [new AutoModeIngressAddOn()] },
-    );
+  test('workloads default to the configuration (context.config.workloads)', () => {
+    const built = buildTestApp({ compute: 'auto', addons: '', sampleWorkloads: false }, { addons: [new AutoModeIngressAddOn()] });
     const { platform } = built;
     const context = { cluster: platform.imported.cluster, vpc: platform.imported.vpc, names: environmentNames('dev') };
     const configured = { ...built.config, workloads: { game2048: true, petstore: { enabled: false, internal: true, apiGateway: true } } };
     const fromConfig = new SampleWorkloads(platform, 'FromConfig', { context: { ...context, config: configured }, addons: platform.addons });
     expect(fromConfig.game2048).toBeDefined();
     expect(fromConfig.petstore).toBeUndefined();
-    const unset = new SampleWorkloads(platform, 'Unset', { context: { ...context, config: built.config }, addons: platform.addons });
-    expect(unset.node.children).toEqual([]);
+    const off = new SampleWorkloads(platform, 'Off', { context: { ...context, config: built.config }, addons: platform.addons });
+    expect(off.node.children).toEqual([]);
   });
 });

@@ -1,21 +1,33 @@
-import { Problems } from '../../lib/config/problems';
-import type { ConfigError } from '../../lib/config/problems';
-import { hasWorkloads, NO_WORKLOADS, readWorkloads } from '../../lib/config/workload-rules';
-import type { WorkloadDefaults, WorkloadsConfig } from '../../lib/config/workload-rules';
+import { hasWorkloads, NO_WORKLOADS, Problems, readConfig } from '../../lib/config';
+import type { ConfigError, WorkloadsConfig } from '../../lib/config';
+import { composePlan } from '../../lib/plan';
 
 const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' };
+interface WorkloadDefaults {
+  readonly sampleWorkloads: boolean;
+}
 const WORKSHOP: WorkloadDefaults = { sampleWorkloads: true };
 const PRODUCTION: WorkloadDefaults = { sampleWorkloads: false };
 
-/** The workloads read from `raw`, and the problems reported. */
+/** The workloads read from the `workloads` key `raw`, and the problems reported. */
 function read(raw: unknown, defaults: WorkloadDefaults = WORKSHOP): { workloads: WorkloadsConfig; problems: readonly string[] } {
   const p = new Problems();
-  const workloads = readWorkloads(p, raw, defaults);
+  const { workloads } = readConfig(p, { ...defaults, ...(raw === undefined ? {} : { workloads: raw }) });
   try {
     p.throwIfAny();
     return { workloads, problems: [] };
   } catch (error) {
     return { workloads, problems: (error as ConfigError).problems };
+  }
+}
+
+/** The problems of composing a plan: workloads checked against the add-ons actually present. */
+function planProblems(context: Record<string, unknown>): readonly string[] {
+  try {
+    composePlan(context);
+    return [];
+  } catch (error) {
+    return (error as ConfigError).problems;
   }
 }
 
@@ -87,8 +99,8 @@ describe('problems name the key, the value and what is allowed', () => {
 
   test('unknown keys, at every level', () => {
     expect(read({ game2084: true, petstore: { internl: false } }).problems).toEqual([
-      'workloads.game2084: got true; allowed: one of the keys game2048, petstore, nginx',
-      'workloads.petstore.internl: got false; allowed: one of the keys enabled, internal, apiGateway',
+      'workloads.petstore.internl: got false; allowed: a known key: did you mean "internal"? (keys: enabled, internal, apiGateway)',
+      'workloads.game2084: got true; allowed: a known key: did you mean "game2048"? (keys: game2048, petstore, nginx)',
     ]);
   });
 
@@ -121,29 +133,32 @@ describe('problems name the key, the value and what is allowed', () => {
   });
 });
 
-describe('nginx needs external-dns (checked against the add-ons selected in configuration)', () => {
-  const externalDns = (options: Record<string, unknown>): WorkloadDefaults => ({ sampleWorkloads: true, addons: [{ id: 'storage', options: {} }, { id: 'external-dns', options }] });
+describe('nginx needs external-dns (checked against the add-ons of the plan)', () => {
+  const nginxOnly = (addons: unknown): Record<string, unknown> => ({ sampleWorkloads: false, workloads: { nginx: ZONE }, addons });
 
   test('not selected', () => {
-    expect(read({ nginx: ZONE }, { sampleWorkloads: true, addons: [{ id: 'storage', options: {} }] }).problems).toEqual([
-      'workloads.nginx: got {"hostedZoneId":"Z0123456789ABCDEFGHIJ","zoneName":"example.com"}; allowed: only together with the external-dns add-on, which ' +
-        'publishes nginx.example.com: add "external-dns" to addons with hostedZoneIds ["Z0123456789ABCDEFGHIJ"] and domainFilters ["example.com"]',
+    expect(planProblems(nginxOnly('storage'))).toEqual([
+      'workloads.nginx: got true; allowed: with compute=auto only together with the "external-dns" add-on (external-dns publishes its host name in Route 53): ' +
+        'add it, or turn the workload off in the workloads key',
     ]);
   });
 
   test('selected, managing the zone and the domain: no problem (lists as JSON or comma-separated)', () => {
-    expect(read({ nginx: ZONE }, externalDns({ hostedZoneIds: ['Z0123456789ABCDEFGHIJ'], domainFilters: ['example.com'] })).problems).toEqual([]);
-    expect(read({ nginx: ZONE }, externalDns({ hostedZoneIds: 'ZOTHER,Z0123456789ABCDEFGHIJ', domainFilters: 'nginx.example.com' })).problems).toEqual([]);
+    expect(planProblems(nginxOnly({ storage: true, 'external-dns': { hostedZoneIds: ['Z0123456789ABCDEFGHIJ'], domainFilters: ['example.com'] } }))).toEqual([]);
+    expect(planProblems(nginxOnly({ 'external-dns': { hostedZoneIds: 'ZOTHER,Z0123456789ABCDEFGHIJ', domainFilters: 'nginx.example.com' } }))).toEqual([]);
   });
 
   test('selected, but another zone and another domain', () => {
-    expect(read({ nginx: ZONE }, externalDns({ hostedZoneIds: ['ZOTHER'], domainFilters: ['apps.example.com'] })).problems).toEqual([
+    expect(planProblems(nginxOnly({ 'external-dns': { hostedZoneIds: ['ZOTHER'], domainFilters: ['apps.example.com'] } }))).toEqual([
       'workloads.nginx.hostedZoneId: got "Z0123456789ABCDEFGHIJ"; allowed: a hosted zone external-dns manages (addons.external-dns.hostedZoneIds: ZOTHER)',
       'workloads.nginx.hostname: got "nginx.example.com"; allowed: a name inside the external-dns domain filters (addons.external-dns.domainFilters: apps.example.com)',
     ]);
   });
 
-  test('not checked without the selection (add-ons passed in code are checked at synth)', () => {
-    expect(read({ nginx: ZONE }, WORKSHOP).problems).toEqual([]);
+  test('game-2048 and petstore need their controllers: every missing one is listed', () => {
+    expect(planProblems({ compute: 'nodegroups', addons: 'storage', sampleWorkloads: true })).toEqual([
+      expect.stringMatching(/^workloads\.game2048: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \(its Ingress needs the alb IngressClass/),
+      expect.stringMatching(/^workloads\.petstore: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \(its NLB Service/),
+    ]);
   });
 });

@@ -1,0 +1,142 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { FIRST_PARTY_ADDONS } from '../../addons/catalog';
+import { HELM_OPTIONS } from '../../addons/core/options';
+import type { AddOnRegistration } from '../../addons/core/registration';
+import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PROFILES } from '../../lib/config';
+import type { ConfigKey, Profile } from '../../lib/config';
+
+/*
+ * README's configuration reference and add-on options tables, generated from the schemas so the
+ * documentation cannot drift from what the code accepts. `npm run docs` rewrites the generated
+ * blocks of README.md; test/readme.test.ts fails when they are out of date.
+ */
+
+export const README = join(__dirname, '..', '..', 'README.md');
+
+/** A generated block: `<!-- generated:NAME -->` ... `<!-- /generated:NAME -->`. */
+const begin = (name: string): string => `<!-- generated:${name} (npm run docs) -->`;
+const end = (name: string): string => `<!-- /generated:${name} -->`;
+
+/** Text for a Markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function code(value: unknown): string {
+  return `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
+}
+
+/** A profile's default of a key, as a reader wants it (derived keys say what they derive from). */
+function profileDefault(key: ConfigKey, profile: Profile): string {
+  const d = PROFILES[profile];
+  switch (key) {
+    case 'profile': return profile === 'workshop' ? '`workshop` (the default)' : '`production`';
+    case 'account': return '(unset: account-agnostic)';
+    case 'availabilityZones': return 'the first `azCount` committed AZs of the region';
+    case 'natGateways': return d.natGateways === 'per-az' ? 'one per AZ' : code(d.natGateways);
+    case 'nodeGroups': return 'the `ops` group (see Node groups)';
+    case 'addons': return `per compute mode: ${Object.entries(DEFAULT_ADDON_IDS).map(([mode, ids]) => `${mode} ${ids.map(code).join(', ')}`).join('; ')}`;
+    case 'teams': return '(none)';
+    case 'workloads': return 'from `sampleWorkloads`';
+    default: {
+      const value = d[key as keyof typeof d];
+      if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map(code).join(', ');
+      return typeof value === 'object' ? code(value) : code(value);
+    }
+  }
+}
+
+/** The configuration keys: what each accepts, its defaults per profile and what it does. */
+export function configurationTable(): string {
+  const profiles = PROFILE_NAMES;
+  const rows = CONFIG_KEYS.map((key) => {
+    const doc = docOf(CONFIG_SHAPE[key]);
+    const defaults = profiles.map((profile) => cell(profileDefault(key, profile)));
+    return `| \`${key}\` | ${defaults.join(' | ')} | ${cell(doc.allowed ?? '')} | ${cell(doc.description ?? '')} |`;
+  });
+  return [
+    `| key | ${profiles.map((p) => `${p} default`).join(' | ')} | allowed | what it does |`,
+    `| --- | ${profiles.map(() => '---').join(' | ')} | --- | --- |`,
+    ...rows,
+  ].join('\n');
+}
+
+/** The options of an add-on's schema (a strict object), in declaration order. */
+function optionShape(registration: AddOnRegistration): Record<string, z.ZodType> {
+  const shape = (registration.options as unknown as { shape?: Record<string, z.ZodType> }).shape;
+  if (!shape) {
+    throw new Error(`${registration.id}: the options schema is not an object schema (use strictObject)`);
+  }
+  return shape;
+}
+
+function optionRows(options: Readonly<Record<string, z.ZodType>>): string[] {
+  return Object.entries(options).map(([name, schema]) => {
+    const doc = docOf(schema);
+    const required = schema.safeParse(undefined).success ? '' : ' (required)';
+    return `| \`${name}\`${required} | ${cell(doc.allowed ?? '')} | ${cell(doc.description ?? '')} |`;
+  });
+}
+
+const OPTIONS_HEADER = ['| option | allowed | what it does |', '| --- | --- | --- |'];
+
+/**
+ * The options every Helm add-on takes, once; then one table per add-on with its own options (a
+ * Helm option an add-on redefines, such as Karpenter's node selector, is listed there).
+ */
+export function addOnOptionsTables(registrations: readonly AddOnRegistration[] = FIRST_PARTY_ADDONS): string {
+  const helm = HELM_OPTIONS as Readonly<Record<string, z.ZodType>>;
+  const tables = registrations.map((registration) => {
+    const shape = optionShape(registration);
+    const inherited = Object.keys(helm).every((name) => shape[name] !== undefined);
+    const own = Object.fromEntries(Object.entries(shape).filter(([name, schema]) => helm[name] !== schema));
+    const rows = optionRows(own);
+    return [
+      `#### \`${registration.id}\``,
+      '',
+      `${cell(registration.summary)}.${inherited ? ' Takes the Helm options above.' : ''}`,
+      '',
+      ...(rows.length > 0 ? [...OPTIONS_HEADER, ...rows] : ['No options of its own.']),
+    ].join('\n');
+  });
+  return [
+    'Every Helm add-on takes these:',
+    '',
+    ...OPTIONS_HEADER,
+    ...optionRows(helm),
+    '',
+    ...tables.join('\n\n').split('\n'),
+  ].join('\n');
+}
+
+const BLOCKS: Readonly<Record<string, () => string>> = {
+  configuration: configurationTable,
+  'addon-options': () => addOnOptionsTables(),
+};
+
+/** README with every generated block rendered anew; throws when a block's markers are missing. */
+export function renderReadme(readme: string): string {
+  let result = readme;
+  for (const [name, render] of Object.entries(BLOCKS)) {
+    const start = result.indexOf(begin(name));
+    const stop = result.indexOf(end(name));
+    if (start < 0 || stop < start) {
+      throw new Error(`README.md has no generated block "${name}": add the lines ${begin(name)} and ${end(name)}`);
+    }
+    result = `${result.slice(0, start)}${begin(name)}\n${render()}\n${result.slice(stop)}`;
+  }
+  return result;
+}
+
+if (require.main === module) {
+  const current = readFileSync(README, 'utf8');
+  const next = renderReadme(current);
+  if (next !== current) {
+    writeFileSync(README, next);
+    process.stdout.write('README.md: generated blocks updated\n');
+  } else {
+    process.stdout.write('README.md: generated blocks are up to date\n');
+  }
+}
