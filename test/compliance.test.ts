@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { acknowledge } from '../lib/compliance/acknowledge';
-import { nagFindings, synth } from './helpers';
+import { buildTestApp, nagFindings, synth } from './helpers';
 
 describe('cdk-nag: AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1', () => {
   test.each([
@@ -37,5 +38,26 @@ describe('acknowledge()', () => {
     const stack = new Stack();
     acknowledge(stack, reason, ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/X]']);
     expect(stack.node.metadata.find((m) => m.type === 'aws:cdk:acknowledged-rules')?.data).toEqual({ 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/X]': reason });
+  });
+});
+
+describe('the packs run on every synth, as one validation plugin', () => {
+  test('an unacknowledged finding fails the synth and names its rule', () => {
+    const { app } = buildTestApp({}, { compliancePacks: true });
+    new Bucket(new Stack(app, 'Extra'), 'Unlogged');
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { errors.push(args.join(' ')); });
+    const exitCode = process.exitCode;
+    try {
+      app.synth();
+      // The CDK reports a failed validation by the exit code of the synth process.
+      expect(process.exitCode).toBe(1);
+    } finally {
+      process.exitCode = exitCode;
+      spy.mockRestore();
+    }
+    expect(errors.join('\n')).toMatch(/Validation failed/);
+    expect(errors.join('\n')).toMatch(/AwsSolutions-S1/);
+    expect(errors.join('\n')).toMatch(/NIST\.800\.53\.R5-S3BucketLoggingEnabled/);
   });
 });
