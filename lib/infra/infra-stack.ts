@@ -1,6 +1,5 @@
 import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { environmentNames, kubernetesVersionInfo } from '../config';
 import type { PlatformConfig } from '../config';
@@ -9,6 +8,7 @@ import { ClusterAccess } from './access-entries';
 import { PlatformCluster } from './eks-cluster';
 import { LogsEncryptionKey } from './encryption-key';
 import { KubectlRole } from './kubectl-role';
+import { logRetention } from './log-retention';
 import { ManagedNodeGroups } from './managed-node-groups';
 import { ClusterNetwork } from './network';
 import { AUTO_MODE_NODE_POLICIES, NODE_GROUP_NODE_POLICIES, NodeRole } from './node-role';
@@ -36,7 +36,7 @@ export class InfraStack extends Stack {
       description: `cdk-eks-platform infrastructure (VPC, EKS ${config.kubernetesVersion}, access, compute) of ${config.environment}`,
       ...props,
     });
-    const retention = config.logRetentionDays as logs.RetentionDays;
+    const retention = logRetention(config.logRetentionDays);
     const logsKey = new LogsEncryptionKey(this, 'LogsKey', { aliasName: `${names.clusterName}-logs` }).key;
 
     this.network = new ClusterNetwork(this, 'Network', {

@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { ManagedAddonName, NodeGroupConfig } from '../config';
+import type { CapacityTypeName, ManagedAddonName, NodeGroupAmiType, NodeGroupConfig, TaintEffectName } from '../config';
 
 /** Props for {@link ManagedNodeGroups}. */
 export interface ManagedNodeGroupsProps {
@@ -12,6 +12,23 @@ export interface ManagedNodeGroupsProps {
   /** Pinned versions of the core EKS managed add-ons for the cluster's Kubernetes version. */
   readonly addonVersions: Readonly<Record<ManagedAddonName, string>>;
 }
+
+/** The CDK's names for the configuration's values (the compiler checks that every value has one). */
+const AMI_TYPES: Readonly<Record<NodeGroupAmiType, eks.NodegroupAmiType>> = {
+  BOTTLEROCKET_x86_64: eks.NodegroupAmiType.BOTTLEROCKET_X86_64,
+  BOTTLEROCKET_ARM_64: eks.NodegroupAmiType.BOTTLEROCKET_ARM_64,
+  AL2023_x86_64_STANDARD: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+  AL2023_ARM_64_STANDARD: eks.NodegroupAmiType.AL2023_ARM_64_STANDARD,
+};
+const CAPACITY_TYPES: Readonly<Record<CapacityTypeName, eks.CapacityType>> = {
+  SPOT: eks.CapacityType.SPOT,
+  ON_DEMAND: eks.CapacityType.ON_DEMAND,
+};
+const TAINT_EFFECTS: Readonly<Record<TaintEffectName, eks.TaintEffect>> = {
+  NO_SCHEDULE: eks.TaintEffect.NO_SCHEDULE,
+  PREFER_NO_SCHEDULE: eks.TaintEffect.PREFER_NO_SCHEDULE,
+  NO_EXECUTE: eks.TaintEffect.NO_EXECUTE,
+};
 
 /** Add-ons nodes need before they can become Ready (networking, service routing, Pod Identity). */
 const NODE_PREREQUISITES: readonly ManagedAddonName[] = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'];
@@ -48,15 +65,15 @@ export class ManagedNodeGroups extends Construct {
       const nodegroup = props.cluster.addNodegroupCapacity(group.name, {
         nodegroupName: group.name,
         nodeRole: props.nodeRole,
-        amiType: group.amiType as eks.NodegroupAmiType,
+        amiType: AMI_TYPES[group.amiType],
         instanceTypes: group.instanceTypes.map((t) => new ec2.InstanceType(t)),
-        capacityType: group.capacityType === 'SPOT' ? eks.CapacityType.SPOT : eks.CapacityType.ON_DEMAND,
+        capacityType: CAPACITY_TYPES[group.capacityType],
         minSize: group.minSize,
         maxSize: group.maxSize,
         desiredSize: group.desiredSize,
         diskSize: group.diskSize,
         labels: { ...group.labels },
-        taints: group.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect as eks.TaintEffect })),
+        taints: group.taints.map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
         subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
         enableNodeAutoRepair: true,
       });

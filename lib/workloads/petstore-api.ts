@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { AddOnContext } from '../../addons/core/addon';
 import { acknowledge, managedPolicyFinding, ruleIds } from '../compliance/acknowledge';
 import { importInfraValue } from '../contract';
+import { logRetention } from '../infra/log-retention';
 import { LoadBalancerLookup } from './load-balancer-lookup';
 
 /** Props for {@link PetstoreApi}. */
@@ -47,7 +48,7 @@ export class PetstoreApi extends Construct {
     const { config, names, vpc } = props.context;
     const stageName = props.stageName ?? 'prod';
     const rateLimit = props.rateLimit ?? 50;
-    const retention = config.logRetentionDays as logs.RetentionDays;
+    const retention = logRetention(config.logRetentionDays);
     const logsKey = kms.Key.fromKeyArn(this, 'LogsKey', importInfraValue(names, 'logsKeyArn'));
 
     this.lookup = new LoadBalancerLookup(this, 'LoadBalancer', {
