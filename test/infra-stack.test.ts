@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { loadConfig } from '../lib/config';
 import { synth } from './helpers';
 
 const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
@@ -299,5 +300,45 @@ describe('environment name', () => {
     expect([infra.stackName, platform.stackName]).toEqual(['alice-infra', 'alice-platform']);
     infraTemplate.hasResourceProperties('AWS::EKS::Cluster', { Name: 'alice-eks' });
     infraTemplate.hasOutput('*', { Export: { Name: 'alice-infra:ClusterName' } });
+  });
+});
+
+describe('cluster lifecycle: support type, deletion protection, zonal shift, control plane tier', () => {
+  const clusterProps = (context: Record<string, unknown>) => synth(context).infraTemplate.findResources('AWS::EKS::Cluster');
+
+  test('workshop: standard support (EKS upgrades at its end), deletable, no zonal shift, standard tier', () => {
+    synth().infraTemplate.hasResourceProperties('AWS::EKS::Cluster', {
+      UpgradePolicy: { SupportType: 'STANDARD' },
+      DeletionProtection: false,
+      ZonalShiftConfig: { Enabled: false },
+      ControlPlaneScalingConfig: Match.absent(),
+    });
+  });
+
+  test('production: extended support, deletion protection and zonal shift on', () => {
+    synth({ profile: 'production' }).infraTemplate.hasResourceProperties('AWS::EKS::Cluster', {
+      UpgradePolicy: { SupportType: 'EXTENDED' },
+      DeletionProtection: true,
+      ZonalShiftConfig: { Enabled: true },
+    });
+  });
+
+  test('each key overrides its profile value; a provisioned tier sets ControlPlaneScalingConfig', () => {
+    const [cluster] = Object.values(clusterProps({ profile: 'production', supportType: 'STANDARD', deletionProtection: 'false', zonalShift: false, controlPlaneTier: 'tier-2xl' }));
+    expect(cluster.Properties).toMatchObject({
+      UpgradePolicy: { SupportType: 'STANDARD' },
+      DeletionProtection: false,
+      ZonalShiftConfig: { Enabled: false },
+      ControlPlaneScalingConfig: { Tier: 'tier-2xl' },
+    });
+  });
+
+  test.each<[Record<string, unknown>, string]>([
+    [{ supportType: 'standard' }, 'supportType: got "standard"; allowed: STANDARD, EXTENDED'],
+    [{ deletionProtection: 'yes' }, 'deletionProtection: got "yes"; allowed: true, false'],
+    [{ zonalShift: 1 }, 'zonalShift: got 1; allowed: true, false'],
+    [{ controlPlaneTier: 'tier-8xl' }, 'controlPlaneTier: got "tier-8xl"; allowed: standard, tier-xl, tier-2xl, tier-4xl'],
+  ])('rejects %j', (context, problem) => {
+    expect(() => loadConfig(context)).toThrow(problem);
   });
 });

@@ -27,12 +27,16 @@ export type ProfileDefaults = Omit<PlatformConfig, DerivedKeys | 'natGateways'> 
   readonly natGateways: number | 'per-az';
 };
 
-const COMMON: Omit<ProfileDefaults, 'natGateways' | 'endpointAccess' | 'publicAccessCidrs' | 'logRetentionDays' | 'sampleWorkloads'> = {
+type ProfileSpecific = 'natGateways' | 'endpointAccess' | 'publicAccessCidrs' | 'logRetentionDays' | 'sampleWorkloads'
+  | 'supportType' | 'deletionProtection' | 'zonalShift';
+
+const COMMON: Omit<ProfileDefaults, ProfileSpecific> = {
   environment: 'dev',
   region: 'us-west-2',
   kubernetesVersion: '1.35',
   azCount: 3,
   vpcCidr: '10.0.0.0/16',
+  controlPlaneTier: 'standard',
   clusterAdmins: [],
   accessEntries: [],
   compute: 'auto',
@@ -51,6 +55,11 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
     publicAccessCidrs: ['0.0.0.0/0'],
     logRetentionDays: 30,
     sampleWorkloads: true,
+    // A workshop cluster lives for days: at the end of standard support EKS upgrades it rather than
+    // charging the extended-support price, and nothing stops `down.sh` from deleting it.
+    supportType: 'STANDARD',
+    deletionProtection: false,
+    zonalShift: false,
   },
   production: {
     ...COMMON,
@@ -59,6 +68,12 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
     publicAccessCidrs: [],
     logRetentionDays: 365,
     sampleWorkloads: false,
+    // A forced control-plane upgrade ahead of the add-ons and node groups is the worse outage:
+    // production keeps its version (at the extended-support price, which synth warns about) until
+    // someone upgrades it with scripts/upgrade.sh.
+    supportType: 'EXTENDED',
+    deletionProtection: true,
+    zonalShift: true,
   },
 };
 

@@ -16,6 +16,10 @@ export const COMPUTE_MODES = ['auto', 'nodegroups'] as const;
 export const AUTO_MODE_NODE_POOLS = ['system', 'general-purpose'] as const;
 /** Reachability of the Kubernetes API server. */
 export const ENDPOINT_ACCESS_MODES = ['private', 'public-and-private'] as const;
+/** What EKS does when the version's standard support ends (`AWS::EKS::Cluster.UpgradePolicy.SupportType`). */
+export const SUPPORT_TYPES = ['STANDARD', 'EXTENDED'] as const;
+/** EKS control plane tiers (`ControlPlaneScalingConfig.Tier`; the CloudFormation documentation of aws-cdk-lib 2.261's CfnCluster). */
+export const CONTROL_PLANE_TIERS = ['standard', 'tier-xl', 'tier-2xl', 'tier-4xl'] as const;
 /** The retention values CloudWatch Logs accepts, in days. */
 export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -88,6 +92,14 @@ export const CONFIG_SHAPE = {
     { description: 'IAM principals that get `AmazonEKSClusterAdminPolicy` cluster-wide.' }),
   accessEntries: documented(json(z.array(accessEntrySchema, 'a JSON array of {principalArn, policy, scope, namespaces?}')),
     { allowed: 'a JSON array of {principalArn, policy, scope, namespaces?}', description: 'Access entries: `policy` one of AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy, AmazonEKSViewPolicy; `scope` `cluster` (default) or `namespace` (then `namespaces` is required). One entry per principal across the whole app.' }),
+  supportType: documented(oneOf(SUPPORT_TYPES), {
+    description: '`STANDARD`: EKS upgrades the control plane itself when standard support ends (no extended-support price); `EXTENDED`: the version stays, at the extended-support price, until you upgrade.',
+  }),
+  deletionProtection: documented(flag(), { description: 'EKS refuses to delete the cluster (also through CloudFormation) until this is turned off.' }),
+  zonalShift: documented(flag(), { description: 'Lets Amazon Application Recovery Controller shift traffic away from an impaired AZ (ARC zonal shift and autoshift).' }),
+  controlPlaneTier: documented(oneOf(CONTROL_PLANE_TIERS), {
+    description: 'EKS control plane capacity: `standard` scales on demand; a provisioned tier reserves capacity at an hourly price (EKS Provisioned Control Plane).',
+  }),
   compute: documented(oneOf(COMPUTE_MODES), { description: '`auto` (EKS Auto Mode) or `nodegroups` (managed node groups).' }),
   autoModeNodePools: documented(
     list(oneOf(AUTO_MODE_NODE_POOLS), 'a non-empty list of system, general-purpose').refine((pools) => pools.length > 0, 'a non-empty list of system, general-purpose'),

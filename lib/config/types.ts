@@ -17,6 +17,10 @@ export type Profile = ConfigValue<'profile'>;
 export type ComputeMode = ConfigValue<'compute'>;
 /** Reachability of the Kubernetes API server. */
 export type EndpointAccessMode = ConfigValue<'endpointAccess'>;
+/** What EKS does at the end of standard support. */
+export type SupportType = ConfigValue<'supportType'>;
+/** An EKS control plane tier. */
+export type ControlPlaneTier = ConfigValue<'controlPlaneTier'>;
 /** An Auto Mode built-in node pool. */
 export type AutoModeNodePool = ConfigValue<'autoModeNodePools'>[number];
 
@@ -41,6 +45,13 @@ export interface PlatformConfig {
   /** Shorthand: principals that get `AmazonEKSClusterAdminPolicy` cluster-wide. */
   readonly clusterAdmins: readonly string[];
   readonly accessEntries: readonly AccessEntryConfig[];
+  /** What EKS does when the version's standard support ends. */
+  readonly supportType: SupportType;
+  /** Whether EKS refuses to delete the cluster. */
+  readonly deletionProtection: boolean;
+  /** Whether ARC zonal shift may move traffic away from an impaired AZ. */
+  readonly zonalShift: boolean;
+  readonly controlPlaneTier: ControlPlaneTier;
   readonly compute: ComputeMode;
   /** Auto Mode built-in node pools to enable. */
   readonly autoModeNodePools: readonly AutoModeNodePool[];

@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import type { CfnCluster } from 'aws-cdk-lib/aws-eks';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, managedPolicyFinding } from '../compliance/acknowledge';
-import type { ComputeMode, EndpointAccessMode } from '../config';
+import type { ComputeMode, ControlPlaneTier, EndpointAccessMode, SupportType } from '../config';
 
 /** Props for {@link PlatformCluster}. */
 export interface PlatformClusterProps {
@@ -25,6 +26,14 @@ export interface PlatformClusterProps {
   /** Encrypts the control-plane log group. */
   readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
+  /** What EKS does at the end of the version's standard support. */
+  readonly supportType: SupportType;
+  /** EKS refuses to delete the cluster while this is on. */
+  readonly deletionProtection: boolean;
+  /** ARC zonal shift may move traffic away from an impaired AZ. */
+  readonly zonalShift: boolean;
+  /** The control plane tier; `standard` leaves the property to EKS's default. */
+  readonly controlPlaneTier: ControlPlaneTier;
 }
 
 const CLUSTER_POLICIES = ['AmazonEKSClusterPolicy'];
@@ -98,6 +107,14 @@ export class PlatformCluster extends Construct {
           }),
     });
     this.cluster.node.addDependency(controlPlaneLogs);
+    // The aws-eks-v2 L2 of aws-cdk-lib 2.261 does not expose these; its L1 CfnCluster does.
+    const cfn = this.cluster.node.defaultChild as CfnCluster;
+    cfn.upgradePolicy = { supportType: props.supportType };
+    cfn.deletionProtection = props.deletionProtection;
+    cfn.zonalShiftConfig = { enabled: props.zonalShift };
+    if (props.controlPlaneTier !== 'standard') {
+      cfn.controlPlaneScalingConfig = { tier: props.controlPlaneTier };
+    }
 
     acknowledge(
       this.cluster.role,

@@ -63,6 +63,10 @@ export class InfraStack extends Stack {
       autoModeNodeRole,
       logsKey,
       logRetention: retention,
+      supportType: config.supportType,
+      deletionProtection: config.deletionProtection,
+      zonalShift: config.zonalShift,
+      controlPlaneTier: config.controlPlaneTier,
     });
     const cluster = this.platformCluster.cluster;
 
