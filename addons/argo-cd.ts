@@ -72,9 +72,9 @@ export const ARGO_CD_OPTIONS = strictObject({
 }, 'an object of argo-cd options');
 
 /** Props for {@link ArgoCdAddOn}. */
-export type ArgoCdAddOnProps = z.input<typeof ARGO_CD_OPTIONS>;
+export type ArgoCdAddOnProps = z.output<typeof ARGO_CD_OPTIONS>;
 /** The bootstrap repository. */
-export type ArgoCdBootstrap = z.input<typeof bootstrapSchema>;
+export type ArgoCdBootstrap = z.output<typeof bootstrapSchema>;
 /** How the bootstrap repository is turned into Applications. */
 export type ArgoCdBootstrapKind = (typeof ARGO_CD_BOOTSTRAP_KINDS)[number];
 
@@ -102,7 +102,7 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
     id: ArgoCdAddOn.ID,
     summary: 'Argo CD (GitOps), optionally bootstrapped from a Git repository (app-of-apps or ApplicationSet)',
     options: ARGO_CD_OPTIONS,
-    create: (options) => new ArgoCdAddOn(options),
+    create: (options) => new ArgoCdAddOn(options as ArgoCdAddOnProps),
   };
   readonly id = ArgoCdAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

@@ -18,7 +18,7 @@ export const AUTO_MODE_INGRESS_OPTIONS = strictObject({
 }, 'an object {className?, scheme?, isDefault?}');
 
 /** Props for {@link AutoModeIngressAddOn}. */
-export type AutoModeIngressAddOnProps = z.input<typeof AUTO_MODE_INGRESS_OPTIONS>;
+export type AutoModeIngressAddOnProps = z.output<typeof AUTO_MODE_INGRESS_OPTIONS>;
 
 /**
  * The `alb` IngressClass of EKS Auto Mode. Auto Mode's built-in load balancing serves
@@ -31,7 +31,7 @@ export class AutoModeIngressAddOn extends ManifestAddOn {
     id: AutoModeIngressAddOn.ID,
     summary: 'the alb IngressClass of EKS Auto Mode',
     options: AUTO_MODE_INGRESS_OPTIONS,
-    create: (options) => new AutoModeIngressAddOn(options),
+    create: (options) => new AutoModeIngressAddOn(options as AutoModeIngressAddOnProps),
   };
   readonly id = AutoModeIngressAddOn.ID;
   readonly computeModes = ['auto'] as const;

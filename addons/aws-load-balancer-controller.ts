@@ -18,6 +18,8 @@ export const AWS_LOAD_BALANCER_CONTROLLER_CHART: HelmChartSpec = {
   version: '3.4.0',
   namespace: 'kube-system',
   release: 'aws-load-balancer-controller',
+  // The controller's v3.4.0 release notes: "requires Kubernetes 1.22+"; they state no upper bound.
+  kubernetesVersions: { min: '1.22', source: 'the AWS Load Balancer Controller v3.4.0 release notes' },
 };
 
 /** The service account the chart creates and Pod Identity binds to. */
@@ -33,7 +35,7 @@ export const AWS_LOAD_BALANCER_CONTROLLER_OPTIONS = strictObject({
 }, 'an object of aws-load-balancer-controller options');
 
 /** Props for {@link AwsLoadBalancerControllerAddOn}. */
-export type AwsLoadBalancerControllerAddOnProps = z.input<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>;
+export type AwsLoadBalancerControllerAddOnProps = z.output<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>;
 
 /** The tag the controller puts on every load balancer, target group and security group it creates. */
 const CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
@@ -72,7 +74,7 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
     id: AwsLoadBalancerControllerAddOn.ID,
     summary: 'AWS Load Balancer Controller: ALBs for the alb IngressClass, NLBs for loadBalancerClass service.k8s.aws/nlb',
     options: AWS_LOAD_BALANCER_CONTROLLER_OPTIONS,
-    create: (options) => new AwsLoadBalancerControllerAddOn(options),
+    create: (options) => new AwsLoadBalancerControllerAddOn(options as AwsLoadBalancerControllerAddOnProps),
   };
   /** IngressClass the chart creates; Ingresses select it with `ingressClassName: alb`. */
   static readonly INGRESS_CLASS = 'alb';

@@ -14,6 +14,9 @@ export const CERT_MANAGER_CHART: HelmChartSpec = {
   version: 'v1.20.3',
   namespace: 'cert-manager',
   release: 'cert-manager',
+  // cert-manager's supported releases page: 1.20 supports and is tested on Kubernetes 1.32 to 1.35.
+  // 1.36 needs a newer cert-manager (1.21 or later), whose chart version we could not check here.
+  kubernetesVersions: { min: '1.32', max: '1.35', source: 'cert-manager\'s supported releases (v1.20)' },
 };
 
 const MAX_REPLICAS = 5;
@@ -28,7 +31,7 @@ export const CERT_MANAGER_OPTIONS = strictObject({
 }, 'an object of cert-manager options');
 
 /** Props for {@link CertManagerAddOn}. */
-export type CertManagerAddOnProps = z.input<typeof CERT_MANAGER_OPTIONS>;
+export type CertManagerAddOnProps = z.output<typeof CERT_MANAGER_OPTIONS>;
 
 /**
  * cert-manager: X.509 certificates as Kubernetes objects (Issuer, ClusterIssuer, Certificate),
@@ -41,7 +44,7 @@ export class CertManagerAddOn extends HelmAddOn<z.output<typeof CERT_MANAGER_OPT
     id: CertManagerAddOn.ID,
     summary: 'cert-manager (X.509 certificates as Kubernetes objects, CRDs included)',
     options: CERT_MANAGER_OPTIONS,
-    create: (options) => new CertManagerAddOn(options),
+    create: (options) => new CertManagerAddOn(options as CertManagerAddOnProps),
   };
   readonly id = CertManagerAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

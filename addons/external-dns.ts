@@ -58,7 +58,7 @@ export const EXTERNAL_DNS_OPTIONS = strictObject({
 }, 'an object {hostedZoneIds, domainFilters, ...}');
 
 /** Props for {@link ExternalDnsAddOn}. */
-export type ExternalDnsAddOnProps = z.input<typeof EXTERNAL_DNS_OPTIONS>;
+export type ExternalDnsAddOnProps = z.output<typeof EXTERNAL_DNS_OPTIONS>;
 /** The record policy. */
 export type ExternalDnsPolicy = (typeof EXTERNAL_DNS_POLICIES)[number];
 

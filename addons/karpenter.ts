@@ -27,6 +27,9 @@ export const KARPENTER_CHART: HelmChartSpec = {
   version: '1.13.0',
   namespace: 'kube-system',
   release: 'karpenter',
+  // Karpenter's compatibility matrix (website/content/en/v1.13/upgrading/compatibility.md): 1.13.x
+  // is the release for Kubernetes 1.36 and supports every version down to 1.30 (the oldest listed).
+  kubernetesVersions: { min: '1.30', max: '1.36', source: 'the Karpenter v1.13 compatibility matrix' },
 };
 
 /**
@@ -77,7 +80,7 @@ export const KARPENTER_OPTIONS = strictObject({
 }, 'an object of karpenter options');
 
 /** Props for {@link KarpenterAddOn}. */
-export type KarpenterAddOnProps = z.input<typeof KARPENTER_OPTIONS>;
+export type KarpenterAddOnProps = z.output<typeof KARPENTER_OPTIONS>;
 
 /**
  * Karpenter for managed node groups: the controller (on the labelled controller nodes), its
@@ -90,7 +93,7 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
     id: KarpenterAddOn.ID,
     summary: 'Karpenter node autoscaling: controller, interruption queue, node role, default EC2NodeClass and spot/on-demand NodePool',
     options: KARPENTER_OPTIONS,
-    create: (options) => new KarpenterAddOn(options),
+    create: (options) => new KarpenterAddOn(options as KarpenterAddOnProps),
   };
 
   readonly id = KarpenterAddOn.ID;

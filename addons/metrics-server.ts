@@ -24,7 +24,7 @@ export const METRICS_SERVER_OPTIONS = strictObject({
 }, 'an object of metrics-server options');
 
 /** Props for {@link MetricsServerAddOn}. */
-export type MetricsServerAddOnProps = z.input<typeof METRICS_SERVER_OPTIONS>;
+export type MetricsServerAddOnProps = z.output<typeof METRICS_SERVER_OPTIONS>;
 
 /** Resource metrics for `kubectl top`, the Horizontal Pod Autoscaler and the VPA. */
 export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER_OPTIONS>> {
@@ -33,7 +33,7 @@ export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER
     id: MetricsServerAddOn.ID,
     summary: 'metrics-server (kubectl top, HPA)',
     options: METRICS_SERVER_OPTIONS,
-    create: (options) => new MetricsServerAddOn(options),
+    create: (options) => new MetricsServerAddOn(options as MetricsServerAddOnProps),
   };
 
   readonly id = MetricsServerAddOn.ID;

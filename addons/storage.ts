@@ -24,7 +24,7 @@ export const STORAGE_OPTIONS = strictObject({
 }, 'an object {className?, ebsCsiDriverVersion?}');
 
 /** Props for {@link StorageAddOn}. */
-export type StorageAddOnProps = z.input<typeof STORAGE_OPTIONS>;
+export type StorageAddOnProps = z.output<typeof STORAGE_OPTIONS>;
 
 /** The EBS CSI controller's service account (node groups only). */
 const EBS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'ebs-csi-controller-sa' } as const;
@@ -46,7 +46,7 @@ export class StorageAddOn implements PlatformAddOn {
     id: StorageAddOn.ID,
     summary: 'default encrypted gp3 StorageClass (+ EBS CSI driver on node groups)',
     options: STORAGE_OPTIONS,
-    create: (options) => new StorageAddOn(options),
+    create: (options) => new StorageAddOn(options as StorageAddOnProps),
   };
 
   readonly id = StorageAddOn.ID;

@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import type { App } from 'aws-cdk-lib';
 import { addCompliancePacks } from './compliance/nag-packs';
 import type { PlatformConfig } from './config';
@@ -40,6 +41,9 @@ export function buildPlatformApp(app: App, options: BuildOptions = {}): Platform
   const infra = new InfraStack(app, 'InfraStack', { config, env });
   const platform = new PlatformStack(app, 'PlatformStack', { plan, env });
   platform.addDependency(infra, 'PlatformStack imports InfraStack named exports');
+  for (const warning of plan.warnings) {
+    Annotations.of(infra.platformCluster.cluster).addWarningV2('cdk-eks-platform:kubernetes-version-support', warning);
+  }
   if (options.compliancePacks ?? true) {
     addCompliancePacks(app);
   }

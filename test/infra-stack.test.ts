@@ -77,7 +77,7 @@ describe('EKS cluster', () => {
   test('API authentication, no implicit admin for the deployer, restricted endpoint', () => {
     t.hasResourceProperties('AWS::EKS::Cluster', {
       Name: 'dev-eks',
-      Version: '1.35',
+      Version: '1.36',
       AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
       ResourcesVpcConfig: Match.objectLike({
         EndpointPrivateAccess: true,
@@ -241,15 +241,11 @@ describe('compute: managed node groups', () => {
     });
   });
 
-  test('core EKS managed add-ons with pinned versions', () => {
+  test('core EKS managed add-ons: the documented version where AWS documents one, else EKS\'s default', () => {
     t.resourceCountIs('AWS::EKS::Addon', 4);
-    for (const [name, version] of [
-      ['vpc-cni', 'v1.21.1-eksbuild.1'],
-      ['coredns', 'v1.13.2-eksbuild.3'],
-      ['kube-proxy', 'v1.35.0-eksbuild.2'],
-      ['eks-pod-identity-agent', 'v1.3.10-eksbuild.2'],
-    ]) {
-      t.hasResourceProperties('AWS::EKS::Addon', { AddonName: name, AddonVersion: version });
+    t.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.36.0-eksbuild.14' });
+    for (const name of ['vpc-cni', 'coredns', 'eks-pod-identity-agent']) {
+      t.hasResourceProperties('AWS::EKS::Addon', { AddonName: name, AddonVersion: Match.absent() });
     }
   });
 
@@ -277,7 +273,8 @@ describe('compute: managed node groups', () => {
       Taints: [{ Key: 'arch', Value: 'arm64', Effect: 'NO_SCHEDULE' }],
       ScalingConfig: { MinSize: 0, MaxSize: 5, DesiredSize: 0 },
     });
-    custom.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.34.0-eksbuild.2' });
+    custom.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.34.6-eksbuild.13' });
+    custom.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'coredns', AddonVersion: 'v1.12.4-eksbuild.1' });
   });
 });
 

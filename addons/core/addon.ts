@@ -22,6 +22,19 @@ export interface ServiceAccountRef {
 }
 
 /**
+ * The Kubernetes minor versions an add-on supports: the intersection of its chart's `kubeVersion`
+ * constraint and the range its project documents, with where that comes from.
+ */
+export interface KubernetesVersionRange {
+  /** Lowest supported minor version, e.g. `1.25`. @default - no lower bound */
+  readonly min?: string;
+  /** Highest supported minor version, e.g. `1.35`. @default - no upper bound */
+  readonly max?: string;
+  /** The documents the range is read from (chart and version, compatibility page). */
+  readonly source: string;
+}
+
+/**
  * The contract every add-on implements, first-party or a consumer's own.
  *
  * The plan reads the declarations (compute modes, dependencies, namespaces, service accounts) to
@@ -46,6 +59,11 @@ export interface PlatformAddOn {
    * @default []
    */
   readonly serviceAccounts?: readonly ServiceAccountRef[];
+  /**
+   * The Kubernetes versions the add-on supports; the plan refuses a cluster version outside it.
+   * @default - any version the app supports
+   */
+  readonly kubernetesVersions?: KubernetesVersionRange;
   /**
    * When EKS Auto Mode already provides this capability: what to do instead. Selecting the
    * add-on on Auto Mode then fails with this advice.

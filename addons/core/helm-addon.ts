@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import deepmerge from 'deepmerge';
 import type { z } from 'zod';
 import type { ComputeMode } from '../../lib/config';
-import type { AddOnContext, PlatformAddOn, ServiceAccountRef } from './addon';
+import type { AddOnContext, KubernetesVersionRange, PlatformAddOn, ServiceAccountRef } from './addon';
 import type { HELM_OPTIONS, tolerationSchema } from './options';
 
 /** Helm values: the chart's JSON/YAML configuration tree. */
@@ -21,6 +21,11 @@ export interface HelmChartSpec {
   readonly namespace: string;
   /** Release name. */
   readonly release: string;
+  /**
+   * The Kubernetes versions this chart version supports.
+   * @default - any version the app supports
+   */
+  readonly kubernetesVersions?: KubernetesVersionRange;
 }
 
 /** A Kubernetes toleration, as Helm charts take them. */
@@ -58,6 +63,11 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions = HelmAddOnOptions> i
   /** The release namespace. */
   get namespaces(): readonly string[] {
     return [this.chart.namespace];
+  }
+
+  /** The chart's supported range; a user's `version` keeps the tested chart's range, which may be stale. */
+  get kubernetesVersions(): KubernetesVersionRange | undefined {
+    return this.chart.kubernetesVersions;
   }
 
   /** The add-on's own values; may create the AWS resources they reference in `scope`. */

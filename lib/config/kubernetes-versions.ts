@@ -1,8 +1,9 @@
-import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
 import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import type { SupportDates } from './support-lifecycle';
 
 /** EKS managed add-ons whose versions we pin per Kubernetes version. */
 export type ManagedAddonName =
@@ -13,52 +14,51 @@ export type ManagedAddonName =
   | 'aws-ebs-csi-driver';
 
 /** What the app needs to know about one supported Kubernetes minor version. */
-export interface KubernetesVersionInfo {
-  /** Last day of EKS standard support (extended support costs extra after it). */
-  readonly standardSupportEnds: string;
+export interface KubernetesVersionInfo extends SupportDates {
   /** The kubectl layer of the same minor version: kubectl supports only +-1 minor of skew. */
   readonly kubectlLayer: (scope: Construct, id: string) => ILayerVersion;
-  /** Pinned EKS managed add-on versions validated by AWS for this Kubernetes version. */
-  readonly managedAddons: Readonly<Record<ManagedAddonName, string>>;
+  /**
+   * EKS managed add-on versions AWS documents for this Kubernetes version. An add-on left out has
+   * no documented version we could find: EKS then installs its default version for the cluster.
+   */
+  readonly managedAddons: Readonly<Partial<Record<ManagedAddonName, string>>>;
 }
+
+/*
+ * Sources of the rows below (read 2026-12-01):
+ * - Dates: the EKS user guide, "Understand the Kubernetes version lifecycle on EKS"
+ *   (awsdocs/amazon-eks-user-guide latest/ug/versioning/kubernetes-versions.adoc) for 1.34; for
+ *   1.35 endoflife.date/amazon-eks, which copies that page; for 1.36 the EKS release of 2026-06-02
+ *   plus the guide's rule of 14 months of standard and 12 months of extended support (AWS had not
+ *   published the 1.36 row in a copy we could read: check `aws eks describe-cluster-versions`).
+ * - kube-proxy: the EKS user guide "Manage kube-proxy" table (managing-kube-proxy, 2026 edition);
+ *   coredns for 1.34: "Manage CoreDNS" (managing-coredns). No AWS table for vpc-cni after 1.33,
+ *   for eks-pod-identity-agent at all, or for aws-ebs-csi-driver per version was found: EKS picks.
+ */
 
 /**
  * The Kubernetes versions this app deploys. A version is listed only when EKS supports it and a
  * kubectl layer of the same minor exists; adding one means adding its layer package and add-on pins.
+ * 1.33 was dropped: in extended support since 2026-07-29, and no new cluster should start on it.
  */
 export const KUBERNETES_VERSIONS: Readonly<Record<string, KubernetesVersionInfo>> = {
-  '1.33': {
-    standardSupportEnds: '2026-07-29',
-    kubectlLayer: (scope, id) => new KubectlV33Layer(scope, id),
-    managedAddons: {
-      'vpc-cni': 'v1.20.4-eksbuild.2',
-      coredns: 'v1.12.1-eksbuild.2',
-      'kube-proxy': 'v1.33.3-eksbuild.4',
-      'eks-pod-identity-agent': 'v1.3.10-eksbuild.2',
-      'aws-ebs-csi-driver': 'v1.56.0-eksbuild.1',
-    },
-  },
   '1.34': {
     standardSupportEnds: '2026-12-02',
+    extendedSupportEnds: '2027-12-02',
     kubectlLayer: (scope, id) => new KubectlV34Layer(scope, id),
-    managedAddons: {
-      'vpc-cni': 'v1.20.4-eksbuild.2',
-      coredns: 'v1.12.3-eksbuild.1',
-      'kube-proxy': 'v1.34.0-eksbuild.2',
-      'eks-pod-identity-agent': 'v1.3.10-eksbuild.2',
-      'aws-ebs-csi-driver': 'v1.56.0-eksbuild.1',
-    },
+    managedAddons: { coredns: 'v1.12.4-eksbuild.1', 'kube-proxy': 'v1.34.6-eksbuild.13' },
   },
   '1.35': {
     standardSupportEnds: '2027-03-27',
+    extendedSupportEnds: '2028-03-27',
     kubectlLayer: (scope, id) => new KubectlV35Layer(scope, id),
-    managedAddons: {
-      'vpc-cni': 'v1.21.1-eksbuild.1',
-      coredns: 'v1.13.2-eksbuild.3',
-      'kube-proxy': 'v1.35.0-eksbuild.2',
-      'eks-pod-identity-agent': 'v1.3.10-eksbuild.2',
-      'aws-ebs-csi-driver': 'v1.57.1-eksbuild.1',
-    },
+    managedAddons: { 'kube-proxy': 'v1.35.3-eksbuild.13' },
+  },
+  '1.36': {
+    standardSupportEnds: '2027-08-02',
+    extendedSupportEnds: '2028-08-02',
+    kubectlLayer: (scope, id) => new KubectlV36Layer(scope, id),
+    managedAddons: { 'kube-proxy': 'v1.36.0-eksbuild.14' },
   },
 };
 

@@ -33,7 +33,7 @@ type ProfileSpecific = 'natGateways' | 'endpointAccess' | 'publicAccessCidrs' | 
 const COMMON: Omit<ProfileDefaults, ProfileSpecific> = {
   environment: 'dev',
   region: 'us-west-2',
-  kubernetesVersion: '1.35',
+  kubernetesVersion: '1.36',
   azCount: 3,
   vpcCidr: '10.0.0.0/16',
   controlPlaneTier: 'standard',
@@ -70,7 +70,7 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
     sampleWorkloads: false,
     // A forced control-plane upgrade ahead of the add-ons and node groups is the worse outage:
     // production keeps its version (at the extended-support price, which synth warns about) until
-    // someone upgrades it with scripts/upgrade.sh.
+    // someone upgrades it.
     supportType: 'EXTENDED',
     deletionProtection: true,
     zonalShift: true,

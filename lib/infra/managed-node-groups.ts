@@ -9,8 +9,8 @@ export interface ManagedNodeGroupsProps {
   readonly cluster: eks.Cluster;
   readonly groups: readonly NodeGroupConfig[];
   readonly nodeRole: iam.IRole;
-  /** Pinned versions of the core EKS managed add-ons for the cluster's Kubernetes version. */
-  readonly addonVersions: Readonly<Record<ManagedAddonName, string>>;
+  /** Documented versions of the core EKS managed add-ons for the cluster's Kubernetes version; EKS picks the others. */
+  readonly addonVersions: Readonly<Partial<Record<ManagedAddonName, string>>>;
 }
 
 /** The CDK's names for the configuration's values (the compiler checks that every value has one). */

@@ -2,8 +2,10 @@ import { AddOnCatalog } from '../../addons/catalog';
 import type { PlatformAddOn } from '../../addons/core/addon';
 import { orderAddOns, selectionProblems } from '../../addons/core/resolve';
 import type { AddOnSelection, EnvironmentNames, PlatformConfig, TeamConfig, TeamInput } from '../config';
-import { enabledWorkloads, environmentNames, parseInto, Problems, readConfig, teamSchema } from '../config';
+import { enabledWorkloads, environmentNames, kubernetesVersionInfo, parseInto, Problems, readConfig, teamSchema } from '../config';
+import { isoToday, supportNotice } from '../config/support-lifecycle';
 import { checkTeams, checkUniquePrincipals } from './access-checks';
+import { checkAddOnVersions } from './version-checks';
 import { checkWorkloads } from './workload-checks';
 
 /** What code adds to the configuration of CDK context. */
@@ -23,6 +25,11 @@ export interface PlanInputs {
    * @default []
    */
   readonly teams?: readonly TeamInput[];
+  /**
+   * The day (ISO date) the version's support is judged on, for the synth warnings.
+   * @default - today (UTC)
+   */
+  readonly today?: string;
 }
 
 /**
@@ -38,6 +45,8 @@ export interface PlatformPlan {
   readonly addons: readonly PlatformAddOn[];
   /** Every application team (configured, then code), with its defaults. */
   readonly teams: readonly TeamConfig[];
+  /** Warnings for the synth (the version's support phase and what it costs); not errors. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -64,13 +73,16 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
   checkTeams(p, teams, reserved, keyOf);
   checkUniquePrincipals(p, config, teams, keyOf);
   checkWorkloads(p, config, all);
+  checkAddOnVersions(p, config.kubernetesVersion, all);
 
   p.throwIfAny();
+  const notice = supportNotice(config.kubernetesVersion, kubernetesVersionInfo(config.kubernetesVersion), config.supportType, inputs.today ?? isoToday());
   return Object.freeze({
     config: deepFreeze(config),
     names: Object.freeze(environmentNames(config.environment)),
     addons: Object.freeze(ordered),
     teams: deepFreeze(teams),
+    warnings: Object.freeze(notice ? [notice] : []),
   });
 }
 

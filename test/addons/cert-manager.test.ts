@@ -21,8 +21,11 @@ const placement = {
   tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'ops', effect: 'NoSchedule' as const }],
 };
 
+/** cert-manager v1.20 supports Kubernetes 1.32 to 1.35 (its supported releases page), not 1.36. */
+const SUPPORTED = { kubernetesVersion: '1.35' };
+
 describe.each(['auto', 'nodegroups'])('cert-manager on compute=%s', (compute) => {
-  const app = synth({ compute, addons: '' }, [new CertManagerAddOn(placement)]);
+  const app = synth({ compute, addons: '', ...SUPPORTED }, [new CertManagerAddOn(placement)]);
   const template = app.platformTemplate;
   const release = helmReleases(template)['cert-manager'];
 
@@ -76,7 +79,7 @@ describe.each(['auto', 'nodegroups'])('cert-manager on compute=%s', (compute) =>
 });
 
 test('without placement the chart keeps its own node selectors; user values win over the add-on', () => {
-  const values = helmReleases(synth({ compute: 'nodegroups', addons: '' }, [
+  const values = helmReleases(synth({ compute: 'nodegroups', addons: '', ...SUPPORTED }, [
     new CertManagerAddOn({ replicas: 1, values: { webhook: { replicaCount: 3 } } }),
   ]).platformTemplate)['cert-manager'].Values;
   expect(values).not.toHaveProperty('nodeSelector');
@@ -106,4 +109,11 @@ describe('options', () => {
     expect(() => new CertManagerAddOn({ replicas: 1.5 })).toThrow(/addons\.cert-manager\.replicas: got 1\.5; allowed: an integer from 1 to 5/);
     expect(() => new CertManagerAddOn({ version: '1.20' })).toThrow(/addons\.cert-manager\.version: got "1\.20"; allowed: an exact chart version/);
   });
+});
+
+test('on a Kubernetes version cert-manager does not support, a configuration error names both', () => {
+  expect(() => synth({ addons: '', kubernetesVersion: '1.36' }, [new CertManagerAddOn()])).toThrow(
+    'kubernetesVersion: got "1.36"; allowed: a version the "cert-manager" add-on supports (1.32 to 1.35, per cert-manager\'s supported releases (v1.20)): ' +
+      'change kubernetesVersion or remove the add-on',
+  );
 });

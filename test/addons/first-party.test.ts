@@ -60,8 +60,8 @@ describe('storage', () => {
   describe('node groups', () => {
     const { platformTemplate } = synth({ compute: 'nodegroups', addons: 'storage' });
 
-    test('the EBS CSI driver add-on (pinned) with its Pod Identity, then the same StorageClass', () => {
-      platformTemplate.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-ebs-csi-driver', AddonVersion: 'v1.57.1-eksbuild.1' });
+    test('the EBS CSI driver add-on (EKS\'s default version: AWS documents none per Kubernetes version) with its Pod Identity, then the same StorageClass', () => {
+      platformTemplate.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-ebs-csi-driver', AddonVersion: Match.absent() });
       platformTemplate.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
         Namespace: 'kube-system',
         ServiceAccount: 'ebs-csi-controller-sa',

@@ -1,0 +1,65 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { KUBERNETES_VERSIONS, loadConfig, SUPPORTED_KUBERNETES_VERSIONS } from '../lib/config';
+import { supportNotice } from '../lib/config/support-lifecycle';
+import { buildTestApp, synth } from './helpers';
+
+const DATES = { standardSupportEnds: '2027-03-27', extendedSupportEnds: '2028-03-27' };
+
+describe('support warnings at synth', () => {
+  test('nothing while standard support lasts more than 90 days', () => {
+    expect(supportNotice('1.35', DATES, 'EXTENDED', '2026-12-01')).toBeUndefined();
+  });
+
+  test('the last 90 days of standard support: the date, and what each support type then does', () => {
+    expect(supportNotice('1.35', DATES, 'EXTENDED', '2027-01-01')).toBe(
+      'Kubernetes 1.35: EKS standard support ends on 2027-03-27 (in 85 days); with supportType EXTENDED the control plane then costs ' +
+        '$0.60 per hour instead of $0.10 (about $360 more per 30 days) until you upgrade.',
+    );
+    expect(supportNotice('1.35', DATES, 'STANDARD', '2027-03-26')).toMatch(/in 1 day\); with supportType STANDARD EKS then upgrades the control plane/);
+  });
+
+  test('in extended support: what it costs', () => {
+    expect(supportNotice('1.35', DATES, 'EXTENDED', '2027-03-28')).toBe(
+      'Kubernetes 1.35 is in EKS extended support since 2027-03-27 (until 2028-03-27): the control plane costs $0.60 per hour instead of ' +
+        '$0.10 (about $360 more per 30 days). Upgrade to a newer kubernetesVersion.',
+    );
+    expect(supportNotice('1.35', DATES, 'STANDARD', '2027-03-28')).toMatch(/left EKS standard support on 2027-03-27: with supportType STANDARD EKS upgrades/);
+  });
+});
+
+describe('the warning reaches the synth as a CDK annotation on the cluster', () => {
+  const warnings = (context: Record<string, unknown>, today: string) =>
+    Annotations.fromStack(buildTestApp({ sampleWorkloads: false, addons: '', ...context }, { today }).infra)
+      .findWarning('*', Match.stringLikeRegexp('Kubernetes'));
+
+  test('1.34 on 2026-12-01: standard support ends tomorrow', () => {
+    expect(warnings({ kubernetesVersion: '1.34' }, '2026-12-01').map((w) => w.entry.data)).toEqual([
+      'Kubernetes 1.34: EKS standard support ends on 2026-12-02 (in 1 day); with supportType STANDARD EKS then upgrades the control plane ' +
+        'to the next version by itself; upgrade before then to choose when. [ack: cdk-eks-platform:kubernetes-version-support]',
+    ]);
+  });
+
+  test('1.34 in production on 2026-12-05: in extended support, with its price', () => {
+    expect(warnings({ kubernetesVersion: '1.34', profile: 'production' }, '2026-12-05')[0].entry.data).toMatch(/^Kubernetes 1\.34 is in EKS extended support since 2026-12-02 .*\$0\.60 per hour/);
+  });
+
+  test('the default version today: no warning', () => {
+    expect(warnings({}, '2026-12-01')).toEqual([]);
+  });
+});
+
+describe('versions', () => {
+  test('1.36 is the default; 1.33 is no longer offered', () => {
+    expect(loadConfig({}).kubernetesVersion).toBe('1.36');
+    expect(SUPPORTED_KUBERNETES_VERSIONS).toEqual(['1.34', '1.35', '1.36']);
+    expect(() => loadConfig({ kubernetesVersion: '1.33' })).toThrow('kubernetesVersion: got "1.33"; allowed: 1.34, 1.35, 1.36');
+  });
+
+  test('every version has its support dates in order and a kubectl layer of the same minor', () => {
+    for (const [version, info] of Object.entries(KUBERNETES_VERSIONS)) {
+      expect(info.standardSupportEnds < info.extendedSupportEnds).toBe(true);
+      const { platformTemplate } = synth({ kubernetesVersion: version, sampleWorkloads: false, addons: '' });
+      platformTemplate.hasResourceProperties('AWS::Lambda::LayerVersion', { Description: Match.stringLikeRegexp(`kubectl/kubectl ${version.replace('.', '\\.')}\\.`) });
+    }
+  });
+});
