@@ -153,10 +153,15 @@ export interface LoadBalancerControllerStatements {
 }
 
 /**
- * The controller's documented policy, narrowed: resources in this account and region, the
- * cluster tag must carry this cluster's name (not merely exist, so environments sharing an
- * account cannot touch each other's load balancers), and security-group rules and groups are
- * managed only in the cluster VPC.
+ * The controller's reference policy, docs/install/iam_policy.json of
+ * kubernetes-sigs/aws-load-balancer-controller at v3.4.0 (the app version of chart 3.4.0), compared
+ * action by action: every action is granted except the WAF Classic and Shield writes
+ * (waf-regional:AssociateWebACL/DisassociateWebACL, shield:CreateProtection/DeleteProtection), whose
+ * reconcilers the chart values turn off. It is narrowed: resources in this account and region, the
+ * cluster tag must carry this cluster's name (not merely exist, so environments sharing an account
+ * cannot touch each other's load balancers), and security-group rules and groups are managed only in
+ * the cluster VPC. The optional policies beside it (Global Accelerator, vended access-log delivery)
+ * belong to features this add-on does not turn on.
  */
 export function loadBalancerControllerStatements(clusterName: string, vpcId: string): LoadBalancerControllerStatements {
   const securityGroups = regionalArn('ec2', 'security-group/*');
@@ -236,9 +241,11 @@ export function loadBalancerControllerStatements(clusterName: string, vpcId: str
     }),
   ];
   const loadBalancerStatements = [
+    // WAFv2 authorizes an association against the web ACL and the ALB, and ELB additionally checks
+    // elasticloadbalancing:SetWebAcl on the ALB; without it every wafv2-acl-arn annotation fails.
     new iam.PolicyStatement({
       sid: 'AssociateWafv2WithAlbs',
-      actions: ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL'],
+      actions: ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL', 'elasticloadbalancing:SetWebAcl'],
       resources: [regionalArn('wafv2', 'regional/webacl/*/*'), loadBalancers[0]],
     }),
     new iam.PolicyStatement({
