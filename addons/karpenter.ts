@@ -44,11 +44,14 @@ export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
 /** Nodes the controller runs on: InfraStack's default "ops" node group carries this label. */
 export const KARPENTER_CONTROLLER_NODE_SELECTOR: Readonly<Record<string, string>> = { 'karpenter.sh/controller': 'true' };
 
-/** AWS managed policies Karpenter documents for its nodes (VPC CNI nodes, plus SSM for shell access). */
+/**
+ * AWS managed policies of Karpenter's node role in its CloudFormation reference (v1.13): VPC CNI nodes,
+ * image pulls only (PullOnly, not ReadOnly), and SSM for shell access.
+ */
 export const KARPENTER_NODE_POLICIES = [
   'AmazonEKSWorkerNodePolicy',
   'AmazonEKS_CNI_Policy',
-  'AmazonEC2ContainerRegistryReadOnly',
+  'AmazonEC2ContainerRegistryPullOnly',
   'AmazonSSMManagedInstanceCore',
 ];
 
@@ -268,6 +271,8 @@ function interruptionQueue(scope: Construct): sqs.Queue {
     RebalanceRule: { source: ['aws.ec2'], detailType: ['EC2 Instance Rebalance Recommendation'] },
     InstanceStateChangeRule: { source: ['aws.ec2'], detailType: ['EC2 Instance State-change Notification'] },
     ScheduledChangeRule: { source: ['aws.health'], detailType: ['AWS Health Event'] },
+    // Sent when the owner of a shared capacity reservation reclaims it; Karpenter then drains those nodes.
+    CapacityReservationInterruptionRule: { source: ['aws.ec2'], detailType: ['EC2 Capacity Reservation Instance Interruption Warning'] },
   };
   for (const [id, eventPattern] of Object.entries(rules)) {
     new events.Rule(scope, id, { eventPattern, targets: [new targets.SqsQueue(queue)] });
@@ -296,9 +301,14 @@ export interface KarpenterControllerStatements {
 }
 
 /**
- * Karpenter's own controller policy (its CloudFormation reference), with ARNs limited to this
- * account: instances, fleets, launch templates and instance profiles are created only with this
- * cluster's ownership tags and changed or deleted only when they carry them.
+ * Karpenter's controller policy as in its CloudFormation reference of the pinned version:
+ * website/content/en/v1.13/reference/cloudformation.md of aws/karpenter-provider-aws, which documents
+ * the statements of the v1.13.0 getting-started cloudformation.yaml (the nearest published
+ * cloudformation.yaml, of v1.12, differs only in the zonal-shift and DescribeInstanceStatus
+ * statements, where v1.13's form is used). Every action and condition is kept; the differences are
+ * deliberate: ARNs name this account where upstream has `*` (instances, fleets, volumes, network
+ * interfaces, launch templates, spot requests, subnets and security groups are all this account's),
+ * and the six upstream policies are folded into two.
  */
 export function karpenterControllerStatements(s: KarpenterPolicyScope): KarpenterControllerStatements {
   const ec2 = (resource: string, account: string = Aws.ACCOUNT_ID) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${account}:${resource}`;
@@ -312,8 +322,13 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2InstanceAccessActions',
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      // Images and snapshots belong to the AMI owner's account, hence no account in their ARNs.
-      resources: [ec2('image/*', ''), ec2('snapshot/*', ''), ec2('security-group/*'), ec2('subnet/*')],
+      resources: [
+        // Images and snapshots belong to the AMI owner's account, hence no account in their ARNs.
+        ec2('image/*', ''), ec2('snapshot/*', ''), ec2('security-group/*'), ec2('subnet/*'),
+        // Capacity reservations and placement groups may be shared from another account of the
+        // organization (EC2NodeClass selectors take an owner id); using one needs the owner's share.
+        ec2('capacity-reservation/*', '*'), ec2('placement-group/*', '*'),
+      ],
     }),
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2LaunchTemplateAccessActions',
@@ -358,7 +373,7 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
     new iam.PolicyStatement({
       sid: 'AllowRegionalReadActions',
       actions: [
-        'ec2:DescribeAvailabilityZones', 'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances',
+        'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances',
         'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes',
         'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups', 'ec2:DescribeSecurityGroups',
         'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
@@ -386,7 +401,8 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
       sid: 'AllowPassingInstanceRole',
       actions: ['iam:PassRole'],
       resources: [s.nodeRoleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      // EC2's service principal in the China partition is ec2.amazonaws.com.cn.
+      conditions: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
     }),
     new iam.PolicyStatement({
       sid: 'AllowScopedInstanceProfileCreationActions',
@@ -416,8 +432,13 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
       },
     }),
     new iam.PolicyStatement({
+      sid: 'AllowUnscopedInstanceProfileListAction',
+      actions: ['iam:ListInstanceProfiles'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
       sid: 'AllowInstanceProfileReadActions',
-      actions: ['iam:GetInstanceProfile', 'iam:ListInstanceProfiles'],
+      actions: ['iam:GetInstanceProfile'],
       resources: [instanceProfiles],
     }),
     new iam.PolicyStatement({
@@ -443,15 +464,17 @@ function acknowledgeControllerWildcards(nodeLifecycle: iam.ManagedPolicy, integr
     reason + 'Instances, fleets, volumes, network interfaces, launch templates and spot requests get their ids only ' +
       'when Karpenter creates them: creating them requires this cluster\'s ownership and node-pool tags, and tagging, ' +
       'terminating or deleting them requires those tags on the resource. Public AMIs and their snapshots are owned ' +
-      'by AWS; subnets and security groups are chosen at run time by the EC2NodeClass selectors.',
+      'by AWS; subnets, security groups, capacity reservations and placement groups are chosen at run time by ' +
+      'the EC2NodeClass selectors (the latter two may be shared into this account by their owner).',
     [
-      ec2('image/*', ''), ec2('snapshot/*', ''),
+      ec2('image/*', ''), ec2('snapshot/*', ''), ec2('capacity-reservation/*', '*'), ec2('placement-group/*', '*'),
       ...['security-group/*', 'subnet/*', 'fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map((r) => ec2(r)),
     ],
   );
   acknowledge(
     integration,
-    reason + 'EC2 Describe (limited to this region) and Pricing calls do not support resource-level permissions, the ' +
+    reason + 'EC2 Describe (limited to this region), Pricing and iam:ListInstanceProfiles calls do not support ' +
+      'resource-level permissions, the ' +
       'zonal-shift read is conditioned on this cluster, the SSM parameters are the public AMI parameters owned by ' +
       'AWS, and instance profiles are named by Karpenter at run time: creating, changing or deleting them requires ' +
       'this cluster\'s ownership, region and node-class tags.',
