@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { synth } from './helpers';
+import { nagFindings, synth } from './helpers';
+import { allows, resolve, statements } from './support/iam-policies';
+import type { AnyStatement } from './support/iam-policies';
 
 const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
 const OPS = 'arn:aws:iam::111122223333:role/Ops';
@@ -173,6 +175,21 @@ describe('access entries', () => {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
       ManagedPolicyArns: [{ Ref: Match.stringLikeRegexp('KubectlRolePolicy') }],
     });
+  });
+
+  test('the kubectl role may pull oci:// charts from private ECR of this account and region, and nothing else there', () => {
+    const policy = resolve(statements(t, 'KubectlRolePolicy')) as AnyStatement[];
+    const repository = 'arn:aws:ecr:us-west-2:111122223333:repository/charts/podinfo';
+    expect(allows(policy, { action: 'ecr:GetAuthorizationToken', resource: '*' })).toBe(true);
+    for (const action of ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']) {
+      expect(allows(policy, { action, resource: repository })).toBe(true);
+      expect(allows(policy, { action, resource: repository.replace('111122223333', '444455556666') })).toBe(false);
+      expect(allows(policy, { action, resource: repository.replace('us-west-2', 'eu-west-1') })).toBe(false);
+    }
+    for (const action of ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:BatchDeleteImage', 'ecr:DescribeRepositories']) {
+      expect(allows(policy, { action, resource: repository })).toBe(false);
+    }
+    expect(nagFindings(synth())).toEqual([]);
   });
 
   test('entry ids follow the principal, so reordering the list replaces nothing', () => {
