@@ -1,4 +1,6 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { LogsEncryptionKey } from '../lib/infra/encryption-key';
 import { nagFindings, synth } from './helpers';
 import { allows, resolve, statements } from './support/iam-policies';
 import type { AnyStatement } from './support/iam-policies';
@@ -69,6 +71,52 @@ describe('VPC', () => {
       PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'] })], Version: '2012-10-17' },
     });
     expect(Object.keys(t.findResources('AWS::IAM::Policy'))).toEqual([]);
+  });
+});
+
+describe('CloudWatch Logs key', () => {
+  const { infraTemplate: t } = synth();
+  const keyPolicy = (template: Template): AnyStatement[] =>
+    Object.values(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('CloudWatch Logs') } }))
+      .flatMap((key) => key.Properties.KeyPolicy.Statement as AnyStatement[]);
+  const logsStatements = (template: Template) => keyPolicy(template)
+    .filter((s) => JSON.stringify(s.Principal ?? {}).includes('logs'));
+
+  test('the documented key policy: regional logs principal, encryption context limited to log groups of this account and region', () => {
+    expect(logsStatements(t)).toEqual([{
+      Sid: 'CloudWatchLogsOfThisAccountAndRegion',
+      Effect: 'Allow',
+      Principal: { Service: 'logs.us-west-2.amazonaws.com' },
+      Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:aws:logs:us-west-2:', { Ref: 'AWS::AccountId' }, ':log-group:*']] } } },
+    }]);
+    expect(JSON.stringify(keyPolicy(t))).not.toContain('"logs.amazonaws.com"');
+  });
+
+  test('CloudWatch Logs may encrypt every log group of the environment, and no other account\'s', () => {
+    const policy = resolve(logsStatements(t)) as AnyStatement[];
+    const context = (logGroup: string) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:us-west-2:111122223333:log-group:${logGroup}` });
+    for (const logGroup of ['/aws/eks/dev-eks/cluster', 'dev-infra-NetworkFlowLogGroup4F8CEEEF-AbCdEf', '/aws/lambda/dev-platform-Handler-XyZ', 'API-Gateway-Execution-Logs_abc123/prod']) {
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:DescribeKey']) {
+        expect(allows(policy, { action, resource: '*', context: context(logGroup) })).toBe(true);
+      }
+    }
+    expect(allows(policy, { action: 'kms:Decrypt', resource: '*', context: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-west-2:444455556666:log-group:x' } })).toBe(false);
+    expect(allows(policy, { action: 'kms:Decrypt', resource: '*' })).toBe(false);
+  });
+
+  test('region-agnostic stacks get the principal and condition from the deploy-time region, China its .cn domain', () => {
+    const agnostic = new Stack(new App(), 'Agnostic');
+    new LogsEncryptionKey(agnostic, 'Key', { aliasName: 'x' });
+    const [statement] = logsStatements(Template.fromStack(agnostic));
+    expect(statement.Principal).toEqual({ Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } });
+    expect(JSON.stringify(statement.Condition)).toContain('{"Ref":"AWS::Region"}');
+    const china = new Stack(new App(), 'China', { env: { region: 'cn-north-1' } });
+    new LogsEncryptionKey(china, 'Key', { aliasName: 'x' });
+    const [cn] = logsStatements(Template.fromStack(china));
+    expect(cn.Principal).toEqual({ Service: 'logs.cn-north-1.amazonaws.com.cn' });
+    expect(JSON.stringify(cn.Condition)).toContain(':logs:cn-north-1:');
   });
 });
 
