@@ -48,6 +48,16 @@ export class LogsEncryptionKey extends Construct {
         },
       },
     }));
+    // AWS Control Tower CT.KMS.PR.3: CloudWatch Logs uses the key policy, not grants, so nobody needs
+    // to create grants on this key except AWS services acting for a principal.
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CreateGrantOnlyForAwsServices',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
   }
 }
 

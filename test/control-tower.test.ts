@@ -1,0 +1,26 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { evaluateControls, failingControls } from './support/control-tower';
+import type { ControlId } from './support/control-tower';
+import { synth } from './helpers';
+
+const CONFIGURATIONS: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
+  ['workshop, auto', {}],
+  ['workshop, node groups', { compute: 'nodegroups' }],
+  ['production, auto', { profile: 'production' }],
+  ['production, node groups', { profile: 'production', compute: 'nodegroups' }],
+];
+
+/** Verdicts of one control on both stacks, by logical id. */
+function verdicts(context: Record<string, unknown>, control: ControlId): Record<string, boolean> {
+  const app = synth(context);
+  const of = (template: Template) => evaluateControls(template, 'hook', [control]).map((v) => [v.logicalId, v.pass] as const);
+  return Object.fromEntries([...of(app.infraTemplate), ...of(app.platformTemplate)]);
+}
+
+describe('CT.KMS.PR.3: grants only for AWS services', () => {
+  test.each(CONFIGURATIONS)('%s: the logs key passes; the Secrets key is the documented exception', (_name, context) => {
+    const app = synth(context);
+    expect(failingControls(app.infraTemplate, 'hook', ['CT.KMS.PR.3'])).toEqual(['CT.KMS.PR.3 EksSecretsKey89C78FFD']);
+    expect(verdicts(context, 'CT.KMS.PR.3')).toMatchObject({ LogsKeyFE4C4A83: true });
+  });
+});
