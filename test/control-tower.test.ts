@@ -24,3 +24,14 @@ describe('CT.KMS.PR.3: grants only for AWS services', () => {
     expect(verdicts(context, 'CT.KMS.PR.3')).toMatchObject({ LogsKeyFE4C4A83: true });
   });
 });
+
+describe('CT.SQS.PR.1: every queue has a dead-letter queue', () => {
+  test.each(CONFIGURATIONS)('%s: all queues pass', (_name, context) => {
+    const app = synth(context);
+    expect([...failingControls(app.infraTemplate, 'hook', ['CT.SQS.PR.1']), ...failingControls(app.platformTemplate, 'template', ['CT.SQS.PR.1'])]).toEqual([]);
+  });
+
+  test('the Karpenter interruption queue is checked, its dead-letter queue is one', () => {
+    expect(verdicts({ compute: 'nodegroups' }, 'CT.SQS.PR.1')).toEqual({ AddOnskarpenterInterruptionQueueF4A22C47: true });
+  });
+});

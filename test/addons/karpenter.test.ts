@@ -158,6 +158,21 @@ describe('karpenter', () => {
     }
   });
 
+  test('the interruption queue has a dead-letter queue: encrypted, TLS only, 14 days, for this queue only', () => {
+    const deadLetterId = logicalId(template, 'AWS::SQS::Queue', `${PREFIX}InterruptionDeadLetterQueue`);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'dev-eks-karpenter-interruption',
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] }, maxReceiveCount: 3 },
+    });
+    const deadLetter = template.findResources('AWS::SQS::Queue')[deadLetterId].Properties;
+    expect(deadLetter).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true, RedriveAllowPolicy: { redrivePermission: 'byQueue' } });
+    expect(resolve(deadLetter.RedriveAllowPolicy.sourceQueueArns)).toEqual(['arn:aws:sqs:us-west-2:111122223333:dev-eks-karpenter-interruption']);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: deadLetterId }],
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
   test('node role with the documented managed policies, joined by an EC2_LINUX access entry', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
