@@ -35,3 +35,15 @@ describe('CT.SQS.PR.1: every queue has a dead-letter queue', () => {
     expect(verdicts({ compute: 'nodegroups' }, 'CT.SQS.PR.1')).toEqual({ AddOnskarpenterInterruptionQueueF4A22C47: true });
   });
 });
+
+describe('CT.LAMBDA.PR.3: every Lambda function in a VPC', () => {
+  test.each(CONFIGURATIONS)('%s: all functions pass (InfraStack also in template mode)', (_name, context) => {
+    const app = synth(context);
+    expect(failingControls(app.infraTemplate, 'template', ['CT.LAMBDA.PR.3'])).toEqual([]);
+    expect(failingControls(app.platformTemplate, 'hook', ['CT.LAMBDA.PR.3'])).toEqual([]);
+  });
+
+  test('the default-security-group handler is among them', () => {
+    expect(verdicts({}, 'CT.LAMBDA.PR.3')).toMatchObject({ CustomVpcRestrictDefaultSGCustomResourceProviderHandlerDC833E5E: true });
+  });
+});

@@ -66,6 +66,26 @@ describe('VPC', () => {
     });
   });
 
+  test('the default-security-group handler runs in the private subnets, after its ENI permissions and the NAT routes', () => {
+    const handlers = t.findResources('AWS::Lambda::Function');
+    const [handlerId] = Object.keys(handlers).filter((id) => id.startsWith('CustomVpcRestrictDefaultSG'));
+    const securityGroupId = Object.keys(t.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('NetworkDefaultSecurityGroupHandler')) as string;
+    const privateSubnets = Object.keys(t.findResources('AWS::EC2::Subnet')).filter((id) => id.includes('privateSubnet')).map((id) => ({ Ref: id }));
+    expect(handlers[handlerId].Properties.VpcConfig).toEqual({ SubnetIds: privateSubnets, SecurityGroupIds: [{ 'Fn::GetAtt': [securityGroupId, 'GroupId'] }] });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('default security group'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
+      SecurityGroupIngress: Match.absent(),
+    });
+    const [accessId] = Object.keys(t.findResources('AWS::IAM::ManagedPolicy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('CustomVpcRestrictDefaultSG.*Role') }] },
+    }));
+    expect(t.findResources('AWS::IAM::ManagedPolicy')[accessId].Properties.PolicyDocument.Statement[0].Action).toEqual(expect.arrayContaining(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']));
+    expect(handlers[handlerId].DependsOn).toContain(accessId);
+    const [invocation] = Object.values(t.findResources('Custom::VpcRestrictDefaultSG'));
+    expect(invocation.DependsOn).toEqual(expect.arrayContaining(Object.keys(t.findResources('AWS::EC2::Route')).filter((id) => id.includes('private'))));
+  });
+
   test('the flow-log role has no inline policy', () => {
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'] })], Version: '2012-10-17' },
