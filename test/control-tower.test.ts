@@ -47,3 +47,34 @@ describe('CT.LAMBDA.PR.3: every Lambda function in a VPC', () => {
     expect(verdicts({}, 'CT.LAMBDA.PR.3')).toMatchObject({ CustomVpcRestrictDefaultSGCustomResourceProviderHandlerDC833E5E: true });
   });
 });
+
+describe('what fails is what the README documents', () => {
+  const failing = (context: Record<string, unknown>): string[] => {
+    const app = synth(context);
+    // One line per control and stack: the README documents controls, not resources.
+    return [...new Set([
+      ...failingControls(app.infraTemplate).map((line) => `InfraStack ${line.split(' ')[0]}`),
+      ...failingControls(app.platformTemplate).map((line) => `PlatformStack ${line.split(' ')[0]}`),
+    ])].sort();
+  };
+
+  test.each(CONFIGURATIONS.filter(([name]) => name.startsWith('workshop')))('%s: Secrets key grants, one month of logs, public endpoint', (_name, context) => {
+    expect(failing(context)).toEqual([
+      'InfraStack CT.CLOUDWATCH.PR.2', 'InfraStack CT.EKS.PR.1', 'InfraStack CT.KMS.PR.3', 'PlatformStack CT.CLOUDWATCH.PR.2',
+    ]);
+  });
+
+  test.each(CONFIGURATIONS.filter(([name]) => name.startsWith('production')))('%s: only the Secrets key grants', (_name, context) => {
+    expect(failing(context)).toEqual(['InfraStack CT.KMS.PR.3']);
+  });
+
+  test('a year of retention (logRetentionDays=365) and a private endpoint make the workshop pass them too', () => {
+    expect(failing({ logRetentionDays: 365, endpointAccess: 'private' })).toEqual(['InfraStack CT.KMS.PR.3']);
+  });
+
+  test('in template mode (cfn-guard on cdk.out) PlatformStack\'s imported key and subnets read as missing', () => {
+    const app = synth({ profile: 'production' });
+    const lines = failingControls(app.platformTemplate, 'template').map((line) => line.split(' ')[0]);
+    expect([...new Set(lines)].sort()).toEqual(['CT.CLOUDWATCH.PR.3', 'CT.LAMBDA.PR.3']);
+  });
+});
