@@ -1,10 +1,11 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { NodeGroupConfig } from '../lib/config';
 import { acknowledge, managedPolicyFinding, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { Problems } from '../lib/config/problems';
 import type { AddOnContext } from './core/addon';
@@ -116,6 +117,10 @@ export class KarpenterAddOn extends HelmAddOn {
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+    const placement = controllerPlacementProblem(context.config.nodeGroups, this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR);
+    if (placement) {
+      Annotations.of(scope).addWarningV2('cdk-eks-platform:karpenter-controller-placement', placement);
+    }
     const clusterName = context.names.clusterName;
     const nodeRole = karpenterNodeRole(scope, clusterName);
     // Nodes join with this entry; it is deleted only after the chart, i.e. after Karpenter removed its nodes.
@@ -231,6 +236,26 @@ export class KarpenterAddOn extends HelmAddOn {
       },
     };
   }
+}
+
+/**
+ * Why the node groups cannot keep Karpenter available, if they cannot: the chart runs two replicas
+ * that must land on different nodes (and keeps one through voluntary disruptions with its PDB), so
+ * the selected groups need two on-demand nodes at least; on spot, one interruption can take both.
+ */
+export function controllerPlacementProblem(nodeGroups: readonly NodeGroupConfig[], selector: Readonly<Record<string, string>>): string | undefined {
+  const selected = nodeGroups.filter((g) => Object.entries(selector).every(([key, value]) => g.labels[key] === value));
+  const wanted = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(', ');
+  if (selected.length === 0) {
+    return `no node group carries the labels ${wanted}: the Karpenter controller cannot be scheduled`;
+  }
+  const onDemand = selected.filter((g) => g.capacityType === 'ON_DEMAND').reduce((sum, g) => sum + g.minSize, 0);
+  if (onDemand < 2) {
+    return `the node groups with ${wanted} (${selected.map((g) => `${g.name}: ${g.capacityType} ${g.minSize}+`).join('; ')}) ` +
+      'guarantee fewer than 2 on-demand nodes: one spot interruption or node loss can leave one Karpenter ' +
+      'controller or none. Give them capacityType ON_DEMAND and minSize 2 or more in total.';
+  }
+  return undefined;
 }
 
 /** The role of the EC2 instances Karpenter launches; Karpenter manages their instance profiles. */

@@ -307,13 +307,14 @@ describe('compute: EKS Auto Mode (default)', () => {
 describe('compute: managed node groups', () => {
   const { infraTemplate: t } = synth({ compute: 'nodegroups' });
 
-  test('the default "ops" group: Bottlerocket, SPOT, 1/3/2, controller labels', () => {
+  test('the default "ops" group: Bottlerocket, ON_DEMAND, 2/3/2 over the private subnets of every AZ, controller labels', () => {
     t.hasResourceProperties('AWS::EKS::Nodegroup', {
       NodegroupName: 'ops',
       AmiType: 'BOTTLEROCKET_x86_64',
-      CapacityType: 'SPOT',
+      CapacityType: 'ON_DEMAND',
       InstanceTypes: ['m5.large', 't3.medium'],
-      ScalingConfig: { MinSize: 1, MaxSize: 3, DesiredSize: 2 },
+      ScalingConfig: { MinSize: 2, MaxSize: 3, DesiredSize: 2 },
+      Subnets: Object.keys(t.findResources('AWS::EC2::Subnet')).filter((id) => id.includes('privateSubnet')).map((id) => ({ Ref: id })),
       Labels: { 'workload-type': 'ops', 'karpenter.sh/controller': 'true' },
     });
   });

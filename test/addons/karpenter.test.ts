@@ -1,6 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { KARPENTER_CHART, KarpenterAddOn } from '../../addons/karpenter';
+import { Annotations } from 'aws-cdk-lib/assertions';
+import { controllerPlacementProblem, KARPENTER_CHART, KarpenterAddOn } from '../../addons/karpenter';
+import { OPS_NODE_GROUP } from '../../lib/config/profiles';
 import { Problems } from '../../lib/config';
 import { allows, list, policies as policiesWithPrefix, resolve, statementBySid, statements as statementsWithPrefix } from '../support/iam-policies';
 import type { AnyStatement, Statement } from '../support/iam-policies';
@@ -331,6 +333,32 @@ describe('karpenter', () => {
 
   test('zero unacknowledged nag findings', () => {
     expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('karpenter controller availability', () => {
+  const warnings = (context: Record<string, unknown>) =>
+    Annotations.fromStack(synth({ compute: 'nodegroups', addons: '', ...context }, [new KarpenterAddOn()]).platform)
+      .findWarning('*', Match.stringLikeRegexp('Karpenter controller'));
+
+  test('the default ops group holds both replicas through an interruption: ON_DEMAND, two nodes at least', () => {
+    expect(OPS_NODE_GROUP).toMatchObject({ capacityType: 'ON_DEMAND', minSize: 2, labels: { 'karpenter.sh/controller': 'true' } });
+    expect(controllerPlacementProblem([OPS_NODE_GROUP], { 'karpenter.sh/controller': 'true' })).toBeUndefined();
+    expect(warnings({})).toEqual([]);
+  });
+
+  test('the chart\'s own spread, anti-affinity and PDB stay in force (not overridden)', () => {
+    const values = helmReleases(synth({ compute: 'nodegroups', addons: '' }, [new KarpenterAddOn()]).platformTemplate).karpenter.Values;
+    expect(values.replicas).toBe(2);
+    expect(Object.keys(values)).toEqual(expect.not.arrayContaining(['affinity', 'topologySpreadConstraints', 'podDisruptionBudget']));
+  });
+
+  test('a synth warning when the controller groups are spot or hold fewer than two nodes', () => {
+    const ops = { ...OPS_NODE_GROUP, capacityType: 'SPOT', minSize: 1 };
+    expect(warnings({ nodeGroups: [ops] })).toHaveLength(1);
+    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, capacityType: 'SPOT' }], { 'karpenter.sh/controller': 'true' })).toMatch(/fewer than 2 on-demand nodes/);
+    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, minSize: 1 }], { 'karpenter.sh/controller': 'true' })).toMatch(/ops: ON_DEMAND 1\+/);
+    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, labels: {} }], { 'karpenter.sh/controller': 'true' })).toMatch(/no node group carries/);
   });
 });
 
