@@ -1,4 +1,4 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
@@ -9,7 +9,12 @@ import type { HelmAddOnProps, HelmChartSpec, HelmValues } from './core/helm-addo
 import { checkOptionKeys, HELM_OPTION_KEYS, readHelmOptions } from './core/options';
 import { PodIdentity } from './core/pod-identity';
 
-/** The tested chart (the version EKS Blueprints 1.19 pins). */
+/**
+ * The tested chart (the version EKS Blueprints 1.19 pins). The chart keeps the controller's CRDs in
+ * crds/, which Helm installs on a release's first install only and never upgrades: before this
+ * version is raised, the new chart's CRDs must be applied to every existing cluster
+ * (`helm show crds eks/aws-load-balancer-controller --version <new> | kubectl apply --server-side -f -`).
+ */
 export const AWS_LOAD_BALANCER_CONTROLLER_CHART: HelmChartSpec = {
   repository: 'https://aws.github.io/eks-charts',
   chart: 'aws-load-balancer-controller',
@@ -89,6 +94,17 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn {
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+    if (this.chart.version !== AWS_LOAD_BALANCER_CONTROLLER_CHART.version) {
+      Annotations.of(scope).addError(
+        `aws-load-balancer-controller: chart version ${this.chart.version} refused; the tested version is ` +
+          `${AWS_LOAD_BALANCER_CONTROLLER_CHART.version}. The chart keeps its CRDs (TargetGroupBinding, ` +
+          'IngressClassParams and the controller\'s other resources) in crds/, which Helm installs on the first install ' +
+          'only and never upgrades, so a cluster that first got another version would run this controller against ' +
+          `that version's CRDs. Apply the CRDs of ${this.chart.version} to the cluster first (helm show crds ` +
+          `eks/aws-load-balancer-controller --version ${this.chart.version} | kubectl apply --server-side -f -), ` +
+          'then raise the pinned version in AWS_LOAD_BALANCER_CONTROLLER_CHART.',
+      );
+    }
     const statements = loadBalancerControllerStatements(context.names.clusterName, context.vpc.vpcId);
     const identity = new PodIdentity(scope, 'PodIdentity', {
       cluster: context.cluster,

@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Annotations, Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
@@ -101,6 +101,11 @@ export class ExternalDnsAddOn extends HelmAddOn {
   readonly domainFilters: readonly string[];
   /** The record policy in effect. */
   readonly policy: ExternalDnsPolicy;
+  /**
+   * The chart's CRD (DNSEndpoint, in its crds/ folder) serves only the `crd` source, which this
+   * add-on does not use; without it no stale copy can remain after a chart upgrade.
+   */
+  protected readonly skipChartCrds = true;
 
   static fromOptions(p: Problems, key: string, options: Readonly<Record<string, unknown>>): ExternalDnsAddOn {
     checkOptionKeys(p, key, options, [...HELM_OPTION_KEYS, 'hostedZoneIds', 'domainFilters', 'txtOwnerId', 'policy', 'zoneType']);
@@ -132,6 +137,15 @@ export class ExternalDnsAddOn extends HelmAddOn {
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+    const sources = this.options.values?.sources;
+    if (Array.isArray(sources) && sources.includes('crd')) {
+      Annotations.of(scope).addError(
+        'external-dns: values.sources "crd" needs the DNSEndpoint CRD, which this add-on leaves out: Helm installs a ' +
+          'chart\'s crds/ folder on the first install only and never upgrades it, so every chart upgrade would keep the ' +
+          'first version\'s CRD. Use the service and ingress sources, or install and upgrade that CRD yourself and ' +
+          'deploy external-dns from its chart directly.',
+      );
+    }
     const identity = new PodIdentity(scope, 'PodIdentity', {
       cluster: context.cluster,
       namespace: this.chart.namespace,

@@ -66,6 +66,12 @@ export abstract class HelmAddOn implements PlatformAddOn {
   readonly conflictsWith?: readonly string[];
   /** The chart this add-on installs, with the user's version applied. */
   readonly chart: HelmChartSpec;
+  /**
+   * Leave out the chart's crds/ folder. Helm installs that folder only on a release's first install
+   * and never upgrades it; an add-on whose configuration needs none of those CRDs skips them, so no
+   * CRD is left behind at an old version after a chart upgrade.
+   */
+  protected readonly skipChartCrds: boolean = false;
 
   protected constructor(defaults: HelmChartSpec, protected readonly props: HelmAddOnProps = {}) {
     const version = props.version ?? defaults.version;
@@ -101,6 +107,7 @@ export abstract class HelmAddOn implements PlatformAddOn {
       namespace: this.chart.namespace,
       release: this.chart.release,
       createNamespace: true,
+      skipCrds: this.skipChartCrds,
       values: mergeValues(...layers),
       // Dependent objects (CRD instances, load balancers) need the controller running, not just installed.
       wait: true,

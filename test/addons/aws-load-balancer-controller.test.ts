@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AwsLoadBalancerControllerAddOn } from '../../addons/aws-load-balancer-controller';
 import { Problems } from '../../lib/config';
@@ -228,6 +228,17 @@ describe('aws-load-balancer-controller options and compute modes', () => {
     const addon = AwsLoadBalancerControllerAddOn.fromOptions(ok, 'addons.aws-load-balancer-controller', { replicas: 3, version: '3.4.1' });
     expect(ok.count).toBe(0);
     expect(addon.chart.version).toBe('3.4.1');
+  });
+
+  test('keeps the chart\'s CRDs and refuses another chart version, whose CRDs Helm would not upgrade', () => {
+    const pinned = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn()]);
+    expect(helmReleases(pinned.platformTemplate)['aws-load-balancer-controller']).not.toHaveProperty('SkipCrds');
+    expect(Annotations.fromStack(pinned.platform).findError('*', Match.anyValue())).toEqual([]);
+    const bumped = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn({ version: '3.5.0' })]);
+    const errors = Annotations.fromStack(bumped.platform).findError('*', Match.stringLikeRegexp('chart version 3.5.0 refused'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0].entry.data).toMatch(/crds\/, which Helm installs on the first install only and never upgrades/);
+    expect(errors[0].entry.data).toMatch(/helm show crds eks\/aws-load-balancer-controller --version 3\.5\.0/);
   });
 
   test('on Auto Mode it is refused with the built-in alternative', () => {

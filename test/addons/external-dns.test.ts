@@ -1,5 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ExternalDnsAddOn } from '../../addons/external-dns';
 import type { ConfigError } from '../../lib/config';
 import { Problems } from '../../lib/config';
@@ -191,5 +191,22 @@ describe('fromOptions', () => {
   test('props are checked in code too', () => {
     expect(() => new ExternalDnsAddOn({ hostedZoneIds: [], domainFilters: ['example.com'] })).toThrow(/external-dns: invalid props:\n {2}- hostedZoneIds: got \[\]/);
     expect(() => new ExternalDnsAddOn({ hostedZoneIds: ['Z1'], domainFilters: ['example.com'], policy: 'delete' as 'sync' })).toThrow(/policy: got "delete"; allowed: upsert-only, sync/);
+  });
+});
+
+describe('external-dns CRDs and chart upgrades', () => {
+  const props = { hostedZoneIds: ZONES, domainFilters: ['apps.example.com'] };
+
+  test('leaves out the chart\'s DNSEndpoint CRD, which its sources do not use and Helm would never upgrade', () => {
+    const { platformTemplate, platform } = synth({ compute: 'auto', addons: '' }, [new ExternalDnsAddOn(props)]);
+    platformTemplate.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Release: 'external-dns', SkipCrds: true });
+    expect(Annotations.fromStack(platform).findError('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('refuses the crd source, which needs that CRD, with the reason', () => {
+    const { platform } = synth({ compute: 'auto', addons: '' }, [new ExternalDnsAddOn({ ...props, values: { sources: ['service', 'crd'] } })]);
+    const errors = Annotations.fromStack(platform).findError('*', Match.stringLikeRegexp('DNSEndpoint CRD'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0].entry.data).toMatch(/never upgrades/);
   });
 });
