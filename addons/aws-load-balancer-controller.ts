@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
-import { documented, integer, strictObject } from '../lib/config';
+import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
@@ -11,7 +11,12 @@ import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
-/** The tested chart (the version EKS Blueprints 1.19 pins). */
+/**
+ * The tested chart (the version EKS Blueprints 1.19 pins). The chart keeps the controller's CRDs in
+ * crds/, which Helm installs on a release's first install only and never upgrades: before this
+ * version is raised, the new chart's CRDs must be applied to every existing cluster
+ * (`helm show crds eks/aws-load-balancer-controller --version <new> | kubectl apply --server-side -f -`).
+ */
 export const AWS_LOAD_BALANCER_CONTROLLER_CHART: HelmChartSpec = {
   repository: 'https://aws.github.io/eks-charts',
   chart: 'aws-load-balancer-controller',
@@ -28,6 +33,11 @@ export const AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = 'aws-load-balancer-c
 /** Options of {@link AwsLoadBalancerControllerAddOn}, in configuration and in code. */
 export const AWS_LOAD_BALANCER_CONTROLLER_OPTIONS = strictObject({
   ...HELM_OPTIONS,
+  /** @default AWS_LOAD_BALANCER_CONTROLLER_CHART.version, the only one accepted */
+  version: documented(text(`the tested chart version ${AWS_LOAD_BALANCER_CONTROLLER_CHART.version}`, new RegExp(`^${AWS_LOAD_BALANCER_CONTROLLER_CHART.version.replace(/\./g, '\\.')}$`)), {
+    description: `Only the tested chart version ${AWS_LOAD_BALANCER_CONTROLLER_CHART.version}: the chart keeps its CRDs in crds/, which Helm installs on the first install and never upgrades. ` +
+      'To move on, apply the new version\'s CRDs first (`helm show crds eks/aws-load-balancer-controller --version X | kubectl apply --server-side -f -`), then raise the pinned version.',
+  }).optional(),
   /** @default 2 */
   replicas: documented(integer(1, 10), {
     description: 'Controller replicas; two keep its webhooks (which admit every Ingress and Service) answering through a node drain. Default 2.',
@@ -157,10 +167,15 @@ export interface LoadBalancerControllerStatements {
 }
 
 /**
- * The controller's documented policy, narrowed: resources in this account and region, the
- * cluster tag must carry this cluster's name (not merely exist, so environments sharing an
- * account cannot touch each other's load balancers), and security-group rules and groups are
- * managed only in the cluster VPC.
+ * The controller's reference policy, docs/install/iam_policy.json of
+ * kubernetes-sigs/aws-load-balancer-controller at v3.4.0 (the app version of chart 3.4.0), compared
+ * action by action: every action is granted except the WAF Classic and Shield writes
+ * (waf-regional:AssociateWebACL/DisassociateWebACL, shield:CreateProtection/DeleteProtection), whose
+ * reconcilers the chart values turn off. It is narrowed: resources in this account and region, the
+ * cluster tag must carry this cluster's name (not merely exist, so environments sharing an account
+ * cannot touch each other's load balancers), and security-group rules and groups are managed only in
+ * the cluster VPC. The optional policies beside it (Global Accelerator, vended access-log delivery)
+ * belong to features this add-on does not turn on.
  */
 export function loadBalancerControllerStatements(clusterName: string, vpcId: string): LoadBalancerControllerStatements {
   const securityGroups = regionalArn('ec2', 'security-group/*');
@@ -240,9 +255,11 @@ export function loadBalancerControllerStatements(clusterName: string, vpcId: str
     }),
   ];
   const loadBalancerStatements = [
+    // WAFv2 authorizes an association against the web ACL and the ALB, and ELB additionally checks
+    // elasticloadbalancing:SetWebAcl on the ALB; without it every wafv2-acl-arn annotation fails.
     new iam.PolicyStatement({
       sid: 'AssociateWafv2WithAlbs',
-      actions: ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL'],
+      actions: ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL', 'elasticloadbalancing:SetWebAcl'],
       resources: [regionalArn('wafv2', 'regional/webacl/*/*'), loadBalancers[0]],
     }),
     new iam.PolicyStatement({

@@ -55,7 +55,18 @@ export const EXTERNAL_DNS_OPTIONS = strictObject({
   }).optional(),
   /** @default - both */
   zoneType: documented(oneOf(ROUTE53_ZONE_TYPES), { description: 'Only public or only private hosted zones. Default: both.' }).optional(),
-}, 'an object {hostedZoneIds, domainFilters, ...}');
+}, 'an object {hostedZoneIds, domainFilters, ...}').superRefine((options, ctx) => {
+  const sources = options.values?.sources;
+  if (Array.isArray(sources) && sources.includes('crd')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['values', 'sources'],
+      input: sources,
+      message: 'the service and ingress sources: "crd" needs the DNSEndpoint CRD, which this add-on leaves out (Helm installs a chart\'s crds/ ' +
+        'folder on the first install only and never upgrades it); install and upgrade that CRD yourself and deploy external-dns from its chart directly',
+    });
+  }
+});
 
 /** Props for {@link ExternalDnsAddOn}. */
 export type ExternalDnsAddOnProps = z.output<typeof EXTERNAL_DNS_OPTIONS>;
@@ -92,6 +103,11 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
   readonly domainFilters: readonly string[];
   /** The record policy in effect. */
   readonly policy: ExternalDnsPolicy;
+  /**
+   * The chart's CRD (DNSEndpoint, in its crds/ folder) serves only the `crd` source, which this
+   * add-on does not use; without it no stale copy can remain after a chart upgrade.
+   */
+  protected readonly skipChartCrds = true;
 
   constructor(props: ExternalDnsAddOnProps) {
     super(EXTERNAL_DNS_CHART, addOnOptions(ExternalDnsAddOn.ID, EXTERNAL_DNS_OPTIONS, props));

@@ -1,10 +1,11 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { NodeGroupConfig } from '../lib/config';
 import { acknowledge, managedPolicyFinding, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
 import { documented, integer, strictObject, text } from '../lib/config';
@@ -49,11 +50,14 @@ export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
 /** Nodes the controller runs on: InfraStack's default "ops" node group carries this label. */
 export const KARPENTER_CONTROLLER_NODE_SELECTOR: Readonly<Record<string, string>> = { 'karpenter.sh/controller': 'true' };
 
-/** AWS managed policies Karpenter documents for its nodes (VPC CNI nodes, plus SSM for shell access). */
+/**
+ * AWS managed policies of Karpenter's node role in its CloudFormation reference (v1.13): VPC CNI nodes,
+ * image pulls only (PullOnly, not ReadOnly), and SSM for shell access.
+ */
 export const KARPENTER_NODE_POLICIES = [
   'AmazonEKSWorkerNodePolicy',
   'AmazonEKS_CNI_Policy',
-  'AmazonEC2ContainerRegistryReadOnly',
+  'AmazonEC2ContainerRegistryPullOnly',
   'AmazonSSMManagedInstanceCore',
 ];
 
@@ -110,6 +114,10 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+    const placement = controllerPlacementProblem(context.config.nodeGroups, this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR);
+    if (placement) {
+      Annotations.of(scope).addWarningV2('cdk-eks-platform:karpenter-controller-placement', placement);
+    }
     const clusterName = context.names.clusterName;
     const nodeRole = karpenterNodeRole(scope, clusterName);
     // Nodes join with this entry; it is deleted only after the chart, i.e. after Karpenter removed its nodes.
@@ -119,7 +127,7 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
       accessEntryType: eks.AccessEntryType.EC2_LINUX,
       accessPolicies: [],
     });
-    const queue = interruptionQueue(scope);
+    const queue = interruptionQueue(scope, clusterName);
     const statements = karpenterControllerStatements({
       clusterName,
       clusterArn: context.cluster.clusterArn,
@@ -227,6 +235,26 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
   }
 }
 
+/**
+ * Why the node groups cannot keep Karpenter available, if they cannot: the chart runs two replicas
+ * that must land on different nodes (and keeps one through voluntary disruptions with its PDB), so
+ * the selected groups need two on-demand nodes at least; on spot, one interruption can take both.
+ */
+export function controllerPlacementProblem(nodeGroups: readonly NodeGroupConfig[], selector: Readonly<Record<string, string>>): string | undefined {
+  const selected = nodeGroups.filter((g) => Object.entries(selector).every(([key, value]) => g.labels[key] === value));
+  const wanted = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(', ');
+  if (selected.length === 0) {
+    return `no node group carries the labels ${wanted}: the Karpenter controller cannot be scheduled`;
+  }
+  const onDemand = selected.filter((g) => g.capacityType === 'ON_DEMAND').reduce((sum, g) => sum + g.minSize, 0);
+  if (onDemand < 2) {
+    return `the node groups with ${wanted} (${selected.map((g) => `${g.name}: ${g.capacityType} ${g.minSize}+`).join('; ')}) ` +
+      'guarantee fewer than 2 on-demand nodes: one spot interruption or node loss can leave one Karpenter ' +
+      'controller or none. Give them capacityType ON_DEMAND and minSize 2 or more in total.';
+  }
+  return undefined;
+}
+
 /** The role of the EC2 instances Karpenter launches; Karpenter manages their instance profiles. */
 function karpenterNodeRole(scope: Construct, clusterName: string): iam.Role {
   const role = new iam.Role(scope, NODE_ROLE_ID, {
@@ -245,26 +273,37 @@ function karpenterNodeRole(scope: Construct, clusterName: string): iam.Role {
 }
 
 /** Where EventBridge delivers the EC2 and Health events that let Karpenter drain a node before it goes away. */
-function interruptionQueue(scope: Construct): sqs.Queue {
+function interruptionQueue(scope: Construct, clusterName: string): sqs.Queue {
+  // A fixed name lets the dead-letter queue name its only source without a reference cycle.
+  const queueName = `${clusterName}-karpenter-interruption`;
+  // Messages Karpenter received three times without deleting them: evidence that it fails to handle
+  // interruptions (AWS Control Tower CT.SQS.PR.1). Kept the SQS maximum for the investigation; a
+  // moved message keeps its original enqueue time, so it would otherwise expire within minutes.
+  const deadLetters = new sqs.Queue(scope, 'InterruptionDeadLetterQueue', {
+    retentionPeriod: Duration.days(14),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    redriveAllowPolicy: {
+      redrivePermission: sqs.RedrivePermission.BY_QUEUE,
+      sourceQueues: [sqs.Queue.fromQueueArn(scope, 'InterruptionQueueByName', `arn:${Aws.PARTITION}:sqs:${Aws.REGION}:${Aws.ACCOUNT_ID}:${queueName}`)],
+    },
+  });
   const queue = new sqs.Queue(scope, 'InterruptionQueue', {
+    queueName,
     // An interruption warning is worthless after the two minutes it announces.
     retentionPeriod: Duration.seconds(300),
     // SQS-managed keys: EventBridge can deliver to them without a key policy.
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
+    deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
   });
-  acknowledge(
-    queue,
-    'Karpenter consumes every message within seconds and deletes it; a message it cannot handle is about an ' +
-      'instance that no longer matters, and an interruption notice is useless after its 2-minute warning. A ' +
-      'dead-letter queue would only collect stale events.',
-    ['AwsSolutions-SQS3'],
-  );
   const rules: Record<string, events.EventPattern> = {
     SpotInterruptionRule: { source: ['aws.ec2'], detailType: ['EC2 Spot Instance Interruption Warning'] },
     RebalanceRule: { source: ['aws.ec2'], detailType: ['EC2 Instance Rebalance Recommendation'] },
     InstanceStateChangeRule: { source: ['aws.ec2'], detailType: ['EC2 Instance State-change Notification'] },
     ScheduledChangeRule: { source: ['aws.health'], detailType: ['AWS Health Event'] },
+    // Sent when the owner of a shared capacity reservation reclaims it; Karpenter then drains those nodes.
+    CapacityReservationInterruptionRule: { source: ['aws.ec2'], detailType: ['EC2 Capacity Reservation Instance Interruption Warning'] },
   };
   for (const [id, eventPattern] of Object.entries(rules)) {
     new events.Rule(scope, id, { eventPattern, targets: [new targets.SqsQueue(queue)] });
@@ -293,9 +332,14 @@ export interface KarpenterControllerStatements {
 }
 
 /**
- * Karpenter's own controller policy (its CloudFormation reference), with ARNs limited to this
- * account: instances, fleets, launch templates and instance profiles are created only with this
- * cluster's ownership tags and changed or deleted only when they carry them.
+ * Karpenter's controller policy as in its CloudFormation reference of the pinned version:
+ * website/content/en/v1.13/reference/cloudformation.md of aws/karpenter-provider-aws, which documents
+ * the statements of the v1.13.0 getting-started cloudformation.yaml (the nearest published
+ * cloudformation.yaml, of v1.12, differs only in the zonal-shift and DescribeInstanceStatus
+ * statements, where v1.13's form is used). Every action and condition is kept; the differences are
+ * deliberate: ARNs name this account where upstream has `*` (instances, fleets, volumes, network
+ * interfaces, launch templates, spot requests, subnets and security groups are all this account's),
+ * and the six upstream policies are folded into two.
  */
 export function karpenterControllerStatements(s: KarpenterPolicyScope): KarpenterControllerStatements {
   const ec2 = (resource: string, account: string = Aws.ACCOUNT_ID) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${account}:${resource}`;
@@ -309,8 +353,13 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2InstanceAccessActions',
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      // Images and snapshots belong to the AMI owner's account, hence no account in their ARNs.
-      resources: [ec2('image/*', ''), ec2('snapshot/*', ''), ec2('security-group/*'), ec2('subnet/*')],
+      resources: [
+        // Images and snapshots belong to the AMI owner's account, hence no account in their ARNs.
+        ec2('image/*', ''), ec2('snapshot/*', ''), ec2('security-group/*'), ec2('subnet/*'),
+        // Capacity reservations and placement groups may be shared from another account of the
+        // organization (EC2NodeClass selectors take an owner id); using one needs the owner's share.
+        ec2('capacity-reservation/*', '*'), ec2('placement-group/*', '*'),
+      ],
     }),
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2LaunchTemplateAccessActions',
@@ -355,7 +404,7 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
     new iam.PolicyStatement({
       sid: 'AllowRegionalReadActions',
       actions: [
-        'ec2:DescribeAvailabilityZones', 'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances',
+        'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances',
         'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes',
         'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups', 'ec2:DescribeSecurityGroups',
         'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
@@ -383,7 +432,8 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
       sid: 'AllowPassingInstanceRole',
       actions: ['iam:PassRole'],
       resources: [s.nodeRoleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      // EC2's service principal in the China partition is ec2.amazonaws.com.cn.
+      conditions: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
     }),
     new iam.PolicyStatement({
       sid: 'AllowScopedInstanceProfileCreationActions',
@@ -413,8 +463,13 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
       },
     }),
     new iam.PolicyStatement({
+      sid: 'AllowUnscopedInstanceProfileListAction',
+      actions: ['iam:ListInstanceProfiles'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
       sid: 'AllowInstanceProfileReadActions',
-      actions: ['iam:GetInstanceProfile', 'iam:ListInstanceProfiles'],
+      actions: ['iam:GetInstanceProfile'],
       resources: [instanceProfiles],
     }),
     new iam.PolicyStatement({
@@ -440,15 +495,17 @@ function acknowledgeControllerWildcards(nodeLifecycle: iam.ManagedPolicy, integr
     reason + 'Instances, fleets, volumes, network interfaces, launch templates and spot requests get their ids only ' +
       'when Karpenter creates them: creating them requires this cluster\'s ownership and node-pool tags, and tagging, ' +
       'terminating or deleting them requires those tags on the resource. Public AMIs and their snapshots are owned ' +
-      'by AWS; subnets and security groups are chosen at run time by the EC2NodeClass selectors.',
+      'by AWS; subnets, security groups, capacity reservations and placement groups are chosen at run time by ' +
+      'the EC2NodeClass selectors (the latter two may be shared into this account by their owner).',
     [
-      ec2('image/*', ''), ec2('snapshot/*', ''),
+      ec2('image/*', ''), ec2('snapshot/*', ''), ec2('capacity-reservation/*', '*'), ec2('placement-group/*', '*'),
       ...['security-group/*', 'subnet/*', 'fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map((r) => ec2(r)),
     ],
   );
   acknowledge(
     integration,
-    reason + 'EC2 Describe (limited to this region) and Pricing calls do not support resource-level permissions, the ' +
+    reason + 'EC2 Describe (limited to this region), Pricing and iam:ListInstanceProfiles calls do not support ' +
+      'resource-level permissions, the ' +
       'zonal-shift read is conditioned on this cluster, the SSM parameters are the public AMI parameters owned by ' +
       'AWS, and instance profiles are named by Karpenter at run time: creating, changing or deleting them requires ' +
       'this cluster\'s ownership, region and node-class tags.',

@@ -105,12 +105,15 @@ export class StorageAddOn implements PlatformAddOn {
     });
     acknowledge(
       identity.policy,
-      'EC2 Describe* calls and volume creation do not support resource-level restrictions; every mutating ' +
-        'action on existing volumes and snapshots is limited to those the driver tagged (ebs.csi.aws.com/cluster=true).',
-      [wildcardFinding('Resource', '*'), wildcardFinding('Action', 'ec2:Describe*'),
-        wildcardFinding('Resource', `arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:volume/*`),
-        wildcardFinding('Resource', `arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:snapshot/*`),
-        wildcardFinding('Resource', `arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*`)],
+      'EC2 Describe calls have no resource-level permissions, and volume, snapshot and instance ids exist only at run ' +
+        'time. Creating volumes and snapshots requires the driver\'s ownership tag (ebs.csi.aws.com/cluster=true) ' +
+        'in the request, every change to an existing volume or snapshot requires it on the resource, and only ' +
+        'attaching and detaching accept any instance of this account and region.',
+      [wildcardFinding('Resource', '*'),
+        wildcardFinding('Resource', 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:volume/*'),
+        wildcardFinding('Resource', 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:volume/vol-*'),
+        wildcardFinding('Resource', 'arn:<AWS::Partition>:ec2:<AWS::Region>::snapshot/*'),
+        wildcardFinding('Resource', 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*')],
     );
     const addon = new eks.Addon(driver, 'Addon', {
       cluster: context.cluster,
@@ -122,44 +125,106 @@ export class StorageAddOn implements PlatformAddOn {
   }
 }
 
-/** Least-privilege EBS CSI controller permissions: mutations only on driver-tagged resources. */
+/**
+ * The EBS CSI controller's permissions, compared statement by statement with the driver's reference
+ * policy of the versions pinned in lib/config/kubernetes-versions.ts: docs/example-iam-policy.json of
+ * kubernetes-sigs/aws-ebs-csi-driver at v1.56.0 and v1.57.1 (identical there) and the AWS managed
+ * policy AmazonEBSCSIDriverPolicy (v14). Every action of those is granted; the differences are
+ * deliberate:
+ * - Mutations are limited to resources carrying the driver's ownership tag, as AWS's tag-scoped
+ *   AmazonEBSCSIDriverPolicyV2 does, instead of any volume or snapshot. The driver puts that tag on
+ *   everything it creates, so the upstream alternatives (CSIVolumeName, CSIVolumeSnapshotName, and the
+ *   in-tree plugin's kubernetes.io/created-for/pvc/name) add nothing here: in-tree volumes cannot exist
+ *   on clusters that start at Kubernetes 1.33 (the in-tree EBS plugin was removed in 1.27). A volume or
+ *   snapshot created outside the driver must carry the tag before the driver may use it.
+ * - ARNs are limited to this account and region; snapshots have no account field in their ARN.
+ * - ec2:LockSnapshot (VolumeSnapshotClass lock parameters, in the driver since v1.55.0) is granted as
+ *   in AmazonEBSCSIDriverPolicy; the example policy added it only in v1.59.0.
+ * - ec2:DescribeInstanceTypes is left out: the driver calls it from v1.59.0 on.
+ */
 function ebsCsiStatements(): iam.PolicyStatement[] {
-  const arn = (resource: string) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
-  const clusterTag = { 'aws:ResourceTag/ebs.csi.aws.com/cluster': 'true' };
+  const ec2 = (resource: string, account: string = Aws.ACCOUNT_ID) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${account}:${resource}`;
+  const volumes = ec2('volume/*');
+  // The new volume of CreateVolume/CopyVolumes is authorized as volume/*, the source of CopyVolumes as vol-<id>.
+  const existingVolumes = ec2('volume/vol-*');
+  const snapshots = ec2('snapshot/*', '');
+  const instances = ec2('instance/*');
+  const ownershipTag = 'ebs.csi.aws.com/cluster';
+  const owned = { StringEquals: { [`aws:ResourceTag/${ownershipTag}`]: 'true' } };
+  const requested = { StringEquals: { [`aws:RequestTag/${ownershipTag}`]: 'true' } };
   return [
     new iam.PolicyStatement({
       sid: 'Describe',
-      actions: ['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances', 'ec2:DescribeSnapshots', 'ec2:DescribeTags', 'ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications'],
+      actions: [
+        'ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances', 'ec2:DescribeSnapshots', 'ec2:DescribeTags',
+        'ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications', 'ec2:DescribeVolumeStatus',
+      ],
       resources: ['*'],
     }),
     new iam.PolicyStatement({
-      sid: 'CreateTaggedVolumesAndSnapshots',
-      actions: ['ec2:CreateVolume', 'ec2:CreateSnapshot'],
-      resources: [arn('volume/*'), arn('snapshot/*')],
-      conditions: { StringEquals: { 'aws:RequestTag/ebs.csi.aws.com/cluster': 'true' } },
+      sid: 'CreateAndCopyTaggedVolumes',
+      actions: ['ec2:CreateVolume', 'ec2:CopyVolumes'],
+      resources: [volumes],
+      conditions: requested,
     }),
     new iam.PolicyStatement({
-      sid: 'CreateVolumeFromSnapshot',
-      actions: ['ec2:CreateVolume', 'ec2:CreateSnapshot'],
-      resources: [arn('snapshot/*'), arn('volume/*')],
-      conditions: { StringEquals: clusterTag },
+      sid: 'CopyOwnVolumes',
+      actions: ['ec2:CopyVolumes'],
+      resources: [existingVolumes],
+      conditions: owned,
     }),
     new iam.PolicyStatement({
-      sid: 'TagOnCreate',
-      actions: ['ec2:CreateTags'],
-      resources: [arn('volume/*'), arn('snapshot/*')],
-      conditions: { StringEquals: { 'ec2:CreateAction': ['CreateVolume', 'CreateSnapshot'] } },
+      sid: 'CreateTaggedSnapshots',
+      actions: ['ec2:CreateSnapshot'],
+      resources: [snapshots],
+      conditions: requested,
     }),
     new iam.PolicyStatement({
-      sid: 'ManageDriverVolumes',
-      actions: ['ec2:AttachVolume', 'ec2:DetachVolume', 'ec2:ModifyVolume', 'ec2:DeleteVolume', 'ec2:DeleteSnapshot', 'ec2:CreateTags', 'ec2:DeleteTags'],
-      resources: [arn('volume/*'), arn('snapshot/*')],
-      conditions: { StringEquals: clusterTag },
+      sid: 'SnapshotOwnVolumes',
+      actions: ['ec2:CreateSnapshot'],
+      resources: [volumes],
+      conditions: owned,
+    }),
+    new iam.PolicyStatement({
+      sid: 'ManageOwnVolumes',
+      actions: ['ec2:AttachVolume', 'ec2:DetachVolume', 'ec2:ModifyVolume', 'ec2:DeleteVolume'],
+      resources: [volumes],
+      conditions: owned,
     }),
     new iam.PolicyStatement({
       sid: 'AttachToInstances',
       actions: ['ec2:AttachVolume', 'ec2:DetachVolume'],
-      resources: [arn('instance/*')],
+      resources: [instances],
+    }),
+    new iam.PolicyStatement({
+      sid: 'RestoreAndFastRestoreOwnSnapshots',
+      actions: ['ec2:CreateVolume', 'ec2:EnableFastSnapshotRestores'],
+      resources: [snapshots],
+      conditions: owned,
+    }),
+    new iam.PolicyStatement({
+      sid: 'DeleteAndLockOwnSnapshots',
+      actions: ['ec2:DeleteSnapshot', 'ec2:LockSnapshot'],
+      resources: [snapshots],
+      conditions: owned,
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagOnCreate',
+      actions: ['ec2:CreateTags'],
+      resources: [volumes, snapshots],
+      conditions: { StringEquals: { 'ec2:CreateAction': ['CreateVolume', 'CreateSnapshot', 'CopyVolumes'] } },
+    }),
+    // Tags requested through a VolumeAttributesClass; the ownership tags themselves stay untouched, so
+    // the driver cannot adopt or release a volume.
+    new iam.PolicyStatement({
+      sid: 'RetagOwnVolumesAndSnapshots',
+      actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
+      resources: [volumes, snapshots],
+      conditions: {
+        ...owned,
+        Null: { 'aws:TagKeys': 'false' },
+        'ForAllValues:StringNotEquals': { 'aws:TagKeys': [ownershipTag, 'ebs.csi.aws.com/cluster-name'] },
+      },
     }),
   ];
 }

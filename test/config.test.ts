@@ -72,15 +72,15 @@ describe('defaults and profiles', () => {
     });
   });
 
-  test('the default node group is the Bottlerocket SPOT "ops" group', () => {
+  test('the default node group is the Bottlerocket ON_DEMAND "ops" group of at least two nodes', () => {
     const config = loadConfig({ compute: 'nodegroups' });
     expect(config.nodeGroups).toEqual([
       expect.objectContaining({
         name: 'ops',
         amiType: 'BOTTLEROCKET_x86_64',
         instanceTypes: ['m5.large', 't3.medium'],
-        capacityType: 'SPOT',
-        minSize: 1,
+        capacityType: 'ON_DEMAND',
+        minSize: 2,
         maxSize: 3,
         desiredSize: 2,
         labels: { 'workload-type': 'ops', 'karpenter.sh/controller': 'true' },

@@ -1,6 +1,10 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../lib/config';
-import { synth } from './helpers';
+import { LogsEncryptionKey } from '../lib/infra/encryption-key';
+import { nagFindings, synth } from './helpers';
+import { allows, resolve, statements } from './support/iam-policies';
+import type { AnyStatement } from './support/iam-policies';
 
 const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
 const OPS = 'arn:aws:iam::111122223333:role/Ops';
@@ -63,11 +67,77 @@ describe('VPC', () => {
     });
   });
 
+  test('the default-security-group handler runs in the private subnets, after its ENI permissions and the NAT routes', () => {
+    const handlers = t.findResources('AWS::Lambda::Function');
+    const [handlerId] = Object.keys(handlers).filter((id) => id.startsWith('CustomVpcRestrictDefaultSG'));
+    const securityGroupId = Object.keys(t.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('NetworkDefaultSecurityGroupHandler')) as string;
+    const privateSubnets = Object.keys(t.findResources('AWS::EC2::Subnet')).filter((id) => id.includes('privateSubnet')).map((id) => ({ Ref: id }));
+    expect(handlers[handlerId].Properties.VpcConfig).toEqual({ SubnetIds: privateSubnets, SecurityGroupIds: [{ 'Fn::GetAtt': [securityGroupId, 'GroupId'] }] });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('default security group'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
+      SecurityGroupIngress: Match.absent(),
+    });
+    const [accessId] = Object.keys(t.findResources('AWS::IAM::ManagedPolicy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('CustomVpcRestrictDefaultSG.*Role') }] },
+    }));
+    expect(t.findResources('AWS::IAM::ManagedPolicy')[accessId].Properties.PolicyDocument.Statement[0].Action).toEqual(expect.arrayContaining(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']));
+    expect(handlers[handlerId].DependsOn).toContain(accessId);
+    const [invocation] = Object.values(t.findResources('Custom::VpcRestrictDefaultSG'));
+    expect(invocation.DependsOn).toEqual(expect.arrayContaining(Object.keys(t.findResources('AWS::EC2::Route')).filter((id) => id.includes('private'))));
+  });
+
   test('the flow-log role has no inline policy', () => {
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'] })], Version: '2012-10-17' },
     });
     expect(Object.keys(t.findResources('AWS::IAM::Policy'))).toEqual([]);
+  });
+});
+
+describe('CloudWatch Logs key', () => {
+  const { infraTemplate: t } = synth();
+  const keyPolicy = (template: Template): AnyStatement[] =>
+    Object.values(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('CloudWatch Logs') } }))
+      .flatMap((key) => key.Properties.KeyPolicy.Statement as AnyStatement[]);
+  const logsStatements = (template: Template) => keyPolicy(template)
+    .filter((s) => JSON.stringify(s.Principal ?? {}).includes('logs'));
+
+  test('the documented key policy: regional logs principal, encryption context limited to log groups of this account and region', () => {
+    expect(logsStatements(t)).toEqual([{
+      Sid: 'CloudWatchLogsOfThisAccountAndRegion',
+      Effect: 'Allow',
+      Principal: { Service: 'logs.us-west-2.amazonaws.com' },
+      Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:aws:logs:us-west-2:', { Ref: 'AWS::AccountId' }, ':log-group:*']] } } },
+    }]);
+    expect(JSON.stringify(keyPolicy(t))).not.toContain('"logs.amazonaws.com"');
+  });
+
+  test('CloudWatch Logs may encrypt every log group of the environment, and no other account\'s', () => {
+    const policy = resolve(logsStatements(t)) as AnyStatement[];
+    const context = (logGroup: string) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:us-west-2:111122223333:log-group:${logGroup}` });
+    for (const logGroup of ['/aws/eks/dev-eks/cluster', 'dev-infra-NetworkFlowLogGroup4F8CEEEF-AbCdEf', '/aws/lambda/dev-platform-Handler-XyZ', 'API-Gateway-Execution-Logs_abc123/prod']) {
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:DescribeKey']) {
+        expect(allows(policy, { action, resource: '*', context: context(logGroup) })).toBe(true);
+      }
+    }
+    expect(allows(policy, { action: 'kms:Decrypt', resource: '*', context: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-west-2:444455556666:log-group:x' } })).toBe(false);
+    expect(allows(policy, { action: 'kms:Decrypt', resource: '*' })).toBe(false);
+  });
+
+  test('region-agnostic stacks get the principal and condition from the deploy-time region, China its .cn domain', () => {
+    const agnostic = new Stack(new App(), 'Agnostic');
+    new LogsEncryptionKey(agnostic, 'Key', { aliasName: 'x' });
+    const [statement] = logsStatements(Template.fromStack(agnostic));
+    expect(statement.Principal).toEqual({ Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } });
+    expect(JSON.stringify(statement.Condition)).toContain('{"Ref":"AWS::Region"}');
+    const china = new Stack(new App(), 'China', { env: { region: 'cn-north-1' } });
+    new LogsEncryptionKey(china, 'Key', { aliasName: 'x' });
+    const [cn] = logsStatements(Template.fromStack(china));
+    expect(cn.Principal).toEqual({ Service: 'logs.cn-north-1.amazonaws.com.cn' });
+    expect(JSON.stringify(cn.Condition)).toContain(':logs:cn-north-1:');
   });
 });
 
@@ -176,6 +246,21 @@ describe('access entries', () => {
     });
   });
 
+  test('the kubectl role may pull oci:// charts from private ECR of this account and region, and nothing else there', () => {
+    const policy = resolve(statements(t, 'KubectlRolePolicy')) as AnyStatement[];
+    const repository = 'arn:aws:ecr:us-west-2:111122223333:repository/charts/podinfo';
+    expect(allows(policy, { action: 'ecr:GetAuthorizationToken', resource: '*' })).toBe(true);
+    for (const action of ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']) {
+      expect(allows(policy, { action, resource: repository })).toBe(true);
+      expect(allows(policy, { action, resource: repository.replace('111122223333', '444455556666') })).toBe(false);
+      expect(allows(policy, { action, resource: repository.replace('us-west-2', 'eu-west-1') })).toBe(false);
+    }
+    for (const action of ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:BatchDeleteImage', 'ecr:DescribeRepositories']) {
+      expect(allows(policy, { action, resource: repository })).toBe(false);
+    }
+    expect(nagFindings(synth())).toEqual([]);
+  });
+
   test('entry ids follow the principal, so reordering the list replaces nothing', () => {
     const reordered = synth({
       clusterAdmins: ADMIN,
@@ -223,13 +308,14 @@ describe('compute: EKS Auto Mode (default)', () => {
 describe('compute: managed node groups', () => {
   const { infraTemplate: t } = synth({ compute: 'nodegroups' });
 
-  test('the default "ops" group: Bottlerocket, SPOT, 1/3/2, controller labels', () => {
+  test('the default "ops" group: Bottlerocket, ON_DEMAND, 2/3/2 over the private subnets of every AZ, controller labels', () => {
     t.hasResourceProperties('AWS::EKS::Nodegroup', {
       NodegroupName: 'ops',
       AmiType: 'BOTTLEROCKET_x86_64',
-      CapacityType: 'SPOT',
+      CapacityType: 'ON_DEMAND',
       InstanceTypes: ['m5.large', 't3.medium'],
-      ScalingConfig: { MinSize: 1, MaxSize: 3, DesiredSize: 2 },
+      ScalingConfig: { MinSize: 2, MaxSize: 3, DesiredSize: 2 },
+      Subnets: Object.keys(t.findResources('AWS::EC2::Subnet')).filter((id) => id.includes('privateSubnet')).map((id) => ({ Ref: id })),
       Labels: { 'workload-type': 'ops', 'karpenter.sh/controller': 'true' },
     });
   });

@@ -54,6 +54,12 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions = HelmAddOnOptions> i
   readonly serviceAccounts?: readonly ServiceAccountRef[];
   /** The chart this add-on installs, with the user's version applied. */
   readonly chart: HelmChartSpec;
+  /**
+   * Leave out the chart's crds/ folder. Helm installs that folder only on a release's first install
+   * and never upgrades it; an add-on whose configuration needs none of those CRDs skips them, so no
+   * CRD is left behind at an old version after a chart upgrade.
+   */
+  protected readonly skipChartCrds: boolean = false;
 
   /** `options` are already validated by the subclass's schema. */
   protected constructor(defaults: HelmChartSpec, protected readonly options: O) {
@@ -96,6 +102,7 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions = HelmAddOnOptions> i
       namespace: this.chart.namespace,
       release: this.chart.release,
       createNamespace: true,
+      skipCrds: this.skipChartCrds,
       values: mergeValues(...layers),
       // Dependent objects (CRD instances, load balancers) need the controller running, not just installed.
       wait: true,

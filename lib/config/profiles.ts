@@ -2,15 +2,17 @@ import type { NodeGroupConfig } from './node-group-schema';
 import type { ComputeMode, PlatformConfig, Profile } from './types';
 
 /**
- * The classic "ops" node group: cheap, diverse SPOT capacity on Bottlerocket that hosts the
- * controllers (Karpenter selects it through `karpenter.sh/controller=true`).
+ * The classic "ops" node group on Bottlerocket that hosts the controllers (Karpenter selects it
+ * through `karpenter.sh/controller=true`). ON_DEMAND with at least two nodes, which the node group
+ * spreads over the AZs: Karpenter's two replicas need two nodes (hostname anti-affinity), and the
+ * controller that drains interrupted spot nodes must not run on spot capacity itself.
  */
 export const OPS_NODE_GROUP: NodeGroupConfig = {
   name: 'ops',
   amiType: 'BOTTLEROCKET_x86_64',
   instanceTypes: ['m5.large', 't3.medium'],
-  capacityType: 'SPOT',
-  minSize: 1,
+  capacityType: 'ON_DEMAND',
+  minSize: 2,
   maxSize: 3,
   desiredSize: 2,
   diskSize: 20,

@@ -63,6 +63,9 @@ export class PlatformCluster extends Construct {
   constructor(scope: Construct, id: string, props: PlatformClusterProps) {
     super(scope, id);
 
+    // Unlike the logs key, no CT.KMS.PR.3 deny on kms:CreateGrant: EKS CreateCluster creates the
+    // secrets grant with the caller's credentials and does not support kms:GrantIsForAWSResource (the
+    // usage note of CT.EKS.PR.2), so the deny would make the cluster fail to create.
     this.secretsKey = new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes Secrets in ${props.clusterName}`,
       enableKeyRotation: true,

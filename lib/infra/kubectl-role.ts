@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -21,6 +21,7 @@ export class KubectlRole extends Construct {
   constructor(scope: Construct, id: string, props: KubectlRoleProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const ecrRepositories = stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' });
     const policy = new iam.ManagedPolicy(this, 'Policy', {
       description: 'kubectl handler: find the cluster, log, and run in the VPC',
       statements: [
@@ -55,6 +56,16 @@ export class KubectlRole extends Construct {
           resources: ['*'],
           conditions: { StringEquals: { 'sts:AWSServiceName': 'ecr-public.amazonaws.com' } },
         }),
+        // For oci://<account>.dkr.ecr.<region>.amazonaws.com charts the handler runs `aws ecr
+        // get-login-password` (GetAuthorizationToken, which has no resource-level permissions) and helm
+        // then reads the chart's manifest and layers: the pull actions of AmazonEC2ContainerRegistryPullOnly,
+        // limited to this account's repositories in this region.
+        new iam.PolicyStatement({ sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'PullChartsFromEcr',
+          actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          resources: [ecrRepositories],
+        }),
       ],
     });
     this.role = new iam.Role(this, 'Role', {
@@ -68,12 +79,21 @@ export class KubectlRole extends Construct {
       policy,
       'Lambda creates its log group by name at first invocation (/aws/lambda/<function>, unknown here), and the ' +
         'EC2 network-interface actions a VPC-attached Lambda needs do not support resource-level permissions; ' +
-        'the latter are limited to this region. The ECR Public login that helm needs to pull oci://public.ecr.aws ' +
-        'charts has no resource-level permissions either (and its bearer token is limited to ecr-public).',
+        'the latter are limited to this region. The ECR and ECR Public logins that helm needs for oci:// charts ' +
+        'have no resource-level permissions either (the ECR Public bearer token is limited to ecr-public); chart ' +
+        'pulls from private ECR are limited to repositories of this account and region, whose names are the ' +
+        'charts\' and only known when an add-on is configured.',
       [
-        wildcardFinding('Resource', `arn:${RegionInfo.get(stack.region).partition ?? '<AWS::Partition>'}:logs:${stack.region}:<AWS::AccountId>:log-group:/aws/lambda/*`),
+        wildcardFinding('Resource', `${nagArnPrefix(stack, 'logs')}:log-group:/aws/lambda/*`),
+        wildcardFinding('Resource', `${nagArnPrefix(stack, 'ecr')}:repository/*`),
         wildcardFinding('Resource', '*'),
       ],
     );
   }
+}
+
+/** How cdk-nag prints the start of an ARN of this stack (literal partition and region when they are known). */
+function nagArnPrefix(stack: Stack, service: string): string {
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  return `arn:${RegionInfo.get(stack.region).partition ?? '<AWS::Partition>'}:${service}:${region}:<AWS::AccountId>`;
 }

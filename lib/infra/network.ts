@@ -1,10 +1,10 @@
-import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Aws, CfnResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, ruleIds } from '../compliance/acknowledge';
+import { acknowledge, ruleIds, wildcardFinding } from '../compliance/acknowledge';
 
 /** Props for {@link ClusterNetwork}. */
 export interface ClusterNetworkProps {
@@ -88,5 +88,56 @@ export class ClusterNetwork extends Construct {
       Tags.of(subnet).add('kubernetes.io/role/internal-elb', '1');
       Tags.of(subnet).add('karpenter.sh/discovery', props.clusterName);
     }
+    this.runDefaultSecurityGroupHandlerInVpc();
+  }
+
+  /**
+   * AWS Control Tower CT.LAMBDA.PR.3 refuses Lambda functions outside a VPC, and the function that
+   * closes the default security group (restrictDefaultSecurityGroup) is one: aws-cdk-lib creates it
+   * as a singleton CustomResourceProvider without VPC options. Its raw resources are configured here
+   * instead: the private subnets with an HTTPS-only security group (it calls the EC2 API through the
+   * NAT gateway), the ENI permissions Lambda checks when the function is created, and the NAT routes
+   * before it runs (it also runs on stack deletion, before the routes go).
+   */
+  private runDefaultSecurityGroupHandlerInVpc(): void {
+    const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    const handler = provider?.node.tryFindChild('Handler');
+    const role = provider?.node.tryFindChild('Role');
+    const invocation = this.vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource');
+    if (!(handler instanceof CfnResource && role instanceof CfnResource && invocation)) {
+      throw new Error('aws-cdk-lib no longer creates the restrict-default-security-group handler this construct puts into the VPC; review ClusterNetwork');
+    }
+    const securityGroup = new ec2.SecurityGroup(this, 'DefaultSecurityGroupHandlerSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Lambda that removes the rules of the default security group: HTTPS to the EC2 API only',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'EC2 API through the NAT gateway');
+    const vpcAccess = new iam.ManagedPolicy(this, 'DefaultSecurityGroupHandlerVpcAccess', {
+      description: 'Network interfaces of the default-security-group Lambda in the private subnets',
+      statements: [
+        new iam.PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
+        }),
+      ],
+      roles: [iam.Role.fromRoleName(this, 'DefaultSecurityGroupHandlerRole', role.ref)],
+    });
+    acknowledge(
+      vpcAccess,
+      'The EC2 network-interface actions a VPC-attached Lambda needs have no resource-level permissions; they are ' +
+        'limited to this region, and the role is that of the one function that closes the default security group.',
+      [wildcardFinding('Resource', '*')],
+    );
+    handler.addPropertyOverride('VpcConfig', {
+      SubnetIds: this.vpc.privateSubnets.map((subnet) => subnet.subnetId),
+      SecurityGroupIds: [securityGroup.securityGroupId],
+    });
+    handler.addDependency(vpcAccess.node.defaultChild as CfnResource);
+    invocation.node.addDependency(...this.vpc.privateSubnets.map((subnet) => subnet.internetConnectivityEstablished));
   }
 }

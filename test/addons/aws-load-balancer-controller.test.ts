@@ -1,9 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AwsLoadBalancerControllerAddOn } from '../../addons/aws-load-balancer-controller';
-import { Problems } from '../../lib/config';
-import { list, policies as policiesWithPrefix, statementBySid, statements as statementsWithPrefix } from '../support/iam-policies';
-import type { Statement } from '../support/iam-policies';
+import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AWS_LOAD_BALANCER_CONTROLLER_OPTIONS, AwsLoadBalancerControllerAddOn } from '../../addons/aws-load-balancer-controller';
+import { ConfigError, docOf, Problems } from '../../lib/config';
+import { allows, list, policies as policiesWithPrefix, resolve, statementBySid, statements as statementsWithPrefix } from '../support/iam-policies';
+import type { AnyStatement, Statement } from '../support/iam-policies';
 import { helmReleases, nagFindings, synth } from '../helpers';
 
 const PREFIX = 'AddOnsawsloadbalancercontroller';
@@ -27,6 +27,43 @@ function resolveLongest(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * Every action of docs/install/iam_policy.json of kubernetes-sigs/aws-load-balancer-controller at
+ * v3.4.0, the app version of the pinned chart 3.4.0.
+ */
+const UPSTREAM_ACTIONS = [
+  'iam:CreateServiceLinkedRole',
+  'ec2:DescribeAccountAttributes', 'ec2:DescribeAddresses', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeInternetGateways',
+  'ec2:DescribeVpcs', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+  'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeTags', 'ec2:GetCoipPoolUsage', 'ec2:DescribeCoipPools',
+  'ec2:GetSecurityGroupsForVpc', 'ec2:DescribeIpamPools', 'ec2:DescribeRouteTables',
+  'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes',
+  'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeListenerCertificates',
+  'elasticloadbalancing:DescribeSSLPolicies', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeTrustStores', 'elasticloadbalancing:DescribeListenerAttributes',
+  'elasticloadbalancing:DescribeCapacityReservation',
+  'cognito-idp:DescribeUserPoolClient', 'acm:ListCertificates', 'acm:DescribeCertificate', 'iam:ListServerCertificates',
+  'iam:GetServerCertificate', 'waf-regional:GetWebACL', 'waf-regional:GetWebACLForResource', 'waf-regional:AssociateWebACL',
+  'waf-regional:DisassociateWebACL', 'wafv2:GetWebACL', 'wafv2:GetWebACLForResource', 'wafv2:AssociateWebACL',
+  'wafv2:DisassociateWebACL', 'shield:GetSubscriptionState', 'shield:DescribeProtection', 'shield:CreateProtection',
+  'shield:DeleteProtection',
+  'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:CreateSecurityGroup', 'ec2:CreateTags',
+  'ec2:DeleteTags', 'ec2:DeleteSecurityGroup',
+  'elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:CreateListener',
+  'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:CreateRule', 'elasticloadbalancing:DeleteRule',
+  'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags', 'elasticloadbalancing:ModifyLoadBalancerAttributes',
+  'elasticloadbalancing:SetIpAddressType', 'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:SetSubnets',
+  'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:ModifyTargetGroup',
+  'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:DeleteTargetGroup',
+  'elasticloadbalancing:ModifyListenerAttributes', 'elasticloadbalancing:ModifyCapacityReservation',
+  'elasticloadbalancing:ModifyIpPools', 'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets',
+  'elasticloadbalancing:SetWebAcl', 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddListenerCertificates',
+  'elasticloadbalancing:RemoveListenerCertificates', 'elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities',
+];
+/** Writes of WAF Classic and Shield Advanced, whose reconcilers the chart values turn off. */
+const OMITTED_ACTIONS = ['waf-regional:AssociateWebACL', 'waf-regional:DisassociateWebACL', 'shield:CreateProtection', 'shield:DeleteProtection'];
 
 describe('aws-load-balancer-controller', () => {
   const app = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn()]);
@@ -119,6 +156,22 @@ describe('aws-load-balancer-controller', () => {
     });
   });
 
+  test('grants every action of the upstream v3.4.0 policy except the WAF Classic and Shield writes', () => {
+    const granted = new Set(statements(template).flatMap((s) => list(s.Action)));
+    expect([...granted].sort()).toEqual(UPSTREAM_ACTIONS.filter((a) => !OMITTED_ACTIONS.includes(a)).sort());
+  });
+
+  test('a WAFv2 web ACL can be associated with an ALB of the cluster (enableWafv2 is on)', () => {
+    const policy = resolve(statements(template)) as AnyStatement[];
+    const alb = 'arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/k8s-game2048-ingress/0123456789abcdef';
+    const webAcl = 'arn:aws:wafv2:us-west-2:111122223333:regional/webacl/platform/0123-4567';
+    for (const action of ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL']) {
+      expect(allows(policy, { action, resource: webAcl }) && allows(policy, { action, resource: alb })).toBe(true);
+    }
+    expect(allows(policy, { action: 'elasticloadbalancing:SetWebAcl', resource: alb })).toBe(true);
+    expect(allows(policy, { action: 'elasticloadbalancing:SetWebAcl', resource: alb.replace('111122223333', '444455556666') })).toBe(false);
+  });
+
   test('"*" resources carry reads only, every other resource is an ARN in this account', () => {
     for (const statement of statements(template)) {
       for (const resource of list(statement.Resource)) {
@@ -172,9 +225,21 @@ describe('aws-load-balancer-controller options and compute modes', () => {
     expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.ingressClass: got "nginx"; allowed: (a known key|one of the keys)/);
     expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.version: got "3\.x"/);
     const ok = new Problems();
-    const addon = ok.collect(() => AwsLoadBalancerControllerAddOn.registration.create({ replicas: 3, version: '3.4.1' })) as AwsLoadBalancerControllerAddOn;
+    const addon = ok.collect(() => AwsLoadBalancerControllerAddOn.registration.create({ replicas: 3, version: '3.4.0' })) as AwsLoadBalancerControllerAddOn;
     expect(ok.count).toBe(0);
-    expect(addon.chart.version).toBe('3.4.1');
+    expect(addon.chart.version).toBe('3.4.0');
+  });
+
+  test('keeps the chart\'s CRDs and refuses another chart version, whose CRDs Helm would not upgrade', () => {
+    const pinned = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn()]);
+    expect(helmReleases(pinned.platformTemplate)['aws-load-balancer-controller']).not.toHaveProperty('SkipCrds');
+    expect(Annotations.fromStack(pinned.platform).findError('*', Match.anyValue())).toEqual([]);
+    // A configuration error, in code as in cdk.json, before anything is built.
+    expect(() => new AwsLoadBalancerControllerAddOn({ version: '3.5.0' })).toThrow(ConfigError);
+    expect(() => new AwsLoadBalancerControllerAddOn({ version: '3.5.0' })).toThrow(
+      'addons.aws-load-balancer-controller.version: got "3.5.0"; allowed: the tested chart version 3.4.0',
+    );
+    expect(docOf(AWS_LOAD_BALANCER_CONTROLLER_OPTIONS.shape.version).description).toMatch(/crds\/, which Helm installs on the first install and never upgrades.*helm show crds eks\/aws-load-balancer-controller/);
   });
 
   test('on Auto Mode it is refused with the built-in alternative', () => {

@@ -1,5 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ExternalDnsAddOn } from '../../addons/external-dns';
 import type { ConfigError } from '../../lib/config';
 import { Problems } from '../../lib/config';
@@ -189,5 +189,21 @@ describe('options from configuration', () => {
   test('props are checked in code too', () => {
     expect(() => new ExternalDnsAddOn({ hostedZoneIds: [], domainFilters: ['example.com'] })).toThrow(/addons\.external-dns\.hostedZoneIds: got \[\]/);
     expect(() => new ExternalDnsAddOn({ hostedZoneIds: ['Z1'], domainFilters: ['example.com'], policy: 'delete' as 'sync' })).toThrow(/policy: got "delete"; allowed: upsert-only, sync/);
+  });
+});
+
+describe('external-dns CRDs and chart upgrades', () => {
+  const props = { hostedZoneIds: ZONES, domainFilters: ['apps.example.com'] };
+
+  test('leaves out the chart\'s DNSEndpoint CRD, which its sources do not use and Helm would never upgrade', () => {
+    const { platformTemplate, platform } = synth({ compute: 'auto', addons: '' }, [new ExternalDnsAddOn(props)]);
+    platformTemplate.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Release: 'external-dns', SkipCrds: true });
+    expect(Annotations.fromStack(platform).findError('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('refuses the crd source, which needs that CRD, with the reason', () => {
+    expect(() => new ExternalDnsAddOn({ ...props, values: { sources: ['service', 'crd'] } })).toThrow(
+      /^Invalid cdk-eks-platform configuration \(1 problem\):\n {2}- addons\.external-dns\.values\.sources: got \["service","crd"\]; allowed: the service and ingress sources: "crd" needs the DNSEndpoint CRD.*never upgrades it/,
+    );
   });
 });

@@ -87,7 +87,7 @@ describe('storage', () => {
       platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([Match.objectLike({
-            Sid: 'ManageDriverVolumes',
+            Sid: 'ManageOwnVolumes',
             Action: Match.arrayWith(['ec2:DeleteVolume', 'ec2:DetachVolume']),
             Condition: { StringEquals: { 'aws:ResourceTag/ebs.csi.aws.com/cluster': 'true' } },
           })]),

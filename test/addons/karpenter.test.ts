@@ -1,9 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { KARPENTER_CHART, KarpenterAddOn } from '../../addons/karpenter';
+import { Annotations } from 'aws-cdk-lib/assertions';
+import { controllerPlacementProblem, KARPENTER_CHART, KarpenterAddOn } from '../../addons/karpenter';
+import { OPS_NODE_GROUP } from '../../lib/config/profiles';
 import { Problems } from '../../lib/config';
-import { list, policies as policiesWithPrefix, statementBySid, statements as statementsWithPrefix } from '../support/iam-policies';
-import type { Statement } from '../support/iam-policies';
+import { allows, list, policies as policiesWithPrefix, resolve, statementBySid, statements as statementsWithPrefix } from '../support/iam-policies';
+import type { AnyStatement, Statement } from '../support/iam-policies';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
 import type { RenderedObject } from '../helpers';
 import { schemaProblems } from '../support/kubernetes-schemas';
@@ -34,6 +36,35 @@ function resolveLongest(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * The statements (Sid and actions) of Karpenter's controller policies at v1.13: the CloudFormation
+ * reference website/content/en/v1.13/reference/cloudformation.md of aws/karpenter-provider-aws.
+ */
+const UPSTREAM_STATEMENTS: Record<string, string[]> = {
+  AllowScopedEC2InstanceAccessActions: ['ec2:CreateFleet', 'ec2:RunInstances'],
+  AllowScopedEC2LaunchTemplateAccessActions: ['ec2:CreateFleet', 'ec2:RunInstances'],
+  AllowScopedEC2InstanceActionsWithTags: ['ec2:CreateFleet', 'ec2:CreateLaunchTemplate', 'ec2:RunInstances'],
+  AllowScopedResourceCreationTagging: ['ec2:CreateTags'],
+  AllowScopedResourceTagging: ['ec2:CreateTags'],
+  AllowScopedDeletion: ['ec2:DeleteLaunchTemplate', 'ec2:TerminateInstances'],
+  AllowPassingInstanceRole: ['iam:PassRole'],
+  AllowScopedInstanceProfileCreationActions: ['iam:CreateInstanceProfile'],
+  AllowScopedInstanceProfileTagActions: ['iam:TagInstanceProfile'],
+  AllowScopedInstanceProfileActions: ['iam:AddRoleToInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:RemoveRoleFromInstanceProfile'],
+  AllowAPIServerEndpointDiscovery: ['eks:DescribeCluster'],
+  AllowInterruptionQueueActions: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+  AllowZonalShiftStatusReadOnly: ['arc-zonal-shift:GetManagedResource'],
+  AllowRegionalReadActions: [
+    'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypeOfferings',
+    'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups',
+    'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
+  ],
+  AllowSSMReadActions: ['ssm:GetParameter'],
+  AllowPricingReadActions: ['pricing:GetProducts'],
+  AllowUnscopedInstanceProfileListAction: ['iam:ListInstanceProfiles'],
+  AllowInstanceProfileReadActions: ['iam:GetInstanceProfile'],
+};
 
 const ownObjects = (template: Template): RenderedObject[] => kubernetesObjects(template).filter((o) => o.apiVersion.startsWith('karpenter.'));
 
@@ -100,7 +131,7 @@ describe('karpenter', () => {
     expect(Object.keys(policies(template))).toHaveLength(2);
   });
 
-  test('interruption queue: encrypted, TLS only, 300 s retention, fed by the four EventBridge rules only', () => {
+  test('interruption queue: encrypted, TLS only, 300 s retention, fed by the five EventBridge rules only', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 300, SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
@@ -121,17 +152,33 @@ describe('karpenter', () => {
       { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
       { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
       { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
+      { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
     ]));
-    expect(patterns).toHaveLength(4);
+    expect(patterns).toHaveLength(5);
     for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
       expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
     }
   });
 
+  test('the interruption queue has a dead-letter queue: encrypted, TLS only, 14 days, for this queue only', () => {
+    const deadLetterId = logicalId(template, 'AWS::SQS::Queue', `${PREFIX}InterruptionDeadLetterQueue`);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'dev-eks-karpenter-interruption',
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] }, maxReceiveCount: 3 },
+    });
+    const deadLetter = template.findResources('AWS::SQS::Queue')[deadLetterId].Properties;
+    expect(deadLetter).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true, RedriveAllowPolicy: { redrivePermission: 'byQueue' } });
+    expect(resolve(deadLetter.RedriveAllowPolicy.sourceQueueArns)).toEqual(['arn:aws:sqs:us-west-2:111122223333:dev-eks-karpenter-interruption']);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: deadLetterId }],
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
   test('node role with the documented managed policies, joined by an EC2_LINUX access entry', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
-      ManagedPolicyArns: ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore']
+      ManagedPolicyArns: ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore']
         .map((name) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]] })),
     });
     template.hasResourceProperties('AWS::EKS::AccessEntry', {
@@ -148,8 +195,27 @@ describe('karpenter', () => {
       Effect: 'Allow',
       Action: 'iam:PassRole',
       Resource: { 'Fn::GetAtt': [nodeRoleId, 'Arn'] },
-      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
     });
+  });
+
+  test('every statement of the v1.13 reference policy, with its actions', () => {
+    const bySidActions = Object.fromEntries(statements(template).map((st) => [st.Sid, list(st.Action).sort()]));
+    expect(bySidActions).toEqual(UPSTREAM_STATEMENTS);
+  });
+
+  test('instances may launch into capacity reservations and placement groups, also shared ones', () => {
+    const policy = resolve(statements(template)) as AnyStatement[];
+    for (const action of ['ec2:RunInstances', 'ec2:CreateFleet']) {
+      for (const resource of [
+        'arn:aws:ec2:us-west-2:111122223333:capacity-reservation/cr-0123456789abcdef0',
+        'arn:aws:ec2:us-west-2:444455556666:capacity-reservation/cr-0123456789abcdef0',
+        'arn:aws:ec2:us-west-2:111122223333:placement-group/pg-0123456789abcdef0',
+      ]) {
+        expect(allows(policy, { action, resource })).toBe(true);
+      }
+      expect(allows(policy, { action, resource: 'arn:aws:ec2:eu-west-1:111122223333:capacity-reservation/cr-0123456789abcdef0' })).toBe(false);
+    }
   });
 
   test('instances and launch templates are created with, and terminated only with, this cluster\'s tags', () => {
@@ -189,8 +255,10 @@ describe('karpenter', () => {
           expect(list(statement.Action).filter((a) => !/^[a-z0-9-]+:(Describe|Get|List)/.test(a))).toEqual([]);
         } else {
           const text = JSON.stringify(resource);
-          // Public AMIs and their snapshots are owned by AWS: their ARNs have no account.
-          expect(text.includes('{"Ref":"AWS::AccountId"}') || /::(image|snapshot|parameter)\//.test(text) || text.includes('Fn::GetAtt')).toBe(true);
+          // Public AMIs and their snapshots are owned by AWS: their ARNs have no account. Capacity
+          // reservations and placement groups may be shared into this account by their owner.
+          expect(text.includes('{"Ref":"AWS::AccountId"}') || /::(image|snapshot|parameter)\//.test(text)
+            || /:\*:(capacity-reservation|placement-group)\//.test(text) || text.includes('Fn::GetAtt')).toBe(true);
         }
       }
     }
@@ -265,6 +333,32 @@ describe('karpenter', () => {
 
   test('zero unacknowledged nag findings', () => {
     expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('karpenter controller availability', () => {
+  const warnings = (context: Record<string, unknown>) =>
+    Annotations.fromStack(synth({ compute: 'nodegroups', addons: '', ...context }, [new KarpenterAddOn()]).platform)
+      .findWarning('*', Match.stringLikeRegexp('Karpenter controller'));
+
+  test('the default ops group holds both replicas through an interruption: ON_DEMAND, two nodes at least', () => {
+    expect(OPS_NODE_GROUP).toMatchObject({ capacityType: 'ON_DEMAND', minSize: 2, labels: { 'karpenter.sh/controller': 'true' } });
+    expect(controllerPlacementProblem([OPS_NODE_GROUP], { 'karpenter.sh/controller': 'true' })).toBeUndefined();
+    expect(warnings({})).toEqual([]);
+  });
+
+  test('the chart\'s own spread, anti-affinity and PDB stay in force (not overridden)', () => {
+    const values = helmReleases(synth({ compute: 'nodegroups', addons: '' }, [new KarpenterAddOn()]).platformTemplate).karpenter.Values;
+    expect(values.replicas).toBe(2);
+    expect(Object.keys(values)).toEqual(expect.not.arrayContaining(['affinity', 'topologySpreadConstraints', 'podDisruptionBudget']));
+  });
+
+  test('a synth warning when the controller groups are spot or hold fewer than two nodes', () => {
+    const ops = { ...OPS_NODE_GROUP, capacityType: 'SPOT', minSize: 1 };
+    expect(warnings({ nodeGroups: [ops] })).toHaveLength(1);
+    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, capacityType: 'SPOT' }], { 'karpenter.sh/controller': 'true' })).toMatch(/fewer than 2 on-demand nodes/);
+    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, minSize: 1 }], { 'karpenter.sh/controller': 'true' })).toMatch(/ops: ON_DEMAND 1\+/);
+    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, labels: {} }], { 'karpenter.sh/controller': 'true' })).toMatch(/no node group carries/);
   });
 });
 
