@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'cdk.out.*/', 'bench-out/', '**/*.js', '**/*.d.ts'] },
+  // Build output, synth output and installed packages, here and in examples/.
+  { ignores: ['**/node_modules/', '**/dist/', '**/cdk.out/', '**/cdk.out.*/', 'bench-out/', '**/*.js', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },

@@ -3,6 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // `.ts` before `.js` (jest's default is the reverse): a compiled file left beside a source must
+  // never be what a test runs (`npm run lint:tree` reports such files).
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },

@@ -4,6 +4,7 @@ import { SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
 import { isPrivateRange, parseCidr } from './network-rules';
 import { nodeGroupsSchema } from './node-group-schema';
 import { documented, flag, integer, json, list, oneOf, text } from './schema-kit';
+import { SUPPORT_TYPES } from './support-lifecycle';
 import { tagsSchema } from './tag-schema';
 import { teamsSchema } from './team-schema';
 import { workloadsSchema } from './workload-schema';
@@ -16,8 +17,6 @@ export const COMPUTE_MODES = ['auto', 'nodegroups'] as const;
 export const AUTO_MODE_NODE_POOLS = ['system', 'general-purpose'] as const;
 /** Reachability of the Kubernetes API server. */
 export const ENDPOINT_ACCESS_MODES = ['private', 'public-and-private'] as const;
-/** What EKS does when the version's standard support ends (`AWS::EKS::Cluster.UpgradePolicy.SupportType`). */
-export const SUPPORT_TYPES = ['STANDARD', 'EXTENDED'] as const;
 /** EKS control plane tiers (`ControlPlaneScalingConfig.Tier`; the CloudFormation documentation of aws-cdk-lib 2.261's CfnCluster). */
 export const CONTROL_PLANE_TIERS = ['standard', 'tier-xl', 'tier-2xl', 'tier-4xl'] as const;
 /** The retention values CloudWatch Logs accepts, in days. */

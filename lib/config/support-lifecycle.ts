@@ -1,4 +1,7 @@
-import type { SupportType } from './types';
+/** What EKS does when the version's standard support ends (`AWS::EKS::Cluster.UpgradePolicy.SupportType`). */
+export const SUPPORT_TYPES = ['STANDARD', 'EXTENDED'] as const;
+/** What EKS does at the end of standard support. */
+export type SupportType = (typeof SUPPORT_TYPES)[number];
 
 /**
  * EKS control plane prices per cluster-hour (EKS pricing page, us-east-1 and most regions): what a

@@ -1,6 +1,9 @@
 import type { AccessEntryConfig } from './access-schema';
 import type { NodeGroupConfig } from './node-group-schema';
 import type { AddOnSelection, ConfigValue } from './schema';
+import type { SupportType } from './support-lifecycle';
+
+export type { SupportType } from './support-lifecycle';
 import type { TeamConfig } from './team-schema';
 import type { WorkloadsConfig } from './workload-schema';
 
@@ -17,8 +20,6 @@ export type Profile = ConfigValue<'profile'>;
 export type ComputeMode = ConfigValue<'compute'>;
 /** Reachability of the Kubernetes API server. */
 export type EndpointAccessMode = ConfigValue<'endpointAccess'>;
-/** What EKS does at the end of standard support. */
-export type SupportType = ConfigValue<'supportType'>;
 /** An EKS control plane tier. */
 export type ControlPlaneTier = ConfigValue<'controlPlaneTier'>;
 /** An Auto Mode built-in node pool. */

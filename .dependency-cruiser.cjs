@@ -1,0 +1,89 @@
+/* global module */
+/*
+ * Import rules of the published code (`npm run lint:deps`). The layers, bottom to top:
+ * configuration primitives (lib/config), the add-on contract and add-ons (addons/), composition
+ * and stacks (lib/plan, lib/infra, lib/platform, lib/teams, lib/workloads, lib/app.ts), and the
+ * app entry (bin/). The rules below keep each of these from importing a layer above it, and every
+ * module from taking part in a circle: a circle is how lib/config and addons/ once became one
+ * 23-file knot. Helpers used across layers (lib/compliance, lib/contract.ts) are not layered.
+ *
+ * Type-only imports count. They vanish from the JavaScript but not from the design, and they are
+ * what the emitted `.d.ts` files import.
+ */
+
+/** Everything above the add-on layer. */
+const COMPOSITION = '^lib/(plan|infra|platform|teams|workloads)/|^lib/app\\.ts$';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import circle: the modules in it can only be understood, loaded and tested together.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'config-is-the-bottom',
+      severity: 'error',
+      comment: 'lib/config holds the configuration primitives everything else builds on; it may not know add-ons or stacks.',
+      from: { path: '^lib/config/' },
+      to: { path: `^addons/|${COMPOSITION}` },
+    },
+    {
+      name: 'addons-below-composition',
+      severity: 'error',
+      comment: 'Add-ons see the contract (AddOnContext) and the configuration primitives, not the plan or the stacks that use them.',
+      from: { path: '^addons/' },
+      to: { path: `${COMPOSITION}|^bin/` },
+    },
+    {
+      name: 'nothing-imports-bin',
+      severity: 'error',
+      comment: 'bin/ is the app entry: importing it runs the app. Shared code belongs in lib/.',
+      from: {},
+      to: { path: '^bin/' },
+    },
+    {
+      name: 'runtime-imports-from-dependencies',
+      severity: 'error',
+      comment:
+        'A consumer installs only `dependencies`: code that runs may not import a devDependency. Type-only ' +
+        'imports are erased; whether their types reach the public declarations is checked on dist/ by ' +
+        'scripts/package/check-dist.mjs.',
+      from: {},
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'packages-are-declared',
+      severity: 'error',
+      comment: 'A package not in package.json is only there by accident (hoisted from another package) and can vanish.',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'imports-resolve',
+      severity: 'error',
+      comment: 'An import nothing resolves to fails at run time.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    // Only our own modules: the layers end at the package boundary.
+    doNotFollow: { path: 'node_modules' },
+    // Count `import type` (dependency-cruiser would otherwise see only what survives compilation).
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    // What Node uses to pick entry points, so `aws-cdk-lib/aws-eks-v2` resolves as it does at run time.
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['require', 'node', 'types', 'default'],
+      mainFields: ['types', 'main'],
+      extensions: ['.ts', '.d.ts', '.js', '.cjs', '.json'],
+    },
+    // The handler asset is loaded by path (Code.fromAsset), not imported; nothing else is skipped.
+    exclude: { path: '^lib/workloads/load-balancer-lookup-handler/' },
+  },
+};

@@ -1,0 +1,126 @@
+import { addOnOptions, documented, integer, ManifestAddOn, objectName, PLATFORM_LABELS, strictObject, text } from 'cdk-eks-platform';
+import type { AddOnContext, AddOnRegistration, KubernetesObject } from 'cdk-eks-platform';
+
+/*
+ * Spare capacity, kept warm. A scaling cluster adds a node only once a pod cannot be scheduled,
+ * so the first pods of a burst wait a minute or more for it. Placeholder pods with a priority
+ * below every real pod's reserve that room instead: a real pod preempts them at once, and the
+ * evicted placeholders, now pending, make Auto Mode (or Karpenter) add the node in the background.
+ */
+
+/** A CPU quantity as Kubernetes writes it. */
+const cpuQuantity = text('a CPU quantity such as 500m or 2', /^([1-9]\d*m|\d+(\.\d+)?)$/);
+
+/** A memory quantity in Mi or Gi. */
+const memoryQuantity = text('a memory quantity such as 512Mi or 4Gi', /^[1-9]\d*(Mi|Gi)$/);
+
+/** Options of {@link HeadroomAddOn}, in cdk.json (`"addons": {"headroom": {...}}`) and in code. */
+export const HEADROOM_OPTIONS = strictObject({
+  /** @default 'headroom' */
+  namespace: documented(objectName, { description: 'Namespace of the placeholder pods. Default headroom.' }).optional(),
+  /** @default 2 */
+  replicas: documented(integer(1, 50), { description: 'Placeholder pods; each reserves `cpu` and `memory`. Default 2.' }).optional(),
+  /** @default '1' */
+  cpu: documented(cpuQuantity, { description: 'CPU each placeholder reserves. Default 1.' }).optional(),
+  /** @default '2Gi' */
+  memory: documented(memoryQuantity, { description: 'Memory each placeholder reserves. Default 2Gi.' }).optional(),
+  /** @default PAUSE_IMAGE */
+  image: documented(text('a container image reference'), { description: 'The placeholder image (a mirror of it, where nodes cannot reach registry.k8s.io).' }).optional(),
+}, 'an object {namespace?, replicas?, cpu?, memory?, image?}');
+
+/** The options as the schema returns them; derived from it, so the two cannot drift apart. */
+export type HeadroomOptions = ReturnType<typeof addOnOptions<typeof HEADROOM_OPTIONS>>;
+
+/** The Kubernetes pause container: it only sleeps, in a few hundred kilobytes. */
+export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
+
+/**
+ * Below the default priority (0) of every other pod, so anything preempts a placeholder, and not
+ * below -10, where the cluster autoscaler would stop adding nodes for them.
+ */
+const PLACEHOLDER_PRIORITY = -1;
+
+/** Placeholder pods that keep spare capacity ready for the next burst of real ones. */
+export class HeadroomAddOn extends ManifestAddOn {
+  static readonly ID = 'headroom';
+  static readonly registration: AddOnRegistration = {
+    id: HeadroomAddOn.ID,
+    summary: 'placeholder pods that keep spare node capacity warm',
+    options: HEADROOM_OPTIONS,
+    create: (options) => new HeadroomAddOn(options),
+  };
+
+  readonly id = HeadroomAddOn.ID;
+  // On node groups only a node autoscaler (the karpenter add-on) turns the reserve into new nodes.
+  readonly computeModes = ['auto', 'nodegroups'] as const;
+  readonly namespaces: readonly string[];
+  private readonly options: HeadroomOptions;
+
+  constructor(props: HeadroomOptions = {}) {
+    super();
+    this.options = addOnOptions(HeadroomAddOn.ID, HEADROOM_OPTIONS, props);
+    this.namespaces = [this.namespace];
+  }
+
+  private get namespace(): string {
+    return this.options.namespace ?? 'headroom';
+  }
+
+  manifests(_context: AddOnContext): KubernetesObject[] {
+    const namespace = this.namespace;
+    const labels = { ...PLATFORM_LABELS, 'app.kubernetes.io/name': 'headroom' };
+    const memory = this.options.memory ?? '2Gi';
+    return [
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: namespace,
+          labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted' },
+        },
+      },
+      {
+        apiVersion: 'scheduling.k8s.io/v1',
+        kind: 'PriorityClass',
+        metadata: { name: `${namespace}-placeholder`, labels },
+        value: PLACEHOLDER_PRIORITY,
+        // A placeholder waits for room; it never evicts anything to get it.
+        preemptionPolicy: 'Never',
+        globalDefault: false,
+        description: 'Placeholder pods of the headroom add-on: every other pod preempts them.',
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'headroom', namespace, labels },
+        spec: {
+          replicas: this.options.replicas ?? 2,
+          selector: { matchLabels: { 'app.kubernetes.io/name': 'headroom' } },
+          template: {
+            metadata: { labels },
+            spec: {
+              priorityClassName: `${namespace}-placeholder`,
+              // Preempted placeholders should free their room immediately.
+              terminationGracePeriodSeconds: 0,
+              automountServiceAccountToken: false,
+              // Reserve room in every zone, so a burst in any of them finds some.
+              topologySpreadConstraints: [{
+                maxSkew: 1,
+                topologyKey: 'topology.kubernetes.io/zone',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'headroom' } },
+              }],
+              securityContext: { runAsNonRoot: true, runAsUser: 65535, runAsGroup: 65535, seccompProfile: { type: 'RuntimeDefault' } },
+              containers: [{
+                name: 'pause',
+                image: this.options.image ?? PAUSE_IMAGE,
+                resources: { requests: { cpu: this.options.cpu ?? '1', memory }, limits: { memory } },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              }],
+            },
+          },
+        },
+      },
+    ];
+  }
+}
