@@ -211,3 +211,32 @@ describe('limits are the ones AWS documents', () => {
     expect(loadConfig({ teams: [{ name: 'a', quota: { cpu: '1500m', memory: '16G' } }] }).teams[0].quota).toEqual({ cpu: '1500m', memory: '16G', pods: 50 });
   });
 });
+
+describe('instance types and node group counts as EC2 and EKS take them', () => {
+  const group = (instanceTypes: string[], amiType = 'BOTTLEROCKET_x86_64') => ({ name: 'a', amiType, instanceTypes, minSize: 1, maxSize: 2 });
+  const nodegroups = (groups: unknown[]) => ({ compute: 'nodegroups', nodeGroups: groups });
+
+  test('valid types of every kind are accepted: metal, flex, network-optimised Graviton, Graviton 1', () => {
+    expect(() => loadConfig(nodegroups([group(['m5.metal', 'm7i-flex.large', 'c5n.xlarge'])]))).not.toThrow();
+    expect(() => loadConfig(nodegroups([group(['c7gn.xlarge', 'a1.large', 't4g.small'], 'AL2023_ARM_64_STANDARD')]))).not.toThrow();
+  });
+
+  test.each<[string, string[], string]>([
+    ['an unknown family', ['x9.large'], 'nodeGroups[0].instanceTypes[0]: got "x9.large"; allowed: an EC2 instance type aws-cdk-lib knows (family "x9" is unknown), e.g. m5.large'],
+    ['a misspelt size', ['m5.lage'], 'nodeGroups[0].instanceTypes[0]: got "m5.lage"; allowed: an EC2 instance type aws-cdk-lib knows (family "m5" has no size "lage"), e.g. m5.large'],
+    ['a Mac instance', ['mac2.metal'], 'nodeGroups[0].instanceTypes[0]: got "mac2.metal"; allowed: a Linux instance type: EC2 Mac instances run macOS and cannot be EKS nodes'],
+  ])('refuses %s', (_name, types, problem) => {
+    expect(() => loadConfig(nodegroups([group(types)]))).toThrow(problem);
+  });
+
+  test('Graviton 1 (a1) is arm64: refused on an x86_64 AMI', () => {
+    expect(() => loadConfig(nodegroups([group(['a1.large'])]))).toThrow('allowed: instance types of the x86_64 architecture of amiType BOTTLEROCKET_x86_64');
+  });
+
+  test('at most 30 managed node groups per cluster', () => {
+    const groups = Array.from({ length: 31 }, (_, i) => ({ ...group(['m5.large']), name: `g${i}` }));
+    expect(() => loadConfig(nodegroups(groups.slice(0, 30)))).not.toThrow();
+    expect(() => loadConfig(nodegroups(groups))).toThrow('nodeGroups: got [');
+    expect(() => loadConfig(nodegroups(groups))).toThrow('allowed: at most 30 node groups (the EKS limit of managed node groups per cluster)');
+  });
+});

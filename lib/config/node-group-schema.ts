@@ -1,3 +1,4 @@
+import { InstanceClass, InstanceSize, InstanceType } from 'aws-cdk-lib/aws-ec2';
 import { z } from 'zod';
 import { documented, integer, list, oneOf, strictObject, text } from './schema-kit';
 
@@ -9,9 +10,27 @@ export const CAPACITY_TYPES = ['SPOT', 'ON_DEMAND'] as const;
 export const TAINT_EFFECTS = ['NO_SCHEDULE', 'PREFER_NO_SCHEDULE', 'NO_EXECUTE'] as const;
 
 const NODE_GROUP_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-/** Graviton families carry a "g" after the generation digit: m7g, c7gn, t4g, r8gd. */
-const ARM_INSTANCE = /^[a-z]+\d+g[a-z]*\./;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+/**
+ * The instance families and sizes aws-cdk-lib knows (its InstanceClass and InstanceSize): our
+ * offline stand-in for EC2's list, so a typo such as `m5.lage` or `x9.large` fails at synth, not in
+ * CloudFormation. A family newer than the pinned aws-cdk-lib needs an aws-cdk-lib upgrade.
+ */
+const FAMILIES = new Set<string>(Object.values(InstanceClass));
+const SIZES = new Set<string>(Object.values(InstanceSize));
+/** EC2 Mac instances run macOS only: they cannot join a cluster as nodes. */
+const MAC_FAMILY = /^mac/;
+/** The CPU architecture aws-cdk-lib gives an instance type, `undefined` when it cannot parse it. */
+function architectureOf(type: string): string | undefined {
+  try {
+    return new InstanceType(type).architecture;
+  } catch {
+    return undefined;
+  }
+}
+
+/** EKS service quota: managed node groups per cluster. */
+const MAX_NODE_GROUPS = 30;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
@@ -36,7 +55,17 @@ const taintSchema = strictObject({
 export const nodeGroupSchema = strictObject({
   name: text('letters, digits, "-" and "_", 1-63 characters, starting with a letter or digit', NODE_GROUP_NAME),
   amiType: oneOf(NODE_GROUP_AMI_TYPES),
-  instanceTypes: list(z.string('an EC2 instance type such as m5.large').regex(INSTANCE_TYPE, 'an EC2 instance type such as m5.large'), 'a non-empty list of EC2 instance types, e.g. ["m5.large", "t3.medium"]')
+  instanceTypes: list(z.string('an EC2 instance type such as m5.large').regex(INSTANCE_TYPE, 'an EC2 instance type such as m5.large').superRefine((type, ctx) => {
+    const [family, size] = type.split('.');
+    if (!FAMILIES.has(family) || !SIZES.has(size)) {
+      ctx.addIssue({ code: 'custom', input: type, message: `an EC2 instance type aws-cdk-lib knows (family ${FAMILIES.has(family) ? `"${family}" has no size "${size}"` : `"${family}" is unknown`}), e.g. m5.large` });
+    } else if (MAC_FAMILY.test(family)) {
+      ctx.addIssue({ code: 'custom', input: type, message: 'a Linux instance type: EC2 Mac instances run macOS and cannot be EKS nodes' });
+    } else if (architectureOf(type) === undefined) {
+      // The node group construct reads the architecture too: it would fail the synth with a stack trace.
+      ctx.addIssue({ code: 'custom', input: type, message: 'an instance type whose architecture aws-cdk-lib can tell (it cannot parse this identifier)' });
+    }
+  }), 'a non-empty list of EC2 instance types, e.g. ["m5.large", "t3.medium"]')
     .refine((types) => types.length > 0, 'a non-empty list of EC2 instance types, e.g. ["m5.large", "t3.medium"]'),
   capacityType: oneOf(CAPACITY_TYPES).default('ON_DEMAND'),
   minSize: integer(0, MAX_NODES, NODES_ALLOWED(0)),
@@ -55,7 +84,8 @@ export const nodeGroupSchema = strictObject({
     ctx.addIssue({ code: 'custom', path: ['desiredSize'], input: desiredSize, message: `between minSize (${group.minSize}) and maxSize (${group.maxSize})` });
   }
   const wantArm = group.amiType.includes('ARM_64');
-  const mismatched = group.instanceTypes.filter((t) => ARM_INSTANCE.test(t) !== wantArm);
+  // aws-cdk-lib knows each family's architecture (a1 and the Graviton "g" families are arm64).
+  const mismatched = group.instanceTypes.filter((t) => (architectureOf(t) === 'arm64') !== wantArm);
   if (mismatched.length > 0) {
     ctx.addIssue({ code: 'custom', path: ['instanceTypes'], input: mismatched, message: `instance types of the ${wantArm ? 'arm64 (Graviton)' : 'x86_64'} architecture of amiType ${group.amiType}` });
   }
@@ -65,6 +95,7 @@ export const nodeGroupSchema = strictObject({
 /** The node groups of compute mode `nodegroups`: at least one, names unique in the cluster. */
 export const nodeGroupsSchema = z.array(nodeGroupSchema, 'a non-empty JSON array of node groups when compute is "nodegroups"')
   .min(1, 'a non-empty JSON array of node groups when compute is "nodegroups"')
+  .max(MAX_NODE_GROUPS, `at most ${MAX_NODE_GROUPS} node groups (the EKS limit of managed node groups per cluster)`)
   .superRefine((groups, ctx) => {
     const names = groups.map((g) => g.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
