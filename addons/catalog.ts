@@ -3,6 +3,7 @@ import { ArgoCdAddOn } from './argo-cd';
 import { AutoModeIngressAddOn } from './auto-mode-ingress';
 import { AwsLoadBalancerControllerAddOn } from './aws-load-balancer-controller';
 import { CertManagerAddOn } from './cert-manager';
+import { CloudWatchObservabilityAddOn } from './cloudwatch-observability';
 import type { AddOnRegistration } from './core/registration';
 import { ExternalDnsAddOn } from './external-dns';
 import { KarpenterAddOn } from './karpenter';
@@ -19,6 +20,7 @@ export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   CertManagerAddOn.registration,
   ExternalDnsAddOn.registration,
   ArgoCdAddOn.registration,
+  CloudWatchObservabilityAddOn.registration,
 ];
 
 /**
