@@ -8,6 +8,7 @@ import type { AddOnRegistration } from './core/registration';
 import { ExternalDnsAddOn } from './external-dns';
 import { KarpenterAddOn } from './karpenter';
 import { MetricsServerAddOn } from './metrics-server';
+import { NodeMonitoringAddOn } from './node-monitoring';
 import { StorageAddOn } from './storage';
 
 /** The first-party add-ons, in README order. */
@@ -21,6 +22,7 @@ export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   ExternalDnsAddOn.registration,
   ArgoCdAddOn.registration,
   CloudWatchObservabilityAddOn.registration,
+  NodeMonitoringAddOn.registration,
 ];
 
 /**

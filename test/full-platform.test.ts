@@ -15,7 +15,7 @@ const FULL: Record<string, Record<string, Record<string, unknown>>> = {
   },
   nodegroups: {
     'metrics-server': {}, storage: {}, 'aws-load-balancer-controller': {}, karpenter: {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
-    'cloudwatch-observability': {},
+    'cloudwatch-observability': {}, 'node-monitoring': {},
   },
 };
 const TEAMS = [{ name: 'team-a', principals: ['arn:aws:iam::111122223333:role/TeamA'] }];
