@@ -3,10 +3,12 @@ import { ArgoCdAddOn } from './argo-cd';
 import { AutoModeIngressAddOn } from './auto-mode-ingress';
 import { AwsLoadBalancerControllerAddOn } from './aws-load-balancer-controller';
 import { CertManagerAddOn } from './cert-manager';
+import { CloudWatchObservabilityAddOn } from './cloudwatch-observability';
 import type { AddOnRegistration } from './core/registration';
 import { ExternalDnsAddOn } from './external-dns';
 import { KarpenterAddOn } from './karpenter';
 import { MetricsServerAddOn } from './metrics-server';
+import { NodeMonitoringAddOn } from './node-monitoring';
 import { StorageAddOn } from './storage';
 
 /** The first-party add-ons, in README order. */
@@ -19,6 +21,8 @@ export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   CertManagerAddOn.registration,
   ExternalDnsAddOn.registration,
   ArgoCdAddOn.registration,
+  CloudWatchObservabilityAddOn.registration,
+  NodeMonitoringAddOn.registration,
 ];
 
 /**

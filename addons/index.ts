@@ -16,5 +16,7 @@ export * from './external-dns';
 export * from './argo-cd';
 export * from './aws-load-balancer-controller';
 export * from './karpenter';
+export * from './cloudwatch-observability';
+export * from './node-monitoring';
 export { BlueprintsAddOn, blueprintsAddOnId } from './blueprints/blueprints-addon';
 export type { BlueprintsAddOnOptions } from './blueprints/blueprints-addon';

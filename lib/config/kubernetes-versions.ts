@@ -11,7 +11,9 @@ export type ManagedAddonName =
   | 'coredns'
   | 'kube-proxy'
   | 'eks-pod-identity-agent'
-  | 'aws-ebs-csi-driver';
+  | 'aws-ebs-csi-driver'
+  | 'amazon-cloudwatch-observability'
+  | 'eks-node-monitoring-agent';
 
 /** What the app needs to know about one supported Kubernetes minor version. */
 export interface KubernetesVersionInfo extends SupportDates {
@@ -34,6 +36,9 @@ export interface KubernetesVersionInfo extends SupportDates {
  * - kube-proxy: the EKS user guide "Manage kube-proxy" table (managing-kube-proxy, 2026 edition);
  *   coredns for 1.34: "Manage CoreDNS" (managing-coredns). No AWS table for vpc-cni after 1.33,
  *   for eks-pod-identity-agent at all, or for aws-ebs-csi-driver per version was found: EKS picks.
+ * - amazon-cloudwatch-observability and eks-node-monitoring-agent: the EKS user guide's "AWS add-ons"
+ *   page (workloads-add-ons-available-eks) and the CloudWatch guide document no version per Kubernetes
+ *   version, so neither is pinned: EKS installs its default version for the cluster.
  */
 
 /**

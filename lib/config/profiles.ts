@@ -81,9 +81,10 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
 
 /**
  * The add-ons a cluster gets when `addons` is not configured, by id: what the sample workloads
- * need, plus metrics and storage.
+ * need, plus metrics and storage; on node groups also the node monitoring agent, whose node
+ * conditions the node groups' auto repair acts on (Auto Mode has it built in).
  */
 export const DEFAULT_ADDON_IDS: Readonly<Record<ComputeMode, readonly string[]>> = {
   auto: ['metrics-server', 'storage', 'auto-mode-ingress'],
-  nodegroups: ['metrics-server', 'storage', 'aws-load-balancer-controller', 'karpenter'],
+  nodegroups: ['metrics-server', 'storage', 'aws-load-balancer-controller', 'karpenter', 'node-monitoring'],
 };

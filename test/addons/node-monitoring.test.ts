@@ -1,0 +1,44 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { NodeMonitoringAddOn } from '../../addons/node-monitoring';
+import { ConfigError } from '../../lib/config';
+import { buildTestApp, nagFindings, synth } from '../helpers';
+
+describe('node-monitoring', () => {
+  const app = synth({ compute: 'nodegroups', addons: 'node-monitoring' });
+
+  test('the EKS add-on at EKS\'s default version, with no Pod Identity (it needs no AWS permissions)', () => {
+    app.platformTemplate.resourceCountIs('AWS::EKS::Addon', 1);
+    app.platformTemplate.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'eks-node-monitoring-agent',
+      ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
+      AddonVersion: Match.absent(),
+      ConfigurationValues: Match.absent(),
+    });
+    app.platformTemplate.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
+    app.platformTemplate.resourceCountIs('AWS::IAM::Role', 1); // the kubectl handler framework's only
+  });
+
+  test('the node groups it feeds have node auto repair on', () => {
+    app.infraTemplate.hasResourceProperties('AWS::EKS::Nodegroup', { NodeRepairConfig: { Enabled: true } });
+  });
+
+  test('on by default with node groups, not with Auto Mode', () => {
+    const byDefault = (compute: string) => synth({ compute }).plan.addons.map((a) => a.id);
+    expect(byDefault('nodegroups')).toContain('node-monitoring');
+    expect(byDefault('auto')).not.toContain('node-monitoring');
+  });
+
+  test('refused on Auto Mode, which has the agent built in', () => {
+    expect(() => buildTestApp({ addons: 'node-monitoring' })).toThrow(ConfigError);
+    expect(() => buildTestApp({ addons: 'node-monitoring' })).toThrow(/"node-monitoring" is built into EKS Auto Mode: every EKS Auto Mode cluster already runs the node monitoring agent/);
+  });
+
+  test('rejects bad options', () => {
+    expect(() => new NodeMonitoringAddOn({ version: 'latest' })).toThrow(/addons\.node-monitoring\.version: got "latest"/);
+    expect(() => NodeMonitoringAddOn.registration.create({ replicas: 2 })).toThrow(/addons\.node-monitoring\.replicas/);
+  });
+
+  test('zero unacknowledged nag findings', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+});
