@@ -3,8 +3,9 @@
 # on PATH, every file the scripts or stubs write under BATS_TEST_TMPDIR, no
 # waiting between polls.
 bats_require_minimum_version 1.5.0
-load /usr/lib/bats/bats-support/load
-load /usr/lib/bats/bats-assert/load
+# BATS_LIBS: where bats-support and bats-assert live (Debian: /usr/lib/bats); run.sh checks it.
+load "${BATS_LIBS:-/usr/lib/bats}/bats-support/load"
+load "${BATS_LIBS:-/usr/lib/bats}/bats-assert/load"
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 # shellcheck disable=SC2034 # used by the .bats files
