@@ -18,6 +18,8 @@
 #   deployments.json, ingresses.json, services.json   kubectl get ... -o json answers
 #   platform_outputs.json     outputs the PlatformStack deploy writes
 #   curl_code                 HTTP status every URL answers (default 200)
+# OPT and CTX are read by the stubs that source this file.
+# shellcheck disable=SC2034
 set -euo pipefail
 : "${STUB_DIR:?STUB_DIR must point to the test stub state directory}"
 
@@ -33,37 +35,68 @@ fail_now() {
   echo $((n - 1)) >"$f"
 }
 
-# opt NAME ARGS...: the value after option NAME (also NAME=value).
-opt() {
-  local name=$1
-  shift
+# parse_opts ARGS...: OPT[--name] is the value after option --name (also --name=value), for
+# every option of the command line; parsed once, without a subshell per lookup (each stub call
+# used to fork a few, and the suite makes hundreds of stub calls).
+declare -A OPT=()
+parse_opts() {
+  OPT=()
   while (($#)); do
     case $1 in
-      "$name") echo "${2:-}"; return 0 ;;
-      "$name="*) echo "${1#*=}"; return 0 ;;
+      --*=*) OPT[${1%%=*}]=${1#*=} ;;
+      --*) OPT[$1]=${2:-} ;;
     esac
     shift
   done
-  return 1
 }
 
-# context_value KEY ARGS...: value of `-c KEY=value` in a cdk command line.
-context_value() {
-  local key=$1
-  shift
+# show FILE [DEFAULT]: prints FILE, or DEFAULT when FILE does not exist (cat without a process).
+show() {
+  if [[ -f $1 ]]; then
+    printf '%s\n' "$(<"$1")"
+  elif (($# > 1)); then
+    printf '%s\n' "$2"
+  else
+    return 1
+  fi
+}
+
+# parse_context ARGS...: CTX[key] is the value of each `-c key=value` of a cdk command line.
+declare -A CTX=()
+parse_context() {
+  CTX=()
   while (($#)); do
-    if [[ $1 == -c && ${2:-} == "$key="* ]]; then
-      echo "${2#*=}"
-      return 0
+    if [[ $1 == -c && ${2:-} == *=* ]]; then
+      CTX[${2%%=*}]=${2#*=}
+      shift
     fi
     shift
   done
-  return 1
 }
 
-# Tab-joined lines, like aws --output text prints a list.
+# tab_join WORD...: one line, tab-separated, like aws --output text prints a list.
+tab_join() {
+  local joined
+  printf -v joined '%s\t' "$@"
+  printf '%s\n' "${joined%$'\t'}"
+}
+
+# text_list FILE: its lines as one tab-separated line.
 text_list() {
-  if [[ -f $1 ]]; then paste -s "$1"; fi
+  [[ -f $1 ]] || return 0
+  local lines
+  mapfile -t lines <"$1"
+  if ((${#lines[@]})); then tab_join "${lines[@]}"; fi
+}
+
+# has_line FILE LINE: FILE has LINE as a whole line (grep -qxF without a process).
+has_line() {
+  local line
+  [[ -f $1 ]] || return 1
+  while IFS= read -r line; do
+    if [[ $line == "$2" ]]; then return 0; fi
+  done <"$1"
+  return 1
 }
 
 remove_line() {
