@@ -56,7 +56,17 @@ quote_cmd() {
   printf '%s' "${out% }"
 }
 
-first_line() { printf '%s' "${1%%$'\n'*}"; }
+# first_line TEXT: its first non-blank line. AWS CLI v2 prints an empty line before every error
+# ("\nAn error occurred (Code) when calling ..."), so the first line as such is always empty.
+first_line() {
+  local line
+  while IFS= read -r line; do
+    if [[ $line == *[![:space:]]* ]]; then
+      printf '%s' "$line"
+      return 0
+    fi
+  done <<<"$1"
+}
 
 plan() { printf '+ %s\n' "$(quote_cmd "$@")" >&"$PLAN_FD"; }
 plan_note() { printf '# %s\n' "$*" >&"$PLAN_FD"; }

@@ -20,7 +20,7 @@ stack_status() {
   elif [[ $CAPTURE_ERR == *"does not exist"* ]]; then
     echo NONE
   else
-    err "cannot read CloudFormation stack $1: ${CAPTURE_ERR:-no output}"
+    err "cannot read CloudFormation stack $1: $(first_line "$CAPTURE_ERR")"
     return 1
   fi
 }

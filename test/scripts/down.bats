@@ -217,3 +217,11 @@ destroy InfraStack"
 + kubectl config delete-context alice-eks"
   [[ ! -e $STUB_DIR/calls.log ]]
 }
+
+@test "down prints the AWS message, not the empty line the AWS CLI prints before it" {
+  given_deployed alice
+  aws_fails eks describe-cluster 1 ResourceInUseException "Cluster is being updated"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "cluster alice-eks is unknown (An error occurred (ResourceInUseException) when calling the DescribeCluster operation: Cluster is being updated): its Ingresses and Services are not deleted"
+}

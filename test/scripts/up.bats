@@ -181,3 +181,15 @@ load helper
   assert_output --partial "use lowercase letters, digits and hyphens"
   [[ ! -e $STUB_DIR/calls.log ]]
 }
+
+@test "up prints the AWS message, not the empty line the AWS CLI prints before it" {
+  aws_fails sts get-caller-identity 1 InvalidClientTokenId "The security token included in the request is invalid."
+  run "$SCRIPTS/up.sh" --env alice
+  assert_failure
+  assert_output --partial "cannot read the caller identity: An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid. (fix:"
+
+  aws_fails cloudformation describe-stacks 1 ValidationError "1 validation error detected"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_failure
+  assert_output --partial "cannot read CloudFormation stack alice-infra: An error occurred (ValidationError) when calling the DescribeStacks operation: 1 validation error detected"
+}

@@ -64,3 +64,11 @@ given_up() {
   assert_output "alice ok
 bob FAILED"
 }
+
+@test "verify prints the AWS message, not the empty line the AWS CLI prints before it" {
+  given_up alice
+  aws_fails eks describe-cluster always ResourceInUseException "Cluster is being updated"
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_failure 1
+  assert_line "[FAIL] cluster      cannot describe cluster alice-eks: An error occurred (ResourceInUseException) when calling the DescribeCluster operation: Cluster is being updated"
+}

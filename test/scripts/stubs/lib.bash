@@ -7,6 +7,7 @@
 #   clusters/NAME             EKS cluster NAME exists; holds its status
 #   contexts/NAME             kubeconfig context NAME exists
 #   fail/KEY                  make call KEY fail: "always" or how many times
+#   aws_errors/SERVICE_OP     make `aws SERVICE OP` fail with an AWS error (see aws_fails)
 #   lbs, tgs                  ARNs of existing load balancers / target groups
 #   stale_lbs                 ARNs the tagging API still lists, already deleted
 #   lb_queries_left           the load balancers disappear after this many
