@@ -43,10 +43,13 @@ $CDK_OPTIONS_HELP
 
 Environment:
   POLL_INTERVAL   seconds between polls (default: 10)
+  AWS_RETRY_ATTEMPTS, AWS_RETRY_BASE_DELAY
+                  tries of a throttled read-only AWS call (default: 5) and
+                  seconds before the first retry, doubled each time (default: 1)
   WORKSHOP_DIR    where outputs and state are kept (default: <repo>/.workshop)
 
-Exit status: 0 when both stacks are gone (leftovers are reported as a
-warning), 1 otherwise.
+Exit status: 0 when both stacks are gone and the leftovers could be listed
+(leftovers are reported as a warning), 1 otherwise.
 
 Examples:
   scripts/down.sh --env alice
@@ -86,7 +89,7 @@ log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
 
 remove_load_balancers() {
   local status reachable=0
-  status=$(cluster_status ACTIVE 2>"$WORK_TMP/cluster.err") || status="unknown ($(<"$WORK_TMP/cluster.err"))"
+  if cluster_status ACTIVE; then status=$CLUSTER_STATUS; else status="unknown ($CLUSTER_ERROR)"; fi
   if [[ $status == ACTIVE ]]; then
     if update_kubeconfig && delete_lb_owners; then
       reachable=1
@@ -149,25 +152,40 @@ else
   phase_end infra failed
 fi
 
+# scan: scan_leftovers, or SCAN_ERROR says why it could not finish (the failed query's own error:
+# CHECK_DETAIL may still hold what an earlier wait last saw).
+SCAN_ERROR=''
+scan() {
+  CHECK_DETAIL=''
+  scan_leftovers && return 0
+  SCAN_ERROR=${CHECK_DETAIL:-$(first_line "$CAPTURE_ERR")}
+  return 1
+}
+
 phase_begin leftovers "find what is still tagged for $CLUSTER"
-leftovers_ok=1
-scan_leftovers || die "cannot list leftovers: ${CHECK_DETAIL:-$CAPTURE_ERR}"
-if ((DELETE_LEFTOVERS)) && { ((${#LEFTOVERS[@]})) || is_dry_run; }; then
+leftovers_ok=1 scanned=1
+if scan && ((DELETE_LEFTOVERS)) && { ((${#LEFTOVERS[@]})) || is_dry_run; }; then
   report_leftovers
   delete_leftovers || leftovers_ok=0
   if ((!infra_gone)) && destroy_stack InfraStack "$INFRA_STACK"; then infra_gone=1; fi
-  scan_leftovers || die "cannot list leftovers: ${CHECK_DETAIL:-$CAPTURE_ERR}"
+  scan || true
 fi
-report_leftovers
-if ((${#LEFTOVERS[@]})); then
+if [[ -n $SCAN_ERROR ]]; then
+  scanned=0
+  err "cannot list leftovers: $SCAN_ERROR"
+elif ((${#LEFTOVERS[@]})); then
+  report_leftovers
   phase_end leftovers found
   if ((!DELETE_LEFTOVERS)); then warn "delete them with: scripts/down.sh --env $ENV_NAME --delete-leftovers"; fi
 else
+  report_leftovers
   phase_end leftovers none
 fi
 
 if ((!infra_gone)); then
   die "$INFRA_STACK is not destroyed. The leftovers listed above usually are the cause (ENIs or security groups still in the VPC); re-run with --delete-leftovers."
 fi
+# The stacks are gone whatever the scan said: what is kept locally would describe nothing.
 forget_environment
+((scanned)) || die "both stacks are gone, but what they left behind could not be listed (see above); re-run scripts/down.sh --env $ENV_NAME to list it again"
 ((leftovers_ok)) || die "some leftovers could not be deleted (see above); re-run later"

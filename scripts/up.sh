@@ -42,6 +42,9 @@ $CDK_OPTIONS_HELP
 
 Environment:
   POLL_INTERVAL   seconds between polls (default: 10)
+  AWS_RETRY_ATTEMPTS, AWS_RETRY_BASE_DELAY
+                  tries of a throttled read-only AWS call (default: 5) and
+                  seconds before the first retry, doubled each time (default: 1)
   WORKSHOP_DIR    where outputs and state go (default: <repo>/.workshop)
 
 Examples:

@@ -14,16 +14,19 @@ setup_kubectl() {
   KCTL=(kubectl --context "$CONTEXT" --request-timeout=30s)
 }
 
-# cluster_status: ACTIVE, CREATING, ... or NONE. Returns 1 on other errors.
+# cluster_status [DRY_VALUE]: CLUSTER_STATUS gets ACTIVE, CREATING, ... or NONE. Returns 1 on
+# other errors, CLUSTER_ERROR saying which. Sets globals rather than printing, so that its callers
+# need no $(...), whose stderr would mix retry messages into the error.
+CLUSTER_STATUS='' CLUSTER_ERROR=''
 cluster_status() {
-  local out
-  if capture out "${1:-ACTIVE}" aws eks describe-cluster --region "$REGION" --name "$CLUSTER" \
+  CLUSTER_ERROR=''
+  if capture CLUSTER_STATUS "${1:-ACTIVE}" aws eks describe-cluster --region "$REGION" --name "$CLUSTER" \
     --query cluster.status --output text; then
-    printf '%s\n' "$out"
+    return 0
   elif [[ $CAPTURE_ERR == *ResourceNotFound* ]]; then
-    echo NONE
+    CLUSTER_STATUS=NONE
   else
-    first_line "$CAPTURE_ERR" >&2
+    CLUSTER_STATUS='' CLUSTER_ERROR=$(first_line "$CAPTURE_ERR")
     return 1
   fi
 }
@@ -72,13 +75,12 @@ kube_json() {
 }
 
 check_cluster_active() {
-  local status
-  if ! status=$(cluster_status ACTIVE 2>"$WORK_TMP/cluster.err"); then
-    CHECK_DETAIL="cannot describe cluster $CLUSTER: $(<"$WORK_TMP/cluster.err")"
+  if ! cluster_status ACTIVE; then
+    CHECK_DETAIL="cannot describe cluster $CLUSTER: $CLUSTER_ERROR"
     return 1
   fi
-  if [[ $status == NONE ]]; then CHECK_DETAIL="cluster $CLUSTER does not exist"; else CHECK_DETAIL="cluster $CLUSTER is $status"; fi
-  [[ $status == ACTIVE ]]
+  if [[ $CLUSTER_STATUS == NONE ]]; then CHECK_DETAIL="cluster $CLUSTER does not exist"; else CHECK_DETAIL="cluster $CLUSTER is $CLUSTER_STATUS"; fi
+  [[ $CLUSTER_STATUS == ACTIVE ]]
 }
 
 check_nodes_ready() {

@@ -86,24 +86,53 @@ run_cmd() {
   "$@" >&2
 }
 
-# capture VAR DRY_VALUE CMD...: a read-only query. Its stdout goes to VAR,
-# its stderr to CAPTURE_ERR, its status is returned. In dry-run the command
-# is printed and VAR gets DRY_VALUE, so callers plan as if it had answered.
+# Read-only queries are retried while AWS throttles them: a workshop runs many environments against
+# one account's request rates, and a single "Rate exceeded" must not read as "cluster unknown" or
+# "cannot list leftovers". Up to AWS_RETRY_ATTEMPTS tries, AWS_RETRY_BASE_DELAY seconds apart,
+# doubled each time: 1+2+4+8 = 15 s at most by default. Only what is still throttled then fails.
+AWS_RETRY_ATTEMPTS=${AWS_RETRY_ATTEMPTS:-5}
+AWS_RETRY_BASE_DELAY=${AWS_RETRY_BASE_DELAY:-1}
+[[ $AWS_RETRY_ATTEMPTS =~ ^[1-9][0-9]*$ ]] || usage_error "AWS_RETRY_ATTEMPTS must be a whole number >= 1, not '$AWS_RETRY_ATTEMPTS'"
+[[ $AWS_RETRY_BASE_DELAY =~ ^[0-9]+$ ]] || usage_error "AWS_RETRY_BASE_DELAY must be whole seconds, not '$AWS_RETRY_BASE_DELAY'"
+
+# The error codes AWS services use for throttling (matched as "(Code)", as the CLI prints them, so
+# that a resource named after one does not count), and the message API Gateway-style services send.
+is_throttled() {
+  [[ $1 =~ \((Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded)\) || $1 == *"Rate exceeded"* ]]
+}
+
+# query VAR CMD...: runs a read-only CMD, retrying throttling as above; its stdout goes to VAR,
+# its stderr to CAPTURE_ERR, its status is returned.
 CAPTURE_ERR=''
+query() {
+  local __var=$1 __out __rc __try=1 __delay=$AWS_RETRY_BASE_DELAY
+  shift
+  while true; do
+    __rc=0
+    __out=$("$@" 2>"$WORK_TMP/capture.err") || __rc=$?
+    CAPTURE_ERR=$(<"$WORK_TMP/capture.err")
+    if ((__rc == 0 || __try >= AWS_RETRY_ATTEMPTS)) || ! is_throttled "$CAPTURE_ERR"; then break; fi
+    log "throttled: $(first_line "$CAPTURE_ERR"); try $((__try + 1)) of $AWS_RETRY_ATTEMPTS in ${__delay}s: $(quote_cmd "$@")"
+    if ((__delay > 0)); then sleep "$__delay"; fi
+    __try=$((__try + 1)) __delay=$((__delay * 2))
+  done
+  printf -v "$__var" '%s' "$__out"
+  return "$__rc"
+}
+
+# capture VAR DRY_VALUE CMD...: a read-only query (see query). In dry-run the command is printed
+# and VAR gets DRY_VALUE, so callers plan as if it had answered.
 capture() {
-  local __var=$1 __dry=$2 __rc=0 __out
+  local __cvar=$1 __dry=$2
   shift 2
   if is_dry_run; then
     plan "$@"
-    printf -v "$__var" '%s' "$__dry"
+    printf -v "$__cvar" '%s' "$__dry"
     CAPTURE_ERR=''
     return 0
   fi
   if ((VERBOSE)); then log "+ $(quote_cmd "$@")"; fi
-  __out=$("$@" 2>"$WORK_TMP/capture.err") || __rc=$?
-  printf -v "$__var" '%s' "$__out"
-  CAPTURE_ERR=$(<"$WORK_TMP/capture.err")
-  return "$__rc"
+  query "$__cvar" "$@"
 }
 
 # Long-running tools (cdk) are killed by `timeout` so no phase can hang;

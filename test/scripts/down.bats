@@ -225,3 +225,44 @@ destroy InfraStack"
   assert_success
   assert_output --partial "cluster alice-eks is unknown (An error occurred (ResourceInUseException) when calling the DescribeCluster operation: Cluster is being updated): its Ingresses and Services are not deleted"
 }
+
+@test "down retries a throttled describe-cluster instead of treating a healthy cluster as unknown" {
+  given_deployed alice
+  given_load_balancer
+  echo 2 >"$STUB_DIR/lb_queries_left"
+  aws_fails eks describe-cluster 1 ThrottlingException "Rate exceeded"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_equal "$(count_calls '^aws eks describe-cluster ')" 2
+  assert_call 'delete ingress --all --all-namespaces'
+  refute_output --partial "unknown"
+  refute_output --partial "--delete-leftovers"
+  assert_output --partial "Environment alice is deleted"
+}
+
+@test "down retries a throttled call of the leftover scan once both stacks are gone, then forgets the environment" {
+  given_deployed alice
+  mkdir -p "$WORKSHOP_DIR/alice"
+  printf 'infra=done\nplatform=done\n' >"$WORKSHOP_DIR/alice/state"
+  aws_fails ec2 describe-vpcs 2 RequestLimitExceeded "Request limit exceeded."
+  aws_fails logs describe-log-groups 1 ThrottlingException "Rate exceeded"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "No leftovers for alice"
+  [[ ! -e $WORKSHOP_DIR/alice ]]
+}
+
+@test "down: a leftover scan that keeps failing reports the AWS error, not a stale one, and still forgets the environment" {
+  given_deployed alice
+  mkdir -p "$WORKSHOP_DIR/alice"
+  printf 'infra=done\nplatform=done\n' >"$WORKSHOP_DIR/alice/state"
+  aws_fails ec2 describe-vpcs always Throttling "Rate exceeded"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure 1
+  assert_equal "$(count_calls '^aws ec2 describe-vpcs ')" 5
+  assert_output --partial "cannot list leftovers: An error occurred (Throttling) when calling the DescribeVpcs operation: Rate exceeded"
+  refute_output --partial "cannot list leftovers: 0 load balancer(s) left"
+  assert_output --partial "both stacks are gone"
+  [[ ! -e $WORKSHOP_DIR/alice ]]
+  [[ ! -e $STUB_DIR/contexts/alice-eks ]]
+}

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Common setup for the workshop script tests: stub aws/kubectl/npx/curl first
 # on PATH, every file the scripts or stubs write under BATS_TEST_TMPDIR, no
-# waiting between polls.
+# waiting between polls or between retries of a throttled AWS call.
 bats_require_minimum_version 1.5.0
 # BATS_LIBS: where bats-support and bats-assert live (Debian: /usr/lib/bats); run.sh checks it.
 # Their load.bash sources each file through "$(dirname ...)": 15 subshells per test, which on
@@ -29,7 +29,8 @@ setup() {
   export HOME="$BATS_TEST_TMPDIR/home"
   export POLL_INTERVAL=0
   export AWS_REGION=us-west-2
-  unset AWS_DEFAULT_REGION AWS_PROFILE VERBOSE
+  export AWS_RETRY_BASE_DELAY=0
+  unset AWS_DEFAULT_REGION AWS_PROFILE VERBOSE AWS_RETRY_ATTEMPTS
 }
 
 calls() { cat "$STUB_DIR/calls.log" 2>/dev/null || true; }
@@ -46,6 +47,9 @@ last_line_of() {
   n=$(grep -n -E -- "$1" "$STUB_DIR/calls.log" | tail -n 1 | cut -d: -f1)
   echo "${n:-0}"
 }
+
+# count_calls REGEX: how many calls match REGEX.
+count_calls() { grep -c -E -- "$1" "$STUB_DIR/calls.log" 2>/dev/null || true; }
 
 # refute_call REGEX / assert_call REGEX
 assert_call() { grep -q -E -- "$1" "$STUB_DIR/calls.log" || fail "no call matches: $1"$'\n'"$(calls)"; }

@@ -71,3 +71,15 @@ load helper
   assert_failure 1
   assert_line --regexp '^\[FAIL\] bootstrap +cannot read CDKToolkit: An error occurred \(ValidationError\) when calling the DescribeStacks operation: 1 validation error detected$'
 }
+
+@test "preflight retries throttled AWS calls" {
+  given_stack CDKToolkit
+  aws_fails sts get-caller-identity 1 Throttling "Rate exceeded"
+  aws_fails cloudformation describe-stacks 1 Throttling "Rate exceeded"
+  aws_fails eks describe-cluster-versions 1 ThrottlingException "Rate exceeded"
+  run "$SCRIPTS/preflight.sh"
+  assert_success
+  assert_line --regexp '^\[PASS\] identity '
+  assert_line --regexp '^\[PASS\] bootstrap '
+  assert_line --regexp '^\[PASS\] eks-version '
+}

@@ -193,3 +193,13 @@ load helper
   assert_failure
   assert_output --partial "cannot read CloudFormation stack alice-infra: An error occurred (ValidationError) when calling the DescribeStacks operation: 1 validation error detected"
 }
+
+@test "up retries throttled read-only AWS calls" {
+  aws_fails sts get-caller-identity 2 Throttling "Rate exceeded"
+  aws_fails cloudformation describe-stacks 1 Throttling "Rate exceeded"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  assert_equal "$(count_calls '^aws sts get-caller-identity')" 3
+  assert_output --partial "throttled"
+  assert_output --partial "Environment alice is ready"
+}

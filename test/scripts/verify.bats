@@ -72,3 +72,17 @@ bob FAILED"
   assert_failure 1
   assert_line "[FAIL] cluster      cannot describe cluster alice-eks: An error occurred (ResourceInUseException) when calling the DescribeCluster operation: Cluster is being updated"
 }
+
+@test "verify retries a throttled call, and a call that stays throttled fails after a bounded number of tries" {
+  given_up alice
+  aws_fails eks describe-cluster 1 TooManyRequestsException "Too many requests"
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_success
+
+  rm "$STUB_DIR/calls.log"
+  aws_fails eks describe-cluster always TooManyRequestsException "Too many requests"
+  AWS_RETRY_ATTEMPTS=3 run "$SCRIPTS/verify.sh" --env alice
+  assert_failure 1
+  assert_equal "$(count_calls '^aws eks describe-cluster ')" 3
+  assert_line "[FAIL] cluster      cannot describe cluster alice-eks: An error occurred (TooManyRequestsException) when calling the DescribeCluster operation: Too many requests"
+}
