@@ -88,8 +88,15 @@ add_exit_hook summary
 log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
 
 remove_load_balancers() {
-  local status reachable=0
-  if cluster_status ACTIVE; then status=$CLUSTER_STATUS; else status="unknown ($CLUSTER_ERROR)"; fi
+  local status advice reachable=0
+  if cluster_status ACTIVE; then
+    status=$CLUSTER_STATUS
+  elif advice=$(refusal_advice "$CLUSTER_ERROR"); then
+    # Nothing further would work either; stop before anything is deleted.
+    die "cannot describe cluster $CLUSTER: $CLUSTER_ERROR. Fix: $advice"
+  else
+    status="unknown ($CLUSTER_ERROR)"
+  fi
   if [[ $status == ACTIVE ]]; then
     if update_kubeconfig && delete_lb_owners; then
       reachable=1

@@ -101,8 +101,23 @@ is_throttled() {
   [[ $1 =~ \((Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded)\) || $1 == *"Rate exceeded"* ]]
 }
 
+# refusal_advice TEXT: for an error no retry or wait can fix (credentials expired or not valid,
+# a permission missing), prints what to do; returns 1 for any other error. Matched on the error
+# code as the CLI prints it, "(Code)"; kubectl passes on the same text from its aws credential plugin.
+refusal_advice() {
+  if [[ $1 =~ \((ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException)\) ||
+    $1 == *"Unable to locate credentials"* || $1 == *"Token has expired and refresh failed"* ]]; then
+    echo "the AWS credentials have expired or are not valid: log in again (e.g. aws sso login --profile NAME && export AWS_PROFILE=NAME), then re-run the same command"
+  elif [[ $1 =~ \((AccessDenied|AccessDeniedException)\) ]]; then
+    echo "the AWS identity needs that permission: run as a role that has it, then re-run the same command"
+  else
+    return 1
+  fi
+}
+
 # query VAR CMD...: runs a read-only CMD, retrying throttling as above; its stdout goes to VAR,
-# its stderr to CAPTURE_ERR, its status is returned.
+# its stderr to CAPTURE_ERR, its status is returned. A refusal (see refusal_advice) is also noted
+# in REFUSED_FILE, a file because queries often run in a $(...) subshell: wait_for reads it.
 CAPTURE_ERR=''
 query() {
   local __var=$1 __out __rc __try=1 __delay=$AWS_RETRY_BASE_DELAY
@@ -117,6 +132,9 @@ query() {
     __try=$((__try + 1)) __delay=$((__delay * 2))
   done
   printf -v "$__var" '%s' "$__out"
+  if ((__rc != 0)) && refusal_advice "$CAPTURE_ERR" >/dev/null; then
+    first_line "$CAPTURE_ERR" >"$REFUSED_FILE"
+  fi
   return "$__rc"
 }
 
@@ -151,6 +169,7 @@ with_timeout() {
 # ----------------------------------------------------- exit hooks, tmp dir
 
 WORK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/workshop.XXXXXX")
+REFUSED_FILE="$WORK_TMP/aws-refused"
 EXIT_HOOKS=()
 add_exit_hook() { EXIT_HOOKS+=("$1"); }
 _on_exit() {
@@ -344,7 +363,9 @@ failed_phase() {
 # wait_for DESCRIPTION TIMEOUT_SECS CHECK [ARGS...]
 # CHECK returns 0 when done and sets CHECK_DETAIL to what it saw. Checks at
 # least once, even with a 0 timeout. In dry-run CHECK runs once (its queries
-# are printed) and the wait counts as done.
+# are printed) and the wait counts as done. A check that failed because AWS
+# refused a query (expired credentials, a missing permission) ends the wait
+# at once: polling would only wait out the timeout, up to 40 minutes.
 CHECK_DETAIL=''
 wait_for() {
   local what=$1 timeout=$2 last='' deadline
@@ -358,9 +379,15 @@ wait_for() {
   log "waiting up to $(fmt_duration "$timeout") for $what"
   while true; do
     CHECK_DETAIL=''
+    : >"$REFUSED_FILE"
     if "$@"; then
       log "ok: $what${CHECK_DETAIL:+ ($CHECK_DETAIL)}"
       return 0
+    fi
+    if [[ -s $REFUSED_FILE ]]; then
+      err "Stopped waiting for $what: AWS refused the request: $(<"$REFUSED_FILE")"
+      err "Fix: $(refusal_advice "$(<"$REFUSED_FILE")")"
+      return 1
     fi
     if ((SECONDS >= deadline)); then
       err "Timed out after $(fmt_duration "$timeout") waiting for $what${CHECK_DETAIL:+ (last seen: $CHECK_DETAIL)}"

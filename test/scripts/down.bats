@@ -266,3 +266,25 @@ destroy InfraStack"
   [[ ! -e $WORKSHOP_DIR/alice ]]
   [[ ! -e $STUB_DIR/contexts/alice-eks ]]
 }
+
+@test "down stops at once, with the AWS message and what to do, when the credentials expire while it waits" {
+  given_deployed alice
+  given_load_balancer
+  aws_fails resourcegroupstaggingapi get-resources always ExpiredTokenException "The security token included in the request is expired"
+  run "$SCRIPTS/down.sh" --env alice --timeout-lb 3
+  assert_failure 1
+  assert_equal "$(count_calls '^aws resourcegroupstaggingapi get-resources ')" 1
+  assert_output --partial "An error occurred (ExpiredTokenException) when calling the GetResources operation: The security token included in the request is expired"
+  assert_output --partial "log in again"
+  refute_output --partial "Timed out"
+  refute_call 'cdk destroy'
+}
+
+@test "down with expired credentials stops before it deletes anything" {
+  given_deployed alice
+  aws_fails eks describe-cluster always ExpiredToken "The security token included in the request is expired"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure 1
+  assert_output --partial "cannot describe cluster alice-eks: An error occurred (ExpiredToken) when calling the DescribeCluster operation: The security token included in the request is expired. Fix: the AWS credentials have expired or are not valid: log in again"
+  refute_call 'delete|destroy'
+}

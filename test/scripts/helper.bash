@@ -61,8 +61,9 @@ refute_call() {
 
 fail_times() { echo "$2" >"$STUB_DIR/fail/$1"; }
 
-# aws_fails SERVICE OPERATION TIMES CODE [MESSAGE]: the next TIMES (or "always") calls of
-# `aws SERVICE OPERATION` fail as AWS answers, e.g. aws_fails eks describe-cluster 1 ThrottlingException.
+# aws_fails SERVICE OPERATION TIMES CODE [MESSAGE]: the next TIMES calls of `aws SERVICE OPERATION`
+# fail as AWS answers, e.g. aws_fails eks describe-cluster 1 ThrottlingException. TIMES may also be
+# "always", or "after-N": N calls succeed, then every call fails.
 aws_fails() {
   mkdir -p "$STUB_DIR/aws_errors"
   echo "$3 $4 ${5:-stub error}" >"$STUB_DIR/aws_errors/$1_$2"

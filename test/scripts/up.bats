@@ -203,3 +203,15 @@ load helper
   assert_output --partial "throttled"
   assert_output --partial "Environment alice is ready"
 }
+
+@test "up stops at once, with the AWS message and what to do, when access is denied while it waits for a stack" {
+  given_stack alice-infra CREATE_IN_PROGRESS
+  aws_fails cloudformation describe-stacks after-1 AccessDenied "User: arn:aws:iam::123456789012:user/tester is not authorized to perform: cloudformation:DescribeStacks"
+  run "$SCRIPTS/up.sh" --env alice --timeout-stack 3
+  assert_failure 1
+  assert_equal "$(count_calls '^aws cloudformation describe-stacks ')" 2
+  assert_output --partial "An error occurred (AccessDenied) when calling the DescribeStacks operation: User: arn:aws:iam::123456789012:user/tester is not authorized"
+  assert_output --partial "needs that permission"
+  refute_output --partial "Timed out"
+  refute_call 'cdk deploy'
+}
