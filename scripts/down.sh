@@ -25,7 +25,8 @@ Deletes one environment (~15-25 min), in this order:
   2. destroys PlatformStack (NAME-platform);
   3. destroys InfraStack (NAME-infra);
   4. lists what is still tagged for the cluster or the stacks: load
-     balancers, target groups, ENIs, security groups, log groups, the VPC;
+     balancers, target groups, ENIs, security groups, log groups, the VPC
+     (matched by exact tag values and exact names, never by a name prefix);
      with --delete-leftovers deletes them and retries InfraStack if it failed.
 Safe to run again, and on a half-deleted environment: a stack that does not
 exist counts as destroyed, an unreachable cluster is skipped.
@@ -128,14 +129,22 @@ remove_load_balancers() {
   return 1
 }
 
-# Once both stacks are gone, nothing local should point at the environment.
+# Once both stacks are gone, nothing local should point at the environment: state, outputs.json,
+# cdk.out are all about resources that no longer exist. Only the record of the stacks' Lambda
+# functions stays while their log groups may still be there, so that a later
+# --delete-leftovers still finds them: some were found, or the scan did not finish.
 forget_environment() {
-  local out
+  local out keep=$1 file
   if capture out "$CONTEXT" kubectl config get-contexts "$CONTEXT" -o name; then
     run_cmd kubectl config delete-context "$CONTEXT" || true
   fi
-  # state, outputs.json, cdk.out: all about resources that no longer exist
-  if ! is_dry_run; then rm -rf "$ENV_DIR"; fi
+  is_dry_run && return 0
+  file=$(functions_file)
+  if ((keep)) && [[ -f $file ]]; then
+    find "$ENV_DIR" -mindepth 1 -maxdepth 1 ! -name "${file##*/}" -exec rm -rf {} +
+  else
+    rm -rf "$ENV_DIR"
+  fi
 }
 
 phase_begin load-balancers "delete Ingresses and LoadBalancer Services, wait for their load balancers"
@@ -143,7 +152,7 @@ remove_load_balancers || exit 1
 phase_end load-balancers 'done'
 
 phase_begin platform "destroy PlatformStack ($PLATFORM_STACK)"
-if ! destroy_stack PlatformStack "$PLATFORM_STACK"; then
+if ! destroy_stack PlatformStack "$PLATFORM_STACK" record_stack_functions "$PLATFORM_STACK"; then
   die "$PLATFORM_STACK is not destroyed, so $INFRA_STACK is kept (its exports are still in use)."
 fi
 phase_end platform "$DESTROY_RESULT"
@@ -151,7 +160,7 @@ state_set platform destroyed
 
 phase_begin infra "destroy InfraStack ($INFRA_STACK)"
 infra_gone=1
-if destroy_stack InfraStack "$INFRA_STACK"; then
+if destroy_stack InfraStack "$INFRA_STACK" record_stack_functions "$INFRA_STACK"; then
   phase_end infra "$DESTROY_RESULT"
   state_set infra destroyed
 else
@@ -174,7 +183,7 @@ leftovers_ok=1 scanned=1
 if scan && ((DELETE_LEFTOVERS)) && { ((${#LEFTOVERS[@]})) || is_dry_run; }; then
   report_leftovers
   delete_leftovers || leftovers_ok=0
-  if ((!infra_gone)) && destroy_stack InfraStack "$INFRA_STACK"; then infra_gone=1; fi
+  if ((!infra_gone)) && destroy_stack InfraStack "$INFRA_STACK" record_stack_functions "$INFRA_STACK"; then infra_gone=1; fi
   scan || true
 fi
 if [[ -n $SCAN_ERROR ]]; then
@@ -192,7 +201,7 @@ fi
 if ((!infra_gone)); then
   die "$INFRA_STACK is not destroyed. The leftovers listed above usually are the cause (ENIs or security groups still in the VPC); re-run with --delete-leftovers."
 fi
-# The stacks are gone whatever the scan said: what is kept locally would describe nothing.
-forget_environment
+# The stacks are gone whatever the scan said.
+if ((!scanned)) || lambda_log_groups_left; then forget_environment 1; else forget_environment 0; fi
 ((scanned)) || die "both stacks are gone, but what they left behind could not be listed (see above); re-run scripts/down.sh --env $ENV_NAME to list it again"
 ((leftovers_ok)) || die "some leftovers could not be deleted (see above); re-run later"

@@ -4,6 +4,8 @@
 # of AWS and the cluster kept as files under $STUB_DIR, so a test can set
 # the world up before a run and look at it after:
 #   stacks/NAME               CloudFormation stack NAME exists; holds its status
+#   stacks/NAME.functions     physical names of its Lambda functions, one a line
+#   stacks/NAME.outputs.json  its Outputs, as describe-stacks prints them
 #   clusters/NAME             EKS cluster NAME exists; holds its status
 #   contexts/NAME             kubeconfig context NAME exists
 #   fail/KEY                  make call KEY fail: "always" or how many times
@@ -15,6 +17,7 @@
 #   vpcs                      VPC ids left by the infra stack
 #   enis.json, sgs.json       leftover ENIs / security groups, as the scripts query them
 #   log_groups                existing log group names
+#   tagged_log_groups         what the tagging API knows of them: "ARN<TAB>KEY=VALUE..."
 #   nodes_not_ready           nodes report NotReady
 #   deployments.json, ingresses.json, services.json   kubectl get ... -o json answers
 #   platform_outputs.json     outputs the PlatformStack deploy writes
