@@ -87,6 +87,8 @@ summary() {
 }
 add_exit_hook summary
 log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
+# node reads kubectl's JSON (which Services to delete), timeout bounds cdk destroy.
+require_tools aws kubectl node npx cdk timeout
 
 remove_load_balancers() {
   local status advice reachable=0

@@ -90,6 +90,9 @@ summary() {
 }
 add_exit_hook summary
 log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
+# Before any stack is marked running: node reads outputs and kubectl's JSON, timeout bounds
+# cdk deploy, curl asks the apps.
+require_tools aws kubectl node npx cdk timeout curl
 
 # The cluster grants no implicit admin, not even to whoever deploys it: unless the command line
 # names its own admins, the caller's IAM role (not its sts session) becomes cluster admin.

@@ -166,6 +166,42 @@ with_timeout() {
   run_cmd "$(basename "$TIMEOUT_BIN")" "$secs" "$@"
 }
 
+# require_tools TOOL...: fails, naming every missing TOOL, before the run changes anything: a tool
+# found missing half-way stops it half-done (down used to delete the Ingresses, then find no
+# `timeout` for cdk destroy). "timeout" means timeout or gtimeout, "cdk" the project's CDK CLI
+# (NPX_CDK, from stacks.sh).
+# In dry-run a missing tool is a warning: the plan is still worth seeing.
+require_tools() {
+  local tool missing=() hints=()
+  for tool in "$@"; do
+    case $tool in
+      timeout)
+        if [[ -z $TIMEOUT_BIN ]]; then missing+=(timeout) hints+=("timeout/gtimeout: GNU coreutils (macOS: brew install coreutils)"); fi
+        ;;
+      cdk)
+        # Only once npx is there; this starts node, so not in dry-run (which runs nothing).
+        if ! is_dry_run && command -v npx >/dev/null && ! "${NPX_CDK[@]}" --version >/dev/null 2>&1; then
+          missing+=("the project's CDK CLI") hints+=("CDK CLI: cd $ROOT && npm ci")
+        fi
+        ;;
+      *) command -v "$tool" >/dev/null || missing+=("$tool") ;;
+    esac
+  done
+  ((${#missing[@]})) || return 0
+  local message list
+  printf -v list '%s, ' "${missing[@]}"
+  message="missing ${list%, }"
+  if ((${#hints[@]})); then
+    printf -v list '%s; ' "${hints[@]}"
+    message+=" (${list%; })"
+  fi
+  if is_dry_run; then
+    warn "$message: a real run would stop here"
+    return 0
+  fi
+  die "$message. Install what is missing (scripts/preflight.sh checks them all), then re-run the same command."
+}
+
 # ----------------------------------------------------- exit hooks, tmp dir
 
 WORK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/workshop.XXXXXX")

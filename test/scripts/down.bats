@@ -333,3 +333,15 @@ destroy InfraStack"
   assert_output --partial "No leftovers for alice"
   [[ ! -e $WORKSHOP_DIR/alice ]]
 }
+
+@test "down checks every tool it needs before it deletes anything" {
+  given_deployed alice
+  given_load_balancer
+  echo 1 >"$STUB_DIR/lb_queries_left"
+  without timeout node
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure 1
+  assert_output --partial "missing node, timeout"
+  refute_call 'delete|destroy'
+  [[ -f $STUB_DIR/stacks/alice-infra && -f $STUB_DIR/lbs ]]
+}

@@ -59,6 +59,17 @@ refute_call() {
   fi
 }
 
+# without TOOL...: a machine where TOOL is not installed. PATH becomes one directory of links to
+# the stubs and to /usr/bin (all the scripts use, on Debian), minus TOOL.
+without() {
+  local dir="$BATS_TEST_TMPDIR/path-without" tool
+  mkdir -p "$dir"
+  cp -s /usr/bin/* "$dir/" 2>/dev/null || true
+  cp -sf "$BATS_TEST_DIRNAME"/stubs/* "$dir/"
+  for tool; do rm -f "$dir/$tool"; done
+  export PATH=$dir
+}
+
 fail_times() { echo "$2" >"$STUB_DIR/fail/$1"; }
 
 # aws_fails SERVICE OPERATION TIMES CODE [MESSAGE]: the next TIMES calls of `aws SERVICE OPERATION`

@@ -215,3 +215,12 @@ load helper
   refute_output --partial "Timed out"
   refute_call 'cdk deploy'
 }
+
+@test "up checks its tools before anything else, and marks no stack running" {
+  without timeout
+  run "$SCRIPTS/up.sh" --env alice
+  assert_failure 1
+  assert_output --partial "missing timeout"
+  refute_call 'cdk deploy'
+  [[ ! -e $WORKSHOP_DIR/alice/state ]]
+}
