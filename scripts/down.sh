@@ -101,10 +101,12 @@ remove_load_balancers() {
     status="unknown ($CLUSTER_ERROR)"
   fi
   if [[ $status == ACTIVE ]]; then
-    if update_kubeconfig && delete_lb_owners; then
-      reachable=1
-    else
+    if ! update_kubeconfig; then
+      warn "no kubeconfig for cluster $CLUSTER ($KUBECONFIG_ERROR): its Ingresses and Services are not deleted"
+    elif ! delete_lb_owners; then
       warn "cannot reach cluster $CLUSTER: its Ingresses and Services are not deleted"
+    else
+      reachable=1
     fi
   elif [[ $status == NONE ]]; then
     log "cluster $CLUSTER does not exist: no Kubernetes objects to delete"
@@ -138,7 +140,7 @@ remove_load_balancers() {
 forget_environment() {
   local out keep=$1 file
   if capture out "$CONTEXT" kubectl config get-contexts "$CONTEXT" -o name; then
-    run_cmd kubectl config delete-context "$CONTEXT" || true
+    run_cmd kubectl config delete-context "$CONTEXT" || warn "context $CONTEXT stays in your kubeconfig: kubectl config delete-context $CONTEXT"
   fi
   is_dry_run && return 0
   file=$(functions_file)

@@ -79,7 +79,12 @@ summary() {
   echo
   if ((rc == 0)); then
     echo "Environment $ENV_NAME is ready (region $REGION, cluster $CLUSTER)."
-    echo "  kubectl:  kubectl --context $CONTEXT get nodes"
+    if [[ -n $KUBECONFIG_PROBLEM ]]; then
+      echo "  kubectl:  $KUBECONFIG_PROBLEM"
+      echo "            once fixed: aws eks update-kubeconfig --name $CLUSTER --region $REGION --alias $CONTEXT"
+    else
+      echo "  kubectl:  kubectl --context $CONTEXT get nodes"
+    fi
     for line in "${APP_URLS[@]}"; do printf '  %-9s %s\n' "${line%%$'\t'*}:" "${line#*$'\t'}"; done
     if [[ -n $TEAM_NAMESPACES ]]; then echo "  teams:    $TEAM_NAMESPACES"; fi
     echo "  outputs:  $OUTPUTS_FILE"
@@ -124,7 +129,7 @@ ensure_stack_outputs "$PLATFORM_STACK" || warn "no outputs for $PLATFORM_STACK"
 
 phase_begin kubeconfig "kubeconfig context $CONTEXT"
 update_kubeconfig || exit 1
-phase_end kubeconfig 'done'
+if [[ -n $KUBECONFIG_PROBLEM ]]; then phase_end kubeconfig temporary; else phase_end kubeconfig 'done'; fi
 
 phase_begin nodes "wait for nodes"
 wait_for "at least $MIN_NODES node(s) of $CLUSTER to be Ready" "$TIMEOUT_NODES" check_nodes_ready || exit 1

@@ -13,7 +13,8 @@ usage() {
 Usage: scripts/verify.sh [--env NAME] [options]
 
 Checks one environment once, without changing it (it only adds the
-kubeconfig context NAME-eks when it is missing):
+kubeconfig context NAME-eks when it is missing; when the kubeconfig cannot
+be written it says so and checks through a temporary one):
   cluster      EKS cluster NAME-eks is ACTIVE
   nodes        at least --min-nodes nodes, all Ready
   deployments  every Deployment in every namespace is Available
@@ -70,8 +71,9 @@ if ((FAILED)); then
   report FAIL nodes "not checked: the cluster is not ACTIVE"
   report FAIL deployments "not checked: the cluster is not ACTIVE"
 elif ! ensure_kube_context >/dev/null 2>"$WORK_TMP/kubeconfig.err"; then
-  report FAIL kubeconfig "aws eks update-kubeconfig failed: $(first_line "$(<"$WORK_TMP/kubeconfig.err")")"
+  report FAIL kubeconfig "aws eks update-kubeconfig failed: $KUBECONFIG_ERROR"
 else
+  if [[ -n $KUBECONFIG_PROBLEM ]]; then report WARN kubeconfig "$KUBECONFIG_PROBLEM; checked through a kubeconfig of its own"; fi
   run_check nodes check_nodes_ready
   run_check deployments check_deployments_available
   load_outputs

@@ -10,8 +10,10 @@ CURL_MAX_TIME=${CURL_MAX_TIME:-10}
 
 # Every kubectl call names the context, so participants sharing a machine
 # never act on each other's cluster, and gives up instead of hanging.
+# KUBECONFIG_ARGS: --kubeconfig FILE when this run uses a kubeconfig of its own.
+KUBECONFIG_ARGS=()
 setup_kubectl() {
-  KCTL=(kubectl --context "$CONTEXT" --request-timeout=30s)
+  KCTL=(kubectl "${KUBECONFIG_ARGS[@]}" --context "$CONTEXT" --request-timeout=30s)
 }
 
 # cluster_status [DRY_VALUE]: CLUSTER_STATUS gets ACTIVE, CREATING, ... or NONE. Returns 1 on
@@ -31,8 +33,35 @@ cluster_status() {
   fi
 }
 
+# update_kubeconfig: adds the context to the user's kubeconfig (up leaves it there for them).
+# When that fails but the same command into a file of this run's own works, the user's kubeconfig
+# is the problem (read-only, someone else's, a broken file), not the cluster: the run goes on
+# through its own file, and KUBECONFIG_PROBLEM says what is wrong. Otherwise KUBECONFIG_ERROR
+# says why there is no kubeconfig at all.
+KUBECONFIG_PROBLEM='' KUBECONFIG_ERROR=''
 update_kubeconfig() {
-  run_cmd aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" --alias "$CONTEXT"
+  local cmd=(aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" --alias "$CONTEXT") out problem
+  local own="$WORK_TMP/kubeconfig"
+  if is_dry_run; then
+    plan "${cmd[@]}"
+    return 0
+  fi
+  log "+ $(quote_cmd "${cmd[@]}")"
+  if query out "${cmd[@]}"; then
+    log "$out"
+    return 0
+  fi
+  problem=$(first_line "$CAPTURE_ERR")
+  if query out "${cmd[@]}" --kubeconfig "$own"; then
+    KUBECONFIG_PROBLEM="cannot add context $CONTEXT to your kubeconfig (${KUBECONFIG:-~/.kube/config}): $problem"
+    warn "$KUBECONFIG_PROBLEM; this run uses a kubeconfig of its own"
+    KUBECONFIG_ARGS=(--kubeconfig "$own")
+    setup_kubectl
+    return 0
+  fi
+  KUBECONFIG_ERROR=$(first_line "$CAPTURE_ERR")
+  err "aws eks update-kubeconfig failed: $KUBECONFIG_ERROR"
+  return 1
 }
 
 # verify.sh must not move the user's current-context when it is not needed.

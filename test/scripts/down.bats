@@ -345,3 +345,17 @@ destroy InfraStack"
   refute_call 'delete|destroy'
   [[ -f $STUB_DIR/stacks/alice-infra && -f $STUB_DIR/lbs ]]
 }
+
+@test "down with a read-only kubeconfig still deletes the load balancer owners, through a kubeconfig of its own" {
+  given_deployed alice
+  given_load_balancer
+  echo 2 >"$STUB_DIR/lb_queries_left"
+  touch "$STUB_DIR/kubeconfig_readonly"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "[Errno 13] Permission denied: '$HOME/.kube/config'"
+  refute_output --partial "cannot reach cluster"
+  assert_call '^kubectl --kubeconfig [^ ]+ --context alice-eks .*delete ingress --all --all-namespaces'
+  assert_call '^kubectl --kubeconfig [^ ]+ --context alice-eks .*delete service -n petstore petstore'
+  assert_output --partial "Environment alice is deleted"
+}

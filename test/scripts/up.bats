@@ -224,3 +224,13 @@ load helper
   refute_call 'cdk deploy'
   [[ ! -e $WORKSHOP_DIR/alice/state ]]
 }
+
+@test "up with a read-only kubeconfig checks the cluster through a kubeconfig of its own and says what is wrong" {
+  touch "$STUB_DIR/kubeconfig_readonly"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  assert_call '^kubectl --kubeconfig [^ ]+ --context alice-eks .*get nodes'
+  assert_output --partial "cannot add context alice-eks to your kubeconfig"
+  assert_output --partial "[Errno 13] Permission denied: '$HOME/.kube/config'"
+  assert_output --regexp "kubeconfig +temporary"
+}

@@ -86,3 +86,14 @@ bob FAILED"
   assert_equal "$(count_calls '^aws eks describe-cluster ')" 3
   assert_line "[FAIL] cluster      cannot describe cluster alice-eks: An error occurred (TooManyRequestsException) when calling the DescribeCluster operation: Too many requests"
 }
+
+@test "verify with a read-only kubeconfig checks the cluster through a kubeconfig of its own and warns" {
+  given_up alice
+  rm "$STUB_DIR/contexts/alice-eks"
+  touch "$STUB_DIR/kubeconfig_readonly"
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_success
+  assert_line --partial "[WARN] kubeconfig   cannot add context alice-eks to your kubeconfig"
+  assert_line "[PASS] nodes        1/1 nodes Ready"
+  assert_line "RESULT alice: PASS (4 checks)"
+}

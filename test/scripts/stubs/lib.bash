@@ -19,6 +19,7 @@
 #   log_groups                existing log group names
 #   tagged_log_groups         what the tagging API knows of them: "ARN<TAB>KEY=VALUE..."
 #   nodes_not_ready           nodes report NotReady
+#   kubeconfig_readonly       aws eks update-kubeconfig cannot write the user's kubeconfig
 #   deployments.json, ingresses.json, services.json   kubectl get ... -o json answers
 #   platform_outputs.json     outputs the PlatformStack deploy writes
 #   curl_code                 HTTP status every URL answers (default 200)
