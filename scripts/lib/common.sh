@@ -339,14 +339,21 @@ state_get() {
   sed -n "s/^$1=//p" "$STATE_FILE" | tail -n 1
 }
 
+# Written to a temporary file of this run's own, in the same directory (so the rename is atomic),
+# then renamed over the state file: a reader never sees half a file, and two runs never write or
+# rename each other's temporary file.
 state_set() {
   is_dry_run && return 0
   mkdir -p "$ENV_DIR"
-  {
+  local tmp
+  tmp=$(mktemp "$STATE_FILE.XXXXXX")
+  if ! {
     if [[ -f $STATE_FILE ]]; then grep -v "^$1=" "$STATE_FILE" || true; fi
     printf '%s=%s\n' "$1" "$2"
-  } >"$STATE_FILE.tmp"
-  mv "$STATE_FILE.tmp" "$STATE_FILE"
+  } >"$tmp" || ! mv -f "$tmp" "$STATE_FILE"; then
+    rm -f "$tmp"
+    die "cannot write $STATE_FILE"
+  fi
 }
 
 # ---------------------------------------------------------------- timing
@@ -474,8 +481,10 @@ load_outputs() {
     for (const f of fresh) Object.assign(all, read(f) || {});
     if (cfnFile) all[cfnStack] = Object.fromEntries((read(cfnFile) || []).map((o) => [o.OutputKey, o.OutputValue]));
     if (fresh.length || cfnFile) {
-      fs.writeFileSync(target + ".tmp", JSON.stringify(all, null, 2) + "\n");
-      fs.renameSync(target + ".tmp", target);
+      // A name only this process uses, renamed over the target (see state_set).
+      const tmp = `${target}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(all, null, 2) + "\n");
+      fs.renameSync(tmp, target);
       for (const f of fresh) fs.unlinkSync(f);
     }
     for (const stack of Object.keys(all)) console.log(`stack\t${stack}`);

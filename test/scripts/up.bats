@@ -234,3 +234,19 @@ load helper
   assert_output --partial "[Errno 13] Permission denied: '$HOME/.kube/config'"
   assert_output --regexp "kubeconfig +temporary"
 }
+
+@test "up writes the state file and outputs.json through temporary files of its own, so that two runs cannot collide" {
+  # Another run's temporary files, under the names a fixed-name write would use.
+  mkdir -p "$WORKSHOP_DIR/alice/state.tmp" "$WORKSHOP_DIR/alice/outputs.json.tmp"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  run cat "$WORKSHOP_DIR/alice/state"
+  assert_line infra=done
+  assert_line platform=done
+  run node -e 'console.log(Object.keys(require(process.argv[1])).join(" "))' "$WORKSHOP_DIR/alice/outputs.json"
+  assert_output "alice-infra alice-platform"
+  assert_equal "$(ls "$WORKSHOP_DIR/alice")" "outputs.json
+outputs.json.tmp
+state
+state.tmp"
+}
