@@ -20,7 +20,9 @@ be written it says so and checks through a temporary one):
   deployments  every Deployment in every namespace is Available
   app ...      each AppUrl* output of NAME-platform answers over HTTP (any
                status below 500); a "pending" one is replaced by the
-               address of each Ingress / LoadBalancer Service
+               address of that app's own Ingress or LoadBalancer Service:
+               NAMESPACE/NAME from a "pending:NAMESPACE/NAME" value, else
+               the key in kebab case (AppUrlGame2048: game-2048/game-2048)
 Prints PASS/FAIL per check and exits 0 when all pass, 1 otherwise.
 
 Options:

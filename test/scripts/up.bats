@@ -126,7 +126,7 @@ load helper
   echo '{"AppUrlPetstore": "pending"}' >"$STUB_DIR/platform_outputs.json"
   run "$SCRIPTS/up.sh" --env alice --timeout-apps 0
   assert_failure
-  assert_output --partial "0/1 app URLs answer; (AppUrl output): no load balancer address yet"
+  assert_output --partial "0/1 app URLs answer; petstore/petstore: no load balancer address yet"
 }
 
 @test "up without AppUrl outputs skips the app check" {
@@ -249,4 +249,30 @@ load helper
 outputs.json.tmp
 state
 state.tmp"
+}
+
+@test "up counts only the pending app's own Ingress or Service, not any load balancer in the cluster" {
+  echo '{"AppUrlPetstore": "pending"}' >"$STUB_DIR/platform_outputs.json"
+  cat >"$STUB_DIR/services.json" <<'JSON'
+{"items": [
+  {"metadata": {"namespace": "other", "name": "unrelated"}, "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]},
+   "status": {"loadBalancer": {"ingress": [{"hostname": "unrelated-lb.elb.example"}]}}},
+  {"metadata": {"namespace": "petstore", "name": "petstore"}, "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]}, "status": {}}
+]}
+JSON
+  run "$SCRIPTS/up.sh" --env alice --timeout-apps 0
+  assert_failure
+  refute_call 'unrelated'
+  assert_output --partial "0/1 app URLs answer; petstore/petstore: no load balancer address yet"
+
+  # An output may name its object: pending:NAMESPACE/NAME. Here an Ingress, on port 80.
+  echo '{"AppUrlShop": "pending:shop/frontend"}' >"$STUB_DIR/platform_outputs.json"
+  echo '{"items": [{"metadata": {"namespace": "shop", "name": "frontend"}, "status": {"loadBalancer": {"ingress": [{"hostname": "shop-alb.elb.example"}]}}}]}' \
+    >"$STUB_DIR/ingresses.json"
+  rm "$WORKSHOP_DIR/alice/state" # deploy again, so that the new outputs are written
+  run "$SCRIPTS/up.sh" --env alice --timeout-apps 0
+  assert_success
+  assert_call '^curl .*http://shop-alb\.elb\.example$'
+  refute_call 'unrelated'
+  assert_output --partial "shop/frontend: http://shop-alb.elb.example"
 }
