@@ -25,7 +25,8 @@ Deletes one environment (~15-25 min), in this order:
   2. destroys PlatformStack (NAME-platform);
   3. destroys InfraStack (NAME-infra);
   4. lists what is still tagged for the cluster or the stacks: load
-     balancers, target groups, ENIs, security groups, log groups, the VPC;
+     balancers, target groups, ENIs, security groups, log groups, the VPC
+     (matched by exact tag values and exact names, never by a name prefix);
      with --delete-leftovers deletes them and retries InfraStack if it failed.
 Safe to run again, and on a half-deleted environment: a stack that does not
 exist counts as destroyed, an unreachable cluster is skipped.
@@ -43,10 +44,13 @@ $CDK_OPTIONS_HELP
 
 Environment:
   POLL_INTERVAL   seconds between polls (default: 10)
+  AWS_RETRY_ATTEMPTS, AWS_RETRY_BASE_DELAY
+                  tries of a throttled read-only AWS call (default: 5) and
+                  seconds before the first retry, doubled each time (default: 1)
   WORKSHOP_DIR    where outputs and state are kept (default: <repo>/.workshop)
 
-Exit status: 0 when both stacks are gone (leftovers are reported as a
-warning), 1 otherwise.
+Exit status: 0 when both stacks are gone and the leftovers could be listed
+(leftovers are reported as a warning), 1 otherwise.
 
 Examples:
   scripts/down.sh --env alice
@@ -83,15 +87,26 @@ summary() {
 }
 add_exit_hook summary
 log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
+# node reads kubectl's JSON (which Services to delete), timeout bounds cdk destroy.
+require_tools aws kubectl node npx cdk timeout
 
 remove_load_balancers() {
-  local status reachable=0
-  status=$(cluster_status ACTIVE 2>"$WORK_TMP/cluster.err") || status="unknown ($(<"$WORK_TMP/cluster.err"))"
+  local status advice reachable=0
+  if cluster_status ACTIVE; then
+    status=$CLUSTER_STATUS
+  elif advice=$(refusal_advice "$CLUSTER_ERROR"); then
+    # Nothing further would work either; stop before anything is deleted.
+    die "cannot describe cluster $CLUSTER: $CLUSTER_ERROR. Fix: $advice"
+  else
+    status="unknown ($CLUSTER_ERROR)"
+  fi
   if [[ $status == ACTIVE ]]; then
-    if update_kubeconfig && delete_lb_owners; then
-      reachable=1
-    else
+    if ! update_kubeconfig; then
+      warn "no kubeconfig for cluster $CLUSTER ($KUBECONFIG_ERROR): its Ingresses and Services are not deleted"
+    elif ! delete_lb_owners; then
       warn "cannot reach cluster $CLUSTER: its Ingresses and Services are not deleted"
+    else
+      reachable=1
     fi
   elif [[ $status == NONE ]]; then
     log "cluster $CLUSTER does not exist: no Kubernetes objects to delete"
@@ -118,14 +133,22 @@ remove_load_balancers() {
   return 1
 }
 
-# Once both stacks are gone, nothing local should point at the environment.
+# Once both stacks are gone, nothing local should point at the environment: state, outputs.json,
+# cdk.out are all about resources that no longer exist. Only the record of the stacks' Lambda
+# functions stays while their log groups may still be there, so that a later
+# --delete-leftovers still finds them: some were found, or the scan did not finish.
 forget_environment() {
-  local out
+  local out keep=$1 file
   if capture out "$CONTEXT" kubectl config get-contexts "$CONTEXT" -o name; then
-    run_cmd kubectl config delete-context "$CONTEXT" || true
+    run_cmd kubectl config delete-context "$CONTEXT" || warn "context $CONTEXT stays in your kubeconfig: kubectl config delete-context $CONTEXT"
   fi
-  # state, outputs.json, cdk.out: all about resources that no longer exist
-  if ! is_dry_run; then rm -rf "$ENV_DIR"; fi
+  is_dry_run && return 0
+  file=$(functions_file)
+  if ((keep)) && [[ -f $file ]]; then
+    find "$ENV_DIR" -mindepth 1 -maxdepth 1 ! -name "${file##*/}" -exec rm -rf {} +
+  else
+    rm -rf "$ENV_DIR"
+  fi
 }
 
 phase_begin load-balancers "delete Ingresses and LoadBalancer Services, wait for their load balancers"
@@ -133,7 +156,7 @@ remove_load_balancers || exit 1
 phase_end load-balancers 'done'
 
 phase_begin platform "destroy PlatformStack ($PLATFORM_STACK)"
-if ! destroy_stack PlatformStack "$PLATFORM_STACK"; then
+if ! destroy_stack PlatformStack "$PLATFORM_STACK" record_stack_functions "$PLATFORM_STACK"; then
   die "$PLATFORM_STACK is not destroyed, so $INFRA_STACK is kept (its exports are still in use)."
 fi
 phase_end platform "$DESTROY_RESULT"
@@ -141,7 +164,7 @@ state_set platform destroyed
 
 phase_begin infra "destroy InfraStack ($INFRA_STACK)"
 infra_gone=1
-if destroy_stack InfraStack "$INFRA_STACK"; then
+if destroy_stack InfraStack "$INFRA_STACK" record_stack_functions "$INFRA_STACK"; then
   phase_end infra "$DESTROY_RESULT"
   state_set infra destroyed
 else
@@ -149,25 +172,40 @@ else
   phase_end infra failed
 fi
 
+# scan: scan_leftovers, or SCAN_ERROR says why it could not finish (the failed query's own error:
+# CHECK_DETAIL may still hold what an earlier wait last saw).
+SCAN_ERROR=''
+scan() {
+  CHECK_DETAIL=''
+  scan_leftovers && return 0
+  SCAN_ERROR=${CHECK_DETAIL:-$(first_line "$CAPTURE_ERR")}
+  return 1
+}
+
 phase_begin leftovers "find what is still tagged for $CLUSTER"
-leftovers_ok=1
-scan_leftovers || die "cannot list leftovers: ${CHECK_DETAIL:-$CAPTURE_ERR}"
-if ((DELETE_LEFTOVERS)) && { ((${#LEFTOVERS[@]})) || is_dry_run; }; then
+leftovers_ok=1 scanned=1
+if scan && ((DELETE_LEFTOVERS)) && { ((${#LEFTOVERS[@]})) || is_dry_run; }; then
   report_leftovers
   delete_leftovers || leftovers_ok=0
-  if ((!infra_gone)) && destroy_stack InfraStack "$INFRA_STACK"; then infra_gone=1; fi
-  scan_leftovers || die "cannot list leftovers: ${CHECK_DETAIL:-$CAPTURE_ERR}"
+  if ((!infra_gone)) && destroy_stack InfraStack "$INFRA_STACK" record_stack_functions "$INFRA_STACK"; then infra_gone=1; fi
+  scan || true
 fi
-report_leftovers
-if ((${#LEFTOVERS[@]})); then
+if [[ -n $SCAN_ERROR ]]; then
+  scanned=0
+  err "cannot list leftovers: $SCAN_ERROR"
+elif ((${#LEFTOVERS[@]})); then
+  report_leftovers
   phase_end leftovers found
   if ((!DELETE_LEFTOVERS)); then warn "delete them with: scripts/down.sh --env $ENV_NAME --delete-leftovers"; fi
 else
+  report_leftovers
   phase_end leftovers none
 fi
 
 if ((!infra_gone)); then
   die "$INFRA_STACK is not destroyed. The leftovers listed above usually are the cause (ENIs or security groups still in the VPC); re-run with --delete-leftovers."
 fi
-forget_environment
+# The stacks are gone whatever the scan said.
+if ((!scanned)) || lambda_log_groups_left; then forget_environment 1; else forget_environment 0; fi
+((scanned)) || die "both stacks are gone, but what they left behind could not be listed (see above); re-run scripts/down.sh --env $ENV_NAME to list it again"
 ((leftovers_ok)) || die "some leftovers could not be deleted (see above); re-run later"

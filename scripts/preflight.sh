@@ -134,11 +134,11 @@ check_identity() {
     skip identity "needs AWS CLI v2"
     return
   fi
-  if out=$(aws sts get-caller-identity --region "$REGION" --query '[Account,Arn]' --output text 2>&1); then
+  if capture out '' aws sts get-caller-identity --region "$REGION" --query '[Account,Arn]' --output text; then
     ACCOUNT=${out%%[[:space:]]*}
     pass identity "account $ACCOUNT as ${out##*[[:space:]]}"
   else
-    fail identity "no usable AWS credentials: $(first_line "$out")" \
+    fail identity "no usable AWS credentials: $(first_line "$CAPTURE_ERR")" \
       "log in, e.g. aws sso login --profile NAME && export AWS_PROFILE=NAME (or aws configure)"
   fi
 }
@@ -165,15 +165,15 @@ check_bootstrap() {
     return
   fi
   target="aws://$ACCOUNT/$REGION"
-  if out=$(aws cloudformation describe-stacks --region "$REGION" --stack-name CDKToolkit \
-    --query 'Stacks[0].StackStatus' --output text 2>&1); then
+  if capture out '' aws cloudformation describe-stacks --region "$REGION" --stack-name CDKToolkit \
+    --query 'Stacks[0].StackStatus' --output text; then
     if [[ $out == *_COMPLETE && $out != ROLLBACK_COMPLETE && $out != DELETE_COMPLETE ]]; then
       pass bootstrap "CDKToolkit is $out"
     else
       fail bootstrap "CDKToolkit is $out" "fix or delete the CDKToolkit stack in CloudFormation, then: npx cdk bootstrap $target"
     fi
-  elif [[ $out != *"does not exist"* ]]; then
-    fail bootstrap "cannot read CDKToolkit: $(first_line "$out")" "check the identity has cloudformation:DescribeStacks"
+  elif [[ $CAPTURE_ERR != *"does not exist"* ]]; then
+    fail bootstrap "cannot read CDKToolkit: $(first_line "$CAPTURE_ERR")" "check the identity has cloudformation:DescribeStacks"
   elif bootstrap_wanted; then
     if npx --no-install cdk bootstrap "$target" >&2; then
       pass bootstrap "bootstrapped $target now"
@@ -196,9 +196,9 @@ check_eks_version() {
     fail eks-version "EKS Auto Mode needs Kubernetes >= 1.29, not $K8S_VERSION" "use --kubernetes-version 1.29 or later (and the same in the app)"
     return
   fi
-  if ! out=$(aws eks describe-cluster-versions --region "$REGION" --cluster-versions "$K8S_VERSION" \
-    --query 'clusterVersions[].[clusterVersion,versionStatus]' --output text 2>&1); then
-    fail eks-version "cannot list EKS versions: $(first_line "$out")" \
+  if ! capture out '' aws eks describe-cluster-versions --region "$REGION" --cluster-versions "$K8S_VERSION" \
+    --query 'clusterVersions[].[clusterVersion,versionStatus]' --output text; then
+    fail eks-version "cannot list EKS versions: $(first_line "$CAPTURE_ERR")" \
       "update AWS CLI v2 to a release that has eks describe-cluster-versions: $CLI_INSTALL_URL"
   elif [[ $out =~ (^|[[:space:]])"$K8S_VERSION"[[:space:]]+([A-Z_]+) ]] && [[ ${BASH_REMATCH[2]} != UNSUPPORTED ]]; then
     pass eks-version "Kubernetes $K8S_VERSION is offered in $REGION (${BASH_REMATCH[2]})"

@@ -42,6 +42,9 @@ $CDK_OPTIONS_HELP
 
 Environment:
   POLL_INTERVAL   seconds between polls (default: 10)
+  AWS_RETRY_ATTEMPTS, AWS_RETRY_BASE_DELAY
+                  tries of a throttled read-only AWS call (default: 5) and
+                  seconds before the first retry, doubled each time (default: 1)
   WORKSHOP_DIR    where outputs and state go (default: <repo>/.workshop)
 
 Examples:
@@ -76,7 +79,12 @@ summary() {
   echo
   if ((rc == 0)); then
     echo "Environment $ENV_NAME is ready (region $REGION, cluster $CLUSTER)."
-    echo "  kubectl:  kubectl --context $CONTEXT get nodes"
+    if [[ -n $KUBECONFIG_PROBLEM ]]; then
+      echo "  kubectl:  $KUBECONFIG_PROBLEM"
+      echo "            once fixed: aws eks update-kubeconfig --name $CLUSTER --region $REGION --alias $CONTEXT"
+    else
+      echo "  kubectl:  kubectl --context $CONTEXT get nodes"
+    fi
     for line in "${APP_URLS[@]}"; do printf '  %-9s %s\n' "${line%%$'\t'*}:" "${line#*$'\t'}"; done
     if [[ -n $TEAM_NAMESPACES ]]; then echo "  teams:    $TEAM_NAMESPACES"; fi
     echo "  outputs:  $OUTPUTS_FILE"
@@ -87,6 +95,9 @@ summary() {
 }
 add_exit_hook summary
 log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
+# Before any stack is marked running: node reads outputs and kubectl's JSON, timeout bounds
+# cdk deploy, curl asks the apps.
+require_tools aws kubectl node npx cdk timeout curl
 
 # The cluster grants no implicit admin, not even to whoever deploys it: unless the command line
 # names its own admins, the caller's IAM role (not its sts session) becomes cluster admin.
@@ -118,7 +129,7 @@ ensure_stack_outputs "$PLATFORM_STACK" || warn "no outputs for $PLATFORM_STACK"
 
 phase_begin kubeconfig "kubeconfig context $CONTEXT"
 update_kubeconfig || exit 1
-phase_end kubeconfig 'done'
+if [[ -n $KUBECONFIG_PROBLEM ]]; then phase_end kubeconfig temporary; else phase_end kubeconfig 'done'; fi
 
 phase_begin nodes "wait for nodes"
 wait_for "at least $MIN_NODES node(s) of $CLUSTER to be Ready" "$TIMEOUT_NODES" check_nodes_ready || exit 1

@@ -13,13 +13,16 @@ usage() {
 Usage: scripts/verify.sh [--env NAME] [options]
 
 Checks one environment once, without changing it (it only adds the
-kubeconfig context NAME-eks when it is missing):
+kubeconfig context NAME-eks when it is missing; when the kubeconfig cannot
+be written it says so and checks through a temporary one):
   cluster      EKS cluster NAME-eks is ACTIVE
   nodes        at least --min-nodes nodes, all Ready
   deployments  every Deployment in every namespace is Available
   app ...      each AppUrl* output of NAME-platform answers over HTTP (any
                status below 500); a "pending" one is replaced by the
-               address of each Ingress / LoadBalancer Service
+               address of that app's own Ingress or LoadBalancer Service:
+               NAMESPACE/NAME from a "pending:NAMESPACE/NAME" value, else
+               the key in kebab case (AppUrlGame2048: game-2048/game-2048)
 Prints PASS/FAIL per check and exits 0 when all pass, 1 otherwise.
 
 Options:
@@ -70,8 +73,9 @@ if ((FAILED)); then
   report FAIL nodes "not checked: the cluster is not ACTIVE"
   report FAIL deployments "not checked: the cluster is not ACTIVE"
 elif ! ensure_kube_context >/dev/null 2>"$WORK_TMP/kubeconfig.err"; then
-  report FAIL kubeconfig "aws eks update-kubeconfig failed: $(first_line "$(<"$WORK_TMP/kubeconfig.err")")"
+  report FAIL kubeconfig "aws eks update-kubeconfig failed: $KUBECONFIG_ERROR"
 else
+  if [[ -n $KUBECONFIG_PROBLEM ]]; then report WARN kubeconfig "$KUBECONFIG_PROBLEM; checked through a kubeconfig of its own"; fi
   run_check nodes check_nodes_ready
   run_check deployments check_deployments_available
   load_outputs

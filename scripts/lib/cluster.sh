@@ -10,26 +10,58 @@ CURL_MAX_TIME=${CURL_MAX_TIME:-10}
 
 # Every kubectl call names the context, so participants sharing a machine
 # never act on each other's cluster, and gives up instead of hanging.
+# KUBECONFIG_ARGS: --kubeconfig FILE when this run uses a kubeconfig of its own.
+KUBECONFIG_ARGS=()
 setup_kubectl() {
-  KCTL=(kubectl --context "$CONTEXT" --request-timeout=30s)
+  KCTL=(kubectl "${KUBECONFIG_ARGS[@]}" --context "$CONTEXT" --request-timeout=30s)
 }
 
-# cluster_status: ACTIVE, CREATING, ... or NONE. Returns 1 on other errors.
+# cluster_status [DRY_VALUE]: CLUSTER_STATUS gets ACTIVE, CREATING, ... or NONE. Returns 1 on
+# other errors, CLUSTER_ERROR saying which. Sets globals rather than printing, so that its callers
+# need no $(...), whose stderr would mix retry messages into the error.
+CLUSTER_STATUS='' CLUSTER_ERROR=''
 cluster_status() {
-  local out
-  if capture out "${1:-ACTIVE}" aws eks describe-cluster --region "$REGION" --name "$CLUSTER" \
+  CLUSTER_ERROR=''
+  if capture CLUSTER_STATUS "${1:-ACTIVE}" aws eks describe-cluster --region "$REGION" --name "$CLUSTER" \
     --query cluster.status --output text; then
-    printf '%s\n' "$out"
+    return 0
   elif [[ $CAPTURE_ERR == *ResourceNotFound* ]]; then
-    echo NONE
+    CLUSTER_STATUS=NONE
   else
-    first_line "$CAPTURE_ERR" >&2
+    CLUSTER_STATUS='' CLUSTER_ERROR=$(first_line "$CAPTURE_ERR")
     return 1
   fi
 }
 
+# update_kubeconfig: adds the context to the user's kubeconfig (up leaves it there for them).
+# When that fails but the same command into a file of this run's own works, the user's kubeconfig
+# is the problem (read-only, someone else's, a broken file), not the cluster: the run goes on
+# through its own file, and KUBECONFIG_PROBLEM says what is wrong. Otherwise KUBECONFIG_ERROR
+# says why there is no kubeconfig at all.
+KUBECONFIG_PROBLEM='' KUBECONFIG_ERROR=''
 update_kubeconfig() {
-  run_cmd aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" --alias "$CONTEXT"
+  local cmd=(aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" --alias "$CONTEXT") out problem
+  local own="$WORK_TMP/kubeconfig"
+  if is_dry_run; then
+    plan "${cmd[@]}"
+    return 0
+  fi
+  log "+ $(quote_cmd "${cmd[@]}")"
+  if query out "${cmd[@]}"; then
+    log "$out"
+    return 0
+  fi
+  problem=$(first_line "$CAPTURE_ERR")
+  if query out "${cmd[@]}" --kubeconfig "$own"; then
+    KUBECONFIG_PROBLEM="cannot add context $CONTEXT to your kubeconfig (${KUBECONFIG:-~/.kube/config}): $problem"
+    warn "$KUBECONFIG_PROBLEM; this run uses a kubeconfig of its own"
+    KUBECONFIG_ARGS=(--kubeconfig "$own")
+    setup_kubectl
+    return 0
+  fi
+  KUBECONFIG_ERROR=$(first_line "$CAPTURE_ERR")
+  err "aws eks update-kubeconfig failed: $KUBECONFIG_ERROR"
+  return 1
 }
 
 # verify.sh must not move the user's current-context when it is not needed.
@@ -58,27 +90,36 @@ kube_json() {
       console.log(`${items(0).length - bad.length} ${items(0).length} ${bad.join(",")}`);
     } else if (mode === "lb-services") {
       for (const s of items(0)) if (s.spec?.type === "LoadBalancer") console.log(`${s.metadata.namespace}\t${s.metadata.name}`);
-    } else if (mode === "lb-urls") {
-      // docs: ingresses, services. "label<TAB>url", or "label<TAB>pending" without an address yet.
+    } else if (mode === "app-urls") {
+      // docs: ingresses, services, then "Label<TAB>value" per pending AppUrl<Label> output. The
+      // app is the Ingress, else the LoadBalancer Service, named by a "pending:NAMESPACE/NAME"
+      // value, else by convention the label in kebab case as namespace and name (AppUrlGame2048:
+      // game-2048/game-2048, as the sample apps are). Prints "NAMESPACE/NAME<TAB>url", or
+      // "NAMESPACE/NAME<TAB>pending" while it has no address.
+      const kebab = (s) => s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/([A-Za-z])([0-9])/g, "$1-$2").toLowerCase();
       const services = items(1).filter((s) => s.spec?.type === "LoadBalancer");
-      for (const o of [...items(0), ...services]) {
-        const lb = o.status?.loadBalancer?.ingress?.[0] || {};
+      for (const output of docs.slice(2)) {
+        const [label, value] = output.split("\t");
+        const named = /^pending:([^/\s]+)\/(\S+)$/.exec(value || "");
+        const [ns, name] = named ? [named[1], named[2]] : [kebab(label), kebab(label)];
+        const mine = (o) => o.metadata.namespace === ns && o.metadata.name === name;
+        const o = items(0).find(mine) || services.find(mine);
+        const lb = o?.status?.loadBalancer?.ingress?.[0] || {};
         const host = lb.hostname || lb.ip;
-        const port = o.spec?.type === "LoadBalancer" ? o.spec?.ports?.[0]?.port ?? 80 : 80;
-        console.log(`${id(o)}\t${host ? `http://${host}${port === 80 ? "" : `:${port}`}` : "pending"}`);
+        const port = o?.spec?.type === "LoadBalancer" ? o.spec?.ports?.[0]?.port ?? 80 : 80;
+        console.log(`${ns}/${name}\t${host ? `http://${host}${port === 80 ? "" : `:${port}`}` : "pending"}`);
       }
     }
   ' "$@"
 }
 
 check_cluster_active() {
-  local status
-  if ! status=$(cluster_status ACTIVE 2>"$WORK_TMP/cluster.err"); then
-    CHECK_DETAIL="cannot describe cluster $CLUSTER: $(<"$WORK_TMP/cluster.err")"
+  if ! cluster_status ACTIVE; then
+    CHECK_DETAIL="cannot describe cluster $CLUSTER: $CLUSTER_ERROR"
     return 1
   fi
-  if [[ $status == NONE ]]; then CHECK_DETAIL="cluster $CLUSTER does not exist"; else CHECK_DETAIL="cluster $CLUSTER is $status"; fi
-  [[ $status == ACTIVE ]]
+  if [[ $CLUSTER_STATUS == NONE ]]; then CHECK_DETAIL="cluster $CLUSTER does not exist"; else CHECK_DETAIL="cluster $CLUSTER is $CLUSTER_STATUS"; fi
+  [[ $CLUSTER_STATUS == ACTIVE ]]
 }
 
 check_nodes_ready() {
@@ -105,37 +146,28 @@ check_deployments_available() {
 
 # resolve_app_urls: APP_URLS gets "label<TAB>url" (url may be "pending").
 # An AppUrl output is "pending" when its load balancer had no address at
-# deploy time; then every Ingress / LoadBalancer Service address in the
-# cluster is taken instead.
+# deploy time; then the address of that app's own Ingress or Service is taken
+# (see kube_json app-urls): another app's load balancer proves nothing.
 APP_URLS=()
 resolve_app_urls() {
-  local line found=() ingresses services pending=0 host known=' '
+  local line pending=() ingresses services
   APP_URLS=()
   for line in "${APP_OUTPUTS[@]}"; do
-    if [[ ${line#*$'\t'} == http* ]]; then
-      APP_URLS+=("$line")
-      host=${line#*://}
-      known+="${host%%[/:]*} "
-    else
-      pending=$((pending + 1))
-    fi
+    if [[ ${line#*$'\t'} == http* ]]; then APP_URLS+=("$line"); else pending+=("$line"); fi
   done
-  ((pending > 0)) || return 0
+  ((${#pending[@]})) || return 0
   if ! capture ingresses '' "${KCTL[@]}" get ingress -A -o json ||
     ! capture services '' "${KCTL[@]}" get services -A -o json; then
     CHECK_DETAIL="cannot list Ingresses/Services: $(first_line "$CAPTURE_ERR")"
     return 1
   fi
-  mapfile -t found < <(kube_json lb-urls "$ingresses" "$services")
-  for line in "${found[@]}"; do
-    host=${line#*://}
-    host=${host%%[/:]*}
-    [[ $known == *" $host "* ]] && continue
-    APP_URLS+=("$line")
-    pending=$((pending - 1))
-  done
-  # Fewer addresses than pending outputs: some load balancer is not there yet.
-  while ((pending-- > 0)); do APP_URLS+=($'(AppUrl output)\tpending'); done
+  local known=${#APP_URLS[@]}
+  mapfile -t -O "$known" APP_URLS < <(kube_json app-urls "$ingresses" "$services" "${pending[@]}")
+  # One line per pending output, or an app would silently drop out of the count.
+  if ((${#APP_URLS[@]} != known + ${#pending[@]})); then
+    CHECK_DETAIL="cannot read the Ingresses/Services of the pending apps"
+    return 1
+  fi
 }
 
 # Any HTTP answer below 500 means the load balancer routes to the app

@@ -56,7 +56,17 @@ quote_cmd() {
   printf '%s' "${out% }"
 }
 
-first_line() { printf '%s' "${1%%$'\n'*}"; }
+# first_line TEXT: its first non-blank line. AWS CLI v2 prints an empty line before every error
+# ("\nAn error occurred (Code) when calling ..."), so the first line as such is always empty.
+first_line() {
+  local line
+  while IFS= read -r line; do
+    if [[ $line == *[![:space:]]* ]]; then
+      printf '%s' "$line"
+      return 0
+    fi
+  done <<<"$1"
+}
 
 plan() { printf '+ %s\n' "$(quote_cmd "$@")" >&"$PLAN_FD"; }
 plan_note() { printf '# %s\n' "$*" >&"$PLAN_FD"; }
@@ -76,24 +86,71 @@ run_cmd() {
   "$@" >&2
 }
 
-# capture VAR DRY_VALUE CMD...: a read-only query. Its stdout goes to VAR,
-# its stderr to CAPTURE_ERR, its status is returned. In dry-run the command
-# is printed and VAR gets DRY_VALUE, so callers plan as if it had answered.
+# Read-only queries are retried while AWS throttles them: a workshop runs many environments against
+# one account's request rates, and a single "Rate exceeded" must not read as "cluster unknown" or
+# "cannot list leftovers". Up to AWS_RETRY_ATTEMPTS tries, AWS_RETRY_BASE_DELAY seconds apart,
+# doubled each time: 1+2+4+8 = 15 s at most by default. Only what is still throttled then fails.
+AWS_RETRY_ATTEMPTS=${AWS_RETRY_ATTEMPTS:-5}
+AWS_RETRY_BASE_DELAY=${AWS_RETRY_BASE_DELAY:-1}
+[[ $AWS_RETRY_ATTEMPTS =~ ^[1-9][0-9]*$ ]] || usage_error "AWS_RETRY_ATTEMPTS must be a whole number >= 1, not '$AWS_RETRY_ATTEMPTS'"
+[[ $AWS_RETRY_BASE_DELAY =~ ^[0-9]+$ ]] || usage_error "AWS_RETRY_BASE_DELAY must be whole seconds, not '$AWS_RETRY_BASE_DELAY'"
+
+# The error codes AWS services use for throttling (matched as "(Code)", as the CLI prints them, so
+# that a resource named after one does not count), and the message API Gateway-style services send.
+is_throttled() {
+  [[ $1 =~ \((Throttling|ThrottlingException|TooManyRequestsException|RequestLimitExceeded)\) || $1 == *"Rate exceeded"* ]]
+}
+
+# refusal_advice TEXT: for an error no retry or wait can fix (credentials expired or not valid,
+# a permission missing), prints what to do; returns 1 for any other error. Matched on the error
+# code as the CLI prints it, "(Code)"; kubectl passes on the same text from its aws credential plugin.
+refusal_advice() {
+  if [[ $1 =~ \((ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException)\) ||
+    $1 == *"Unable to locate credentials"* || $1 == *"Token has expired and refresh failed"* ]]; then
+    echo "the AWS credentials have expired or are not valid: log in again (e.g. aws sso login --profile NAME && export AWS_PROFILE=NAME), then re-run the same command"
+  elif [[ $1 =~ \((AccessDenied|AccessDeniedException)\) ]]; then
+    echo "the AWS identity needs that permission: run as a role that has it, then re-run the same command"
+  else
+    return 1
+  fi
+}
+
+# query VAR CMD...: runs a read-only CMD, retrying throttling as above; its stdout goes to VAR,
+# its stderr to CAPTURE_ERR, its status is returned. A refusal (see refusal_advice) is also noted
+# in REFUSED_FILE, a file because queries often run in a $(...) subshell: wait_for reads it.
 CAPTURE_ERR=''
+query() {
+  local __var=$1 __out __rc __try=1 __delay=$AWS_RETRY_BASE_DELAY
+  shift
+  while true; do
+    __rc=0
+    __out=$("$@" 2>"$WORK_TMP/capture.err") || __rc=$?
+    CAPTURE_ERR=$(<"$WORK_TMP/capture.err")
+    if ((__rc == 0 || __try >= AWS_RETRY_ATTEMPTS)) || ! is_throttled "$CAPTURE_ERR"; then break; fi
+    log "throttled: $(first_line "$CAPTURE_ERR"); try $((__try + 1)) of $AWS_RETRY_ATTEMPTS in ${__delay}s: $(quote_cmd "$@")"
+    if ((__delay > 0)); then sleep "$__delay"; fi
+    __try=$((__try + 1)) __delay=$((__delay * 2))
+  done
+  printf -v "$__var" '%s' "$__out"
+  if ((__rc != 0)) && refusal_advice "$CAPTURE_ERR" >/dev/null; then
+    first_line "$CAPTURE_ERR" >"$REFUSED_FILE"
+  fi
+  return "$__rc"
+}
+
+# capture VAR DRY_VALUE CMD...: a read-only query (see query). In dry-run the command is printed
+# and VAR gets DRY_VALUE, so callers plan as if it had answered.
 capture() {
-  local __var=$1 __dry=$2 __rc=0 __out
+  local __cvar=$1 __dry=$2
   shift 2
   if is_dry_run; then
     plan "$@"
-    printf -v "$__var" '%s' "$__dry"
+    printf -v "$__cvar" '%s' "$__dry"
     CAPTURE_ERR=''
     return 0
   fi
   if ((VERBOSE)); then log "+ $(quote_cmd "$@")"; fi
-  __out=$("$@" 2>"$WORK_TMP/capture.err") || __rc=$?
-  printf -v "$__var" '%s' "$__out"
-  CAPTURE_ERR=$(<"$WORK_TMP/capture.err")
-  return "$__rc"
+  query "$__cvar" "$@"
 }
 
 # Long-running tools (cdk) are killed by `timeout` so no phase can hang;
@@ -109,9 +166,46 @@ with_timeout() {
   run_cmd "$(basename "$TIMEOUT_BIN")" "$secs" "$@"
 }
 
+# require_tools TOOL...: fails, naming every missing TOOL, before the run changes anything: a tool
+# found missing half-way stops it half-done (down used to delete the Ingresses, then find no
+# `timeout` for cdk destroy). "timeout" means timeout or gtimeout, "cdk" the project's CDK CLI
+# (NPX_CDK, from stacks.sh).
+# In dry-run a missing tool is a warning: the plan is still worth seeing.
+require_tools() {
+  local tool missing=() hints=()
+  for tool in "$@"; do
+    case $tool in
+      timeout)
+        if [[ -z $TIMEOUT_BIN ]]; then missing+=(timeout) hints+=("timeout/gtimeout: GNU coreutils (macOS: brew install coreutils)"); fi
+        ;;
+      cdk)
+        # Only once npx is there; this starts node, so not in dry-run (which runs nothing).
+        if ! is_dry_run && command -v npx >/dev/null && ! "${NPX_CDK[@]}" --version >/dev/null 2>&1; then
+          missing+=("the project's CDK CLI") hints+=("CDK CLI: cd $ROOT && npm ci")
+        fi
+        ;;
+      *) command -v "$tool" >/dev/null || missing+=("$tool") ;;
+    esac
+  done
+  ((${#missing[@]})) || return 0
+  local message list
+  printf -v list '%s, ' "${missing[@]}"
+  message="missing ${list%, }"
+  if ((${#hints[@]})); then
+    printf -v list '%s; ' "${hints[@]}"
+    message+=" (${list%; })"
+  fi
+  if is_dry_run; then
+    warn "$message: a real run would stop here"
+    return 0
+  fi
+  die "$message. Install what is missing (scripts/preflight.sh checks them all), then re-run the same command."
+}
+
 # ----------------------------------------------------- exit hooks, tmp dir
 
 WORK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/workshop.XXXXXX")
+REFUSED_FILE="$WORK_TMP/aws-refused"
 EXIT_HOOKS=()
 add_exit_hook() { EXIT_HOOKS+=("$1"); }
 _on_exit() {
@@ -245,14 +339,21 @@ state_get() {
   sed -n "s/^$1=//p" "$STATE_FILE" | tail -n 1
 }
 
+# Written to a temporary file of this run's own, in the same directory (so the rename is atomic),
+# then renamed over the state file: a reader never sees half a file, and two runs never write or
+# rename each other's temporary file.
 state_set() {
   is_dry_run && return 0
   mkdir -p "$ENV_DIR"
-  {
+  local tmp
+  tmp=$(mktemp "$STATE_FILE.XXXXXX")
+  if ! {
     if [[ -f $STATE_FILE ]]; then grep -v "^$1=" "$STATE_FILE" || true; fi
     printf '%s=%s\n' "$1" "$2"
-  } >"$STATE_FILE.tmp"
-  mv "$STATE_FILE.tmp" "$STATE_FILE"
+  } >"$tmp" || ! mv -f "$tmp" "$STATE_FILE"; then
+    rm -f "$tmp"
+    die "cannot write $STATE_FILE"
+  fi
 }
 
 # ---------------------------------------------------------------- timing
@@ -305,7 +406,9 @@ failed_phase() {
 # wait_for DESCRIPTION TIMEOUT_SECS CHECK [ARGS...]
 # CHECK returns 0 when done and sets CHECK_DETAIL to what it saw. Checks at
 # least once, even with a 0 timeout. In dry-run CHECK runs once (its queries
-# are printed) and the wait counts as done.
+# are printed) and the wait counts as done. A check that failed because AWS
+# refused a query (expired credentials, a missing permission) ends the wait
+# at once: polling would only wait out the timeout, up to 40 minutes.
 CHECK_DETAIL=''
 wait_for() {
   local what=$1 timeout=$2 last='' deadline
@@ -319,9 +422,15 @@ wait_for() {
   log "waiting up to $(fmt_duration "$timeout") for $what"
   while true; do
     CHECK_DETAIL=''
+    : >"$REFUSED_FILE"
     if "$@"; then
       log "ok: $what${CHECK_DETAIL:+ ($CHECK_DETAIL)}"
       return 0
+    fi
+    if [[ -s $REFUSED_FILE ]]; then
+      err "Stopped waiting for $what: AWS refused the request: $(<"$REFUSED_FILE")"
+      err "Fix: $(refusal_advice "$(<"$REFUSED_FILE")")"
+      return 1
     fi
     if ((SECONDS >= deadline)); then
       err "Timed out after $(fmt_duration "$timeout") waiting for $what${CHECK_DETAIL:+ (last seen: $CHECK_DETAIL)}"
@@ -372,8 +481,10 @@ load_outputs() {
     for (const f of fresh) Object.assign(all, read(f) || {});
     if (cfnFile) all[cfnStack] = Object.fromEntries((read(cfnFile) || []).map((o) => [o.OutputKey, o.OutputValue]));
     if (fresh.length || cfnFile) {
-      fs.writeFileSync(target + ".tmp", JSON.stringify(all, null, 2) + "\n");
-      fs.renameSync(target + ".tmp", target);
+      // A name only this process uses, renamed over the target (see state_set).
+      const tmp = `${target}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(all, null, 2) + "\n");
+      fs.renameSync(tmp, target);
       for (const f of fresh) fs.unlinkSync(f);
     }
     for (const stack of Object.keys(all)) console.log(`stack\t${stack}`);

@@ -172,22 +172,97 @@ ec2_leftovers() {
   for line in "${found[@]}"; do LEFTOVERS+=("$line"); done
 }
 
-# Control-plane, Container Insights and Lambda log groups are created on
-# first write, outside CloudFormation; retained stack log groups carry the
-# stack tag.
-log_group_leftovers() {
-  local prefix out name names=() arns=() arn seen=' '
-  for prefix in "/aws/eks/$CLUSTER/" "/aws/containerinsights/$CLUSTER/" \
-    "/aws/lambda/$INFRA_STACK-" "/aws/lambda/$PLATFORM_STACK-"; do
-    capture out '' aws logs describe-log-groups --region "$REGION" --log-group-name-prefix "$prefix" \
-      --query 'logGroups[].logGroupName' --output text || return 1
-    words names "$out"
-    for name in "${names[@]}"; do
-      [[ $seen == *" $name "* ]] && continue
-      seen+="$name "
-      add_leftover log-group "$name"
-    done
+# ------------------------------------------------------------ log groups
+# Ownership is decided by exact names or exact tag values, never by a name prefix:
+# /aws/lambda/dev-infra-* also matches environment dev-infra's stacks (dev-infra-infra, ...).
+# A --log-group-name-prefix below only narrows what AWS lists; what counts is the exact name.
+
+# Lambda creates /aws/lambda/<function> itself on first write, untagged and outside CloudFormation,
+# so the log group outlives the stack. Its only tie to the environment is the function's physical
+# name, which CloudFormation gives only while the stack exists: down records the names before it
+# destroys a stack (record_stack_functions), and the scan looks for exactly those log groups. The
+# record stays in ENV_DIR while such log groups may be left (see forget_environment).
+functions_file() { echo "$ENV_DIR/lambda-functions"; }
+
+# record_stack_functions STACK: adds the physical names of STACK's Lambda functions, and those of
+# its nested stacks, to the record. A failure is a warning: it only means leftovers may be missed.
+record_stack_functions() {
+  local -a names=()
+  if ! stack_functions "$1" names; then
+    warn "cannot list the Lambda functions of $1 ($(first_line "$CAPTURE_ERR")): their log groups will not be found as leftovers"
+    return 0
+  fi
+  is_dry_run && return 0
+  ((${#names[@]})) || return 0
+  local file tmp
+  file=$(functions_file)
+  mkdir -p "$ENV_DIR"
+  tmp=$(mktemp "$file.XXXXXX")
+  { if [[ -f $file ]]; then cat "$file"; fi; printf '%s\n' "${names[@]}"; } | sort -u >"$tmp"
+  mv "$tmp" "$file"
+}
+
+# stack_functions STACK ARRAY: appends to ARRAY the function names of STACK and its nested stacks.
+stack_functions() {
+  local stack=$1 out type id
+  local -n __into=$2
+  capture out '' aws cloudformation list-stack-resources --region "$REGION" --stack-name "$stack" \
+    --query "StackResourceSummaries[?ResourceType=='AWS::Lambda::Function' || ResourceType=='AWS::CloudFormation::Stack'].[ResourceType,PhysicalResourceId]" \
+    --output text || return 1
+  while IFS=$'\t' read -r type id; do
+    case $type in
+      AWS::Lambda::Function) __into+=("$id") ;;
+      AWS::CloudFormation::Stack) if [[ -n $id && $id != None ]]; then stack_functions "$id" "$2" || return 1; fi ;;
+    esac
+  done <<<"$out"
+}
+
+# exact_log_groups PREFIX NAME...: adds as leftovers the NAMEs that exist, listed in one query
+# narrowed by PREFIX.
+exact_log_groups() {
+  local prefix=$1 out name found=()
+  shift
+  capture out '' aws logs describe-log-groups --region "$REGION" --log-group-name-prefix "$prefix" \
+    --query 'logGroups[].logGroupName' --output text || return 1
+  words found "$out"
+  local listed=" ${found[*]} "
+  for name in "$@"; do
+    if [[ $listed == *" $name "* ]]; then add_log_group "$name"; fi
   done
+}
+
+# common_prefix WORD...: what all WORDs start with.
+common_prefix() {
+  local prefix=$1 word
+  for word in "$@"; do
+    while [[ $word != "$prefix"* ]]; do prefix=${prefix%?}; done
+  done
+  printf '%s' "$prefix"
+}
+
+LOG_GROUPS_SEEN=' '
+add_log_group() {
+  [[ $LOG_GROUPS_SEEN == *" $1 "* ]] && return 0
+  LOG_GROUPS_SEEN+="$1 "
+  add_leftover log-group "$1"
+}
+
+# What the cluster writes (EKS control plane, Container Insights: fixed names under the cluster's
+# own name), the Lambda log groups recorded above, and log groups the stacks created and retained
+# (tagged with the stack's exact name).
+log_group_leftovers() {
+  local out arn name arns=() functions=() fn lambda=()
+  LOG_GROUPS_SEEN=' '
+  exact_log_groups "/aws/eks/$CLUSTER/" "/aws/eks/$CLUSTER/cluster" || return 1
+  exact_log_groups "/aws/containerinsights/$CLUSTER/" \
+    "/aws/containerinsights/$CLUSTER/"{application,dataplane,host,performance,prometheus} || return 1
+  if is_dry_run; then
+    plan_note "look up /aws/lambda/FUNCTION for each Lambda function the stacks had (listed before each destroy)"
+  elif [[ -f $(functions_file) ]]; then
+    mapfile -t functions <"$(functions_file)"
+    for fn in "${functions[@]}"; do lambda+=("/aws/lambda/$fn"); done
+    if ((${#lambda[@]})); then exact_log_groups "$(common_prefix "${lambda[@]}")" "${lambda[@]}" || return 1; fi
+  fi
   capture out '' aws resourcegroupstaggingapi get-resources --region "$REGION" --resource-type-filters logs:log-group \
     --tag-filters "Key=aws:cloudformation:stack-name,Values=$INFRA_STACK,$PLATFORM_STACK" \
     --query 'ResourceTagMappingList[].ResourceARN' --output text || return 1
@@ -195,14 +270,21 @@ log_group_leftovers() {
   for arn in "${arns[@]}"; do
     name=${arn#*:log-group:}
     name=${name%:\*}
-    [[ $seen == *" $name "* ]] && continue
+    [[ $LOG_GROUPS_SEEN == *" $name "* ]] && continue
+    # The tagging API lists deleted resources for a while: confirm that it exists.
     capture out '' aws logs describe-log-groups --region "$REGION" --log-group-name-prefix "$name" \
       --query "logGroups[?logGroupName=='$name'].logGroupName" --output text || return 1
-    if [[ -n $out ]]; then
-      seen+="$name "
-      add_leftover log-group "$name"
-    fi
+    if [[ $out == "$name" ]]; then add_log_group "$name"; fi
   done
+}
+
+# lambda_log_groups_left: some recorded Lambda log group is among the LEFTOVERS.
+lambda_log_groups_left() {
+  local line
+  for line in "${LEFTOVERS[@]}"; do
+    if [[ $line == log-group$'\t'/aws/lambda/* ]]; then return 0; fi
+  done
+  return 1
 }
 
 report_leftovers() {

@@ -20,7 +20,7 @@ stack_status() {
   elif [[ $CAPTURE_ERR == *"does not exist"* ]]; then
     echo NONE
   else
-    err "cannot read CloudFormation stack $1: ${CAPTURE_ERR:-no output}"
+    err "cannot read CloudFormation stack $1: $(first_line "$CAPTURE_ERR")"
     return 1
   fi
 }
@@ -107,11 +107,13 @@ deploy_stack() {
   DEPLOY_RESULT='done'
 }
 
-# destroy_stack ID NAME: a stack that does not exist counts as destroyed.
+# destroy_stack ID NAME [BEFORE...]: a stack that does not exist counts as destroyed. BEFORE, a
+# command, runs once the stack is known to exist, right before it is destroyed.
 # Sets DESTROY_RESULT.
 DESTROY_RESULT=''
 destroy_stack() {
   local id=$1 name=$2 status rc=0
+  shift 2
   status=$(stack_status "$name" CREATE_COMPLETE) || return 1
   if is_in_progress "$status"; then
     wait_stack_settled "$name" "$status" || return 1
@@ -122,6 +124,7 @@ destroy_stack() {
     DESTROY_RESULT=skipped
     return 0
   fi
+  if (($#)); then "$@" || return 1; fi
   with_timeout "$TIMEOUT_STACK" "${NPX_CDK[@]}" destroy "$id" "${CDK_CONTEXT[@]}" --force --output "$ENV_DIR/cdk.out" || rc=$?
   if ((rc != 0)); then
     cdk_failed "$rc" destroy "$id" "$name"

@@ -117,6 +117,7 @@ destroy InfraStack"
 
 @test "down reports leftovers tagged for the cluster and succeeds" {
   given_deployed alice
+  echo alice-infra-Handler886CB40B-abc >"$STUB_DIR/stacks/alice-infra.functions"
   printf '%s\n' /aws/eks/alice-eks/cluster /aws/lambda/alice-infra-Handler886CB40B-abc >"$STUB_DIR/log_groups"
   echo '[{"id": "sg-0123", "vpc": "vpc-9", "name": "k8s-traffic-alice", "note": "k8s-traffic-alice", "tags": [{"Key": "elbv2.k8s.aws/cluster", "Value": "alice-eks"}]},
          {"id": "sg-other", "vpc": "vpc-9", "name": "bob", "note": "bob", "tags": [{"Key": "elbv2.k8s.aws/cluster", "Value": "bob-eks"}]}]' >"$STUB_DIR/sgs.json"
@@ -187,6 +188,7 @@ destroy InfraStack"
   assert_success
   local out="$WORKSHOP_DIR/alice/cdk.out"
   local k="kubectl --context alice-eks --request-timeout=30s" r="--region us-west-2"
+  local functions="'StackResourceSummaries[?ResourceType=='\''AWS::Lambda::Function'\'' || ResourceType=='\''AWS::CloudFormation::Stack'\''].[ResourceType,PhysicalResourceId]'"
   local keys="elbv2.k8s.aws/cluster,eks:eks-cluster-name,aws:eks:cluster-name,cluster.k8s.amazonaws.com/name,kubernetes.io/cluster/alice-eks,aws:cloudformation:stack-name"
   assert_output "+ aws eks describe-cluster $r --name alice-eks --query cluster.status --output text
 + aws eks update-kubeconfig --name alice-eks $r --alias alice-eks
@@ -198,9 +200,11 @@ destroy InfraStack"
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=elbv2.k8s.aws/cluster,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=eks:eks-cluster-name,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
 + aws cloudformation describe-stacks $r --stack-name alice-platform --query 'Stacks[0].StackStatus' --output text
++ aws cloudformation list-stack-resources $r --stack-name alice-platform --query $functions --output text
 + timeout 2400 npx --no-install cdk destroy PlatformStack -c environment=alice -c region=us-west-2 --force --output $out
 + aws cloudformation describe-stacks $r --stack-name alice-platform --query 'Stacks[0].StackStatus' --output text
 + aws cloudformation describe-stacks $r --stack-name alice-infra --query 'Stacks[0].StackStatus' --output text
++ aws cloudformation list-stack-resources $r --stack-name alice-infra --query $functions --output text
 + timeout 2400 npx --no-install cdk destroy InfraStack -c environment=alice -c region=us-west-2 --force --output $out
 + aws cloudformation describe-stacks $r --stack-name alice-infra --query 'Stacks[0].StackStatus' --output text
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer elasticloadbalancing:targetgroup --tag-filters Key=elbv2.k8s.aws/cluster,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
@@ -210,10 +214,148 @@ destroy InfraStack"
 + aws ec2 describe-security-groups $r --filters Name=tag-key,Values=$keys --query 'SecurityGroups[].{id:GroupId,vpc:VpcId,name:GroupName,note:GroupName,tags:Tags}' --output json
 + aws logs describe-log-groups $r --log-group-name-prefix /aws/eks/alice-eks/ --query 'logGroups[].logGroupName' --output text
 + aws logs describe-log-groups $r --log-group-name-prefix /aws/containerinsights/alice-eks/ --query 'logGroups[].logGroupName' --output text
-+ aws logs describe-log-groups $r --log-group-name-prefix /aws/lambda/alice-infra- --query 'logGroups[].logGroupName' --output text
-+ aws logs describe-log-groups $r --log-group-name-prefix /aws/lambda/alice-platform- --query 'logGroups[].logGroupName' --output text
+# look up /aws/lambda/FUNCTION for each Lambda function the stacks had (listed before each destroy)
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters logs:log-group --tag-filters Key=aws:cloudformation:stack-name,Values=alice-infra,alice-platform --query 'ResourceTagMappingList[].ResourceARN' --output text
 + kubectl config get-contexts alice-eks -o name
 + kubectl config delete-context alice-eks"
   [[ ! -e $STUB_DIR/calls.log ]]
+}
+
+@test "down prints the AWS message, not the empty line the AWS CLI prints before it" {
+  given_deployed alice
+  aws_fails eks describe-cluster 1 ResourceInUseException "Cluster is being updated"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "cluster alice-eks is unknown (An error occurred (ResourceInUseException) when calling the DescribeCluster operation: Cluster is being updated): its Ingresses and Services are not deleted"
+}
+
+@test "down retries a throttled describe-cluster instead of treating a healthy cluster as unknown" {
+  given_deployed alice
+  given_load_balancer
+  echo 2 >"$STUB_DIR/lb_queries_left"
+  aws_fails eks describe-cluster 1 ThrottlingException "Rate exceeded"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_equal "$(count_calls '^aws eks describe-cluster ')" 2
+  assert_call 'delete ingress --all --all-namespaces'
+  refute_output --partial "unknown"
+  refute_output --partial "--delete-leftovers"
+  assert_output --partial "Environment alice is deleted"
+}
+
+@test "down retries a throttled call of the leftover scan once both stacks are gone, then forgets the environment" {
+  given_deployed alice
+  mkdir -p "$WORKSHOP_DIR/alice"
+  printf 'infra=done\nplatform=done\n' >"$WORKSHOP_DIR/alice/state"
+  aws_fails ec2 describe-vpcs 2 RequestLimitExceeded "Request limit exceeded."
+  aws_fails logs describe-log-groups 1 ThrottlingException "Rate exceeded"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "No leftovers for alice"
+  [[ ! -e $WORKSHOP_DIR/alice ]]
+}
+
+@test "down: a leftover scan that keeps failing reports the AWS error, not a stale one, and still forgets the environment" {
+  given_deployed alice
+  mkdir -p "$WORKSHOP_DIR/alice"
+  printf 'infra=done\nplatform=done\n' >"$WORKSHOP_DIR/alice/state"
+  aws_fails ec2 describe-vpcs always Throttling "Rate exceeded"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure 1
+  assert_equal "$(count_calls '^aws ec2 describe-vpcs ')" 5
+  assert_output --partial "cannot list leftovers: An error occurred (Throttling) when calling the DescribeVpcs operation: Rate exceeded"
+  refute_output --partial "cannot list leftovers: 0 load balancer(s) left"
+  assert_output --partial "both stacks are gone"
+  [[ ! -e $WORKSHOP_DIR/alice ]]
+  [[ ! -e $STUB_DIR/contexts/alice-eks ]]
+}
+
+@test "down stops at once, with the AWS message and what to do, when the credentials expire while it waits" {
+  given_deployed alice
+  given_load_balancer
+  aws_fails resourcegroupstaggingapi get-resources always ExpiredTokenException "The security token included in the request is expired"
+  run "$SCRIPTS/down.sh" --env alice --timeout-lb 3
+  assert_failure 1
+  assert_equal "$(count_calls '^aws resourcegroupstaggingapi get-resources ')" 1
+  assert_output --partial "An error occurred (ExpiredTokenException) when calling the GetResources operation: The security token included in the request is expired"
+  assert_output --partial "log in again"
+  refute_output --partial "Timed out"
+  refute_call 'cdk destroy'
+}
+
+@test "down with expired credentials stops before it deletes anything" {
+  given_deployed alice
+  aws_fails eks describe-cluster always ExpiredToken "The security token included in the request is expired"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure 1
+  assert_output --partial "cannot describe cluster alice-eks: An error occurred (ExpiredToken) when calling the DescribeCluster operation: The security token included in the request is expired. Fix: the AWS credentials have expired or are not valid: log in again"
+  refute_call 'delete|destroy'
+}
+
+@test "down --delete-leftovers deletes only what is exactly its environment's, never what merely starts with its name" {
+  # Environments dev-infra (stacks dev-infra-infra, dev-infra-platform, cluster dev-infra-eks) and
+  # dev-platform share the account with dev; their names start with dev's stack names.
+  given_deployed dev
+  given_deployed dev-infra
+  echo dev-infra-Handler886CB40B-AbC123 >"$STUB_DIR/stacks/dev-infra.functions"
+  printf '%s\n' /aws/eks/dev-eks/cluster /aws/lambda/dev-infra-Handler886CB40B-AbC123 \
+    /aws/eks/dev-infra-eks/cluster /aws/containerinsights/dev-infra-eks/application \
+    /aws/lambda/dev-infra-infra-Handler886CB40B-XyZ789 /aws/lambda/dev-infra-platform-Provider1A2B-Qw3 \
+    /aws/lambda/dev-platform-infra-Handler886CB40B-Rt5 /aws/lambda/dev-infra-Handler886CB40B-AbC123-copy >"$STUB_DIR/log_groups"
+  printf '%s\t%s\n' \
+    "arn:aws:logs:us-west-2:123456789012:log-group:/dev-infra/flow-logs:*" aws:cloudformation:stack-name=dev-infra \
+    "arn:aws:logs:us-west-2:123456789012:log-group:/dev-infra-infra/flow-logs:*" aws:cloudformation:stack-name=dev-infra-infra \
+    >"$STUB_DIR/tagged_log_groups"
+  printf '%s\n' /dev-infra/flow-logs /dev-infra-infra/flow-logs >>"$STUB_DIR/log_groups"
+  run "$SCRIPTS/down.sh" --env dev --delete-leftovers
+  assert_success
+  assert_equal "$(grep 'delete-log-group' "$STUB_DIR/calls.log" | sed 's/.*--log-group-name //' | sort)" \
+    "/aws/eks/dev-eks/cluster
+/aws/lambda/dev-infra-Handler886CB40B-AbC123
+/dev-infra/flow-logs"
+  [[ -f $STUB_DIR/stacks/dev-infra-infra && -f $STUB_DIR/clusters/dev-infra-eks ]]
+}
+
+@test "down keeps the names of the stacks' Lambda functions while their log groups are left, for a later --delete-leftovers" {
+  given_deployed alice
+  echo alice-platform-Provider1A2B3C-Qw3 >"$STUB_DIR/stacks/alice-platform.functions"
+  echo alice-infra-Handler886CB40B-abc >"$STUB_DIR/stacks/alice-infra.functions"
+  printf '%s\n' /aws/lambda/alice-infra-Handler886CB40B-abc /aws/lambda/alice-platform-Provider1A2B3C-Qw3 >"$STUB_DIR/log_groups"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "log-group       /aws/lambda/alice-platform-Provider1A2B3C-Qw3"
+  assert_equal "$(ls "$WORKSHOP_DIR/alice")" lambda-functions
+
+  run "$SCRIPTS/down.sh" --env alice --delete-leftovers
+  assert_success
+  assert_call '^aws logs delete-log-group --region us-west-2 --log-group-name /aws/lambda/alice-infra-Handler886CB40B-abc$'
+  assert_call '^aws logs delete-log-group --region us-west-2 --log-group-name /aws/lambda/alice-platform-Provider1A2B3C-Qw3$'
+  assert_output --partial "No leftovers for alice"
+  [[ ! -e $WORKSHOP_DIR/alice ]]
+}
+
+@test "down checks every tool it needs before it deletes anything" {
+  given_deployed alice
+  given_load_balancer
+  echo 1 >"$STUB_DIR/lb_queries_left"
+  without timeout node
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure 1
+  assert_output --partial "missing node, timeout"
+  refute_call 'delete|destroy'
+  [[ -f $STUB_DIR/stacks/alice-infra && -f $STUB_DIR/lbs ]]
+}
+
+@test "down with a read-only kubeconfig still deletes the load balancer owners, through a kubeconfig of its own" {
+  given_deployed alice
+  given_load_balancer
+  echo 2 >"$STUB_DIR/lb_queries_left"
+  touch "$STUB_DIR/kubeconfig_readonly"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "[Errno 13] Permission denied: '$HOME/.kube/config'"
+  refute_output --partial "cannot reach cluster"
+  assert_call '^kubectl --kubeconfig [^ ]+ --context alice-eks .*delete ingress --all --all-namespaces'
+  assert_call '^kubectl --kubeconfig [^ ]+ --context alice-eks .*delete service -n petstore petstore'
+  assert_output --partial "Environment alice is deleted"
 }

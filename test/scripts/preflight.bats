@@ -64,3 +64,22 @@ load helper
   assert_line --regexp '^\[FAIL\] eks-version +cannot list EKS versions: aws: error: argument operation: Invalid choice'
   assert_line --partial "fix: update AWS CLI v2"
 }
+
+@test "preflight prints the AWS message, not the empty line the AWS CLI prints before it" {
+  aws_fails cloudformation describe-stacks always ValidationError "1 validation error detected"
+  run "$SCRIPTS/preflight.sh"
+  assert_failure 1
+  assert_line --regexp '^\[FAIL\] bootstrap +cannot read CDKToolkit: An error occurred \(ValidationError\) when calling the DescribeStacks operation: 1 validation error detected$'
+}
+
+@test "preflight retries throttled AWS calls" {
+  given_stack CDKToolkit
+  aws_fails sts get-caller-identity 1 Throttling "Rate exceeded"
+  aws_fails cloudformation describe-stacks 1 Throttling "Rate exceeded"
+  aws_fails eks describe-cluster-versions 1 ThrottlingException "Rate exceeded"
+  run "$SCRIPTS/preflight.sh"
+  assert_success
+  assert_line --regexp '^\[PASS\] identity '
+  assert_line --regexp '^\[PASS\] bootstrap '
+  assert_line --regexp '^\[PASS\] eks-version '
+}

@@ -126,7 +126,7 @@ load helper
   echo '{"AppUrlPetstore": "pending"}' >"$STUB_DIR/platform_outputs.json"
   run "$SCRIPTS/up.sh" --env alice --timeout-apps 0
   assert_failure
-  assert_output --partial "0/1 app URLs answer; (AppUrl output): no load balancer address yet"
+  assert_output --partial "0/1 app URLs answer; petstore/petstore: no load balancer address yet"
 }
 
 @test "up without AppUrl outputs skips the app check" {
@@ -180,4 +180,99 @@ load helper
   assert_failure 2
   assert_output --partial "use lowercase letters, digits and hyphens"
   [[ ! -e $STUB_DIR/calls.log ]]
+}
+
+@test "up prints the AWS message, not the empty line the AWS CLI prints before it" {
+  aws_fails sts get-caller-identity 1 InvalidClientTokenId "The security token included in the request is invalid."
+  run "$SCRIPTS/up.sh" --env alice
+  assert_failure
+  assert_output --partial "cannot read the caller identity: An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid. (fix:"
+
+  aws_fails cloudformation describe-stacks 1 ValidationError "1 validation error detected"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_failure
+  assert_output --partial "cannot read CloudFormation stack alice-infra: An error occurred (ValidationError) when calling the DescribeStacks operation: 1 validation error detected"
+}
+
+@test "up retries throttled read-only AWS calls" {
+  aws_fails sts get-caller-identity 2 Throttling "Rate exceeded"
+  aws_fails cloudformation describe-stacks 1 Throttling "Rate exceeded"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  assert_equal "$(count_calls '^aws sts get-caller-identity')" 3
+  assert_output --partial "throttled"
+  assert_output --partial "Environment alice is ready"
+}
+
+@test "up stops at once, with the AWS message and what to do, when access is denied while it waits for a stack" {
+  given_stack alice-infra CREATE_IN_PROGRESS
+  aws_fails cloudformation describe-stacks after-1 AccessDenied "User: arn:aws:iam::123456789012:user/tester is not authorized to perform: cloudformation:DescribeStacks"
+  run "$SCRIPTS/up.sh" --env alice --timeout-stack 3
+  assert_failure 1
+  assert_equal "$(count_calls '^aws cloudformation describe-stacks ')" 2
+  assert_output --partial "An error occurred (AccessDenied) when calling the DescribeStacks operation: User: arn:aws:iam::123456789012:user/tester is not authorized"
+  assert_output --partial "needs that permission"
+  refute_output --partial "Timed out"
+  refute_call 'cdk deploy'
+}
+
+@test "up checks its tools before anything else, and marks no stack running" {
+  without timeout
+  run "$SCRIPTS/up.sh" --env alice
+  assert_failure 1
+  assert_output --partial "missing timeout"
+  refute_call 'cdk deploy'
+  [[ ! -e $WORKSHOP_DIR/alice/state ]]
+}
+
+@test "up with a read-only kubeconfig checks the cluster through a kubeconfig of its own and says what is wrong" {
+  touch "$STUB_DIR/kubeconfig_readonly"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  assert_call '^kubectl --kubeconfig [^ ]+ --context alice-eks .*get nodes'
+  assert_output --partial "cannot add context alice-eks to your kubeconfig"
+  assert_output --partial "[Errno 13] Permission denied: '$HOME/.kube/config'"
+  assert_output --regexp "kubeconfig +temporary"
+}
+
+@test "up writes the state file and outputs.json through temporary files of its own, so that two runs cannot collide" {
+  # Another run's temporary files, under the names a fixed-name write would use.
+  mkdir -p "$WORKSHOP_DIR/alice/state.tmp" "$WORKSHOP_DIR/alice/outputs.json.tmp"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  run cat "$WORKSHOP_DIR/alice/state"
+  assert_line infra=done
+  assert_line platform=done
+  run node -e 'console.log(Object.keys(require(process.argv[1])).join(" "))' "$WORKSHOP_DIR/alice/outputs.json"
+  assert_output "alice-infra alice-platform"
+  assert_equal "$(ls "$WORKSHOP_DIR/alice")" "outputs.json
+outputs.json.tmp
+state
+state.tmp"
+}
+
+@test "up counts only the pending app's own Ingress or Service, not any load balancer in the cluster" {
+  echo '{"AppUrlPetstore": "pending"}' >"$STUB_DIR/platform_outputs.json"
+  cat >"$STUB_DIR/services.json" <<'JSON'
+{"items": [
+  {"metadata": {"namespace": "other", "name": "unrelated"}, "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]},
+   "status": {"loadBalancer": {"ingress": [{"hostname": "unrelated-lb.elb.example"}]}}},
+  {"metadata": {"namespace": "petstore", "name": "petstore"}, "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]}, "status": {}}
+]}
+JSON
+  run "$SCRIPTS/up.sh" --env alice --timeout-apps 0
+  assert_failure
+  refute_call 'unrelated'
+  assert_output --partial "0/1 app URLs answer; petstore/petstore: no load balancer address yet"
+
+  # An output may name its object: pending:NAMESPACE/NAME. Here an Ingress, on port 80.
+  echo '{"AppUrlShop": "pending:shop/frontend"}' >"$STUB_DIR/platform_outputs.json"
+  echo '{"items": [{"metadata": {"namespace": "shop", "name": "frontend"}, "status": {"loadBalancer": {"ingress": [{"hostname": "shop-alb.elb.example"}]}}}]}' \
+    >"$STUB_DIR/ingresses.json"
+  rm "$WORKSHOP_DIR/alice/state" # deploy again, so that the new outputs are written
+  run "$SCRIPTS/up.sh" --env alice --timeout-apps 0
+  assert_success
+  assert_call '^curl .*http://shop-alb\.elb\.example$'
+  refute_call 'unrelated'
+  assert_output --partial "shop/frontend: http://shop-alb.elb.example"
 }

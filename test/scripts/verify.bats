@@ -64,3 +64,36 @@ given_up() {
   assert_output "alice ok
 bob FAILED"
 }
+
+@test "verify prints the AWS message, not the empty line the AWS CLI prints before it" {
+  given_up alice
+  aws_fails eks describe-cluster always ResourceInUseException "Cluster is being updated"
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_failure 1
+  assert_line "[FAIL] cluster      cannot describe cluster alice-eks: An error occurred (ResourceInUseException) when calling the DescribeCluster operation: Cluster is being updated"
+}
+
+@test "verify retries a throttled call, and a call that stays throttled fails after a bounded number of tries" {
+  given_up alice
+  aws_fails eks describe-cluster 1 TooManyRequestsException "Too many requests"
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_success
+
+  rm "$STUB_DIR/calls.log"
+  aws_fails eks describe-cluster always TooManyRequestsException "Too many requests"
+  AWS_RETRY_ATTEMPTS=3 run "$SCRIPTS/verify.sh" --env alice
+  assert_failure 1
+  assert_equal "$(count_calls '^aws eks describe-cluster ')" 3
+  assert_line "[FAIL] cluster      cannot describe cluster alice-eks: An error occurred (TooManyRequestsException) when calling the DescribeCluster operation: Too many requests"
+}
+
+@test "verify with a read-only kubeconfig checks the cluster through a kubeconfig of its own and warns" {
+  given_up alice
+  rm "$STUB_DIR/contexts/alice-eks"
+  touch "$STUB_DIR/kubeconfig_readonly"
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_success
+  assert_line --partial "[WARN] kubeconfig   cannot add context alice-eks to your kubeconfig"
+  assert_line "[PASS] nodes        1/1 nodes Ready"
+  assert_line "RESULT alice: PASS (4 checks)"
+}

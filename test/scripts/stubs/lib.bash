@@ -4,9 +4,12 @@
 # of AWS and the cluster kept as files under $STUB_DIR, so a test can set
 # the world up before a run and look at it after:
 #   stacks/NAME               CloudFormation stack NAME exists; holds its status
+#   stacks/NAME.functions     physical names of its Lambda functions, one a line
+#   stacks/NAME.outputs.json  its Outputs, as describe-stacks prints them
 #   clusters/NAME             EKS cluster NAME exists; holds its status
 #   contexts/NAME             kubeconfig context NAME exists
 #   fail/KEY                  make call KEY fail: "always" or how many times
+#   aws_errors/SERVICE_OP     make `aws SERVICE OP` fail with an AWS error (see aws_fails)
 #   lbs, tgs                  ARNs of existing load balancers / target groups
 #   stale_lbs                 ARNs the tagging API still lists, already deleted
 #   lb_queries_left           the load balancers disappear after this many
@@ -14,10 +17,14 @@
 #   vpcs                      VPC ids left by the infra stack
 #   enis.json, sgs.json       leftover ENIs / security groups, as the scripts query them
 #   log_groups                existing log group names
+#   tagged_log_groups         what the tagging API knows of them: "ARN<TAB>KEY=VALUE..."
 #   nodes_not_ready           nodes report NotReady
+#   kubeconfig_readonly       aws eks update-kubeconfig cannot write the user's kubeconfig
 #   deployments.json, ingresses.json, services.json   kubectl get ... -o json answers
 #   platform_outputs.json     outputs the PlatformStack deploy writes
 #   curl_code                 HTTP status every URL answers (default 200)
+# OPT and CTX are read by the stubs that source this file.
+# shellcheck disable=SC2034
 set -euo pipefail
 : "${STUB_DIR:?STUB_DIR must point to the test stub state directory}"
 
@@ -33,37 +40,68 @@ fail_now() {
   echo $((n - 1)) >"$f"
 }
 
-# opt NAME ARGS...: the value after option NAME (also NAME=value).
-opt() {
-  local name=$1
-  shift
+# parse_opts ARGS...: OPT[--name] is the value after option --name (also --name=value), for
+# every option of the command line; parsed once, without a subshell per lookup (each stub call
+# used to fork a few, and the suite makes hundreds of stub calls).
+declare -A OPT=()
+parse_opts() {
+  OPT=()
   while (($#)); do
     case $1 in
-      "$name") echo "${2:-}"; return 0 ;;
-      "$name="*) echo "${1#*=}"; return 0 ;;
+      --*=*) OPT[${1%%=*}]=${1#*=} ;;
+      --*) OPT[$1]=${2:-} ;;
     esac
     shift
   done
-  return 1
 }
 
-# context_value KEY ARGS...: value of `-c KEY=value` in a cdk command line.
-context_value() {
-  local key=$1
-  shift
+# show FILE [DEFAULT]: prints FILE, or DEFAULT when FILE does not exist (cat without a process).
+show() {
+  if [[ -f $1 ]]; then
+    printf '%s\n' "$(<"$1")"
+  elif (($# > 1)); then
+    printf '%s\n' "$2"
+  else
+    return 1
+  fi
+}
+
+# parse_context ARGS...: CTX[key] is the value of each `-c key=value` of a cdk command line.
+declare -A CTX=()
+parse_context() {
+  CTX=()
   while (($#)); do
-    if [[ $1 == -c && ${2:-} == "$key="* ]]; then
-      echo "${2#*=}"
-      return 0
+    if [[ $1 == -c && ${2:-} == *=* ]]; then
+      CTX[${2%%=*}]=${2#*=}
+      shift
     fi
     shift
   done
-  return 1
 }
 
-# Tab-joined lines, like aws --output text prints a list.
+# tab_join WORD...: one line, tab-separated, like aws --output text prints a list.
+tab_join() {
+  local joined
+  printf -v joined '%s\t' "$@"
+  printf '%s\n' "${joined%$'\t'}"
+}
+
+# text_list FILE: its lines as one tab-separated line.
 text_list() {
-  if [[ -f $1 ]]; then paste -s "$1"; fi
+  [[ -f $1 ]] || return 0
+  local lines
+  mapfile -t lines <"$1"
+  if ((${#lines[@]})); then tab_join "${lines[@]}"; fi
+}
+
+# has_line FILE LINE: FILE has LINE as a whole line (grep -qxF without a process).
+has_line() {
+  local line
+  [[ -f $1 ]] || return 1
+  while IFS= read -r line; do
+    if [[ $line == "$2" ]]; then return 0; fi
+  done <"$1"
+  return 1
 }
 
 remove_line() {
