@@ -3,7 +3,7 @@
 # balancers made by in-cluster controllers, PlatformStack, InfraStack, then
 # reports (and optionally deletes) whatever is still tagged for it.
 set -euo pipefail
-LIB="$(dirname "${BASH_SOURCE[0]}")/lib"
+case ${BASH_SOURCE[0]} in */*) LIB=${BASH_SOURCE[0]%/*}/lib ;; *) LIB=lib ;; esac
 # shellcheck source=lib/common.sh
 source "$LIB/common.sh"
 # shellcheck source=lib/stacks.sh

@@ -3,7 +3,7 @@
 # region, CDK bootstrap, the Kubernetes version in the region. Reports every
 # check, with a fix for each failure, then exits 1 if any failed.
 set -euo pipefail
-LIB="$(dirname "${BASH_SOURCE[0]}")/lib"
+case ${BASH_SOURCE[0]} in */*) LIB=${BASH_SOURCE[0]%/*}/lib ;; *) LIB=lib ;; esac
 # shellcheck source=lib/common.sh
 source "$LIB/common.sh"
 
@@ -98,8 +98,13 @@ check_kubectl() {
     fail kubectl "kubectl not found" "install kubectl $K8S_VERSION: https://kubernetes.io/docs/tasks/tools/"
     return
   fi
-  # shellcheck disable=SC2016 # JavaScript, not shell
-  v=$(node -e 'try { const c = JSON.parse(process.argv[1]).clientVersion; console.log(`${c.major}.${c.minor}`); } catch {}' "$json")
+  # {"clientVersion": {"major": "1", "minor": "35", ...}, "kustomizeVersion": "..."}: the first
+  # major and minor are the client's. Two numbers do not need a node start-up.
+  v=''
+  if [[ $json =~ \"major\"[[:space:]]*:[[:space:]]*\"([^\"]*)\" ]]; then
+    v=${BASH_REMATCH[1]}
+    if [[ $json =~ \"minor\"[[:space:]]*:[[:space:]]*\"([^\"]*)\" ]]; then v+=.${BASH_REMATCH[1]}; else v=''; fi
+  fi
   m=$(minor "$v") want=$(minor "$K8S_VERSION")
   if [[ -z $m ]]; then
     warn_check kubectl "cannot read the client version"

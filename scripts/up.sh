@@ -2,7 +2,7 @@
 # Bootstraps one workshop environment: InfraStack, PlatformStack, kubeconfig,
 # then waits until nodes, add-ons and sample apps are usable.
 set -euo pipefail
-LIB="$(dirname "${BASH_SOURCE[0]}")/lib"
+case ${BASH_SOURCE[0]} in */*) LIB=${BASH_SOURCE[0]%/*}/lib ;; *) LIB=lib ;; esac
 # shellcheck source=lib/common.sh
 source "$LIB/common.sh"
 # shellcheck source=lib/stacks.sh

@@ -2,7 +2,7 @@
 # Says whether one workshop environment is usable right now: one probe per
 # check, a PASS/FAIL line each, exit 0 only if all pass.
 set -euo pipefail
-LIB="$(dirname "${BASH_SOURCE[0]}")/lib"
+case ${BASH_SOURCE[0]} in */*) LIB=${BASH_SOURCE[0]%/*}/lib ;; *) LIB=lib ;; esac
 # shellcheck source=lib/common.sh
 source "$LIB/common.sh"
 # shellcheck source=lib/cluster.sh

@@ -40,13 +40,14 @@ cluster_status() {
 # says why there is no kubeconfig at all.
 KUBECONFIG_PROBLEM='' KUBECONFIG_ERROR=''
 update_kubeconfig() {
-  local cmd=(aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" --alias "$CONTEXT") out problem
+  local cmd=(aws eks update-kubeconfig --name "$CLUSTER" --region "$REGION" --alias "$CONTEXT") out problem q
   local own="$WORK_TMP/kubeconfig"
   if is_dry_run; then
     plan "${cmd[@]}"
     return 0
   fi
-  log "+ $(quote_cmd "${cmd[@]}")"
+  quote_into q "${cmd[@]}"
+  log "+ $q"
   if query out "${cmd[@]}"; then
     log "$out"
     return 0

@@ -11,7 +11,14 @@ if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
   exit 1
 fi
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# The repository, absolute. Found without $(...) or dirname, like the other helpers marked
+# "no process" below: the tests run these scripts hundreds of times on VMs where every fork and
+# exec costs milliseconds, and they added up to most of the suite's time.
+_here=$PWD
+CDPATH='' cd -- "${BASH_SOURCE[0]%/*}/../.." || exit 1
+ROOT=$PWD
+cd -- "$_here" || exit 1
+unset _here
 SCRIPT_NAME=${0##*/}
 SCRIPT_NAME=${SCRIPT_NAME%.sh}
 
@@ -43,17 +50,23 @@ usage_error() {
   exit 2
 }
 
-# Prints a command so that it can be pasted back into a shell.
-quote_cmd() {
-  local out='' a safe='^[A-Za-z0-9_./:=,@%+^-]+$'
-  for a in "$@"; do
-    if [[ $a =~ $safe ]]; then
-      out+="$a "
+# quote_into VAR CMD...: VAR gets CMD as it can be pasted back into a shell (no process).
+quote_into() {
+  local __qvar=$1 __qout='' __a __safe='^[A-Za-z0-9_./:=,@%+^-]+$'
+  shift
+  for __a in "$@"; do
+    if [[ $__a =~ $__safe ]]; then
+      __qout+="$__a "
     else
-      out+="'${a//\'/\'\\\'\'}' "
+      __qout+="'${__a//\'/\'\\\'\'}' "
     fi
   done
-  printf '%s' "${out% }"
+  printf -v "$__qvar" '%s' "${__qout% }"
+}
+quote_cmd() {
+  local q
+  quote_into q "$@"
+  printf '%s' "$q"
 }
 
 # first_line TEXT: its first non-blank line. AWS CLI v2 prints an empty line before every error
@@ -68,7 +81,11 @@ first_line() {
   done <<<"$1"
 }
 
-plan() { printf '+ %s\n' "$(quote_cmd "$@")" >&"$PLAN_FD"; }
+plan() {
+  local q
+  quote_into q "$@"
+  printf '+ %s\n' "$q" >&"$PLAN_FD"
+}
 plan_note() { printf '# %s\n' "$*" >&"$PLAN_FD"; }
 is_dry_run() { ((DRY_RUN == 1)); }
 
@@ -81,7 +98,9 @@ run_cmd() {
     plan "$@"
     return 0
   fi
-  log "+ $(quote_cmd "$@")"
+  local q
+  quote_into q "$@"
+  log "+ $q"
   # stdout is reserved for plans and reports
   "$@" >&2
 }
@@ -149,7 +168,11 @@ capture() {
     CAPTURE_ERR=''
     return 0
   fi
-  if ((VERBOSE)); then log "+ $(quote_cmd "$@")"; fi
+  if ((VERBOSE)); then
+    local q
+    quote_into q "$@"
+    log "+ $q"
+  fi
   query "$__cvar" "$@"
 }
 
@@ -163,7 +186,7 @@ with_timeout() {
     is_dry_run || die "neither timeout nor gtimeout found (macOS: brew install coreutils)"
     TIMEOUT_BIN=timeout
   fi
-  run_cmd "$(basename "$TIMEOUT_BIN")" "$secs" "$@"
+  run_cmd "${TIMEOUT_BIN##*/}" "$secs" "$@"
 }
 
 # require_tools TOOL...: fails, naming every missing TOOL, before the run changes anything: a tool
@@ -229,17 +252,23 @@ parse_duration() {
   esac
 }
 
-fmt_duration() {
-  local s=$1
+# duration_into VAR SECONDS: VAR gets 45s, 15m, 2m30s or 1h02m03s (no process).
+duration_into() {
+  local s=$2
   if ((s >= 3600)); then
-    printf '%dh%02dm%02ds' $((s / 3600)) $((s % 3600 / 60)) $((s % 60))
+    printf -v "$1" '%dh%02dm%02ds' $((s / 3600)) $((s % 3600 / 60)) $((s % 60))
   elif ((s >= 60 && s % 60 == 0)); then
-    printf '%dm' $((s / 60))
+    printf -v "$1" '%dm' $((s / 60))
   elif ((s >= 60)); then
-    printf '%dm%02ds' $((s / 60)) $((s % 60))
+    printf -v "$1" '%dm%02ds' $((s / 60)) $((s % 60))
   else
-    printf '%ds' "$s"
+    printf -v "$1" '%ds' "$s"
   fi
+}
+fmt_duration() {
+  local d
+  duration_into d "$1"
+  printf '%s' "$d"
 }
 
 # ------------------------------------------------------- option parsing
@@ -333,10 +362,14 @@ resolve_region() {
 
 # ------------------------------------------------------------ state file
 
-# One key=value per line, e.g. infra=done, platform=failed.
+# One key=value per line, e.g. infra=done, platform=failed. Read without sed (no process).
 state_get() {
+  local line value=''
   [[ -f $STATE_FILE ]] || return 0
-  sed -n "s/^$1=//p" "$STATE_FILE" | tail -n 1
+  while IFS= read -r line; do
+    if [[ $line == "$1="* ]]; then value=${line#*=}; fi
+  done <"$STATE_FILE"
+  printf '%s\n' "$value"
 }
 
 # Written to a temporary file of this run's own, in the same directory (so the rename is atomic),
@@ -344,11 +377,15 @@ state_get() {
 # rename each other's temporary file.
 state_set() {
   is_dry_run && return 0
-  mkdir -p "$ENV_DIR"
-  local tmp
+  [[ -d $ENV_DIR ]] || mkdir -p "$ENV_DIR"
+  local tmp line
   tmp=$(mktemp "$STATE_FILE.XXXXXX")
   if ! {
-    if [[ -f $STATE_FILE ]]; then grep -v "^$1=" "$STATE_FILE" || true; fi
+    if [[ -f $STATE_FILE ]]; then
+      while IFS= read -r line; do
+        if [[ $line != "$1="* ]]; then printf '%s\n' "$line"; fi
+      done <"$STATE_FILE"
+    fi
     printf '%s=%s\n' "$1" "$2"
   } >"$tmp" || ! mv -f "$tmp" "$STATE_FILE"; then
     rm -f "$tmp"
@@ -373,13 +410,15 @@ phase_end() {
 
 # A phase still running when the script exits is the one that failed.
 print_phase_table() {
-  local p
+  local p d
   printf '  %-15s %-9s %s\n' PHASE RESULT TIME
   for p in "${PHASES[@]}"; do
     if [[ ${PHASE_RESULT[$p]} == running ]]; then phase_end "$p" failed; fi
-    printf '  %-15s %-9s %s\n' "$p" "${PHASE_RESULT[$p]}" "$(fmt_duration "${PHASE_SECS[$p]}")"
+    duration_into d "${PHASE_SECS[$p]}"
+    printf '  %-15s %-9s %s\n' "$p" "${PHASE_RESULT[$p]}" "$d"
   done
-  printf '  %-15s %-9s %s\n' total '' "$(fmt_duration "$SECONDS")"
+  duration_into d "$SECONDS"
+  printf '  %-15s %-9s %s\n' total '' "$d"
 }
 
 # report_failure NEXT_STEP: after a failed run, which phase failed and what to do next.
@@ -411,15 +450,16 @@ failed_phase() {
 # at once: polling would only wait out the timeout, up to 40 minutes.
 CHECK_DETAIL=''
 wait_for() {
-  local what=$1 timeout=$2 last='' deadline
+  local what=$1 timeout=$2 last='' deadline limit
   shift 2
   deadline=$((SECONDS + timeout))
+  duration_into limit "$timeout"
   if is_dry_run; then
-    plan_note "wait up to $(fmt_duration "$timeout") (poll every ${POLL_INTERVAL}s) for: $what"
+    plan_note "wait up to $limit (poll every ${POLL_INTERVAL}s) for: $what"
     "$@" || true
     return 0
   fi
-  log "waiting up to $(fmt_duration "$timeout") for $what"
+  log "waiting up to $limit for $what"
   while true; do
     CHECK_DETAIL=''
     : >"$REFUSED_FILE"
@@ -433,7 +473,7 @@ wait_for() {
       return 1
     fi
     if ((SECONDS >= deadline)); then
-      err "Timed out after $(fmt_duration "$timeout") waiting for $what${CHECK_DETAIL:+ (last seen: $CHECK_DETAIL)}"
+      err "Timed out after $limit waiting for $what${CHECK_DETAIL:+ (last seen: $CHECK_DETAIL)}"
       return 1
     fi
     if [[ $CHECK_DETAIL != "$last" ]]; then
@@ -464,6 +504,10 @@ load_outputs() {
   OUTPUT_STACKS=' ' APP_OUTPUTS=() TEAM_NAMESPACES=''
   is_dry_run && return 0
   [[ -d $ENV_DIR ]] || return 0
+  # Nothing to read or fold in (a run that failed before any deploy): spare the node start-up.
+  if [[ ! -f $OUTPUTS_FILE && -z $CFN_OUTPUTS_FILE ]] && ! compgen -G "$ENV_DIR/cdk-outputs-*.json" >/dev/null; then
+    return 0
+  fi
   # shellcheck disable=SC2016 # JavaScript, not shell
   while IFS=$'\t' read -r kind a b; do
     case $kind in

@@ -11,14 +11,16 @@
 NPX_CDK=(npx --no-install cdk)
 TIMEOUT_STACK=2400
 
-# stack_status NAME [DRY_VALUE]: prints the status, NONE when it does not exist.
+# stack_status NAME [DRY_VALUE]: STACK_STATUS gets the status, NONE when it does not exist
+# (a global, not printed: no $(...) process per poll).
+STACK_STATUS=''
 stack_status() {
   local out
   if capture out "${2:-NONE}" aws cloudformation describe-stacks --region "$REGION" --stack-name "$1" \
     --query 'Stacks[0].StackStatus' --output text; then
-    printf '%s\n' "${out:-NONE}"
+    STACK_STATUS=${out:-NONE}
   elif [[ $CAPTURE_ERR == *"does not exist"* ]]; then
-    echo NONE
+    STACK_STATUS=NONE
   else
     err "cannot read CloudFormation stack $1: $(first_line "$CAPTURE_ERR")"
     return 1
@@ -30,15 +32,13 @@ is_deployed() { [[ $1 == *_COMPLETE && $1 != ROLLBACK_COMPLETE && $1 != DELETE_C
 # REVIEW_IN_PROGRESS is an unexecuted change set: nothing will move it on.
 is_in_progress() { [[ $1 == *_IN_PROGRESS && $1 != REVIEW_IN_PROGRESS ]]; }
 
-STACK_STATUS=''
 check_stack_settled() {
-  local s
-  s=$(stack_status "$1") || {
+  stack_status "$1" || {
     CHECK_DETAIL='cannot read the stack status'
     return 1
   }
-  STACK_STATUS=$s CHECK_DETAIL=$s
-  ! is_in_progress "$s"
+  CHECK_DETAIL=$STACK_STATUS
+  ! is_in_progress "$STACK_STATUS"
 }
 
 # wait_stack_settled NAME STATUS: an earlier run or another user is deploying.
@@ -75,7 +75,8 @@ deploy_stack() {
   local id=$1 name=$2 phase=$3 status hint rc=0
   shift 3
   local cdk_out="$ENV_DIR/cdk-outputs-$phase.json"
-  status=$(stack_status "$name") || return 1
+  stack_status "$name" || return 1
+  status=$STACK_STATUS
   if is_in_progress "$status"; then
     wait_stack_settled "$name" "$status" || return 1
     status=$STACK_STATUS
@@ -93,8 +94,8 @@ deploy_stack() {
   fi
   state_set "$phase" running
   if ! is_dry_run; then
-    mkdir -p "$ENV_DIR"
-    rm -f "$cdk_out"
+    [[ -d $ENV_DIR ]] || mkdir -p "$ENV_DIR"
+    if [[ -e $cdk_out ]]; then rm -f "$cdk_out"; fi
   fi
   with_timeout "$TIMEOUT_STACK" "${NPX_CDK[@]}" deploy "$id" "${CDK_CONTEXT[@]}" "$@" \
     --require-approval never --outputs-file "$cdk_out" --output "$ENV_DIR/cdk.out" || rc=$?
@@ -114,7 +115,8 @@ DESTROY_RESULT=''
 destroy_stack() {
   local id=$1 name=$2 status rc=0
   shift 2
-  status=$(stack_status "$name" CREATE_COMPLETE) || return 1
+  stack_status "$name" CREATE_COMPLETE || return 1
+  status=$STACK_STATUS
   if is_in_progress "$status"; then
     wait_stack_settled "$name" "$status" || return 1
     status=$STACK_STATUS
@@ -131,7 +133,8 @@ destroy_stack() {
     return 1
   fi
   # Confirm with CloudFormation: the next step (or the user) relies on it being gone.
-  status=$(stack_status "$name") || return 1
+  stack_status "$name" || return 1
+  status=$STACK_STATUS
   if [[ $status != NONE ]]; then
     err "cdk destroy $id finished but $name is still $status"
     return 1

@@ -307,8 +307,14 @@ destroy InfraStack"
     "arn:aws:logs:us-west-2:123456789012:log-group:/dev-infra-infra/flow-logs:*" aws:cloudformation:stack-name=dev-infra-infra \
     >"$STUB_DIR/tagged_log_groups"
   printf '%s\n' /dev-infra/flow-logs /dev-infra-infra/flow-logs >>"$STUB_DIR/log_groups"
+  echo '[{"id": "sg-dev", "vpc": "vpc-1", "name": "k8s-dev", "note": "k8s-dev", "tags": [{"Key": "elbv2.k8s.aws/cluster", "Value": "dev-eks"}]},
+         {"id": "sg-devinfra", "vpc": "vpc-2", "name": "k8s-di", "note": "k8s-di", "tags": [{"Key": "elbv2.k8s.aws/cluster", "Value": "dev-infra-eks"}]},
+         {"id": "sg-devinfra-stack", "vpc": "vpc-2", "name": "di", "note": "di", "tags": [{"Key": "aws:cloudformation:stack-name", "Value": "dev-infra-infra"}]}]' >"$STUB_DIR/sgs.json"
   run "$SCRIPTS/down.sh" --env dev --delete-leftovers
   assert_success
+  assert_call '^aws ec2 delete-security-group --region us-west-2 --group-id sg-dev$'
+  refute_call 'delete-security-group .*sg-devinfra'
+  assert_equal "$(count_calls 'delete-security-group')" 1
   assert_equal "$(grep 'delete-log-group' "$STUB_DIR/calls.log" | sed 's/.*--log-group-name //' | sort)" \
     "/aws/eks/dev-eks/cluster
 /aws/lambda/dev-infra-Handler886CB40B-AbC123
