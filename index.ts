@@ -1,6 +1,7 @@
 /*
  * The public API of cdk-eks-platform: the stacks, the plan, the configuration model, the add-on
- * contract and bases, every first-party add-on, the catalog and the EKS Blueprints adapter.
+ * contract and bases, every first-party add-on, the catalog, the EKS Blueprints adapter and the
+ * cost estimate.
  */
 export * from './lib/config';
 export * from './lib/plan';
@@ -15,3 +16,4 @@ export { INFRA_EXPORTS, exportName } from './lib/contract';
 export type { InfraExportKey } from './lib/contract';
 export { acknowledge, ruleIds, wildcardFinding, managedPolicyFinding } from './lib/compliance/acknowledge';
 export * from './addons';
+export * from './lib/cost';

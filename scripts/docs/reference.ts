@@ -6,6 +6,7 @@ import { HELM_OPTIONS } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
 import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PROFILES } from '../../lib/config';
 import type { ConfigKey, Profile } from '../../lib/config';
+import { ASSUMPTIONS_SCHEMA, defaultAssumptions, estimateEnvironment, formatEstimate, PRICE_TABLES } from '../../lib/cost';
 
 /*
  * README's configuration reference and add-on options tables, generated from the schemas so the
@@ -111,9 +112,38 @@ export function addOnOptionsTables(registrations: readonly AddOnRegistration[] =
   ].join('\n');
 }
 
+let costExampleText: string | undefined;
+
+/**
+ * `npm run cost` for the default configuration, priced on the day its table was read so the block
+ * changes only when the configuration, the templates or the prices do. Memoized: it synthesizes.
+ */
+export function costExample(): string {
+  if (costExampleText === undefined) {
+    const context = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+    const region = PROFILES.workshop.region;
+    const asOf = PRICE_TABLES.get(region)?.asOf;
+    const estimate = estimateEnvironment(context, { today: asOf });
+    costExampleText = ['```text', '$ npm run cost', formatEstimate(estimate).trimEnd(), '```'].join('\n');
+  }
+  return costExampleText;
+}
+
+/** The cost estimate's usage assumptions, from their schema. */
+export function costAssumptionsTable(): string {
+  const defaults = defaultAssumptions();
+  const rows = Object.entries(ASSUMPTIONS_SCHEMA.shape).map(([key, schema]) => {
+    const doc = docOf(schema);
+    return `| \`${key}\` | ${code(defaults[key as keyof typeof defaults])} | ${cell(doc.allowed ?? '')} | ${cell(doc.description ?? '')} |`;
+  });
+  return ['| assumption | default | allowed | what it is |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
 const BLOCKS: Readonly<Record<string, () => string>> = {
   configuration: configurationTable,
   'addon-options': () => addOnOptionsTables(),
+  'cost-example': costExample,
+  'cost-assumptions': costAssumptionsTable,
 };
 
 /** README with every generated block rendered anew; throws when a block's markers are missing. */

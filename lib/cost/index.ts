@@ -1,0 +1,58 @@
+import { App } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import { buildPlatformApp } from '../app';
+import type { BuildOptions } from '../app';
+import { ConfigError, Problems } from '../config';
+import { isoToday } from '../config/support-lifecycle';
+import { readAssumptions } from './assumptions';
+import type { CostAssumptions } from './assumptions';
+import { estimateCost } from './estimate';
+import type { CostEstimate } from './estimate';
+import { PRICE_TABLES } from './prices';
+import type { CfnTemplate } from './template';
+
+export { ASSUMPTIONS_SCHEMA, defaultAssumptions } from './assumptions';
+export type { CostAssumptions } from './assumptions';
+export { estimateCost } from './estimate';
+export type { CostEstimate, CostInputs, CostLine, Range, UnpricedItem } from './estimate';
+export { formatEstimate, workshopCost } from './format';
+export type { WorkshopCost } from './format';
+export { PRICE_TABLES } from './prices';
+export type { RegionPriceTable } from './prices';
+
+/** Options of {@link estimateEnvironment}. */
+export interface EstimateOptions extends BuildOptions {
+  /** Usage assumptions as `key: value` text (CLI `--assume key=value`). @default {} */
+  readonly assumptions?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds the environment `context` describes exactly as `cdk synth` would (same plan, same
+ * templates), offline and without writing asset files, and estimates what it costs. Bad
+ * configuration, an unknown assumption or a region without a price table is a `ConfigError`.
+ */
+export function estimateEnvironment(context: Readonly<Record<string, unknown>>, options: EstimateOptions = {}): CostEstimate {
+  const today = options.today ?? isoToday();
+  const p = new Problems();
+  const assumptions = readAssumptions(p, options.assumptions ?? {});
+  p.throwIfAny();
+  const app = new App({ context: { ...context, 'aws:cdk:disable-asset-staging': true } });
+  const built = buildPlatformApp(app, { ...options, today, compliancePacks: false });
+  const prices = PRICE_TABLES.get(built.config.region);
+  if (!prices) {
+    throw new ConfigError([
+      `region: got "${built.config.region}"; allowed: a region with a price table (${[...PRICE_TABLES.keys()].join(', ')}). ` +
+        'lib/cost/prices has one dated table per region; add one from the AWS pricing pages to estimate this region.',
+    ]);
+  }
+  const assembly = app.synth();
+  const template = (stack: Stack): CfnTemplate => assembly.getStackArtifact(stack.artifactId).template as CfnTemplate;
+  return estimateCost({
+    plan: built.plan,
+    infraTemplate: template(built.infra),
+    platformTemplate: template(built.platform),
+    prices,
+    assumptions: assumptions as CostAssumptions,
+    today,
+  });
+}

@@ -1,0 +1,149 @@
+import { composePlan } from '../lib/plan';
+import { defaultAssumptions, estimateCost, estimateEnvironment, formatEstimate, PRICE_TABLES, workshopCost } from '../lib/cost';
+import type { CostEstimate, CostLine } from '../lib/cost';
+import { parseArgs } from '../scripts/cost/cost';
+import { CDK_JSON_CONTEXT } from './helpers';
+
+/** Every usage assumption that would add a line set to zero, so only what the templates fix remains. */
+const NO_USAGE = {
+  natGbPerDay: '0', controlPlaneLogsGbPerDay: '0', flowLogsGbPerDay: '0', containerLogsGbPerDay: '0',
+  apiRequestsPerDay: '0', lcuPerLoadBalancer: '0', metricSamplesPerSecond: '0', efsGb: '0',
+};
+
+function estimate(context: Record<string, unknown>, assumptions: Record<string, string> = {}, today = '2026-12-01'): CostEstimate {
+  return estimateEnvironment({ ...CDK_JSON_CONTEXT, ...context }, { assumptions, today });
+}
+
+function line(e: CostEstimate, component: RegExp): CostLine {
+  const found = e.lines.find((l) => component.test(l.component));
+  if (!found) throw new Error(`no line ${component} in ${e.lines.map((l) => l.component).join('; ')}`);
+  return found;
+}
+
+describe('a fixed node-group environment, priced by hand', () => {
+  const e = estimate({ compute: 'nodegroups', sampleWorkloads: false, region: 'us-east-1' }, NO_USAGE);
+
+  test('each line is the hand-computed figure', () => {
+    expect(line(e, /^EKS control plane/).perHour.low).toBeCloseTo(0.1, 10);
+    expect(line(e, /^NAT gateways x1$/).perHour.low).toBeCloseTo(0.045, 10);
+    expect(line(e, /NAT gateways x1$/).component).toBe('NAT gateways x1');
+    expect(line(e, /^Public IPv4 addresses of the NAT/).perHour.low).toBeCloseTo(0.005, 10);
+    // The ops group: two m5.large on demand with 20 GB gp3 each.
+    expect(line(e, /^Node group ops: 2 x m5.large on-demand/).perHour.low).toBeCloseTo(2 * 0.096, 10);
+    expect(line(e, /^Node group ops volumes/).perHour.low).toBeCloseTo((2 * 20 * 0.08) / 730, 10);
+    expect(line(e, /^KMS keys x2$/).perHour.low).toBeCloseTo(2 / 730, 10);
+  });
+
+  test('the total is their sum, per hour, per day and per 30 days', () => {
+    const perHour = 0.1 + 0.045 + 0.005 + 2 * 0.096 + (2 * 20 * 0.08) / 730 + 2 / 730;
+    expect(e.totals.all.perHour.low).toBeCloseTo(perHour, 10);
+    expect(e.totals.all.perHour.high).toBeCloseTo(perHour, 10);
+    expect(e.totals.all.perDay.low).toBeCloseTo(perHour * 24, 8);
+    expect(e.totals.all.per30Days.low).toBeCloseTo(perHour * 720, 8);
+    // With every usage assumption at zero, the usage lines add nothing.
+    expect(e.totals.fixed.perHour.low).toBeCloseTo(perHour, 10);
+  });
+
+  test('the workshop form multiplies one environment by participants and hours', () => {
+    const w = workshopCost(e, 30, 8);
+    expect(w.perEnvironment.low).toBeCloseTo(e.totals.all.perHour.low * 8, 10);
+    expect(w.total.low).toBeCloseTo(e.totals.all.perHour.low * 8 * 30, 10);
+    expect(formatEstimate(e, w)).toMatch(/Workshop: 30 participants x 8 h, one environment each: \$\d+\.\d\d per environment, \$\d+\.\d\d in all\./);
+  });
+
+  test('the printed table names the price date and the assumptions', () => {
+    const text = formatEstimate(e);
+    expect(text).toContain('Prices: AWS list prices read on 2026-12-01');
+    expect(text).toContain('"assumed" lines rest on usage assumptions');
+    expect(text).toMatch(/Total, with the assumptions\s+\$0\.3491\s+\$8\.38\s+\$251\.37/);
+  });
+});
+
+describe('the control plane follows the version\'s support phase and supportType', () => {
+  test('1.34 with EXTENDED after 2026-12-02 costs the extended-support price', () => {
+    const e = estimate({ kubernetesVersion: '1.34', supportType: 'EXTENDED', sampleWorkloads: false }, NO_USAGE, '2026-12-10');
+    const cp = line(e, /^EKS control plane/);
+    expect(cp.component).toBe('EKS control plane (Kubernetes 1.34, extended support)');
+    expect(cp.perHour.low).toBe(0.6);
+    expect(cp.per30Days.low).toBeCloseTo(0.6 * 720, 8);
+  });
+
+  test('with STANDARD EKS upgrades instead, so the price stays standard', () => {
+    const e = estimate({ kubernetesVersion: '1.34', supportType: 'STANDARD', sampleWorkloads: false }, NO_USAGE, '2026-12-10');
+    expect(line(e, /^EKS control plane/).perHour.low).toBe(0.1);
+  });
+
+  test('a 30-day window that crosses the end of standard support prices each day by its phase', () => {
+    // Standard support of 1.34 ends 2026-12-02: 11-20 .. 12-02 is 13 days standard, then 17 extended.
+    const e = estimate({ kubernetesVersion: '1.34', supportType: 'EXTENDED', sampleWorkloads: false }, NO_USAGE, '2026-11-20');
+    const cp = line(e, /^EKS control plane/);
+    expect(cp.perHour.low).toBe(0.1);
+    expect(cp.per30Days.low).toBeCloseTo((13 * 0.1 + 17 * 0.6) * 24, 8);
+    expect(cp.detail).toContain('$0.6/h from 2026-12-03');
+  });
+});
+
+describe('what the configuration adds', () => {
+  const plan = composePlan({ compute: 'nodegroups', sampleWorkloads: false });
+  const prices = PRICE_TABLES.get('us-west-2')!;
+  const nodegroup = (capacityType: string, instanceType: string) => ({
+    Resources: {
+      Group: { Type: 'AWS::EKS::Nodegroup', Properties: { NodegroupName: 'batch', CapacityType: capacityType, InstanceTypes: [instanceType], DiskSize: 50, ScalingConfig: { MinSize: 3 } } },
+    },
+  });
+  const run = (infraTemplate: object): CostEstimate => estimateCost({
+    plan, infraTemplate, platformTemplate: {}, prices, assumptions: defaultAssumptions(), today: '2026-12-01',
+  });
+
+  test('a SPOT node group is a range between the stated fractions of on-demand', () => {
+    const spot = line(run(nodegroup('SPOT', 'm5.xlarge')), /^Node group batch: 3 x m5.xlarge SPOT/);
+    expect(spot.basis).toBe('assumed');
+    expect(spot.perHour.low).toBeCloseTo(3 * 0.192 * 0.3, 10);
+    expect(spot.perHour.high).toBeCloseTo(3 * 0.192 * 0.7, 10);
+    expect(line(run(nodegroup('SPOT', 'm5.xlarge')), /^Node group batch volumes/).perHour.low).toBeCloseTo((3 * 50 * 0.08) / 730, 10);
+  });
+
+  test('an instance type the table lacks is listed as not priced, not guessed', () => {
+    const e = run(nodegroup('ON_DEMAND', 'p5.48xlarge'));
+    expect(e.lines.some((l) => l.component.startsWith('Node group batch:'))).toBe(false);
+    expect(e.unpriced).toContainEqual(expect.objectContaining({ component: 'Node group batch (p5.48xlarge)', reason: expect.stringContaining('no on-demand price') }));
+  });
+
+  test('a provisioned control-plane tier without a confirmed price is listed as not priced', () => {
+    const e = estimate({ controlPlaneTier: 'tier-xl', sampleWorkloads: false }, NO_USAGE);
+    expect(e.unpriced).toContainEqual(expect.objectContaining({ component: 'EKS Provisioned Control Plane (tier-xl)' }));
+  });
+
+  test('the sample workloads add their load balancers and the API', () => {
+    const e = estimate({}, {});
+    expect(line(e, /^ALB for game-2048$/).perHour.low).toBe(0.0225);
+    expect(line(e, /^Public IPv4 addresses of game-2048$/).perHour.low).toBeCloseTo(3 * 0.005, 10);
+    expect(line(e, /^NLB for petstore$/).perHour.low).toBe(0.0225);
+    // petstore's NLB is internal by default: no public addresses.
+    expect(e.lines.some((l) => l.component === 'Public IPv4 addresses of petstore')).toBe(false);
+    expect(line(e, /^API Gateway REST API requests$/).perDay.low).toBeCloseTo((10_000 / 1e6) * 3.5, 10);
+    // Auto Mode (the default): the assumed nodes and their management fee.
+    expect(line(e, /^Auto Mode nodes: 2 x c6a.large/).perHour.low).toBeCloseTo(2 * 0.0765, 10);
+    expect(line(e, /^Auto Mode management fee$/).perHour.low).toBeCloseTo(2 * 0.0765 * 0.12, 6);
+  });
+});
+
+describe('bad input', () => {
+  test('a region without a price table is a clear message naming the regions that have one', () => {
+    expect(() => estimate({ region: 'eu-west-1' })).toThrow(/region: got "eu-west-1"; allowed: a region with a price table \(us-east-1, us-east-2, us-west-2\)/);
+  });
+
+  test('bad assumptions are all reported with the key, the value and what is allowed', () => {
+    expect(() => estimate({}, { natGbPerDay: 'lots', spotLow: '2' })).toThrow(/natGbPerDay: got "lots"; allowed: a number from 0[\s\S]*spotLow: got "2"; allowed: a number from 0 to 1/);
+    expect(() => estimate({}, { natGbPerDy: '1' })).toThrow(/natGbPerDy: got "1"; allowed: a known key: did you mean "natGbPerDay"\?/);
+  });
+
+  test('the command line collects every mistake', () => {
+    expect(() => parseArgs(['--hours', '0', '--date', '2026-13-45', '--frobnicate'])).toThrow(
+      /--hours: got "0"; allowed: a positive number[\s\S]*--date: got "2026-13-45"[\s\S]*option: got "--frobnicate"/,
+    );
+    expect(parseArgs(['-c', 'compute=nodegroups', '--assume', 'efsGb=5', '--participants', '30', '--hours', '8'])).toEqual({
+      context: { compute: 'nodegroups' }, assumptions: { efsGb: '5' }, participants: 30, hours: 8, date: undefined, json: false,
+    });
+  });
+});
