@@ -7,6 +7,7 @@ import { CloudWatchObservabilityAddOn } from './cloudwatch-observability';
 import type { AddOnRegistration } from './core/registration';
 import { ExternalDnsAddOn } from './external-dns';
 import { KarpenterAddOn } from './karpenter';
+import { KyvernoAddOn } from './kyverno';
 import { MetricsServerAddOn } from './metrics-server';
 import { NodeMonitoringAddOn } from './node-monitoring';
 import { StorageAddOn } from './storage';
@@ -21,6 +22,7 @@ export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   CertManagerAddOn.registration,
   ExternalDnsAddOn.registration,
   ArgoCdAddOn.registration,
+  KyvernoAddOn.registration,
   CloudWatchObservabilityAddOn.registration,
   NodeMonitoringAddOn.registration,
 ];

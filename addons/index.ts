@@ -16,6 +16,7 @@ export * from './external-dns';
 export * from './argo-cd';
 export * from './aws-load-balancer-controller';
 export * from './karpenter';
+export * from './kyverno';
 export * from './cloudwatch-observability';
 export * from './node-monitoring';
 export { BlueprintsAddOn, blueprintsAddOnId } from './blueprints/blueprints-addon';

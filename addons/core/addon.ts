@@ -13,6 +13,11 @@ export interface AddOnContext {
   readonly config: PlatformConfig;
   /** Cluster, stack and export names of the environment. */
   readonly names: EnvironmentNames;
+  /**
+   * The namespaces of every add-on in the plan (sorted, each once), so an add-on that acts on the
+   * whole cluster (an admission policy engine) can leave the platform's own namespaces alone.
+   */
+  readonly platformNamespaces: readonly string[];
 }
 
 /** A Kubernetes service account that an add-on binds to an AWS role. */

@@ -39,7 +39,8 @@ export class PlatformStack extends Stack {
     this.imported = new ImportedCluster(this, 'Cluster', { config });
     new EnvironmentInfo(this, 'EnvironmentInfo', { cluster: this.imported.cluster, vpc: this.imported.vpc, config });
 
-    const context: AddOnContext = { cluster: this.imported.cluster, vpc: this.imported.vpc, config, names };
+    const platformNamespaces = [...new Set(props.plan.addons.flatMap((a) => a.namespaces))].sort();
+    const context: AddOnContext = { cluster: this.imported.cluster, vpc: this.imported.vpc, config, names, platformNamespaces };
     this.addons = deployAddOns(this, props.plan.addons, context);
 
     this.teams = teams;
