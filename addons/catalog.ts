@@ -9,6 +9,7 @@ import { ExternalDnsAddOn } from './external-dns';
 import { KarpenterAddOn } from './karpenter';
 import { MetricsServerAddOn } from './metrics-server';
 import { NodeMonitoringAddOn } from './node-monitoring';
+import { PrometheusAddOn } from './prometheus';
 import { StorageAddOn } from './storage';
 
 /** The first-party add-ons, in README order. */
@@ -22,6 +23,7 @@ export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   ExternalDnsAddOn.registration,
   ArgoCdAddOn.registration,
   CloudWatchObservabilityAddOn.registration,
+  PrometheusAddOn.registration,
   NodeMonitoringAddOn.registration,
 ];
 

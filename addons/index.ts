@@ -18,5 +18,6 @@ export * from './aws-load-balancer-controller';
 export * from './karpenter';
 export * from './cloudwatch-observability';
 export * from './node-monitoring';
+export * from './prometheus';
 export { BlueprintsAddOn, blueprintsAddOnId } from './blueprints/blueprints-addon';
 export type { BlueprintsAddOnOptions } from './blueprints/blueprints-addon';
