@@ -10,6 +10,7 @@ import { KarpenterAddOn } from './karpenter';
 import { KyvernoAddOn } from './kyverno';
 import { MetricsServerAddOn } from './metrics-server';
 import { NodeMonitoringAddOn } from './node-monitoring';
+import { PrometheusAddOn } from './prometheus';
 import { StorageAddOn } from './storage';
 
 /** The first-party add-ons, in README order. */
@@ -24,6 +25,7 @@ export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   ArgoCdAddOn.registration,
   KyvernoAddOn.registration,
   CloudWatchObservabilityAddOn.registration,
+  PrometheusAddOn.registration,
   NodeMonitoringAddOn.registration,
 ];
 

@@ -19,5 +19,6 @@ export * from './karpenter';
 export * from './kyverno';
 export * from './cloudwatch-observability';
 export * from './node-monitoring';
+export * from './prometheus';
 export { BlueprintsAddOn, blueprintsAddOnId } from './blueprints/blueprints-addon';
 export type { BlueprintsAddOnOptions } from './blueprints/blueprints-addon';

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { createGrantOnlyForAwsServices } from '../compliance/kms-grants';
 
 /** Props for {@link LogsEncryptionKey}. */
 export interface LogsEncryptionKeyProps {
@@ -50,14 +51,7 @@ export class LogsEncryptionKey extends Construct {
     }));
     // AWS Control Tower CT.KMS.PR.3: CloudWatch Logs uses the key policy, not grants, so nobody needs
     // to create grants on this key except AWS services acting for a principal.
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CreateGrantOnlyForAwsServices',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    }));
+    this.key.addToResourcePolicy(createGrantOnlyForAwsServices());
   }
 }
 

@@ -1,0 +1,210 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { PrometheusAddOn, prometheusDurationMs } from '../../addons/prometheus';
+import { toYaml } from '../../addons/core/yaml';
+import { ConfigError, Problems } from '../../lib/config';
+import { kubernetesObjects, nagFindings, resourcesOfType, synth } from '../helpers';
+
+interface ScrapeJob {
+  readonly job_name: string;
+  readonly metrics_path?: string;
+  readonly scheme?: string;
+  readonly authorization?: Record<string, string>;
+  readonly kubernetes_sd_configs: ReadonlyArray<{ role: string }>;
+  readonly relabel_configs: ReadonlyArray<Record<string, unknown>>;
+}
+
+/** The scraper's configuration blob, decoded. */
+function scraperBlob(app: ReturnType<typeof synth>): string {
+  const [scraper] = Object.values(resourcesOfType(app.platformTemplate, 'AWS::APS::Scraper'));
+  const blob = (scraper.Properties as { ScrapeConfiguration: { ConfigurationBlob: string } }).ScrapeConfiguration.ConfigurationBlob;
+  return Buffer.from(blob, 'base64').toString('utf8');
+}
+
+/** The logical id of this add-on's (only) resource of `type`. */
+const logicalId = (app: ReturnType<typeof synth>, type: string): string =>
+  Object.keys(resourcesOfType(app.platformTemplate, type)).filter((id) => id.startsWith('AddOnsprometheus'))[0];
+
+describe('prometheus', () => {
+  const app = synth({ addons: 'prometheus' });
+
+  test('a workspace named after the cluster, encrypted with its own rotated key, logging to a pre-created encrypted group', () => {
+    const keyId = logicalId(app, 'AWS::KMS::Key');
+    const logsId = logicalId(app, 'AWS::Logs::LogGroup');
+    app.platformTemplate.resourceCountIs('AWS::APS::Workspace', 1);
+    app.platformTemplate.hasResourceProperties('AWS::APS::Workspace', {
+      Alias: 'dev-eks',
+      KmsKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      LoggingConfiguration: { LogGroupArn: { 'Fn::GetAtt': [logsId, 'Arn'] } },
+      WorkspaceConfiguration: Match.absent(),
+      AlertManagerDefinition: Match.absent(),
+      Tags: Match.arrayWith([{ Key: 'AMPAgentlessScraper', Value: '' }]),
+    });
+    app.platformTemplate.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'CreateGrantOnlyForAwsServices', Effect: 'Deny', Action: 'kms:CreateGrant' })]) },
+    });
+    app.platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/vendedlogs/prometheus/dev-eks',
+      KmsKeyId: { 'Fn::ImportValue': 'dev-infra:LogsKeyArn' },
+      RetentionInDays: app.plan.config.logRetentionDays,
+    });
+    app.platformTemplate.resourceCountIs('AWS::APS::RuleGroupsNamespace', 0);
+  });
+
+  test('the collector scrapes this cluster from its private subnets and security group into the workspace', () => {
+    const workspaceId = logicalId(app, 'AWS::APS::Workspace');
+    const subnets = app.plan.config.azCount;
+    app.platformTemplate.resourceCountIs('AWS::APS::Scraper', 1);
+    app.platformTemplate.hasResourceProperties('AWS::APS::Scraper', {
+      Alias: 'dev-eks',
+      Source: {
+        EksConfiguration: {
+          // Not in the contract: built from the stack's environment and the exported name.
+          ClusterArn: { 'Fn::Join': ['', ['arn:aws:eks:us-west-2:', { Ref: 'AWS::AccountId' }, ':cluster/', { 'Fn::ImportValue': 'dev-infra:ClusterName' }]] },
+          SubnetIds: Array.from({ length: subnets }, (_, i) => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::ImportValue': 'dev-infra:PrivateSubnetIds' }] }] })),
+          SecurityGroupIds: [{ 'Fn::ImportValue': 'dev-infra:ClusterSecurityGroupId' }],
+        },
+      },
+      Destination: { AmpConfiguration: { WorkspaceArn: { 'Fn::GetAtt': [workspaceId, 'Arn'] } } },
+    });
+    expect(subnets).toBeGreaterThanOrEqual(2); // the collector needs two subnets in two AZs
+  });
+
+  test('the collector writes into the key-encrypted workspace through a role pair scoped to this account\'s scrapers', () => {
+    const roles = resourcesOfType(app.platformTemplate, 'AWS::IAM::Role');
+    const [sourceId] = Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes('scraper.aps.amazonaws.com')) ?? [];
+    const [targetId] = Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes('sts:ExternalId')) ?? [];
+    const scrapers = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':aps:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':scraper/*']] };
+    app.platformTemplate.hasResourceProperties('AWS::APS::Scraper', {
+      RoleConfiguration: { SourceRoleArn: { 'Fn::GetAtt': [sourceId, 'Arn'] }, TargetRoleArn: { 'Fn::GetAtt': [targetId, 'Arn'] } },
+    });
+    app.platformTemplate.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
+        Principal: { Service: 'scraper.aps.amazonaws.com' },
+        Condition: { ArnLike: { 'aws:SourceArn': scrapers }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      })] },
+    });
+    app.platformTemplate.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
+        Principal: { AWS: { 'Fn::GetAtt': [sourceId, 'Arn'] } },
+        Condition: { StringLike: { 'sts:ExternalId': scrapers } },
+      })] },
+    });
+    app.platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'aps:RemoteWrite', Resource: { 'Fn::GetAtt': [logicalId(app, 'AWS::APS::Workspace'), 'Arn'] } })]) },
+    });
+    app.platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: sourceId }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Resource: { 'Fn::GetAtt': [targetId, 'Arn'] } })] },
+    });
+  });
+
+  test('no access entry and no RBAC objects: AMP creates the scraper\'s access entry on API-mode clusters', () => {
+    app.platformTemplate.resourceCountIs('AWS::EKS::AccessEntry', 0);
+    expect(kubernetesObjects(app.platformTemplate).filter((o) => /^Cluster?Role/.test(o.kind))).toEqual([]);
+  });
+
+  test('the scrape configuration: documented jobs, 30s, the API server proxy and the only allowed credential', () => {
+    const addon = new PrometheusAddOn();
+    const value = addon.scrapeConfiguration('dev-eks');
+    expect(scraperBlob(app)).toBe(toYaml(value));
+    const config = value as unknown as { global: Record<string, unknown>; scrape_configs: ScrapeJob[] };
+    expect(config.global).toEqual({ scrape_interval: '30s', external_labels: { cluster: 'dev-eks' } });
+    const jobs = Object.fromEntries(config.scrape_configs.map((job) => [job.job_name, job]));
+    expect(Object.keys(jobs)).toEqual(['kubernetes-apiservers', 'kube-scheduler', 'kube-controller-manager', 'kubelet', 'cadvisor', 'kubernetes-pods']);
+    for (const name of ['kubernetes-apiservers', 'kube-scheduler', 'kube-controller-manager', 'kubelet', 'cadvisor']) {
+      expect(jobs[name]).toMatchObject({ scheme: 'https', authorization: { type: 'Bearer', credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' } });
+    }
+    expect(jobs['kube-scheduler'].metrics_path).toBe('/apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics');
+    expect(jobs['kube-controller-manager'].metrics_path).toBe('/apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics');
+    expect(jobs.cadvisor.relabel_configs).toContainEqual(expect.objectContaining({ target_label: '__address__', replacement: 'kubernetes.default.svc:443' }));
+    expect(jobs.cadvisor.relabel_configs).toContainEqual(expect.objectContaining({ target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' }));
+    expect(jobs['kubernetes-pods'].relabel_configs[0]).toEqual({ source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], action: 'keep', regex: 'true' });
+    expect(jobs['kubernetes-pods'].authorization).toBeUndefined();
+  });
+
+  test('the YAML is block style with every string quoted', () => {
+    const text = scraperBlob(app);
+    expect(text).toContain('global:\n  scrape_interval: "30s"\n');
+    expect(text).toContain('  - job_name: "cadvisor"\n    scheme: "https"\n');
+    expect(text).toContain('        regex: "([^:]+)(?::\\\\d+)?;(\\\\d+)"\n');
+    expect(toYaml({ a: [], b: {}, c: [{ d: 1, e: true }, ['x']], 'f-g': 'h"i' })).toBe('a: []\nb: {}\nc:\n  - d: 1\n    e: true\n  - - "x"\n"f-g": "h\\"i"\n');
+  });
+
+  test('stack outputs: workspace id, query endpoint and console link', () => {
+    const workspaceId = logicalId(app, 'AWS::APS::Workspace');
+    app.platformTemplate.hasOutput('PrometheusWorkspaceId', { Value: { 'Fn::GetAtt': [workspaceId, 'WorkspaceId'] } });
+    app.platformTemplate.hasOutput('PrometheusEndpoint', { Value: { 'Fn::GetAtt': [workspaceId, 'PrometheusEndpoint'] } });
+    app.platformTemplate.hasOutput('PrometheusConsoleUrl', {
+      Value: { 'Fn::Join': ['', ['https://console.aws.amazon.com/prometheus/home?region=us-west-2#/workspaces/workspace/', { 'Fn::GetAtt': [workspaceId, 'WorkspaceId'] }]] },
+    });
+  });
+
+  test('teardown order: the scraper goes before its workspace, roles and log group', () => {
+    const [scraper] = Object.values(app.platformTemplate.findResources('AWS::APS::Scraper'));
+    expect(scraper.DependsOn).toEqual(expect.arrayContaining([logicalId(app, 'AWS::Logs::LogGroup')]));
+    expect(JSON.stringify(scraper.Properties)).toContain(logicalId(app, 'AWS::APS::Workspace'));
+  });
+
+  test('zero unacknowledged nag findings', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  describe('options', () => {
+    const rules = 'groups:\n  - name: petstore\n    rules:\n      - record: petstore:cpu:rate5m\n        expr: sum(rate(container_cpu_usage_seconds_total{namespace="petstore"}[5m]))\n';
+    const alerts = 'alertmanager_config: |\n  route:\n    receiver: default\n  receivers:\n    - name: default\n';
+    const custom = synth({ compute: 'nodegroups', addons: '' }, [new PrometheusAddOn({
+      workspaceAlias: ' team metrics ', scrapeInterval: '1m30s', retentionDays: 400, customerManagedKey: false,
+      alertManagerDefinition: alerts, ruleGroups: { petstore: rules, 'slo.v1': rules },
+    })]);
+
+    test('alias, retention, alert manager and one rule groups namespace per entry; node groups synthesize too', () => {
+      const workspaceArn = { 'Fn::GetAtt': [logicalId(custom, 'AWS::APS::Workspace'), 'Arn'] };
+      custom.platformTemplate.hasResourceProperties('AWS::APS::Workspace', {
+        Alias: 'team metrics',
+        WorkspaceConfiguration: { RetentionPeriodInDays: 400 },
+        AlertManagerDefinition: alerts,
+        KmsKeyArn: Match.absent(),
+      });
+      custom.platformTemplate.resourceCountIs('AWS::APS::RuleGroupsNamespace', 2);
+      custom.platformTemplate.hasResourceProperties('AWS::APS::RuleGroupsNamespace', { Name: 'petstore', Data: rules, Workspace: workspaceArn });
+      custom.platformTemplate.hasResourceProperties('AWS::APS::RuleGroupsNamespace', { Name: 'slo.v1', Data: rules, Workspace: workspaceArn });
+      expect(scraperBlob(custom)).toContain('scrape_interval: "1m30s"');
+    });
+
+    test('an AWS owned key needs no key and no role pair', () => {
+      custom.platformTemplate.resourceCountIs('AWS::KMS::Key', 0);
+      custom.platformTemplate.hasResourceProperties('AWS::APS::Scraper', { RoleConfiguration: Match.absent() });
+      expect(nagFindings(custom)).toEqual([]);
+    });
+
+    test('Prometheus durations', () => {
+      expect(prometheusDurationMs('30s')).toBe(30_000);
+      expect(prometheusDurationMs('1h2m3s')).toBe(3_723_000);
+      expect(prometheusDurationMs('1d')).toBe(86_400_000);
+      for (const bad of ['', '30', '1s1m', '30 s', '-30s', '1.5m']) {
+        expect(prometheusDurationMs(bad)).toBeUndefined();
+      }
+    });
+
+    test('rejects what AMP or the collector would refuse, naming the key, the value and what is allowed', () => {
+      expect(() => new PrometheusAddOn({ scrapeInterval: '15s' })).toThrow(/addons\.prometheus\.scrapeInterval: got "15s"; allowed: a Prometheus duration of at least 30s/);
+      expect(() => new PrometheusAddOn({ scrapeInterval: '30 seconds' })).toThrow(/scrapeInterval: got "30 seconds"/);
+      expect(() => new PrometheusAddOn({ workspaceAlias: 'x'.repeat(101) })).toThrow(/addons\.prometheus\.workspaceAlias: got "x{101}"; allowed: 1 to 100 characters/);
+      expect(() => new PrometheusAddOn({ workspaceAlias: '   ' })).toThrow(/workspaceAlias.*allowed: 1 to 100 characters/);
+      expect(() => new PrometheusAddOn({ retentionDays: 1096 })).toThrow(/addons\.prometheus\.retentionDays: got 1096; allowed: an integer from 1 to 1095/);
+      expect(() => new PrometheusAddOn({ ruleGroups: { '-bad': rules } })).toThrow(/addons\.prometheus\.ruleGroups\.-bad: got "-bad"; allowed: a rule groups namespace name/);
+      expect(() => new PrometheusAddOn({ ruleGroups: { ok: 'rules: []' } })).toThrow(/addons\.prometheus\.ruleGroups\.ok.*allowed: a Prometheus rules file/);
+      expect(() => new PrometheusAddOn({ alertManagerDefinition: 'route: {}' })).toThrow(/addons\.prometheus\.alertManagerDefinition: got "route: \{\}"; allowed: an AMP alert manager definition/);
+      expect(() => PrometheusAddOn.registration.create({ scrapeIntervall: '30s' })).toThrow(ConfigError);
+      const p = new Problems();
+      p.collect(() => PrometheusAddOn.registration.create({ scrapeInterval: '10s', retentionDays: 0, customerManagedKey: 'yes' }));
+      expect(p.count).toBe(3);
+    });
+
+    test('selectable from configuration on both compute modes', () => {
+      expect(synth({ addons: 'prometheus' }).plan.addons.map((a) => a.id)).toContain('prometheus');
+      expect(synth({ compute: 'nodegroups', addons: 'prometheus' }).platformTemplate.findResources('AWS::APS::Scraper')).not.toEqual({});
+    });
+  });
+});
