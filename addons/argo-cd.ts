@@ -26,17 +26,17 @@ export const ARGO_CD_CHART: HelmChartSpec = {
 /** How the bootstrap repository is turned into Applications. */
 export const ARGO_CD_BOOTSTRAP_KINDS = ['Application', 'ApplicationSet'] as const;
 
-const REPO_URL = [
-  // No "@" before the host: credentials in the URL would be stored in the CloudFormation template.
-  /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s@]+$/,
-  /^git@[A-Za-z0-9.-]+:[^\s]+$/,
-  /^ssh:\/\/([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s]+$/,
-];
+/*
+ * https only. No "@" before the host: credentials in the URL would be stored in the CloudFormation
+ * template. No ssh (git@host:path, ssh://): Argo CD clones over ssh only with a private key in a
+ * repository Secret, which this add-on does not configure, so the sync would fail after deploy.
+ */
+const REPO_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s@]+$/;
 const PATH_SEGMENT = /^[A-Za-z0-9._-]+$/;
 const REVISION = /^(?![-/.])(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]{1,250}(?<![/.])$/;
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-const REPO_URL_ALLOWED = 'a Git URL https://host/path (no credentials), git@host:path or ssh://host/path';
+const REPO_URL_ALLOWED = 'a Git URL https://host/path without credentials (no ssh: the add-on configures no repository key)';
 const PATH_ALLOWED = 'a directory relative to the repository root, without "..", e.g. apps or clusters/dev ("." for the root)';
 
 function validPath(path: string): boolean {
@@ -45,9 +45,9 @@ function validPath(path: string): boolean {
 
 /** The GitOps entry point: one Git directory that Argo CD keeps the cluster in sync with. */
 const bootstrapSchema = strictObject({
-  repoUrl: documented(z.string(REPO_URL_ALLOWED).refine((url) => REPO_URL.some((pattern) => pattern.test(url)), REPO_URL_ALLOWED), {
+  repoUrl: documented(z.string(REPO_URL_ALLOWED).regex(REPO_URL, REPO_URL_ALLOWED), {
     allowed: REPO_URL_ALLOWED,
-    description: 'Git repository (public https, or with credentials configured in Argo CD). Never put credentials in the URL: it ends up in the template.',
+    description: 'Git repository over https (public, or with credentials you configure in Argo CD). Never put credentials in the URL: it ends up in the template.',
   }),
   path: documented(z.string(PATH_ALLOWED).refine(validPath, PATH_ALLOWED), { allowed: PATH_ALLOWED, description: 'Directory in the repository (`.` for the root).' }),
   /** @default 'HEAD' */
