@@ -1,4 +1,5 @@
 import { ConfigError } from '../lib/config';
+import { AckAddOn } from './ack';
 import { ArgoCdAddOn } from './argo-cd';
 import { AutoModeIngressAddOn } from './auto-mode-ingress';
 import { AwsLoadBalancerControllerAddOn } from './aws-load-balancer-controller';
@@ -7,6 +8,7 @@ import { CloudWatchObservabilityAddOn } from './cloudwatch-observability';
 import type { AddOnRegistration } from './core/registration';
 import { ExternalDnsAddOn } from './external-dns';
 import { KarpenterAddOn } from './karpenter';
+import { KroAddOn } from './kro';
 import { MetricsServerAddOn } from './metrics-server';
 import { NodeMonitoringAddOn } from './node-monitoring';
 import { StorageAddOn } from './storage';
@@ -21,6 +23,8 @@ export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   CertManagerAddOn.registration,
   ExternalDnsAddOn.registration,
   ArgoCdAddOn.registration,
+  AckAddOn.registration,
+  KroAddOn.registration,
   CloudWatchObservabilityAddOn.registration,
   NodeMonitoringAddOn.registration,
 ];
