@@ -2,7 +2,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 import { documented, flag, oneOf, strictObject, text } from '../lib/config';
-import type { AddOnContext } from './core/addon';
+import { argoCdModeProblems, deployManagedArgoCd, MANAGED_ARGO_CD_OPTIONS } from './argo-cd-managed';
+import type { AddOnContext, KubernetesVersionRange } from './core/addon';
 import { HelmAddOn, mergeValues } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
@@ -26,17 +27,17 @@ export const ARGO_CD_CHART: HelmChartSpec = {
 /** How the bootstrap repository is turned into Applications. */
 export const ARGO_CD_BOOTSTRAP_KINDS = ['Application', 'ApplicationSet'] as const;
 
-const REPO_URL = [
-  // No "@" before the host: credentials in the URL would be stored in the CloudFormation template.
-  /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s@]+$/,
-  /^git@[A-Za-z0-9.-]+:[^\s]+$/,
-  /^ssh:\/\/([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s]+$/,
-];
+/*
+ * https only. No "@" before the host: credentials in the URL would be stored in the CloudFormation
+ * template. No ssh (git@host:path, ssh://): Argo CD clones over ssh only with a private key in a
+ * repository Secret, which this add-on does not configure, so the sync would fail after deploy.
+ */
+const REPO_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s@]+$/;
 const PATH_SEGMENT = /^[A-Za-z0-9._-]+$/;
 const REVISION = /^(?![-/.])(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]{1,250}(?<![/.])$/;
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-const REPO_URL_ALLOWED = 'a Git URL https://host/path (no credentials), git@host:path or ssh://host/path';
+const REPO_URL_ALLOWED = 'a Git URL https://host/path without credentials (no ssh: the add-on configures no repository key)';
 const PATH_ALLOWED = 'a directory relative to the repository root, without "..", e.g. apps or clusters/dev ("." for the root)';
 
 function validPath(path: string): boolean {
@@ -45,9 +46,9 @@ function validPath(path: string): boolean {
 
 /** The GitOps entry point: one Git directory that Argo CD keeps the cluster in sync with. */
 const bootstrapSchema = strictObject({
-  repoUrl: documented(z.string(REPO_URL_ALLOWED).refine((url) => REPO_URL.some((pattern) => pattern.test(url)), REPO_URL_ALLOWED), {
+  repoUrl: documented(z.string(REPO_URL_ALLOWED).regex(REPO_URL, REPO_URL_ALLOWED), {
     allowed: REPO_URL_ALLOWED,
-    description: 'Git repository (public https, or with credentials configured in Argo CD). Never put credentials in the URL: it ends up in the template.',
+    description: 'Git repository over https (public, or with credentials you configure in Argo CD). Never put credentials in the URL: it ends up in the template.',
   }),
   path: documented(z.string(PATH_ALLOWED).refine(validPath, PATH_ALLOWED), { allowed: PATH_ALLOWED, description: 'Directory in the repository (`.` for the root).' }),
   /** @default 'HEAD' */
@@ -69,6 +70,7 @@ export const ARGO_CD_OPTIONS = strictObject({
   }).optional(),
   /** @default - none: Argo CD is installed without Applications */
   bootstrap: documented(bootstrapSchema, { description: 'Git repository Argo CD syncs from once it runs: {repoUrl, path, targetRevision?, name?, kind?}. Default: none.' }).optional(),
+  ...MANAGED_ARGO_CD_OPTIONS,
 }, 'an object of argo-cd options');
 
 /** Props for {@link ArgoCdAddOn}. */
@@ -91,10 +93,20 @@ function finalizers(names: readonly string[]): Record<string, unknown> {
 /** Deleting an Application with this finalizer deletes what it deployed first (load balancers included). */
 const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
+/** Schema problems and problems of the mode (managed or not), all of them in one error. */
+function argoCdOptions(props: ArgoCdAddOnProps): ArgoCdAddOnProps {
+  const p = argoCdModeProblems(`addons.${ArgoCdAddOn.ID}`, props);
+  const options = p.collect(() => addOnOptions(ArgoCdAddOn.ID, ARGO_CD_OPTIONS, props));
+  p.throwIfAny();
+  return options as ArgoCdAddOnProps;
+}
+
 /**
  * Argo CD (GitOps continuous delivery), optionally bootstrapped from a Git repository with an
- * app-of-apps Application or an ApplicationSet. The UI and API stay inside the cluster
- * (`kubectl port-forward svc/argocd-server -n argocd 8080:443`).
+ * app-of-apps Application or an ApplicationSet. Self-managed (default): the Helm chart, whose UI
+ * and API stay inside the cluster (`kubectl port-forward svc/argocd-server -n argocd 8080:443`).
+ * `managed: true`: the EKS Capability for Argo CD (argo-cd-managed.ts), which EKS runs off the
+ * nodes, with its UI behind IAM Identity Center.
  */
 export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
   static readonly ID = 'argo-cd';
@@ -108,7 +120,29 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
   readonly computeModes = ['auto', 'nodegroups'] as const;
 
   constructor(props: ArgoCdAddOnProps = {}) {
-    super(ARGO_CD_CHART, addOnOptions(ArgoCdAddOn.ID, ARGO_CD_OPTIONS, props));
+    super(ARGO_CD_CHART, argoCdOptions(props));
+  }
+
+  /** Whether this is the EKS Capability rather than the Helm chart. */
+  get managed(): boolean {
+    return this.options.managed === true;
+  }
+
+  get namespaces(): readonly string[] {
+    return this.managed ? [this.options.namespace ?? 'argocd'] : super.namespaces;
+  }
+
+  /** The capability supports every version in standard and extended support (create-argocd-capability.adoc). */
+  get kubernetesVersions(): KubernetesVersionRange | undefined {
+    return this.managed ? undefined : super.kubernetesVersions;
+  }
+
+  deploy(scope: Construct, context: AddOnContext): void {
+    if (this.managed) {
+      deployManagedArgoCd(scope, context, this.options, (server, namespace) => this.bootstrapObject(server, namespace));
+      return;
+    }
+    super.deploy(scope, context);
   }
 
   protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {
@@ -161,8 +195,11 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
     manifest.node.addDependency(chart);
   }
 
-  /** The bootstrap Application or ApplicationSet, if a bootstrap repository is configured. */
-  bootstrapObject(): KubernetesObject | undefined {
+  /**
+   * The bootstrap Application or ApplicationSet, if a bootstrap repository is configured, deploying
+   * to `server` (the managed capability names clusters by ARN) from `namespace`.
+   */
+  bootstrapObject(server = IN_CLUSTER, namespace = this.chart.namespace): KubernetesObject | undefined {
     const bootstrap = this.options.bootstrap;
     if (!bootstrap) return undefined;
     const revision = bootstrap.targetRevision ?? 'HEAD';
@@ -178,11 +215,11 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
       return {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Application',
-        metadata: { name, namespace: this.chart.namespace, labels: PLATFORM_LABELS, ...finalizers([CASCADE_FINALIZER]) },
+        metadata: { name, namespace, labels: PLATFORM_LABELS, ...finalizers([CASCADE_FINALIZER]) },
         spec: {
           project: 'default',
           source: { repoURL: bootstrap.repoUrl, path, targetRevision: revision, directory: { recurse: true } },
-          destination: { server: IN_CLUSTER, namespace: this.chart.namespace },
+          destination: { server, namespace },
           syncPolicy,
         },
       };
@@ -192,7 +229,7 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
       kind: 'ApplicationSet',
       // Its Applications are deleted through owner references; foreground deletion makes the delete
       // wait for them (and so for their cascade) instead of returning while Argo CD is still cleaning up.
-      metadata: { name, namespace: this.chart.namespace, labels: PLATFORM_LABELS, ...finalizers(['foregroundDeletion']) },
+      metadata: { name, namespace, labels: PLATFORM_LABELS, ...finalizers(['foregroundDeletion']) },
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
@@ -203,7 +240,7 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
           spec: {
             project: 'default',
             source: { repoURL: bootstrap.repoUrl, path: '{{.path.path}}', targetRevision: revision, directory: { recurse: true } },
-            destination: { server: IN_CLUSTER, namespace: '{{.path.basenameNormalized}}' },
+            destination: { server, namespace: '{{.path.basenameNormalized}}' },
             syncPolicy,
           },
         },

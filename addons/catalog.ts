@@ -1,4 +1,5 @@
 import { ConfigError } from '../lib/config';
+import { AckAddOn } from './ack';
 import { ArgoCdAddOn } from './argo-cd';
 import { AutoModeIngressAddOn } from './auto-mode-ingress';
 import { AwsLoadBalancerControllerAddOn } from './aws-load-balancer-controller';
@@ -8,6 +9,7 @@ import type { AddOnRegistration } from './core/registration';
 import { ExternalDnsAddOn } from './external-dns';
 import { KarpenterAddOn } from './karpenter';
 import { KyvernoAddOn } from './kyverno';
+import { KroAddOn } from './kro';
 import { MetricsServerAddOn } from './metrics-server';
 import { NodeMonitoringAddOn } from './node-monitoring';
 import { PrometheusAddOn } from './prometheus';
@@ -24,6 +26,8 @@ export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   ExternalDnsAddOn.registration,
   ArgoCdAddOn.registration,
   KyvernoAddOn.registration,
+  AckAddOn.registration,
+  KroAddOn.registration,
   CloudWatchObservabilityAddOn.registration,
   PrometheusAddOn.registration,
   NodeMonitoringAddOn.registration,

@@ -6,16 +6,19 @@ import { schemaProblems } from './support/kubernetes-schemas';
 const ZONE = 'Z0123456789ABCDEFGHIJ';
 const EXTERNAL_DNS = { hostedZoneIds: [ZONE], domainFilters: ['example.com'] };
 const ARGO = { bootstrap: { repoUrl: 'https://github.com/example/gitops.git', path: 'apps' } };
+const ACK = { services: ['s3'], permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/AckBoundary' };
+/** Add-ons that cannot be created without options. */
+const REQUIRED_OPTIONS: Record<string, Record<string, unknown>> = { 'external-dns': EXTERNAL_DNS, ack: ACK };
 
 /** Every first-party add-on that supports the compute mode, with options where they need them. */
 const FULL: Record<string, Record<string, Record<string, unknown>>> = {
   auto: {
     'metrics-server': {}, storage: {}, 'auto-mode-ingress': {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
-    'cloudwatch-observability': {}, kyverno: {},
+    ack: ACK, kro: { clusterRole: 'edit' }, 'cloudwatch-observability': {}, kyverno: {},
   },
   nodegroups: {
     'metrics-server': {}, storage: {}, 'aws-load-balancer-controller': {}, karpenter: {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
-    'cloudwatch-observability': {}, 'node-monitoring': {}, kyverno: {},
+    ack: ACK, kro: { clusterRole: 'edit' }, 'cloudwatch-observability': {}, 'node-monitoring': {}, kyverno: {},
   },
 };
 const TEAMS = [{ name: 'team-a', principals: ['arn:aws:iam::111122223333:role/TeamA'] }];
@@ -25,7 +28,7 @@ test('the full selections cover every first-party add-on', () => {
   expect(new Set([...Object.keys(FULL.auto), ...Object.keys(FULL.nodegroups)])).toEqual(new Set(FIRST_PARTY_ADDONS.map((r) => r.id)));
   for (const compute of ['auto', 'nodegroups'] as const) {
     for (const { id, create } of FIRST_PARTY_ADDONS) {
-      const addon = create(id === 'external-dns' ? EXTERNAL_DNS : {});
+      const addon = create(REQUIRED_OPTIONS[id] ?? {});
       const supported = addon.computeModes.includes(compute) && !(compute === 'auto' && addon.autoModeBuiltIn);
       expect([id, supported]).toEqual([id, id in FULL[compute]]);
     }

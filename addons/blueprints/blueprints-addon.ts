@@ -160,7 +160,8 @@ export class BlueprintsAddOn implements PlatformAddOn {
     this.autoModeBuiltIn = known?.autoModeBuiltIn;
     this.iamWildcardsReason = known?.iamWildcardsReason;
     this.dependsOn = options.dependsOn ?? [];
-    this.conflictsWith = options.conflictsWith ?? [];
+    // A conflict with its own id is reported as "selected twice" already.
+    this.conflictsWith = [...new Set([...(known?.conflictsWith ?? []), ...(options.conflictsWith ?? [])])].filter((other) => other !== this.id);
     const namespace = blueprintsNamespace(addOn);
     this.namespaces = options.namespaces ?? (namespace ? [namespace] : []);
   }

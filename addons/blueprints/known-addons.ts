@@ -28,6 +28,8 @@ interface KnownAddOn {
    * findings, so new Blueprints IAM gets a review before it deploys.
    */
   readonly iamWildcardsReason?: string;
+  /** First-party add-ons that do the same job (e.g. as an EKS Capability): never both. */
+  readonly conflictsWith?: readonly string[];
 }
 
 const always = (reason: string): Refusal => () => reason;
@@ -86,7 +88,11 @@ export const KNOWN_ADDONS: readonly KnownAddOn[] = [
     refusal: always('use this platform\'s "storage" add-on: two default StorageClasses make the default ambiguous'),
   },
   { type: ADDONS.ALBDefaultIngressClassAddOn, refusal: always('use this platform\'s "auto-mode-ingress" add-on (the alb IngressClass of EKS Auto Mode)') },
-  { type: ADDONS.ArgoCDAddOn, refusal: argoCdRefusal },
+  // A second Argo CD (the first-party one, self-managed or the EKS Capability) would fight over the
+  // argocd namespace and the Application CRDs.
+  { type: ADDONS.ArgoCDAddOn, refusal: argoCdRefusal, conflictsWith: ['argo-cd'] },
+  // Self-managed ACK controllers and the ACK capability would reconcile the same objects twice.
+  { type: ADDONS.AckAddOn, conflictsWith: ['ack'] },
   {
     type: ADDONS.AwsLoadBalancerControllerAddOn,
     autoModeBuiltIn: 'EKS Auto Mode runs the AWS Load Balancer Controller: use the "auto-mode-ingress" add-on (IngressClass alb) and Services with loadBalancerClass eks.amazonaws.com/nlb',

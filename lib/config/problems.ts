@@ -25,6 +25,11 @@ export class Problems {
     this.list.push(`${key}: got ${show(value)}; allowed: ${allowed}`);
   }
 
+  /** Records that `key` is required but absent; `why` says when it is required. */
+  missing(key: string, why: string): void {
+    this.list.push(`${key}: missing; ${why}`);
+  }
+
   /**
    * Runs `build`, collecting the problems of a {@link ConfigError} it throws (an add-on constructor
    * validating its props, say) instead of stopping at it. Returns `undefined` in that case.

@@ -127,7 +127,7 @@ describe('HA without bootstrap', () => {
 });
 
 describe('ApplicationSet bootstrap', () => {
-  const set = new ArgoCdAddOn({ bootstrap: { repoUrl: 'git@github.com:example/gitops.git', path: 'argocd_apps', kind: 'ApplicationSet', name: 'workloads' } }).bootstrapObject() as KubernetesObject;
+  const set = new ArgoCdAddOn({ bootstrap: { repoUrl: 'https://git.example.com/example/gitops.git', path: 'argocd_apps', kind: 'ApplicationSet', name: 'workloads' } }).bootstrapObject() as KubernetesObject;
 
   test('one Application per directory under the path, each into a namespace named after it', () => {
     expect(set).toMatchObject({
@@ -136,12 +136,12 @@ describe('ApplicationSet bootstrap', () => {
       metadata: { name: 'workloads', namespace: 'argocd', finalizers: ['foregroundDeletion'] },
       spec: {
         goTemplate: true,
-        generators: [{ git: { repoURL: 'git@github.com:example/gitops.git', revision: 'HEAD', directories: [{ path: 'argocd_apps/*' }] } }],
+        generators: [{ git: { repoURL: 'https://git.example.com/example/gitops.git', revision: 'HEAD', directories: [{ path: 'argocd_apps/*' }] } }],
         template: {
           metadata: { name: '{{.path.basenameNormalized}}', finalizers: ['resources-finalizer.argocd.argoproj.io'] },
           spec: {
             project: 'default',
-            source: { repoURL: 'git@github.com:example/gitops.git', path: '{{.path.path}}', targetRevision: 'HEAD', directory: { recurse: true } },
+            source: { repoURL: 'https://git.example.com/example/gitops.git', path: '{{.path.path}}', targetRevision: 'HEAD', directory: { recurse: true } },
             destination: { server: 'https://kubernetes.default.svc', namespace: '{{.path.basenameNormalized}}' },
             syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
           },
@@ -177,7 +177,7 @@ describe('options', () => {
     expect(problemLines((p) => {
       addon = p.collect(() => ArgoCdAddOn.registration.create({
         ha: 'true',
-        bootstrap: { repoUrl: 'ssh://git@git.example.com:2222/platform/gitops.git', path: 'apps', targetRevision: 'v1.2.0', name: 'root', kind: 'ApplicationSet' },
+        bootstrap: { repoUrl: 'https://git.example.com:8443/platform/gitops.git', path: 'apps', targetRevision: 'v1.2.0', name: 'root', kind: 'ApplicationSet' },
       })) as ArgoCdAddOn | undefined;
     })).toEqual([]);
     expect(addon?.chart).toEqual(ARGO_CD_CHART);
@@ -223,5 +223,14 @@ describe('options', () => {
 
   test('props are checked in code too', () => {
     expect(() => new ArgoCdAddOn({ bootstrap: { repoUrl: 'ftp://example.com/repo', path: 'apps' } })).toThrow(/addons\.argo-cd\.bootstrap\.repoUrl: got "ftp:/);
+  });
+});
+
+describe('ssh repository URLs', () => {
+  // The add-on configures no repository credentials, so Argo CD could never clone over ssh: the
+  // sync would fail only after deploy.
+  test.each(['git@github.com:example/gitops.git', 'ssh://git@git.example.com:2222/platform/gitops.git'])('rejects %s at synth with what is allowed', (repoUrl) => {
+    expect(() => new ArgoCdAddOn({ bootstrap: { repoUrl, path: 'apps' } }))
+      .toThrow(new RegExp(`addons\\.argo-cd\\.bootstrap\\.repoUrl: got "${repoUrl.replace(/[.]/g, '\\.')}"; allowed: .*https://.*no ssh`));
   });
 });

@@ -1,0 +1,140 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { z } from 'zod';
+import { acknowledge } from '../lib/compliance/acknowledge';
+import { documented, flag, list, oneOf, Problems, strictObject, text } from '../lib/config';
+import type { AddOnContext, PlatformAddOn } from './core/addon';
+import { EksCapability, policyArn } from './core/capability';
+import { addOnOptions } from './core/options';
+import type { AddOnRegistration } from './core/registration';
+
+/*
+ * The EKS Capability for AWS Controllers for Kubernetes (ACK): AWS resources as Kubernetes objects,
+ * reconciled by controllers EKS runs off the cluster. Sources, read 2026-12-01: EKS user guide
+ * (awsdocs/amazon-eks-user-guide) capabilities/ack-permissions.adoc, create-ack-capability.adoc
+ * (admin-scoped: anyone who may create ACK objects creates AWS resources with the role's rights),
+ * security/capabilities-security.adoc; EKS API reference AckConfigRequest (disabledServices: at
+ * most 200 names matching ^[a-z][a-z0-9]*$, 1-63 characters; enableCrossNamespace default false).
+ */
+
+/**
+ * The AWS managed policy each ACK controller recommends (config/iam/recommended-policy-arn of
+ * aws-controllers-k8s/<service>-controller). Other services: pass their policies as policyArns.
+ */
+export const ACK_SERVICE_POLICIES = {
+  s3: 'AmazonS3FullAccess',
+  sqs: 'AmazonSQSFullAccess',
+  rds: 'AmazonRDSFullAccess',
+  secretsmanager: 'SecretsManagerReadWrite',
+  lambda: 'AWSLambda_FullAccess',
+} as const;
+
+type AckService = keyof typeof ACK_SERVICE_POLICIES;
+const SERVICES = Object.keys(ACK_SERVICE_POLICIES) as [AckService, ...AckService[]];
+const SERVICE_NAME = /^[a-z][a-z0-9]{0,62}$/;
+const MAX_DISABLED = 200;
+const DISABLED_ALLOWED = `a list of at most ${MAX_DISABLED} ACK service names (lower-case letters and digits, e.g. iam, ec2)`;
+
+/** Options of {@link AckAddOn}, in configuration and in code. */
+export const ACK_OPTIONS = strictObject({
+  /** @default [] */
+  services: documented(list(oneOf(SERVICES), `a list of ${SERVICES.join(', ')}`), {
+    description: `AWS services ACK manages with the AWS managed policy its controller recommends (${SERVICES.map((s) => `${s}: ${ACK_SERVICE_POLICIES[s]}`).join(', ')}). Default: none; services or policyArns is required.`,
+  }).optional(),
+  /** @default [] */
+  policyArns: documented(list(policyArn(), 'a list of IAM policy ARNs'), {
+    description: 'IAM policies (ARNs) attached to the capability role: what ACK may do in AWS. Default: none; services or policyArns is required.',
+  }).optional(),
+  /** @default - none; required */
+  permissionsBoundaryArn: documented(policyArn(), {
+    description: 'Permissions boundary of the capability role (required: ACK creates AWS resources, IAM included, for anyone who may create its Kubernetes objects). Make the boundary also demand itself on iam:CreateRole, or roles ACK creates escape it.',
+  }).optional(),
+  /** @default [] */
+  disabledServices: documented(list(text('an ACK service name (lower-case letters and digits, e.g. iam)', SERVICE_NAME), DISABLED_ALLOWED)
+    .refine((names) => names.length <= MAX_DISABLED, DISABLED_ALLOWED), {
+    allowed: DISABLED_ALLOWED,
+    description: 'ACK controllers EKS turns off (their resources are not reconciled), e.g. ["iam", "ec2"]. Default: none (EKS runs every controller).',
+  }).optional(),
+  /** @default false */
+  enableCrossNamespace: documented(flag(), {
+    description: 'Let ACK resolve references to resources in other namespaces. Default false (EKS\'s default).',
+  }).optional(),
+}, 'an object of ack options');
+
+/** Props for {@link AckAddOn}. */
+export type AckAddOnProps = z.output<typeof ACK_OPTIONS>;
+
+/** Settings ACK cannot work safely without; every missing one is reported. */
+function requiredSettings(prefix: string, raw: unknown): Problems {
+  const p = new Problems();
+  const options = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  if (options.services === undefined && options.policyArns === undefined) {
+    p.missing(`${prefix}.policyArns`, 'services or policyArns is required (the capability role has no AWS permissions otherwise)');
+  }
+  if (options.permissionsBoundaryArn === undefined) {
+    p.missing(`${prefix}.permissionsBoundaryArn`, 'required (ACK acts with the role for anyone who may create its Kubernetes objects: the boundary caps what that can reach)');
+  }
+  return p;
+}
+
+/**
+ * AWS Controllers for Kubernetes as an EKS Capability: S3 buckets, RDS databases, IAM roles and
+ * more as Kubernetes objects, with the role's policies and a required permissions boundary.
+ */
+export class AckAddOn implements PlatformAddOn {
+  static readonly ID = 'ack';
+  static readonly registration: AddOnRegistration = {
+    id: AckAddOn.ID,
+    summary: 'AWS Controllers for Kubernetes as an EKS Capability (AWS resources as Kubernetes objects, role with a permissions boundary)',
+    options: ACK_OPTIONS,
+    create: (options) => new AckAddOn(options as AckAddOnProps),
+  };
+  readonly id = AckAddOn.ID;
+  readonly computeModes = ['auto', 'nodegroups'] as const;
+  readonly namespaces: readonly string[] = [];
+  private readonly options: AckAddOnProps;
+
+  constructor(props: AckAddOnProps = {}) {
+    const p = requiredSettings(`addons.${AckAddOn.ID}`, props);
+    const options = p.collect(() => addOnOptions(AckAddOn.ID, ACK_OPTIONS, props));
+    p.throwIfAny();
+    this.options = options as AckAddOnProps;
+  }
+
+  deploy(scope: Construct, context: AddOnContext): void {
+    const services = this.options.services ?? [];
+    const policyArns = this.options.policyArns ?? [];
+    const boundaryArn = this.options.permissionsBoundaryArn as string;
+    const capability = new EksCapability(scope, 'Ack', {
+      cluster: context.cluster,
+      type: 'ACK',
+      capabilityName: 'ack',
+      purpose: 'AWS Controllers for Kubernetes',
+      managedPolicies: [
+        ...services.map((s) => iam.ManagedPolicy.fromAwsManagedPolicyName(ACK_SERVICE_POLICIES[s])),
+        ...policyArns.map((arn, i) => iam.ManagedPolicy.fromManagedPolicyArn(scope, `Policy${i}`, arn)),
+      ],
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(scope, 'Boundary', boundaryArn),
+    });
+    const ack: Record<string, unknown> = {};
+    if (this.options.disabledServices?.length) ack.DisabledServices = [...this.options.disabledServices];
+    if (this.options.enableCrossNamespace !== undefined) ack.EnableCrossNamespace = this.options.enableCrossNamespace;
+    if (Object.keys(ack).length > 0) {
+      // CfnCapability of aws-cdk-lib 2.261 types only Configuration.ArgoCd; Configuration.Ack is in
+      // the CloudFormation resource (AWS::EKS::Capability Ack: DisabledServices, EnableCrossNamespace).
+      capability.resource.addPropertyOverride('Configuration.Ack', ack);
+    }
+    const awsManaged = [
+      ...services.map((s) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${ACK_SERVICE_POLICIES[s]}]`),
+      ...policyArns.filter((arn) => /:iam::aws:policy\//.test(arn)).map((arn) => `AwsSolutions-IAM4[Policy::${arn}]`),
+    ];
+    if (awsManaged.length > 0) {
+      acknowledge(
+        capability.role,
+        'ACK manages the AWS resources of the services the user selected; the AWS managed policies are the ones each ACK ' +
+          'controller recommends (or the user named them), and the required permissions boundary caps what the role can do.',
+        awsManaged,
+      );
+    }
+  }
+}

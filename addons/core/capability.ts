@@ -1,0 +1,106 @@
+import { Fn } from 'aws-cdk-lib';
+import { CfnCapability } from 'aws-cdk-lib/aws-eks';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { documented, text } from '../../lib/config';
+import type { KubernetesObject } from './kubernetes-object';
+import { PLATFORM_LABELS } from './kubernetes-object';
+
+/*
+ * EKS Capabilities (GA 2025-11-30): Argo CD, ACK and kro run by EKS outside the cluster, so no pod
+ * of theirs lands on our nodes and they work on both compute modes. Sources, read 2026-12-01:
+ * - CloudFormation AWS::EKS::Capability (template reference): CapabilityName 1-100 characters,
+ *   Type ACK | ARGOCD | KRO, RoleArn, DeletePropagationPolicy (only RETAIN), Configuration.
+ * - EKS user guide "Amazon EKS capability IAM role" and "Security considerations for EKS
+ *   Capabilities" (awsdocs/amazon-eks-user-guide, latest/ug/security/capabilities-security.adoc):
+ *   the role trusts capabilities.eks.amazonaws.com with sts:AssumeRole and sts:TagSession; EKS
+ *   creates the role's access entry itself (AmazonEKSArgoCDClusterPolicy + AmazonEKSArgoCDPolicy,
+ *   AmazonEKSACKPolicy, AmazonEKSKROPolicy), so this app must not create one (a second access
+ *   entry for the same principal fails at deploy). Further Kubernetes permissions are RBAC bound
+ *   to the access entry's group `eks-access-entry:<role ARN>` (argocd-register-clusters.adoc).
+ * - Capabilities need the cluster in API (or API_AND_CONFIG_MAP) authentication mode; InfraStack's
+ *   aws-eks-v2 cluster is API only (lib/infra/eks-cluster.ts).
+ */
+
+/** The capability types of AWS::EKS::Capability. */
+export type CapabilityType = 'ARGOCD' | 'ACK' | 'KRO';
+
+/** An IAM policy ARN (AWS managed or customer managed, any partition). */
+const POLICY_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
+const POLICY_ARN_ALLOWED = 'an IAM policy ARN, e.g. arn:aws:iam::111122223333:policy/AckBoundary or arn:aws:iam::aws:policy/AmazonS3FullAccess';
+
+/** An IAM policy ARN option. */
+export function policyArn(): ReturnType<typeof text> {
+  return documented(text(POLICY_ARN_ALLOWED, POLICY_ARN), { allowed: POLICY_ARN_ALLOWED });
+}
+
+/** Props for {@link EksCapability}. */
+export interface EksCapabilityProps {
+  readonly cluster: eks.ICluster;
+  readonly type: CapabilityType;
+  /** Unique per cluster; EKS allows one capability of each type per cluster. */
+  readonly capabilityName: string;
+  /** Who uses the role, for its description. */
+  readonly purpose: string;
+  /** @default - none */
+  readonly managedPolicies?: readonly iam.IManagedPolicy[];
+  /** @default - none */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+  /** The L1's typed configuration (Argo CD only in aws-cdk-lib 2.261). @default - none */
+  readonly configuration?: CfnCapability.CapabilityConfigurationProperty;
+}
+
+/**
+ * One EKS capability and the IAM role it acts with. The role trusts only the EKS capabilities
+ * service; the capability keeps what it created when it is deleted (RETAIN is the only policy
+ * CloudFormation offers).
+ */
+export class EksCapability extends Construct {
+  readonly role: iam.Role;
+  readonly resource: CfnCapability;
+
+  constructor(scope: Construct, id: string, props: EksCapabilityProps) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      // The capability passes session tags (eks:eks-capability-arn, eks:kubernetes-namespace, ...):
+      // the trust policy must allow sts:TagSession besides sts:AssumeRole.
+      assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('capabilities.eks.amazonaws.com')),
+      description: `${props.purpose} (EKS capability ${props.capabilityName})`,
+      managedPolicies: [...(props.managedPolicies ?? [])],
+      permissionsBoundary: props.permissionsBoundary,
+    });
+    this.resource = new CfnCapability(this, 'Capability', {
+      capabilityName: props.capabilityName,
+      clusterName: props.cluster.clusterName,
+      type: props.type,
+      roleArn: this.role.roleArn,
+      deletePropagationPolicy: 'RETAIN',
+      configuration: props.configuration,
+    });
+    // EKS assumes the role while it creates the capability: the policies must be attached first.
+    this.resource.node.addDependency(this.role);
+  }
+
+  /** The Kubernetes group EKS puts the capability role's access entry in. */
+  get accessEntryGroup(): string {
+    return Fn.join('', ['eks-access-entry:', this.role.roleArn]);
+  }
+
+  /**
+   * A ClusterRoleBinding of the capability's access entry group to an existing ClusterRole, applied
+   * once the capability (and the access entry EKS creates with it) exists.
+   */
+  bindClusterRole(scope: Construct, id: string, cluster: eks.ICluster, clusterRole: string, name: string): eks.KubernetesManifest {
+    const binding: KubernetesObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name, labels: PLATFORM_LABELS },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: this.accessEntryGroup }],
+    };
+    const manifest = new eks.KubernetesManifest(scope, id, { cluster, manifest: [binding], overwrite: true });
+    manifest.node.addDependency(this.resource);
+    return manifest;
+  }
+}

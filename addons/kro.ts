@@ -1,0 +1,60 @@
+import type { Construct } from 'constructs';
+import type { z } from 'zod';
+import { documented, strictObject, text } from '../lib/config';
+import type { AddOnContext, PlatformAddOn } from './core/addon';
+import { EksCapability } from './core/capability';
+import { addOnOptions } from './core/options';
+import type { AddOnRegistration } from './core/registration';
+
+/*
+ * The EKS Capability for kro (Kube Resource Orchestrator): ResourceGraphDefinitions compose
+ * Kubernetes (and ACK) objects into new APIs. Sources, read 2026-12-01: EKS user guide
+ * (awsdocs/amazon-eks-user-guide) capabilities/kro-permissions.adoc and kro-create-cli.adoc: kro
+ * makes no AWS calls, so its role needs a trust policy and no IAM permissions; the access entry EKS
+ * creates carries AmazonEKSKROPolicy (ResourceGraphDefinitions and their instances only), and kro
+ * needs Kubernetes RBAC for whatever objects its graphs create.
+ */
+
+const CLUSTER_ROLE = /^[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?$/;
+
+/** Options of {@link KroAddOn}, in configuration and in code. */
+export const KRO_OPTIONS = strictObject({
+  /** @default - none: kro manages only ResourceGraphDefinitions and their instances */
+  clusterRole: documented(text('the name of an existing ClusterRole, e.g. edit or cluster-admin', CLUSTER_ROLE), {
+    description: 'A ClusterRole bound (cluster-wide) to kro\'s access entry group, so its graphs may create the objects they compose, e.g. edit. Default: none (kro manages only its own objects).',
+  }).optional(),
+}, 'an object of kro options');
+
+/** Props for {@link KroAddOn}. */
+export type KroAddOnProps = z.output<typeof KRO_OPTIONS>;
+
+/** kro as an EKS Capability: custom APIs composed of Kubernetes objects, run by EKS off the nodes. */
+export class KroAddOn implements PlatformAddOn {
+  static readonly ID = 'kro';
+  static readonly registration: AddOnRegistration = {
+    id: KroAddOn.ID,
+    summary: 'kro (Kube Resource Orchestrator) as an EKS Capability: ResourceGraphDefinitions compose objects into new APIs',
+    options: KRO_OPTIONS,
+    create: (options) => new KroAddOn(options as KroAddOnProps),
+  };
+  readonly id = KroAddOn.ID;
+  readonly computeModes = ['auto', 'nodegroups'] as const;
+  readonly namespaces: readonly string[] = [];
+  private readonly options: KroAddOnProps;
+
+  constructor(props: KroAddOnProps = {}) {
+    this.options = addOnOptions(KroAddOn.ID, KRO_OPTIONS, props);
+  }
+
+  deploy(scope: Construct, context: AddOnContext): void {
+    const capability = new EksCapability(scope, 'Kro', {
+      cluster: context.cluster,
+      type: 'KRO',
+      capabilityName: 'kro',
+      purpose: 'kro (no AWS permissions: the role only lets EKS run the capability)',
+    });
+    if (this.options.clusterRole) {
+      capability.bindClusterRole(scope, 'ResourceAccess', context.cluster, this.options.clusterRole, 'eks-kro-capability-resources');
+    }
+  }
+}

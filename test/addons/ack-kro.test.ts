@@ -1,0 +1,114 @@
+import * as blueprints from '@aws-quickstart/eks-blueprints';
+import { AckAddOn } from '../../addons/ack';
+import { BlueprintsAddOn } from '../../addons/blueprints/blueprints-addon';
+import { selectionProblems } from '../../addons/core/resolve';
+import { KroAddOn } from '../../addons/kro';
+import { kubernetesObjects, nagFindings, synth } from '../helpers';
+import { expectCapabilityTrust, onlyCapability, problemsOf } from './capability-support';
+
+const BOUNDARY = 'arn:aws:iam::111122223333:policy/AckBoundary';
+const OWN_POLICY = 'arn:aws:iam::111122223333:policy/AckDynamoDb';
+
+describe.each(['auto', 'nodegroups'])('ack on compute=%s', (compute) => {
+  const app = synth({ compute, addons: '' }, [new AckAddOn({
+    services: ['s3', 'rds'], policyArns: [OWN_POLICY, 'arn:aws:iam::aws:policy/AmazonSQSFullAccess'],
+    permissionsBoundaryArn: BOUNDARY, disabledServices: ['iam', 'ec2'], enableCrossNamespace: false,
+  })]);
+  const template = app.platformTemplate;
+  const capability = onlyCapability(template);
+
+  test('an AWS::EKS::Capability of type ACK with its configuration (a property override: the 2.261 L1 lacks Ack)', () => {
+    expect(capability.properties).toMatchObject({
+      CapabilityName: 'ack', Type: 'ACK', DeletePropagationPolicy: 'RETAIN', ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
+      Configuration: { Ack: { DisabledServices: ['iam', 'ec2'], EnableCrossNamespace: false } },
+    });
+  });
+
+  test('the role: capability trust, the services\' recommended policies plus the given ones, the boundary', () => {
+    expectCapabilityTrust(template, capability.roleLogicalId);
+    const role = template.findResources('AWS::IAM::Role')[capability.roleLogicalId].Properties;
+    expect(role.PermissionsBoundary).toBe(BOUNDARY);
+    const arns = JSON.stringify(role.ManagedPolicyArns);
+    for (const expected of ['policy/AmazonS3FullAccess', 'policy/AmazonRDSFullAccess', OWN_POLICY, 'arn:aws:iam::aws:policy/AmazonSQSFullAccess']) {
+      expect(arns).toContain(expected);
+    }
+    expect(role.ManagedPolicyArns).toHaveLength(4);
+  });
+
+  test('no access entry of ours (EKS creates it) and zero unacknowledged nag findings', () => {
+    template.resourceCountIs('AWS::EKS::AccessEntry', 0);
+    expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('ack options', () => {
+  test('without configuration both missing settings are named', () => {
+    expect(problemsOf(() => AckAddOn.registration.create({}))).toEqual([
+      'addons.ack.policyArns: missing; services or policyArns is required (the capability role has no AWS permissions otherwise)',
+      expect.stringMatching(/^addons\.ack\.permissionsBoundaryArn: missing; required/),
+    ]);
+  });
+
+  test('bad values, all of them, with what is allowed', () => {
+    expect(problemsOf(() => AckAddOn.registration.create({
+      services: 's3,dynamo', policyArns: ['arn:aws:iam::123:policy/x'], permissionsBoundaryArn: 'AckBoundary',
+      disabledServices: ['IAM'], enableCrossNamespace: 'yes', controllers: [],
+    }))).toEqual([
+      expect.stringMatching(/^addons\.ack\.services\[1\]: got "dynamo"; allowed: s3, sqs, rds, secretsmanager, lambda/),
+      expect.stringMatching(/^addons\.ack\.policyArns\[0\]: got "arn:aws:iam::123:policy\/x"; allowed: an IAM policy ARN/),
+      expect.stringMatching(/^addons\.ack\.permissionsBoundaryArn: got "AckBoundary"; allowed: an IAM policy ARN/),
+      expect.stringMatching(/^addons\.ack\.disabledServices\[0\]: got "IAM"; allowed: an ACK service name/),
+      'addons.ack.enableCrossNamespace: got "yes"; allowed: true, false',
+      expect.stringMatching(/^addons\.ack\.controllers: got \[\]; allowed: one of the keys services, policyArns/),
+    ]);
+  });
+
+  test('more than 200 disabled services are refused', () => {
+    const names = Array.from({ length: 201 }, (_, i) => `svc${i}`);
+    expect(problemsOf(() => new AckAddOn({ policyArns: [OWN_POLICY], permissionsBoundaryArn: BOUNDARY, disabledServices: names })))
+      .toEqual([expect.stringMatching(/^addons\.ack\.disabledServices: .*allowed: a list of at most 200/)]);
+  });
+
+  test('the Blueprints ACK add-on conflicts with the capability', () => {
+    const blueprintsAck = new BlueprintsAddOn(new blueprints.addons.AckAddOn({ serviceName: blueprints.AckServiceName.S3 }), { id: 's3-ack' });
+    expect(selectionProblems([blueprintsAck, new AckAddOn({ services: ['s3'], permissionsBoundaryArn: BOUNDARY })], 'auto'))
+      .toEqual(['"s3-ack" conflicts with "ack": select only one of them']);
+  });
+});
+
+describe.each(['auto', 'nodegroups'])('kro on compute=%s', (compute) => {
+  const app = synth({ compute, addons: '' }, [new KroAddOn({ clusterRole: 'edit' })]);
+  const template = app.platformTemplate;
+  const capability = onlyCapability(template);
+
+  test('an AWS::EKS::Capability of type KRO without configuration; its role has no permissions', () => {
+    expect(capability.properties).toMatchObject({ CapabilityName: 'kro', Type: 'KRO', DeletePropagationPolicy: 'RETAIN' });
+    expect(capability.properties).not.toHaveProperty('Configuration');
+    expectCapabilityTrust(template, capability.roleLogicalId);
+    const role = template.findResources('AWS::IAM::Role')[capability.roleLogicalId].Properties;
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.Policies).toBeUndefined();
+  });
+
+  test('clusterRole binds the capability\'s access entry group, after the capability', () => {
+    const binding = kubernetesObjects(template).find((o) => o.kind === 'ClusterRoleBinding');
+    expect(binding).toMatchObject({
+      metadata: { name: 'eks-kro-capability-resources' },
+      roleRef: { kind: 'ClusterRole', name: 'edit' },
+      subjects: [{ kind: 'Group', name: expect.stringMatching(/^eks-access-entry:/) }],
+    });
+    const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+    expect(manifests.find((r) => JSON.stringify(r.Properties.Manifest).includes('ClusterRoleBinding'))?.DependsOn).toContain(capability.logicalId);
+  });
+
+  test('zero unacknowledged nag findings', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+test('kro without clusterRole binds nothing; a bad ClusterRole name is refused', () => {
+  const template = synth({ compute: 'auto', addons: '' }, [new KroAddOn()]).platformTemplate;
+  expect(kubernetesObjects(template).filter((o) => o.kind === 'ClusterRoleBinding')).toEqual([]);
+  expect(problemsOf(() => KroAddOn.registration.create({ clusterRole: 'Cluster Admin' })))
+    .toEqual([expect.stringMatching(/^addons\.kro\.clusterRole: got "Cluster Admin"; allowed: the name of an existing ClusterRole/)]);
+});
