@@ -6,6 +6,7 @@ import { CertManagerAddOn } from './cert-manager';
 import { CloudWatchObservabilityAddOn } from './cloudwatch-observability';
 import type { AddOnRegistration } from './core/registration';
 import { ExternalDnsAddOn } from './external-dns';
+import { ExternalSecretsAddOn } from './external-secrets';
 import { KarpenterAddOn } from './karpenter';
 import { MetricsServerAddOn } from './metrics-server';
 import { NodeMonitoringAddOn } from './node-monitoring';
@@ -20,6 +21,7 @@ export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   KarpenterAddOn.registration,
   CertManagerAddOn.registration,
   ExternalDnsAddOn.registration,
+  ExternalSecretsAddOn.registration,
   ArgoCdAddOn.registration,
   CloudWatchObservabilityAddOn.registration,
   NodeMonitoringAddOn.registration,
