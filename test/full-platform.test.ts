@@ -11,11 +11,11 @@ const ARGO = { bootstrap: { repoUrl: 'https://github.com/example/gitops.git', pa
 const FULL: Record<string, Record<string, Record<string, unknown>>> = {
   auto: {
     'metrics-server': {}, storage: {}, 'auto-mode-ingress': {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
-    'cloudwatch-observability': {},
+    'cloudwatch-observability': {}, 'external-secrets': {},
   },
   nodegroups: {
     'metrics-server': {}, storage: {}, 'aws-load-balancer-controller': {}, karpenter: {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
-    'cloudwatch-observability': {}, 'node-monitoring': {},
+    'cloudwatch-observability': {}, 'node-monitoring': {}, 'external-secrets': {},
   },
 };
 const TEAMS = [{ name: 'team-a', principals: ['arn:aws:iam::111122223333:role/TeamA'] }];
