@@ -7,6 +7,7 @@ import { CertManagerAddOn } from './cert-manager';
 import { CloudWatchObservabilityAddOn } from './cloudwatch-observability';
 import type { AddOnRegistration } from './core/registration';
 import { ExternalDnsAddOn } from './external-dns';
+import { ExternalSecretsAddOn } from './external-secrets';
 import { KarpenterAddOn } from './karpenter';
 import { KyvernoAddOn } from './kyverno';
 import { KroAddOn } from './kro';
@@ -24,6 +25,7 @@ export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   KarpenterAddOn.registration,
   CertManagerAddOn.registration,
   ExternalDnsAddOn.registration,
+  ExternalSecretsAddOn.registration,
   ArgoCdAddOn.registration,
   KyvernoAddOn.registration,
   AckAddOn.registration,

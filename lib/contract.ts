@@ -23,6 +23,11 @@ export const INFRA_EXPORTS = {
   kubectlRoleArn: 'KubectlRoleArn',
   /** The environment's KMS key for CloudWatch Logs, so PlatformStack's log groups are encrypted too. */
   logsKeyArn: 'LogsKeyArn',
+  /**
+   * The cluster's OIDC issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<id>): add-ons that
+   * must bind AWS credentials to a service account other than their own pods' trust it (IRSA).
+   */
+  oidcIssuerUrl: 'OidcIssuerUrl',
 } as const;
 
 export type InfraExportKey = keyof typeof INFRA_EXPORTS;

@@ -1,7 +1,7 @@
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
-import type { ComputeMode, EnvironmentNames, PlatformConfig } from '../../lib/config';
+import type { ComputeMode, EnvironmentNames, PlatformConfig, TeamConfig } from '../../lib/config';
 
 /** What an add-on may use when it deploys into PlatformStack. */
 export interface AddOnContext {
@@ -87,4 +87,11 @@ export interface PlatformAddOn {
   readonly conflictsWith?: readonly string[];
   /** Creates the add-on's constructs in `scope`. */
   deploy(scope: Construct, context: AddOnContext): void;
+  /**
+   * Creates what the add-on gives one application team (e.g. a store in each team namespace) in
+   * `scope`, a construct of that team which PlatformStack makes depend on the add-on's own scope
+   * and on the team's namespaces. Called once per team, after `deploy`.
+   * @default - nothing per team
+   */
+  deployTeam?(scope: Construct, context: AddOnContext, team: TeamConfig): void;
 }

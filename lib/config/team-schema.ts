@@ -8,8 +8,20 @@ export const TEAM_ACCESS_LEVELS = ['admin', 'edit', 'view'] as const;
 /** A team gets room for a handful of services; raise it per team in configuration. */
 export const DEFAULT_TEAM_QUOTA = { cpu: '4', memory: '8Gi', pods: 50 } as const;
 
+/** The namespace that holds the platform's own objects. */
+export const PLATFORM_NAMESPACE = 'platform-system';
+
 /** Namespaces no team may own: Kubernetes', EKS's and the platform's own. */
-export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'platform-system'];
+export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease', PLATFORM_NAMESPACE];
+
+/**
+ * The Kubernetes group every principal of a team is in, besides its EKS access policy. EKS access
+ * policies cover only built-in resources; add-ons bind a team's rights on their custom resources
+ * (e.g. ExternalSecrets) to this group in the team's namespaces.
+ */
+export function teamKubernetesGroup(teamName: string): string {
+  return `platform-team:${teamName}`;
+}
 
 /** A Kubernetes resource quantity as the API server parses it: 4, 500m, 8Gi, 16G, 1e3. */
 const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;

@@ -97,6 +97,7 @@ export class InfraStack extends Stack {
       clusterSecurityGroupId: cluster.clusterSecurityGroupId,
       kubectlRoleArn: kubectlRole.role.roleArn,
       logsKeyArn: logsKey.keyArn,
+      oidcIssuerUrl: cluster.clusterOpenIdConnectIssuerUrl,
     });
     new CfnOutput(this, 'ClusterName', { value: cluster.clusterName });
     new CfnOutput(this, 'KubeconfigCommand', {

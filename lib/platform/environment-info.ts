@@ -1,10 +1,10 @@
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
+import { PLATFORM_NAMESPACE } from '../config';
 import type { PlatformConfig } from '../config';
 
-/** The namespace that holds the platform's own objects. */
-export const PLATFORM_NAMESPACE = 'platform-system';
+export { PLATFORM_NAMESPACE };
 
 /** Props for {@link EnvironmentInfo}. */
 export interface EnvironmentInfoProps {

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import type { StackProps } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
 import type { AddOnContext } from '../../addons/core/addon';
 import { hasWorkloads } from '../config';
 import type { TeamConfig } from '../config';
@@ -46,8 +46,16 @@ export class PlatformStack extends Stack {
     this.teams = teams;
     if (teams.length > 0) {
       const enforcement = new NetworkPolicyEnforcement(this, 'NetworkPolicyEnforcement', { cluster: this.imported.cluster, compute: config.compute });
+      const perTeam = props.plan.addons.filter((a) => a.deployTeam !== undefined);
       for (const team of teams) {
-        new ApplicationTeam(this, `Team-${team.name}`, { cluster: this.imported.cluster, team }).node.addDependency(enforcement);
+        const applicationTeam = new ApplicationTeam(this, `Team-${team.name}`, { cluster: this.imported.cluster, team });
+        applicationTeam.node.addDependency(enforcement);
+        for (const addon of perTeam) {
+          // Inside the team's scope, after its namespaces and after the add-on (its CRDs, its controller).
+          const addonScope = new Construct(applicationTeam, `AddOn-${addon.id}`);
+          addonScope.node.addDependency(applicationTeam.namespaces, this.addons.get(addon.id) as Construct);
+          addon.deployTeam?.(addonScope, context, team);
+        }
       }
     }
     new CfnOutput(this, 'TeamNamespaces', {

@@ -1,5 +1,7 @@
+import type { CfnAccessEntry } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
+import { teamKubernetesGroup } from '../config';
 import type { AccessPolicyName, TeamAccess, TeamConfig } from '../config';
 import { principalId } from '../infra/access-entries';
 import { teamNamespaceObjects } from './team-manifests';
@@ -23,6 +25,9 @@ const ACCESS_POLICY: Readonly<Record<TeamAccess, AccessPolicyName>> = {
  * namespaces, so a team member's first request finds them.
  */
 export class ApplicationTeam extends Construct {
+  /** The team's namespaces and their policies; per-team add-on objects are applied after them. */
+  readonly namespaces: eks.KubernetesManifest;
+
   constructor(scope: Construct, id: string, props: ApplicationTeamProps) {
     super(scope, id);
     const { team, cluster } = props;
@@ -31,6 +36,7 @@ export class ApplicationTeam extends Construct {
       manifest: team.namespaces.flatMap((ns) => teamNamespaceObjects(team, ns)),
       overwrite: true,
     });
+    this.namespaces = namespaces;
     for (const principal of team.principals) {
       const entry = new eks.AccessEntry(this, principalId(principal), {
         cluster,
@@ -42,6 +48,8 @@ export class ApplicationTeam extends Construct {
           }),
         ],
       });
+      // The L2 has no kubernetesGroups; RBAC bindings of add-ons name this group.
+      (entry.node.defaultChild as CfnAccessEntry).kubernetesGroups = [teamKubernetesGroup(team.name)];
       entry.node.addDependency(namespaces);
     }
   }

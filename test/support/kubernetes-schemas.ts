@@ -19,6 +19,8 @@ type ModelClass = new (data: unknown) => Model;
 const ESM_GROUPS = ['karpenter.sh', 'karpenter.k8s.aws'];
 const LOCAL_SCHEMAS: Record<string, string> = {
   'eks.amazonaws.com/v1/IngressClassParams': 'ingressclassparams.eks.amazonaws.com.json',
+  'external-secrets.io/v1/SecretStore': 'secretstore.external-secrets.io.json',
+  'external-secrets.io/v1/ClusterSecretStore': 'clustersecretstore.external-secrets.io.json',
 };
 const ajv = new Ajv({ allErrors: true, strict: false });
 
