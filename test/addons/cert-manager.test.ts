@@ -101,7 +101,7 @@ describe('options', () => {
     expect(problemLines((p) => p.collect(() => CertManagerAddOn.registration.create({ replicas: 0, version: '1.x', installCRDs: true })))).toEqual([
       expect.stringMatching(/^addons\.cert-manager\.version: got "1\.x"; allowed: an exact chart version/),
       expect.stringMatching(/^addons\.cert-manager\.replicas: got 0; allowed: an integer from 1 to 5/),
-      expect.stringMatching(/^addons\.cert-manager\.installCRDs: got true; allowed: one of the keys version, values, nodeSelector, tolerations, replicas/),
+      expect.stringMatching(/^addons\.cert-manager\.installCRDs: got true; allowed: one of the keys version, values, nodeSelector, tolerations, install, configurationValues, replicas/),
     ]);
   });
 
