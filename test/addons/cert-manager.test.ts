@@ -1,20 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { CERT_MANAGER_CHART, CertManagerAddOn } from '../../addons/cert-manager';
-import type { ConfigError } from '../../lib/config';
-import { Problems } from '../../lib/config';
-import { helmReleases, nagFindings, synth } from '../helpers';
-
-/** The problem lines a reader reports. */
-function problemLines(read: (p: Problems) => void): string[] {
-  const p = new Problems();
-  read(p);
-  try {
-    p.throwIfAny();
-    return [];
-  } catch (error) {
-    return [...(error as ConfigError).problems];
-  }
-}
+import { helmReleases, nagFindings, problemLines, synth } from '../helpers';
 
 const placement = {
   nodeSelector: { 'workload-type': 'ops' },

@@ -3,21 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { CERT_MANAGER_CHART, CertManagerAddOn } from '../../addons/cert-manager';
 import { ExternalDnsAddOn } from '../../addons/external-dns';
 import { MetricsServerAddOn } from '../../addons/metrics-server';
-import type { ConfigError } from '../../lib/config';
-import { Problems } from '../../lib/config';
-import { helmReleases, nagFindings, synth } from '../helpers';
-
-/** The problem lines a reader reports. */
-function problemLines(read: (p: Problems) => void): string[] {
-  const p = new Problems();
-  read(p);
-  try {
-    p.throwIfAny();
-    return [];
-  } catch (error) {
-    return [...(error as ConfigError).problems];
-  }
-}
+import { helmReleases, nagFindings, problemLines, synth } from '../helpers';
 
 const ZONES = ['Z0123456789ABCDEFGHIJ'];
 const DNS = { hostedZoneIds: ZONES, domainFilters: ['apps.example.com'] };
