@@ -119,8 +119,14 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
   readonly id = ArgoCdAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
 
+  /** The capability supports every version in standard and extended support (create-argocd-capability.adoc). */
+  declare readonly kubernetesVersions?: KubernetesVersionRange;
+
   constructor(props: ArgoCdAddOnProps = {}) {
     super(ARGO_CD_CHART, argoCdOptions(props));
+    if (this.managed) {
+      (this as { kubernetesVersions?: KubernetesVersionRange }).kubernetesVersions = undefined;
+    }
   }
 
   /** Whether this is the EKS Capability rather than the Helm chart. */
@@ -130,11 +136,6 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
 
   get namespaces(): readonly string[] {
     return this.managed ? [this.options.namespace ?? 'argocd'] : super.namespaces;
-  }
-
-  /** The capability supports every version in standard and extended support (create-argocd-capability.adoc). */
-  get kubernetesVersions(): KubernetesVersionRange | undefined {
-    return this.managed ? undefined : super.kubernetesVersions;
   }
 
   deploy(scope: Construct, context: AddOnContext): void {

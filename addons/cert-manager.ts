@@ -4,7 +4,9 @@ import { documented, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
-import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { EksAddonSpec } from './core/install-method';
+import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
+import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 
 /** The tested chart. */
@@ -19,16 +21,35 @@ export const CERT_MANAGER_CHART: HelmChartSpec = {
   kubernetesVersions: { min: '1.32', max: '1.35', source: 'cert-manager\'s supported releases (v1.20)' },
 };
 
+/**
+ * The EKS community add-on (EKS user guide, "Community add-ons", #addon-cert-manager, read
+ * 2026-12-01): add-on `cert-manager` in `cert-manager`, no service account bound to IAM. EKS checks
+ * the add-on's version against the cluster's, but the guide publishes no version per Kubernetes
+ * version, and no document we could read names a build for 1.36: until one does, the add-on gets
+ * the range of the cert-manager release the chart path pins. Check
+ * `aws eks describe-addon-versions --addon-name cert-manager --kubernetes-version 1.36` and widen
+ * the range here, with the source, when a build is published.
+ */
+export const CERT_MANAGER_EKS_ADDON: EksAddonSpec = {
+  addonName: 'cert-manager',
+  namespace: 'cert-manager',
+  kubernetesVersions: {
+    min: '1.32',
+    max: '1.35',
+    source: 'cert-manager\'s supported releases (v1.20); the EKS community add-ons page documents no cert-manager build for a newer Kubernetes version',
+  },
+};
+
 const MAX_REPLICAS = 5;
 
 /** Options of {@link CertManagerAddOn}, in configuration and in code. */
 export const CERT_MANAGER_OPTIONS = strictObject({
-  ...HELM_OPTIONS,
+  ...INSTALLABLE_OPTIONS,
   /** @default 2 */
   replicas: documented(integer(1, MAX_REPLICAS), {
     description: 'Replicas of the controller and of the webhook; with two, a node drain neither stops renewals nor makes the API server reject cert-manager objects. Default 2.',
   }).optional(),
-}, 'an object of cert-manager options');
+}, 'an object of cert-manager options').superRefine(refineInstallMethod(CERT_MANAGER_EKS_ADDON.addonName));
 
 /** Props for {@link CertManagerAddOn}. */
 export type CertManagerAddOnProps = z.output<typeof CERT_MANAGER_OPTIONS>;
@@ -50,7 +71,7 @@ export class CertManagerAddOn extends HelmAddOn<z.output<typeof CERT_MANAGER_OPT
   readonly computeModes = ['auto', 'nodegroups'] as const;
 
   constructor(props: CertManagerAddOnProps = {}) {
-    super(CERT_MANAGER_CHART, addOnOptions(CertManagerAddOn.ID, CERT_MANAGER_OPTIONS, props));
+    super(CERT_MANAGER_CHART, addOnOptions(CertManagerAddOn.ID, CERT_MANAGER_OPTIONS, props), CERT_MANAGER_EKS_ADDON);
   }
 
   protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {
@@ -77,6 +98,15 @@ export class CertManagerAddOn extends HelmAddOn<z.output<typeof CERT_MANAGER_OPT
         resources: { requests: { cpu: '10m', memory: '32Mi' } },
       },
     };
+  }
+
+  /**
+   * The chart's `crds.*` switches stay out of the EKS add-on's configuration: the add-on's own
+   * default decides how it ships its CRDs (its configuration schema was not readable here; see
+   * `aws eks describe-addon-configuration --addon-name cert-manager`).
+   */
+  protected addonValues(values: HelmValues): HelmValues {
+    return Object.fromEntries(Object.entries(values).filter(([key]) => key !== 'crds'));
   }
 
   /** Each of the chart's four workloads has its own placement keys; none inherits the others'. */

@@ -7,7 +7,9 @@ import { documented, list, oneOf, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
-import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { EksAddonSpec } from './core/install-method';
+import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
+import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
@@ -22,6 +24,17 @@ export const EXTERNAL_DNS_CHART: HelmChartSpec = {
 
 /** The service account the chart creates; its Pod Identity association uses the same name. */
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = 'external-dns';
+
+/**
+ * The EKS community add-on (EKS user guide, "Community add-ons", #external-dns, read 2026-12-01):
+ * add-on `external-dns` in `external-dns`, service account `external-dns` (the same as the chart
+ * path's, so one Pod Identity association serves either). The guide names the AWS managed policy
+ * AmazonRoute53FullAccess and says the permissions can be reduced to ChangeResourceRecordSets,
+ * ListHostedZones and ListResourceRecordSets on the managed zones: the customer-managed policy of
+ * {@link route53Statements} is that reduction, plus the tag reads current releases make. No version
+ * per Kubernetes version is published, and the chart declares no range: none is enforced.
+ */
+export const EXTERNAL_DNS_EKS_ADDON: EksAddonSpec = { addonName: 'external-dns', namespace: 'external-dns' };
 
 /** What to do with records external-dns owns when their Service or Ingress goes away. */
 export const EXTERNAL_DNS_POLICIES = ['upsert-only', 'sync'] as const;
@@ -38,7 +51,7 @@ const DOMAINS_ALLOWED = 'one or more lower-case domain names such as apps.exampl
 
 /** Options of {@link ExternalDnsAddOn}, in configuration and in code. */
 export const EXTERNAL_DNS_OPTIONS = strictObject({
-  ...HELM_OPTIONS,
+  ...INSTALLABLE_OPTIONS,
   hostedZoneIds: documented(list(text(ZONES_ALLOWED, HOSTED_ZONE_ID), ZONES_ALLOWED).refine((ids) => ids.length > 0, ZONES_ALLOWED), {
     description: 'Route 53 hosted zone ids; external-dns only touches these zones, and its IAM policy only allows changes in them.',
   }),
@@ -55,7 +68,7 @@ export const EXTERNAL_DNS_OPTIONS = strictObject({
   }).optional(),
   /** @default - both */
   zoneType: documented(oneOf(ROUTE53_ZONE_TYPES), { description: 'Only public or only private hosted zones. Default: both.' }).optional(),
-}, 'an object {hostedZoneIds, domainFilters, ...}').superRefine((options, ctx) => {
+}, 'an object {hostedZoneIds, domainFilters, ...}').superRefine(refineInstallMethod(EXTERNAL_DNS_EKS_ADDON.addonName)).superRefine((options, ctx) => {
   const sources = options.values?.sources;
   if (Array.isArray(sources) && sources.includes('crd')) {
     ctx.addIssue({
@@ -110,12 +123,21 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
   protected readonly skipChartCrds = true;
 
   constructor(props: ExternalDnsAddOnProps) {
-    super(EXTERNAL_DNS_CHART, addOnOptions(ExternalDnsAddOn.ID, EXTERNAL_DNS_OPTIONS, props));
+    super(EXTERNAL_DNS_CHART, addOnOptions(ExternalDnsAddOn.ID, EXTERNAL_DNS_OPTIONS, props), EXTERNAL_DNS_EKS_ADDON);
     this.hostedZoneIds = [...this.options.hostedZoneIds];
     this.domainFilters = [...this.options.domainFilters];
     this.policy = this.options.policy ?? 'upsert-only';
   }
 
+  /**
+   * The Pod Identity is a separate association, created before the chart or the EKS add-on (which
+   * waits for it); the add-on gets no `podIdentityAssociations` of its own, so the service account
+   * has exactly one association either way (aws-eks-v2's Addon does not expose that property).
+   * The values are the chart's keys, also as the add-on's configuration: the community add-on
+   * packages the upstream project, and public configurations pass `domainFilters` and `txtOwnerId`
+   * to it this way. Its schema itself was not readable here: check
+   * `aws eks describe-addon-configuration --addon-name external-dns --addon-version <version>`.
+   */
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
     const identity = new PodIdentity(scope, 'PodIdentity', {
       cluster: context.cluster,

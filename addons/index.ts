@@ -4,6 +4,7 @@ export * from './core/resolve';
 export * from './core/helm-addon';
 export * from './core/manifest-addon';
 export * from './core/managed-addon';
+export * from './core/install-method';
 export * from './core/options';
 export * from './core/pod-identity';
 export * from './core/kubernetes-object';

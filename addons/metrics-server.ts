@@ -4,7 +4,9 @@ import { documented, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
-import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { EksAddonSpec } from './core/install-method';
+import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
+import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 
 /** The tested chart. */
@@ -16,12 +18,20 @@ export const METRICS_SERVER_CHART: HelmChartSpec = {
   release: 'metrics-server',
 };
 
+/**
+ * The EKS community add-on (EKS user guide, "Community add-ons", #kubernetes-metrics-server, read
+ * 2026-12-01): add-on `metrics-server` in `kube-system`, no service account bound to IAM. The guide
+ * publishes no version table per Kubernetes version (EKS answers `describe-addon-versions`), and the
+ * chart declares no range either: none is enforced here.
+ */
+export const METRICS_SERVER_EKS_ADDON: EksAddonSpec = { addonName: 'metrics-server', namespace: 'kube-system' };
+
 /** Options of {@link MetricsServerAddOn}, in configuration and in code. */
 export const METRICS_SERVER_OPTIONS = strictObject({
-  ...HELM_OPTIONS,
+  ...INSTALLABLE_OPTIONS,
   /** @default 2 */
   replicas: documented(integer(1, 10), { description: 'Replicas; two keep `kubectl top` and the HPA working through a node drain. Default 2.' }).optional(),
-}, 'an object of metrics-server options');
+}, 'an object of metrics-server options').superRefine(refineInstallMethod(METRICS_SERVER_EKS_ADDON.addonName));
 
 /** Props for {@link MetricsServerAddOn}. */
 export type MetricsServerAddOnProps = z.output<typeof METRICS_SERVER_OPTIONS>;
@@ -40,7 +50,7 @@ export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER
   readonly computeModes = ['auto', 'nodegroups'] as const;
 
   constructor(props: MetricsServerAddOnProps = {}) {
-    super(METRICS_SERVER_CHART, addOnOptions(MetricsServerAddOn.ID, METRICS_SERVER_OPTIONS, props));
+    super(METRICS_SERVER_CHART, addOnOptions(MetricsServerAddOn.ID, METRICS_SERVER_OPTIONS, props), METRICS_SERVER_EKS_ADDON);
   }
 
   protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {

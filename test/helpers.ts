@@ -6,6 +6,7 @@ import { buildPlatformApp } from '../lib/app';
 import type { BuildOptions, PlatformApp } from '../lib/app';
 import type { PlatformAddOn } from '../addons/core/addon';
 import { createCompliancePacks } from '../lib/compliance/nag-packs';
+import { ConfigError, Problems } from '../lib/config';
 
 /** The feature flags of cdk.json, so tests synthesize exactly what `cdk synth` does. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
@@ -111,4 +112,19 @@ function renderJoin(value: unknown): string | undefined {
   return ((value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1])
     .map((part) => (typeof part === 'string' ? part : '<deploy-time>'))
     .join('');
+}
+
+/** The problem lines a reader reports (none when it reports nothing). */
+export function problemLines(read: (p: Problems) => void): string[] {
+  const p = new Problems();
+  read(p);
+  try {
+    p.throwIfAny();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return [...error.problems];
+    }
+    throw error;
+  }
 }

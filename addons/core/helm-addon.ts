@@ -5,6 +5,8 @@ import deepmerge from 'deepmerge';
 import type { z } from 'zod';
 import type { ComputeMode } from '../../lib/config';
 import type { AddOnContext, KubernetesVersionRange, PlatformAddOn, ServiceAccountRef } from './addon';
+import type { EksAddonSpec, InstallableOptions, InstallMethod } from './install-method';
+import { createEksAddon } from './managed-addon';
 import type { HELM_OPTIONS, tolerationSchema } from './options';
 
 /** Helm values: the chart's JSON/YAML configuration tree. */
@@ -44,16 +46,30 @@ export function mergeValues(...layers: HelmValues[]): HelmValues {
  * validate their options with their schema (`addOnOptions`) and pass the result here, compute
  * their values (creating IAM and other AWS resources in the same scope), and may add objects after
  * the chart (e.g. CRD instances) in {@link afterChart}.
+ *
+ * An add-on that also exists as an EKS add-on built from the same chart passes its
+ * {@link EksAddonSpec} and takes `INSTALLABLE_OPTIONS`: with `install: "eks-addon"` the same values
+ * (through {@link addonValues}) become the add-on's configuration values, and objects that need it
+ * go in {@link afterAddon}.
  */
-export abstract class HelmAddOn<O extends HelmAddOnOptions = HelmAddOnOptions> implements PlatformAddOn {
+export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions = HelmAddOnOptions> implements PlatformAddOn {
   abstract readonly id: string;
   abstract readonly computeModes: readonly ComputeMode[];
   readonly autoModeBuiltIn?: string;
   readonly dependsOn?: readonly string[];
   readonly conflictsWith?: readonly string[];
   readonly serviceAccounts?: readonly ServiceAccountRef[];
-  /** The chart this add-on installs, with the user's version applied. */
+  /** The chart this add-on installs, with the user's version applied (with `helm`). */
   readonly chart: HelmChartSpec;
+  /** How it is installed: from the chart, or as {@link eksAddon}. */
+  readonly install: InstallMethod;
+  /** The EKS add-on it can be installed as. @default - none: chart only */
+  readonly eksAddon?: EksAddonSpec;
+  /**
+   * The supported range of what gets installed: the chart's, or the EKS add-on's. A user's
+   * `version` keeps the tested version's range, which may be stale.
+   */
+  readonly kubernetesVersions?: KubernetesVersionRange;
   /**
    * Leave out the chart's crds/ folder. Helm installs that folder only on a release's first install
    * and never upgrades it; an add-on whose configuration needs none of those CRDs skips them, so no
@@ -62,18 +78,21 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions = HelmAddOnOptions> i
   protected readonly skipChartCrds: boolean = false;
 
   /** `options` are already validated by the subclass's schema. */
-  protected constructor(defaults: HelmChartSpec, protected readonly options: O) {
-    this.chart = { ...defaults, version: options.version ?? defaults.version };
+  protected constructor(defaults: HelmChartSpec, protected readonly options: O, eksAddon?: EksAddonSpec) {
+    this.install = options.install ?? 'helm';
+    if (this.install === 'eks-addon' && !eksAddon) {
+      throw new Error(`${defaults.chart}: install "eks-addon" needs the EKS add-on the chart is published as`);
+    }
+    this.eksAddon = eksAddon;
+    const asAddon = this.install === 'eks-addon' ? eksAddon : undefined;
+    // With eks-addon, `version` is the add-on's version: the chart keeps its tested one.
+    this.chart = { ...defaults, version: (asAddon ? undefined : options.version) ?? defaults.version };
+    this.kubernetesVersions = asAddon ? asAddon.kubernetesVersions : this.chart.kubernetesVersions;
   }
 
-  /** The release namespace. */
+  /** The release namespace, or the EKS add-on's. */
   get namespaces(): readonly string[] {
-    return [this.chart.namespace];
-  }
-
-  /** The chart's supported range; a user's `version` keeps the tested chart's range, which may be stale. */
-  get kubernetesVersions(): KubernetesVersionRange | undefined {
-    return this.chart.kubernetesVersions;
+    return [this.install === 'eks-addon' && this.eksAddon ? this.eksAddon.namespace : this.chart.namespace];
   }
 
   /** The add-on's own values; may create the AWS resources they reference in `scope`. */
@@ -87,12 +106,31 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions = HelmAddOnOptions> i
   /** Objects that need the chart (its CRDs or webhooks); they are applied after it. */
   protected afterChart(_scope: Construct, _context: AddOnContext, _chart: eks.HelmChart): void {}
 
+  /**
+   * The add-on's own values as EKS add-on configuration (install "eks-addon"): by default the chart
+   * values unchanged, since the add-on is built from the chart; drop what the add-on manages itself.
+   */
+  protected addonValues(values: HelmValues): HelmValues {
+    return values;
+  }
+
+  /** Objects that need the EKS add-on (install "eks-addon"); they are applied after it. */
+  protected afterAddon(_scope: Construct, _context: AddOnContext, _addon: eks.Addon): void {}
+
   deploy(scope: Construct, context: AddOnContext): void {
-    const layers = [this.chartValues(scope, context)];
-    if (this.options.nodeSelector || this.options.tolerations) {
-      layers.push(this.placementValues(this.options.nodeSelector ?? {}, this.options.tolerations ?? []));
+    const own = this.chartValues(scope, context);
+    const placement = this.options.nodeSelector || this.options.tolerations
+      ? [this.placementValues(this.options.nodeSelector ?? {}, this.options.tolerations ?? [])] : [];
+    if (this.install === 'eks-addon' && this.eksAddon) {
+      const configuration = mergeValues(this.addonValues(own), ...placement, { ...this.options.configurationValues });
+      const addon = createEksAddon(scope, context, this.eksAddon.addonName, {
+        version: this.options.version,
+        configurationValues: Object.keys(configuration).length > 0 ? configuration : undefined,
+      });
+      this.afterAddon(scope, context, addon);
+      return;
     }
-    layers.push(this.options.values ?? {});
+    const layers = [own, ...placement, this.options.values ?? {}];
     const prerequisites = [...scope.node.children];
     const chart = new eks.HelmChart(scope, 'Chart', {
       cluster: context.cluster,

@@ -40,14 +40,23 @@ export abstract class ManagedAddOn implements PlatformAddOn {
 
   deploy(scope: Construct, context: AddOnContext): void {
     this.prerequisites(scope, context);
-    const prerequisites = [...scope.node.children];
-    const addon = new eks.Addon(scope, 'Addon', {
-      cluster: context.cluster,
-      addonName: this.addonName,
-      addonVersion: this.options.version ?? kubernetesVersionInfo(context.config.kubernetesVersion).managedAddons[this.addonName],
-      configurationValues: this.options.configurationValues ? { ...this.options.configurationValues } : undefined,
-    });
-    prerequisites.forEach((p) => addon.node.addDependency(p));
+    const addon = createEksAddon(scope, context, this.addonName, this.options);
     this.afterAddon(scope, context, addon);
   }
+}
+
+/**
+ * The EKS add-on `addonName` in `scope`, after everything already in `scope` (IAM, Pod Identity,
+ * log groups), at the given version or the one pinned for the cluster's Kubernetes version.
+ */
+export function createEksAddon(scope: Construct, context: AddOnContext, addonName: ManagedAddonName, options: ManagedAddOnOptions): eks.Addon {
+  const prerequisites = [...scope.node.children];
+  const addon = new eks.Addon(scope, 'Addon', {
+    cluster: context.cluster,
+    addonName,
+    addonVersion: options.version ?? kubernetesVersionInfo(context.config.kubernetesVersion).managedAddons[addonName],
+    configurationValues: options.configurationValues ? { ...options.configurationValues } : undefined,
+  });
+  prerequisites.forEach((p) => addon.node.addDependency(p));
+  return addon;
 }

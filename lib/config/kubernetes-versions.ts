@@ -13,7 +13,11 @@ export type ManagedAddonName =
   | 'eks-pod-identity-agent'
   | 'aws-ebs-csi-driver'
   | 'amazon-cloudwatch-observability'
-  | 'eks-node-monitoring-agent';
+  | 'eks-node-monitoring-agent'
+  // EKS community add-ons, installed instead of their charts with `install: "eks-addon"`.
+  | 'metrics-server'
+  | 'cert-manager'
+  | 'external-dns';
 
 /** What the app needs to know about one supported Kubernetes minor version. */
 export interface KubernetesVersionInfo extends SupportDates {
@@ -39,6 +43,10 @@ export interface KubernetesVersionInfo extends SupportDates {
  * - amazon-cloudwatch-observability and eks-node-monitoring-agent: the EKS user guide's "AWS add-ons"
  *   page (workloads-add-ons-available-eks) and the CloudWatch guide document no version per Kubernetes
  *   version, so neither is pinned: EKS installs its default version for the cluster.
+ * - metrics-server, cert-manager, external-dns (community add-ons): the EKS user guide's "Community
+ *   add-ons" page (community-addons) names them but publishes no version per Kubernetes version
+ *   (EKS answers `aws eks describe-addon-versions --addon-name <name> --kubernetes-version <v>`), so
+ *   none is pinned: EKS installs its default version for the cluster.
  */
 
 /**

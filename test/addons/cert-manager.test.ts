@@ -1,20 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { CERT_MANAGER_CHART, CertManagerAddOn } from '../../addons/cert-manager';
-import type { ConfigError } from '../../lib/config';
-import { Problems } from '../../lib/config';
-import { helmReleases, nagFindings, synth } from '../helpers';
-
-/** The problem lines a reader reports. */
-function problemLines(read: (p: Problems) => void): string[] {
-  const p = new Problems();
-  read(p);
-  try {
-    p.throwIfAny();
-    return [];
-  } catch (error) {
-    return [...(error as ConfigError).problems];
-  }
-}
+import { helmReleases, nagFindings, problemLines, synth } from '../helpers';
 
 const placement = {
   nodeSelector: { 'workload-type': 'ops' },
@@ -101,7 +87,7 @@ describe('options', () => {
     expect(problemLines((p) => p.collect(() => CertManagerAddOn.registration.create({ replicas: 0, version: '1.x', installCRDs: true })))).toEqual([
       expect.stringMatching(/^addons\.cert-manager\.version: got "1\.x"; allowed: an exact chart version/),
       expect.stringMatching(/^addons\.cert-manager\.replicas: got 0; allowed: an integer from 1 to 5/),
-      expect.stringMatching(/^addons\.cert-manager\.installCRDs: got true; allowed: one of the keys version, values, nodeSelector, tolerations, replicas/),
+      expect.stringMatching(/^addons\.cert-manager\.installCRDs: got true; allowed: one of the keys version, values, nodeSelector, tolerations, install, configurationValues, replicas/),
     ]);
   });
 

@@ -1,21 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ExternalDnsAddOn } from '../../addons/external-dns';
-import type { ConfigError } from '../../lib/config';
-import { Problems } from '../../lib/config';
-import { helmReleases, nagFindings, synth } from '../helpers';
-
-/** The problem lines a reader reports. */
-function problemLines(read: (p: Problems) => void): string[] {
-  const p = new Problems();
-  read(p);
-  try {
-    p.throwIfAny();
-    return [];
-  } catch (error) {
-    return [...(error as ConfigError).problems];
-  }
-}
+import { helmReleases, nagFindings, problemLines, synth } from '../helpers';
 
 const ZONES = ['Z0123456789ABCDEFGHIJ', 'Z2FDTNDATAQYW2'];
 const zoneArn = (id: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:route53:::hostedzone/${id}`]] });
