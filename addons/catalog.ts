@@ -6,6 +6,7 @@ import { AwsLoadBalancerControllerAddOn } from './aws-load-balancer-controller';
 import { CertManagerAddOn } from './cert-manager';
 import { CloudWatchObservabilityAddOn } from './cloudwatch-observability';
 import type { AddOnRegistration } from './core/registration';
+import { EfsAddOn } from './efs';
 import { ExternalDnsAddOn } from './external-dns';
 import { ExternalSecretsAddOn } from './external-secrets';
 import { KarpenterAddOn } from './karpenter';
@@ -20,6 +21,7 @@ import { StorageAddOn } from './storage';
 export const FIRST_PARTY_ADDONS: readonly AddOnRegistration[] = [
   MetricsServerAddOn.registration,
   StorageAddOn.registration,
+  EfsAddOn.registration,
   AutoModeIngressAddOn.registration,
   AwsLoadBalancerControllerAddOn.registration,
   KarpenterAddOn.registration,

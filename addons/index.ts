@@ -11,6 +11,7 @@ export * from './core/kubernetes-object';
 export * from './catalog';
 export * from './metrics-server';
 export * from './storage';
+export * from './efs';
 export * from './auto-mode-ingress';
 export * from './cert-manager';
 export * from './external-dns';

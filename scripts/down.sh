@@ -205,6 +205,7 @@ fi
 if ((!infra_gone)); then
   die "$INFRA_STACK is not destroyed. The leftovers listed above usually are the cause (ENIs or security groups still in the VPC); re-run with --delete-leftovers."
 fi
+report_retained_file_systems
 # The stacks are gone whatever the scan said.
 if ((!scanned)) || lambda_log_groups_left; then forget_environment 1; else forget_environment 0; fi
 ((scanned)) || die "both stacks are gone, but what they left behind could not be listed (see above); re-run scripts/down.sh --env $ENV_NAME to list it again"

@@ -12,6 +12,7 @@ export type ManagedAddonName =
   | 'kube-proxy'
   | 'eks-pod-identity-agent'
   | 'aws-ebs-csi-driver'
+  | 'aws-efs-csi-driver'
   | 'amazon-cloudwatch-observability'
   | 'eks-node-monitoring-agent'
   // EKS community add-ons, installed instead of their charts with `install: "eks-addon"`.

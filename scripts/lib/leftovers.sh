@@ -337,3 +337,33 @@ delete_leftovers() {
   done
   return "$rc"
 }
+
+# ------------------------------------------------------- retained file systems
+# The efs add-on keeps its file system and KMS key when PlatformStack is deleted (production
+# profile, or retainOnDelete). That is data, not a leftover: it is only listed here, with how to
+# delete it, never deleted, not even with --delete-leftovers. Found by the exact value of the
+# platform:environment tag that both stacks put on every resource, never by a name.
+report_retained_file_systems() {
+  local out id mounts key
+  if ! capture out '' aws efs describe-file-systems --region "$REGION" \
+    --query "FileSystems[?Tags[?Key=='platform:environment' && Value=='$ENV_NAME']].[FileSystemId,NumberOfMountTargets,KmsKeyId]" \
+    --output text; then
+    warn "cannot list the EFS file systems kept for $ENV_NAME ($(first_line "$CAPTURE_ERR")); look for the tag platform:environment=$ENV_NAME"
+    return 0
+  fi
+  [[ -n $out ]] || return 0
+  echo "EFS file systems kept for $ENV_NAME (tag platform:environment=$ENV_NAME; their data is NOT deleted):"
+  while IFS=$'\t' read -r id mounts key; do
+    [[ -n $id ]] || continue
+    printf '  %-22s %s mount target(s), KMS key %s\n' "$id" "$mounts" "$key"
+  done <<<"$out"
+  cat <<EOT
+To delete one for good (its data cannot be recovered), remove its access points and mount targets first:
+  aws efs describe-access-points --region $REGION --file-system-id ID --query 'AccessPoints[].AccessPointId' --output text
+  aws efs delete-access-point --region $REGION --access-point-id FSAP_ID        # each of them
+  aws efs describe-mount-targets --region $REGION --file-system-id ID --query 'MountTargets[].MountTargetId' --output text
+  aws efs delete-mount-target --region $REGION --mount-target-id FSMT_ID        # each of them
+  aws efs delete-file-system --region $REGION --file-system-id ID
+then, once no file system uses it, its key: aws kms schedule-key-deletion --region $REGION --key-id KEY --pending-window-in-days 7
+EOT
+}

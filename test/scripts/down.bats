@@ -216,6 +216,7 @@ destroy InfraStack"
 + aws logs describe-log-groups $r --log-group-name-prefix /aws/containerinsights/alice-eks/ --query 'logGroups[].logGroupName' --output text
 # look up /aws/lambda/FUNCTION for each Lambda function the stacks had (listed before each destroy)
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters logs:log-group --tag-filters Key=aws:cloudformation:stack-name,Values=alice-infra,alice-platform --query 'ResourceTagMappingList[].ResourceARN' --output text
++ aws efs describe-file-systems $r --query 'FileSystems[?Tags[?Key=='\''platform:environment'\'' && Value=='\''alice'\'']].[FileSystemId,NumberOfMountTargets,KmsKeyId]' --output text
 + kubectl config get-contexts alice-eks -o name
 + kubectl config delete-context alice-eks"
   [[ ! -e $STUB_DIR/calls.log ]]
@@ -363,5 +364,35 @@ destroy InfraStack"
   refute_output --partial "cannot reach cluster"
   assert_call '^kubectl --kubeconfig [^ ]+ --context alice-eks .*delete ingress --all --all-namespaces'
   assert_call '^kubectl --kubeconfig [^ ]+ --context alice-eks .*delete service -n petstore petstore'
+  assert_output --partial "Environment alice is deleted"
+}
+
+@test "down lists the EFS file systems kept for its environment, exactly by tag, with how to delete them, and deletes none" {
+  given_deployed dev
+  printf '%s\t%s\t%s\t%s\n' \
+    fs-0123456789abcdef0 0 arn:aws:kms:us-west-2:123456789012:key/k-dev dev \
+    fs-0fedcba9876543210 0 arn:aws:kms:us-west-2:123456789012:key/k-other dev-infra >"$STUB_DIR/file_systems"
+  run "$SCRIPTS/down.sh" --env dev --delete-leftovers
+  assert_success
+  assert_output --partial "EFS file systems kept for dev (tag platform:environment=dev; their data is NOT deleted):"
+  assert_output --partial "fs-0123456789abcdef0   0 mount target(s), KMS key arn:aws:kms:us-west-2:123456789012:key/k-dev"
+  assert_output --partial "aws efs delete-file-system --region us-west-2 --file-system-id ID"
+  assert_output --partial "aws kms schedule-key-deletion --region us-west-2 --key-id KEY"
+  refute_output --partial "fs-0fedcba9876543210"
+  (($(line_of 'cdk destroy InfraStack') < $(line_of '^aws efs describe-file-systems')))
+  refute_call 'efs delete|kms schedule-key-deletion'
+}
+
+@test "down says nothing about file systems when none is kept, and only warns when it cannot list them" {
+  given_deployed alice
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  refute_output --partial "EFS file systems kept"
+  rm "$STUB_DIR/calls.log"
+  given_deployed alice
+  aws_fails efs describe-file-systems always AccessDeniedException "not authorized"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "WARNING: cannot list the EFS file systems kept for alice (An error occurred (AccessDeniedException) when calling the DescribeFileSystems operation: not authorized)"
   assert_output --partial "Environment alice is deleted"
 }
