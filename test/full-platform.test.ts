@@ -14,11 +14,11 @@ const REQUIRED_OPTIONS: Record<string, Record<string, unknown>> = { 'external-dn
 const FULL: Record<string, Record<string, Record<string, unknown>>> = {
   auto: {
     'metrics-server': {}, storage: {}, 'auto-mode-ingress': {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
-    ack: ACK, kro: { clusterRole: 'edit' }, 'cloudwatch-observability': {}, kyverno: {}, 'external-secrets': {},
+    ack: ACK, kro: { clusterRole: 'edit' }, 'cloudwatch-observability': {}, kyverno: {}, 'external-secrets': {}, prometheus: {}, efs: {},
   },
   nodegroups: {
     'metrics-server': {}, storage: {}, 'aws-load-balancer-controller': {}, karpenter: {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
-    ack: ACK, kro: { clusterRole: 'edit' }, 'cloudwatch-observability': {}, 'node-monitoring': {}, kyverno: {}, 'external-secrets': {},
+    ack: ACK, kro: { clusterRole: 'edit' }, 'cloudwatch-observability': {}, 'node-monitoring': {}, kyverno: {}, 'external-secrets': {}, prometheus: {}, efs: {},
   },
 };
 const TEAMS = [{ name: 'team-a', principals: ['arn:aws:iam::111122223333:role/TeamA'] }];

@@ -191,7 +191,7 @@ describe('selecting add-ons by configuration', () => {
 
   test.each<[string, Record<string, unknown>, RegExp]>([
     ['options an add-on requires', { addons: '{"external-dns": {}}' }, /addons\.external-dns\.hostedZoneIds: .*\n.*addons\.external-dns\.domainFilters/],
-    ['unknown id', { addons: 'metrics-server,prometheus' }, /addons: got "prometheus"; allowed: an add-on id: metrics-server/],
+    ['unknown id', { addons: 'metrics-server,grafana' }, /addons: got "grafana"; allowed: an add-on id: metrics-server/],
     ['bad option', { addons: { 'metrics-server': { replicas: 0 } } }, /addons\.metrics-server\.replicas: got 0; allowed: an integer from 1 to 10/],
     ['unknown option', { addons: { storage: { classname: 'x' } } }, /addons\.storage\.classname: got "x"; allowed: a known key: did you mean "className"\? \(keys: className, ebsCsiDriverVersion\)/],
     ['inexact chart version', { addons: { 'metrics-server': { version: '^3.0.0' } } }, /addons\.metrics-server\.version: got "\^3\.0\.0"; allowed: an exact chart version/],
