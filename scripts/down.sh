@@ -18,6 +18,11 @@ usage() {
 Usage: scripts/down.sh [--env NAME] [options]
 
 Deletes one environment (~15-25 min), in this order:
+  0. reads whether the cluster has EKS deletion protection on (the
+     deletionProtection key, on in the production profile): EKS and
+     CloudFormation refuse to delete such a cluster, so down stops before
+     it deletes anything and says how to turn it off, unless
+     --disable-deletion-protection tells it to turn it off itself;
   1. deletes every Ingress and every Service of type LoadBalancer, then waits
      until AWS has no load balancer tagged elbv2.k8s.aws/cluster=NAME-eks or
      eks:eks-cluster-name=NAME-eks (the controllers must still be running to
@@ -38,6 +43,10 @@ $CDK_OPTIONS_HELP
                         (the plan for a fully deployed environment)
       --delete-leftovers  delete what step 4 finds; also deletes load
                         balancers directly when no controller can
+      --disable-deletion-protection
+                        turn the cluster's deletion protection off first
+                        (aws eks update-cluster-config --no-deletion-protection)
+                        and wait for it, instead of stopping
       --timeout-stack D   per cdk destroy (default: $(fmt_duration "$TIMEOUT_STACK"))
       --timeout-lb D      load balancers gone (default: $(fmt_duration "$TIMEOUT_LB"))
                         D is seconds or 90s / 15m / 1h
@@ -59,12 +68,17 @@ Examples:
 EOF
 }
 
+DISABLE_DELETION_PROTECTION=0
+# EKS applies a cluster config update in seconds to minutes; 10 minutes leaves room.
+TIMEOUT_PROTECTION=600
+
 normalize_args "$@"
 set -- "${ARGS[@]}"
 while (($#)); do
   case $1 in
     -h | --help) usage; exit 0 ;;
     --delete-leftovers) DELETE_LEFTOVERS=1; shift ;;
+    --disable-deletion-protection) DISABLE_DELETION_PROTECTION=1; shift ;;
     --timeout-stack) TIMEOUT_STACK=$(duration_opt "$@"); shift 2 ;;
     --timeout-lb) TIMEOUT_LB=$(duration_opt "$@"); shift 2 ;;
     *) common_opt "$@" || usage_error "unknown option: $1"; shift "$SHIFT_BY" ;;
@@ -90,13 +104,65 @@ log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
 # node reads kubectl's JSON (which Services to delete), timeout bounds cdk destroy.
 require_tools aws kubectl node npx cdk timeout
 
-remove_load_balancers() {
-  local status advice reachable=0
-  if cluster_status ACTIVE; then
-    status=$CLUSTER_STATUS
-  elif advice=$(refusal_advice "$CLUSTER_ERROR"); then
+# read_cluster: one describe-cluster for what down needs to know before it deletes anything:
+# CLUSTER_STATUS (NONE when there is no cluster) and CLUSTER_PROTECTED (True when EKS deletion
+# protection is on). Returns 1 on any other error, CLUSTER_ERROR saying which.
+CLUSTER_PROTECTED=''
+read_cluster() {
+  local out dry=$'ACTIVE\tFalse'
+  # The plan of a dry run shows what turning protection off would run.
+  if ((DISABLE_DELETION_PROTECTION)); then dry=$'ACTIVE\tTrue'; fi
+  CLUSTER_ERROR='' CLUSTER_PROTECTED=''
+  if capture out "$dry" aws eks describe-cluster --region "$REGION" --name "$CLUSTER" \
+    --query '[cluster.status,cluster.deletionProtection]' --output text; then
+    IFS=$'\t' read -r CLUSTER_STATUS CLUSTER_PROTECTED <<<"$out"
+  elif [[ $CAPTURE_ERR == *ResourceNotFound* ]]; then
+    CLUSTER_STATUS=NONE
+  else
+    CLUSTER_STATUS='' CLUSTER_ERROR=$(first_line "$CAPTURE_ERR")
+    return 1
+  fi
+}
+
+check_protection_off() {
+  if ! read_cluster; then
+    CHECK_DETAIL="cannot describe cluster $CLUSTER: $CLUSTER_ERROR"
+    return 1
+  fi
+  CHECK_DETAIL="cluster $CLUSTER is $CLUSTER_STATUS, deletion protection ${CLUSTER_PROTECTED:-unknown}"
+  is_dry_run || [[ $CLUSTER_STATUS == ACTIVE && $CLUSTER_PROTECTED != True ]]
+}
+
+# A protected cluster fails only at the very end, in InfraStack's delete, after the apps, their load
+# balancers and PlatformStack are gone: so it is checked before any of that.
+CLUSTER_KNOWN=0
+check_deletion_protection() {
+  local advice
+  if ! read_cluster; then
     # Nothing further would work either; stop before anything is deleted.
-    die "cannot describe cluster $CLUSTER: $CLUSTER_ERROR. Fix: $advice"
+    if advice=$(refusal_advice "$CLUSTER_ERROR"); then die "cannot describe cluster $CLUSTER: $CLUSTER_ERROR. Fix: $advice"; fi
+    return 0
+  fi
+  CLUSTER_KNOWN=1
+  # EKS deletes a cluster that is CREATING, FAILED or DELETING whatever its protection says.
+  if [[ $CLUSTER_PROTECTED != True || $CLUSTER_STATUS =~ ^(NONE|CREATING|FAILED|DELETING)$ ]]; then return 0; fi
+  if ((!DISABLE_DELETION_PROTECTION)); then
+    die "cluster $CLUSTER has EKS deletion protection on (deletionProtection; the production profile turns it on), so EKS and CloudFormation would refuse to delete it: nothing was deleted." \
+      "Turn it off first: aws eks update-cluster-config --region $REGION --name $CLUSTER --no-deletion-protection" \
+      "(or redeploy InfraStack with it off: npx cdk deploy InfraStack $(quote_cmd "${CDK_CONTEXT[@]}") -c deletionProtection=false)," \
+      "or re-run with --disable-deletion-protection to have down turn it off."
+  fi
+  warn "cluster $CLUSTER has deletion protection on: turning it off (--disable-deletion-protection)"
+  run_cmd aws eks update-cluster-config --region "$REGION" --name "$CLUSTER" --no-deletion-protection ||
+    die "cannot turn off the deletion protection of $CLUSTER (the aws command above says why): nothing was deleted"
+  wait_for "deletion protection of $CLUSTER to be off" "$TIMEOUT_PROTECTION" check_protection_off ||
+    die "deletion protection of $CLUSTER is not off yet: nothing was deleted; re-run the same command"
+}
+
+remove_load_balancers() {
+  local status reachable=0
+  if ((CLUSTER_KNOWN)); then
+    status=$CLUSTER_STATUS
   else
     status="unknown ($CLUSTER_ERROR)"
   fi
@@ -150,6 +216,8 @@ forget_environment() {
     rm -rf "$ENV_DIR"
   fi
 }
+
+check_deletion_protection
 
 phase_begin load-balancers "delete Ingresses and LoadBalancer Services, wait for their load balancers"
 remove_load_balancers || exit 1

@@ -99,20 +99,6 @@ log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
 # cdk deploy, curl asks the apps.
 require_tools aws kubectl node npx cdk timeout curl
 
-# The cluster grants no implicit admin, not even to whoever deploys it: unless the command line
-# names its own admins, the caller's IAM role (not its sts session) becomes cluster admin.
-ensure_cluster_admin() {
-  local arg caller
-  for arg in "${CDK_CONTEXT[@]}"; do
-    if [[ $arg == clusterAdmins=* || $arg == accessEntries=* ]]; then return 0; fi
-  done
-  capture caller '<caller-arn>' aws sts get-caller-identity --query Arn --output text ||
-    die "cannot read the caller identity: $(first_line "$CAPTURE_ERR") (fix: aws sso login, or pass -c clusterAdmins=ARN)"
-  if [[ $caller =~ ^arn:(aws[a-z-]*):sts::([0-9]{12}):assumed-role/([^/]+)/ ]]; then
-    caller="arn:${BASH_REMATCH[1]}:iam::${BASH_REMATCH[2]}:role/${BASH_REMATCH[3]}"
-  fi
-  CDK_CONTEXT+=(-c "clusterAdmins=$caller")
-}
 ensure_cluster_admin
 
 phase_begin infra "deploy InfraStack ($INFRA_STACK)"

@@ -190,7 +190,7 @@ destroy InfraStack"
   local k="kubectl --context alice-eks --request-timeout=30s" r="--region us-west-2"
   local functions="'StackResourceSummaries[?ResourceType=='\''AWS::Lambda::Function'\'' || ResourceType=='\''AWS::CloudFormation::Stack'\''].[ResourceType,PhysicalResourceId]'"
   local keys="elbv2.k8s.aws/cluster,eks:eks-cluster-name,aws:eks:cluster-name,cluster.k8s.amazonaws.com/name,kubernetes.io/cluster/alice-eks,aws:cloudformation:stack-name"
-  assert_output "+ aws eks describe-cluster $r --name alice-eks --query cluster.status --output text
+  assert_output "+ aws eks describe-cluster $r --name alice-eks --query '[cluster.status,cluster.deletionProtection]' --output text
 + aws eks update-kubeconfig --name alice-eks $r --alias alice-eks
 + $k delete ingress --all --all-namespaces --wait=false
 + $k get services --all-namespaces -o json
@@ -395,4 +395,43 @@ destroy InfraStack"
   assert_success
   assert_output --partial "WARNING: cannot list the EFS file systems kept for alice (An error occurred (AccessDeniedException) when calling the DescribeFileSystems operation: not authorized)"
   assert_output --partial "Environment alice is deleted"
+}
+
+@test "down stops before it deletes anything when the cluster has deletion protection on, and says how to turn it off" {
+  given_deployed alice
+  given_load_balancer
+  echo True >"$STUB_DIR/clusters/alice-eks.deletion_protection"
+  run "$SCRIPTS/down.sh" --env alice -c profile=production
+  assert_failure 1
+  assert_output --partial "cluster alice-eks has EKS deletion protection on"
+  assert_output --partial "nothing was deleted"
+  assert_output --partial "aws eks update-cluster-config --region us-west-2 --name alice-eks --no-deletion-protection"
+  assert_output --partial "npx cdk deploy InfraStack -c environment=alice -c region=us-west-2 -c profile=production -c deletionProtection=false"
+  assert_output --partial "--disable-deletion-protection"
+  refute_call 'delete|destroy|update-cluster-config'
+  [[ -e $STUB_DIR/stacks/alice-platform && -e $STUB_DIR/stacks/alice-infra ]]
+}
+
+@test "down --disable-deletion-protection turns protection off, waits for it, then deletes the environment" {
+  given_deployed alice
+  echo True >"$STUB_DIR/clusters/alice-eks.deletion_protection"
+  run "$SCRIPTS/down.sh" --env alice --disable-deletion-protection
+  assert_success
+  local update
+  update=$(line_of '^aws eks update-cluster-config --region us-west-2 --name alice-eks --no-deletion-protection$')
+  ((update > 0 && update < $(line_of 'delete ingress --all --all-namespaces')))
+  assert_output --partial "ok: deletion protection of alice-eks to be off"
+  assert_output --partial "Environment alice is deleted"
+  [[ ! -e $STUB_DIR/stacks/alice-infra ]]
+}
+
+@test "down ignores deletion protection on a cluster EKS deletes anyway (FAILED)" {
+  given_deployed alice
+  echo FAILED >"$STUB_DIR/clusters/alice-eks"
+  echo True >"$STUB_DIR/clusters/alice-eks.deletion_protection"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  refute_output --partial "deletion protection on"
+  refute_call 'update-cluster-config'
+  assert_call 'cdk destroy PlatformStack'
 }

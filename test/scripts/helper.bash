@@ -22,7 +22,7 @@ SCRIPTS="$REPO/scripts"
 
 setup() {
   export STUB_DIR="$BATS_TEST_TMPDIR/stub"
-  mkdir -p "$STUB_DIR"/{stacks,clusters,contexts,fail,aws_errors}
+  mkdir -p "$STUB_DIR"/{stacks,clusters,contexts,fail,aws_errors,addon_versions}
   export PATH="$BATS_TEST_DIRNAME/stubs:$PATH"
   export WORKSHOP_DIR="$BATS_TEST_TMPDIR/workshop"
   export TMPDIR="$BATS_TEST_TMPDIR"

@@ -7,6 +7,14 @@
 #   stacks/NAME.functions     physical names of its Lambda functions, one a line
 #   stacks/NAME.outputs.json  its Outputs, as describe-stacks prints them
 #   clusters/NAME             EKS cluster NAME exists; holds its status
+#   clusters/NAME.version     its Kubernetes version (default 1.35)
+#   clusters/NAME.auto_mode   True/False: EKS Auto Mode on (default True)
+#   clusters/NAME.deletion_protection  True/False (default False)
+#   clusters/NAME.insights    its upgrade insights, "STATUS<TAB>NAME<TAB>REASON" a line
+#   clusters/NAME.addons      its EKS add-ons, "ADDON<TAB>VERSION" a line
+#   clusters/NAME.nodegroups  its managed node groups, "NODEGROUP<TAB>VERSION" a line
+#   addon_versions/ADDON      versions of ADDON for the asked Kubernetes version,
+#                             "VERSION<TAB>True|False" (EKS default there) a line
 #   contexts/NAME             kubeconfig context NAME exists
 #   fail/KEY                  make call KEY fail: "always" or how many times
 #   aws_errors/SERVICE_OP     make `aws SERVICE OP` fail with an AWS error (see aws_fails)
