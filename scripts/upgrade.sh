@@ -270,7 +270,7 @@ read_addons
 
 # -------------------------------------------------------------------- node groups
 
-NODEGROUP_LINES=() NODEGROUPS_BEHIND=()
+NODEGROUP_LINES=()
 read_nodegroups() {
   local names name version
   eks_text names "the node groups of $CLUSTER" list-nodegroups --cluster-name "$CLUSTER" --query nodegroups
@@ -280,9 +280,9 @@ read_nodegroups() {
     if [[ $version == "$TARGET" ]]; then
       NODEGROUP_LINES+=("$name: already on $TARGET")
     else
-      # The templates give AWS::EKS::Nodegroup no Version, so a stack update leaves it where it is.
-      NODEGROUP_LINES+=("$name: $version; the deploy does not change it (the template sets no node group version)")
-      NODEGROUPS_BEHIND+=("$name")
+      # The template sets each AWS::EKS::Nodegroup's Version to the cluster's: CloudFormation rolls
+      # the nodes to TARGET after the control plane, in the same InfraStack deploy.
+      NODEGROUP_LINES+=("$name: $version -> $TARGET (InfraStack rolls its nodes after the control plane)")
     fi
   done
 }
@@ -322,9 +322,6 @@ print_plan() {
   for line in "${INSIGHT_ERRORS[@]}"; do echo "  [ERROR]   $line"; done
   for line in "${INSIGHT_WARNINGS[@]}"; do echo "  [WARNING] $line"; done
 }
-for name in "${NODEGROUPS_BEHIND[@]}"; do
-  LEFT_TO_DO+=("node group $name: aws eks update-nodegroup-version --region $REGION --cluster-name $CLUSTER --nodegroup-name $name --kubernetes-version $TARGET")
-done
 print_plan
 for line in "${ADDON_WARNINGS[@]}"; do warn "$line"; done
 

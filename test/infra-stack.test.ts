@@ -320,6 +320,15 @@ describe('compute: managed node groups', () => {
     });
   });
 
+  test('node groups run the cluster\'s version, so an upgrade of the cluster rolls them after it', () => {
+    // Without Version a node group stays on its old version when the control plane is upgraded.
+    t.hasResourceProperties('AWS::EKS::Nodegroup', { NodegroupName: 'ops', Version: '1.36' });
+    const cluster = Object.keys(t.findResources('AWS::EKS::Cluster'))[0];
+    const [group] = Object.values(t.findResources('AWS::EKS::Nodegroup'));
+    expect(JSON.stringify(group.Properties.ClusterName)).toContain(cluster);
+    synth({ compute: 'nodegroups', kubernetesVersion: '1.35' }).infraTemplate.hasResourceProperties('AWS::EKS::Nodegroup', { Version: '1.35' });
+  });
+
   test('Auto Mode is off and EKS does not bootstrap unmanaged add-ons', () => {
     t.hasResourceProperties('AWS::EKS::Cluster', {
       ComputeConfig: { Enabled: false },

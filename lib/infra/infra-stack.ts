@@ -86,6 +86,7 @@ export class InfraStack extends Stack {
         cluster,
         groups: config.nodeGroups,
         nodeRole: new NodeRole(this, 'NodeGroupRole', { managedPolicyNames: NODE_GROUP_NODE_POLICIES, purpose: 'managed node groups' }).role,
+        kubernetesVersion: config.kubernetesVersion,
         addonVersions: kubernetesVersionInfo(config.kubernetesVersion).managedAddons,
       });
     }

@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { CfnNodegroup } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -9,6 +10,8 @@ export interface ManagedNodeGroupsProps {
   readonly cluster: eks.Cluster;
   readonly groups: readonly NodeGroupConfig[];
   readonly nodeRole: iam.IRole;
+  /** The cluster's Kubernetes minor version (e.g. `1.36`); the nodes run it too. */
+  readonly kubernetesVersion: string;
   /** Documented versions of the core EKS managed add-ons for the cluster's Kubernetes version; EKS picks the others. */
   readonly addonVersions: Readonly<Partial<Record<ManagedAddonName, string>>>;
 }
@@ -77,6 +80,10 @@ export class ManagedNodeGroups extends Construct {
         subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
         enableNodeAutoRepair: true,
       });
+      // The L2 leaves Version unset, and a node group without one stays on its Kubernetes version
+      // when the cluster is upgraded. Set, it follows the cluster: CloudFormation updates the
+      // control plane first (the node group references the cluster), then rolls the nodes.
+      (nodegroup.node.defaultChild as CfnNodegroup).version = props.kubernetesVersion;
       prerequisites.forEach((a) => nodegroup.node.addDependency(a));
       return nodegroup;
     });

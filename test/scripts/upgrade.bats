@@ -43,8 +43,8 @@ index_of() {
   ((control > 0 && control < addons && addons < nodegroups && nodegroups < platform))
   assert_output --partial "vpc-cni v1.19.0-eksbuild.1: compatible with 1.36; EKS default for 1.36: v1.20.0-eksbuild.1; no pin in the app: stays on v1.19.0-eksbuild.1"
   assert_output --partial "kube-proxy v1.35.3-eksbuild.13: NOT compatible with 1.36; EKS default for 1.36: v1.36.0-eksbuild.14; the app pins v1.36.0-eksbuild.14 for 1.36 (updated by the deploy)"
-  assert_output --partial "system: 1.35; the deploy does not change it"
-  assert_output --partial "left to do by hand after the deploy: node group system: aws eks update-nodegroup-version --region us-west-2 --cluster-name alice-eks --nodegroup-name system --kubernetes-version 1.36"
+  assert_output --partial "system: 1.35 -> 1.36 (InfraStack rolls its nodes after the control plane)"
+  refute_output --partial "update-nodegroup-version"
   refute_output --partial "Auto Mode"
   assert_call '^aws eks list-insights --region us-west-2 --cluster-name alice-eks --filter categories=UPGRADE_READINESS,kubernetesVersions=1\.36 '
   assert_call '^aws eks describe-addon-versions --region us-west-2 --kubernetes-version 1\.36 --addon-name vpc-cni '
