@@ -97,9 +97,11 @@ add_exit_hook summary
 log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
 # Before any stack is marked running: node reads outputs and kubectl's JSON, timeout bounds
 # cdk deploy, curl asks the apps.
-require_tools aws kubectl node npx cdk timeout curl
+require_tools aws kubectl node npx npm cdk timeout curl
 
 ensure_cluster_admin
+
+print_cost_estimate
 
 phase_begin infra "deploy InfraStack ($INFRA_STACK)"
 deploy_stack InfraStack "$INFRA_STACK" infra || exit 1

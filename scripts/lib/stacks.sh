@@ -9,6 +9,8 @@
 # own --output directory: two CDK CLIs sharing cdk.out refuse to run
 # (ConcurrentReadLock), and hosts run several environments at once.
 NPX_CDK=(npx --no-install cdk)
+# The offline estimate of what the same context deploys (scripts/cost/cost.ts, docs/cost.md).
+COST_ESTIMATE=(npm run --silent cost --)
 TIMEOUT_STACK=2400
 
 # stack_status NAME [DRY_VALUE]: STACK_STATUS gets the status, NONE when it does not exist
@@ -157,4 +159,23 @@ ensure_cluster_admin() {
     caller="arn:${BASH_REMATCH[1]}:iam::${BASH_REMATCH[2]}:role/${BASH_REMATCH[3]}"
   fi
   CDK_CONTEXT+=(-c "clusterAdmins=$caller")
+}
+
+# print_cost_estimate: what the environment of CDK_CONTEXT costs, printed before anything is
+# deployed so the host sees the bill first. It is offline and never blocks a deploy: an estimate
+# that cannot be made (a region without a price table) is a warning.
+print_cost_estimate() {
+  local out reason
+  if is_dry_run; then
+    plan "${COST_ESTIMATE[@]}" "${CDK_CONTEXT[@]}"
+    return 0
+  fi
+  if out=$("${COST_ESTIMATE[@]}" "${CDK_CONTEXT[@]}" 2>&1); then
+    printf '%s\n' "$out"
+    return 0
+  fi
+  # The estimate's own message: the first listed problem, or its first line.
+  reason=$(first_line "$out")
+  [[ $out =~ $'\n''  - '([^$'\n']*) ]] && reason=${BASH_REMATCH[1]}
+  warn "no cost estimate for $ENV_NAME: $reason"
 }

@@ -159,6 +159,7 @@ load helper
   assert_success
   local out="$WORKSHOP_DIR/alice"
   assert_output "+ aws sts get-caller-identity --query Arn --output text
++ npm run --silent cost -- -c environment=alice -c region=us-west-2 -c 'clusterAdmins=<caller-arn>'
 + aws cloudformation describe-stacks --region us-west-2 --stack-name alice-infra --query 'Stacks[0].StackStatus' --output text
 + timeout 2400 npx --no-install cdk deploy InfraStack -c environment=alice -c region=us-west-2 -c 'clusterAdmins=<caller-arn>' --require-approval never --outputs-file $out/cdk-outputs-infra.json --output $out/cdk.out
 + aws cloudformation describe-stacks --region us-west-2 --stack-name alice-platform --query 'Stacks[0].StackStatus' --output text
@@ -275,4 +276,22 @@ JSON
   assert_call '^curl .*http://shop-alb\.elb\.example$'
   refute_call 'unrelated'
   assert_output --partial "shop/frontend: http://shop-alb.elb.example"
+}
+
+@test "up prints the cost estimate of the same context before it deploys anything" {
+  run "$SCRIPTS/up.sh" --env alice -c compute=nodegroups
+  assert_success
+  local estimate infra
+  estimate=$(line_of '^npm run --silent cost -- -c environment=alice -c region=us-west-2 -c compute=nodegroups -c clusterAdmins=arn:aws:iam::123456789012:user/tester$')
+  infra=$(line_of 'cdk deploy InfraStack')
+  ((estimate > 0 && estimate < infra))
+  assert_output --partial 'Cost estimate for environment "alice" in us-west-2: Total, with the assumptions $0.4577/h'
+}
+
+@test "up deploys anyway when the estimate cannot be made, with the estimate's reason" {
+  fail_times npm_cost 1
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  assert_output --partial 'WARNING: no cost estimate for alice: region: got "ap-south-2"; allowed: a region with a price table'
+  assert_call 'cdk deploy InfraStack'
 }
