@@ -49,6 +49,7 @@ $CDK_OPTIONS_HELP
                         and wait for it, instead of stopping
       --timeout-stack D   per cdk destroy (default: $(fmt_duration "$TIMEOUT_STACK"))
       --timeout-lb D      load balancers gone (default: $(fmt_duration "$TIMEOUT_LB"))
+      --timeout-efs D     EFS volumes released (default: $(fmt_duration "$TIMEOUT_EFS"))
                         D is seconds or 90s / 15m / 1h
 
 Environment:
@@ -81,6 +82,7 @@ while (($#)); do
     --disable-deletion-protection) DISABLE_DELETION_PROTECTION=1; shift ;;
     --timeout-stack) TIMEOUT_STACK=$(duration_opt "$@"); shift 2 ;;
     --timeout-lb) TIMEOUT_LB=$(duration_opt "$@"); shift 2 ;;
+    --timeout-efs) TIMEOUT_EFS=$(duration_opt "$@"); shift 2 ;;
     *) common_opt "$@" || usage_error "unknown option: $1"; shift "$SHIFT_BY" ;;
   esac
 done
@@ -159,6 +161,19 @@ check_deletion_protection() {
     die "deletion protection of $CLUSTER is not off yet: nothing was deleted; re-run the same command"
 }
 
+# remove_efs_volumes: the EFS claims go while the driver still runs (it deletes their access points).
+# A volume a pod keeps mounted only warns: the stacks are still destroyed, and a workshop file
+# system that then fails to delete is reported by CloudFormation and the leftover scan.
+remove_efs_volumes() {
+  if ! delete_efs_claims; then
+    warn "cannot list the PersistentVolumes of $CLUSTER: EFS claims (if any) are not deleted"
+    return 0
+  fi
+  ((EFS_CLAIMS_DELETED)) || is_dry_run || return 0
+  wait_for "the EFS volumes of $CLUSTER to be released" "$TIMEOUT_EFS" check_efs_volumes_gone ||
+    warn "EFS volumes of $CLUSTER are still bound: delete the pods that mount them, or the file system may not delete"
+}
+
 remove_load_balancers() {
   local status reachable=0
   if ((CLUSTER_KNOWN)); then
@@ -173,6 +188,7 @@ remove_load_balancers() {
       warn "cannot reach cluster $CLUSTER: its Ingresses and Services are not deleted"
     else
       reachable=1
+      remove_efs_volumes
     fi
   elif [[ $status == NONE ]]; then
     log "cluster $CLUSTER does not exist: no Kubernetes objects to delete"

@@ -6,6 +6,7 @@
 # shellcheck disable=SC2034
 
 TIMEOUT_LB=900
+TIMEOUT_EFS=300
 DELETE_LEFTOVERS=0
 
 # Tags the AWS Load Balancer Controller (elbv2.k8s.aws/cluster) and EKS Auto
@@ -106,6 +107,39 @@ delete_lb_owners() {
   for line in "${services[@]}"; do
     run_cmd "${KCTL[@]}" delete service -n "${line%%$'\t'*}" "${line#*$'\t'}" --wait=false --ignore-not-found || return 1
   done
+}
+
+# delete_efs_claims: the PersistentVolumeClaims of volumes the EFS CSI driver provisioned (the efs
+# add-on). Each volume is an EFS access point that no stack created, and EFS does not delete a file
+# system that still has access points, so the workshop profile's file system would fail to delete.
+# Deleting the claims makes the driver delete their access points (the StorageClass reclaims with
+# Delete); the files stay on the file system, which production retains.
+EFS_CSI_DRIVER=efs.csi.aws.com
+delete_efs_claims() {
+  local json line claims=()
+  capture json '' "${KCTL[@]}" get persistentvolumes -o json || return 1
+  if is_dry_run; then
+    plan_note "for each PersistentVolume of the EFS CSI driver ($EFS_CSI_DRIVER), its claim:"
+    plan "${KCTL[@]}" delete persistentvolumeclaim -n '<namespace>' '<claim>' --wait=false --ignore-not-found
+    return 0
+  fi
+  [[ $json == *"$EFS_CSI_DRIVER"* ]] || return 0
+  mapfile -t claims < <(kube_json efs-claims "$json")
+  for line in "${claims[@]}"; do
+    run_cmd "${KCTL[@]}" delete persistentvolumeclaim -n "${line%%$'\t'*}" "${line#*$'\t'}" --wait=false --ignore-not-found || return 1
+  done
+  EFS_CLAIMS_DELETED=${#claims[@]}
+}
+EFS_CLAIMS_DELETED=0
+
+# check_efs_volumes_gone: no PersistentVolume of the EFS CSI driver is left (their access points are gone).
+check_efs_volumes_gone() {
+  local json
+  capture json '' "${KCTL[@]}" get persistentvolumes -o json || return 1
+  is_dry_run && return 0
+  [[ $json != *"$EFS_CSI_DRIVER"* ]] && return 0
+  CHECK_DETAIL="$(kube_json efs-claims "$json" | tr '\t\n' '/ ')still bound (a pod still mounts it?)"
+  return 1
 }
 
 # ------------------------------------------------------------- leftovers

@@ -196,6 +196,11 @@ destroy InfraStack"
 + $k get services --all-namespaces -o json
 # for each Service of type LoadBalancer:
 + $k delete service -n '<namespace>' '<name>' --wait=false --ignore-not-found
++ $k get persistentvolumes -o json
+# for each PersistentVolume of the EFS CSI driver (efs.csi.aws.com), its claim:
++ $k delete persistentvolumeclaim -n '<namespace>' '<claim>' --wait=false --ignore-not-found
+# wait up to 5m (poll every 0s) for: the EFS volumes of alice-eks to be released
++ $k get persistentvolumes -o json
 # wait up to 15m (poll every 0s) for: load balancers tagged for alice-eks to be deleted
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=elbv2.k8s.aws/cluster,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=eks:eks-cluster-name,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
@@ -433,5 +438,39 @@ destroy InfraStack"
   assert_success
   refute_output --partial "deletion protection on"
   refute_call 'update-cluster-config'
+  assert_call 'cdk destroy PlatformStack'
+}
+
+# PersistentVolumes as the EFS CSI driver leaves them: one EFS volume bound to data/shared, and
+# one EBS volume that is none of down's business.
+given_efs_volume() {
+  printf '%s\n' '{"items": [
+  {"metadata": {"name": "pvc-1"}, "spec": {"csi": {"driver": "efs.csi.aws.com", "volumeHandle": "fs-0123456789abcdef0::fsap-0123"}, "claimRef": {"namespace": "data", "name": "shared"}}},
+  {"metadata": {"name": "pvc-2"}, "spec": {"csi": {"driver": "ebs.csi.aws.com", "volumeHandle": "vol-0123"}, "claimRef": {"namespace": "data", "name": "disk"}}}
+]}' >"$STUB_DIR/pvs.json"
+}
+
+@test "down deletes the EFS claims while the driver runs, waits for their access points, then the stacks" {
+  given_deployed alice
+  given_efs_volume
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  local claim destroy
+  claim=$(line_of 'delete persistentvolumeclaim -n data shared --wait=false --ignore-not-found$')
+  destroy=$(line_of 'cdk destroy PlatformStack')
+  ((claim > 0 && claim < destroy))
+  refute_call 'delete persistentvolumeclaim -n data disk'
+  assert_output --partial "ok: the EFS volumes of alice-eks to be released"
+  assert_output --partial "Environment alice is deleted"
+}
+
+@test "down warns about an EFS volume a pod keeps mounted and still destroys the stacks" {
+  given_deployed alice
+  given_efs_volume
+  echo 1 >"$STUB_DIR/pv_mounted"
+  run "$SCRIPTS/down.sh" --env alice --timeout-efs 0
+  assert_success
+  assert_output --partial "data/shared still bound (a pod still mounts it?)"
+  assert_output --partial "WARNING: EFS volumes of alice-eks are still bound: delete the pods that mount them, or the file system may not delete"
   assert_call 'cdk destroy PlatformStack'
 }
