@@ -128,6 +128,28 @@ describe('what the configuration adds', () => {
   });
 });
 
+describe('what the add-ons add', () => {
+  const addons = { 'metrics-server': {}, 'cloudwatch-observability': {}, prometheus: {}, efs: {}, 'external-secrets': {}, kro: {} };
+  const teams = [{ name: 'team-a', principals: ['arn:aws:iam::111122223333:role/TeamA'] }];
+  const e = estimate({ kubernetesVersion: '1.35', sampleWorkloads: false, addons: JSON.stringify(addons), teams }, {});
+
+  test('Prometheus samples, EFS storage, Secrets Manager and container logs from the stated assumptions', () => {
+    expect(line(e, /^Prometheus samples ingested$/).perHour.low).toBeCloseTo((700 * 3600 / 1e7) * 0.9, 10);
+    expect(line(e, /^EFS storage \(Standard\)$/).perHour.low).toBeCloseTo((10 * 0.3) / 730, 10);
+    // The platform's store and team-a's, one secret each.
+    expect(line(e, /^Secrets Manager secrets$/).perHour.low).toBeCloseTo((2 * 0.4) / 730, 10);
+    expect(line(e, /^Container logs \(Fluent Bit\)$/).perDay.low).toBeCloseTo(1 * 0.5, 10);
+    // The logs key, the secrets key, the workspace's key and the file system's key.
+    expect(line(e, /^KMS keys x4$/).perHour.low).toBeCloseTo(4 / 730, 10);
+  });
+
+  test('what no table confirms is listed, not priced', () => {
+    expect(e.unpriced.map((u) => u.component)).toEqual([
+      'Prometheus managed collector x1', 'Container Insights with enhanced observability', 'EKS Capability KRO',
+    ]);
+  });
+});
+
 describe('bad input', () => {
   test('a region without a price table is a clear message naming the regions that have one', () => {
     expect(() => estimate({ region: 'eu-west-1' })).toThrow(/region: got "eu-west-1"; allowed: a region with a price table \(us-east-1, us-east-2, us-west-2\)/);

@@ -61,11 +61,13 @@ describe.each(['auto', 'nodegroups'])('PlatformStack with compute=%s', (compute)
     });
   });
 
-  test('its log groups are encrypted with the environment logs key', () => {
+  test('its log groups are encrypted with the environment logs key and kept for its retention', () => {
     const groups = Object.values(app.platformTemplate.findResources('AWS::Logs::LogGroup'));
     expect(groups.length).toBeGreaterThan(0);
     for (const group of groups) {
       expect(group.Properties.KmsKeyId).toEqual({ 'Fn::ImportValue': 'dev-infra:LogsKeyArn' });
+      // Not aws-eks-v2's own two years for the kubectl handler's groups: the workshop keeps 30 days.
+      expect(group.Properties.RetentionInDays).toBe(30);
     }
   });
 

@@ -56,7 +56,7 @@ export class ImportedCluster extends Construct {
       // The API server is private or CIDR-restricted: the handler must run inside the VPC.
       privateSubnets: this.vpc.privateSubnets,
     });
-    encryptLogGroups(this.kubectlProvider, importInfraValue(names, 'logsKeyArn'));
+    encryptLogGroups(this.kubectlProvider, importInfraValue(names, 'logsKeyArn'), config.logRetentionDays);
     acknowledgeProviderFindings(this.kubectlProvider);
 
     this.cluster = eks.Cluster.fromClusterAttributes(this, 'Cluster', {
@@ -66,11 +66,15 @@ export class ImportedCluster extends Construct {
   }
 }
 
-/** aws-eks-v2 creates the handler log groups without a key; give them the environment's. */
-function encryptLogGroups(scope: IConstruct, keyArn: string): void {
+/**
+ * aws-eks-v2 creates the handler log groups without a key and with its own two-year retention;
+ * give them the environment's key and retention like every other log group.
+ */
+function encryptLogGroups(scope: IConstruct, keyArn: string, retentionDays: number): void {
   for (const child of scope.node.findAll()) {
     if (child instanceof logs.CfnLogGroup) {
       child.kmsKeyId = keyArn;
+      child.retentionInDays = retentionDays;
     }
   }
 }
