@@ -285,7 +285,7 @@ JSON
   estimate=$(line_of '^npm run --silent cost -- -c environment=alice -c region=us-west-2 -c compute=nodegroups -c clusterAdmins=arn:aws:iam::123456789012:user/tester$')
   infra=$(line_of 'cdk deploy InfraStack')
   ((estimate > 0 && estimate < infra))
-  assert_output --partial 'Cost estimate for environment "alice" in us-west-2: Total, with the assumptions $0.4577/h'
+  assert_output --partial "Cost estimate for environment \"alice\" in us-west-2: Total, with the assumptions \$0.4577/h"
 }
 
 @test "up deploys anyway when the estimate cannot be made, with the estimate's reason" {
