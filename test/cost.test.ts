@@ -106,7 +106,20 @@ describe('what the configuration adds', () => {
   test('an instance type the table lacks is listed as not priced, not guessed', () => {
     const e = run(nodegroup('ON_DEMAND', 'p5.48xlarge'));
     expect(e.lines.some((l) => l.component.startsWith('Node group batch:'))).toBe(false);
-    expect(e.unpriced).toContainEqual(expect.objectContaining({ component: 'Node group batch (p5.48xlarge)', reason: expect.stringContaining('no on-demand price') }));
+    expect(e.unpriced).toContainEqual(expect.objectContaining({
+      component: 'Node group batch: 3 x p5.48xlarge on-demand (minimum)', reason: expect.stringContaining('no confirmed price for p5.48xlarge on demand'),
+    }));
+  });
+
+  test('a price the region\'s table leaves out is listed as not priced, never counted as zero', () => {
+    const withoutNat = { ...prices, vpc: { source: prices.vpc.source, publicIpv4PerHour: prices.vpc.publicIpv4PerHour } };
+    const nat = { Resources: { Nat: { Type: 'AWS::EC2::NatGateway' } } };
+    const e = estimateCost({ plan, infraTemplate: nat, platformTemplate: {}, prices: withoutNat, assumptions: defaultAssumptions(), today: '2026-12-01' });
+    expect(e.lines.some((l) => l.component.startsWith('NAT'))).toBe(false);
+    expect(e.unpriced).toEqual([
+      expect.objectContaining({ component: 'NAT gateways x1', reason: expect.stringContaining('NAT gateway hours'), source: prices.vpc.source }),
+      expect.objectContaining({ component: 'NAT data processed', reason: expect.stringContaining('NAT data processed') }),
+    ]);
   });
 
   test('a provisioned control-plane tier without a confirmed price is listed as not priced', () => {
@@ -152,7 +165,9 @@ describe('what the add-ons add', () => {
 
 describe('bad input', () => {
   test('a region without a price table is a clear message naming the regions that have one', () => {
-    expect(() => estimate({ region: 'eu-west-1' })).toThrow(/region: got "eu-west-1"; allowed: a region with a price table \(us-east-1, us-east-2, us-west-2\)/);
+    // A region the app has no committed AZs for either, so its zones are given explicitly.
+    const region = { region: 'af-south-1', availabilityZones: 'af-south-1a,af-south-1b,af-south-1c' };
+    expect(() => estimate(region)).toThrow(/region: got "af-south-1"; allowed: a region with a price table \(us-east-1, [a-z0-9-, ]+\)\. lib\/cost\/prices has one dated table per region/);
   });
 
   test('bad assumptions are all reported with the key, the value and what is allowed', () => {
