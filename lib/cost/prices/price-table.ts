@@ -1,8 +1,8 @@
 /**
  * The prices one region's estimate uses, in US dollars before tax, for on-demand use without free
- * tier, Savings Plans or credits. Each group names the public page its figures come from. A price
- * left `undefined` is one no source reachable here confirmed: the estimate lists it as not priced
- * instead of guessing.
+ * tier, Savings Plans or credits. Each group names the public page its figures come from, and a
+ * region's table may name a more specific source per group. A price left out is one no source
+ * reachable here confirmed: the estimate lists it as not priced instead of guessing.
  */
 export interface RegionPriceTable {
   readonly region: string;
@@ -29,58 +29,58 @@ export interface RegionPriceTable {
   readonly ebs: {
     readonly source: string;
     /** gp3 storage per GB-month (node root volumes). */
-    readonly gp3PerGbMonth: number;
+    readonly gp3PerGbMonth?: number;
   };
   readonly vpc: {
     readonly source: string;
-    readonly natGatewayPerHour: number;
+    readonly natGatewayPerHour?: number;
     /** NAT gateway data processed, per GB. */
-    readonly natGatewayPerGb: number;
+    readonly natGatewayPerGb?: number;
     /** Each public IPv4 address (NAT gateway EIPs, internet-facing load balancers), per hour. */
-    readonly publicIpv4PerHour: number;
+    readonly publicIpv4PerHour?: number;
   };
   readonly elb: {
     readonly source: string;
-    readonly albPerHour: number;
-    readonly albLcuPerHour: number;
-    readonly nlbPerHour: number;
-    readonly nlbNlcuPerHour: number;
+    readonly albPerHour?: number;
+    readonly albLcuPerHour?: number;
+    readonly nlbPerHour?: number;
+    readonly nlbNlcuPerHour?: number;
   };
   readonly apiGateway: {
     readonly source: string;
     /** REST API requests, per million (first tier). */
-    readonly restPerMillionRequests: number;
+    readonly restPerMillionRequests?: number;
   };
   readonly kms: {
     readonly source: string;
     /** Each customer-managed key, per month (prorated hourly). */
-    readonly keyPerMonth: number;
+    readonly keyPerMonth?: number;
   };
   readonly logs: {
     readonly source: string;
     /** Standard log ingestion per GB (control-plane and container logs). */
-    readonly ingestionPerGb: number;
+    readonly ingestionPerGb?: number;
     /** Vended log ingestion to CloudWatch Logs per GB, first tier (VPC flow logs). */
-    readonly vendedIngestionPerGb: number;
+    readonly vendedIngestionPerGb?: number;
     /** Archived log storage per GB-month. */
-    readonly storagePerGbMonth: number;
+    readonly storagePerGbMonth?: number;
   };
   readonly prometheus: {
     readonly source: string;
     /** Metric samples ingested, per 10 million (first tier). */
-    readonly per10MillionSamples: number;
+    readonly per10MillionSamples?: number;
     /** Metric storage per GB-month. */
-    readonly storagePerGbMonth: number;
+    readonly storagePerGbMonth?: number;
     /** The managed collector (scraper), per collector-hour. */
     readonly collectorPerHour?: number;
   };
   readonly efs: {
     readonly source: string;
     /** EFS Standard storage per GB-month. */
-    readonly standardPerGbMonth: number;
+    readonly standardPerGbMonth?: number;
   };
   readonly secretsManager: {
     readonly source: string;
-    readonly perSecretMonth: number;
+    readonly perSecretMonth?: number;
   };
 }
