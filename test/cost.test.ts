@@ -1,6 +1,7 @@
+import { REGION_AVAILABILITY_ZONES } from '../lib/config';
 import { composePlan } from '../lib/plan';
 import { defaultAssumptions, estimateCost, estimateEnvironment, formatEstimate, PRICE_TABLES, workshopCost } from '../lib/cost';
-import type { CostEstimate, CostLine } from '../lib/cost';
+import type { CostEstimate, CostLine, RegionPriceTable } from '../lib/cost';
 import { parseArgs } from '../scripts/cost/cost';
 import { CDK_JSON_CONTEXT } from './helpers';
 
@@ -169,5 +170,47 @@ describe('bad input', () => {
     expect(parseArgs(['-c', 'compute=nodegroups', '--assume', 'efsGb=5', '--participants', '30', '--hours', '8'])).toEqual({
       context: { compute: 'nodegroups' }, assumptions: { efsGb: '5' }, participants: 30, hours: 8, date: undefined, json: false,
     });
+  });
+});
+
+describe('price tables', () => {
+  test('every region the app has Availability Zones for has a dated table naming a source per group', () => {
+    for (const region of Object.keys(REGION_AVAILABILITY_ZONES)) {
+      const table = PRICE_TABLES.get(region);
+      expect(table?.region).toBe(region);
+      expect(table?.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      const groups = Object.values(table ?? {}).filter((v): v is { source: unknown } => typeof v === 'object' && v !== null && 'source' in v);
+      expect(groups).toHaveLength(11);
+      for (const group of groups) expect(group.source).toMatch(/^https:\/\//);
+    }
+  });
+
+  const us = PRICE_TABLES.get('us-west-2')!;
+  const run = (prices: RegionPriceTable, infraTemplate: object): CostEstimate => estimateCost({
+    plan: composePlan({ sampleWorkloads: false }), infraTemplate, platformTemplate: {}, prices, assumptions: defaultAssumptions(), today: '2026-12-01',
+  });
+
+  test('a price a table leaves out (the Auto Mode fee, as in every table outside the US) is listed as not priced', () => {
+    const autoMode = { Resources: { Cluster: { Type: 'AWS::EKS::Cluster', Properties: { ComputeConfig: { Enabled: true } } } } };
+    const e = run({ ...us, eks: { ...us.eks, autoModeFeePerHour: {} } }, autoMode);
+    expect(e.lines.some((l) => l.component === 'Auto Mode management fee')).toBe(false);
+    expect(e.unpriced).toContainEqual(expect.objectContaining({
+      component: 'Auto Mode nodes (c6a.large)', reason: expect.stringContaining('no Auto Mode fee price'), source: us.eks.source,
+    }));
+  });
+
+  // The two tests below fail until lib/cost/estimate.ts treats every missing price as not priced (the
+  // main session's refactor; today a missing NAT price throws). Then they must become plain test().
+  test.failing('a scalar price a table leaves out (the NAT gateway) is listed as not priced', () => {
+    const e = run({ ...us, vpc: { source: us.vpc.source, publicIpv4PerHour: 0.005 } }, { Resources: { Nat: { Type: 'AWS::EC2::NatGateway', Properties: {} } } });
+    expect(e.lines.some((l) => /NAT/.test(l.component))).toBe(false);
+    expect(e.unpriced).toContainEqual(expect.objectContaining({ component: expect.stringMatching(/NAT gateway/i) }));
+    expect(Number.isFinite(e.totals.all.perHour.low)).toBe(true);
+  });
+
+  test.failing('a region whose table confirms no EC2 price lists the assumed Auto Mode nodes as not priced', () => {
+    const e = estimate({ region: 'eu-west-1', sampleWorkloads: false }, NO_USAGE);
+    expect(e.lines.some((l) => l.component.startsWith('Auto Mode nodes:'))).toBe(false);
+    expect(e.unpriced).toContainEqual(expect.objectContaining({ component: 'Auto Mode nodes (c6a.large)', source: 'https://aws.amazon.com/ec2/pricing/on-demand/' }));
   });
 });
