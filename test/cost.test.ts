@@ -1,6 +1,7 @@
+import { REGION_AVAILABILITY_ZONES } from '../lib/config';
 import { composePlan } from '../lib/plan';
 import { defaultAssumptions, estimateCost, estimateEnvironment, formatEstimate, PRICE_TABLES, workshopCost } from '../lib/cost';
-import type { CostEstimate, CostLine } from '../lib/cost';
+import type { CostEstimate, CostLine, RegionPriceTable } from '../lib/cost';
 import { parseArgs } from '../scripts/cost/cost';
 import { CDK_JSON_CONTEXT } from './helpers';
 
@@ -165,9 +166,9 @@ describe('what the add-ons add', () => {
 
 describe('bad input', () => {
   test('a region without a price table is a clear message naming the regions that have one', () => {
-    // A region the app has no committed AZs for either, so its zones are given explicitly.
-    const region = { region: 'af-south-1', availabilityZones: 'af-south-1a,af-south-1b,af-south-1c' };
-    expect(() => estimate(region)).toThrow(/region: got "af-south-1"; allowed: a region with a price table \(us-east-1, [a-z0-9-, ]+\)\. lib\/cost\/prices has one dated table per region/);
+    // eu-south-1 has no committed AZ names, so it needs explicit zones to get as far as pricing.
+    expect(() => estimate({ region: 'eu-south-1', availabilityZones: 'eu-south-1a,eu-south-1b,eu-south-1c' }))
+      .toThrow(/region: got "eu-south-1"; allowed: a region with a price table \(us-east-1, us-east-2, us-west-2, ca-central-1, .*ap-south-1\)/);
   });
 
   test('bad assumptions are all reported with the key, the value and what is allowed', () => {
@@ -182,5 +183,41 @@ describe('bad input', () => {
     expect(parseArgs(['-c', 'compute=nodegroups', '--assume', 'efsGb=5', '--participants', '30', '--hours', '8'])).toEqual({
       context: { compute: 'nodegroups' }, assumptions: { efsGb: '5' }, participants: 30, hours: 8, date: undefined, json: false,
     });
+  });
+});
+
+describe('price tables', () => {
+  test('every region the app has Availability Zones for has a dated table naming a source per group', () => {
+    for (const region of Object.keys(REGION_AVAILABILITY_ZONES)) {
+      const table = PRICE_TABLES.get(region);
+      expect(table?.region).toBe(region);
+      expect(table?.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      const groups = Object.values(table ?? {}).filter((v): v is { source: unknown } => typeof v === 'object' && v !== null && 'source' in v);
+      expect(groups).toHaveLength(11);
+      for (const group of groups) expect(group.source).toMatch(/^https:\/\//);
+    }
+  });
+
+  const us = PRICE_TABLES.get('us-west-2')!;
+  const run = (prices: RegionPriceTable, infraTemplate: object): CostEstimate => estimateCost({
+    plan: composePlan({ sampleWorkloads: false }), infraTemplate, platformTemplate: {}, prices, assumptions: defaultAssumptions(), today: '2026-12-01',
+  });
+
+  test('a price a table leaves out (the Auto Mode fee, as in every table outside the US) is listed as not priced', () => {
+    const autoMode = { Resources: { Cluster: { Type: 'AWS::EKS::Cluster', Properties: { ComputeConfig: { Enabled: true } } } } };
+    const e = run({ ...us, eks: { ...us.eks, autoModeFeePerHour: {} } }, autoMode);
+    expect(e.lines.some((l) => l.component === 'Auto Mode management fee')).toBe(false);
+    expect(e.lines.some((l) => l.component.startsWith('Auto Mode nodes: 2 x c6a.large'))).toBe(true);
+    expect(e.unpriced).toContainEqual(expect.objectContaining({
+      component: 'Auto Mode management fee', reason: expect.stringContaining('the Auto Mode fee of c6a.large'), source: us.eks.source,
+    }));
+  });
+
+  test('a region whose table confirms no EC2 price lists the assumed Auto Mode nodes as not priced, and its total says so', () => {
+    const e = estimate({ region: 'eu-west-1', sampleWorkloads: false }, NO_USAGE);
+    expect(e.lines.some((l) => l.component.startsWith('Auto Mode nodes:'))).toBe(false);
+    expect(e.unpriced).toContainEqual(expect.objectContaining({ component: 'Auto Mode nodes: 2 x c6a.large (EC2)', source: 'https://aws.amazon.com/ec2/pricing/on-demand/' }));
+    expect(Number.isFinite(e.totals.all.perHour.low)).toBe(true);
+    expect(formatEstimate(e)).toMatch(/Total, with the assumptions \(\d+ items not priced\)/);
   });
 });

@@ -168,7 +168,7 @@ function compute({ prices, assumptions, infra, ledger }: Context): void {
     const { autoModeInstanceType: type, autoModeNodes: nodes } = assumptions;
     ledger.add({
       component: `Auto Mode nodes: ${nodes} x ${type} (EC2)`, basis: 'assumed', price: prices.ec2.onDemandPerHour[type], source: prices.ec2.source,
-      what: `${type} on demand (choose another --assume autoModeInstanceType)`, perHour: (p) => nodes * p, detail: (p) => `${nodes} x ${usd(p)}/h`,
+      what: `${type} on demand`, perHour: (p) => nodes * p, detail: (p) => `${nodes} x ${usd(p)}/h`,
     });
     ledger.add({
       component: 'Auto Mode management fee', basis: 'assumed', price: prices.eks.autoModeFeePerHour[type], source: prices.eks.source,

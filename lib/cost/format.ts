@@ -43,7 +43,10 @@ function totalCells(label: string, totals: CostLineTotals): string[] {
 export function formatEstimate(estimate: CostEstimate, workshop?: WorkshopCost): string {
   const header = ['Component', 'Basis', 'Per hour', 'Per day', `Per ${ESTIMATE_DAYS} days`];
   const body = estimate.lines.map((l) => [l.component, l.basis, range(l.perHour, 4), range(l.perDay, 2), range(l.per30Days, 2)]);
-  const totals = [totalCells('Total, fixed lines', estimate.totals.fixed), totalCells('Total, with the assumptions', estimate.totals.all)];
+  // A total that leaves lines out says so on the line itself: it is a floor, not an estimate.
+  const missing = estimate.unpriced.length;
+  const floor = missing > 0 ? ` (${missing} item${missing === 1 ? '' : 's'} not priced)` : '';
+  const totals = [totalCells(`Total, fixed lines${floor}`, estimate.totals.fixed), totalCells(`Total, with the assumptions${floor}`, estimate.totals.all)];
   const rows = [header, ...body, ...totals];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
