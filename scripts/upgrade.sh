@@ -64,9 +64,10 @@ $CDK_OPTIONS_HELP
                         D is seconds or 90s / 15m / 1h
 
 Environment:
-  AWS_RETRY_ATTEMPTS, AWS_RETRY_BASE_DELAY
-                  tries of a throttled read-only AWS call (default: 5) and
-                  seconds before the first retry, doubled each time (default: 1)
+  AWS_RETRY_ATTEMPTS, AWS_RETRY_BASE_DELAY, AWS_RETRY_MAX_DELAY
+                  tries of a throttled read-only AWS call (default: 5),
+                  seconds before the first retry, doubled each time (default: 1),
+                  and the longest backoff (default: 20); each wait is jittered
   WORKSHOP_DIR    where outputs and state go (default: <repo>/.workshop)
 
 Examples:

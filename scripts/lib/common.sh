@@ -107,12 +107,26 @@ run_cmd() {
 
 # Read-only queries are retried while AWS throttles them: a workshop runs many environments against
 # one account's request rates, and a single "Rate exceeded" must not read as "cluster unknown" or
-# "cannot list leftovers". Up to AWS_RETRY_ATTEMPTS tries, AWS_RETRY_BASE_DELAY seconds apart,
-# doubled each time: 1+2+4+8 = 15 s at most by default. Only what is still throttled then fails.
+# "cannot list leftovers". Up to AWS_RETRY_ATTEMPTS tries; the backoff starts at
+# AWS_RETRY_BASE_DELAY seconds and doubles each time, up to AWS_RETRY_MAX_DELAY. Each wait is half
+# the backoff plus a random part of the other half ("equal jitter", AWS Architecture Blog,
+# "Exponential Backoff And Jitter"), so environments throttled together do not retry in lockstep:
+# at most 1+2+4+8 = 15 s by default. Only what is still throttled then fails.
 AWS_RETRY_ATTEMPTS=${AWS_RETRY_ATTEMPTS:-5}
 AWS_RETRY_BASE_DELAY=${AWS_RETRY_BASE_DELAY:-1}
+AWS_RETRY_MAX_DELAY=${AWS_RETRY_MAX_DELAY:-20}
 [[ $AWS_RETRY_ATTEMPTS =~ ^[1-9][0-9]*$ ]] || usage_error "AWS_RETRY_ATTEMPTS must be a whole number >= 1, not '$AWS_RETRY_ATTEMPTS'"
 [[ $AWS_RETRY_BASE_DELAY =~ ^[0-9]+$ ]] || usage_error "AWS_RETRY_BASE_DELAY must be whole seconds, not '$AWS_RETRY_BASE_DELAY'"
+[[ $AWS_RETRY_MAX_DELAY =~ ^[0-9]+$ ]] || usage_error "AWS_RETRY_MAX_DELAY must be whole seconds, not '$AWS_RETRY_MAX_DELAY'"
+
+# jittered_wait SECONDS: RETRY_WAIT gets a wait between SECONDS/2 and SECONDS, as "S.mmm" (a
+# global, not printed: no $(...) process per retry).
+RETRY_WAIT=''
+jittered_wait() {
+  local ms=$(($1 * 1000)) wait
+  wait=$((ms / 2 + RANDOM % (ms / 2 + 1)))
+  printf -v RETRY_WAIT '%d.%03d' $((wait / 1000)) $((wait % 1000))
+}
 
 # The error codes AWS services use for throttling (matched as "(Code)", as the CLI prints them, so
 # that a resource named after one does not count), and the message API Gateway-style services send.
@@ -146,8 +160,10 @@ query() {
     __out=$("$@" 2>"$WORK_TMP/capture.err") || __rc=$?
     CAPTURE_ERR=$(<"$WORK_TMP/capture.err")
     if ((__rc == 0 || __try >= AWS_RETRY_ATTEMPTS)) || ! is_throttled "$CAPTURE_ERR"; then break; fi
-    log "throttled: $(first_line "$CAPTURE_ERR"); try $((__try + 1)) of $AWS_RETRY_ATTEMPTS in ${__delay}s: $(quote_cmd "$@")"
-    if ((__delay > 0)); then sleep "$__delay"; fi
+    ((__delay <= AWS_RETRY_MAX_DELAY)) || __delay=$AWS_RETRY_MAX_DELAY
+    jittered_wait "$__delay"
+    log "throttled: $(first_line "$CAPTURE_ERR"); try $((__try + 1)) of $AWS_RETRY_ATTEMPTS in ${RETRY_WAIT}s: $(quote_cmd "$@")"
+    if ((__delay > 0)); then sleep "$RETRY_WAIT"; fi
     __try=$((__try + 1)) __delay=$((__delay * 2))
   done
   printf -v "$__var" '%s' "$__out"

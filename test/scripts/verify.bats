@@ -97,3 +97,24 @@ bob FAILED"
   assert_line "[PASS] nodes        1/1 nodes Ready"
   assert_line "RESULT alice: PASS (4 checks)"
 }
+
+@test "verify waits between throttled tries with jitter: between half the backoff and all of it, doubling up to the cap" {
+  given_up alice
+  # A sleep that records how long it was asked to wait, and returns at once.
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  # shellcheck disable=SC2016 # $1 belongs to the stub script, not to this shell
+  printf '#!/usr/bin/env bash\necho "$1" >>"%s"\n' "$STUB_DIR/sleeps" >"$BATS_TEST_TMPDIR/bin/sleep"
+  chmod +x "$BATS_TEST_TMPDIR/bin/sleep"
+  aws_fails eks describe-cluster 4 Throttling "Rate exceeded"
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" AWS_RETRY_BASE_DELAY=2 AWS_RETRY_MAX_DELAY=5 run "$SCRIPTS/verify.sh" --env alice
+  assert_success
+  mapfile -t waits <"$STUB_DIR/sleeps"
+  assert_equal "${#waits[@]}" 4
+  # Backoffs 2, 4, then 8 and 16 capped at 5: each wait lies in [backoff/2, backoff].
+  local i backoff=(2 4 5 5) ms
+  for i in 0 1 2 3; do
+    [[ ${waits[i]} =~ ^[0-9]+\.[0-9]{3}$ ]]
+    ms=$((10#${waits[i]/./}))
+    ((ms >= backoff[i] * 500 && ms <= backoff[i] * 1000))
+  done
+}
