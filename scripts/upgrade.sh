@@ -233,23 +233,44 @@ eks_text() {
     die "cannot read $__what: $(first_line "$CAPTURE_ERR")"
 }
 
-# ADDON_LINES: one line of the plan per installed EKS managed add-on.
-ADDON_LINES=() ADDON_WARNINGS=()
+# addon_versions VAR NAME K8S: VAR gets the versions of EKS add-on NAME that run on Kubernetes K8S,
+# newest first as EKS lists them, "VERSION<TAB>True|False" (EKS's default there) a line.
+addon_versions() {
+  eks_text "$1" "the versions of EKS add-on $2 for $3" describe-addon-versions --kubernetes-version "$3" \
+    --addon-name "$2" --query "addons[0].addonVersions[].[addonVersion,compatibilities[?clusterVersion=='$3'] | [0].defaultVersion]"
+}
+
+# bridge_version VAR NAME: VAR gets the newest version of add-on NAME that runs on both CURRENT and
+# TARGET (empty when none does), so it can be updated before the control plane and keep working
+# across it. TARGET_VERSIONS holds the add-on's versions for TARGET.
+bridge_version() {
+  local __bvar=$1 current_versions v _ found=''
+  addon_versions current_versions "$2" "$CURRENT"
+  while IFS=$'\t' read -r v _; do
+    if [[ -n $v && $'\n'$current_versions$'\n' == *$'\n'"$v"$'\t'* ]]; then found=$v; break; fi
+  done <<<"$TARGET_VERSIONS"
+  printf -v "$__bvar" '%s' "$found"
+}
+
+# ADDON_LINES: one line of the plan per installed EKS managed add-on. ADDON_UPDATES: "NAME VERSION"
+# for each add-on this script updates before the control plane (no pin in the app, and its version
+# does not run on TARGET: the stacks would leave it where it is).
+ADDON_LINES=() ADDON_WARNINGS=() ADDON_UPDATES=()
+TARGET_VERSIONS=''
 read_addons() {
-  local names name version versions v default compatible target_default pin line
+  local names name version v default compatible target_default pin line bridge
   eks_text names "the EKS add-ons of $CLUSTER" list-addons --cluster-name "$CLUSTER" --query addons
   for name in $names; do
     [[ $name != None ]] || continue
     eks_text version "EKS add-on $name" describe-addon --cluster-name "$CLUSTER" --addon-name "$name" --query addon.addonVersion
     # Every version listed for --kubernetes-version is compatible with it; the second column says
     # whether it is EKS's default there.
-    eks_text versions "the versions of EKS add-on $name for $TARGET" describe-addon-versions --kubernetes-version "$TARGET" \
-      --addon-name "$name" --query "addons[0].addonVersions[].[addonVersion,compatibilities[?clusterVersion=='$TARGET'] | [0].defaultVersion]"
+    addon_versions TARGET_VERSIONS "$name" "$TARGET"
     compatible=0 target_default=''
     while IFS=$'\t' read -r v default; do
       if [[ $v == "$version" ]]; then compatible=1; fi
       if [[ $default == True ]]; then target_default=$v; fi
-    done <<<"$versions"
+    done <<<"$TARGET_VERSIONS"
     pin=${APP_PIN[$name]:-}
     line="$name $version: "
     if ((compatible)); then line+="compatible with $TARGET"; else line+="NOT compatible with $TARGET"; fi
@@ -257,11 +278,17 @@ read_addons() {
     if [[ -n $pin ]]; then
       line+="the app pins $pin for $TARGET"
       if [[ $pin != "$version" ]]; then line+=" (updated by the deploy)"; fi
-    else
+    elif ((compatible)); then
       # An AWS::EKS::Addon without AddonVersion does not change when the cluster version does.
       line+="no pin in the app: stays on $version"
-      if ((!compatible)); then
-        ADDON_WARNINGS+=("EKS add-on $name $version is not compatible with $TARGET and the deploy will not change it: after the upgrade run aws eks update-addon --region $REGION --cluster-name $CLUSTER --addon-name $name --addon-version ${target_default:-<version>}")
+    else
+      bridge_version bridge "$name"
+      if [[ -n $bridge ]]; then
+        line+="no pin in the app: updated to $bridge before the control plane (it runs on $CURRENT and $TARGET)"
+        ADDON_UPDATES+=("$name $bridge")
+      else
+        line+="no pin in the app, and no version runs on both $CURRENT and $TARGET"
+        ADDON_WARNINGS+=("EKS add-on $name $version does not run on $TARGET, and no version of it runs on both $CURRENT and $TARGET: right after the control plane, run aws eks update-addon --region $REGION --cluster-name $CLUSTER --addon-name $name --addon-version ${target_default:-<version>}")
       fi
     fi
     ADDON_LINES+=("$line")
@@ -349,6 +376,24 @@ fi
 
 # Phases are named after TARGET in the state file: a re-run skips what this upgrade already did,
 # never what an upgrade to another version did.
+check_addon_active() {
+  local status
+  capture status '' aws eks describe-addon --region "$REGION" --cluster-name "$CLUSTER" --addon-name "$1" --query addon.status --output text || return 1
+  CHECK_DETAIL=$status
+  [[ $status == ACTIVE ]]
+}
+# A re-run finds these add-ons on a version that runs on TARGET, so it does not update them again.
+if ((${#ADDON_UPDATES[@]})); then
+  phase_begin "addons-$TARGET" "update EKS add-ons without a pin to versions that run on $CURRENT and $TARGET"
+  for update in "${ADDON_UPDATES[@]}"; do
+    # PRESERVE: settings changed on the cluster stay; the update fails rather than overwrite them.
+    run_cmd aws eks update-addon --region "$REGION" --cluster-name "$CLUSTER" --addon-name "${update% *}" \
+      --addon-version "${update#* }" --resolve-conflicts PRESERVE || die "cannot update EKS add-on ${update% *}"
+    wait_for "EKS add-on ${update% *} to be ACTIVE on ${update#* }" "$TIMEOUT_STACK" check_addon_active "${update% *}" || exit 1
+  done
+  phase_end "addons-$TARGET" 'done'
+fi
+
 phase_begin "infra-$TARGET" "deploy InfraStack ($INFRA_STACK) with Kubernetes $TARGET"
 deploy_stack InfraStack "$INFRA_STACK" "infra-$TARGET" || exit 1
 now=''

@@ -163,3 +163,32 @@ index_of() {
   assert_call 'cdk deploy PlatformStack .*-c kubernetesVersion=1\.36'
   assert_output --regexp "infra-1\.36 +skipped"
 }
+
+@test "upgrade updates an add-on without a pin that would not run on the target, before the control plane, to a version that runs on both" {
+  given_cluster_on alice
+  # vpc-cni v1.18 runs on 1.35 only; v1.19.2 runs on both; v1.20 on 1.36 only.
+  printf 'vpc-cni\tv1.18.0-eksbuild.1\nkube-proxy\tv1.35.3-eksbuild.13\n' >"$STUB_DIR/clusters/alice-eks.addons"
+  printf 'v1.20.0-eksbuild.1\tTrue\nv1.19.2-eksbuild.1\tFalse\n' >"$STUB_DIR/addon_versions/vpc-cni.1.36"
+  printf 'v1.19.2-eksbuild.1\tTrue\nv1.18.0-eksbuild.1\tFalse\n' >"$STUB_DIR/addon_versions/vpc-cni.1.35"
+  run "$SCRIPTS/upgrade.sh" --env alice --to 1.36 --yes
+  assert_success
+  assert_output --partial "vpc-cni v1.18.0-eksbuild.1: NOT compatible with 1.36; EKS default for 1.36: v1.20.0-eksbuild.1; no pin in the app: updated to v1.19.2-eksbuild.1 before the control plane (it runs on 1.35 and 1.36)"
+  local update infra
+  update=$(line_of '^aws eks update-addon --region us-west-2 --cluster-name alice-eks --addon-name vpc-cni --addon-version v1\.19\.2-eksbuild\.1 --resolve-conflicts PRESERVE$')
+  infra=$(line_of 'cdk deploy InfraStack')
+  ((update > 0 && update < infra))
+  assert_output --partial "ok: EKS add-on vpc-cni to be ACTIVE on v1.19.2-eksbuild.1"
+  refute_call 'update-addon .*--addon-name kube-proxy'
+}
+
+@test "upgrade warns, with the command for afterwards, when no version of an add-on runs on both versions" {
+  given_cluster_on alice
+  printf 'vpc-cni\tv1.18.0-eksbuild.1\n' >"$STUB_DIR/clusters/alice-eks.addons"
+  printf 'v1.20.0-eksbuild.1\tTrue\n' >"$STUB_DIR/addon_versions/vpc-cni.1.36"
+  printf 'v1.18.0-eksbuild.1\tTrue\n' >"$STUB_DIR/addon_versions/vpc-cni.1.35"
+  run "$SCRIPTS/upgrade.sh" --env alice --to 1.36 --dry-run
+  assert_success
+  assert_output --partial "no pin in the app, and no version runs on both 1.35 and 1.36"
+  assert_output --partial "right after the control plane, run aws eks update-addon --region us-west-2 --cluster-name alice-eks --addon-name vpc-cni --addon-version v1.20.0-eksbuild.1"
+  refute_call 'update-addon'
+}

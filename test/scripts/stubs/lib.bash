@@ -14,7 +14,8 @@
 #   clusters/NAME.addons      its EKS add-ons, "ADDON<TAB>VERSION" a line
 #   clusters/NAME.nodegroups  its managed node groups, "NODEGROUP<TAB>VERSION" a line
 #   addon_versions/ADDON      versions of ADDON for the asked Kubernetes version,
-#                             "VERSION<TAB>True|False" (EKS default there) a line
+#                             "VERSION<TAB>True|False" (EKS default there) a line;
+#                             addon_versions/ADDON.K8S for Kubernetes K8S only
 #   contexts/NAME             kubeconfig context NAME exists
 #   fail/KEY                  make call KEY fail: "always" or how many times
 #   aws_errors/SERVICE_OP     make `aws SERVICE OP` fail with an AWS error (see aws_fails)
