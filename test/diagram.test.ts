@@ -8,7 +8,8 @@ import type { AddOnContext, PlatformAddOn } from '../addons/core/addon';
 import type { ComputeMode } from '../lib/config';
 import { INFRA_EXPORTS } from '../lib/contract';
 import { architectureDot } from '../scripts/diagram/architecture';
-import { cdkJsonContext, checkPicture, DEFAULT_SVG, parseArgs } from '../scripts/diagram/main';
+import { cdkJsonContext } from '../scripts/cdk-json';
+import { checkPicture, DEFAULT_SVG, parseArgs } from '../scripts/diagram/main';
 import { dotHash, renderSvg, svgDotHash } from '../scripts/diagram/render';
 
 const DEFAULT_DOT = DEFAULT_SVG.replace(/\.svg$/, '.dot');

@@ -1,8 +1,6 @@
-import { App } from 'aws-cdk-lib';
-import type { Stack } from 'aws-cdk-lib';
-import { buildPlatformApp } from '../app';
 import type { BuildOptions } from '../app';
 import { ConfigError, Problems } from '../config';
+import { synthesizeInMemory } from '../synthesize';
 import { isoToday } from '../config/support-lifecycle';
 import { readAssumptions } from './assumptions';
 import type { CostAssumptions } from './assumptions';
@@ -36,21 +34,18 @@ export function estimateEnvironment(context: Readonly<Record<string, unknown>>, 
   const p = new Problems();
   const assumptions = readAssumptions(p, options.assumptions ?? {});
   p.throwIfAny();
-  const app = new App({ context: { ...context, 'aws:cdk:disable-asset-staging': true } });
-  const built = buildPlatformApp(app, { ...options, today, compliancePacks: false });
-  const prices = PRICE_TABLES.get(built.config.region);
+  const { plan, infra, platform } = synthesizeInMemory(context, { ...options, today });
+  const prices = PRICE_TABLES.get(plan.config.region);
   if (!prices) {
     throw new ConfigError([
-      `region: got "${built.config.region}"; allowed: a region with a price table (${[...PRICE_TABLES.keys()].join(', ')}). ` +
+      `region: got "${plan.config.region}"; allowed: a region with a price table (${[...PRICE_TABLES.keys()].join(', ')}). ` +
         'lib/cost/prices has one dated table per region; add one from the AWS pricing pages to estimate this region.',
     ]);
   }
-  const assembly = app.synth();
-  const template = (stack: Stack): CfnTemplate => assembly.getStackArtifact(stack.artifactId).template as CfnTemplate;
   return estimateCost({
-    plan: built.plan,
-    infraTemplate: template(built.infra),
-    platformTemplate: template(built.platform),
+    plan,
+    infraTemplate: infra.template as CfnTemplate,
+    platformTemplate: platform.template as CfnTemplate,
     prices,
     assumptions: assumptions as CostAssumptions,
     today,

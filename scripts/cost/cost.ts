@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError, Problems } from '../../lib/config';
 import { readAssumptions } from '../../lib/cost/assumptions';
 import { estimateEnvironment, formatEstimate, workshopCost } from '../../lib/cost';
+import { cdkJsonContext } from '../cdk-json';
 
 /*
  * `npm run cost -- [-c key=value ...] [--assume key=value ...] [--participants N --hours H]
@@ -87,12 +86,6 @@ export function parseArgs(args: readonly string[]): CliOptions | 'help' {
   readAssumptions(p, assumptions);
   p.throwIfAny();
   return { context, assumptions, participants, hours, date, json };
-}
-
-/** cdk.json's context (the feature flags), under the command line's, as `cdk synth` merges them. */
-function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  return cdkJson.context ?? {};
 }
 
 function main(args: readonly string[]): number {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ConfigError } from '../../lib/config';
+import { cdkJsonContext } from '../cdk-json';
 import { architectureDot } from './architecture';
 import { dotHash, renderSvg, svgDotHash } from './render';
 
@@ -17,11 +18,6 @@ const ROOT = join(__dirname, '..', '..');
 export const DEFAULT_SVG = join(ROOT, 'docs', 'architecture.svg');
 
 const USAGE = 'usage: npm run diagram -- [--out FILE.svg] [-c key=value ...] [--check]';
-
-/** cdk.json's context: the feature flags and defaults every synth starts from. */
-export function cdkJsonContext(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context;
-}
 
 interface Options {
   readonly svg: string;

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { buildPlatformApp } from '../../lib/app';
 import type { PlanInputs, PlatformPlan } from '../../lib/plan';
+import { synthesizeInMemory } from '../../lib/synthesize';
+import type { SynthesizedStack } from '../../lib/synthesize';
 
 /*
  * The diagram is drawn from what synth really produces: the plan both stacks were built from, and
@@ -39,38 +36,20 @@ interface RawTemplate {
   readonly Outputs?: StackTemplate['outputs'];
 }
 
-/**
- * Builds and synthesizes the app for `context` (as `cdk synth` sees it: cdk.json's context, then
- * `-c` values) into a temporary directory that is removed afterwards: the user's cdk.out is never
- * touched. `inputs` are what an app passes in code (its own add-ons, teams). Compliance packs stay off (they do not change templates) and assets are not staged.
- */
+/** The app for `context` as synth builds it (see `synthesizeInMemory`), resources with their construct paths. */
 export function synthesize(context: Readonly<Record<string, unknown>>, inputs: PlanInputs = {}): SynthesizedEnvironment {
-  const outdir = mkdtempSync(join(tmpdir(), 'cdk-eks-platform-diagram-'));
-  try {
-    const app = new App({
-      outdir,
-      context: { ...context, 'aws:cdk:disable-asset-staging': true, 'aws:cdk:enable-path-metadata': true },
-    });
-    const built = buildPlatformApp(app, { ...inputs, compliancePacks: false });
-    const assembly = app.synth();
-    const read = (stackName: string, id: string): StackTemplate => {
-      const template = assembly.getStackByName(stackName).template as RawTemplate;
-      const resources = Object.entries(template.Resources ?? {}).map(([logicalId, r]) => ({
-        logicalId,
-        type: r.Type,
-        path: String(r.Metadata?.['aws:cdk:path'] ?? logicalId).replace(new RegExp(`^${id}/`), ''),
-        properties: r.Properties ?? {},
-      }));
-      return { stackName, resources, outputs: template.Outputs ?? {} };
-    };
-    return {
-      plan: built.plan,
-      infra: read(built.infra.stackName, built.infra.node.id),
-      platform: read(built.platform.stackName, built.platform.node.id),
-    };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  const { plan, infra, platform } = synthesizeInMemory(context, inputs);
+  const read = ({ stackName, constructId, template }: SynthesizedStack): StackTemplate => {
+    const raw = template as RawTemplate;
+    const resources = Object.entries(raw.Resources ?? {}).map(([logicalId, r]) => ({
+      logicalId,
+      type: r.Type,
+      path: String(r.Metadata?.['aws:cdk:path'] ?? logicalId).replace(new RegExp(`^${constructId}/`), ''),
+      properties: r.Properties ?? {},
+    }));
+    return { stackName, resources, outputs: raw.Outputs ?? {} };
+  };
+  return { plan, infra: read(infra), platform: read(platform) };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

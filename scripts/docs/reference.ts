@@ -7,6 +7,7 @@ import type { AddOnRegistration } from '../../addons/core/registration';
 import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PROFILES } from '../../lib/config';
 import type { ConfigKey, Profile } from '../../lib/config';
 import { ASSUMPTIONS_SCHEMA, defaultAssumptions, estimateEnvironment, formatEstimate, PRICE_TABLES } from '../../lib/cost';
+import { cdkJsonContext } from '../cdk-json';
 
 /*
  * README's configuration reference and add-on options tables, generated from the schemas so the
@@ -120,10 +121,9 @@ let costExampleText: string | undefined;
  */
 export function costExample(): string {
   if (costExampleText === undefined) {
-    const context = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
     const region = PROFILES.workshop.region;
     const asOf = PRICE_TABLES.get(region)?.asOf;
-    const estimate = estimateEnvironment(context, { today: asOf });
+    const estimate = estimateEnvironment(cdkJsonContext(), { today: asOf });
     costExampleText = ['```text', '$ npm run cost', formatEstimate(estimate).trimEnd(), '```'].join('\n');
   }
   return costExampleText;
