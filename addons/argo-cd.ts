@@ -119,14 +119,13 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
   readonly id = ArgoCdAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
 
-  /** The capability supports every version in standard and extended support (create-argocd-capability.adoc). */
-  declare readonly kubernetesVersions?: KubernetesVersionRange;
-
   constructor(props: ArgoCdAddOnProps = {}) {
     super(ARGO_CD_CHART, argoCdOptions(props));
-    if (this.managed) {
-      (this as { kubernetesVersions?: KubernetesVersionRange }).kubernetesVersions = undefined;
-    }
+  }
+
+  /** The capability supports every version in standard and extended support (create-argocd-capability.adoc). */
+  get kubernetesVersions(): KubernetesVersionRange | undefined {
+    return this.managed ? undefined : super.kubernetesVersions;
   }
 
   /** Whether this is the EKS Capability rather than the Helm chart. */

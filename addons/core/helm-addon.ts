@@ -66,11 +66,6 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
   /** The EKS add-on it can be installed as. @default - none: chart only */
   readonly eksAddon?: EksAddonSpec;
   /**
-   * The supported range of what gets installed: the chart's, or the EKS add-on's. A user's
-   * `version` keeps the tested version's range, which may be stale.
-   */
-  readonly kubernetesVersions?: KubernetesVersionRange;
-  /**
    * Leave out the chart's crds/ folder. Helm installs that folder only on a release's first install
    * and never upgrades it; an add-on whose configuration needs none of those CRDs skips them, so no
    * CRD is left behind at an old version after a chart upgrade.
@@ -87,7 +82,14 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
     const asAddon = this.install === 'eks-addon' ? eksAddon : undefined;
     // With eks-addon, `version` is the add-on's version: the chart keeps its tested one.
     this.chart = { ...defaults, version: (asAddon ? undefined : options.version) ?? defaults.version };
-    this.kubernetesVersions = asAddon ? asAddon.kubernetesVersions : this.chart.kubernetesVersions;
+  }
+
+  /**
+   * The supported range of what gets installed: the chart's, or the EKS add-on's. A user's
+   * `version` keeps the tested version's range, which may be stale.
+   */
+  get kubernetesVersions(): KubernetesVersionRange | undefined {
+    return this.install === 'eks-addon' ? this.eksAddon?.kubernetesVersions : this.chart.kubernetesVersions;
   }
 
   /** The release namespace, or the EKS add-on's. */
