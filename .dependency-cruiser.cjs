@@ -53,14 +53,26 @@ module.exports = {
         'imports are erased; whether their types reach the public declarations is checked on dist/ by ' +
         'scripts/package/check-dist.mjs.',
       from: {},
-      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+      // aws-cdk-lib and constructs are devDependencies of the repo and peers of the package: the
+      // consumer's single copy is the one that runs.
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only', 'npm-peer'] },
+    },
+    {
+      name: 'blueprints-stays-optional',
+      severity: 'error',
+      comment:
+        '@aws-quickstart/eks-blueprints is an optional peer, loaded only through cdk-eks-platform/blueprints ' +
+        '(addons/blueprints/): anything else that imported it or the adapter would load it for every consumer.',
+      from: { pathNot: '^addons/blueprints/' },
+      to: { path: '^addons/blueprints/|node_modules/@aws-quickstart/eks-blueprints/' },
     },
     {
       name: 'packages-are-declared',
       severity: 'error',
       comment: 'A package not in package.json is only there by accident (hoisted from another package) and can vanish.',
       from: {},
-      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+      // dependency-cruiser also tags an optional peer (Blueprints) npm-no-pkg: declared is declared.
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'], dependencyTypesNot: ['npm', 'npm-dev', 'npm-peer'] },
     },
     {
       name: 'imports-resolve',

@@ -1,7 +1,8 @@
 /*
  * The public API of cdk-eks-platform: the stacks, the plan, the configuration model, the add-on
- * contract and bases, every first-party add-on, the catalog, the EKS Blueprints adapter and the
- * cost estimate.
+ * contract and bases, every first-party add-on, the catalog and the cost estimate. The EKS Blueprints
+ * adapter is `cdk-eks-platform/blueprints` (addons/blueprints/index.ts), apart so that this entry
+ * point never loads Blueprints.
  */
 export * from './lib/config';
 export * from './lib/plan';

@@ -1,3 +1,4 @@
+import type { CfnCapability } from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
@@ -105,8 +106,14 @@ export class AckAddOn implements PlatformAddOn {
     const services = this.options.services ?? [];
     const policyArns = this.options.policyArns ?? [];
     const boundaryArn = this.options.permissionsBoundaryArn as string;
+    const { disabledServices, enableCrossNamespace } = this.options;
+    const ack: CfnCapability.AckProperty = {
+      ...(disabledServices?.length ? { disabledServices: [...disabledServices] } : {}),
+      ...(enableCrossNamespace !== undefined ? { enableCrossNamespace } : {}),
+    };
     const capability = new EksCapability(scope, 'Ack', {
       cluster: context.cluster,
+      configuration: Object.keys(ack).length > 0 ? { ack } : undefined,
       type: 'ACK',
       capabilityName: 'ack',
       purpose: 'AWS Controllers for Kubernetes',
@@ -116,14 +123,6 @@ export class AckAddOn implements PlatformAddOn {
       ],
       permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(scope, 'Boundary', boundaryArn),
     });
-    const ack: Record<string, unknown> = {};
-    if (this.options.disabledServices?.length) ack.DisabledServices = [...this.options.disabledServices];
-    if (this.options.enableCrossNamespace !== undefined) ack.EnableCrossNamespace = this.options.enableCrossNamespace;
-    if (Object.keys(ack).length > 0) {
-      // CfnCapability of aws-cdk-lib 2.261 types only Configuration.ArgoCd; Configuration.Ack is in
-      // the CloudFormation resource (AWS::EKS::Capability Ack: DisabledServices, EnableCrossNamespace).
-      capability.resource.addPropertyOverride('Configuration.Ack', ack);
-    }
     const awsManaged = [
       ...services.map((s) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${ACK_SERVICE_POLICIES[s]}]`),
       ...policyArns.filter((arn) => /:iam::aws:policy\//.test(arn)).map((arn) => `AwsSolutions-IAM4[Policy::${arn}]`),

@@ -25,5 +25,3 @@ export * from './kyverno';
 export * from './cloudwatch-observability';
 export * from './node-monitoring';
 export * from './prometheus';
-export { BlueprintsAddOn, blueprintsAddOnId } from './blueprints/blueprints-addon';
-export type { BlueprintsAddOnOptions } from './blueprints/blueprints-addon';

@@ -40,7 +40,7 @@ export function buildPlatformApp(app: App, options: BuildOptions = {}): Platform
   // The CLI names stay InfraStack / PlatformStack; the CloudFormation names carry the environment.
   const infra = new InfraStack(app, 'InfraStack', { config, env });
   const platform = new PlatformStack(app, 'PlatformStack', { plan, env });
-  platform.addDependency(infra, 'PlatformStack imports InfraStack named exports');
+  platform.addStackDependency(infra, 'PlatformStack imports InfraStack named exports');
   for (const warning of plan.warnings) {
     Annotations.of(infra.platformCluster.cluster).addWarningV2('cdk-eks-platform:kubernetes-version-support', warning);
   }

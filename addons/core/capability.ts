@@ -47,7 +47,7 @@ export interface EksCapabilityProps {
   readonly managedPolicies?: readonly iam.IManagedPolicy[];
   /** @default - none */
   readonly permissionsBoundary?: iam.IManagedPolicy;
-  /** The L1's typed configuration (Argo CD only in aws-cdk-lib 2.261). @default - none */
+  /** The L1's typed configuration (Argo CD or ACK). @default - none */
   readonly configuration?: CfnCapability.CapabilityConfigurationProperty;
 }
 

@@ -51,3 +51,22 @@ export function acknowledge(scope: IConstruct, reason: string, ids: readonly str
   }
   scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, data);
 }
+
+const CFN_VALIDATE_ID = /^CloudFormation-Validate::[EW]\d{4}$/;
+
+/**
+ * Acknowledges findings of aws-cdk-lib's built-in CloudFormation Validate plugin on one construct
+ * (the resource it reports) and its children. Its findings are warnings that do not fail a synth,
+ * but an acknowledged one says why it stays, and a new one stands out.
+ */
+export function acknowledgeValidation(scope: IConstruct, reason: string, ids: readonly string[]): void {
+  if (reason.trim().length < 40) {
+    throw new Error(`acknowledgeValidation(${scope.node.path}): a reviewer needs a real reason, got "${reason}"`);
+  }
+  for (const id of ids) {
+    if (!CFN_VALIDATE_ID.test(id)) {
+      throw new Error(`acknowledgeValidation(${scope.node.path}): "${id}" is not a CloudFormation-Validate rule id`);
+    }
+    Validations.of(scope).acknowledge({ id, reason });
+  }
+}

@@ -6,7 +6,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, managedPolicyFinding } from '../compliance/acknowledge';
+import { acknowledge, acknowledgeValidation, managedPolicyFinding } from '../compliance/acknowledge';
 import type { ComputeMode, ControlPlaneTier, EndpointAccessMode, SupportType } from '../config';
 
 /** Props for {@link PlatformCluster}. */
@@ -96,6 +96,10 @@ export class PlatformCluster extends Construct {
       // The CloudFormation execution role must not become a silent cluster admin: access is
       // exactly the access entries this app declares.
       bootstrapClusterCreatorAdminPermissions: false,
+      // `standard` is EKS's default tier: leaving the property out keeps templates of clusters
+      // created before the tier existed unchanged.
+      controlPlaneScalingTier:
+        props.controlPlaneTier === 'standard' ? undefined : eks.ControlPlaneScalingTier.of(props.controlPlaneTier),
       ...(auto
         ? {
             defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
@@ -110,14 +114,18 @@ export class PlatformCluster extends Construct {
           }),
     });
     this.cluster.node.addDependency(controlPlaneLogs);
-    // The aws-eks-v2 L2 of aws-cdk-lib 2.261 does not expose these; its L1 CfnCluster does.
+    // The aws-eks-v2 L2 of aws-cdk-lib 2.278 still does not expose these; its L1 CfnCluster does.
     const cfn = this.cluster.node.defaultChild as CfnCluster;
     cfn.upgradePolicy = { supportType: props.supportType };
     cfn.deletionProtection = props.deletionProtection;
     cfn.zonalShiftConfig = { enabled: props.zonalShift };
-    if (props.controlPlaneTier !== 'standard') {
-      cfn.controlPlaneScalingConfig = { tier: props.controlPlaneTier };
-    }
+    acknowledgeValidation(
+      cfn,
+      'aws-eks-v2 asks for envelope encryption of Secrets as EncryptionConfig [{Resources: [secrets], Provider}]; ' +
+        '"secrets" is the only value EKS accepts there and an encryption config cannot be changed once set, so the ' +
+        'deprecated property stays as the L2 writes it.',
+      ['CloudFormation-Validate::W9009'],
+    );
 
     acknowledge(
       this.cluster.role,

@@ -137,7 +137,7 @@ export class ClusterNetwork extends Construct {
       SubnetIds: this.vpc.privateSubnets.map((subnet) => subnet.subnetId),
       SecurityGroupIds: [securityGroup.securityGroupId],
     });
-    handler.addDependency(vpcAccess.node.defaultChild as CfnResource);
+    handler.addResourceDependency(vpcAccess.node.defaultChild as CfnResource);
     invocation.node.addDependency(...this.vpc.privateSubnets.map((subnet) => subnet.internetConnectivityEstablished));
   }
 }

@@ -4,9 +4,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { acknowledge, managedPolicyFinding, ruleIds } from '../compliance/acknowledge';
+import { acknowledgeLatestNodeRuntime } from '../compliance/lambda-runtime';
 import { environmentNames, kubernetesVersionInfo } from '../config';
 import type { PlatformConfig } from '../config';
 import { importInfraList, importInfraValue } from '../contract';
@@ -58,6 +60,9 @@ export class ImportedCluster extends Construct {
     });
     encryptLogGroups(this.kubectlProvider, importInfraValue(names, 'logsKeyArn'), config.logRetentionDays);
     acknowledgeProviderFindings(this.kubectlProvider);
+    // aws-eks-v2 adds this condition for an ECR Public policy on the handler role it would create
+    // itself; on the imported, immutable role nothing uses it (CloudFormation Validate W8001).
+    this.node.tryRemoveChild('HasEcrPublic');
 
     this.cluster = eks.Cluster.fromClusterAttributes(this, 'Cluster', {
       ...attributes,
@@ -82,7 +87,7 @@ function encryptLogGroups(scope: IConstruct, keyArn: string, retentionDays: numb
 /** Findings inside aws-cdk-lib's kubectl provider that configuration cannot change. */
 function acknowledgeProviderFindings(provider: eks.KubectlProvider): void {
   const handler = provider.node.findChild('Handler');
-  const framework = provider.node.findChild('Provider').node.findChild('framework-onEvent');
+  const framework = provider.node.findChild('Provider').node.findChild('framework-onEvent') as lambda.Function;
   for (const fn of [handler, framework]) {
     acknowledge(
       fn,
@@ -98,6 +103,7 @@ function acknowledgeProviderFindings(provider: eks.KubectlProvider): void {
       'moves forward with aws-cdk-lib upgrades rather than being overridden here.',
     ['AwsSolutions-L1'],
   );
+  acknowledgeLatestNodeRuntime(framework);
   acknowledge(
     framework,
     'The custom resource provider framework role of aws-cdk-lib: it may only invoke this provider\'s own ' +

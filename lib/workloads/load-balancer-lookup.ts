@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, ruleIds, wildcardFinding } from '../compliance/acknowledge';
+import { acknowledgeLatestNodeRuntime } from '../compliance/lambda-runtime';
 
 /** Props for {@link LoadBalancerLookup}. */
 export interface LoadBalancerLookupProps {
@@ -112,6 +113,7 @@ export class LoadBalancerLookup extends Construct {
     });
     // The function exists only after its role can create network interfaces.
     this.function.node.addDependency(policy);
+    acknowledgeLatestNodeRuntime(this.function);
     acknowledge(
       this.function,
       'A CloudFormation custom resource handler: it answers CloudFormation itself, also on failure, so a DLQ ' +

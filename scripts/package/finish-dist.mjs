@@ -2,6 +2,7 @@
  * The second half of `npm run build`, after tsc has written dist/: copies the files tsc does not
  * emit, then checks that dist/ is a package a consumer can use. Any failed check exits 1.
  */
+import { execFileSync } from 'node:child_process';
 import { builtinModules, createRequire } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -61,15 +62,17 @@ function packageOf(specifier) {
 }
 
 /**
- * The declarations a consumer's compiler loads (everything reachable from `types`) may only name
- * packages the consumer gets installed with ours: a devDependency there makes their build fail,
- * or with skipLibCheck silently turns our types into `any`. Declarations not reachable from the
- * entry point (the `exports` map keeps consumers from importing them) are not checked.
+ * The declarations a consumer's compiler loads for one entry point (everything reachable from its
+ * `types`) may only name packages the consumer gets installed with ours: a devDependency there
+ * makes their build fail, or with skipLibCheck silently turns our types into `any`. An optional
+ * peer is allowed only in an entry point that exists for it (`optionalPeers`), never in the main one.
  */
-function checkPublicDeclarations() {
-  const allowed = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+function checkDeclarations(entry, typesPath, optionalPeers) {
+  const optional = new Set(Object.entries(pkg.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name));
+  const peers = Object.keys(pkg.peerDependencies ?? {}).filter((name) => !optional.has(name) || optionalPeers.includes(name));
+  const allowed = new Set([...Object.keys(pkg.dependencies ?? {}), ...peers]);
   const builtins = new Set(builtinModules);
-  const program = ts.createProgram([join(ROOT, pkg.types)], {
+  const program = ts.createProgram([join(ROOT, typesPath)], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     types: [],
@@ -93,15 +96,41 @@ function checkPublicDeclarations() {
   }
   for (const [name, files] of used) {
     if (!allowed.has(name)) {
-      problems.push(`public declarations import "${name}", which is not in dependencies (${[...new Set(files)].join(', ')})`);
+      problems.push(`the declarations of "${entry}" import "${name}", which its consumers need not have (${[...new Set(files)].join(', ')})`);
     }
   }
-  return { files: ours.length, packages: [...used.keys()].sort() };
+  return { entry, files: ours.length, packages: [...used.keys()].sort() };
+}
+
+/** The optional peers an entry point exists for: `./blueprints` for the Blueprints adapter. */
+const ENTRY_OPTIONAL_PEERS = { './blueprints': ['@aws-quickstart/eks-blueprints'] };
+
+/** Every entry point of the `exports` map that has types. */
+function checkPublicDeclarations() {
+  return Object.entries(pkg.exports)
+    .filter(([, target]) => typeof target === 'object' && target.types)
+    .map(([entry, target]) => checkDeclarations(entry, target.types, ENTRY_OPTIONAL_PEERS[entry] ?? []));
+}
+
+/**
+ * Loading the main entry point must not load an optional peer: a consumer without Blueprints
+ * would get "Cannot find module", one with it a second of start-up and a pinned aws-cdk-lib.
+ */
+function checkMainLoadsNoOptionalPeer() {
+  const optional = Object.entries(pkg.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name);
+  const load = `require(${JSON.stringify(join(ROOT, pkg.main))});` +
+    'console.log(JSON.stringify(Object.keys(require.cache)))';
+  const loaded = JSON.parse(execFileSync(process.execPath, ['-e', load], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  for (const name of optional) {
+    const file = loaded.find((path) => path.includes(`${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`));
+    if (file) problems.push(`loading ${pkg.main} loads the optional peer ${name} (${relative(ROOT, file)})`);
+  }
 }
 
 const copied = copyAssets();
 checkEntryPoints();
 const declarations = checkPublicDeclarations();
+checkMainLoadsNoOptionalPeer();
 for (const path of emittedBesideSources()) {
   problems.push(`${path} sits beside its .ts source and would be loaded instead of it`);
 }
@@ -110,4 +139,5 @@ if (problems.length > 0) {
   console.error(`build: dist/ is not publishable:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`build: dist/ ready; copied ${copied.join(', ')}; public declarations (${declarations.files} files) use ${declarations.packages.join(', ')}`);
+const summary = declarations.map((d) => `${d.entry} (${d.files} files) uses ${d.packages.join(', ')}`).join('; ');
+console.log(`build: dist/ ready; copied ${copied.join(', ')}; public declarations: ${summary}`);

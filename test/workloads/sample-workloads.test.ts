@@ -322,7 +322,14 @@ describe('petstore behind API Gateway through a VPC link', () => {
     template().hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       TracingEnabled: true,
-      AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': [accessLogs.id, 'Arn'] }, Format: Match.stringLikeRegexp('^\\{"requestId":"\\$context.requestId"') },
+      // The log group's ARN without the `:*` suffix GetAtt adds: the form API Gateway documents for a
+      // destination (feature flag @aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard).
+      AccessLogSetting: {
+        DestinationArn: {
+          'Fn::Join': ['', [Match.stringLikeRegexp('^arn:aws:logs:[a-z0-9-]+:$'), { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: accessLogs.id }]],
+        },
+        Format: Match.stringLikeRegexp('^\\{"requestId":"\\$context.requestId"'),
+      },
       MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }],
     });
     expect(accessLogs.Properties).toEqual({ KmsKeyId: { 'Fn::ImportValue': 'dev-infra:LogsKeyArn' }, RetentionInDays: 30, Tags: expect.any(Array) });
