@@ -4,8 +4,8 @@
  * custom add-on silently left out.
  */
 import { createRequire } from 'node:module';
-import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 const EXAMPLE = join(ROOT, 'examples/custom-addon');
@@ -19,11 +19,46 @@ const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
  */
 const loadedFile = (specifier, fromFile) => realpathSync(createRequire(fromFile).resolve(specifier));
 
+/** Every file under `dir`, as paths relative to it. */
+const filesUnder = (dir) => readdirSync(dir, { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile())
+  .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+  .sort();
+
+/**
+ * The example installs the tarball `npm pack` made (as a consumer gets the package), not a link to
+ * this checkout, and what it installed is what the build just wrote: a lock that kept the
+ * tarball's integrity would let npm serve an older copy from its cache.
+ */
+function checkInstalledFromTarball() {
+  const installed = join(EXAMPLE, 'node_modules/cdk-eks-platform');
+  if (realpathSync(installed) !== installed) {
+    problems.push(`the example's cdk-eks-platform is a link (${realpathSync(installed)}), not the packed tarball`);
+    return;
+  }
+  const lock = readJson(join(EXAMPLE, 'package-lock.json')).packages['node_modules/cdk-eks-platform'];
+  if (lock?.integrity) {
+    problems.push('examples/custom-addon/package-lock.json records an integrity for cdk-eks-platform.tgz: remove it, or npm ci installs a cached older build');
+  }
+  const built = filesUnder(join(ROOT, 'dist'));
+  const shipped = filesUnder(join(installed, 'dist'));
+  if (JSON.stringify(built) !== JSON.stringify(shipped)) {
+    problems.push(`the installed package has other files than dist/ (${built.length} built, ${shipped.length} installed)`);
+    return;
+  }
+  const stale = built.filter((file) => !readFileSync(join(ROOT, 'dist', file)).equals(readFileSync(join(installed, 'dist', file))));
+  if (stale.length > 0) problems.push(`the installed package is not this build: ${stale.slice(0, 3).join(', ')} differ`);
+}
+
+/**
+ * One copy of aws-cdk-lib and constructs, the consumer's own, at the version this repository pins
+ * (the registry's newest when it was pinned), and no Blueprints: the package does not pull it in.
+ */
 function checkOneCopy() {
   const app = join(EXAMPLE, 'bin/app.ts');
   const platform = loadedFile('cdk-eks-platform', app);
-  if (platform !== realpathSync(join(ROOT, 'dist/index.js'))) {
-    problems.push(`the example loads cdk-eks-platform from ${platform}, not this repository's dist/index.js`);
+  if (!platform.startsWith(join(EXAMPLE, 'node_modules/cdk-eks-platform/'))) {
+    problems.push(`the example loads cdk-eks-platform from ${platform}, not its own node_modules`);
   }
   for (const shared of ['aws-cdk-lib', 'constructs']) {
     const mine = loadedFile(shared, app);
@@ -31,6 +66,14 @@ function checkOneCopy() {
     if (mine !== theirs) {
       problems.push(`two copies of ${shared}: the example loads ${dirname(mine)}, cdk-eks-platform ${dirname(theirs)}`);
     }
+  }
+  const copies = filesUnder(join(EXAMPLE, 'node_modules')).filter((file) => /(^|\/)node_modules\/aws-cdk-lib\/package\.json$|^aws-cdk-lib\/package\.json$/.test(file));
+  if (copies.length !== 1) problems.push(`${copies.length} copies of aws-cdk-lib in the example's node_modules: ${copies.join(', ')}`);
+  const pinned = readJson(join(ROOT, 'package.json')).devDependencies['aws-cdk-lib'];
+  const installed = readJson(join(EXAMPLE, 'node_modules/aws-cdk-lib/package.json')).version;
+  if (installed !== pinned) problems.push(`the example runs aws-cdk-lib ${installed}, this repository pins ${pinned}`);
+  if (existsSync(join(EXAMPLE, 'node_modules/@aws-quickstart/eks-blueprints'))) {
+    problems.push('@aws-quickstart/eks-blueprints is installed in the example: the package must not pull it in');
   }
 }
 
@@ -69,6 +112,7 @@ function checkCustomAddOn() {
   }
 }
 
+checkInstalledFromTarball();
 checkOneCopy();
 checkFeatureFlags();
 checkCustomAddOn();
@@ -76,4 +120,4 @@ if (problems.length > 0) {
   console.error(`ci: examples/custom-addon:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log('ci: examples/custom-addon loads one aws-cdk-lib and constructs, and its headroom add-on is in PlatformStack');
+console.log('ci: examples/custom-addon runs the packed package on one aws-cdk-lib and constructs, without Blueprints, and its headroom add-on is in PlatformStack');
