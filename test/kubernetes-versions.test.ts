@@ -57,6 +57,10 @@ describe('versions', () => {
     expect(() => loadConfig({ kubernetesVersion: '1.33' })).toThrow('kubernetesVersion: got "1.33"; allowed: 1.34, 1.35, 1.36');
   });
 
+  test('1.37 is refused: no kubectl layer whose Helm supports it exists yet (README, Kubernetes versions)', () => {
+    expect(() => loadConfig({ kubernetesVersion: '1.37' })).toThrow('kubernetesVersion: got "1.37"; allowed: 1.34, 1.35, 1.36');
+  });
+
   test('every first-party add-on, with either install method, runs on the default version', () => {
     const options: Record<string, Record<string, unknown>> = {
       'external-dns': { hostedZoneIds: ['Z0123456789ABCDEFGHIJ'], domainFilters: ['example.com'] },
