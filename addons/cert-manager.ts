@@ -13,20 +13,22 @@ import type { AddOnRegistration } from './core/registration';
 export const CERT_MANAGER_CHART: HelmChartSpec = {
   repository: 'https://charts.jetstack.io',
   chart: 'cert-manager',
-  version: 'v1.20.3',
+  version: 'v1.21.1',
   namespace: 'cert-manager',
   release: 'cert-manager',
-  // cert-manager's supported releases page: 1.20 supports and is tested on Kubernetes 1.32 to 1.35.
-  // 1.36 needs a newer cert-manager (1.21 or later), whose chart version we could not check here.
-  kubernetesVersions: { min: '1.32', max: '1.35', source: 'cert-manager\'s supported releases (v1.20)' },
+  // cert-manager's supported releases page (cert-manager/website content/docs/releases/README.md,
+  // read 2026-12-07): 1.21 supports and is tested on Kubernetes 1.33 to 1.36; no release lists 1.37
+  // yet (1.22 is announced for about November 2026). The values below were checked against the
+  // chart's values.yaml and values.schema.json at tag v1.21.1: the schema refuses unknown keys.
+  kubernetesVersions: { min: '1.33', max: '1.36', source: 'cert-manager\'s supported releases (v1.21)' },
 };
 
 /**
  * The EKS community add-on (EKS user guide, "Community add-ons", #addon-cert-manager, read
- * 2026-12-01): add-on `cert-manager` in `cert-manager`, no service account bound to IAM. EKS checks
- * the add-on's version against the cluster's, but the guide publishes no version per Kubernetes
- * version, and no document we could read names a build for 1.36: until one does, the add-on gets
- * the range of the cert-manager release the chart path pins. Check
+ * 2026-12-01): add-on `cert-manager` in `cert-manager`, no service account bound to IAM. EKS picks
+ * the cert-manager release it ships, and the guide publishes no version per Kubernetes version:
+ * no document we could read names a build for 1.36. So this range keeps the bounds of
+ * cert-manager 1.20 (the chart path's former pin) instead of following the chart to 1.36. Check
  * `aws eks describe-addon-versions --addon-name cert-manager --kubernetes-version 1.36` and widen
  * the range here, with the source, when a build is published.
  */
@@ -78,8 +80,9 @@ export class CertManagerAddOn extends HelmAddOn<z.output<typeof CERT_MANAGER_OPT
     const replicas = this.options.replicas ?? 2;
     const disruptionBudget = { enabled: replicas > 1, minAvailable: 1 };
     return {
-      // v1.15+ replaced installCRDs with crds.*; keep the CRDs on uninstall, since deleting them
-      // garbage-collects every Certificate and Issuer in the cluster.
+      // crds.* since v1.15 (installCRDs is still in values.yaml at v1.21.1, marked deprecated);
+      // keep the CRDs on uninstall, since deleting them garbage-collects every Certificate and
+      // Issuer in the cluster.
       crds: { enabled: true, keep: true },
       replicaCount: replicas,
       podDisruptionBudget: disruptionBudget,

@@ -30,8 +30,9 @@ export const KYVERNO_CHART: HelmChartSpec = {
   release: 'kyverno',
   // Kyverno's releases page (docs/installation/releases.md) for v1.19: "Kubernetes Versions
   // Supported: v1.33 - v1.35", also endoflife.date's Kyverno page; the chart's own kubeVersion is
-  // ">=1.25.0-0" (3.x Chart.yaml). No Kyverno release documents 1.36 yet, so, like cert-manager,
-  // the add-on is refused on the default 1.36 until a Kyverno that lists it is pinned.
+  // ">=1.25.0-0" (3.x Chart.yaml). No Kyverno release documents 1.36 yet (kyverno/kyverno#17626,
+  // open on 2026-12-07; the kyverno/website releases page still lists v1.33 - v1.35), so the add-on is
+  // refused on 1.36, and the app's default stays at 1.35 until a Kyverno that lists 1.36 is pinned.
   kubernetesVersions: { min: '1.33', max: '1.35', source: 'Kyverno\'s releases page (v1.19)' },
 };
 

@@ -24,7 +24,7 @@ describe('defaults and profiles', () => {
       environment: 'dev',
       profile: 'workshop',
       region: 'us-west-2',
-      kubernetesVersion: '1.36',
+      kubernetesVersion: '1.35',
       azCount: 3,
       availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
       vpcCidr: '10.0.0.0/16',

@@ -36,8 +36,8 @@ test('the full selections cover every first-party add-on', () => {
 });
 
 describe.each(['auto', 'nodegroups'])('every add-on, teams and all workloads on compute=%s', (compute) => {
-  // 1.35: the newest version every first-party add-on documents support for (cert-manager v1.20 stops there).
-  const context = { compute, kubernetesVersion: '1.35', addons: JSON.stringify(FULL[compute]), teams: TEAMS, workloads: WORKLOADS };
+  // The default Kubernetes version: every first-party add-on must run on it.
+  const context = { compute, addons: JSON.stringify(FULL[compute]), teams: TEAMS, workloads: WORKLOADS };
   const app = synth(context);
 
   test('configuration accepts it', () => {

@@ -147,7 +147,7 @@ describe('EKS cluster', () => {
   test('API authentication, no implicit admin for the deployer, restricted endpoint', () => {
     t.hasResourceProperties('AWS::EKS::Cluster', {
       Name: 'dev-eks',
-      Version: '1.36',
+      Version: '1.35',
       AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
       ResourcesVpcConfig: Match.objectLike({
         EndpointPrivateAccess: true,
@@ -322,11 +322,11 @@ describe('compute: managed node groups', () => {
 
   test('node groups run the cluster\'s version, so an upgrade of the cluster rolls them after it', () => {
     // Without Version a node group stays on its old version when the control plane is upgraded.
-    t.hasResourceProperties('AWS::EKS::Nodegroup', { NodegroupName: 'ops', Version: '1.36' });
+    t.hasResourceProperties('AWS::EKS::Nodegroup', { NodegroupName: 'ops', Version: '1.35' });
     const cluster = Object.keys(t.findResources('AWS::EKS::Cluster'))[0];
     const [group] = Object.values(t.findResources('AWS::EKS::Nodegroup'));
     expect(JSON.stringify(group.Properties.ClusterName)).toContain(cluster);
-    synth({ compute: 'nodegroups', kubernetesVersion: '1.35' }).infraTemplate.hasResourceProperties('AWS::EKS::Nodegroup', { Version: '1.35' });
+    synth({ compute: 'nodegroups', kubernetesVersion: '1.36' }).infraTemplate.hasResourceProperties('AWS::EKS::Nodegroup', { Version: '1.36' });
   });
 
   test('Auto Mode is off and EKS does not bootstrap unmanaged add-ons', () => {
@@ -338,7 +338,7 @@ describe('compute: managed node groups', () => {
 
   test('core EKS managed add-ons: the documented version where AWS documents one, else EKS\'s default', () => {
     t.resourceCountIs('AWS::EKS::Addon', 4);
-    t.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.36.0-eksbuild.14' });
+    t.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.35.3-eksbuild.13' });
     for (const name of ['vpc-cni', 'coredns', 'eks-pod-identity-agent']) {
       t.hasResourceProperties('AWS::EKS::Addon', { AddonName: name, AddonVersion: Match.absent() });
     }

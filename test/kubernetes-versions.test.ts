@@ -1,7 +1,9 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { KUBERNETES_VERSIONS, loadConfig, SUPPORTED_KUBERNETES_VERSIONS } from '../lib/config';
 import { supportNotice } from '../lib/config/support-lifecycle';
-import { buildTestApp, synth } from './helpers';
+import { FIRST_PARTY_ADDONS } from '../addons/catalog';
+import { checkAddOnVersions } from '../lib/plan/version-checks';
+import { buildTestApp, problemLines, synth } from './helpers';
 
 const DATES = { standardSupportEnds: '2027-03-27', extendedSupportEnds: '2028-03-27' };
 
@@ -49,10 +51,25 @@ describe('the warning reaches the synth as a CDK annotation on the cluster', () 
 });
 
 describe('versions', () => {
-  test('1.36 is the default; 1.33 is no longer offered', () => {
-    expect(loadConfig({}).kubernetesVersion).toBe('1.36');
+  test('1.35 is the default; 1.33 is no longer offered', () => {
+    expect(loadConfig({}).kubernetesVersion).toBe('1.35');
     expect(SUPPORTED_KUBERNETES_VERSIONS).toEqual(['1.34', '1.35', '1.36']);
     expect(() => loadConfig({ kubernetesVersion: '1.33' })).toThrow('kubernetesVersion: got "1.33"; allowed: 1.34, 1.35, 1.36');
+  });
+
+  test('1.37 is refused: no kubectl layer whose Helm supports it exists yet (README, Kubernetes versions)', () => {
+    expect(() => loadConfig({ kubernetesVersion: '1.37' })).toThrow('kubernetesVersion: got "1.37"; allowed: 1.34, 1.35, 1.36');
+  });
+
+  test('every first-party add-on, with either install method, runs on the default version', () => {
+    const options: Record<string, Record<string, unknown>> = {
+      'external-dns': { hostedZoneIds: ['Z0123456789ABCDEFGHIJ'], domainFilters: ['example.com'] },
+      ack: { services: ['s3'], permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/AckBoundary' },
+    };
+    const addons = FIRST_PARTY_ADDONS.map(({ id, create }) => create(options[id] ?? {}));
+    const eksAddons = ['metrics-server', 'cert-manager', 'external-dns'].map((id) =>
+      FIRST_PARTY_ADDONS.find((r) => r.id === id)!.create({ ...options[id], install: 'eks-addon' }));
+    expect(problemLines((p) => checkAddOnVersions(p, loadConfig({}).kubernetesVersion, [...addons, ...eksAddons]))).toEqual([]);
   });
 
   test('every version has its support dates in order and a kubectl layer of the same minor', () => {

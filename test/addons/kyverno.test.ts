@@ -11,7 +11,7 @@ import type { ConfigError } from '../../lib/config';
 import { game2048Objects } from '../../lib/workloads/game-2048';
 import { helmReleases, nagFindings, synth } from '../helpers';
 
-/** Kyverno 1.19 supports Kubernetes 1.33 to 1.35 (its releases page), not the default 1.36. */
+/** Kyverno 1.19 supports Kubernetes 1.33 to 1.35 (its releases page), not 1.36. */
 const SUPPORTED = { kubernetesVersion: '1.35' };
 /** metrics-server lives in kube-system, cert-manager in its own namespace. */
 const SELECTION = 'metrics-server,cert-manager,kyverno';
@@ -217,7 +217,7 @@ describe('options', () => {
   });
 });
 
-test('on the default Kubernetes 1.36, which no Kyverno release documents yet, a configuration error names both', () => {
+test('on Kubernetes 1.36, which no Kyverno release documents yet, a configuration error names both', () => {
   expect(() => synth({ addons: 'kyverno', kubernetesVersion: '1.36' })).toThrow(
     'kubernetesVersion: got "1.36"; allowed: a version the "kyverno" add-on supports (1.33 to 1.35, per Kyverno\'s releases page (v1.19)): ' +
       'change kubernetesVersion or remove the add-on',
