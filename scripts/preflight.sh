@@ -7,8 +7,8 @@ case ${BASH_SOURCE[0]} in */*) LIB=${BASH_SOURCE[0]%/*}/lib ;; *) LIB=lib ;; esa
 # shellcheck source=lib/common.sh
 source "$LIB/common.sh"
 
-# package.json declares "engines": {"node": ">=20.19"}.
-MIN_NODE=20.19
+# package.json declares "engines": {"node": ">=22"}: the majors the AWS CDK supports (22 and 24).
+MIN_NODE=22.0
 K8S_VERSION=1.35
 ASSUME_YES=0
 CLI_INSTALL_URL=https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html
@@ -68,11 +68,11 @@ minor() { local v=${1#*.}; echo "${v%%[!0-9]*}"; }
 check_node() {
   local v
   if ! v=$(node --version 2>/dev/null); then
-    fail node "node not found" "install Node.js >= $MIN_NODE (https://nodejs.org or: nvm install 20)"
+    fail node "node not found" "install Node.js >= $MIN_NODE (https://nodejs.org or: nvm install 24)"
   elif version_ge "${v#v}" "$MIN_NODE"; then
     pass node "$v"
   else
-    fail node "$v is older than $MIN_NODE" "install Node.js >= $MIN_NODE (nvm install 20 && nvm use 20)"
+    fail node "$v is older than $MIN_NODE" "install Node.js >= $MIN_NODE (nvm install 24 && nvm use 24)"
   fi
 }
 

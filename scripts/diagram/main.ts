@@ -11,7 +11,7 @@ import { dotHash, renderSvg, svgDotHash } from './render';
  * Draws the environment the configuration describes (cdk.json's context, then each -c value, as
  * `cdk synth` reads them) into FILE.svg and its source FILE.dot (default docs/architecture.svg).
  * --check writes nothing: it fails when FILE.dot is not what the code draws now, or FILE.svg was
- * not rendered from FILE.dot. It needs no Graphviz.
+ * not rendered from FILE.dot. It does not render.
  */
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,7 +63,7 @@ export function checkPicture(svgFile: string, dot: string): string[] {
   return problems;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const dot = architectureDot(options.context);
   const dotFile = options.svg.replace(/\.svg$/, '.dot');
@@ -76,17 +76,15 @@ function main(): void {
     process.stdout.write(`diagram: ${relative(process.cwd(), options.svg)} is current\n`);
     return;
   }
-  const svg = renderSvg(dot);
+  const svg = await renderSvg(dot);
   writeFileSync(dotFile, dot);
   writeFileSync(options.svg, svg);
   process.stdout.write(`diagram: wrote ${relative(process.cwd(), options.svg)} and ${relative(process.cwd(), dotFile)}\n`);
 }
 
 if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
+  main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
     process.exit(1);
-  }
+  });
 }

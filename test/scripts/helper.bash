@@ -3,20 +3,21 @@
 # on PATH, every file the scripts or stubs write under BATS_TEST_TMPDIR, no
 # waiting between polls or between retries of a throttled AWS call.
 bats_require_minimum_version 1.5.0
-# BATS_LIBS: where bats-support and bats-assert live (Debian: /usr/lib/bats); run.sh checks it.
+# BATS_TEST_DIRNAME is absolute: <repo>/test/scripts.
+REPO=${BATS_TEST_DIRNAME%/*/*}
+
+# BATS_LIBS: the folder that holds bats-support and bats-assert (the devDependencies in
+# node_modules unless run.sh, which checks it, is told otherwise).
 # Their load.bash sources each file through "$(dirname ...)": 15 subshells per test, which on
 # these VMs (a fork costs about 5 ms) made up a tenth of the suite. Their src/*.bash only define
 # functions, so sourcing them directly loads the same thing without a process.
 for lib in bats-support bats-assert; do
-  for file in "${BATS_LIBS:-/usr/lib/bats}/$lib"/src/*.bash; do
+  for file in "${BATS_LIBS:-$REPO/node_modules}/$lib"/src/*.bash; do
     # shellcheck source=/dev/null
     source "$file"
   done
 done
 unset lib file
-
-# BATS_TEST_DIRNAME is absolute: <repo>/test/scripts.
-REPO=${BATS_TEST_DIRNAME%/*/*}
 # shellcheck disable=SC2034 # used by the .bats files
 SCRIPTS="$REPO/scripts"
 
