@@ -28,6 +28,10 @@ Re-run the same command after a failure: a stack deployed by an earlier run
 (.workshop/NAME/state says done and CloudFormation says *_COMPLETE) is not
 deployed again; a failed one is. The readiness waits always run.
 
+A stack is deployed into an existing cluster only when the cluster runs the
+Kubernetes version the deploy sets (kubernetesVersion): up.sh neither takes a
+cluster back a version (EKS cannot) nor upgrades one (scripts/upgrade.sh does).
+
 Options:
 $ENV_OPTIONS_HELP
 $CDK_OPTIONS_HELP
@@ -103,6 +107,78 @@ require_tools aws kubectl node npx npm cdk timeout curl
 ensure_cluster_admin
 
 print_cost_estimate
+
+# A deploy must give an existing cluster the Kubernetes version it runs. EKS never takes a control
+# plane back a minor version: CloudFormation would try, fail after minutes and roll back. A newer
+# version is an upgrade, which is upgrade.sh's job (insights and add-ons first, one minor at a
+# time). Run by deploy_stack right before a deploy, so a re-run that deploys nothing is not
+# stopped; the first deploy finds no cluster.
+VERSION_CHECKED=0
+check_cluster_version() {
+  local deployed have want advice rc=0 region_opt=''
+  ((VERSION_CHECKED)) && return 0
+  if ! capture deployed '' aws eks describe-cluster --region "$REGION" --name "$CLUSTER" \
+    --query cluster.version --output text; then
+    if [[ $CAPTURE_ERR != *ResourceNotFound* ]]; then
+      advice=$(refusal_advice "$CAPTURE_ERR") || advice='re-run the same command'
+      err "cannot read the Kubernetes version of cluster $CLUSTER: $(first_line "$CAPTURE_ERR"). Fix: $advice"
+      return 1
+    fi
+    deployed=''
+  fi
+  if is_dry_run; then
+    plan_note "stop here if $CLUSTER exists and runs a Kubernetes version other than the one this deploy sets (kubernetesVersion)"
+  fi
+  if [[ -z $deployed ]]; then
+    VERSION_CHECKED=1
+    return 0
+  fi
+  configured_kubernetes_version || rc=$?
+  if ((rc == 2)); then
+    log "not comparing Kubernetes versions: the configuration is not valid ($CONFIGURED_VERSION_FROM); the deploy stops on it"
+    VERSION_CHECKED=1
+    return 0
+  elif ((rc != 0)); then
+    err "cannot read the Kubernetes version this deploy sets from lib/config: $CONFIGURED_VERSION_FROM"
+    return 1
+  fi
+  [[ $deployed =~ ^1\.([0-9]+)$ ]] || {
+    err "cluster $CLUSTER reports Kubernetes version '$deployed', not a 1.N version"
+    return 1
+  }
+  have=$((10#${BASH_REMATCH[1]}))
+  [[ $CONFIGURED_VERSION =~ ^1\.([0-9]+)$ ]] || {
+    err "the configuration gives Kubernetes version '$CONFIGURED_VERSION', not a 1.N version"
+    return 1
+  }
+  want=$((10#${BASH_REMATCH[1]}))
+  if ((want == have)); then
+    log "cluster $CLUSTER runs Kubernetes $deployed, the version this deploy sets ($CONFIGURED_VERSION_FROM)"
+    VERSION_CHECKED=1
+    return 0
+  fi
+  if [[ $REGION_SOURCE == --region ]]; then region_opt=" --region $REGION"; fi
+  if ((want < have)); then
+    err "cluster $CLUSTER runs Kubernetes $deployed, but this deploy would set $CONFIGURED_VERSION ($CONFIGURED_VERSION_FROM):" \
+      "EKS cannot take a control plane back a minor version, so the $INFRA_STACK update would fail and roll back. Nothing was deployed."
+    err "Fix: keep $deployed: re-run the same command with -c kubernetesVersion=$deployed, or set \"kubernetesVersion\": \"$deployed\"" \
+      "in the context of cdk.json. A deploy cannot go back to $CONFIGURED_VERSION; only EKS's own rollback can, one minor, within 7 days" \
+      "of the upgrade to $deployed (README, 'Upgrade a cluster', Rolling back)."
+    return 1
+  fi
+  err "cluster $CLUSTER runs Kubernetes $deployed, but this deploy would set $CONFIGURED_VERSION ($CONFIGURED_VERSION_FROM):" \
+    "that is an upgrade, and up.sh does not upgrade a cluster. Nothing was deployed."
+  if ((want == have + 1)); then
+    err "Fix: upgrade with scripts/upgrade.sh --env $ENV_NAME$region_opt --to $CONFIGURED_VERSION and the other -c options" \
+      "(it checks upgrade insights and add-ons first), then re-run this command; or keep $deployed: re-run with -c kubernetesVersion=$deployed"
+  else
+    err "Fix: EKS upgrades one minor version at a time: scripts/upgrade.sh --env $ENV_NAME$region_opt --to 1.$((have + 1))," \
+      "and so on up to $CONFIGURED_VERSION, each with the other -c options, then re-run this command;" \
+      "or keep $deployed: re-run with -c kubernetesVersion=$deployed"
+  fi
+  return 1
+}
+DEPLOY_CHECK=(check_cluster_version)
 
 phase_begin infra "deploy InfraStack ($INFRA_STACK)"
 deploy_stack InfraStack "$INFRA_STACK" infra || exit 1

@@ -72,7 +72,10 @@ cdk_failed() {
 # deploy_stack ID NAME PHASE [CDK_ARGS...]: skipped when the state file says
 # the phase is done and CloudFormation agrees. Sets DEPLOY_RESULT. The
 # outputs land in ENV_DIR/cdk-outputs-PHASE.json until load_outputs.
+# DEPLOY_CHECK, when set, is a command run right before a stack is deployed (never for one that
+# is skipped): when it fails, nothing is deployed and the state file is left as it was.
 DEPLOY_RESULT=''
+DEPLOY_CHECK=()
 deploy_stack() {
   local id=$1 name=$2 phase=$3 status hint rc=0
   shift 3
@@ -94,6 +97,7 @@ deploy_stack() {
     state_set "$phase" failed
     return 1
   fi
+  if ((${#DEPLOY_CHECK[@]})) && ! "${DEPLOY_CHECK[@]}"; then return 1; fi
   state_set "$phase" running
   if ! is_dry_run; then
     [[ -d $ENV_DIR ]] || mkdir -p "$ENV_DIR"
@@ -178,4 +182,45 @@ print_cost_estimate() {
   reason=$(first_line "$out")
   [[ $out =~ $'\n''  - '([^$'\n']*) ]] && reason=${BASH_REMATCH[1]}
   warn "no cost estimate for $ENV_NAME: $reason"
+}
+
+# configured_kubernetes_version: CONFIGURED_VERSION gets the Kubernetes version a deploy with
+# CDK_CONTEXT gives the cluster, resolved by the app's own lib/config from cdk.json's context under
+# the -c values (as the cost estimate resolves its context), and CONFIGURED_VERSION_FROM where it
+# comes from. Returns 2, with CONFIGURED_VERSION_FROM the first problem, when the configuration is
+# not valid (the deploy's synth then stops before anything changes), 1 when it cannot be read.
+CONFIGURED_VERSION='' CONFIGURED_VERSION_FROM=''
+configured_kubernetes_version() {
+  local out
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  if ! out=$(node --require sucrase/register/ts -e '
+    const { ConfigError, Problems, readConfig } = require("./lib/config");
+    const { cdkJsonContext } = require("./scripts/cdk-json");
+    const args = process.argv.slice(1);
+    const given = {};
+    for (let i = 0; i + 1 < args.length; i += 2) {
+      const at = args[i + 1].indexOf("=");
+      given[args[i + 1].slice(0, at)] = args[i + 1].slice(at + 1);
+    }
+    const file = cdkJsonContext();
+    const p = new Problems();
+    const config = readConfig(p, { ...file, ...given });
+    const from = given.kubernetesVersion !== undefined ? "-c kubernetesVersion"
+      : file.kubernetesVersion !== undefined ? "cdk.json" : `the default of profile ${config.profile}`;
+    try {
+      p.throwIfAny();
+      console.log(`${config.kubernetesVersion}\t${from}`);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.log(`invalid\t${error.problems[0]}`);
+    }
+  ' -- "${CDK_CONTEXT[@]}" 2>"$WORK_TMP/node.err"); then
+    CONFIGURED_VERSION='' CONFIGURED_VERSION_FROM=$(first_line "$(<"$WORK_TMP/node.err")")
+    return 1
+  fi
+  IFS=$'\t' read -r CONFIGURED_VERSION CONFIGURED_VERSION_FROM <<<"$out"
+  if [[ $CONFIGURED_VERSION == invalid ]]; then
+    CONFIGURED_VERSION=''
+    return 2
+  fi
 }

@@ -87,6 +87,106 @@ load helper
   refute_call 'cdk deploy'
 }
 
+# The describe-cluster call that reads the cluster's Kubernetes version.
+VERSION_QUERY='^aws eks describe-cluster --region us-west-2 --name alice-eks --query cluster\.version --output text$'
+
+# version_read_before REGEX: the cluster's version was read, before the first call matching REGEX.
+version_read_before() {
+  local version deploy
+  version=$(line_of "$VERSION_QUERY")
+  deploy=$(line_of "$1")
+  ((version > 0 && version < deploy)) || fail "the cluster's version was not read before: $1"$'\n'"$(calls)"
+}
+
+@test "up refuses, before it deploys anything, to take a cluster back a Kubernetes minor version" {
+  # Created when 1.36 was the default; the workshop profile's default is now 1.35.
+  given_stack alice-infra
+  given_stack alice-platform
+  echo ACTIVE >"$STUB_DIR/clusters/alice-eks"
+  echo 1.36 >"$STUB_DIR/clusters/alice-eks.version"
+  aws_fails eks describe-cluster 1 ThrottlingException "Rate exceeded"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_failure 1
+  assert_output --partial "cluster alice-eks runs Kubernetes 1.36, but this deploy would set 1.35 (the default of profile workshop): EKS cannot take a control plane back a minor version, so the alice-infra update would fail and roll back. Nothing was deployed."
+  assert_output --partial 'Fix: keep 1.36: re-run the same command with -c kubernetesVersion=1.36, or set "kubernetesVersion": "1.36" in the context of cdk.json.'
+  assert_output --partial "only EKS's own rollback can, one minor, within 7 days of the upgrade to 1.36"
+  assert_equal "$(count_calls "$VERSION_QUERY")" 2
+  refute_call 'cdk deploy'
+  [[ ! -e $WORKSHOP_DIR/alice/state ]]
+
+  run "$SCRIPTS/up.sh" --env alice -c kubernetesVersion=1.34
+  assert_failure 1
+  assert_output --partial "cluster alice-eks runs Kubernetes 1.36, but this deploy would set 1.34 (-c kubernetesVersion)"
+  refute_call 'cdk deploy'
+}
+
+@test "up deploys a cluster on the version the deploy sets, and checks it once" {
+  given_deployed alice
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  assert_output --partial "cluster alice-eks runs Kubernetes 1.35, the version this deploy sets (the default of profile workshop)"
+  version_read_before 'cdk deploy InfraStack'
+  assert_equal "$(count_calls "$VERSION_QUERY")" 1
+  assert_call 'cdk deploy PlatformStack'
+}
+
+@test "up keeps a cluster on a version other than the default when the deploy sets it, and a re-run that deploys nothing is not checked" {
+  run "$SCRIPTS/up.sh" --env alice -c kubernetesVersion=1.36
+  assert_success
+  [[ $(<"$STUB_DIR/clusters/alice-eks.version") == 1.36 ]]
+
+  # Both stacks done: nothing is deployed, so nothing to check.
+  rm "$STUB_DIR/calls.log"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  refute_call 'cdk deploy'
+  refute_call "$VERSION_QUERY"
+
+  rm "$STUB_DIR/stacks/alice-platform" "$STUB_DIR/calls.log"
+  run "$SCRIPTS/up.sh" --env alice -c kubernetesVersion=1.36
+  assert_success
+  assert_output --partial "cluster alice-eks runs Kubernetes 1.36, the version this deploy sets (-c kubernetesVersion)"
+  version_read_before 'cdk deploy PlatformStack .*-c kubernetesVersion=1\.36'
+}
+
+@test "up's first deploy asks for the cluster, finds none and deploys" {
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  version_read_before 'cdk deploy InfraStack'
+  assert_equal "$(count_calls "$VERSION_QUERY")" 1
+}
+
+@test "up does not upgrade a cluster: it points to upgrade.sh, one minor version at a time" {
+  given_deployed alice
+  echo 1.34 >"$STUB_DIR/clusters/alice-eks.version"
+  run "$SCRIPTS/up.sh" --env alice --region us-west-2
+  assert_failure 1
+  assert_output --partial "cluster alice-eks runs Kubernetes 1.34, but this deploy would set 1.35 (the default of profile workshop): that is an upgrade, and up.sh does not upgrade a cluster. Nothing was deployed."
+  assert_output --partial "Fix: upgrade with scripts/upgrade.sh --env alice --region us-west-2 --to 1.35 and the other -c options (it checks upgrade insights and add-ons first), then re-run this command; or keep 1.34: re-run with -c kubernetesVersion=1.34"
+  refute_call 'cdk deploy'
+
+  run "$SCRIPTS/up.sh" --env alice -c kubernetesVersion=1.36
+  assert_failure 1
+  assert_output --partial "this deploy would set 1.36 (-c kubernetesVersion): that is an upgrade"
+  assert_output --partial "Fix: EKS upgrades one minor version at a time: scripts/upgrade.sh --env alice --to 1.35, and so on up to 1.36"
+  refute_call 'cdk deploy'
+}
+
+@test "up does not deploy when it cannot read the cluster's version, and leaves a bad version to the deploy" {
+  given_deployed alice
+  aws_fails eks describe-cluster 1 AccessDeniedException "User: arn:aws:iam::123456789012:user/tester is not authorized to perform: eks:DescribeCluster"
+  run "$SCRIPTS/up.sh" --env alice
+  assert_failure 1
+  assert_output --partial "cannot read the Kubernetes version of cluster alice-eks: An error occurred (AccessDeniedException) when calling the DescribeCluster operation: User: arn:aws:iam::123456789012:user/tester is not authorized"
+  assert_output --partial "Fix: the AWS identity needs that permission"
+  refute_call 'cdk deploy'
+
+  # The deploy's synth refuses an unknown version before anything changes (the stub deploys it).
+  run "$SCRIPTS/up.sh" --env alice -c kubernetesVersion=1.99
+  assert_success
+  assert_output --partial 'not comparing Kubernetes versions: the configuration is not valid (kubernetesVersion: got "1.99"'
+}
+
 @test "up times out when nodes never become Ready, naming what it waited for" {
   touch "$STUB_DIR/nodes_not_ready"
   run "$SCRIPTS/up.sh" --env alice --timeout-nodes 0
@@ -161,6 +261,8 @@ load helper
   assert_output "+ aws sts get-caller-identity --query Arn --output text
 + npm run --silent cost -- -c environment=alice -c region=us-west-2 -c 'clusterAdmins=<caller-arn>'
 + aws cloudformation describe-stacks --region us-west-2 --stack-name alice-infra --query 'Stacks[0].StackStatus' --output text
++ aws eks describe-cluster --region us-west-2 --name alice-eks --query cluster.version --output text
+# stop here if alice-eks exists and runs a Kubernetes version other than the one this deploy sets (kubernetesVersion)
 + timeout 2400 npx --no-install cdk deploy InfraStack -c environment=alice -c region=us-west-2 -c 'clusterAdmins=<caller-arn>' --require-approval never --outputs-file $out/cdk-outputs-infra.json --output $out/cdk.out
 + aws cloudformation describe-stacks --region us-west-2 --stack-name alice-platform --query 'Stacks[0].StackStatus' --output text
 + timeout 2400 npx --no-install cdk deploy PlatformStack -c environment=alice -c region=us-west-2 -c 'clusterAdmins=<caller-arn>' --exclusively --require-approval never --outputs-file $out/cdk-outputs-platform.json --output $out/cdk.out
