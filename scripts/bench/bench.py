@@ -126,7 +126,7 @@ def scaling_cases():
              ("add-ons (auto, no samples)", len(FULL_ADDONS["auto"]), bare + ctx("addons", FULL_ADDONS["auto"])),
              ("add-ons (nodegroups, no samples)", len(FULL_ADDONS["nodegroups"]),
               ng + ctx("sampleWorkloads", "false") + ctx("addons", FULL_ADDONS["nodegroups"]))]
-    rows += [("teams", n, auto + ctx("teams", teams(n))) for n in (10, 50)]
+    rows += [("teams", n, auto + (ctx("teams", teams(n)) if n else [])) for n in (0, 10, 50)]
     return {11 + i: {"name": "scaling: %s = %d" % (axis, n), "axis": axis, "size": n, "cwd": REPO, "args": args}
             for i, (axis, n, args) in enumerate(rows)}
 MARKER = ".bench-run"
@@ -144,7 +144,7 @@ def parse_args():
     ap.add_argument("--our-app", metavar="CMD",
                     help="run cases 1-3 with this app command instead of cdk.json's (to evaluate a proposed change)")
     ap.add_argument("--scaling", action="store_true",
-                    help="run the scaling cases (node groups, add-ons, teams; numbered 11-20) instead of cases 1-4")
+                    help="run the scaling cases (node groups, add-ons, teams; numbered 11-21) instead of cases 1-4")
     ap.add_argument("--timeout", type=int, metavar="S",
                     help="kill a synth after S seconds and report it (default %d, with --scaling %d)" % (TIMEOUT_S, SCALING_TIMEOUT_S))
     a = ap.parse_args()
@@ -160,7 +160,7 @@ def parse_args():
     except ValueError:
         ap.error("--cases: a comma-separated list of %s" % known)
     if not a.cases or any(c not in CASES for c in a.cases) or len(set(a.cases)) != len(a.cases):
-        ap.error("--cases: distinct case numbers from %s%s" % (known, "" if a.scaling else " (11-20 with --scaling)"))
+        ap.error("--cases: distinct case numbers from %s%s" % (known, "" if a.scaling else " (11-21 with --scaling)"))
     if a.timeout < 1:
         ap.error("--timeout: at least 1 s")
     if a.reps < 1:
