@@ -1,4 +1,4 @@
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 
 /*
  * Imported first by bin/app.ts, for its side effect: Node keeps the V8 code cache of every module
@@ -6,5 +6,6 @@ import { enableCompileCache } from 'node:module';
  * directory, keyed by content, so a changed file is compiled afresh. Every synth after the first
  * then skips most of the JavaScript compilation: about 0.2 s per synth (docs/benchmarks.md).
  * Node documents this call for command-line tools; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+ * Node before 22.1 has no such function: the app then runs as before instead of failing.
  */
-enableCompileCache();
+(nodeModule as Partial<typeof nodeModule>).enableCompileCache?.();
