@@ -10,7 +10,7 @@ examples/custom-addon does. It reports
   node_modules    the app's whole node_modules,
   footprint       what the package adds to it: the same app installed without the package,
                   subtracted (the consumer's own aws-cdk-lib and tools are not the package's cost),
-  aws-cdk-lib     how many copies are installed (more than one breaks `new App()`),
+  aws-cdk-lib     how many copies are installed (more than one breaks `new App()`), and of Blueprints,
   require ms      median of fresh `node` processes that only `require('cdk-eks-platform')`.
 Offline apart from the npm registry (npm's cache first). Linux or macOS; Python 3.9+, stdlib only.
 """
@@ -68,9 +68,10 @@ def tree_bytes(path):
 
 
 def copies_of(app_dir, package):
+    # Nested copies count too: npm nests a package whose version range the top-level copy misses.
     found = 0
-    for root, dirs, _files in os.walk(os.path.join(app_dir, "node_modules")):
-        if os.path.basename(root) == "node_modules" and package in dirs:
+    for root, _dirs, _files in os.walk(os.path.join(app_dir, "node_modules")):
+        if root.endswith(os.sep + os.path.join("node_modules", *package.split("/"))):
             found += 1
     return found
 
@@ -106,7 +107,7 @@ def main():
             "node_modules_mib": round(total / 2**20),
             "footprint_mib": round((total - without) / 2**20),
             "aws_cdk_lib_copies": copies_of(app, "aws-cdk-lib"),
-            "blueprints_installed": os.path.isdir(os.path.join(app, "node_modules", "@aws-quickstart", "eks-blueprints")),
+            "eks_blueprints_copies": copies_of(app, "@aws-quickstart/eks-blueprints"),
             "require_ms": {"median": round(median), "min": round(low), "max": round(high), "runs": args.runs},
         }
     finally:
