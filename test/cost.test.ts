@@ -123,9 +123,10 @@ describe('what the configuration adds', () => {
     ]);
   });
 
-  test('a provisioned control-plane tier without a confirmed price is listed as not priced', () => {
-    const e = estimate({ controlPlaneTier: 'tier-xl', sampleWorkloads: false }, NO_USAGE);
-    expect(e.unpriced).toContainEqual(expect.objectContaining({ component: 'EKS Provisioned Control Plane (tier-xl)' }));
+  test.each(['tier-xl', 'tier-8xl'])('a provisioned control-plane tier without a confirmed price (%s) is listed as not priced', (tier) => {
+    const e = estimate({ controlPlaneTier: tier, sampleWorkloads: false }, NO_USAGE);
+    expect(e.unpriced).toContainEqual(expect.objectContaining({ component: `EKS Provisioned Control Plane (${tier})` }));
+    expect(e.lines.some((l) => l.component.startsWith('EKS Provisioned Control Plane'))).toBe(false);
   });
 
   test('the sample workloads add their load balancers and the API', () => {

@@ -425,11 +425,17 @@ describe('cluster lifecycle: support type, deletion protection, zonal shift, con
     });
   });
 
+  test('tier-8xl, the largest provisioned tier, reaches ControlPlaneScalingConfig', () => {
+    synth({ controlPlaneTier: 'tier-8xl' }).infraTemplate.hasResourceProperties('AWS::EKS::Cluster', {
+      ControlPlaneScalingConfig: { Tier: 'tier-8xl' },
+    });
+  });
+
   test.each<[Record<string, unknown>, string]>([
     [{ supportType: 'standard' }, 'supportType: got "standard"; allowed: STANDARD, EXTENDED'],
     [{ deletionProtection: 'yes' }, 'deletionProtection: got "yes"; allowed: true, false'],
     [{ zonalShift: 1 }, 'zonalShift: got 1; allowed: true, false'],
-    [{ controlPlaneTier: 'tier-8xl' }, 'controlPlaneTier: got "tier-8xl"; allowed: standard, tier-xl, tier-2xl, tier-4xl'],
+    [{ controlPlaneTier: 'tier-16xl' }, 'controlPlaneTier: got "tier-16xl"; allowed: standard, tier-xl, tier-2xl, tier-4xl, tier-8xl'],
   ])('rejects %j', (context, problem) => {
     expect(() => loadConfig(context)).toThrow(problem);
   });

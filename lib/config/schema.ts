@@ -17,8 +17,17 @@ export const COMPUTE_MODES = ['auto', 'nodegroups'] as const;
 export const AUTO_MODE_NODE_POOLS = ['system', 'general-purpose'] as const;
 /** Reachability of the Kubernetes API server. */
 export const ENDPOINT_ACCESS_MODES = ['private', 'public-and-private'] as const;
-/** EKS control plane tiers (`ControlPlaneScalingConfig.Tier`; the CloudFormation documentation of aws-cdk-lib 2.261's CfnCluster). */
-export const CONTROL_PLANE_TIERS = ['standard', 'tier-xl', 'tier-2xl', 'tier-4xl'] as const;
+/**
+ * EKS control plane tiers (`ControlPlaneScalingConfig.Tier`). AWS documents `standard | tier-xl |
+ * tier-2xl | tier-4xl | tier-8xl`: the EKS API Reference, ControlPlaneScalingConfig
+ * (https://docs.aws.amazon.com/eks/latest/APIReference/API_ControlPlaneScalingConfig.html), and the
+ * CloudFormation Template Reference, AWS::EKS::Cluster ControlPlaneScalingConfig
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-controlplanescalingconfig.html);
+ * aws-cdk-lib 2.278 has `eks.ControlPlaneScalingTier.TIER_8XL`. Older copies of those pages, and
+ * of the EKS User Guide's "Amazon EKS Provisioned Control Plane" (which gives each tier's capacity),
+ * stop at tier-4xl.
+ */
+export const CONTROL_PLANE_TIERS = ['standard', 'tier-xl', 'tier-2xl', 'tier-4xl', 'tier-8xl'] as const;
 /** The retention values CloudWatch Logs accepts, in days. */
 export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
