@@ -59,7 +59,13 @@ $CDK_OPTIONS_HELP
                         not a terminal)
       --ignore-insight-errors
                         upgrade even though an EKS upgrade insight for
-                        VERSION has status ERROR (or cannot be read)
+                        VERSION has status ERROR (or cannot be read):
+                        skips this script's check, and the InfraStack
+                        deploy gets -c forceVersionUpdate=true, so EKS
+                        skips its own readiness checks (Force of the
+                        cluster) instead of refusing the update. What
+                        an ERROR insight names (e.g. removed APIs still
+                        in use) can break workloads on VERSION
       --timeout-stack D per cdk deploy (default: $(fmt_duration "$TIMEOUT_STACK"))
                         D is seconds or 90s / 15m / 1h
 
@@ -91,6 +97,7 @@ while (($#)); do
     -c | --context)
       need_value "$@"
       if [[ $2 == kubernetesVersion=* ]]; then usage_error "use --to instead of -c $2"; fi
+      if [[ $2 == forceVersionUpdate=* ]]; then usage_error "use --ignore-insight-errors instead of -c $2"; fi
       common_opt "$@"; shift "$SHIFT_BY"
       ;;
     *) common_opt "$@" || usage_error "unknown option: $1"; shift "$SHIFT_BY" ;;
@@ -318,6 +325,11 @@ read_nodegroups
 
 ensure_cluster_admin
 CDK_CONTEXT+=(-c "kubernetesVersion=$TARGET")
+# EKS itself refuses a version update while an upgrade insight has status ERROR unless the update
+# is forced (AWS::EKS::Cluster Force). Only InfraStack's deploy of this run gets it: it is not in
+# CDK_CONTEXT, the state file or cdk.json, so the next up.sh deploys without it.
+FORCE_CONTEXT=()
+if ((IGNORE_INSIGHT_ERRORS)); then FORCE_CONTEXT=(-c forceVersionUpdate=true); fi
 
 # ---------------------------------------------------------------------------- plan
 
@@ -326,6 +338,9 @@ print_plan() {
   echo "Upgrade plan for $ENV_NAME (cluster $CLUSTER, region $REGION): Kubernetes $CURRENT -> $TARGET"
   if ((RESUMING)); then echo "  (resuming an earlier upgrade to $TARGET that did not finish)"; fi
   echo "  1. control plane: $CURRENT -> $TARGET (InfraStack $INFRA_STACK)"
+  if ((${#FORCE_CONTEXT[@]})); then
+    echo "       --ignore-insight-errors: EKS skips its upgrade-readiness checks for this InfraStack deploy (-c forceVersionUpdate=true)"
+  fi
   echo "  2. EKS managed add-ons (InfraStack or PlatformStack, whichever declares them):"
   if ((${#ADDON_LINES[@]} == 0)); then echo "       none installed"; fi
   for line in "${ADDON_LINES[@]}"; do echo "       $line"; done
@@ -395,7 +410,7 @@ if ((${#ADDON_UPDATES[@]})); then
 fi
 
 phase_begin "infra-$TARGET" "deploy InfraStack ($INFRA_STACK) with Kubernetes $TARGET"
-deploy_stack InfraStack "$INFRA_STACK" "infra-$TARGET" || exit 1
+deploy_stack InfraStack "$INFRA_STACK" "infra-$TARGET" "${FORCE_CONTEXT[@]}" || exit 1
 now=''
 eks_text now "the version of $CLUSTER after the InfraStack deploy" describe-cluster --name "$CLUSTER" --query cluster.version
 [[ $now == "$TARGET" ]] || die "$INFRA_STACK is deployed but cluster $CLUSTER reports version $now, not $TARGET"

@@ -436,7 +436,23 @@ describe('cluster lifecycle: support type, deletion protection, zonal shift, con
     [{ deletionProtection: 'yes' }, 'deletionProtection: got "yes"; allowed: true, false'],
     [{ zonalShift: 1 }, 'zonalShift: got 1; allowed: true, false'],
     [{ controlPlaneTier: 'tier-16xl' }, 'controlPlaneTier: got "tier-16xl"; allowed: standard, tier-xl, tier-2xl, tier-4xl, tier-8xl'],
+    [{ forceVersionUpdate: 'yes' }, 'forceVersionUpdate: got "yes"; allowed: true, false'],
   ])('rejects %j', (context, problem) => {
     expect(() => loadConfig(context)).toThrow(problem);
+  });
+});
+
+describe('forceVersionUpdate: EKS overrides upgrade-blocking insights for one deploy', () => {
+  const cluster = (context: Record<string, unknown>) => Object.values(synth(context).infraTemplate.findResources('AWS::EKS::Cluster'))[0];
+
+  test('a plain deploy leaves Force out, so templates without the key do not change', () => {
+    expect(cluster({}).Properties).not.toHaveProperty('Force');
+    // "false" from the command line is the boolean false, not a truthy string.
+    expect(cluster({ forceVersionUpdate: 'false' }).Properties).not.toHaveProperty('Force');
+  });
+
+  test('set (as upgrade.sh passes it, -c forceVersionUpdate=true) it sets Force: true', () => {
+    expect(cluster({ forceVersionUpdate: 'true' }).Properties).toMatchObject({ Force: true });
+    expect(cluster({ forceVersionUpdate: true }).Properties).toMatchObject({ Force: true });
   });
 });

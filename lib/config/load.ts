@@ -74,6 +74,7 @@ export function readConfig(p: Problems, context: Readonly<Record<string, unknown
     deletionProtection: given('deletionProtection') ?? d.deletionProtection,
     zonalShift: given('zonalShift') ?? d.zonalShift,
     controlPlaneTier: given('controlPlaneTier') ?? d.controlPlaneTier,
+    forceVersionUpdate: given('forceVersionUpdate') ?? d.forceVersionUpdate,
     compute,
     autoModeNodePools: given('autoModeNodePools') ?? d.autoModeNodePools,
     nodeGroups,

@@ -41,6 +41,8 @@ const COMMON: Omit<ProfileDefaults, ProfileSpecific> = {
   azCount: 3,
   vpcCidr: '10.0.0.0/16',
   controlPlaneTier: 'standard',
+  // Set for the one deploy that upgrades past ERROR insights (scripts/upgrade.sh), never by a profile.
+  forceVersionUpdate: false,
   clusterAdmins: [],
   accessEntries: [],
   compute: 'auto',

@@ -108,6 +108,14 @@ export const CONFIG_SHAPE = {
   controlPlaneTier: documented(oneOf(CONTROL_PLANE_TIERS), {
     description: 'EKS control plane capacity: `standard` scales on demand; a provisioned tier reserves capacity at an hourly price (EKS Provisioned Control Plane).',
   }),
+  // `Force` of AWS::EKS::Cluster: "Set this value to true to override upgrade-blocking or
+  // rollback-blocking readiness checks when updating a cluster" (CloudFormation Template Reference,
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-force;
+  // update requires: no interruption). Without it EKS refuses a version update while an upgrade
+  // insight has status ERROR (InvalidStateException, "Upgrade readiness issues detected").
+  forceVersionUpdate: documented(flag(), {
+    description: 'For one deploy only: EKS updates the Kubernetes version even though an upgrade insight for it has status ERROR (`Force` of the cluster). `scripts/upgrade.sh --ignore-insight-errors` sets it on its InfraStack deploy; kept in cdk.json, every later version change would skip those checks.',
+  }),
   compute: documented(oneOf(COMPUTE_MODES), { description: '`auto` (EKS Auto Mode) or `nodegroups` (managed node groups).' }),
   autoModeNodePools: documented(
     list(oneOf(AUTO_MODE_NODE_POOLS), 'a non-empty list of system, general-purpose').refine((pools) => pools.length > 0, 'a non-empty list of system, general-purpose'),

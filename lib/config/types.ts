@@ -53,6 +53,8 @@ export interface PlatformConfig {
   /** Whether ARC zonal shift may move traffic away from an impaired AZ. */
   readonly zonalShift: boolean;
   readonly controlPlaneTier: ControlPlaneTier;
+  /** EKS updates the version despite ERROR upgrade insights (`Force`); for one deploy only. */
+  readonly forceVersionUpdate: boolean;
   readonly compute: ComputeMode;
   /** Auto Mode built-in node pools to enable. */
   readonly autoModeNodePools: readonly AutoModeNodePool[];

@@ -34,6 +34,12 @@ export interface PlatformClusterProps {
   readonly zonalShift: boolean;
   /** The control plane tier; `standard` leaves the property to EKS's default. */
   readonly controlPlaneTier: ControlPlaneTier;
+  /**
+   * EKS updates the Kubernetes version even though an upgrade insight has status ERROR (`Force`).
+   * For the one deploy that upgrades; `false` leaves the property out.
+   * @default false
+   */
+  readonly forceVersionUpdate?: boolean;
 }
 
 const CLUSTER_POLICIES = ['AmazonEKSClusterPolicy'];
@@ -119,6 +125,12 @@ export class PlatformCluster extends Construct {
     cfn.upgradePolicy = { supportType: props.supportType };
     cfn.deletionProtection = props.deletionProtection;
     cfn.zonalShiftConfig = { enabled: props.zonalShift };
+    // Force only matters to a version update: without it EKS refuses one while an upgrade insight
+    // has status ERROR. Left out otherwise, so a later deploy without it removes the property
+    // (an in-place update) and templates of clusters that never forced stay unchanged.
+    if (props.forceVersionUpdate) {
+      cfn.force = true;
+    }
     acknowledgeValidation(
       cfn,
       'aws-eks-v2 asks for envelope encryption of Secrets as EncryptionConfig [{Resources: [secrets], Provider}]; ' +

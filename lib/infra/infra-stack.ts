@@ -67,6 +67,7 @@ export class InfraStack extends Stack {
       deletionProtection: config.deletionProtection,
       zonalShift: config.zonalShift,
       controlPlaneTier: config.controlPlaneTier,
+      forceVersionUpdate: config.forceVersionUpdate,
     });
     const cluster = this.platformCluster.cluster;
 

@@ -122,6 +122,35 @@ index_of() {
   assert_call 'cdk deploy PlatformStack'
 }
 
+@test "upgrade --ignore-insight-errors makes EKS accept the update: InfraStack's deploy alone gets -c forceVersionUpdate=true" {
+  # Without the option EKS keeps its own readiness checks: no deploy is given the key.
+  given_cluster_on bob
+  run "$SCRIPTS/upgrade.sh" --env bob --to 1.36 --yes
+  assert_success
+  assert_call 'cdk deploy InfraStack -c environment=bob '
+  refute_call 'forceVersionUpdate'
+  refute_output --partial "forceVersionUpdate"
+
+  given_cluster_on alice
+  given_insight alice ERROR "Deprecated APIs removed in Kubernetes v1.36" "Deprecated API usage detected"
+  run "$SCRIPTS/upgrade.sh" --env alice --to 1.36 --yes --ignore-insight-errors
+  assert_success
+  assert_output --partial "EKS skips its upgrade-readiness checks for this InfraStack deploy (-c forceVersionUpdate=true)"
+  assert_call '^npx --no-install cdk deploy InfraStack -c environment=alice .*-c kubernetesVersion=1\.36 -c forceVersionUpdate=true '
+  # PlatformStack does not change the cluster version; nothing keeps the key for a later deploy.
+  refute_call 'cdk deploy PlatformStack .*forceVersionUpdate'
+  run cat "$WORKSHOP_DIR/alice/state"
+  refute_output --partial forceVersionUpdate
+}
+
+@test "upgrade refuses -c forceVersionUpdate: --ignore-insight-errors is the one way to set it" {
+  given_cluster_on alice
+  run "$SCRIPTS/upgrade.sh" --env alice --to 1.36 --yes -c forceVersionUpdate=true
+  assert_failure 2
+  assert_output --partial "use --ignore-insight-errors instead of -c forceVersionUpdate=true"
+  refute_call '^aws|^npx'
+}
+
 @test "upgrade --dry-run with an ERROR insight exits 1: a real run would refuse" {
   given_cluster_on alice
   given_insight alice ERROR "Cluster health issues" "Subnets are running out of addresses"
