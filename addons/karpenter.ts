@@ -10,7 +10,7 @@ import { acknowledge, managedPolicyFinding, wildcardFinding } from '../lib/compl
 import type { z } from 'zod';
 import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
-import { HelmAddOn } from './core/helm-addon';
+import { HELM_RELEASE_BEHAVIOUR, HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
@@ -152,7 +152,7 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
       ...KARPENTER_CRD_CHART,
       version: this.chart.version,
       createNamespace: true,
-      wait: true,
+      ...HELM_RELEASE_BEHAVIOUR,
     });
     return {
       replicas: 2,

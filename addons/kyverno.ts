@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { NodeGroupConfig } from '../lib/config';
 import { documented, flag, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
-import { HelmAddOn, mergeValues } from './core/helm-addon';
+import { HELM_RELEASE_BEHAVIOUR, HelmAddOn, mergeValues } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
@@ -198,7 +198,7 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
       version: this.chart.version,
       createNamespace: false,
       values: this.policyValues(context),
-      wait: true,
+      ...HELM_RELEASE_BEHAVIOUR,
     });
     policies.node.addDependency(chart);
   }

@@ -1,6 +1,8 @@
+import type { Template } from 'aws-cdk-lib/assertions';
 import { FIRST_PARTY_ADDONS } from '../addons/catalog';
 import { loadConfig } from '../lib/config';
-import { kubernetesObjects, nagFindings, synth } from './helpers';
+import { HELM_HANDLER_RESERVE } from '../addons/core/helm-addon';
+import { helmReleases, kubernetesObjects, nagFindings, synth } from './helpers';
 import { schemaProblems } from './support/kubernetes-schemas';
 
 const ZONE = 'Z0123456789ABCDEFGHIJ';
@@ -54,9 +56,40 @@ describe.each(['auto', 'nodegroups'])('every add-on, teams and all workloads on 
     expect(schemaProblems(objects)).toEqual([]);
   });
 
+  test('every Helm release waits, rolls back on failure, and ends (rollback included) before its handler', () => {
+    const releases = Object.entries(helmReleases(app.platformTemplate));
+    expect(releases.length).toBeGreaterThanOrEqual(compute === 'auto' ? 7 : 10);
+    // The limit is read from the template: the kubectl handler and the provider framework's onEvent
+    // function that invokes it synchronously (the earlier-started one dies first).
+    const limit = Math.min(...kubectlLambdaTimeouts(app.platformTemplate));
+    expect(limit).toBe(900);
+    // A failed release waits up to its timeout once, then up to its timeout again to roll back.
+    const fits = (timeout: string | undefined) => 2 * helmSeconds(timeout) + HELM_HANDLER_RESERVE.toSeconds() <= limit;
+    expect(releases.map(([name, r]) => ({ name, wait: r.Wait, atomic: r.Atomic, fits: fits(r.Timeout) })))
+      .toEqual(releases.map(([name]) => ({ name, wait: true, atomic: true, fits: true })));
+  });
+
   test('outputs a participant needs', () => {
     for (const key of ['AppUrlGame2048', 'AppUrlPetstore', 'AppUrlNginx', 'TeamNamespaces', 'KubeconfigCommand']) {
       app.platformTemplate.hasOutput(key, {});
     }
   });
 });
+
+/** Seconds of a HelmChart `Timeout` ("360s"); Helm's own default (5 minutes) when it is not set. */
+function helmSeconds(timeout: string | undefined): number {
+  if (timeout === undefined) return 300;
+  const match = /^(\d+)s$/.exec(timeout);
+  if (!match) throw new Error(`unexpected Helm timeout ${timeout}`);
+  return Number(match[1]);
+}
+
+/** Timeouts (seconds) of the kubectl handler and of the provider framework function that invokes it. */
+function kubectlLambdaTimeouts(template: Template): number[] {
+  const functions = Object.values(template.findResources('AWS::Lambda::Function'))
+    .map((f) => f.Properties as { Description?: string; Timeout?: number })
+    .filter((p) => p.Description === 'onEvent handler for EKS kubectl resource provider'
+      || (p.Description ?? '').startsWith('AWS CDK resource provider framework - onEvent (') && (p.Description ?? '').includes('KubectlProvider'));
+  expect(functions.length).toBe(2);
+  return functions.map((p) => p.Timeout ?? 3);
+}

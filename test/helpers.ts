@@ -97,7 +97,12 @@ export function kubernetesObjects(template: Template): RenderedObject[] {
 }
 
 /** Helm releases of a template: chart, version, namespace and parsed values, by release name. */
-export function helmReleases(template: Template): Record<string, { Chart: string; Version: string; Repository: string; Namespace: string; Values: Record<string, unknown>; logicalId: string; DependsOn?: string[] }> {
+export function helmReleases(template: Template): Record<string, {
+  Chart: string; Version: string; Repository: string; Namespace: string; Values: Record<string, unknown>;
+  /** Helm's `--wait`, `--atomic` and `--timeout` (e.g. "360s"), as the handler receives them. */
+  Wait?: boolean; Atomic?: boolean; Timeout?: string;
+  logicalId: string; DependsOn?: string[];
+}> {
   const releases: ReturnType<typeof helmReleases> = {};
   for (const [logicalId, resource] of Object.entries(template.findResources('Custom::AWSCDK-EKS-HelmChart'))) {
     const props = resource.Properties;
