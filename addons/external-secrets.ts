@@ -98,6 +98,17 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
       installCRDs: true,
       // The controller's service account gets no AWS identity: every store brings its own.
       serviceAccount: { create: true },
+      // By default the chart aggregates create/update/patch/delete on every ESO kind, including the
+      // cluster-scoped ClusterSecretStores, into the built-in `edit` and `admin` ClusterRoles
+      // (templates/rbac.yaml, `<release>-edit` with aggregate-to-edit/-admin labels). Whoever is bound
+      // to `edit` cluster-wide (kro with clusterRole: edit) could then rewrite `platform-secrets`
+      // (its namespace conditions) or create ExternalSecrets that read `<environment>/platform/*`.
+      // Teams lose nothing: their access policies are EKS's own, not these ClusterRoles, and their
+      // ESO rights come from the Role teamRbac() gives them. `view` stays: it adds only get/list/watch
+      // on ESO objects, which hold references (secret names, service accounts), never secret values.
+      // Keys read at helm-chart-2.9.0 (values.yaml, templates/rbac.yaml); aggregateToAdmin exists
+      // since 2.8.0 (earlier charts aggregate to admin unconditionally).
+      rbac: { aggregateToView: true, aggregateToEdit: false, aggregateToAdmin: false },
       resources: { requests: { cpu: '50m', memory: '128Mi' } },
       webhook: { resources: { requests: { cpu: '25m', memory: '64Mi' } } },
       certController: { resources: { requests: { cpu: '25m', memory: '64Mi' } } },

@@ -73,6 +73,13 @@ describe.each(['auto', 'nodegroups'])('external-secrets on compute=%s', (compute
     template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
   });
 
+  test('the chart aggregates its RBAC into view only: edit/admin holders get no write on stores', () => {
+    // Chart default: all three true; edit/admin would get create/patch/delete on clustersecretstores.
+    expect(helmReleases(template)['external-secrets'].Values).toMatchObject({
+      rbac: { aggregateToView: true, aggregateToEdit: false, aggregateToAdmin: false },
+    });
+  });
+
   test('creates the cluster\'s IAM OIDC provider from InfraStack\'s issuer export', () => {
     template.resourceCountIs('AWS::IAM::OIDCProvider', 1);
     template.hasResourceProperties('AWS::IAM::OIDCProvider', { Url: { 'Fn::ImportValue': 'dev-infra:OidcIssuerUrl' }, ClientIdList: ['sts.amazonaws.com'] });
