@@ -15,11 +15,18 @@ import { PLATFORM_LABELS } from './core/kubernetes-object';
  * (roles ADMIN, EDITOR, VIEWER; at most 1,000 identities per capability; Applications only in the
  * capability's namespace), argocd-register-clusters.adoc (the local cluster is not registered
  * automatically, destinations name the cluster ARN and `kubernetes.default.svc` is not supported,
- * the capability role gets no Kubernetes RBAC on the local cluster by default).
+ * the capability role gets no Kubernetes RBAC on the local cluster by default; its "Access Entry
+ * RBAC requirements" section: cluster-admin "should not be used in production", the production setup
+ * is cluster-wide read (get/list/watch on every resource, needed for discovery and health checks)
+ * plus write Roles in the namespaces Argo CD deploys to, bound to `eks-access-entry:<role ARN>`).
  */
 
 /** The capability's name in the cluster (EKS allows one Argo CD capability per cluster). */
 export const ARGO_CD_CAPABILITY_NAME = 'argocd';
+/** What the capability may do on the local cluster once a bootstrap registers it. */
+export const ARGO_CD_DEPLOY_ACCESS = ['namespace', 'cluster-admin'] as const;
+/** The EKS user guide's production setup, rather than its quick setup (cluster-admin). */
+const DEFAULT_DEPLOY_ACCESS: (typeof ARGO_CD_DEPLOY_ACCESS)[number] = 'namespace';
 /** Argo CD's built-in global roles. */
 export const ARGO_CD_RBAC_ROLES = ['ADMIN', 'EDITOR', 'VIEWER'] as const;
 /** Identity types of IAM Identity Center. */
@@ -74,6 +81,10 @@ export const MANAGED_ARGO_CD_OPTIONS = {
   namespace: documented(text('a Kubernetes namespace name', NAMESPACE), {
     description: 'Managed only: the namespace the capability watches for Applications and ApplicationSets (the only one it supports). Default argocd.',
   }).optional(),
+  /** @default 'namespace' */
+  deployAccess: documented(oneOf(ARGO_CD_DEPLOY_ACCESS), {
+    description: `Managed only, with a bootstrap: the capability's Kubernetes RBAC on this cluster. \`namespace\`: read every resource cluster-wide (discovery, health checks) and write only in the capability namespace (the EKS user guide's production setup; bind more namespaces yourself); \`cluster-admin\`: everything, as the self-managed chart's controller has (the guide advises against it in production). Default ${DEFAULT_DEPLOY_ACCESS}.`,
+  }).optional(),
   /** @default - the public Argo CD endpoint */
   vpceIds: documented(list(text('a VPC endpoint id such as vpce-0123456789abcdef0', VPCE_ID), 'a list of VPC endpoint ids such as vpce-0123456789abcdef0'), {
     description: 'Managed only: VPC endpoints (service eks-capabilities.<region>.amazonaws.com) through which the Argo CD UI and API are reached privately. Default: the public endpoint.',
@@ -86,12 +97,13 @@ export interface ManagedArgoCdOptions {
   readonly rbacRoleMappings?: readonly { readonly role: string; readonly identities: readonly { readonly id: string; readonly type: string }[] }[];
   readonly namespace?: string;
   readonly vpceIds?: readonly string[];
+  readonly deployAccess?: (typeof ARGO_CD_DEPLOY_ACCESS)[number];
 }
 
 /** Options that configure the Helm chart, meaningless for the capability. */
 const SELF_MANAGED_ONLY = ['version', 'values', 'nodeSelector', 'tolerations', 'ha'] as const;
 /** Options that configure the capability, meaningless for the chart. */
-const MANAGED_ONLY = ['identityCenter', 'rbacRoleMappings', 'namespace', 'vpceIds'] as const;
+const MANAGED_ONLY = ['identityCenter', 'rbacRoleMappings', 'namespace', 'vpceIds', 'deployAccess'] as const;
 
 /** Options given for the other variant, and settings the chosen variant lacks: every one of them. */
 export function argoCdModeProblems(prefix: string, raw: unknown): Problems {
@@ -148,8 +160,7 @@ export function deployManagedArgoCd(
   const root = bootstrap(server, namespace);
   if (!root) return capability;
   // The capability registers no cluster and may deploy nothing locally until told: register this
-  // cluster (as in-cluster, the name most Argo CD examples use) and give the capability role the
-  // reach the self-managed chart's application controller has (cluster-wide, every resource).
+  // cluster (as in-cluster, the name most Argo CD examples use) and give the capability role RBAC.
   const registration: KubernetesObject = {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -157,9 +168,37 @@ export function deployManagedArgoCd(
     // No credential: the capability authenticates to the cluster with its role's access entry.
     stringData: { name: 'in-cluster', server, project: 'default' },
   };
-  const access = capability.bindClusterRole(scope, 'DeployAccess', context.cluster, 'cluster-admin', 'eks-argocd-capability-deploy');
+  const access = (options.deployAccess ?? DEFAULT_DEPLOY_ACCESS) === 'cluster-admin'
+    // Opt-in: the reach the self-managed chart's application controller has (every resource, everywhere).
+    ? capability.bindClusterRole(scope, 'DeployAccess', context.cluster, 'cluster-admin', 'eks-argocd-capability-deploy')
+    : new eks.KubernetesManifest(scope, 'DeployAccess', {
+      cluster: context.cluster,
+      manifest: namespaceDeployAccess(capability.accessEntryGroup, namespace),
+      overwrite: true,
+    });
+  access.node.addDependency(capability.resource);
   const manifest = new eks.KubernetesManifest(scope, 'Bootstrap', { cluster: context.cluster, manifest: [registration, root], overwrite: true });
   // The CRDs arrive with the capability; the access comes before the first sync.
   manifest.node.addDependency(capability.resource, access);
   return capability;
+}
+
+const RBAC_API = 'rbac.authorization.k8s.io';
+
+/**
+ * The EKS user guide's least-privilege setup (argocd-register-clusters.adoc, "Production setup with
+ * least privilege"): get/list/watch on every resource cluster-wide, and every verb on every resource
+ * in `namespace` only (where the bootstrap Application deploys and its child Applications live).
+ * The read rule includes Secrets, as the guide's does: Argo CD diffs every object it manages.
+ */
+function namespaceDeployAccess(group: string, namespace: string): KubernetesObject[] {
+  const read = 'eks-argocd-capability-read';
+  const deploy = 'eks-argocd-capability-deploy';
+  const subjects = [{ apiGroup: RBAC_API, kind: 'Group', name: group }];
+  return [
+    { apiVersion: `${RBAC_API}/v1`, kind: 'ClusterRole', metadata: { name: read, labels: PLATFORM_LABELS }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }] },
+    { apiVersion: `${RBAC_API}/v1`, kind: 'ClusterRoleBinding', metadata: { name: read, labels: PLATFORM_LABELS }, roleRef: { apiGroup: RBAC_API, kind: 'ClusterRole', name: read }, subjects },
+    { apiVersion: `${RBAC_API}/v1`, kind: 'Role', metadata: { name: deploy, namespace, labels: PLATFORM_LABELS }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] },
+    { apiVersion: `${RBAC_API}/v1`, kind: 'RoleBinding', metadata: { name: deploy, namespace, labels: PLATFORM_LABELS }, roleRef: { apiGroup: RBAC_API, kind: 'Role', name: deploy }, subjects },
+  ];
 }

@@ -71,9 +71,39 @@ describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compu
     expect(JSON.stringify(binding?.[1].Properties.Manifest)).toContain('eks-access-entry:');
   });
 
+  test('by default, the EKS guide\'s production RBAC: read everything, write only in the capability namespace; never cluster-admin', () => {
+    const rbac = objects.filter((o) => o.apiVersion === 'rbac.authorization.k8s.io/v1');
+    const group = { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: expect.stringMatching(/^eks-access-entry:/) };
+    expect(rbac.map((o) => [o.kind, o.metadata.name, o.metadata.namespace])).toEqual([
+      ['ClusterRole', 'eks-argocd-capability-read', undefined],
+      ['ClusterRoleBinding', 'eks-argocd-capability-read', undefined],
+      ['Role', 'eks-argocd-capability-deploy', 'argocd'],
+      ['RoleBinding', 'eks-argocd-capability-deploy', 'argocd'],
+    ]);
+    expect(rbac[0]).toMatchObject({ rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }] });
+    expect(rbac[1]).toMatchObject({ roleRef: { kind: 'ClusterRole', name: 'eks-argocd-capability-read' }, subjects: [group] });
+    expect(rbac[2]).toMatchObject({ rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] });
+    expect(rbac[3]).toMatchObject({ roleRef: { kind: 'Role', name: 'eks-argocd-capability-deploy' }, subjects: [group] });
+    expect(JSON.stringify(rbac)).not.toContain('cluster-admin');
+    expect(schemaProblems(rbac)).toEqual([]);
+  });
+
   test('zero unacknowledged nag findings', () => {
     expect(nagFindings(app)).toEqual([]);
   });
+});
+
+test('deployAccess cluster-admin: the capability\'s group is bound to cluster-admin, nothing narrower', () => {
+  const template = synth({ compute: 'auto', addons: '' }, [new ArgoCdAddOn({
+    managed: true, identityCenter: IDC, deployAccess: 'cluster-admin', bootstrap: { repoUrl: REPO, path: 'apps' },
+  })]).platformTemplate;
+  const rbac = kubernetesObjects(template).filter((o) => o.apiVersion === 'rbac.authorization.k8s.io/v1');
+  expect(rbac).toEqual([expect.objectContaining({
+    kind: 'ClusterRoleBinding',
+    metadata: expect.objectContaining({ name: 'eks-argocd-capability-deploy' }),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: expect.stringMatching(/^eks-access-entry:/) }],
+  })]);
 });
 
 describe('managed argo-cd without a bootstrap', () => {
@@ -105,8 +135,8 @@ describe('managed argo-cd options', () => {
   });
 
   test('capability options without managed: true are refused', () => {
-    expect(problemsOf(() => new ArgoCdAddOn({ identityCenter: IDC, rbacRoleMappings: [ADMINS], namespace: 'gitops', vpceIds: ['vpce-0123456789abcdef0'] }))).toEqual(
-      ['identityCenter', 'rbacRoleMappings', 'namespace', 'vpceIds'].map((key) => expect.stringMatching(new RegExp(`^addons\\.argo-cd\\.${key}: got .*; allowed: nothing unless managed is true`))),
+    expect(problemsOf(() => new ArgoCdAddOn({ identityCenter: IDC, rbacRoleMappings: [ADMINS], namespace: 'gitops', vpceIds: ['vpce-0123456789abcdef0'], deployAccess: 'cluster-admin' }))).toEqual(
+      ['identityCenter', 'rbacRoleMappings', 'namespace', 'vpceIds', 'deployAccess'].map((key) => expect.stringMatching(new RegExp(`^addons\\.argo-cd\\.${key}: got .*; allowed: nothing unless managed is true`))),
     );
   });
 
@@ -116,6 +146,7 @@ describe('managed argo-cd options', () => {
       identityCenter: { instanceArn: 'arn:aws:sso:::instance/ins-short', region: 'Europe' },
       rbacRoleMappings: [{ role: 'OWNER', identities: [{ id: 'alice@example.com', type: 'IAM_USER' }] }, { role: 'VIEWER', identities: [] }],
       vpceIds: ['vpc-123'],
+      deployAccess: 'admin',
     }))).toEqual([
       expect.stringMatching(/^addons\.argo-cd\.identityCenter\.instanceArn: got "arn:aws:sso:::instance\/ins-short"; allowed: an IAM Identity Center instance ARN/),
       expect.stringMatching(/^addons\.argo-cd\.identityCenter\.region: got "Europe"; allowed: an AWS Region/),
@@ -123,6 +154,7 @@ describe('managed argo-cd options', () => {
       expect.stringMatching(/^addons\.argo-cd\.rbacRoleMappings\[0\]\.identities\[0\]\.id: got "alice@example\.com"; allowed: an Identity Center user or group id/),
       expect.stringMatching(/^addons\.argo-cd\.rbacRoleMappings\[0\]\.identities\[0\]\.type: got "IAM_USER"; allowed: SSO_USER, SSO_GROUP/),
       expect.stringMatching(/^addons\.argo-cd\.rbacRoleMappings\[1\]\.identities: got \[\]; allowed: a list of at least one identity/),
+      'addons.argo-cd.deployAccess: got "admin"; allowed: namespace, cluster-admin',
       expect.stringMatching(/^addons\.argo-cd\.vpceIds\[0\]: got "vpc-123"; allowed: a VPC endpoint id/),
     ]);
   });
