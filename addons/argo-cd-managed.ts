@@ -16,6 +16,13 @@ import { PLATFORM_LABELS } from './core/kubernetes-object';
  * capability's namespace), argocd-register-clusters.adoc (the local cluster is not registered
  * automatically, destinations name the cluster ARN and `kubernetes.default.svc` is not supported,
  * the capability role gets no Kubernetes RBAC on the local cluster by default).
+ *
+ * The capability's namespace, checked 2026-12-07 against the EKS user guide (docs.aws.amazon.com/eks/
+ * latest/userguide/): argocd-create-cli.html says EKS "will install the Kubernetes Custom Resource
+ * Definitions" while it creates the capability, capabilities-security.html that the access entry's
+ * AmazonEKSArgoCDPolicy is scoped to the configured namespace, and argocd-configure-settings.html lists
+ * "the primary Argo CD namespace" as a prerequisite. No page says EKS creates the namespace: this
+ * add-on creates it (with the platform labels) and applies everything that lives in it afterwards.
  */
 
 /** The capability's name in the cluster (EKS allows one Argo CD capability per cluster). */
@@ -144,6 +151,9 @@ export function deployManagedArgoCd(
       },
     },
   });
+  const namespaceObject: KubernetesObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: PLATFORM_LABELS } };
+  // Applied even without a bootstrap: Applications and repository secrets users add belong in it.
+  const namespaceManifest = new eks.KubernetesManifest(scope, 'Namespace', { cluster: context.cluster, manifest: [namespaceObject], overwrite: true });
   const server = context.cluster.clusterArn;
   const root = bootstrap(server, namespace);
   if (!root) return capability;
@@ -159,7 +169,7 @@ export function deployManagedArgoCd(
   };
   const access = capability.bindClusterRole(scope, 'DeployAccess', context.cluster, 'cluster-admin', 'eks-argocd-capability-deploy');
   const manifest = new eks.KubernetesManifest(scope, 'Bootstrap', { cluster: context.cluster, manifest: [registration, root], overwrite: true });
-  // The CRDs arrive with the capability; the access comes before the first sync.
-  manifest.node.addDependency(capability.resource, access);
+  // The CRDs arrive with the capability, the namespace from this add-on; the access comes before the first sync.
+  manifest.node.addDependency(capability.resource, access, namespaceManifest);
   return capability;
 }
