@@ -39,6 +39,28 @@ describe.each(['auto', 'nodegroups'])('ack on compute=%s', (compute) => {
     template.resourceCountIs('AWS::EKS::AccessEntry', 0);
     expect(nagFindings(app)).toEqual([]);
   });
+
+  test('rds reads Secrets: AmazonEKSSecretReaderPolicy is associated with the capability\'s access entry, cluster-wide, after the capability', () => {
+    const associations = Object.values(template.findResources('Custom::EksAccessPolicyAssociation'));
+    expect(associations).toHaveLength(1);
+    const create = JSON.stringify(associations[0].Properties.Create);
+    expect(create).toContain('AssociateAccessPolicy');
+    expect(create).toContain('cluster-access-policy/AmazonEKSSecretReaderPolicy');
+    expect(create).toContain('\\"accessScope\\":{\\"type\\":\\"cluster\\"}');
+    expect(create).toContain(capability.roleLogicalId);
+    expect(JSON.stringify(associations[0].Properties.Delete)).toContain('DisassociateAccessPolicy');
+    expect(associations[0].DependsOn).toContain(capability.logicalId);
+  });
+});
+
+test('ack: secretReaderNamespaces scopes the secret reader; services that read no Secrets associate nothing', () => {
+  const scoped = synth({ compute: 'auto', addons: '' }, [new AckAddOn({
+    services: ['secretsmanager'], permissionsBoundaryArn: BOUNDARY, secretReaderNamespaces: ['payments'],
+  })]).platformTemplate;
+  const create = JSON.stringify(Object.values(scoped.findResources('Custom::EksAccessPolicyAssociation'))[0].Properties.Create);
+  expect(create).toContain('\\"accessScope\\":{\\"type\\":\\"namespace\\",\\"namespaces\\":[\\"payments\\"]}');
+  const none = synth({ compute: 'auto', addons: '' }, [new AckAddOn({ services: ['s3'], permissionsBoundaryArn: BOUNDARY })]).platformTemplate;
+  none.resourceCountIs('Custom::EksAccessPolicyAssociation', 0);
 });
 
 describe('ack options', () => {
