@@ -112,12 +112,19 @@ describe.each(['auto', 'nodegroups'])('kro on compute=%s', (compute) => {
     expect(role.Policies).toBeUndefined();
   });
 
-  test('clusterRole binds the capability\'s access entry group, after the capability', () => {
+  test('clusterRole binds kro\'s documented Kubernetes user (its role session KRO), after the capability', () => {
+    const resources = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+    const raw = JSON.stringify(resources.find((r) => JSON.stringify(r.Properties.Manifest).includes('ClusterRoleBinding'))?.Properties.Manifest);
+    expect(raw).toContain(':sts::');
+    expect(raw).toContain(':assumed-role/');
+    expect(raw).toContain(`{"Ref":"${capability.roleLogicalId}"}`);
+    expect(raw).toContain('/KRO');
+    expect(raw).not.toContain('eks-access-entry:');
     const binding = kubernetesObjects(template).find((o) => o.kind === 'ClusterRoleBinding');
     expect(binding).toMatchObject({
       metadata: { name: 'eks-kro-capability-resources' },
       roleRef: { kind: 'ClusterRole', name: 'edit' },
-      subjects: [{ kind: 'Group', name: expect.stringMatching(/^eks-access-entry:/) }],
+      subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io' }],
     });
     const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
     expect(manifests.find((r) => JSON.stringify(r.Properties.Manifest).includes('ClusterRoleBinding'))?.DependsOn).toContain(capability.logicalId);
