@@ -1,10 +1,12 @@
 import type { CfnCapability } from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { acknowledge } from '../lib/compliance/acknowledge';
 import { documented, flag, list, oneOf, Problems, strictObject, text } from '../lib/config';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
+import { AccessPolicyAssociation } from './core/access-policy-association';
 import { EksCapability, policyArn } from './core/capability';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
@@ -31,6 +33,17 @@ export const ACK_SERVICE_POLICIES = {
 } as const;
 
 type AckService = keyof typeof ACK_SERVICE_POLICIES;
+
+/**
+ * ACK controllers that read Kubernetes Secrets (database passwords and the like) and so need the
+ * access policy AmazonEKSSecretReaderPolicy on the capability's access entry. EKS user guide,
+ * "Security considerations for EKS Capabilities", section "Additional Kubernetes permissions"
+ * (docs.aws.amazon.com/eks/latest/userguide/capabilities-security.html, read 2026-12-07): acm,
+ * acmpca, documentdb, memorydb, mq, rds, secretsmanager; scope it to the namespaces whose ACK
+ * resources reference secrets, or cluster-wide. Of the services this add-on knows: rds, secretsmanager.
+ */
+export const SECRET_READING_SERVICES: readonly AckService[] = ['rds', 'secretsmanager'];
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SERVICES = Object.keys(ACK_SERVICE_POLICIES) as [AckService, ...AckService[]];
 const SERVICE_NAME = /^[a-z][a-z0-9]{0,62}$/;
 const MAX_DISABLED = 200;
@@ -55,6 +68,10 @@ export const ACK_OPTIONS = strictObject({
     .refine((names) => names.length <= MAX_DISABLED, DISABLED_ALLOWED), {
     allowed: DISABLED_ALLOWED,
     description: 'ACK controllers EKS turns off (their resources are not reconciled), e.g. ["iam", "ec2"]. Default: none (EKS runs every controller).',
+  }).optional(),
+  /** @default - cluster-wide, when a secret-reading service is selected */
+  secretReaderNamespaces: documented(list(text('a Kubernetes namespace name', NAMESPACE), 'a list of Kubernetes namespace names'), {
+    description: `Namespaces whose Secrets the ACK controllers that read them (${SECRET_READING_SERVICES.join(', ')}) may read: the scope of AmazonEKSSecretReaderPolicy, which the add-on associates with the capability's access entry when one of those services is selected. Default: cluster-wide.`,
   }).optional(),
   /** @default false */
   enableCrossNamespace: documented(flag(), {
@@ -123,6 +140,19 @@ export class AckAddOn implements PlatformAddOn {
       ],
       permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(scope, 'Boundary', boundaryArn),
     });
+    if (services.some((s) => SECRET_READING_SERVICES.includes(s))) {
+      // EKS creates the access entry with the capability; the association comes after it.
+      const reader = new AccessPolicyAssociation(scope, 'SecretReader', {
+        cluster: context.cluster,
+        vpc: context.vpc,
+        names: context.names,
+        logRetention: context.config.logRetentionDays as logs.RetentionDays,
+        principalArn: capability.role.roleArn,
+        policyName: 'AmazonEKSSecretReaderPolicy',
+        namespaces: this.options.secretReaderNamespaces,
+      });
+      reader.node.addDependency(capability.resource);
+    }
     const awsManaged = [
       ...services.map((s) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${ACK_SERVICE_POLICIES[s]}]`),
       ...policyArns.filter((arn) => /:iam::aws:policy\//.test(arn)).map((arn) => `AwsSolutions-IAM4[Policy::${arn}]`),

@@ -19,6 +19,13 @@ import { PLATFORM_LABELS } from './core/kubernetes-object';
  * RBAC requirements" section: cluster-admin "should not be used in production", the production setup
  * is cluster-wide read (get/list/watch on every resource, needed for discovery and health checks)
  * plus write Roles in the namespaces Argo CD deploys to, bound to `eks-access-entry:<role ARN>`).
+ *
+ * The capability's namespace, checked 2026-12-07 against the EKS user guide (docs.aws.amazon.com/eks/
+ * latest/userguide/): argocd-create-cli.html says EKS "will install the Kubernetes Custom Resource
+ * Definitions" while it creates the capability, capabilities-security.html that the access entry's
+ * AmazonEKSArgoCDPolicy is scoped to the configured namespace, and argocd-configure-settings.html lists
+ * "the primary Argo CD namespace" as a prerequisite. No page says EKS creates the namespace: this
+ * add-on creates it (with the platform labels) and applies everything that lives in it afterwards.
  */
 
 /** The capability's name in the cluster (EKS allows one Argo CD capability per cluster). */
@@ -156,6 +163,9 @@ export function deployManagedArgoCd(
       },
     },
   });
+  const namespaceObject: KubernetesObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: PLATFORM_LABELS } };
+  // Applied even without a bootstrap: Applications and repository secrets users add belong in it.
+  const namespaceManifest = new eks.KubernetesManifest(scope, 'Namespace', { cluster: context.cluster, manifest: [namespaceObject], overwrite: true });
   const server = context.cluster.clusterArn;
   const root = bootstrap(server, namespace);
   if (!root) return capability;
@@ -176,10 +186,11 @@ export function deployManagedArgoCd(
       manifest: namespaceDeployAccess(capability.accessEntryGroup, namespace),
       overwrite: true,
     });
-  access.node.addDependency(capability.resource);
+  // The namespaced Role and RoleBinding need the namespace.
+  access.node.addDependency(capability.resource, namespaceManifest);
   const manifest = new eks.KubernetesManifest(scope, 'Bootstrap', { cluster: context.cluster, manifest: [registration, root], overwrite: true });
-  // The CRDs arrive with the capability; the access comes before the first sync.
-  manifest.node.addDependency(capability.resource, access);
+  // The CRDs arrive with the capability, the namespace from this add-on; the access comes before the first sync.
+  manifest.node.addDependency(capability.resource, access, namespaceManifest);
   return capability;
 }
 

@@ -43,15 +43,32 @@ const FLUENT_BIT_LOG_GROUPS = ['application', 'dataplane', 'host'] as const;
 /** The log group of Container Insights' performance log events (metrics as EMF). */
 const PERFORMANCE_LOG_GROUP = 'performance';
 
+/**
+ * The log group Application Signals writes its data to, one per account and Region. Sources (read
+ * 2026-12-07): CloudWatch user guide "Enable CloudWatch Application Signals"
+ * (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-Application_Signals.html:
+ * with the Amazon CloudWatch Observability EKS add-on the agent receives Application Signals metrics
+ * and traces by default) and the AWS managed policies for Application Signals (e.g.
+ * CloudWatchLambdaApplicationSignalsExecutionRolePolicy: logs:CreateLogGroup/PutLogEvents on
+ * log-group:/aws/application-signals/data). A group the agent creates has no KMS key and never expires.
+ */
+export const APPLICATION_SIGNALS_LOG_GROUP = '/aws/application-signals/data';
+
 /** Options of {@link CloudWatchObservabilityAddOn}, in configuration and in code. */
 export const CLOUDWATCH_OBSERVABILITY_OPTIONS = strictObject({
   ...MANAGED_ADDON_OPTIONS,
+  /** @default true */
+  createApplicationSignalsLogGroup: documented(flag(), {
+    description: `Create ${APPLICATION_SIGNALS_LOG_GROUP} (Application Signals, on by default in the add-on, writes there) with the logs key ` +
+      'and logRetentionDays, kept when the stack is deleted. The name is fixed for the whole account and Region: set false when the group ' +
+      'exists already (another cluster, an earlier deployment), or the deployment fails. Default true.',
+  }).optional(),
   /** @default true */
   containerLogs: documented(flag(), {
     description: 'Fluent Bit ships container, host and data-plane logs to CloudWatch Logs (the add-on\'s `containerLogs.enabled`); ' +
       'false keeps Container Insights metrics only. Default true.',
   }).optional(),
-}, 'an object {version?, configurationValues?, containerLogs?}');
+}, 'an object {version?, configurationValues?, containerLogs?, createApplicationSignalsLogGroup?}');
 
 /** Props for {@link CloudWatchObservabilityAddOn}. */
 export type CloudWatchObservabilityAddOnProps = z.output<typeof CLOUDWATCH_OBSERVABILITY_OPTIONS>;
@@ -79,6 +96,8 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
 
   /** Whether Fluent Bit runs (and so whether its log groups exist). */
   readonly containerLogs: boolean;
+  /** Whether this add-on creates the account's Application Signals log group. */
+  readonly createApplicationSignalsLogGroup: boolean;
 
   constructor(props: CloudWatchObservabilityAddOnProps = {}) {
     const options = addOnOptions(CloudWatchObservabilityAddOn.ID, CLOUDWATCH_OBSERVABILITY_OPTIONS, props);
@@ -89,6 +108,7 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
       configurationValues: withContainerLogs(options.configurationValues, containerLogs),
     });
     this.containerLogs = containerLogs;
+    this.createApplicationSignalsLogGroup = options.createApplicationSignalsLogGroup ?? true;
   }
 
   /** Log group names (`/aws/containerinsights/<cluster>/<kind>`) this add-on writes. */
@@ -111,6 +131,15 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
         retention,
         // Telemetry of a cluster that is gone has no owner; the next cluster of this name starts clean.
         removalPolicy: RemovalPolicy.DESTROY,
+      });
+    }
+    if (this.createApplicationSignalsLogGroup) {
+      new logs.LogGroup(logGroups, 'ApplicationSignals', {
+        logGroupName: APPLICATION_SIGNALS_LOG_GROUP,
+        encryptionKey,
+        retention,
+        // Shared by every cluster and service of the account and Region: never deleted with one stack.
+        removalPolicy: RemovalPolicy.RETAIN,
       });
     }
     const identity = new PodIdentity(scope, 'PodIdentity', {

@@ -15,13 +15,15 @@ import type { AddOnRegistration } from './core/registration';
  * needs Kubernetes RBAC for whatever objects its graphs create.
  */
 
+/** The session name EKS sets when kro assumes its role (capabilities-security.adoc). */
+export const KRO_SESSION_NAME = 'KRO';
 const CLUSTER_ROLE = /^[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?$/;
 
 /** Options of {@link KroAddOn}, in configuration and in code. */
 export const KRO_OPTIONS = strictObject({
   /** @default - none: kro manages only ResourceGraphDefinitions and their instances */
   clusterRole: documented(text('the name of an existing ClusterRole, e.g. edit or cluster-admin', CLUSTER_ROLE), {
-    description: 'A ClusterRole bound (cluster-wide) to kro\'s access entry group, so its graphs may create the objects they compose, e.g. edit. Default: none (kro manages only its own objects).',
+    description: 'A ClusterRole bound (cluster-wide) to kro\'s Kubernetes user (its role session, arn:aws:sts::<account>:assumed-role/<role>/KRO), so its graphs may create the objects they compose, e.g. edit. Default: none (kro manages only its own objects).',
   }).optional(),
 }, 'an object of kro options');
 
@@ -54,7 +56,9 @@ export class KroAddOn implements PlatformAddOn {
       purpose: 'kro (no AWS permissions: the role only lets EKS run the capability)',
     });
     if (this.options.clusterRole) {
-      capability.bindClusterRole(scope, 'ResourceAccess', context.cluster, this.options.clusterRole, 'eks-kro-capability-resources');
+      // EKS documents kro's Kubernetes identity as a user (the role session named KRO), not a group.
+      capability.bindClusterRole(scope, 'ResourceAccess', context.cluster, this.options.clusterRole, 'eks-kro-capability-resources',
+        { kind: 'User', name: capability.sessionUser(KRO_SESSION_NAME) });
     }
   }
 }

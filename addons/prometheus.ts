@@ -23,7 +23,12 @@ import { toYaml } from './core/yaml';
  *   the sample configuration this one is based on, the collector limits (scrape interval at least 30
  *   seconds, the only `authorization` allowed, `kubernetes.default.svc` the only host name), and
  *   "Creating scraper for workspaces enabled with customer managed keys" (a role configuration with
- *   source and target in the same account).
+ *   source and target in the same account). Re-read 2026-12-07 for issue 19
+ *   (docs.aws.amazon.com/prometheus/latest/userguide/AMP-collector-how-to.html): earlier versions of
+ *   the guide said managed collectors could not write into workspaces with customer managed keys; the
+ *   current page documents that combination as supported through `--role-configuration` (source and
+ *   target roles in the scraper's account), which is what {@link addWriterRoles} builds. So the
+ *   default (customer-managed key) stays, and the collector is not refused with it.
  * - The same page, "Configure Amazon EKS for scraper access with access entries": with authentication
  *   mode API or API_AND_CONFIG_MAP (InfraStack uses API), every scraper created through the AMP API (as
  *   CloudFormation does) gets its EKS access entry and access policy from AMP itself. So this add-on

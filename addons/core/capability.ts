@@ -1,4 +1,4 @@
-import { Fn } from 'aws-cdk-lib';
+import { Aws, Fn } from 'aws-cdk-lib';
 import { CfnCapability } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,7 +18,9 @@ import { PLATFORM_LABELS } from './kubernetes-object';
  *   creates the role's access entry itself (AmazonEKSArgoCDClusterPolicy + AmazonEKSArgoCDPolicy,
  *   AmazonEKSACKPolicy, AmazonEKSKROPolicy), so this app must not create one (a second access
  *   entry for the same principal fails at deploy). Further Kubernetes permissions are RBAC bound
- *   to the access entry's group `eks-access-entry:<role ARN>` (argocd-register-clusters.adoc).
+ *   to the access entry's group `eks-access-entry:<role ARN>` for Argo CD (argocd-register-clusters.adoc)
+ *   and to the session user `arn:aws:sts::<account>:assumed-role/<role name>/KRO` for kro
+ *   (capabilities-security.adoc, "kro arbitrary resource permissions").
  * - Capabilities need the cluster in API (or API_AND_CONFIG_MAP) authentication mode; InfraStack's
  *   aws-eks-v2 cluster is API only (lib/infra/eks-cluster.ts).
  */
@@ -82,22 +84,40 @@ export class EksCapability extends Construct {
     this.resource.node.addDependency(this.role);
   }
 
-  /** The Kubernetes group EKS puts the capability role's access entry in. */
+  /**
+   * The Kubernetes group EKS puts the capability role's access entry in. Documented for Argo CD only
+   * (argocd-register-clusters); kro and ACK have no such statement: use {@link sessionUser} there.
+   */
   get accessEntryGroup(): string {
     return Fn.join('', ['eks-access-entry:', this.role.roleArn]);
   }
 
   /**
-   * A ClusterRoleBinding of the capability's access entry group to an existing ClusterRole, applied
-   * once the capability (and the access entry EKS creates with it) exists.
+   * The Kubernetes user name the capability acts as: its role's assumed-role session ARN,
+   * `arn:aws:sts::<account>:assumed-role/<role name>/<session>`. EKS user guide, "Security
+   * considerations for EKS Capabilities", "kro arbitrary resource permissions"
+   * (docs.aws.amazon.com/eks/latest/userguide/capabilities-security.html, read 2026-12-07): the
+   * kro user is `arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME/KRO`, the session name `KRO` set by
+   * EKS. The role has no path, so its name is all the ARN needs.
    */
-  bindClusterRole(scope: Construct, id: string, cluster: eks.ICluster, clusterRole: string, name: string): eks.KubernetesManifest {
+  sessionUser(sessionName: string): string {
+    return Fn.join('', ['arn:', Aws.PARTITION, ':sts::', Aws.ACCOUNT_ID, ':assumed-role/', this.role.roleName, '/', sessionName]);
+  }
+
+  /**
+   * A ClusterRoleBinding of the capability (by default its access entry group) to an existing
+   * ClusterRole, applied once the capability (and the access entry EKS creates with it) exists.
+   */
+  bindClusterRole(
+    scope: Construct, id: string, cluster: eks.ICluster, clusterRole: string, name: string,
+    subject: { kind: 'Group' | 'User'; name: string } = { kind: 'Group', name: this.accessEntryGroup },
+  ): eks.KubernetesManifest {
     const binding: KubernetesObject = {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name, labels: PLATFORM_LABELS },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: this.accessEntryGroup }],
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', ...subject }],
     };
     const manifest = new eks.KubernetesManifest(scope, id, { cluster, manifest: [binding], overwrite: true });
     manifest.node.addDependency(this.resource);

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
-import { Aws, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, ruleIds, wildcardFinding } from '../compliance/acknowledge';
-import { acknowledgeLatestNodeRuntime } from '../compliance/lambda-runtime';
+import { acknowledge, wildcardFinding } from '../compliance/acknowledge';
+import { acknowledgeCustomResourceHandler, lambdaVpcNetworkingStatement } from '../compliance/custom-resource-handler';
 
 /** Props for {@link LoadBalancerLookup}. */
 export interface LoadBalancerLookupProps {
@@ -72,15 +72,7 @@ export class LoadBalancerLookup extends Construct {
           actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
           resources: ['*'],
         }),
-        new iam.PolicyStatement({
-          sid: 'LambdaVpcNetworking',
-          actions: [
-            'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
-        }),
+        lambdaVpcNetworkingStatement(),
       ],
     });
     acknowledge(
@@ -113,14 +105,7 @@ export class LoadBalancerLookup extends Construct {
     });
     // The function exists only after its role can create network interfaces.
     this.function.node.addDependency(policy);
-    acknowledgeLatestNodeRuntime(this.function);
-    acknowledge(
-      this.function,
-      'A CloudFormation custom resource handler: it answers CloudFormation itself, also on failure, so a DLQ ' +
-        'would never receive an event anyone replays; reserved concurrency would take from the account\'s ' +
-        'unreserved pool, which new accounts cannot lower (deployment would fail).',
-      [...ruleIds('LambdaDLQ', 'nist', 'hipaa'), ...ruleIds('LambdaConcurrency', 'nist', 'hipaa')],
-    );
+    acknowledgeCustomResourceHandler(this.function);
     const lookup = new CustomResource(this, 'Resource', {
       serviceToken: this.function.functionArn,
       resourceType: 'Custom::LoadBalancerLookup',

@@ -39,6 +39,28 @@ describe.each(['auto', 'nodegroups'])('ack on compute=%s', (compute) => {
     template.resourceCountIs('AWS::EKS::AccessEntry', 0);
     expect(nagFindings(app)).toEqual([]);
   });
+
+  test('rds reads Secrets: AmazonEKSSecretReaderPolicy is associated with the capability\'s access entry, cluster-wide, after the capability', () => {
+    const associations = Object.values(template.findResources('Custom::EksAccessPolicyAssociation'));
+    expect(associations).toHaveLength(1);
+    const create = JSON.stringify(associations[0].Properties.Create);
+    expect(create).toContain('AssociateAccessPolicy');
+    expect(create).toContain('cluster-access-policy/AmazonEKSSecretReaderPolicy');
+    expect(create).toContain('\\"accessScope\\":{\\"type\\":\\"cluster\\"}');
+    expect(create).toContain(capability.roleLogicalId);
+    expect(JSON.stringify(associations[0].Properties.Delete)).toContain('DisassociateAccessPolicy');
+    expect(associations[0].DependsOn).toContain(capability.logicalId);
+  });
+});
+
+test('ack: secretReaderNamespaces scopes the secret reader; services that read no Secrets associate nothing', () => {
+  const scoped = synth({ compute: 'auto', addons: '' }, [new AckAddOn({
+    services: ['secretsmanager'], permissionsBoundaryArn: BOUNDARY, secretReaderNamespaces: ['payments'],
+  })]).platformTemplate;
+  const create = JSON.stringify(Object.values(scoped.findResources('Custom::EksAccessPolicyAssociation'))[0].Properties.Create);
+  expect(create).toContain('\\"accessScope\\":{\\"type\\":\\"namespace\\",\\"namespaces\\":[\\"payments\\"]}');
+  const none = synth({ compute: 'auto', addons: '' }, [new AckAddOn({ services: ['s3'], permissionsBoundaryArn: BOUNDARY })]).platformTemplate;
+  none.resourceCountIs('Custom::EksAccessPolicyAssociation', 0);
 });
 
 describe('ack options', () => {
@@ -90,12 +112,19 @@ describe.each(['auto', 'nodegroups'])('kro on compute=%s', (compute) => {
     expect(role.Policies).toBeUndefined();
   });
 
-  test('clusterRole binds the capability\'s access entry group, after the capability', () => {
+  test('clusterRole binds kro\'s documented Kubernetes user (its role session KRO), after the capability', () => {
+    const resources = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+    const raw = JSON.stringify(resources.find((r) => JSON.stringify(r.Properties.Manifest).includes('ClusterRoleBinding'))?.Properties.Manifest);
+    expect(raw).toContain(':sts::');
+    expect(raw).toContain(':assumed-role/');
+    expect(raw).toContain(`{"Ref":"${capability.roleLogicalId}"}`);
+    expect(raw).toContain('/KRO');
+    expect(raw).not.toContain('eks-access-entry:');
     const binding = kubernetesObjects(template).find((o) => o.kind === 'ClusterRoleBinding');
     expect(binding).toMatchObject({
       metadata: { name: 'eks-kro-capability-resources' },
       roleRef: { kind: 'ClusterRole', name: 'edit' },
-      subjects: [{ kind: 'Group', name: expect.stringMatching(/^eks-access-entry:/) }],
+      subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io' }],
     });
     const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
     expect(manifests.find((r) => JSON.stringify(r.Properties.Manifest).includes('ClusterRoleBinding'))?.DependsOn).toContain(capability.logicalId);

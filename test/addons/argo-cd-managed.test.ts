@@ -88,6 +88,22 @@ describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compu
     expect(schemaProblems(rbac)).toEqual([]);
   });
 
+  test('the capability namespace is created by the platform (EKS installs only the CRDs), before the bootstrap', () => {
+    const manifests = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+    const namespace = manifests.find(([, r]) => renderManifest(r.Properties.Manifest).some((o) => o.kind === 'Namespace' && o.metadata.name === 'argocd'));
+    const bootstrap = manifests.find(([, r]) => renderManifest(r.Properties.Manifest).some((o) => o.kind === 'Application'));
+    const objects = renderManifest(namespace?.[1].Properties.Manifest);
+    expect(objects).toHaveLength(1);
+    expect(objects[0]).toMatchObject({
+      apiVersion: 'v1', kind: 'Namespace',
+      metadata: { name: 'argocd', labels: { 'app.kubernetes.io/part-of': 'cdk-eks-platform', 'app.kubernetes.io/managed-by': 'cdk' } },
+    });
+    expect(bootstrap?.[1].DependsOn).toContain(namespace?.[0]);
+    // The deploy Role and RoleBinding live in the namespace too.
+    const access = manifests.find(([, r]) => renderManifest(r.Properties.Manifest).some((o) => o.kind === 'RoleBinding'));
+    expect(access?.[1].DependsOn).toContain(namespace?.[0]);
+  });
+
   test('zero unacknowledged nag findings', () => {
     expect(nagFindings(app)).toEqual([]);
   });
@@ -109,10 +125,14 @@ test('deployAccess cluster-admin: the capability\'s group is bound to cluster-ad
 describe('managed argo-cd without a bootstrap', () => {
   const template = synth({ compute: 'auto', addons: '' }, [new ArgoCdAddOn({ managed: true, identityCenter: { instanceArn: IDC.instanceArn }, namespace: 'gitops' })]).platformTemplate;
 
-  test('only the capability: no RBAC, no Kubernetes objects, region left to EKS', () => {
+  test('only the capability and its namespace: no RBAC, no bootstrap, region left to EKS', () => {
     expect(onlyCapability(template).properties).toMatchObject({ Configuration: { ArgoCd: { Namespace: 'gitops', AwsIdc: { IdcInstanceArn: IDC.instanceArn } } } });
     expect((onlyCapability(template).properties.Configuration as { ArgoCd: { AwsIdc: Record<string, unknown> } }).ArgoCd.AwsIdc).not.toHaveProperty('IdcRegion');
     expect(kubernetesObjects(template).filter((o) => ['Secret', 'Application', 'ClusterRoleBinding'].includes(o.kind))).toEqual([]);
+  });
+
+  test('the capability namespace exists without a bootstrap too', () => {
+    expect(kubernetesObjects(template).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toContain('gitops');
   });
 
   test('declares the capability namespace and no chart version range', () => {

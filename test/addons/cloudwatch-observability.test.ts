@@ -22,7 +22,7 @@ describe('cloudwatch-observability', () => {
     });
 
     test('its four log groups are pre-created with the logs key, the configured retention, and deleted with the stack', () => {
-      template.resourceCountIs('AWS::Logs::LogGroup', KINDS.length + 2); // + the kubectl handler's two
+      template.resourceCountIs('AWS::Logs::LogGroup', KINDS.length + 3); // + Application Signals', + the kubectl handler's two
       for (const kind of KINDS) {
         template.hasResource('AWS::Logs::LogGroup', {
           Properties: { LogGroupName: `/aws/containerinsights/dev-eks/${kind}`, KmsKeyId: LOGS_KEY, RetentionInDays: 30 },
@@ -30,6 +30,16 @@ describe('cloudwatch-observability', () => {
           UpdateReplacePolicy: 'Delete',
         });
       }
+    });
+
+    test('Application Signals\' account-wide log group is pre-created with the logs key and retention, kept with the stack, before the add-on', () => {
+      const groups = Object.entries(template.findResources('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: '/aws/application-signals/data', KmsKeyId: LOGS_KEY, RetentionInDays: 30 },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      }));
+      expect(groups).toHaveLength(1);
+      template.hasResource('AWS::EKS::Addon', { DependsOn: Match.arrayWith([groups[0][0]]) });
     });
 
     test('the add-on waits for its log groups and its Pod Identity', () => {
@@ -93,6 +103,11 @@ describe('cloudwatch-observability', () => {
     });
     const names = Object.values(platformTemplate.findResources('AWS::Logs::LogGroup')).map((r) => r.Properties.LogGroupName);
     expect(names.filter((n) => typeof n === 'string' && n.startsWith('/aws/containerinsights/'))).toEqual(['/aws/containerinsights/dev-eks/performance']);
+  });
+
+  test('createApplicationSignalsLogGroup: false leaves an existing Application Signals log group alone', () => {
+    const { platformTemplate } = synth({ addons: '' }, [new CloudWatchObservabilityAddOn({ createApplicationSignalsLogGroup: false })]);
+    expect(Object.keys(platformTemplate.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/application-signals/data' } }))).toEqual([]);
   });
 
   test('the option wins over containerLogs.enabled in configurationValues, so the log groups match', () => {
