@@ -442,6 +442,27 @@ describe('cluster lifecycle: support type, deletion protection, zonal shift, con
   });
 });
 
+describe('rollbackTimeoutMinutes: how long EKS lets a version rollback run (RollbackConfig)', () => {
+  const cluster = (context: Record<string, unknown>) => Object.values(synth(context).infraTemplate.findResources('AWS::EKS::Cluster'))[0];
+
+  test.each(['workshop', 'production'])('%s profile leaves RollbackConfig out (EKS default 720 minutes)', (profile) => {
+    expect(cluster({ profile }).Properties).not.toHaveProperty('RollbackConfig');
+  });
+
+  test.each<[unknown, number]>([[120, 120], ['10080', 10080], [' 1440 ', 1440]])('%j sets RollbackConfig.TimeoutMinutes %d', (value, minutes) => {
+    expect(cluster({ rollbackTimeoutMinutes: value }).Properties).toMatchObject({ RollbackConfig: { TimeoutMinutes: minutes } });
+  });
+
+  test.each<[unknown, string]>([
+    [119, 'rollbackTimeoutMinutes: got 119; allowed: an integer from 120 to 10080'],
+    [10081, 'rollbackTimeoutMinutes: got 10081; allowed: an integer from 120 to 10080'],
+    ['720.5', 'rollbackTimeoutMinutes: got "720.5"; allowed: an integer from 120 to 10080'],
+    ['12h', 'rollbackTimeoutMinutes: got "12h"; allowed: an integer from 120 to 10080'],
+  ])('rejects %j, naming the key, the value and the documented range', (value, problem) => {
+    expect(() => loadConfig({ rollbackTimeoutMinutes: value })).toThrow(problem);
+  });
+});
+
 describe('forceVersionUpdate: EKS overrides upgrade-blocking insights for one deploy', () => {
   const cluster = (context: Record<string, unknown>) => Object.values(synth(context).infraTemplate.findResources('AWS::EKS::Cluster'))[0];
 

@@ -75,6 +75,7 @@ export function readConfig(p: Problems, context: Readonly<Record<string, unknown
     zonalShift: given('zonalShift') ?? d.zonalShift,
     controlPlaneTier: given('controlPlaneTier') ?? d.controlPlaneTier,
     forceVersionUpdate: given('forceVersionUpdate') ?? d.forceVersionUpdate,
+    rollbackTimeoutMinutes: given('rollbackTimeoutMinutes') ?? d.rollbackTimeoutMinutes,
     compute,
     autoModeNodePools: given('autoModeNodePools') ?? d.autoModeNodePools,
     nodeGroups,

@@ -30,7 +30,7 @@ export type ProfileDefaults = Omit<PlatformConfig, DerivedKeys | 'natGateways'> 
 };
 
 type ProfileSpecific = 'natGateways' | 'endpointAccess' | 'publicAccessCidrs' | 'logRetentionDays' | 'sampleWorkloads'
-  | 'supportType' | 'deletionProtection' | 'zonalShift';
+  | 'supportType' | 'deletionProtection' | 'zonalShift' | 'rollbackTimeoutMinutes';
 
 const COMMON: Omit<ProfileDefaults, ProfileSpecific> = {
   environment: 'dev',
@@ -66,6 +66,8 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
     supportType: 'STANDARD',
     deletionProtection: false,
     zonalShift: false,
+    // Unset: EKS's documented default (720 minutes) bounds a rollback; the template stays as it was.
+    rollbackTimeoutMinutes: undefined,
   },
   production: {
     ...COMMON,
@@ -80,6 +82,8 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
     supportType: 'EXTENDED',
     deletionProtection: true,
     zonalShift: true,
+    // Unset as well: AWS documents no reason to move off the 720-minute default.
+    rollbackTimeoutMinutes: undefined,
   },
 };
 

@@ -34,6 +34,8 @@ export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 4
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const ACCOUNT = /^\d{12}$/;
+/** `RollbackConfig.TimeoutMinutes` of AWS::EKS::Cluster: its documented minimum and maximum. */
+export const ROLLBACK_TIMEOUT_MINUTES = { min: 120, max: 10080 } as const;
 
 const ADDONS_ALLOWED = 'a list of add-on ids ("metrics-server,storage"), or a JSON object of id to options ({"argo-cd": {...}})';
 
@@ -115,6 +117,15 @@ export const CONFIG_SHAPE = {
   // insight has status ERROR (InvalidStateException, "Upgrade readiness issues detected").
   forceVersionUpdate: documented(flag(), {
     description: 'For one deploy only: EKS updates the Kubernetes version even though an upgrade insight for it has status ERROR (`Force` of the cluster). `scripts/upgrade.sh --ignore-insight-errors` sets it on its InfraStack deploy; kept in cdk.json, every later version change would skip those checks.',
+  }),
+  // `RollbackConfig.TimeoutMinutes` of AWS::EKS::Cluster: "The length of time in minutes to wait
+  // before cancelling the update. Timeout is a minimum-bound property ... between 120 (2 hours) and
+  // 10080 (7 days). Default: 720 (12 hours) if not specified." (CloudFormation Template Reference,
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-rollbackconfig.html;
+  // same text for the EKS API type RollbackConfig). Nothing there says the property turns rollback
+  // on: left out, EKS's 720 applies, so no profile sets it and default templates do not change.
+  rollbackTimeoutMinutes: documented(integer(ROLLBACK_TIMEOUT_MINUTES.min, ROLLBACK_TIMEOUT_MINUTES.max), {
+    description: 'How long EKS lets a version rollback of the cluster run before it cancels it, in minutes (`RollbackConfig.TimeoutMinutes`; EKS cancels no sooner than that). Unset: EKS\'s default, 720 (12 hours). It does not turn rollback on or off, nor change the 7-day window after an upgrade.',
   }),
   compute: documented(oneOf(COMPUTE_MODES), { description: '`auto` (EKS Auto Mode) or `nodegroups` (managed node groups).' }),
   autoModeNodePools: documented(

@@ -55,6 +55,8 @@ export interface PlatformConfig {
   readonly controlPlaneTier: ControlPlaneTier;
   /** EKS updates the version despite ERROR upgrade insights (`Force`); for one deploy only. */
   readonly forceVersionUpdate: boolean;
+  /** Minutes EKS lets a version rollback run before cancelling it; unset: EKS's default (720). */
+  readonly rollbackTimeoutMinutes: number | undefined;
   readonly compute: ComputeMode;
   /** Auto Mode built-in node pools to enable. */
   readonly autoModeNodePools: readonly AutoModeNodePool[];

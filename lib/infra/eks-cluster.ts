@@ -40,6 +40,11 @@ export interface PlatformClusterProps {
    * @default false
    */
   readonly forceVersionUpdate?: boolean;
+  /**
+   * Minutes EKS lets a version rollback run before cancelling it (`RollbackConfig.TimeoutMinutes`,
+   * 120 to 10080). Unset leaves `RollbackConfig` out: EKS's default, 720.
+   */
+  readonly rollbackTimeoutMinutes?: number;
 }
 
 const CLUSTER_POLICIES = ['AmazonEKSClusterPolicy'];
@@ -125,6 +130,11 @@ export class PlatformCluster extends Construct {
     cfn.upgradePolicy = { supportType: props.supportType };
     cfn.deletionProtection = props.deletionProtection;
     cfn.zonalShiftConfig = { enabled: props.zonalShift };
+    // RollbackConfig only bounds how long a version rollback may run (EKS cancels it after that);
+    // left out, EKS's documented default of 720 minutes applies and the template does not change.
+    if (props.rollbackTimeoutMinutes !== undefined) {
+      cfn.rollbackConfig = { timeoutMinutes: props.rollbackTimeoutMinutes };
+    }
     // Force only matters to a version update: without it EKS refuses one while an upgrade insight
     // has status ERROR. Left out otherwise, so a later deploy without it removes the property
     // (an in-place update) and templates of clusters that never forced stay unchanged.

@@ -68,6 +68,7 @@ export class InfraStack extends Stack {
       zonalShift: config.zonalShift,
       controlPlaneTier: config.controlPlaneTier,
       forceVersionUpdate: config.forceVersionUpdate,
+      rollbackTimeoutMinutes: config.rollbackTimeoutMinutes,
     });
     const cluster = this.platformCluster.cluster;
 

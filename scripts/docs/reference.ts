@@ -41,6 +41,7 @@ function profileDefault(key: ConfigKey, profile: Profile): string {
     case 'nodeGroups': return 'the `ops` group (see Node groups)';
     case 'addons': return `per compute mode: ${Object.entries(DEFAULT_ADDON_IDS).map(([mode, ids]) => `${mode} ${ids.map(code).join(', ')}`).join('; ')}`;
     case 'teams': return '(none)';
+    case 'rollbackTimeoutMinutes': return d.rollbackTimeoutMinutes === undefined ? '(unset: EKS default 720)' : code(d.rollbackTimeoutMinutes);
     case 'workloads': return 'from `sampleWorkloads`';
     default: {
       const value = d[key as keyof typeof d];
