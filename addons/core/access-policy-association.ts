@@ -62,7 +62,7 @@ export class AccessPolicyAssociation extends Construct {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resources: [logGroup.logGroupArn],
         }),
-        lambdaVpcNetworkingStatement(),
+        lambdaVpcNetworkingStatement('LambdaVpcNetworking'),
       ],
     });
     acknowledge(

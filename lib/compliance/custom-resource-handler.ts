@@ -9,9 +9,9 @@ import { acknowledgeLatestNodeRuntime } from './lambda-runtime';
  * AWSLambdaVPCAccessExecutionRole grants), limited to this region; they support no resource-level
  * permissions.
  */
-export function lambdaVpcNetworkingStatement(): iam.PolicyStatement {
+export function lambdaVpcNetworkingStatement(sid?: string): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    sid: 'LambdaVpcNetworking',
+    sid,
     actions: [
       'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
       'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',

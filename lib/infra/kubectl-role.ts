@@ -1,9 +1,10 @@
-import { ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../compliance/acknowledge';
+import { lambdaVpcNetworkingStatement } from '../compliance/custom-resource-handler';
 
 /** Props for {@link KubectlRole}. */
 export interface KubectlRoleProps {
@@ -35,19 +36,7 @@ export class KubectlRole extends Construct {
           actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
           resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/lambda/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
         }),
-        new iam.PolicyStatement({
-          sid: 'LambdaVpcNetworking',
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
-        }),
+        lambdaVpcNetworkingStatement('LambdaVpcNetworking'),
         // The handler logs in to ECR Public before it pulls oci://public.ecr.aws charts (Karpenter).
         new iam.PolicyStatement({ sid: 'EcrPublicLogin', actions: ['ecr-public:GetAuthorizationToken'], resources: ['*'] }),
         new iam.PolicyStatement({

@@ -1,10 +1,11 @@
-import { Aws, CfnResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, ruleIds, wildcardFinding } from '../compliance/acknowledge';
+import { lambdaVpcNetworkingStatement } from '../compliance/custom-resource-handler';
 
 /** Props for {@link ClusterNetwork}. */
 export interface ClusterNetworkProps {
@@ -115,16 +116,7 @@ export class ClusterNetwork extends Construct {
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'EC2 API through the NAT gateway');
     const vpcAccess = new iam.ManagedPolicy(this, 'DefaultSecurityGroupHandlerVpcAccess', {
       description: 'Network interfaces of the default-security-group Lambda in the private subnets',
-      statements: [
-        new iam.PolicyStatement({
-          actions: [
-            'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
-        }),
-      ],
+      statements: [lambdaVpcNetworkingStatement()],
       roles: [iam.Role.fromRoleName(this, 'DefaultSecurityGroupHandlerRole', role.ref)],
     });
     acknowledge(

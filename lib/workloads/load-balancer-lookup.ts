@@ -72,7 +72,7 @@ export class LoadBalancerLookup extends Construct {
           actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
           resources: ['*'],
         }),
-        lambdaVpcNetworkingStatement(),
+        lambdaVpcNetworkingStatement('LambdaVpcNetworking'),
       ],
     });
     acknowledge(
