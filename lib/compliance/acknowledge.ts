@@ -29,6 +29,13 @@ export function wildcardFinding(kind: 'Resource' | 'Action', value: string): str
   return `AwsSolutions-IAM5[${kind}::${value}]`;
 }
 
+/** An acknowledgment without a reason a security reviewer can judge is refused. */
+function requireReason(caller: string, scope: IConstruct, reason: string): void {
+  if (reason.trim().length < 40) {
+    throw new Error(`${caller}(${scope.node.path}): a reviewer needs a real reason, got "${reason}"`);
+  }
+}
+
 const RULE_ID = /^(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321)-[A-Za-z0-9]+(\[.+\])?$/;
 
 /**
@@ -39,9 +46,7 @@ const RULE_ID = /^(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321)
  * granular ids that contain `::` (e.g. managed-policy ARNs).
  */
 export function acknowledge(scope: IConstruct, reason: string, ids: readonly string[]): void {
-  if (reason.trim().length < 40) {
-    throw new Error(`acknowledge(${scope.node.path}): a reviewer needs a real reason, got "${reason}"`);
-  }
+  requireReason('acknowledge', scope, reason);
   const data: Record<string, string> = {};
   for (const id of ids) {
     if (!RULE_ID.test(id)) {
@@ -60,9 +65,7 @@ const CFN_VALIDATE_ID = /^CloudFormation-Validate::[EW]\d{4}$/;
  * but an acknowledged one says why it stays, and a new one stands out.
  */
 export function acknowledgeValidation(scope: IConstruct, reason: string, ids: readonly string[]): void {
-  if (reason.trim().length < 40) {
-    throw new Error(`acknowledgeValidation(${scope.node.path}): a reviewer needs a real reason, got "${reason}"`);
-  }
+  requireReason('acknowledgeValidation', scope, reason);
   for (const id of ids) {
     if (!CFN_VALIDATE_ID.test(id)) {
       throw new Error(`acknowledgeValidation(${scope.node.path}): "${id}" is not a CloudFormation-Validate rule id`);

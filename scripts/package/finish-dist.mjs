@@ -17,6 +17,9 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 const problems = [];
 
+/** Peers a consumer installs only for the entry point that needs them (package.json peerDependenciesMeta). */
+const OPTIONAL_PEERS = Object.entries(pkg.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name);
+
 /**
  * Files loaded by path rather than imported, such as the Lambda handler that
  * `Code.fromAsset(join(__dirname, ...))` packages: they must sit at the same place relative to the
@@ -68,8 +71,7 @@ function packageOf(specifier) {
  * peer is allowed only in an entry point that exists for it (`optionalPeers`), never in the main one.
  */
 function checkDeclarations(entry, typesPath, optionalPeers) {
-  const optional = new Set(Object.entries(pkg.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name));
-  const peers = Object.keys(pkg.peerDependencies ?? {}).filter((name) => !optional.has(name) || optionalPeers.includes(name));
+  const peers = Object.keys(pkg.peerDependencies ?? {}).filter((name) => !OPTIONAL_PEERS.includes(name) || optionalPeers.includes(name));
   const allowed = new Set([...Object.keys(pkg.dependencies ?? {}), ...peers]);
   const builtins = new Set(builtinModules);
   const program = ts.createProgram([join(ROOT, typesPath)], {
@@ -117,11 +119,10 @@ function checkPublicDeclarations() {
  * would get "Cannot find module", one with it a second of start-up and a pinned aws-cdk-lib.
  */
 function checkMainLoadsNoOptionalPeer() {
-  const optional = Object.entries(pkg.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name);
   const load = `require(${JSON.stringify(join(ROOT, pkg.main))});` +
     'console.log(JSON.stringify(Object.keys(require.cache)))';
   const loaded = JSON.parse(execFileSync(process.execPath, ['-e', load], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
-  for (const name of optional) {
+  for (const name of OPTIONAL_PEERS) {
     const file = loaded.find((path) => path.includes(`${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`));
     if (file) problems.push(`loading ${pkg.main} loads the optional peer ${name} (${relative(ROOT, file)})`);
   }
