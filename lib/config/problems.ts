@@ -4,7 +4,7 @@ export class ConfigError extends Error {
     super(
       `Invalid cdk-eks-platform configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
-        '\nSet keys with `-c key=value` or in the "context" of cdk.json; see README "Configuration".',
+        '\nSet keys with `-c key=value` or in the "context" of cdk.json; see docs/configuration.md.',
     );
     this.name = 'ConfigError';
   }

@@ -4,18 +4,21 @@ import type { z } from 'zod';
 import { FIRST_PARTY_ADDONS } from '../../addons/catalog';
 import { HELM_OPTIONS } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
+import { INFRA_CONTRACT } from '../../lib/contract';
 import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PROFILES } from '../../lib/config';
 import type { ConfigKey, Profile } from '../../lib/config';
 import { ASSUMPTIONS_SCHEMA, defaultAssumptions, estimateEnvironment, formatEstimate, PRICE_TABLES } from '../../lib/cost';
 import { cdkJsonContext } from '../cdk-json';
 
 /*
- * README's configuration reference and add-on options tables, generated from the schemas so the
- * documentation cannot drift from what the code accepts. `npm run docs` rewrites the generated
- * blocks of README.md; test/readme.test.ts fails when they are out of date.
+ * The generated blocks of README.md and docs/: the configuration reference, the add-on index and
+ * options tables, the export contract and the cost example, rendered from the schemas and the code
+ * so the documentation cannot drift from what the code accepts. `npm run docs` rewrites them;
+ * test/docs.test.ts fails when one is out of date.
  */
 
-export const README = join(__dirname, '..', '..', 'README.md');
+/** The repository root; page paths are relative to it. */
+export const ROOT = join(__dirname, '..', '..');
 
 /** A generated block: `<!-- generated:NAME -->` ... `<!-- /generated:NAME -->`. */
 const begin = (name: string): string => `<!-- generated:${name} (npm run docs) -->`;
@@ -97,7 +100,7 @@ export function addOnOptionsTables(registrations: readonly AddOnRegistration[] =
     const own = Object.fromEntries(Object.entries(shape).filter(([name, schema]) => helm[name] !== schema));
     const rows = optionRows(own);
     return [
-      `#### \`${registration.id}\``,
+      `### \`${registration.id}\``,
       '',
       `${cell(registration.summary)}.${inherited ? ' Takes the Helm options above.' : ''}`,
       '',
@@ -140,21 +143,35 @@ export function costAssumptionsTable(): string {
   return ['| assumption | default | allowed | what it is |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-const BLOCKS: Readonly<Record<string, () => string>> = {
-  configuration: configurationTable,
-  'addon-options': () => addOnOptionsTables(),
-  'cost-example': costExample,
-  'cost-assumptions': costAssumptionsTable,
+/** The add-ons, one line each, linking to their options in docs/addons.md. */
+export function addOnIndex(registrations: readonly AddOnRegistration[] = FIRST_PARTY_ADDONS): string {
+  const rows = registrations.map((r) => `| [\`${r.id}\`](docs/addons.md#${r.id}) | ${cell(r.summary)} |`);
+  return ['| add-on | what it installs |', '| --- | --- |', ...rows].join('\n');
+}
+
+/** The values that cross the stack boundary, from the contract itself. */
+export function contractTable(): string {
+  const rows = Object.values(INFRA_CONTRACT).map((e) => `| \`${e.name}\` | ${cell(e.value)} | ${cell(e.usedFor)} |`);
+  return ['| export | value | used by PlatformStack for |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** Every page with generated blocks, and the blocks it holds. */
+export const GENERATED_PAGES: Readonly<Record<string, Readonly<Record<string, () => string>>>> = {
+  'README.md': { 'addon-index': () => addOnIndex() },
+  'docs/configuration.md': { configuration: configurationTable },
+  'docs/addons.md': { 'addon-options': () => addOnOptionsTables() },
+  'docs/architecture.md': { 'export-contract': contractTable },
+  'docs/cost.md': { 'cost-example': costExample, 'cost-assumptions': costAssumptionsTable },
 };
 
-/** README with every generated block rendered anew; throws when a block's markers are missing. */
-export function renderReadme(readme: string): string {
-  let result = readme;
-  for (const [name, render] of Object.entries(BLOCKS)) {
+/** A page with every generated block rendered anew; throws when a block's markers are missing. */
+export function renderPage(page: string, text: string): string {
+  let result = text;
+  for (const [name, render] of Object.entries(GENERATED_PAGES[page] ?? {})) {
     const start = result.indexOf(begin(name));
     const stop = result.indexOf(end(name));
     if (start < 0 || stop < start) {
-      throw new Error(`README.md has no generated block "${name}": add the lines ${begin(name)} and ${end(name)}`);
+      throw new Error(`${page} has no generated block "${name}": add the lines ${begin(name)} and ${end(name)}`);
     }
     result = `${result.slice(0, start)}${begin(name)}\n${render()}\n${result.slice(stop)}`;
   }
@@ -162,12 +179,11 @@ export function renderReadme(readme: string): string {
 }
 
 if (require.main === module) {
-  const current = readFileSync(README, 'utf8');
-  const next = renderReadme(current);
-  if (next !== current) {
-    writeFileSync(README, next);
-    process.stdout.write('README.md: generated blocks updated\n');
-  } else {
-    process.stdout.write('README.md: generated blocks are up to date\n');
+  for (const page of Object.keys(GENERATED_PAGES)) {
+    const path = join(ROOT, page);
+    const current = readFileSync(path, 'utf8');
+    const next = renderPage(page, current);
+    if (next !== current) writeFileSync(path, next);
+    process.stdout.write(`${page}: generated blocks ${next === current ? 'are up to date' : 'updated'}\n`);
   }
 }

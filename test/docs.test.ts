@@ -1,0 +1,103 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/reference';
+
+/*
+ * README.md and docs/ are one documentation set: README is the short entry, docs/ the pages it
+ * links to. These tests keep it one set: generated blocks current, links that resolve, no text kept
+ * in two places, and a README short enough to read.
+ */
+
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  'examples/custom-addon/README.md',
+];
+
+const read = (page: string): string => readFileSync(join(ROOT, page), 'utf8');
+
+/** Lines outside fenced code blocks. */
+function prose(text: string): string[] {
+  let fenced = false;
+  return text.split('\n').filter((line) => {
+    if (line.startsWith('```')) {
+      fenced = !fenced;
+      return false;
+    }
+    return !fenced;
+  });
+}
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
+function anchors(text: string): Set<string> {
+  const seen = new Map<string, number>();
+  const result = new Set<string>();
+  for (const line of prose(text)) {
+    const heading = /^#{1,6} (.*)$/.exec(line);
+    if (!heading) continue;
+    const slug = heading[1].trim().toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, '').replace(/ /g, '-');
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    result.add(n === 0 ? slug : `${slug}-${n}`);
+  }
+  return result;
+}
+
+describe('generated blocks', () => {
+  test.each(Object.keys(GENERATED_PAGES))('%s is up to date (run `npm run docs`)', (page) => {
+    const text = read(page);
+    expect(renderPage(page, text)).toBe(text);
+  });
+
+  test('a block that drifted from its source is rendered back', () => {
+    const text = read('docs/configuration.md');
+    const drifted = text.replace('| `azCount` |', '| `azCount` (renamed) |');
+    expect(drifted).not.toBe(text);
+    expect(renderPage('docs/configuration.md', drifted)).toBe(text);
+  });
+
+  test('a page that lost a block\'s markers is an error naming the block', () => {
+    expect(() => renderPage('docs/cost.md', '# What it costs\n')).toThrow(/docs\/cost.md has no generated block "cost-example"/);
+  });
+});
+
+describe('links', () => {
+  test.each(PAGES)('every relative link of %s resolves, anchors included', (page) => {
+    const broken: string[] = [];
+    for (const [, target] of prose(read(page)).join('\n').matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      const [path, anchor] = target.split('#');
+      const file = path ? resolve(ROOT, dirname(page), path) : resolve(ROOT, page);
+      if (!existsSync(file)) {
+        broken.push(`${target} (no file ${relative(ROOT, file)})`);
+      } else if (anchor && file.endsWith('.md') && !anchors(readFileSync(file, 'utf8')).has(anchor)) {
+        broken.push(`${target} (no heading with anchor #${anchor})`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
+
+describe('one place for each text', () => {
+  /** Paragraphs of prose long enough that a repeat is a copy, not a common phrase. */
+  function paragraphs(text: string): string[] {
+    return prose(text.replace(/<!-- generated:[\s\S]*?<!-- \/generated:[^>]*-->/g, ''))
+      .join('\n')
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s+/g, ' ').trim())
+      .filter((p) => p.length >= 160 && !p.startsWith('|'));
+  }
+
+  test('no paragraph of README or docs/ is written twice', () => {
+    const where = new Map<string, string[]>();
+    for (const page of PAGES) {
+      for (const p of paragraphs(read(page))) where.set(p, [...(where.get(p) ?? []), page]);
+    }
+    const repeated = [...where].filter(([, pages]) => pages.length > 1).map(([p, pages]) => `${pages.join(', ')}: ${p.slice(0, 80)}...`);
+    expect(repeated).toEqual([]);
+  });
+
+  test('README stays an entry page, at most 300 lines', () => {
+    expect(read('README.md').split('\n').length).toBeLessThanOrEqual(300);
+  });
+});
