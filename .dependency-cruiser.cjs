@@ -5,7 +5,7 @@
  * and stacks (lib/plan, lib/infra, lib/platform, lib/teams, lib/workloads, lib/app.ts), and the
  * app entry (bin/). The rules below keep each of these from importing a layer above it, and every
  * module from taking part in a circle: a circle is how lib/config and addons/ once became one
- * 23-file knot. Helpers used across layers (lib/compliance, lib/contract.ts) are not layered.
+ * 23-file knot. lib/compliance is used by every layer; lib/contract.ts only by the stacks.
  *
  * Type-only imports count. They vanish from the JavaScript but not from the design, and they are
  * what the emitted `.d.ts` files import.
@@ -37,6 +37,14 @@ module.exports = {
       comment: 'Add-ons see the contract (AddOnContext) and the configuration primitives, not the plan or the stacks that use them.',
       from: { path: '^addons/' },
       to: { path: `${COMPOSITION}|^bin/` },
+    },
+    {
+      name: 'addons-get-handles-not-exports',
+      severity: 'error',
+      comment:
+        'Add-ons get cluster handles (logs key, OIDC issuer, security group) from AddOnContext; reading InfraStack exports ties them to the two-stack topology.',
+      from: { path: '^addons/' },
+      to: { path: '^lib/contract\\.ts$' },
     },
     {
       name: 'nothing-imports-bin',

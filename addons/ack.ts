@@ -146,6 +146,7 @@ export class AckAddOn implements PlatformAddOn {
         cluster: context.cluster,
         vpc: context.vpc,
         names: context.names,
+        logsKey: context.logsKey,
         logRetention: context.config.logRetentionDays as logs.RetentionDays,
         principalArn: capability.role.roleArn,
         policyName: 'AmazonEKSSecretReaderPolicy',

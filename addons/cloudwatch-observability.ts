@@ -1,12 +1,10 @@
 import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
 import { ConfigError, documented, flag, strictObject } from '../lib/config';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
-import { importInfraValue } from '../lib/contract';
 import type { AddOnContext } from './core/addon';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions } from './core/options';
@@ -121,7 +119,7 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
   protected prerequisites(scope: Construct, context: AddOnContext): void {
     const { config, names } = context;
     const logGroups = new Construct(scope, 'LogGroups');
-    const encryptionKey = kms.Key.fromKeyArn(logGroups, 'LogsKey', importInfraValue(names, 'logsKeyArn'));
+    const encryptionKey = context.logsKey;
     // Configuration accepts only CloudWatch Logs retentions, the values of this numeric enum.
     const retention = config.logRetentionDays as logs.RetentionDays;
     for (const logGroupName of this.logGroupNames(names.clusterName)) {

@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { documented, flag, oneOf, strictObject, text } from '../lib/config';
 import { acknowledge, ruleIds, wildcardFinding } from '../lib/compliance/acknowledge';
-import { importInfraValue } from '../lib/contract';
 import type { AddOnContext } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
@@ -178,7 +177,7 @@ export class EfsAddOn extends ManagedAddOn {
       allowAllOutbound: false,
     });
     securityGroup.addIngressRule(
-      ec2.Peer.securityGroupId(importInfraValue(names, 'clusterSecurityGroupId')),
+      ec2.Peer.securityGroupId(context.cluster.clusterSecurityGroupId),
       ec2.Port.tcp(NFS_PORT),
       'NFS from the nodes (the EKS cluster security group)',
     );

@@ -5,7 +5,6 @@ import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { ConfigError, documented, list, namespaceList, PLATFORM_NAMESPACE, strictObject, teamKubernetesGroup, text } from '../lib/config';
 import type { TeamConfig } from '../lib/config';
-import { importInfraValue } from '../lib/contract';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
@@ -181,14 +180,14 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
 
 /** The cluster's IAM OIDC provider (created unless given) and its issuer, from InfraStack's export. */
 function clusterOidc(scope: Construct, context: AddOnContext, providerArn: string | undefined): ClusterOidc {
-  const issuerUrl = importInfraValue(context.names, 'oidcIssuerUrl');
+  const issuerUrl = context.oidcIssuerUrl;
   const provider = providerArn
     ? iam.OidcProviderNative.fromOidcProviderArn(scope, 'OidcProvider', providerArn)
     : new eks.OidcProviderNative(scope, 'OidcProvider', { url: issuerUrl });
   return {
     provider,
     issuer: Fn.select(1, Fn.split('https://', issuerUrl)),
-    logsKeyArn: importInfraValue(context.names, 'logsKeyArn'),
+    logsKeyArn: context.logsKey.keyArn,
     logRetentionDays: context.config.logRetentionDays,
   };
 }

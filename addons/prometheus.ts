@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { documented, flag, integer, strictObject, text } from '../lib/config';
 import type { EnvironmentNames } from '../lib/config';
 import { createGrantOnlyForAwsServices } from '../lib/compliance/kms-grants';
-import { importInfraValue } from '../lib/contract';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
@@ -154,7 +153,7 @@ export class PrometheusAddOn implements PlatformAddOn {
     const key = customerManagedKey ? workspaceKey(scope, names) : undefined;
     const logGroup = new logs.LogGroup(scope, 'WorkspaceLogs', {
       logGroupName: `/aws/vendedlogs/prometheus/${names.clusterName}`,
-      encryptionKey: kms.Key.fromKeyArn(scope, 'LogsKey', importInfraValue(names, 'logsKeyArn')),
+      encryptionKey: context.logsKey,
       // Configuration accepts only CloudWatch Logs retentions, the values of this numeric enum.
       retention: config.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -179,7 +178,7 @@ export class PrometheusAddOn implements PlatformAddOn {
           clusterArn: context.cluster.clusterArn,
           subnetIds: context.vpc.privateSubnets.map((subnet) => subnet.subnetId),
           // The EKS-managed cluster security group admits itself: the collector's ENIs reach the API server and the nodes.
-          securityGroupIds: [importInfraValue(names, 'clusterSecurityGroupId')],
+          securityGroupIds: [context.cluster.clusterSecurityGroupId],
         },
       },
       destination: { ampConfiguration: { workspaceArn: workspace.attrArn } },

@@ -2,7 +2,7 @@ import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -10,13 +10,14 @@ import { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../../lib/compliance/acknowledge';
 import { acknowledgeCustomResourceHandler, lambdaVpcNetworkingStatement } from '../../lib/compliance/custom-resource-handler';
 import type { EnvironmentNames } from '../../lib/config';
-import { importInfraValue } from '../../lib/contract';
 
 /** Props for {@link AccessPolicyAssociation}. */
 export interface AccessPolicyAssociationProps {
   readonly cluster: eks.ICluster;
   readonly vpc: ec2.IVpc;
   readonly names: EnvironmentNames;
+  /** The key the handler's log group is encrypted with. */
+  readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
   /** The principal of an access entry that EKS (not this app) created, e.g. a capability role. */
   readonly principalArn: string;
@@ -44,7 +45,7 @@ export class AccessPolicyAssociation extends Construct {
       ? { type: 'namespace', namespaces: [...props.namespaces] }
       : { type: 'cluster' };
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      encryptionKey: kms.Key.fromKeyArn(this, 'LogsKey', importInfraValue(props.names, 'logsKeyArn')),
+      encryptionKey: props.logsKey,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });

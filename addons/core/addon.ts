@@ -1,5 +1,6 @@
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { ComputeMode, EnvironmentNames, PlatformConfig, TeamConfig } from '../../lib/config';
 
@@ -18,6 +19,16 @@ export interface AddOnContext {
    * whole cluster (an admission policy engine) can leave the platform's own namespaces alone.
    */
   readonly platformNamespaces: readonly string[];
+  /**
+   * The environment's KMS key for CloudWatch Logs: every log group an add-on creates is encrypted
+   * with it, like the rest of the environment's.
+   */
+  readonly logsKey: kms.IKey;
+  /**
+   * The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`), for an add-on
+   * that must bind AWS credentials to a service account through IRSA rather than Pod Identity.
+   */
+  readonly oidcIssuerUrl: string;
 }
 
 /** A Kubernetes service account that an add-on binds to an AWS role. */

@@ -3,6 +3,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -30,6 +31,10 @@ export class ImportedCluster extends Construct {
   readonly cluster: eks.ICluster;
   readonly vpc: ec2.IVpc;
   readonly kubectlProvider: eks.KubectlProvider;
+  /** The environment's CloudWatch Logs key. */
+  readonly logsKey: kms.IKey;
+  /** The cluster's OIDC issuer URL. */
+  readonly oidcIssuerUrl: string;
 
   constructor(scope: Construct, id: string, props: ImportedClusterProps) {
     super(scope, id);
@@ -58,7 +63,9 @@ export class ImportedCluster extends Construct {
       // The API server is private or CIDR-restricted: the handler must run inside the VPC.
       privateSubnets: this.vpc.privateSubnets,
     });
-    encryptLogGroups(this.kubectlProvider, importInfraValue(names, 'logsKeyArn'), config.logRetentionDays);
+    this.logsKey = kms.Key.fromKeyArn(this, 'LogsKey', importInfraValue(names, 'logsKeyArn'));
+    this.oidcIssuerUrl = importInfraValue(names, 'oidcIssuerUrl');
+    encryptLogGroups(this.kubectlProvider, this.logsKey.keyArn, config.logRetentionDays);
     acknowledgeProviderFindings(this.kubectlProvider);
     // aws-eks-v2 adds this condition for an ECR Public policy on the handler role it would create
     // itself; on the imported, immutable role nothing uses it (CloudFormation Validate W8001).

@@ -24,6 +24,8 @@ export interface PlatformStackProps extends StackProps {
  */
 export class PlatformStack extends Stack {
   readonly imported: ImportedCluster;
+  /** What every add-on (and the sample workloads) is deployed with. */
+  readonly context: AddOnContext;
   /** The scope of every deployed add-on, by id; workloads depend on the controllers they need. */
   readonly addons: ReadonlyMap<string, Construct>;
   /** The application teams, from configuration and code. */
@@ -40,7 +42,15 @@ export class PlatformStack extends Stack {
     new EnvironmentInfo(this, 'EnvironmentInfo', { cluster: this.imported.cluster, vpc: this.imported.vpc, config });
 
     const platformNamespaces = [...new Set(props.plan.addons.flatMap((a) => a.namespaces))].sort();
-    const context: AddOnContext = { cluster: this.imported.cluster, vpc: this.imported.vpc, config, names, platformNamespaces };
+    const context: AddOnContext = (this.context = {
+      cluster: this.imported.cluster,
+      vpc: this.imported.vpc,
+      config,
+      names,
+      platformNamespaces,
+      logsKey: this.imported.logsKey,
+      oidcIssuerUrl: this.imported.oidcIssuerUrl,
+    });
     this.addons = deployAddOns(this, props.plan.addons, context);
 
     this.teams = teams;

@@ -12,7 +12,6 @@ import type { AddOnContext } from '../../addons/core/addon';
 import { selectionProblems } from '../../addons/core/resolve';
 import { ManifestAddOn } from '../../addons/core/manifest-addon';
 import type { KubernetesObject } from '../../addons/core/kubernetes-object';
-import { environmentNames } from '../../lib/config';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
 import { schemaProblems } from '../support/kubernetes-schemas';
 
@@ -204,9 +203,7 @@ describe('Blueprints add-ons on EKS Auto Mode', () => {
       }
     }
     // Deploys into the stack synthesized above (its template was already taken), as PlatformStack would.
-    const context: AddOnContext = {
-      cluster: app.platform.imported.cluster, vpc: app.platform.imported.vpc, config: app.config, names: environmentNames(app.config.environment), platformNamespaces: [],
-    };
+    const context: AddOnContext = { ...app.platform.context, platformNamespaces: [] };
     const deployOnly = (addOn: blueprints.ClusterAddOn) => () => new BlueprintsAddOn(addOn).deploy(new Construct(app.platform, `Probe-${addOn.id}`), context);
 
     test('a promise still pending after deploy() fails the synth', () => {

@@ -4,7 +4,7 @@ import { AutoModeIngressAddOn } from '../../addons/auto-mode-ingress';
 import { AwsLoadBalancerControllerAddOn } from '../../addons/aws-load-balancer-controller';
 import type { PlatformAddOn } from '../../addons/core/addon';
 import { ExternalDnsAddOn } from '../../addons/external-dns';
-import { ConfigError, environmentNames } from '../../lib/config';
+import { ConfigError } from '../../lib/config';
 import type { ComputeMode, WorkloadsConfig } from '../../lib/config';
 import { petstoreLoadBalancerName } from '../../lib/workloads/petstore';
 import { SampleWorkloads } from '../../lib/workloads/sample-workloads';
@@ -423,7 +423,7 @@ describe('options and compute-mode rules', () => {
   test('workloads default to the configuration (context.config.workloads)', () => {
     const built = buildTestApp({ compute: 'auto', addons: '', sampleWorkloads: false }, { addons: [new AutoModeIngressAddOn()] });
     const { platform } = built;
-    const context = { cluster: platform.imported.cluster, vpc: platform.imported.vpc, names: environmentNames('dev'), platformNamespaces: [] };
+    const context = { ...platform.context, platformNamespaces: [] };
     const configured = { ...built.config, workloads: { game2048: true, petstore: { enabled: false, internal: true, apiGateway: true } } };
     const fromConfig = new SampleWorkloads(platform, 'FromConfig', { context: { ...context, config: configured }, addons: platform.addons });
     expect(fromConfig.game2048).toBeDefined();
