@@ -6,6 +6,7 @@ import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { ManifestAddOn } from './core/manifest-addon';
 import { addOnOptions, objectName } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /** Options of {@link AutoModeIngressAddOn}, in configuration and in code. */
 export const AUTO_MODE_INGRESS_OPTIONS = strictObject({
@@ -27,12 +28,12 @@ export type AutoModeIngressAddOnProps = z.output<typeof AUTO_MODE_INGRESS_OPTION
  */
 export class AutoModeIngressAddOn extends ManifestAddOn {
   static readonly ID = 'auto-mode-ingress';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: AutoModeIngressAddOn.ID,
     summary: 'the alb IngressClass of EKS Auto Mode',
     options: AUTO_MODE_INGRESS_OPTIONS,
-    create: (options) => new AutoModeIngressAddOn(options as AutoModeIngressAddOnProps),
-  };
+    create: (props) => new AutoModeIngressAddOn(props),
+  });
   readonly id = AutoModeIngressAddOn.ID;
   readonly computeModes = ['auto'] as const;
 

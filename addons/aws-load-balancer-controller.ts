@@ -9,6 +9,7 @@ import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /**
@@ -80,12 +81,12 @@ function nagArn(service: string, resource: string): string {
  */
 export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>> {
   static readonly ID = 'aws-load-balancer-controller';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: AwsLoadBalancerControllerAddOn.ID,
     summary: 'AWS Load Balancer Controller: ALBs for the alb IngressClass, NLBs for loadBalancerClass service.k8s.aws/nlb',
     options: AWS_LOAD_BALANCER_CONTROLLER_OPTIONS,
-    create: (options) => new AwsLoadBalancerControllerAddOn(options as AwsLoadBalancerControllerAddOnProps),
-  };
+    create: (props) => new AwsLoadBalancerControllerAddOn(props),
+  });
   /** IngressClass the chart creates; Ingresses select it with `ingressClassName: alb`. */
   static readonly INGRESS_CLASS = 'alb';
   /** `spec.loadBalancerClass` of a Service this controller turns into an NLB. */

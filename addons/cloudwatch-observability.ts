@@ -9,6 +9,7 @@ import type { AddOnContext } from './core/addon';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /*
@@ -79,12 +80,12 @@ export type CloudWatchObservabilityAddOnProps = z.output<typeof CLOUDWATCH_OBSER
  */
 export class CloudWatchObservabilityAddOn extends ManagedAddOn {
   static readonly ID = 'cloudwatch-observability';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: CloudWatchObservabilityAddOn.ID,
     summary: 'CloudWatch Container Insights (enhanced observability) and Fluent Bit container logs, as the EKS add-on',
     options: CLOUDWATCH_OBSERVABILITY_OPTIONS,
-    create: (options) => new CloudWatchObservabilityAddOn(options as CloudWatchObservabilityAddOnProps),
-  };
+    create: (props) => new CloudWatchObservabilityAddOn(props),
+  });
 
   readonly id = CloudWatchObservabilityAddOn.ID;
   /** Nothing of it is built into Auto Mode, and the EKS guide lists it for EC2 and Auto Mode. */

@@ -11,6 +11,7 @@ import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /** The tested chart. */
@@ -100,12 +101,12 @@ export const EXTERNAL_DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT'] as const;
  */
 export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPTIONS>> {
   static readonly ID = 'external-dns';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: ExternalDnsAddOn.ID,
     summary: 'ExternalDNS for Route 53 (records for Services and Ingresses in the configured hosted zones)',
     options: EXTERNAL_DNS_OPTIONS,
-    create: (options) => new ExternalDnsAddOn(options as ExternalDnsAddOnProps),
-  };
+    create: (props) => new ExternalDnsAddOn(props),
+  });
 
   readonly id = ExternalDnsAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

@@ -10,6 +10,7 @@ import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import type { ClusterOidc } from './external-secrets-iam';
 import { secretNamePrefix, ServiceAccountRole } from './external-secrets-iam';
 import { platformStore, PLATFORM_STORE_SERVICE_ACCOUNT, storeServiceAccount, TEAM_STORE, teamRbac, teamStore } from './external-secrets-stores';
@@ -66,12 +67,12 @@ export type ExternalSecretsAddOnProps = z.output<typeof EXTERNAL_SECRETS_OPTIONS
  */
 export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
   static readonly ID = 'external-secrets';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: ExternalSecretsAddOn.ID,
     summary: 'External Secrets Operator (Secrets Manager secrets as Kubernetes Secrets; a store per team, isolated by IAM)',
     options: EXTERNAL_SECRETS_OPTIONS,
-    create: (options) => new ExternalSecretsAddOn(options as ExternalSecretsAddOnProps),
-  };
+    create: (props) => new ExternalSecretsAddOn(props),
+  });
 
   readonly id = ExternalSecretsAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

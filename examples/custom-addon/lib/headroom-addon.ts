@@ -1,4 +1,4 @@
-import { addOnOptions, documented, integer, ManifestAddOn, objectName, PLATFORM_LABELS, strictObject, text } from 'cdk-eks-platform';
+import { addOnOptions, documented, integer, ManifestAddOn, objectName, PLATFORM_LABELS, registerAddOn, strictObject, text } from 'cdk-eks-platform';
 import type { AddOnContext, AddOnRegistration, KubernetesObject } from 'cdk-eks-platform';
 
 /*
@@ -43,12 +43,13 @@ const PLACEHOLDER_PRIORITY = -1;
 /** Placeholder pods that keep spare capacity ready for the next burst of real ones. */
 export class HeadroomAddOn extends ManifestAddOn {
   static readonly ID = 'headroom';
-  static readonly registration: AddOnRegistration = {
+  // registerAddOn checks configuration's options with the schema, then hands them over typed.
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: HeadroomAddOn.ID,
     summary: 'placeholder pods that keep spare node capacity warm',
     options: HEADROOM_OPTIONS,
-    create: (options) => new HeadroomAddOn(options),
-  };
+    create: (props) => new HeadroomAddOn(props),
+  });
 
   readonly id = HeadroomAddOn.ID;
   // On node groups only a node autoscaler (the karpenter add-on) turns the reserve into new nodes.
