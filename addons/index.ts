@@ -22,6 +22,8 @@ export * from './argo-cd';
 export * from './aws-load-balancer-controller';
 export * from './karpenter';
 export * from './kyverno';
+export * from './ack';
+export * from './kro';
 export * from './cloudwatch-observability';
 export * from './node-monitoring';
 export * from './prometheus';
