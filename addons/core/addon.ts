@@ -3,6 +3,7 @@ import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { ComputeMode, EnvironmentNames, PlatformConfig, TeamConfig } from '../../lib/config';
+import type { AddOnCost, AddOnCostContext } from './cost';
 
 /** What an add-on may use when it deploys into PlatformStack. */
 export interface AddOnContext {
@@ -105,4 +106,11 @@ export interface PlatformAddOn {
    * @default - nothing per team
    */
   deployTeam?(scope: Construct, context: AddOnContext, team: TeamConfig): void;
+  /**
+   * What the add-on costs beyond the resources of its templates (`npm run cost` prices those by
+   * type): usage it causes at run time, each line with its price key and usage assumption.
+   * Pure: the same context gives the same lines.
+   * @default - nothing beyond its templates
+   */
+  costLines?(context: AddOnCostContext): readonly AddOnCost[];
 }
