@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { documented, flag, oneOf, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
+import type { ProvidedCapabilities } from './core/provides';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { ManifestAddOn } from './core/manifest-addon';
@@ -41,9 +42,13 @@ export class AutoModeIngressAddOn extends ManifestAddOn {
   readonly namespaces = [];
   private readonly props: z.output<typeof AUTO_MODE_INGRESS_OPTIONS>;
 
+  /** The IngressClass it creates, under its configured name. */
+  readonly provides: ProvidedCapabilities;
+
   constructor(props: AutoModeIngressAddOnProps = {}) {
     super();
     this.props = addOnOptions(AutoModeIngressAddOn.ID, AUTO_MODE_INGRESS_OPTIONS, props);
+    this.provides = { ingressClasses: [this.props.className ?? 'alb'] };
   }
 
   manifests(_context?: AddOnContext): KubernetesObject[] {

@@ -5,6 +5,7 @@ import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
 import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
+import type { ProvidedCapabilities } from './core/provides';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
@@ -98,6 +99,11 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
   readonly autoModeBuiltIn =
     'Auto Mode provisions ALBs and NLBs itself. Select the "auto-mode-ingress" add-on for the "alb" IngressClass, ' +
     'and give NLB Services `loadBalancerClass: eks.amazonaws.com/nlb`.';
+  /** The chart's IngressClass (createIngressClassResource) and the NLB class of Services. */
+  readonly provides: ProvidedCapabilities = {
+    ingressClasses: [AwsLoadBalancerControllerAddOn.INGRESS_CLASS],
+    loadBalancerClasses: [AwsLoadBalancerControllerAddOn.NLB_LOAD_BALANCER_CLASS],
+  };
 
   constructor(props: AwsLoadBalancerControllerAddOnProps = {}) {
     super(AWS_LOAD_BALANCER_CONTROLLER_CHART, addOnOptions(AwsLoadBalancerControllerAddOn.ID, AWS_LOAD_BALANCER_CONTROLLER_OPTIONS, props));

@@ -5,6 +5,7 @@ import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
 import { documented, list, oneOf, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
+import type { ProvidedCapabilities } from './core/provides';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
@@ -117,6 +118,8 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
   readonly domainFilters: readonly string[];
   /** The record policy in effect. */
   readonly policy: ExternalDnsPolicy;
+  /** Records for annotated Services and Ingresses, in its zones and domains. */
+  readonly provides: ProvidedCapabilities;
   /**
    * The chart's CRD (DNSEndpoint, in its crds/ folder) serves only the `crd` source, which this
    * add-on does not use; without it no stale copy can remain after a chart upgrade.
@@ -128,6 +131,7 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
     this.hostedZoneIds = [...this.options.hostedZoneIds];
     this.domainFilters = [...this.options.domainFilters];
     this.policy = this.options.policy ?? 'upsert-only';
+    this.provides = { dnsRecords: { hostedZoneIds: this.hostedZoneIds, domainFilters: this.domainFilters } };
   }
 
   /**

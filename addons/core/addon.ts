@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { ComputeMode, EnvironmentNames, PlatformConfig, TeamConfig } from '../../lib/config';
 import type { AddOnCost, AddOnCostContext } from './cost';
+import type { ProvidedCapabilities } from './provides';
 
 /** What an add-on may use when it deploys into PlatformStack. */
 export interface AddOnContext {
@@ -97,6 +98,13 @@ export interface PlatformAddOn {
    * @default []
    */
   readonly conflictsWith?: readonly string[];
+  /**
+   * What the add-on gives workloads (IngressClasses, load balancer classes, DNS records). The plan
+   * checks a workload against the add-ons that provide what it needs, and the workload depends on
+   * their scopes.
+   * @default - nothing
+   */
+  readonly provides?: ProvidedCapabilities;
   /** Creates the add-on's constructs in `scope`. */
   deploy(scope: Construct, context: AddOnContext): void;
   /**
