@@ -47,6 +47,15 @@ module.exports = {
       to: { path: '^lib/contract\\.ts$' },
     },
     {
+      name: 'addons-see-the-cost-vocabulary-only',
+      severity: 'error',
+      comment:
+        'An add-on declares its cost lines (addons/core/cost.ts) with the estimate\'s vocabulary: line specs, the price ' +
+        'table\'s shape and the usage assumptions. The estimate itself reads the plan, which sits above the add-ons.',
+      from: { path: '^addons/' },
+      to: { path: '^lib/cost/', pathNot: '^lib/cost/(ledger|assumptions|prices/price-table)\\.ts$' },
+    },
+    {
       name: 'nothing-imports-bin',
       severity: 'error',
       comment: 'bin/ is the app entry: importing it runs the app. Shared code belongs in lib/.',

@@ -10,6 +10,7 @@ import { AccessPolicyAssociation } from './core/access-policy-association';
 import { EksCapability, policyArn } from './core/capability';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /*
  * The EKS Capability for AWS Controllers for Kubernetes (ACK): AWS resources as Kubernetes objects,
@@ -101,12 +102,12 @@ function requiredSettings(prefix: string, raw: unknown): Problems {
  */
 export class AckAddOn implements PlatformAddOn {
   static readonly ID = 'ack';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: AckAddOn.ID,
     summary: 'AWS Controllers for Kubernetes as an EKS Capability (AWS resources as Kubernetes objects, role with a permissions boundary)',
     options: ACK_OPTIONS,
-    create: (options) => new AckAddOn(options as AckAddOnProps),
-  };
+    create: (props) => new AckAddOn(props),
+  });
   readonly id = AckAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
   readonly namespaces: readonly string[] = [];

@@ -10,6 +10,7 @@ import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /**
  * The tested chart. The release is named `argocd` because the chart names its objects
@@ -110,12 +111,12 @@ function argoCdOptions(props: ArgoCdAddOnProps): ArgoCdAddOnProps {
  */
 export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
   static readonly ID = 'argo-cd';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: ArgoCdAddOn.ID,
     summary: 'Argo CD (GitOps), optionally bootstrapped from a Git repository (app-of-apps or ApplicationSet)',
     options: ARGO_CD_OPTIONS,
-    create: (options) => new ArgoCdAddOn(options as ArgoCdAddOnProps),
-  };
+    create: (props) => new ArgoCdAddOn(props),
+  });
   readonly id = ArgoCdAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
 

@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { documented, flag, oneOf, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
+import type { ProvidedCapabilities } from './core/provides';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { ManifestAddOn } from './core/manifest-addon';
 import { addOnOptions, objectName } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /** Options of {@link AutoModeIngressAddOn}, in configuration and in code. */
 export const AUTO_MODE_INGRESS_OPTIONS = strictObject({
@@ -27,12 +29,12 @@ export type AutoModeIngressAddOnProps = z.output<typeof AUTO_MODE_INGRESS_OPTION
  */
 export class AutoModeIngressAddOn extends ManifestAddOn {
   static readonly ID = 'auto-mode-ingress';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: AutoModeIngressAddOn.ID,
     summary: 'the alb IngressClass of EKS Auto Mode',
     options: AUTO_MODE_INGRESS_OPTIONS,
-    create: (options) => new AutoModeIngressAddOn(options as AutoModeIngressAddOnProps),
-  };
+    create: (props) => new AutoModeIngressAddOn(props),
+  });
   readonly id = AutoModeIngressAddOn.ID;
   readonly computeModes = ['auto'] as const;
 
@@ -40,9 +42,13 @@ export class AutoModeIngressAddOn extends ManifestAddOn {
   readonly namespaces = [];
   private readonly props: z.output<typeof AUTO_MODE_INGRESS_OPTIONS>;
 
+  /** The IngressClass it creates, under its configured name. */
+  readonly provides: ProvidedCapabilities;
+
   constructor(props: AutoModeIngressAddOnProps = {}) {
     super();
     this.props = addOnOptions(AutoModeIngressAddOn.ID, AUTO_MODE_INGRESS_OPTIONS, props);
+    this.provides = { ingressClasses: [this.props.className ?? 'alb'] };
   }
 
   manifests(_context?: AddOnContext): KubernetesObject[] {

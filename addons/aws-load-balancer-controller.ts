@@ -5,10 +5,12 @@ import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
 import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
+import type { ProvidedCapabilities } from './core/provides';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /**
@@ -80,12 +82,12 @@ function nagArn(service: string, resource: string): string {
  */
 export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>> {
   static readonly ID = 'aws-load-balancer-controller';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: AwsLoadBalancerControllerAddOn.ID,
     summary: 'AWS Load Balancer Controller: ALBs for the alb IngressClass, NLBs for loadBalancerClass service.k8s.aws/nlb',
     options: AWS_LOAD_BALANCER_CONTROLLER_OPTIONS,
-    create: (options) => new AwsLoadBalancerControllerAddOn(options as AwsLoadBalancerControllerAddOnProps),
-  };
+    create: (props) => new AwsLoadBalancerControllerAddOn(props),
+  });
   /** IngressClass the chart creates; Ingresses select it with `ingressClassName: alb`. */
   static readonly INGRESS_CLASS = 'alb';
   /** `spec.loadBalancerClass` of a Service this controller turns into an NLB. */
@@ -97,6 +99,11 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
   readonly autoModeBuiltIn =
     'Auto Mode provisions ALBs and NLBs itself. Select the "auto-mode-ingress" add-on for the "alb" IngressClass, ' +
     'and give NLB Services `loadBalancerClass: eks.amazonaws.com/nlb`.';
+  /** The chart's IngressClass (createIngressClassResource) and the NLB class of Services. */
+  readonly provides: ProvidedCapabilities = {
+    ingressClasses: [AwsLoadBalancerControllerAddOn.INGRESS_CLASS],
+    loadBalancerClasses: [AwsLoadBalancerControllerAddOn.NLB_LOAD_BALANCER_CLASS],
+  };
 
   constructor(props: AwsLoadBalancerControllerAddOnProps = {}) {
     super(AWS_LOAD_BALANCER_CONTROLLER_CHART, addOnOptions(AwsLoadBalancerControllerAddOn.ID, AWS_LOAD_BALANCER_CONTROLLER_OPTIONS, props));

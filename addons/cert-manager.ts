@@ -8,6 +8,7 @@ import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /** The tested chart. */
 export const CERT_MANAGER_CHART: HelmChartSpec = {
@@ -63,12 +64,12 @@ export type CertManagerAddOnProps = z.output<typeof CERT_MANAGER_OPTIONS>;
  */
 export class CertManagerAddOn extends HelmAddOn<z.output<typeof CERT_MANAGER_OPTIONS>> {
   static readonly ID = 'cert-manager';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: CertManagerAddOn.ID,
     summary: 'cert-manager (X.509 certificates as Kubernetes objects, CRDs included)',
     options: CERT_MANAGER_OPTIONS,
-    create: (options) => new CertManagerAddOn(options as CertManagerAddOnProps),
-  };
+    create: (props) => new CertManagerAddOn(props),
+  });
   readonly id = CertManagerAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
 

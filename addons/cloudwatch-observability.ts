@@ -5,10 +5,13 @@ import { Construct } from 'constructs';
 import type { z } from 'zod';
 import { ConfigError, documented, flag, strictObject } from '../lib/config';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
+import { ingestionLine } from '../lib/cost/ledger';
 import type { AddOnContext } from './core/addon';
+import type { AddOnCost, AddOnCostContext } from './core/cost';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /*
@@ -79,12 +82,12 @@ export type CloudWatchObservabilityAddOnProps = z.output<typeof CLOUDWATCH_OBSER
  */
 export class CloudWatchObservabilityAddOn extends ManagedAddOn {
   static readonly ID = 'cloudwatch-observability';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: CloudWatchObservabilityAddOn.ID,
     summary: 'CloudWatch Container Insights (enhanced observability) and Fluent Bit container logs, as the EKS add-on',
     options: CLOUDWATCH_OBSERVABILITY_OPTIONS,
-    create: (options) => new CloudWatchObservabilityAddOn(options as CloudWatchObservabilityAddOnProps),
-  };
+    create: (props) => new CloudWatchObservabilityAddOn(props),
+  });
 
   readonly id = CloudWatchObservabilityAddOn.ID;
   /** Nothing of it is built into Auto Mode, and the EKS guide lists it for EC2 and Auto Mode. */
@@ -113,6 +116,22 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
   logGroupNames(clusterName: string): string[] {
     const kinds = this.containerLogs ? [...FLUENT_BIT_LOG_GROUPS, PERFORMANCE_LOG_GROUP] : [PERFORMANCE_LOG_GROUP];
     return kinds.map((kind) => `/aws/containerinsights/${clusterName}/${kind}`);
+  }
+
+  /**
+   * Fluent Bit's logs are ingested at the standard CloudWatch Logs price; Container Insights with
+   * enhanced observability is billed per observation (https://aws.amazon.com/cloudwatch/pricing/),
+   * which depends on how many pods and containers run, so it is listed as not priced.
+   */
+  costLines({ prices: { logs }, assumptions }: AddOnCostContext): AddOnCost[] {
+    const containerLogs = ingestionLine('Container logs (Fluent Bit)', assumptions.containerLogsGbPerDay, logs.ingestionPerGb, logs.source);
+    return [
+      ...(this.containerLogs ? [{ ...containerLogs, section: 'log-ingestion' as const }] : []),
+      {
+        section: 'services', component: 'Container Insights with enhanced observability',
+        reason: 'billed per observation; depends on pod and container count', source: logs.source,
+      },
+    ];
   }
 
   /** Log groups and the Pod Identity: every child of `scope` here is created before the add-on. */

@@ -14,6 +14,7 @@ import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions, objectName } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /*
@@ -116,12 +117,12 @@ export type EfsAddOnProps = z.output<typeof EFS_OPTIONS>;
  */
 export class EfsAddOn extends ManagedAddOn {
   static readonly ID = 'efs';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: EfsAddOn.ID,
     summary: 'EFS CSI driver (EKS add-on), an encrypted EFS file system and a ReadWriteMany StorageClass',
     options: EFS_OPTIONS,
-    create: (options) => new EfsAddOn(options as EfsAddOnProps),
-  };
+    create: (props) => new EfsAddOn(props),
+  });
 
   readonly id = EfsAddOn.ID;
   /** EFS is not built into Auto Mode; the EKS guide lists the add-on for EC2 and Auto Mode. */

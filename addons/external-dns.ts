@@ -5,12 +5,14 @@ import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
 import { documented, list, oneOf, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
+import type { ProvidedCapabilities } from './core/provides';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /** The tested chart. */
@@ -100,12 +102,12 @@ export const EXTERNAL_DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT'] as const;
  */
 export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPTIONS>> {
   static readonly ID = 'external-dns';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: ExternalDnsAddOn.ID,
     summary: 'ExternalDNS for Route 53 (records for Services and Ingresses in the configured hosted zones)',
     options: EXTERNAL_DNS_OPTIONS,
-    create: (options) => new ExternalDnsAddOn(options as ExternalDnsAddOnProps),
-  };
+    create: (props) => new ExternalDnsAddOn(props),
+  });
 
   readonly id = ExternalDnsAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
@@ -116,6 +118,8 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
   readonly domainFilters: readonly string[];
   /** The record policy in effect. */
   readonly policy: ExternalDnsPolicy;
+  /** Records for annotated Services and Ingresses, in its zones and domains. */
+  readonly provides: ProvidedCapabilities;
   /**
    * The chart's CRD (DNSEndpoint, in its crds/ folder) serves only the `crd` source, which this
    * add-on does not use; without it no stale copy can remain after a chart upgrade.
@@ -127,6 +131,7 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
     this.hostedZoneIds = [...this.options.hostedZoneIds];
     this.domainFilters = [...this.options.domainFilters];
     this.policy = this.options.policy ?? 'upsert-only';
+    this.provides = { dnsRecords: { hostedZoneIds: this.hostedZoneIds, domainFilters: this.domainFilters } };
   }
 
   /**

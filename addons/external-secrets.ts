@@ -5,11 +5,14 @@ import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { ConfigError, documented, list, namespaceList, PLATFORM_NAMESPACE, strictObject, teamKubernetesGroup, text } from '../lib/config';
 import type { TeamConfig } from '../lib/config';
+import { HOURS_PER_MONTH, usd } from '../lib/cost/ledger';
 import type { AddOnContext } from './core/addon';
+import type { AddOnCost, AddOnCostContext } from './core/cost';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import type { ClusterOidc } from './external-secrets-iam';
 import { secretNamePrefix, ServiceAccountRole } from './external-secrets-iam';
 import { platformStore, PLATFORM_STORE_SERVICE_ACCOUNT, storeServiceAccount, TEAM_STORE, teamRbac, teamStore } from './external-secrets-stores';
@@ -66,12 +69,12 @@ export type ExternalSecretsAddOnProps = z.output<typeof EXTERNAL_SECRETS_OPTIONS
  */
 export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
   static readonly ID = 'external-secrets';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: ExternalSecretsAddOn.ID,
     summary: 'External Secrets Operator (Secrets Manager secrets as Kubernetes Secrets; a store per team, isolated by IAM)',
     options: EXTERNAL_SECRETS_OPTIONS,
-    create: (options) => new ExternalSecretsAddOn(options as ExternalSecretsAddOnProps),
-  };
+    create: (props) => new ExternalSecretsAddOn(props),
+  });
 
   readonly id = ExternalSecretsAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
@@ -87,6 +90,18 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
   /** The release namespace and the platform store's namespaces: no team may own them. */
   get namespaces(): readonly string[] {
     return [...new Set([this.chart.namespace, ...this.platformNamespaces])];
+  }
+
+  /**
+   * The secrets the stores read: `secretsPerTeam` for the platform and for each team, at Secrets
+   * Manager's price per secret-month (https://aws.amazon.com/secrets-manager/pricing/).
+   */
+  costLines({ teams, prices: { secretsManager }, assumptions }: AddOnCostContext): AddOnCost[] {
+    const secrets = (teams.length + 1) * assumptions.secretsPerTeam;
+    return [{
+      section: 'services', component: 'Secrets Manager secrets', basis: 'assumed', price: secretsManager.perSecretMonth, source: secretsManager.source,
+      what: 'secrets', perHour: (p) => (secrets * p) / HOURS_PER_MONTH, detail: (p) => `${secrets} x ${usd(p)}/month (platform + ${teams.length} teams)`,
+    }];
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {

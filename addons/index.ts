@@ -1,5 +1,7 @@
 export * from './core/addon';
 export * from './core/registration';
+export * from './core/cost';
+export * from './core/provides';
 export * from './core/resolve';
 export * from './core/helm-addon';
 export * from './core/manifest-addon';
@@ -22,6 +24,8 @@ export * from './argo-cd';
 export * from './aws-load-balancer-controller';
 export * from './karpenter';
 export * from './kyverno';
+export * from './ack';
+export * from './kro';
 export * from './cloudwatch-observability';
 export * from './node-monitoring';
 export * from './prometheus';

@@ -16,6 +16,7 @@ import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /**
@@ -93,12 +94,12 @@ export type KarpenterAddOnProps = z.output<typeof KARPENTER_OPTIONS>;
  */
 export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>> {
   static readonly ID = 'karpenter';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: KarpenterAddOn.ID,
     summary: 'Karpenter node autoscaling: controller, interruption queue, node role, default EC2NodeClass and spot/on-demand NodePool',
     options: KARPENTER_OPTIONS,
-    create: (options) => new KarpenterAddOn(options as KarpenterAddOnProps),
-  };
+    create: (props) => new KarpenterAddOn(props),
+  });
 
   readonly id = KarpenterAddOn.ID;
   readonly computeModes = ['nodegroups'] as const;

@@ -5,6 +5,7 @@ import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { EksCapability } from './core/capability';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /*
  * The EKS Capability for kro (Kube Resource Orchestrator): ResourceGraphDefinitions compose
@@ -33,12 +34,12 @@ export type KroAddOnProps = z.output<typeof KRO_OPTIONS>;
 /** kro as an EKS Capability: custom APIs composed of Kubernetes objects, run by EKS off the nodes. */
 export class KroAddOn implements PlatformAddOn {
   static readonly ID = 'kro';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: KroAddOn.ID,
     summary: 'kro (Kube Resource Orchestrator) as an EKS Capability: ResourceGraphDefinitions compose objects into new APIs',
     options: KRO_OPTIONS,
-    create: (options) => new KroAddOn(options as KroAddOnProps),
-  };
+    create: (props) => new KroAddOn(props),
+  });
   readonly id = KroAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
   readonly namespaces: readonly string[] = [];

@@ -9,6 +9,7 @@ import { HELM_RELEASE_BEHAVIOUR, HelmAddOn, mergeValues } from './core/helm-addo
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /*
  * Sources (read 2026-12-01). The public index searched here holds no copy of the v1.19.1 tag, so
@@ -110,12 +111,12 @@ export type KyvernoAddOnProps = z.output<typeof KYVERNO_OPTIONS>;
  */
 export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
   static readonly ID = 'kyverno';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: KyvernoAddOn.ID,
     summary: 'Kyverno policy engine with the baseline Pod Security Standard (Audit by default, optional Enforce)',
     options: KYVERNO_OPTIONS,
-    create: (options) => new KyvernoAddOn(options as KyvernoAddOnProps),
-  };
+    create: (props) => new KyvernoAddOn(props),
+  });
 
   readonly id = KyvernoAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

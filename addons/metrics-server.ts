@@ -8,6 +8,7 @@ import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /** The tested chart. */
 export const METRICS_SERVER_CHART: HelmChartSpec = {
@@ -39,12 +40,12 @@ export type MetricsServerAddOnProps = z.output<typeof METRICS_SERVER_OPTIONS>;
 /** Resource metrics for `kubectl top`, the Horizontal Pod Autoscaler and the VPA. */
 export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER_OPTIONS>> {
   static readonly ID = 'metrics-server';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: MetricsServerAddOn.ID,
     summary: 'metrics-server (kubectl top, HPA)',
     options: METRICS_SERVER_OPTIONS,
-    create: (options) => new MetricsServerAddOn(options as MetricsServerAddOnProps),
-  };
+    create: (props) => new MetricsServerAddOn(props),
+  });
 
   readonly id = MetricsServerAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

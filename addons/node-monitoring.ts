@@ -3,6 +3,7 @@ import { strictObject } from '../lib/config';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /*
  * Sources (read 2026-12-01), all from the EKS user guide (awsdocs/amazon-eks-user-guide):
@@ -35,12 +36,12 @@ export type NodeMonitoringAddOnProps = z.output<typeof NODE_MONITORING_OPTIONS>;
  */
 export class NodeMonitoringAddOn extends ManagedAddOn {
   static readonly ID = 'node-monitoring';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: NodeMonitoringAddOn.ID,
     summary: 'EKS node monitoring agent (node health conditions for node auto repair), as the EKS add-on',
     options: NODE_MONITORING_OPTIONS,
-    create: (options) => new NodeMonitoringAddOn(options as NodeMonitoringAddOnProps),
-  };
+    create: (props) => new NodeMonitoringAddOn(props),
+  });
 
   readonly id = NodeMonitoringAddOn.ID;
   readonly computeModes = ['nodegroups'] as const;

@@ -11,6 +11,7 @@ import { createGrantOnlyForAwsServices } from '../lib/compliance/kms-grants';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import type { YamlValue } from './core/yaml';
 import { toYaml } from './core/yaml';
 
@@ -124,12 +125,12 @@ export const PROMETHEUS_OUTPUTS = {
  */
 export class PrometheusAddOn implements PlatformAddOn {
   static readonly ID = 'prometheus';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: PrometheusAddOn.ID,
     summary: 'Amazon Managed Service for Prometheus workspace and the agentless AWS managed collector for the cluster',
     options: PROMETHEUS_OPTIONS,
-    create: (options) => new PrometheusAddOn(options as PrometheusAddOnProps),
-  };
+    create: (props) => new PrometheusAddOn(props),
+  });
 
   readonly id = PrometheusAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

@@ -11,6 +11,7 @@ import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { addOnOptions, eksAddonVersion, objectName } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 
 /** Options of {@link StorageAddOn}, in configuration and in code. */
@@ -42,12 +43,12 @@ const PROVISIONER: Readonly<Record<ComputeMode, string>> = {
  */
 export class StorageAddOn implements PlatformAddOn {
   static readonly ID = 'storage';
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: StorageAddOn.ID,
     summary: 'default encrypted gp3 StorageClass (+ EBS CSI driver on node groups)',
     options: STORAGE_OPTIONS,
-    create: (options) => new StorageAddOn(options as StorageAddOnProps),
-  };
+    create: (props) => new StorageAddOn(props),
+  });
 
   readonly id = StorageAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

@@ -1,3 +1,7 @@
+import type { Construct } from 'constructs';
+import type { AddOnContext, PlatformAddOn } from '../addons/core/addon';
+import type { AddOnCost, AddOnCostContext } from '../addons/core/cost';
+import { CloudWatchObservabilityAddOn } from '../addons/cloudwatch-observability';
 import { REGION_AVAILABILITY_ZONES } from '../lib/config';
 import { composePlan } from '../lib/plan';
 import { defaultAssumptions, estimateCost, estimateEnvironment, formatEstimate, PRICE_TABLES, workshopCost } from '../lib/cost';
@@ -162,6 +166,71 @@ describe('what the add-ons add', () => {
     expect(e.unpriced.map((u) => u.component)).toEqual([
       'Prometheus managed collector x1', 'Container Insights with enhanced observability', 'EKS Capability KRO',
     ]);
+  });
+});
+
+/** A consumer's add-on that declares its own cost: a license per team, and a support plan no table prices. */
+class LicensedAddOn implements PlatformAddOn {
+  readonly id = 'licensed';
+  readonly computeModes = ['auto', 'nodegroups'] as const;
+  readonly namespaces = [];
+  readonly seen: AddOnCostContext[] = [];
+
+  constructor(private readonly perSeatMonth: number | undefined) {}
+
+  deploy(_scope: Construct, _context: AddOnContext): void {}
+
+  costLines(context: AddOnCostContext): AddOnCost[] {
+    this.seen.push(context);
+    const seats = context.teams.length;
+    return [
+      {
+        section: 'services', component: 'Licensed seats', basis: 'fixed', price: this.perSeatMonth, source: 'https://example.com/pricing',
+        what: 'seats', perHour: (p) => (seats * p) / 730, detail: (p) => `${seats} x $${p}/month`,
+      },
+      { section: 'log-ingestion', component: 'Licensed audit logs', basis: 'assumed', price: context.prices.logs.ingestionPerGb, source: context.prices.logs.source,
+        what: 'log ingestion', perHour: (p) => (2 / 24) * p, detail: (p) => `2 GB/day x $${p}/GB` },
+      { section: 'services', component: 'Licensed support', reason: 'billed per incident', source: 'https://example.com/support' },
+    ];
+  }
+}
+
+describe('an add-on\'s cost facet, first-party or a consumer\'s', () => {
+  const teams = [{ name: 'team-a', principals: ['arn:aws:iam::111122223333:role/TeamA'] }, { name: 'team-b', principals: ['arn:aws:iam::111122223333:role/TeamB'] }];
+  const prices = PRICE_TABLES.get('us-west-2')!;
+  const templates = {
+    infraTemplate: { Resources: { Flow: { Type: 'AWS::EC2::FlowLog' } } },
+    platformTemplate: { Resources: { Fs: { Type: 'AWS::EFS::FileSystem' }, Kro: { Type: 'AWS::EKS::Capability', Properties: { Type: 'KRO' } } } },
+  };
+  const run = (addon: PlatformAddOn): CostEstimate => estimateCost({
+    plan: composePlan({ addons: '', sampleWorkloads: false }, { addons: [addon], teams }),
+    ...templates, prices, assumptions: defaultAssumptions(), today: '2026-12-01',
+  });
+
+  test('a code add-on\'s lines are priced with the plan\'s teams, in the section each names', () => {
+    const addon = new LicensedAddOn(30);
+    const e = run(addon);
+    expect(addon.seen.map((c) => [c.teams.length, c.prices.region, c.assumptions.efsGb])).toEqual([[2, 'us-west-2', 10]]);
+    expect(line(e, /^Licensed seats$/)).toMatchObject({ basis: 'fixed', detail: '2 x $30/month' });
+    expect(line(e, /^Licensed seats$/).perHour.low).toBeCloseTo((2 * 30) / 730, 10);
+    expect(line(e, /^Licensed audit logs$/).perDay.low).toBeCloseTo(2 * 0.5, 10);
+    // Logs beside the other log ingestion; services after the template's EFS, before the Capabilities.
+    const components = e.lines.map((l) => l.component);
+    expect(components.slice(components.indexOf('VPC flow logs'))).toEqual(['VPC flow logs', 'Licensed audit logs', 'EFS storage (Standard)', 'Licensed seats']);
+    expect(e.unpriced.map((u) => [u.component, u.reason])).toEqual([['Licensed support', 'billed per incident'], ['EKS Capability KRO', expect.any(String)]]);
+  });
+
+  test('a price the add-on cannot confirm is listed as not priced, naming what and where', () => {
+    const e = run(new LicensedAddOn(undefined));
+    expect(e.lines.some((l) => l.component === 'Licensed seats')).toBe(false);
+    expect(e.unpriced).toContainEqual({ component: 'Licensed seats', reason: 'no confirmed price for seats in this region\'s table', source: 'https://example.com/pricing' });
+  });
+
+  test('cloudwatch-observability prices container logs only while Fluent Bit runs', () => {
+    const context: AddOnCostContext = { config: composePlan({}).config, teams: [], prices, assumptions: defaultAssumptions() };
+    const components = (containerLogs: boolean) => new CloudWatchObservabilityAddOn({ containerLogs }).costLines(context).map((c) => [c.section, c.component]);
+    expect(components(true)).toEqual([['log-ingestion', 'Container logs (Fluent Bit)'], ['services', 'Container Insights with enhanced observability']]);
+    expect(components(false)).toEqual([['services', 'Container Insights with enhanced observability']]);
   });
 });
 

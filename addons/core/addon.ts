@@ -3,6 +3,8 @@ import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { ComputeMode, EnvironmentNames, PlatformConfig, TeamConfig } from '../../lib/config';
+import type { AddOnCost, AddOnCostContext } from './cost';
+import type { ProvidedCapabilities } from './provides';
 
 /** What an add-on may use when it deploys into PlatformStack. */
 export interface AddOnContext {
@@ -96,6 +98,13 @@ export interface PlatformAddOn {
    * @default []
    */
   readonly conflictsWith?: readonly string[];
+  /**
+   * What the add-on gives workloads (IngressClasses, load balancer classes, DNS records). The plan
+   * checks a workload against the add-ons that provide what it needs, and the workload depends on
+   * their scopes.
+   * @default - nothing
+   */
+  readonly provides?: ProvidedCapabilities;
   /** Creates the add-on's constructs in `scope`. */
   deploy(scope: Construct, context: AddOnContext): void;
   /**
@@ -105,4 +114,11 @@ export interface PlatformAddOn {
    * @default - nothing per team
    */
   deployTeam?(scope: Construct, context: AddOnContext, team: TeamConfig): void;
+  /**
+   * What the add-on costs beyond the resources of its templates (`npm run cost` prices those by
+   * type): usage it causes at run time, each line with its price key and usage assumption.
+   * Pure: the same context gives the same lines.
+   * @default - nothing beyond its templates
+   */
+  costLines?(context: AddOnCostContext): readonly AddOnCost[];
 }

@@ -1,8 +1,8 @@
-import { CloudWatchObservabilityAddOn } from '../../addons/cloudwatch-observability';
+import type { AddOnCost, CostSection } from '../../addons/core/cost';
 import { kubernetesVersionInfo } from '../config';
 import type { PlatformPlan } from '../plan';
 import type { CostAssumptions } from './assumptions';
-import { addRanges, ESTIMATE_DAYS, exact, HOURS_PER_DAY, HOURS_PER_MONTH, Ledger, usd } from './ledger';
+import { addRanges, ESTIMATE_DAYS, exact, HOURS_PER_DAY, HOURS_PER_MONTH, Ledger, ingestionLine, usd } from './ledger';
 import type { CostLine, Range, UnpricedItem } from './ledger';
 import type { RegionPriceTable } from './prices';
 import { resourcesOf } from './template';
@@ -48,6 +48,8 @@ interface Context extends CostInputs {
   readonly all: readonly TemplateResource[];
   readonly count: (type: string) => number;
   readonly ledger: Ledger;
+  /** What the plan's add-ons declare beyond their templates (their `costLines`), in plan order. */
+  readonly addOnCosts: readonly AddOnCost[];
 }
 
 /**
@@ -59,7 +61,10 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
   const infra = resourcesOf(inputs.infraTemplate);
   const all = [...infra, ...resourcesOf(inputs.platformTemplate)];
   const ledger = new Ledger();
-  const context: Context = { ...inputs, infra, all, count: (type) => all.filter((r) => r.type === type).length, ledger };
+  const { plan, prices, assumptions } = inputs;
+  const costContext = { config: plan.config, teams: plan.teams, prices, assumptions };
+  const addOnCosts = plan.addons.flatMap((addon) => addon.costLines?.(costContext) ?? []);
+  const context: Context = { ...inputs, infra, all, count: (type) => all.filter((r) => r.type === type).length, ledger, addOnCosts };
 
   ledger.push(controlPlane(inputs));
   controlPlaneTier(context);
@@ -69,6 +74,7 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
   services(context);
   logIngestion(context);
   addOnServices(context);
+  capabilities(context);
 
   const { lines, unpriced } = ledger;
   return {
@@ -242,30 +248,29 @@ function services({ prices, assumptions, count, ledger }: Context): void {
   }
 }
 
-/** CloudWatch Logs ingestion for the log sources the templates turn on. */
-function logIngestion({ plan, prices, assumptions, all, ledger }: Context): void {
-  const { logs } = prices;
-  const ingest = (component: string, gbPerDay: number, price: number | undefined, vended: boolean): void => ledger.add({
-    component, basis: 'assumed', price, source: logs.source, what: vended ? 'vended log ingestion' : 'log ingestion',
-    perHour: (p) => (gbPerDay / HOURS_PER_DAY) * p, detail: (p) => `${gbPerDay} GB/day x ${usd(p)}/GB${vended ? ' (vended)' : ''}`,
-  });
+/** Lines of `section` the add-ons declare (their cost facet), in plan order. */
+function addOnLines(section: CostSection, { addOnCosts, ledger }: Context): void {
+  addOnCosts.filter((item) => item.section === section).forEach((item) => ledger.record(item));
+}
+
+/** CloudWatch Logs ingestion for the log sources the templates turn on, then the add-ons' logs. */
+function logIngestion(context: Context): void {
+  const { prices: { logs }, assumptions, all, ledger } = context;
   const cluster = all.find((r) => r.type === 'AWS::EKS::Cluster');
   const logTypes = (cluster?.properties.Logging as { ClusterLogging?: { EnabledTypes?: unknown[] } } | undefined)?.ClusterLogging?.EnabledTypes ?? [];
   if (logTypes.length > 0) {
-    ingest(`Control-plane logs (${logTypes.length} types)`, assumptions.controlPlaneLogsGbPerDay, logs.ingestionPerGb, false);
+    ledger.add(ingestionLine(`Control-plane logs (${logTypes.length} types)`, assumptions.controlPlaneLogsGbPerDay, logs.ingestionPerGb, logs.source));
   }
   if (all.some((r) => r.type === 'AWS::EC2::FlowLog')) {
-    ingest('VPC flow logs', assumptions.flowLogsGbPerDay, logs.vendedIngestionPerGb, true);
+    ledger.add(ingestionLine('VPC flow logs', assumptions.flowLogsGbPerDay, logs.vendedIngestionPerGb, logs.source, true));
   }
-  const observability = plan.addons.find((a): a is CloudWatchObservabilityAddOn => a instanceof CloudWatchObservabilityAddOn);
-  if (observability?.containerLogs) {
-    ingest('Container logs (Fluent Bit)', assumptions.containerLogsGbPerDay, logs.ingestionPerGb, false);
-  }
+  addOnLines('log-ingestion', context);
 }
 
-/** What the add-ons' AWS services add: Prometheus, EFS, Secrets Manager, Container Insights, Capabilities. */
-function addOnServices({ plan, prices, assumptions, all, count, ledger }: Context): void {
-  const { prometheus, efs, secretsManager } = prices;
+/** What the add-ons' AWS services add: Prometheus and EFS from the templates, then what the add-ons declare. */
+function addOnServices(context: Context): void {
+  const { prices, assumptions, count, ledger } = context;
+  const { prometheus, efs } = prices;
   if (count('AWS::APS::Workspace') > 0) {
     ledger.add({
       component: 'Prometheus samples ingested', basis: 'assumed', price: prometheus.per10MillionSamples, source: prometheus.source, what: 'samples ingested',
@@ -286,16 +291,11 @@ function addOnServices({ plan, prices, assumptions, all, count, ledger }: Contex
       perHour: (p) => (assumptions.efsGb * p) / HOURS_PER_MONTH, detail: (p) => `${assumptions.efsGb} GB x ${usd(p)}/GB-month`,
     });
   }
-  if (plan.addons.some((a) => a.id === 'external-secrets')) {
-    const secrets = (plan.teams.length + 1) * assumptions.secretsPerTeam;
-    ledger.add({
-      component: 'Secrets Manager secrets', basis: 'assumed', price: secretsManager.perSecretMonth, source: secretsManager.source, what: 'secrets',
-      perHour: (p) => (secrets * p) / HOURS_PER_MONTH, detail: (p) => `${secrets} x ${usd(p)}/month (platform + ${plan.teams.length} teams)`,
-    });
-  }
-  if (plan.addons.some((a) => a instanceof CloudWatchObservabilityAddOn)) {
-    ledger.notPriced('Container Insights with enhanced observability', 'billed per observation; depends on pod and container count', prices.logs.source);
-  }
+  addOnLines('services', context);
+}
+
+/** EKS Capabilities (managed Argo CD, ACK, kro), from the templates. */
+function capabilities({ prices, all, ledger }: Context): void {
   for (const capability of all.filter((r) => r.type === 'AWS::EKS::Capability')) {
     const type = String(capability.properties.Type ?? 'unknown');
     ledger.add({

@@ -13,6 +13,7 @@ export { ASSUMPTIONS_SCHEMA, defaultAssumptions } from './assumptions';
 export type { CostAssumptions } from './assumptions';
 export { estimateCost } from './estimate';
 export type { CostEstimate, CostInputs, CostLine, Range, UnpricedItem } from './estimate';
+export type { LineSpec } from './ledger';
 export { formatEstimate, workshopCost } from './format';
 export type { WorkshopCost } from './format';
 export { PRICE_TABLES } from './prices';

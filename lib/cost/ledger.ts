@@ -88,4 +88,21 @@ export class Ledger {
   notPriced(component: string, reason: string, source: string): void {
     this.unpriced.push({ component, reason, source });
   }
+
+  /** A line spec or an item no table prices, as an add-on's cost facet declares them. */
+  record(item: LineSpec | UnpricedItem): void {
+    if ('reason' in item) {
+      this.notPriced(item.component, item.reason, item.source);
+    } else {
+      this.add(item);
+    }
+  }
+}
+
+/** CloudWatch Logs ingestion of `gbPerDay` at `price` per GB (vended logs have their own price). */
+export function ingestionLine(component: string, gbPerDay: number, price: number | undefined, source: string, vended = false): LineSpec {
+  return {
+    component, basis: 'assumed', price, source, what: vended ? 'vended log ingestion' : 'log ingestion',
+    perHour: (p) => (gbPerDay / HOURS_PER_DAY) * p, detail: (p) => `${gbPerDay} GB/day x ${usd(p)}/GB${vended ? ' (vended)' : ''}`,
+  };
 }

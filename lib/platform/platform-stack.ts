@@ -74,7 +74,7 @@ export class PlatformStack extends Stack {
     });
 
     if (hasWorkloads(config.workloads)) {
-      new SampleWorkloads(this, 'Workloads', { context, addons: this.addons });
+      new SampleWorkloads(this, 'Workloads', { context, addons: { planned: props.plan.addons, scopes: this.addons } });
     }
 
     new CfnOutput(this, 'KubeconfigCommand', {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { AddOnContext } from '../../addons/core/addon';
 import type { WorkloadsConfig } from '../config';
+import type { DeployedAddOns } from './controllers';
 import { Game2048 } from './game-2048';
 import { Nginx } from './nginx';
 import { Petstore } from './petstore';
@@ -9,8 +10,8 @@ import { Petstore } from './petstore';
 export interface SampleWorkloadsProps {
   /** Cluster, VPC, configuration and names of the environment. */
   readonly context: AddOnContext;
-  /** Scopes of the deployed add-ons by id; a workload depends on the controller serving its load balancer. */
-  readonly addons: ReadonlyMap<string, Construct>;
+  /** The plan's add-ons and their scopes; a workload depends on the add-ons serving its load balancer. */
+  readonly addons: DeployedAddOns;
   /**
    * Which workloads to deploy.
    * @default - `context.config.workloads` (the `workloads` key)

@@ -13,6 +13,7 @@ import type { AddOnContext } from '../../addons/core/addon';
 import { PLATFORM_LABELS } from '../../addons/core/kubernetes-object';
 import type { ComputeMode } from '../config/types';
 import { NLB_LOAD_BALANCER_CLASS } from './controllers';
+import type { DeployedAddOns } from './controllers';
 
 /*
  * Building blocks shared by the sample workloads: labels, namespaces with Pod Security Admission,
@@ -172,8 +173,8 @@ export function applyObjects(scope: Construct, cluster: eks.ICluster, objects: R
 export interface WorkloadProps {
   /** Cluster, VPC, configuration and names of the environment. */
   readonly context: AddOnContext;
-  /** Scopes of the deployed add-ons by id; the workload depends on the controllers serving it. */
-  readonly addons: ReadonlyMap<string, Construct>;
+  /** The plan's add-ons and their scopes; the workload depends on the add-ons serving it. */
+  readonly addons: DeployedAddOns;
   /**
    * Pod replicas.
    * @default 2

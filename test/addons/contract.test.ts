@@ -5,6 +5,7 @@ import type { AddOnContext, PlatformAddOn, ServiceAccountRef } from '../../addon
 import { AddOnCatalog } from '../../addons/catalog';
 import { addOnOptions } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
+import { registerAddOn } from '../../addons/core/registration';
 import { ConfigError, DEFAULT_ADDON_IDS, integer, loadConfig, strictObject } from '../../lib/config';
 import type { ComputeMode } from '../../lib/config';
 import { composePlan } from '../../lib/plan';
@@ -119,12 +120,12 @@ describe('teams against the namespaces every add-on declares', () => {
 /** A consumer's own add-on with an options schema, registered like a first-party one. */
 const QUOTA_OPTIONS = strictObject({ pods: integer(1, 100).optional() }, 'an object {pods?}');
 class QuotaAddOn extends FakeAddOn {
-  static readonly registration: AddOnRegistration = {
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: 'quota',
     summary: 'a test add-on',
     options: QUOTA_OPTIONS,
-    create: (options) => new QuotaAddOn(options),
-  };
+    create: (props) => new QuotaAddOn(props),
+  });
 
   readonly pods: number;
 
@@ -152,6 +153,25 @@ describe('the catalog is open', () => {
 
   test('without the registration the id is unknown', () => {
     expect(problemsOf({ addons: 'quota', sampleWorkloads: false })).toEqual([expect.stringMatching(/^addons: got "quota"; allowed: an add-on id: metrics-server, storage, /)]);
+  });
+
+  test('registerAddOn parses the options before create, which gets the schema\'s output (defaults applied)', () => {
+    const received: { pods: number }[] = [];
+    const registration = registerAddOn({
+      id: 'sized',
+      summary: 'a test add-on',
+      options: strictObject({ pods: integer(1, 100).default(10) }, 'an object {pods?}'),
+      create: (props) => {
+        received.push(props);
+        return new FakeAddOn('sized');
+      },
+    });
+    registration.create({});
+    registration.create({ pods: 3 });
+    expect(received).toEqual([{ pods: 10 }, { pods: 3 }]);
+    expect(() => registration.create({ pods: 0, replicas: 2 })).toThrow(ConfigError);
+    expect(() => registration.create({ pods: 0, replicas: 2 })).toThrow(/addons\.sized\.pods: got 0;[^]*addons\.sized\.replicas: got 2/);
+    expect(received).toHaveLength(2);
   });
 
   test('an id registered twice is refused', () => {

@@ -425,10 +425,11 @@ describe('options and compute-mode rules', () => {
     const { platform } = built;
     const context = { ...platform.context, platformNamespaces: [] };
     const configured = { ...built.config, workloads: { game2048: true, petstore: { enabled: false, internal: true, apiGateway: true } } };
-    const fromConfig = new SampleWorkloads(platform, 'FromConfig', { context: { ...context, config: configured }, addons: platform.addons });
+    const addons = { planned: built.plan.addons, scopes: platform.addons };
+    const fromConfig = new SampleWorkloads(platform, 'FromConfig', { context: { ...context, config: configured }, addons });
     expect(fromConfig.game2048).toBeDefined();
     expect(fromConfig.petstore).toBeUndefined();
-    const off = new SampleWorkloads(platform, 'Off', { context: { ...context, config: built.config }, addons: platform.addons });
+    const off = new SampleWorkloads(platform, 'Off', { context: { ...context, config: built.config }, addons });
     expect(off.node.children).toEqual([]);
   });
 });

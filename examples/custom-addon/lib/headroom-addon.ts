@@ -1,5 +1,5 @@
-import { addOnOptions, documented, integer, ManifestAddOn, objectName, PLATFORM_LABELS, strictObject, text } from 'cdk-eks-platform';
-import type { AddOnContext, AddOnRegistration, KubernetesObject } from 'cdk-eks-platform';
+import { addOnOptions, documented, integer, ManifestAddOn, objectName, PLATFORM_LABELS, registerAddOn, strictObject, text } from 'cdk-eks-platform';
+import type { AddOnContext, AddOnCost, AddOnCostContext, AddOnRegistration, KubernetesObject } from 'cdk-eks-platform';
 
 /*
  * Spare capacity, kept warm. A scaling cluster adds a node only once a pod cannot be scheduled,
@@ -35,6 +35,16 @@ export type HeadroomOptions = ReturnType<typeof addOnOptions<typeof HEADROOM_OPT
 export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 
 /**
+ * vCPUs of the instance types the estimate may assume (Amazon EC2 instance types,
+ * https://aws.amazon.com/ec2/instance-types/); the reserve is priced as its share of one. A type
+ * left out makes the reserve "not priced" instead of a guess.
+ */
+const VCPUS: Readonly<Partial<Record<string, number>>> = { 'c6a.large': 2, 'c6a.xlarge': 4, 'm5.large': 2, 'm5.xlarge': 4, 't3.medium': 2, 't3.large': 2 };
+
+/** CPU cores of a quantity such as 500m or 2. */
+const cores = (quantity: string): number => (quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity));
+
+/**
  * Below the default priority (0) of every other pod, so anything preempts a placeholder, and not
  * below -10, where the cluster autoscaler would stop adding nodes for them.
  */
@@ -43,12 +53,13 @@ const PLACEHOLDER_PRIORITY = -1;
 /** Placeholder pods that keep spare capacity ready for the next burst of real ones. */
 export class HeadroomAddOn extends ManifestAddOn {
   static readonly ID = 'headroom';
-  static readonly registration: AddOnRegistration = {
+  // registerAddOn checks configuration's options with the schema, then hands them over typed.
+  static readonly registration: AddOnRegistration = registerAddOn({
     id: HeadroomAddOn.ID,
     summary: 'placeholder pods that keep spare node capacity warm',
     options: HEADROOM_OPTIONS,
-    create: (options) => new HeadroomAddOn(options),
-  };
+    create: (props) => new HeadroomAddOn(props),
+  });
 
   readonly id = HeadroomAddOn.ID;
   // On node groups only a node autoscaler (the karpenter add-on) turns the reserve into new nodes.
@@ -64,6 +75,22 @@ export class HeadroomAddOn extends ManifestAddOn {
 
   private get namespace(): string {
     return this.options.namespace ?? 'headroom';
+  }
+
+  /**
+   * The cost facet: the reserve is capacity nobody uses, so `npm run cost` (the package's
+   * `estimateEnvironment`) shows it as a line of its own, priced as its share of the instance type
+   * the estimate assumes (`--assume autoModeInstanceType=...`), at the region's on-demand price.
+   */
+  costLines({ prices: { ec2 }, assumptions }: AddOnCostContext): AddOnCost[] {
+    const type = assumptions.autoModeInstanceType;
+    const vcpus = VCPUS[type];
+    const reserved = (this.options.replicas ?? 2) * cores(this.options.cpu ?? '1');
+    return [{
+      section: 'services', component: `Headroom reserve: ${reserved} vCPU kept free`, basis: 'assumed',
+      price: vcpus === undefined ? undefined : ec2.onDemandPerHour[type], source: ec2.source, what: `${type} on demand (and its vCPU count)`,
+      perHour: (p) => (reserved / (vcpus ?? 1)) * p, detail: (p) => `${reserved} of ${vcpus} vCPUs of ${type} x $${p}/h`,
+    }];
   }
 
   manifests(_context: AddOnContext): KubernetesObject[] {
