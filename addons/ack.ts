@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { CfnCapability } from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -107,6 +108,7 @@ export class AckAddOn implements PlatformAddOn {
     summary: 'AWS Controllers for Kubernetes as an EKS Capability (AWS resources as Kubernetes objects, role with a permissions boundary)',
     options: ACK_OPTIONS,
     create: (props) => new AckAddOn(props),
+    docs: { prose: join(__dirname, 'ack.md'), example: { services: ['s3'], permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/AckBoundary' } },
   });
   readonly id = AckAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

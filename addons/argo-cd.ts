@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
@@ -116,6 +117,7 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
     summary: 'Argo CD (GitOps), optionally bootstrapped from a Git repository (app-of-apps or ApplicationSet)',
     options: ARGO_CD_OPTIONS,
     create: (props) => new ArgoCdAddOn(props),
+    docs: { prose: join(__dirname, 'argo-cd.md') },
   });
   readonly id = ArgoCdAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

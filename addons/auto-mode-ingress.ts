@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { documented, flag, oneOf, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
@@ -34,6 +35,7 @@ export class AutoModeIngressAddOn extends ManifestAddOn {
     summary: 'the alb IngressClass of EKS Auto Mode',
     options: AUTO_MODE_INGRESS_OPTIONS,
     create: (props) => new AutoModeIngressAddOn(props),
+    docs: { prose: join(__dirname, 'auto-mode-ingress.md') },
   });
   readonly id = AutoModeIngressAddOn.ID;
   readonly computeModes = ['auto'] as const;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -87,6 +88,7 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
     summary: 'AWS Load Balancer Controller: ALBs for the alb IngressClass, NLBs for loadBalancerClass service.k8s.aws/nlb',
     options: AWS_LOAD_BALANCER_CONTROLLER_OPTIONS,
     create: (props) => new AwsLoadBalancerControllerAddOn(props),
+    docs: { prose: join(__dirname, 'aws-load-balancer-controller.md') },
   });
   /** IngressClass the chart creates; Ingresses select it with `ingressClassName: alb`. */
   static readonly INGRESS_CLASS = 'alb';

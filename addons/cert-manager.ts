@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { documented, integer, strictObject } from '../lib/config';
@@ -69,6 +70,7 @@ export class CertManagerAddOn extends HelmAddOn<z.output<typeof CERT_MANAGER_OPT
     summary: 'cert-manager (X.509 certificates as Kubernetes objects, CRDs included)',
     options: CERT_MANAGER_OPTIONS,
     create: (props) => new CertManagerAddOn(props),
+    docs: { prose: join(__dirname, 'cert-manager.md') },
   });
   readonly id = CertManagerAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -87,6 +88,7 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
     summary: 'CloudWatch Container Insights (enhanced observability) and Fluent Bit container logs, as the EKS add-on',
     options: CLOUDWATCH_OBSERVABILITY_OPTIONS,
     create: (props) => new CloudWatchObservabilityAddOn(props),
+    docs: { prose: join(__dirname, 'cloudwatch-observability.md') },
   });
 
   readonly id = CloudWatchObservabilityAddOn.ID;

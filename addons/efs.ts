@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Aws, Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
@@ -122,6 +123,7 @@ export class EfsAddOn extends ManagedAddOn {
     summary: 'EFS CSI driver (EKS add-on), an encrypted EFS file system and a ReadWriteMany StorageClass',
     options: EFS_OPTIONS,
     create: (props) => new EfsAddOn(props),
+    docs: { prose: join(__dirname, 'efs.md') },
   });
 
   readonly id = EfsAddOn.ID;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -107,6 +108,7 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
     summary: 'ExternalDNS for Route 53 (records for Services and Ingresses in the configured hosted zones)',
     options: EXTERNAL_DNS_OPTIONS,
     create: (props) => new ExternalDnsAddOn(props),
+    docs: { prose: join(__dirname, 'external-dns.md'), example: { hostedZoneIds: ['Z0123456789ABCDEFGHIJ'], domainFilters: ['apps.example.com'] } },
   });
 
   readonly id = ExternalDnsAddOn.ID;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Fn } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -74,6 +75,7 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
     summary: 'External Secrets Operator (Secrets Manager secrets as Kubernetes Secrets; a store per team, isolated by IAM)',
     options: EXTERNAL_SECRETS_OPTIONS,
     create: (props) => new ExternalSecretsAddOn(props),
+    docs: { prose: join(__dirname, 'external-secrets.md') },
   });
 
   readonly id = ExternalSecretsAddOn.ID;

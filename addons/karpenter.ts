@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Annotations, Aws, Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -99,6 +100,7 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
     summary: 'Karpenter node autoscaling: controller, interruption queue, node role, default EC2NodeClass and spot/on-demand NodePool',
     options: KARPENTER_OPTIONS,
     create: (props) => new KarpenterAddOn(props),
+    docs: { prose: join(__dirname, 'karpenter.md') },
   });
 
   readonly id = KarpenterAddOn.ID;

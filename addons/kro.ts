@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { documented, strictObject, text } from '../lib/config';
@@ -39,6 +40,7 @@ export class KroAddOn implements PlatformAddOn {
     summary: 'kro (Kube Resource Orchestrator) as an EKS Capability: ResourceGraphDefinitions compose objects into new APIs',
     options: KRO_OPTIONS,
     create: (props) => new KroAddOn(props),
+    docs: { prose: join(__dirname, 'kro.md') },
   });
   readonly id = KroAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Annotations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
@@ -116,6 +117,7 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
     summary: 'Kyverno policy engine with the baseline Pod Security Standard (Audit by default, optional Enforce)',
     options: KYVERNO_OPTIONS,
     create: (props) => new KyvernoAddOn(props),
+    docs: { prose: join(__dirname, 'kyverno.md') },
   });
 
   readonly id = KyvernoAddOn.ID;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { documented, integer, strictObject } from '../lib/config';
@@ -45,6 +46,7 @@ export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER
     summary: 'metrics-server (kubectl top, HPA)',
     options: METRICS_SERVER_OPTIONS,
     create: (props) => new MetricsServerAddOn(props),
+    docs: { prose: join(__dirname, 'metrics-server.md') },
   });
 
   readonly id = MetricsServerAddOn.ID;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { strictObject } from '../lib/config';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
@@ -41,6 +42,7 @@ export class NodeMonitoringAddOn extends ManagedAddOn {
     summary: 'EKS node monitoring agent (node health conditions for node auto repair), as the EKS add-on',
     options: NODE_MONITORING_OPTIONS,
     create: (props) => new NodeMonitoringAddOn(props),
+    docs: { prose: join(__dirname, 'node-monitoring.md') },
   });
 
   readonly id = NodeMonitoringAddOn.ID;

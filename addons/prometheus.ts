@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as aps from 'aws-cdk-lib/aws-aps';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -130,6 +131,7 @@ export class PrometheusAddOn implements PlatformAddOn {
     summary: 'Amazon Managed Service for Prometheus workspace and the agentless AWS managed collector for the cluster',
     options: PROMETHEUS_OPTIONS,
     create: (props) => new PrometheusAddOn(props),
+    docs: { prose: join(__dirname, 'prometheus.md') },
   });
 
   readonly id = PrometheusAddOn.ID;

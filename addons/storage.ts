@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Aws } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -48,6 +49,7 @@ export class StorageAddOn implements PlatformAddOn {
     summary: 'default encrypted gp3 StorageClass (+ EBS CSI driver on node groups)',
     options: STORAGE_OPTIONS,
     create: (props) => new StorageAddOn(props),
+    docs: { prose: join(__dirname, 'storage.md') },
   });
 
   readonly id = StorageAddOn.ID;

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/reference';
+import { addOnPages, GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/reference';
 
 /*
  * README.md and docs/ are one documentation set: README is the short entry, docs/ the pages it
@@ -11,6 +11,7 @@ import { GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/reference';
 const PAGES = [
   'README.md',
   ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  ...readdirSync(join(ROOT, 'docs', 'addons')).map((f) => `docs/addons/${f}`),
   'examples/custom-addon/README.md',
 ];
 
@@ -58,6 +59,18 @@ describe('generated blocks', () => {
 
   test('a page that lost a block\'s markers is an error naming the block', () => {
     expect(() => renderPage('docs/cost.md', '# What it costs\n')).toThrow(/docs\/cost.md has no generated block "cost-example"/);
+  });
+});
+
+describe('add-on pages', () => {
+  const pages = addOnPages();
+
+  test.each([...pages.keys()])('%s is up to date (run `npm run docs`)', (page) => {
+    expect(read(page)).toBe(pages.get(page));
+  });
+
+  test('docs/addons/ holds a page for each registered add-on and nothing else', () => {
+    expect(readdirSync(join(ROOT, 'docs', 'addons')).map((f) => `docs/addons/${f}`).sort()).toEqual([...pages.keys()].sort());
   });
 });
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { PlatformAddOn } from './addon';
+import type { AddOnDocs } from './docs';
 import { addOnOptions } from './options';
 
 /**
@@ -19,6 +20,11 @@ export interface AddOnRegistration {
    * `ConfigError` naming every problem under `addons.<id>`.
    */
   readonly create: (options: Readonly<Record<string, unknown>>) => PlatformAddOn;
+  /**
+   * What the add-on's generated page needs beyond the summary and the schema.
+   * @default - a page of the generated facts only
+   */
+  readonly docs?: AddOnDocs;
 }
 
 /** What {@link registerAddOn} needs: the registration, with `create` typed by the schema. */
@@ -31,6 +37,11 @@ export interface AddOnRegistrationSpec<S extends z.ZodType> {
   readonly options: S;
   /** Creates the add-on from options the schema has accepted (defaults applied). */
   readonly create: (props: z.output<S>) => PlatformAddOn;
+  /**
+   * What the add-on's generated page needs beyond the summary and the schema.
+   * @default - a page of the generated facts only
+   */
+  readonly docs?: AddOnDocs;
 }
 
 /**
@@ -50,5 +61,6 @@ export function registerAddOn<S extends z.ZodType>(spec: AddOnRegistrationSpec<S
     summary: spec.summary,
     options: spec.options,
     create: (options) => spec.create(addOnOptions(spec.id, spec.options, options)),
+    docs: spec.docs,
   };
 }

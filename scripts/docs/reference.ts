@@ -1,14 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
 import { FIRST_PARTY_ADDONS } from '../../addons/catalog';
-import { HELM_OPTIONS } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
 import { INFRA_CONTRACT } from '../../lib/contract';
 import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PROFILES } from '../../lib/config';
 import type { ConfigKey, Profile } from '../../lib/config';
 import { ASSUMPTIONS_SCHEMA, defaultAssumptions, estimateEnvironment, formatEstimate, PRICE_TABLES } from '../../lib/cost';
 import { cdkJsonContext } from '../cdk-json';
+import { addOnPage, helmOptionsTable } from './addon-pages';
 
 /*
  * The generated blocks of README.md and docs/: the configuration reference, the add-on index and
@@ -69,52 +68,10 @@ export function configurationTable(): string {
   ].join('\n');
 }
 
-/** The options of an add-on's schema (a strict object), in declaration order. */
-function optionShape(registration: AddOnRegistration): Record<string, z.ZodType> {
-  const shape = (registration.options as unknown as { shape?: Record<string, z.ZodType> }).shape;
-  if (!shape) {
-    throw new Error(`${registration.id}: the options schema is not an object schema (use strictObject)`);
-  }
-  return shape;
-}
-
-function optionRows(options: Readonly<Record<string, z.ZodType>>): string[] {
-  return Object.entries(options).map(([name, schema]) => {
-    const doc = docOf(schema);
-    const required = schema.safeParse(undefined).success ? '' : ' (required)';
-    return `| \`${name}\`${required} | ${cell(doc.allowed ?? '')} | ${cell(doc.description ?? '')} |`;
-  });
-}
-
-const OPTIONS_HEADER = ['| option | allowed | what it does |', '| --- | --- | --- |'];
-
-/**
- * The options every Helm add-on takes, once; then one table per add-on with its own options (a
- * Helm option an add-on redefines, such as Karpenter's node selector, is listed there).
- */
-export function addOnOptionsTables(registrations: readonly AddOnRegistration[] = FIRST_PARTY_ADDONS): string {
-  const helm = HELM_OPTIONS as Readonly<Record<string, z.ZodType>>;
-  const tables = registrations.map((registration) => {
-    const shape = optionShape(registration);
-    const inherited = Object.keys(helm).every((name) => shape[name] !== undefined);
-    const own = Object.fromEntries(Object.entries(shape).filter(([name, schema]) => helm[name] !== schema));
-    const rows = optionRows(own);
-    return [
-      `### \`${registration.id}\``,
-      '',
-      `${cell(registration.summary)}.${inherited ? ' Takes the Helm options above.' : ''}`,
-      '',
-      ...(rows.length > 0 ? [...OPTIONS_HEADER, ...rows] : ['No options of its own.']),
-    ].join('\n');
-  });
-  return [
-    'Every Helm add-on takes these:',
-    '',
-    ...OPTIONS_HEADER,
-    ...optionRows(helm),
-    '',
-    ...tables.join('\n\n').split('\n'),
-  ].join('\n');
+/** The add-ons, one line each, linking to their pages. `pages` is the path from the page to docs/addons/. */
+export function addOnIndex(pages: string, registrations: readonly AddOnRegistration[] = FIRST_PARTY_ADDONS): string {
+  const rows = registrations.map((r) => `| [\`${r.id}\`](${pages}${r.id}.md) | ${cell(r.summary)} |`);
+  return ['| add-on | what it installs |', '| --- | --- |', ...rows].join('\n');
 }
 
 let costExampleText: string | undefined;
@@ -143,12 +100,6 @@ export function costAssumptionsTable(): string {
   return ['| assumption | default | allowed | what it is |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-/** The add-ons, one line each, linking to their options in docs/addons.md. */
-export function addOnIndex(registrations: readonly AddOnRegistration[] = FIRST_PARTY_ADDONS): string {
-  const rows = registrations.map((r) => `| [\`${r.id}\`](docs/addons.md#${r.id}) | ${cell(r.summary)} |`);
-  return ['| add-on | what it installs |', '| --- | --- |', ...rows].join('\n');
-}
-
 /** The values that cross the stack boundary, from the contract itself. */
 export function contractTable(): string {
   const rows = Object.values(INFRA_CONTRACT).map((e) => `| \`${e.name}\` | ${cell(e.value)} | ${cell(e.usedFor)} |`);
@@ -157,9 +108,9 @@ export function contractTable(): string {
 
 /** Every page with generated blocks, and the blocks it holds. */
 export const GENERATED_PAGES: Readonly<Record<string, Readonly<Record<string, () => string>>>> = {
-  'README.md': { 'addon-index': () => addOnIndex() },
+  'README.md': { 'addon-index': () => addOnIndex('docs/addons/') },
   'docs/configuration.md': { configuration: configurationTable },
-  'docs/addons.md': { 'addon-options': () => addOnOptionsTables() },
+  'docs/addons.md': { 'addon-index': () => addOnIndex('addons/'), 'helm-options': helmOptionsTable },
   'docs/architecture.md': { 'export-contract': contractTable },
   'docs/cost.md': { 'cost-example': costExample, 'cost-assumptions': costAssumptionsTable },
 };
@@ -178,7 +129,18 @@ export function renderPage(page: string, text: string): string {
   return result;
 }
 
+/** Every add-on's page, by path from the repository root. */
+export function addOnPages(registrations: readonly AddOnRegistration[] = FIRST_PARTY_ADDONS): ReadonlyMap<string, string> {
+  return new Map(registrations.map((r) => [`docs/addons/${r.id}.md`, addOnPage(r, ROOT)]));
+}
+
 if (require.main === module) {
+  for (const [page, text] of addOnPages()) {
+    const path = join(ROOT, page);
+    const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    if (current !== text) writeFileSync(path, text);
+    process.stdout.write(`${page}: ${current === text ? 'up to date' : 'written'}\n`);
+  }
   for (const page of Object.keys(GENERATED_PAGES)) {
     const path = join(ROOT, page);
     const current = readFileSync(path, 'utf8');

@@ -8,7 +8,7 @@ import { ROOT } from '../../scripts/docs/reference';
 /*
  * One add-on, three places a reader finds it: the package's exports (what a consumer can import),
  * the catalog (what configuration can select) and README's catalog (what is documented). A
- * first-party add-on missing from any of them fails here. README's index and docs/addons.md are
+ * first-party add-on missing from any of them fails here. The indexes and docs/addons/<id>.md are
  * generated from the catalog (test/docs.test.ts keeps them current); this also fails when a
  * generated block is dropped from a page.
  */
@@ -46,7 +46,7 @@ test('every exported add-on is in the catalog', () => {
   expect([...exportedAddOns().keys()].filter((id) => !catalogIds.includes(id))).toEqual([]);
 });
 
-test('README\'s add-on index and docs/addons.md document exactly the catalog, in its order', () => {
-  expect(documentedIds('README.md', 'addon-index', /^\| \[`([a-z0-9-]+)`\]\(docs\/addons\.md#\1\)/gm)).toEqual(catalogIds);
-  expect(documentedIds('docs/addons.md', 'addon-options', /^### `([a-z0-9-]+)`$/gm)).toEqual(catalogIds);
+test('README and docs/addons.md index exactly the catalog, in its order, each linking the add-on\'s page', () => {
+  expect(documentedIds('README.md', 'addon-index', /^\| \[`([a-z0-9-]+)`\]\(docs\/addons\/\1\.md\)/gm)).toEqual(catalogIds);
+  expect(documentedIds('docs/addons.md', 'addon-index', /^\| \[`([a-z0-9-]+)`\]\(addons\/\1\.md\)/gm)).toEqual(catalogIds);
 });
