@@ -29,8 +29,9 @@ Re-run the same command after a failure: a stack deployed by an earlier run
 deployed again; a failed one is. The readiness waits always run.
 
 A stack is deployed into an existing cluster only when the cluster runs the
-Kubernetes version the deploy sets (kubernetesVersion): up.sh neither takes a
-cluster back a version (EKS cannot) nor upgrades one (scripts/upgrade.sh does).
+Kubernetes version the deploy sets (kubernetesVersion): up.sh neither rolls a
+cluster back a version (scripts/rollback.sh does) nor upgrades one
+(scripts/upgrade.sh does).
 
 Options:
 $ENV_OPTIONS_HELP
@@ -108,8 +109,9 @@ ensure_cluster_admin
 
 print_cost_estimate
 
-# A deploy must give an existing cluster the Kubernetes version it runs. EKS never takes a control
-# plane back a minor version: CloudFormation would try, fail after minutes and roll back. A newer
+# A deploy must give an existing cluster the Kubernetes version it runs. A lower version would start
+# an EKS version rollback without what rollback.sh does first (node groups and add-ons back, the
+# 7-day window, readiness insights), or fail after minutes and roll back. A newer
 # version is an upgrade, which is upgrade.sh's job (insights and add-ons first, one minor at a
 # time). Run by deploy_stack right before a deploy, so a re-run that deploys nothing is not
 # stopped; the first deploy finds no cluster.
@@ -160,10 +162,10 @@ check_cluster_version() {
   if [[ $REGION_SOURCE == --region ]]; then region_opt=" --region $REGION"; fi
   if ((want < have)); then
     err "cluster $CLUSTER runs Kubernetes $deployed, but this deploy would set $CONFIGURED_VERSION ($CONFIGURED_VERSION_FROM):" \
-      "EKS cannot take a control plane back a minor version, so the $INFRA_STACK update would fail and roll back. Nothing was deployed."
+      "a lower version makes the $INFRA_STACK update start an EKS version rollback, which up.sh does not prepare. Nothing was deployed."
     err "Fix: keep $deployed: re-run the same command with -c kubernetesVersion=$deployed, or set \"kubernetesVersion\": \"$deployed\"" \
-      "in the context of cdk.json. A deploy cannot go back to $CONFIGURED_VERSION; only EKS's own rollback can, one minor, within 7 days" \
-      "of the upgrade to $deployed (README, 'Upgrade a cluster', Rolling back)."
+      "in the context of cdk.json. To go back to $CONFIGURED_VERSION (EKS rolls back one minor, within 7 days of the upgrade to $deployed):" \
+      "scripts/rollback.sh --env $ENV_NAME$region_opt and the other -c options (docs/workshop.md, 'Roll back an upgrade')."
     return 1
   fi
   err "cluster $CLUSTER runs Kubernetes $deployed, but this deploy would set $CONFIGURED_VERSION ($CONFIGURED_VERSION_FROM):" \

@@ -116,7 +116,7 @@ export const CONFIG_SHAPE = {
   // update requires: no interruption). Without it EKS refuses a version update while an upgrade
   // insight has status ERROR (InvalidStateException, "Upgrade readiness issues detected").
   forceVersionUpdate: documented(flag(), {
-    description: 'For one deploy only: EKS updates the Kubernetes version even though an upgrade insight for it has status ERROR (`Force` of the cluster). `scripts/upgrade.sh --ignore-insight-errors` sets it on its InfraStack deploy; kept in cdk.json, every later version change would skip those checks.',
+    description: 'For one deploy only: EKS updates the Kubernetes version even though an upgrade insight for it (or, rolling back, a rollback readiness insight) has status ERROR (`Force` of the cluster). `scripts/upgrade.sh --ignore-insight-errors` and `scripts/rollback.sh --ignore-insight-errors` set it on their InfraStack deploy; kept in cdk.json, every later version change would skip those checks.',
   }),
   // `RollbackConfig.TimeoutMinutes` of AWS::EKS::Cluster: "The length of time in minutes to wait
   // before cancelling the update. Timeout is a minimum-bound property ... between 120 (2 hours) and

@@ -5,7 +5,7 @@ load helper
 
 @test "--help on each script exits 0, prints usage and calls nothing" {
   local s
-  for s in preflight up verify down upgrade; do
+  for s in preflight up verify down upgrade rollback; do
     run "$SCRIPTS/$s.sh" --help
     assert_success
     assert_line --index 0 --regexp "^Usage: scripts/$s\.sh (\[--env NAME\] )?(--to VERSION )?\[options\]$"
@@ -25,6 +25,9 @@ load helper
   run "$SCRIPTS/upgrade.sh" --help
   assert_output --partial "--dry-run"
   assert_output --partial "--yes"
+  assert_output --partial "--ignore-insight-errors"
+  run "$SCRIPTS/rollback.sh" --help
+  assert_output --partial "--dry-run"
   assert_output --partial "--ignore-insight-errors"
 }
 
@@ -50,6 +53,9 @@ load helper
   run "$SCRIPTS/upgrade.sh" --to 1.36 -c kubernetesVersion=1.36
   assert_failure 2
   assert_output --partial "use --to instead of -c kubernetesVersion=1.36"
+  run "$SCRIPTS/rollback.sh" --env alice -c kubernetesVersion=1.35
+  assert_failure 2
+  assert_output --partial "the rollback sets -c kubernetesVersion itself"
   run "$SCRIPTS/verify.sh" --dry-run
   assert_failure 2
   [[ ! -e $STUB_DIR/calls.log ]]

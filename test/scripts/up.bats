@@ -107,9 +107,9 @@ version_read_before() {
   aws_fails eks describe-cluster 1 ThrottlingException "Rate exceeded"
   run "$SCRIPTS/up.sh" --env alice
   assert_failure 1
-  assert_output --partial "cluster alice-eks runs Kubernetes 1.36, but this deploy would set 1.35 (the default of profile workshop): EKS cannot take a control plane back a minor version, so the alice-infra update would fail and roll back. Nothing was deployed."
+  assert_output --partial "cluster alice-eks runs Kubernetes 1.36, but this deploy would set 1.35 (the default of profile workshop): a lower version makes the alice-infra update start an EKS version rollback, which up.sh does not prepare. Nothing was deployed."
   assert_output --partial 'Fix: keep 1.36: re-run the same command with -c kubernetesVersion=1.36, or set "kubernetesVersion": "1.36" in the context of cdk.json.'
-  assert_output --partial "only EKS's own rollback can, one minor, within 7 days of the upgrade to 1.36"
+  assert_output --partial "To go back to 1.35 (EKS rolls back one minor, within 7 days of the upgrade to 1.36): scripts/rollback.sh --env alice and the other -c options"
   assert_equal "$(count_calls "$VERSION_QUERY")" 2
   refute_call 'cdk deploy'
   [[ ! -e $WORKSHOP_DIR/alice/state ]]

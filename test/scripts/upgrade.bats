@@ -102,7 +102,7 @@ index_of() {
   run "$SCRIPTS/upgrade.sh" --env alice --to 1.35 --yes
   assert_failure 1
   assert_output --partial "1.35 is older than the cluster's 1.36"
-  assert_output --partial "aws eks update-cluster-version --name alice-eks --region us-west-2 --kubernetes-version 1.35"
+  assert_output --partial "EKS can roll the cluster back one minor: scripts/rollback.sh --env alice --region us-west-2"
   refute_call '^npx'
 }
 

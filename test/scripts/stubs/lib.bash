@@ -13,6 +13,9 @@
 #   clusters/NAME.insights    its upgrade insights, "STATUS<TAB>NAME<TAB>REASON" a line
 #   clusters/NAME.addons      its EKS add-ons, "ADDON<TAB>VERSION" a line
 #   clusters/NAME.nodegroups  its managed node groups, "NODEGROUP<TAB>VERSION" a line
+#   clusters/NAME.rollback_insights  its rollback readiness insights, as .insights
+#   clusters/NAME.updates     its update history, "ID<TAB>TYPE<TAB>STATUS<TAB>CREATED_AT<TAB>VERSION"
+#   clusters/NAME.support_type  its upgrade policy, STANDARD/EXTENDED (default STANDARD)
 #   addon_versions/ADDON      versions of ADDON for the asked Kubernetes version,
 #                             "VERSION<TAB>True|False" (EKS default there) a line;
 #                             addon_versions/ADDON.K8S for Kubernetes K8S only
