@@ -190,5 +190,6 @@ function clusterOidc(scope: Construct, context: AddOnContext, providerArn: strin
     issuer: Fn.select(1, Fn.split('https://', issuerUrl)),
     logsKeyArn: importInfraValue(context.names, 'logsKeyArn'),
     logRetentionDays: context.config.logRetentionDays,
+    vpc: context.vpc,
   };
 }
