@@ -1,10 +1,12 @@
 import { Aws, CfnJson, Fn, Stack } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
+import { runProviderHandlerInVpc } from '../lib/compliance/provider-handler-in-vpc';
 
 /*
  * IAM of the external-secrets add-on: who may read which Secrets Manager secrets.
@@ -84,6 +86,8 @@ export interface ClusterOidc {
   /** The environment's logs key, for the log group of the condition-key resolver. */
   readonly logsKeyArn: string;
   readonly logRetentionDays: number;
+  /** The cluster's VPC: the resolver runs in its private subnets. */
+  readonly vpc: ec2.IVpc;
 }
 
 /** Props for {@link ServiceAccountRole}. */
@@ -117,7 +121,7 @@ export class ServiceAccountRole extends Construct {
     this.conditions = new CfnJson(this, 'TrustConditions', {
       value: { [`${oidc.issuer}:sub`]: subjects, [`${oidc.issuer}:aud`]: STS_AUDIENCE },
     });
-    preCreateResolverLogGroup(this.conditions, oidc);
+    prepareResolver(this.conditions, oidc);
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description: `Secrets Manager read access of ${subjects.join(', ')}`,
       statements: secretReadStatements(props.secretPrefix, props.kmsKeyArns),
@@ -141,20 +145,33 @@ const RESOLVER_PROVIDER_ID = 'AWSCDKCfnUtilsProviderCustomResourceProvider';
 
 /**
  * The CfnJson resolver is one Lambda per stack that would create its own log group, unencrypted and
- * kept forever, on its first run. Create that group first, with the environment's key and retention.
+ * kept forever, on its first run, and run outside the VPC (AWS Control Tower CT.LAMBDA.PR.3). Create
+ * that group first, with the environment's key and retention, and put the function into the private
+ * subnets: it only answers CloudFormation, over HTTPS to the response URL.
  */
-function preCreateResolverLogGroup(json: CfnJson, oidc: ClusterOidc): void {
+function prepareResolver(json: CfnJson, oidc: ClusterOidc): void {
   const stack = Stack.of(json);
   const provider = stack.node.tryFindChild(RESOLVER_PROVIDER_ID);
   const handler = provider?.node.tryFindChild('Handler') as CfnResource | undefined;
   if (!handler) {
     throw new Error(`CfnJson no longer creates ${RESOLVER_PROVIDER_ID}/Handler: pre-create its log group another way`);
   }
-  const groupScope = stack.node.tryFindChild('CfnJsonResolverLogs') as logs.LogGroup | undefined
-    ?? new logs.LogGroup(stack, 'CfnJsonResolverLogs', {
+  let group = stack.node.tryFindChild('CfnJsonResolverLogs') as logs.LogGroup | undefined;
+  if (!group) {
+    group = new logs.LogGroup(stack, 'CfnJsonResolverLogs', {
       logGroupName: Fn.join('', ['/aws/lambda/', handler.ref]),
       encryptionKey: kms.Key.fromKeyArn(stack, 'CfnJsonResolverLogsKey', oidc.logsKeyArn),
       retention: oidc.logRetentionDays as logs.RetentionDays,
     });
-  json.node.addDependency(groupScope);
+    runProviderHandlerInVpc(stack, {
+      providerId: RESOLVER_PROVIDER_ID,
+      vpc: oidc.vpc,
+      subnets: oidc.vpc.privateSubnets,
+      idPrefix: 'CfnJsonResolver',
+      name: 'CfnJson resolver',
+      purpose: 'resolves CfnJson values for CloudFormation',
+      egress: 'CloudFormation response URL (S3)',
+    });
+  }
+  json.node.addDependency(group);
 }

@@ -206,5 +206,6 @@ function clusterOidc(scope: Construct, context: AddOnContext, providerArn: strin
     issuer: Fn.select(1, Fn.split('https://', issuerUrl)),
     logsKeyArn: context.logsKey.keyArn,
     logRetentionDays: context.config.logRetentionDays,
+    vpc: context.vpc,
   };
 }

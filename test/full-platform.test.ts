@@ -4,27 +4,7 @@ import { loadConfig } from '../lib/config';
 import { HELM_HANDLER_RESERVE } from '../addons/core/helm-addon';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from './helpers';
 import { schemaProblems } from './support/kubernetes-schemas';
-
-const ZONE = 'Z0123456789ABCDEFGHIJ';
-const EXTERNAL_DNS = { hostedZoneIds: [ZONE], domainFilters: ['example.com'] };
-const ARGO = { bootstrap: { repoUrl: 'https://github.com/example/gitops.git', path: 'apps' } };
-const ACK = { services: ['s3'], permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/AckBoundary' };
-/** Add-ons that cannot be created without options. */
-const REQUIRED_OPTIONS: Record<string, Record<string, unknown>> = { 'external-dns': EXTERNAL_DNS, ack: ACK };
-
-/** Every first-party add-on that supports the compute mode, with options where they need them. */
-const FULL: Record<string, Record<string, Record<string, unknown>>> = {
-  auto: {
-    'metrics-server': {}, storage: {}, 'auto-mode-ingress': {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
-    ack: ACK, kro: { clusterRole: 'edit' }, 'cloudwatch-observability': {}, kyverno: {}, 'external-secrets': {}, prometheus: {}, efs: {},
-  },
-  nodegroups: {
-    'metrics-server': {}, storage: {}, 'aws-load-balancer-controller': {}, karpenter: {}, 'cert-manager': {}, 'external-dns': EXTERNAL_DNS, 'argo-cd': ARGO,
-    ack: ACK, kro: { clusterRole: 'edit' }, 'cloudwatch-observability': {}, 'node-monitoring': {}, kyverno: {}, 'external-secrets': {}, prometheus: {}, efs: {},
-  },
-};
-const TEAMS = [{ name: 'team-a', principals: ['arn:aws:iam::111122223333:role/TeamA'] }];
-const WORKLOADS = { game2048: true, petstore: true, nginx: { hostedZoneId: ZONE, zoneName: 'example.com', hostname: 'nginx.example.com' } };
+import { FULL, REQUIRED_OPTIONS, fullPlatformContext } from './support/full-platform';
 
 test('the full selections cover every first-party add-on', () => {
   expect(new Set([...Object.keys(FULL.auto), ...Object.keys(FULL.nodegroups)])).toEqual(new Set(FIRST_PARTY_ADDONS.map((r) => r.id)));
@@ -39,7 +19,7 @@ test('the full selections cover every first-party add-on', () => {
 
 describe.each(['auto', 'nodegroups'])('every add-on, teams and all workloads on compute=%s', (compute) => {
   // The default Kubernetes version: every first-party add-on must run on it.
-  const context = { compute, addons: JSON.stringify(FULL[compute]), teams: TEAMS, workloads: WORKLOADS };
+  const context = fullPlatformContext(compute);
   const app = synth(context);
 
   test('configuration accepts it', () => {

@@ -1,11 +1,11 @@
-import { CfnResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, ruleIds, wildcardFinding } from '../compliance/acknowledge';
-import { lambdaVpcNetworkingStatement } from '../compliance/custom-resource-handler';
+import { acknowledge, ruleIds } from '../compliance/acknowledge';
+import { runProviderHandlerInVpc } from '../compliance/provider-handler-in-vpc';
 
 /** Props for {@link ClusterNetwork}. */
 export interface ClusterNetworkProps {
@@ -93,43 +93,24 @@ export class ClusterNetwork extends Construct {
   }
 
   /**
-   * AWS Control Tower CT.LAMBDA.PR.3 refuses Lambda functions outside a VPC, and the function that
-   * closes the default security group (restrictDefaultSecurityGroup) is one: aws-cdk-lib creates it
-   * as a singleton CustomResourceProvider without VPC options. Its raw resources are configured here
-   * instead: the private subnets with an HTTPS-only security group (it calls the EC2 API through the
-   * NAT gateway), the ENI permissions Lambda checks when the function is created, and the NAT routes
-   * before it runs (it also runs on stack deletion, before the routes go).
+   * The function that closes the default security group (restrictDefaultSecurityGroup) runs in the
+   * private subnets (CT.LAMBDA.PR.3); it calls the EC2 API through the NAT gateway, so its invocation
+   * waits for the NAT routes (it also runs on stack deletion, before the routes go).
    */
   private runDefaultSecurityGroupHandlerInVpc(): void {
-    const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
-    const handler = provider?.node.tryFindChild('Handler');
-    const role = provider?.node.tryFindChild('Role');
     const invocation = this.vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource');
-    if (!(handler instanceof CfnResource && role instanceof CfnResource && invocation)) {
-      throw new Error('aws-cdk-lib no longer creates the restrict-default-security-group handler this construct puts into the VPC; review ClusterNetwork');
+    if (!invocation) {
+      throw new Error('aws-cdk-lib no longer creates the restrict-default-security-group custom resource; review ClusterNetwork');
     }
-    const securityGroup = new ec2.SecurityGroup(this, 'DefaultSecurityGroupHandlerSecurityGroup', {
+    runProviderHandlerInVpc(this, {
+      providerId: 'Custom::VpcRestrictDefaultSGCustomResourceProvider',
       vpc: this.vpc,
-      description: 'Lambda that removes the rules of the default security group: HTTPS to the EC2 API only',
-      allowAllOutbound: false,
+      subnets: this.vpc.privateSubnets,
+      idPrefix: 'DefaultSecurityGroupHandler',
+      name: 'default-security-group',
+      purpose: 'removes the rules of the default security group',
+      egress: 'EC2 API',
     });
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'EC2 API through the NAT gateway');
-    const vpcAccess = new iam.ManagedPolicy(this, 'DefaultSecurityGroupHandlerVpcAccess', {
-      description: 'Network interfaces of the default-security-group Lambda in the private subnets',
-      statements: [lambdaVpcNetworkingStatement()],
-      roles: [iam.Role.fromRoleName(this, 'DefaultSecurityGroupHandlerRole', role.ref)],
-    });
-    acknowledge(
-      vpcAccess,
-      'The EC2 network-interface actions a VPC-attached Lambda needs have no resource-level permissions; they are ' +
-        'limited to this region, and the role is that of the one function that closes the default security group.',
-      [wildcardFinding('Resource', '*')],
-    );
-    handler.addPropertyOverride('VpcConfig', {
-      SubnetIds: this.vpc.privateSubnets.map((subnet) => subnet.subnetId),
-      SecurityGroupIds: [securityGroup.securityGroupId],
-    });
-    handler.addResourceDependency(vpcAccess.node.defaultChild as CfnResource);
     invocation.node.addDependency(...this.vpc.privateSubnets.map((subnet) => subnet.internetConnectivityEstablished));
   }
 }

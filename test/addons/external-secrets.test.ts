@@ -193,6 +193,25 @@ describe.each(['auto', 'nodegroups'])('external-secrets on compute=%s', (compute
       expect(json.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^CfnJsonResolverLogs/)]));
     }
   });
+
+  test('the CfnJson resolver runs in the private subnets with HTTPS egress only (CT.LAMBDA.PR.3)', () => {
+    const [id, handler] = Object.entries(resources(template, 'AWS::Lambda::Function'))
+      .find(([logicalId]) => logicalId.startsWith('AWSCDKCfnUtilsProviderCustomResourceProviderHandler')) ?? [];
+    expect(id).toBeDefined();
+    expect(handler?.Properties.VpcConfig).toEqual({
+      SubnetIds: [0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::ImportValue': 'dev-infra:PrivateSubnetIds' }] }] })),
+      SecurityGroupIds: [{ 'Fn::GetAtt': [expect.stringMatching(/^CfnJsonResolverSecurityGroup/), 'GroupId'] }],
+    });
+    expect(handler?.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^CfnJsonResolverVpcAccess/)]));
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Lambda that resolves CfnJson values'),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })],
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^AWSCDKCfnUtilsProviderCustomResourceProviderRole') }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: Match.arrayWith(['ec2:CreateNetworkInterface']) })] },
+    });
+  });
 });
 
 describe('external-secrets options', () => {
