@@ -1,5 +1,8 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { ConfigError, loadConfig, TAGS_THE_APP_ADDS } from '../lib/config';
 import { parseJsonText } from '../lib/config/json-text';
+import { limitManagedPoliciesPerRole } from '../lib/infra/managed-policy-quota';
 import { composePlan } from '../lib/plan';
 import { synth } from './helpers';
 
@@ -142,5 +145,37 @@ describe('the tag room is what the templates leave', () => {
     const most = appTagsPerResource(context);
     expect(most.get('AWS::EC2::Subnet')).toBe(TAGS_THE_APP_ADDS['private subnets (AWS::EC2::Subnet)'].length);
     expect(Math.max(...most.values())).toBe(TAGS_THE_APP_ADDS['private subnets (AWS::EC2::Subnet)'].length);
+  });
+});
+
+describe('IAM attaches at most 10 managed policies to a role', () => {
+  function stackWithRole(policies: number, attachedByPolicy = 0): App {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    const role = new iam.Role(stack, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: Array.from({ length: policies }, (_, i) => iam.ManagedPolicy.fromAwsManagedPolicyName(`P${i}`)),
+    });
+    for (let i = 0; i < attachedByPolicy; i++) {
+      new iam.ManagedPolicy(stack, `Attached${i}`, { roles: [role], statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] });
+    }
+    limitManagedPoliciesPerRole(stack);
+    return app;
+  }
+
+  test('10 are accepted', () => {
+    expect(() => stackWithRole(10).synth()).not.toThrow();
+    expect(() => stackWithRole(8, 2).synth()).not.toThrow();
+  });
+
+  test('11 fail the synth, counting policies that attach themselves to the role', () => {
+    expect(() => stackWithRole(11).synth()).toThrow('S/Role/Resource: 11 managed policies on one role; IAM attaches at most 10 (the default quota)');
+    expect(() => stackWithRole(9, 2).synth()).toThrow('S/Role/Resource: 11 managed policies on one role');
+  });
+
+  test('the platform\'s own roles are within the quota in every compute mode', () => {
+    for (const context of [{}, { compute: 'nodegroups' }]) {
+      expect(() => synth(context).app.synth()).not.toThrow();
+    }
   });
 });
