@@ -49,22 +49,19 @@ const NODES_ALLOWED = (min: number): string => `an integer from ${min} to ${MAX_
  * NodeRestriction admission would refuse most of them from the kubelet anyway.
  */
 const MAX_NODE_GROUP_KEY = 63;
-const RESERVED_KEY_DOMAINS = ['kubernetes.io', 'k8s.io', 'eks.amazonaws.com'] as const;
-
-function reservedDomain(key: string): string | undefined {
-  const slash = key.indexOf('/');
-  if (slash < 0) return undefined;
-  const domain = key.slice(0, slash);
-  return RESERVED_KEY_DOMAINS.find((reserved) => domain === reserved || domain.endsWith(`.${reserved}`));
-}
+/**
+ * Read as EKS words it ("cannot contain"): any key containing the text is refused, so
+ * `notkubernetes.io/x` is too. Erring this way costs a rename; the other way, a failed deploy.
+ */
+const RESERVED_KEY_PREFIXES = ['kubernetes.io/', 'k8s.io/', 'eks.amazonaws.com/'] as const;
 
 /** What a label or taint key of a managed node group may be; `what` is "label" or "taint". */
 function keyAllowed(what: string): string {
-  return `a Kubernetes ${what} key of at most ${MAX_NODE_GROUP_KEY} characters (prefix included), not under ${RESERVED_KEY_DOMAINS.map((d) => `${d}/`).join(', ')} or their subdomains (EKS reserves them)`;
+  return `a Kubernetes ${what} key of at most ${MAX_NODE_GROUP_KEY} characters (prefix included) that does not contain ${RESERVED_KEY_PREFIXES.join(', ')} (EKS reserves them, subdomains included)`;
 }
 
 function isNodeGroupKey(key: string): boolean {
-  return LABEL_KEY.test(key) && key.length <= MAX_NODE_GROUP_KEY && reservedDomain(key) === undefined;
+  return LABEL_KEY.test(key) && key.length <= MAX_NODE_GROUP_KEY && !RESERVED_KEY_PREFIXES.some((reserved) => key.includes(reserved));
 }
 
 /** EKS takes label values of 1 to 63 characters (CreateNodegroup `labels`), taint values of 0 to 63. */
