@@ -38,11 +38,11 @@ export function partitionOf(region: string): string | undefined {
 }
 
 /**
- * The letters an AZ name may end with. AWS gives each account's zones of a region letters from
- * `a` on ("Regions and Zones", EC2 User Guide:
- * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html); the
- * region with the most, us-east-1, has six (us-east-1a to us-east-1f, AWS Global Infrastructure
- * "Regions and Availability Zones"). Which letters one account sees is its own mapping, so only
- * the range is checked.
+ * The letters an AZ name may end with. "The code for an Availability Zone is its Region code
+ * followed by a letter identifier", and the region with the most zones, us-east-1, has six AZ IDs
+ * (use1-az1 to use1-az6): AWS Global Infrastructure, "AWS Availability Zones",
+ * https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html.
+ * Letters need not be consecutive (the committed ca-central-1 zones are a, b and d), and older
+ * accounts have their own mapping in the oldest regions, so only the range a to f is checked.
  */
 export const AZ_LETTERS = /^[a-f]$/;
