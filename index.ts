@@ -9,6 +9,7 @@ export * from './lib/plan';
 export { buildPlatformApp } from './lib/app';
 export type { BuildOptions, PlatformApp } from './lib/app';
 export { runPlatformApp } from './lib/cli';
+export type { RunOptions } from './lib/cli';
 export { InfraStack } from './lib/infra/infra-stack';
 export type { InfraStackProps } from './lib/infra/infra-stack';
 export { PlatformStack } from './lib/platform/platform-stack';

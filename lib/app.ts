@@ -3,6 +3,7 @@ import type { App } from 'aws-cdk-lib';
 import { addCompliancePacks } from './compliance/nag-packs';
 import type { PlatformConfig } from './config';
 import { InfraStack } from './infra/infra-stack';
+import { limitManagedPoliciesPerRole } from './infra/managed-policy-quota';
 import { composePlan } from './plan';
 import type { PlanInputs, PlatformPlan } from './plan';
 import { PlatformStack } from './platform/platform-stack';
@@ -41,6 +42,8 @@ export function buildPlatformApp(app: App, options: BuildOptions = {}): Platform
   const infra = new InfraStack(app, 'InfraStack', { config, env });
   const platform = new PlatformStack(app, 'PlatformStack', { plan, env });
   platform.addStackDependency(infra, 'PlatformStack imports InfraStack named exports');
+  limitManagedPoliciesPerRole(infra);
+  limitManagedPoliciesPerRole(platform);
   for (const warning of plan.warnings) {
     Annotations.of(infra.platformCluster.cluster).addWarningV2('cdk-eks-platform:kubernetes-version-support', warning);
   }

@@ -1,4 +1,15 @@
-import { ConfigError } from './config';
+import { join } from 'node:path';
+import { ConfigError, Problems } from './config';
+import { checkCdkJson } from './config/cdk-json';
+
+/** Options of {@link runPlatformApp}. */
+export interface RunOptions {
+  /**
+   * The cdk.json the CDK CLI read the context from, checked for keys given twice.
+   * @default cdk.json in the working directory (where the CLI runs the app)
+   */
+  readonly cdkJsonPath?: string;
+}
 
 /**
  * Runs an app's `build`. A configuration mistake, from cdk.json or from code, is the user's to
@@ -8,9 +19,12 @@ import { ConfigError } from './config';
  * runPlatformApp(() => buildPlatformApp(new App(), { catalog }));
  * ```
  */
-export function runPlatformApp(build: () => unknown): void {
+export function runPlatformApp(build: () => unknown, options: RunOptions = {}): void {
   try {
-    build();
+    const p = new Problems();
+    checkCdkJson(p, options.cdkJsonPath ?? join(process.cwd(), 'cdk.json'));
+    p.collect(build);
+    p.throwIfAny();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

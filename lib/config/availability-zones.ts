@@ -1,3 +1,5 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+
 /**
  * Availability Zone names per region, committed so that synth never looks them up in AWS.
  *
@@ -22,3 +24,25 @@ export const REGION_AVAILABILITY_ZONES: Readonly<Record<string, readonly string[
   'ap-southeast-2': ['ap-southeast-2a', 'ap-southeast-2b', 'ap-southeast-2c'],
   'ap-south-1': ['ap-south-1a', 'ap-south-1b', 'ap-south-1c'],
 };
+
+/**
+ * The regions that exist, with their partitions: aws-cdk-lib's region facts (`RegionInfo.regions`,
+ * aws-cdk-lib/region-info, built from the AWS SDK's endpoint data of the pinned release). A region
+ * newer than the pinned aws-cdk-lib needs an aws-cdk-lib upgrade, like an instance family does.
+ */
+export const KNOWN_REGIONS: ReadonlySet<string> = new Set(RegionInfo.regions.map((r) => r.name));
+
+/** The partition of a known region (`aws`, `aws-cn`, `aws-us-gov`, ...). */
+export function partitionOf(region: string): string | undefined {
+  return KNOWN_REGIONS.has(region) ? RegionInfo.get(region).partition : undefined;
+}
+
+/**
+ * The letters an AZ name may end with. "The code for an Availability Zone is its Region code
+ * followed by a letter identifier", and the region with the most zones, us-east-1, has six AZ IDs
+ * (use1-az1 to use1-az6): AWS Global Infrastructure, "AWS Availability Zones",
+ * https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html.
+ * Letters need not be consecutive (the committed ca-central-1 zones are a, b and d), and older
+ * accounts have their own mapping in the oldest regions, so only the range a to f is checked.
+ */
+export const AZ_LETTERS = /^[a-f]$/;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { REGION_AVAILABILITY_ZONES } from './availability-zones';
+import { AZ_LETTERS, REGION_AVAILABILITY_ZONES } from './availability-zones';
 import { isPrivateRange, parseCidr } from './network-rules';
 import { Problems } from './problems';
 import { DEFAULT_ADDON_IDS, PROFILES } from './profiles';
@@ -67,7 +67,7 @@ export function readConfig(p: Problems, context: Readonly<Record<string, unknown
     vpcCidr: given('vpcCidr') ?? d.vpcCidr,
     natGateways,
     endpointAccess,
-    publicAccessCidrs: publicAccessCidrs(p, given('publicAccessCidrs'), context.publicAccessCidrs, endpointAccess, d.publicAccessCidrs),
+    publicAccessCidrs: publicAccessCidrs(p, given('publicAccessCidrs'), context.publicAccessCidrs, endpointAccess, profile, d.publicAccessCidrs),
     clusterAdmins: given('clusterAdmins') ?? d.clusterAdmins,
     accessEntries: given('accessEntries') ?? d.accessEntries,
     supportType: given('supportType') ?? d.supportType,
@@ -99,9 +99,9 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
 function availabilityZones(p: Problems, list: readonly string[] | undefined, raw: unknown, region: string, azCount: number): readonly string[] {
   if (raw !== undefined) {
     const zones = list ?? [];
-    const wellFormed = zones.every((az) => az.startsWith(region) && /^[a-z]$/.test(az.slice(region.length)));
+    const wellFormed = zones.every((az) => az.startsWith(region) && AZ_LETTERS.test(az.slice(region.length)));
     if (!wellFormed || zones.length !== azCount || new Set(zones).size !== zones.length) {
-      p.add('availabilityZones', raw, `${azCount} distinct AZ names of region ${region} (azCount), e.g. ${region}a,${region}b`);
+      p.add('availabilityZones', raw, `${azCount} distinct AZ names of region ${region} (azCount), each the region and a letter a to f, e.g. ${region}a,${region}b`);
     }
     return zones;
   }
@@ -118,6 +118,7 @@ function publicAccessCidrs(
   list: readonly string[] | undefined,
   raw: unknown,
   endpointAccess: PlatformConfig['endpointAccess'],
+  profile: PlatformConfig['profile'],
   profileDefault: readonly string[],
 ): readonly string[] {
   if (endpointAccess === 'private') {
@@ -137,6 +138,11 @@ function publicAccessCidrs(
     const cidr = parseCidr(text);
     if (!cidr || (cidr.prefix > 0 && isPrivateRange(cidr))) {
       p.add('publicAccessCidrs', text, 'public IPv4 CIDRs without host bits (EKS rejects private ranges here), e.g. 203.0.113.0/24');
+    } else if (cidr.prefix === 0 && profile === 'production') {
+      // The EKS best practices guide (Cluster access, "Make the EKS Cluster Endpoint private")
+      // and AWS Control Tower CT.EKS.PR.1 want no endpoint open to the internet; the workshop
+      // profile opens it on purpose for laptops, production does not.
+      p.add('publicAccessCidrs', text, 'CIDRs of the networks that administer the cluster in the production profile, not the whole internet (0.0.0.0/0), e.g. 203.0.113.0/24; or endpointAccess=private');
     }
   }
   return cidrs;

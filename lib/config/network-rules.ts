@@ -6,7 +6,10 @@ export interface Cidr {
 }
 
 export function parseCidr(text: string): Cidr | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  // No leading zeros (`10.01.0.0/16`): ambiguous, since inet_aton reads `010` as octal 8, and Go's
+  // net.ParseCIDR (Kubernetes, the AWS tooling written in Go) refuses them since Go 1.17
+  // (golang/go#30999). Only the canonical dotted-decimal form is a CIDR here.
+  const m = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\/(0|[1-9]\d?)$/.exec(text);
   if (!m) {
     return undefined;
   }

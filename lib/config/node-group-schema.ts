@@ -1,6 +1,6 @@
 import { InstanceClass, InstanceSize, InstanceType } from 'aws-cdk-lib/aws-ec2';
 import { z } from 'zod';
-import { documented, integer, list, oneOf, strictObject, text } from './schema-kit';
+import { documented, firstDuplicate, integer, list, oneOf, strictObject, text } from './schema-kit';
 
 /** AMI families we allow for managed node groups (Linux, x86_64 or arm64). */
 export const NODE_GROUP_AMI_TYPES = ['BOTTLEROCKET_x86_64', 'BOTTLEROCKET_ARM_64', 'AL2023_x86_64_STANDARD', 'AL2023_ARM_64_STANDARD'] as const;
@@ -38,18 +38,53 @@ const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const MAX_NODES = 450;
 const NODES_ALLOWED = (min: number): string => `an integer from ${min} to ${MAX_NODES} (the EKS limit of nodes per managed node group)`;
 
-const LABEL_ALLOWED = 'a valid Kubernetes label key with a string value of at most 63 characters';
-/** Kubernetes node labels: controllers select their nodes with them. */
+/**
+ * Label and taint keys of a managed node group: EKS takes keys of 1 to 63 characters, prefix
+ * included (EKS API Reference, CreateNodegroup `labels` and Taint `key`:
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html,
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_Taint.html), and refuses both under the
+ * Kubernetes and EKS domains: "Label cannot contain reserved prefixes [kubernetes.io/, k8s.io/,
+ * eks.amazonaws.com/]" (InvalidParameterException, aws/containers-roadmap#1451, also for taints),
+ * subdomains such as node-role.kubernetes.io/ included (eksctl-io/eksctl#4007). Kubernetes'
+ * NodeRestriction admission would refuse most of them from the kubelet anyway.
+ */
+const MAX_NODE_GROUP_KEY = 63;
+/**
+ * Read as EKS words it ("cannot contain"): any key containing the text is refused, so
+ * `notkubernetes.io/x` is too. Erring this way costs a rename; the other way, a failed deploy.
+ */
+const RESERVED_KEY_PREFIXES = ['kubernetes.io/', 'k8s.io/', 'eks.amazonaws.com/'] as const;
+
+/** What a label or taint key of a managed node group may be; `what` is "label" or "taint". */
+function keyAllowed(what: string): string {
+  return `a Kubernetes ${what} key of at most ${MAX_NODE_GROUP_KEY} characters (prefix included) that does not contain ${RESERVED_KEY_PREFIXES.join(', ')} (EKS reserves them, subdomains included)`;
+}
+
+function isNodeGroupKey(key: string): boolean {
+  return LABEL_KEY.test(key) && key.length <= MAX_NODE_GROUP_KEY && !RESERVED_KEY_PREFIXES.some((reserved) => key.includes(reserved));
+}
+
+/** EKS takes label values of 1 to 63 characters (CreateNodegroup `labels`), taint values of 0 to 63. */
+const LABEL_VALUE_ALLOWED = 'a Kubernetes label value of 1 to 63 characters (EKS refuses an empty one)';
+/** Kubernetes node labels: controllers select their nodes with them. Each bad key is named itself. */
 export const labelsSchema = documented(
-  z.record(z.string().regex(LABEL_KEY, LABEL_ALLOWED), z.string(LABEL_ALLOWED).regex(LABEL_VALUE, LABEL_ALLOWED), 'an object of Kubernetes label keys to string values'),
+  z.record(z.string(), z.string(LABEL_VALUE_ALLOWED).regex(LABEL_VALUE, LABEL_VALUE_ALLOWED).min(1, LABEL_VALUE_ALLOWED), 'an object of Kubernetes label keys to string values')
+    .superRefine((labels, ctx) => {
+      for (const key of Object.keys(labels).filter((k) => !isNodeGroupKey(k))) {
+        ctx.addIssue({ code: 'custom', path: [key], input: key, message: keyAllowed('label') });
+      }
+    }),
   { allowed: 'an object of Kubernetes label keys to string values' },
 );
 
 const taintSchema = strictObject({
-  key: text('a valid Kubernetes taint key', LABEL_KEY),
+  key: documented(z.string(keyAllowed('taint')).trim().refine(isNodeGroupKey, keyAllowed('taint')), { allowed: keyAllowed('taint') }),
   value: documented(z.string('a string of at most 63 characters').regex(LABEL_VALUE, 'a string of at most 63 characters'), { allowed: 'a string of at most 63 characters' }).default(''),
   effect: oneOf(TAINT_EFFECTS),
 }, 'an object {key, value?, effect}');
+
+/** Kubernetes validates node taints as "unique by key and effect pair" (pkg/apis/core/validation). */
+const TAINTS_ALLOWED = 'a list of {key, value?, effect}, each key and effect pair once (Kubernetes refuses a node with two taints of one key and effect)';
 
 /** One EKS managed node group (compute mode `nodegroups`). */
 export const nodeGroupSchema = strictObject({
@@ -75,7 +110,10 @@ export const nodeGroupSchema = strictObject({
   /** Root volume size in GiB. */
   diskSize: integer(20, 16384).default(20),
   labels: labelsSchema.default({}),
-  taints: list(taintSchema, 'a list of {key, value?, effect}').default([]),
+  taints: list(taintSchema, TAINTS_ALLOWED).superRefine((taints, ctx) => {
+    const dup = firstDuplicate(taints.map((t) => `${t.key}:${t.effect}`));
+    if (dup) ctx.addIssue({ code: 'custom', input: dup, message: TAINTS_ALLOWED });
+  }).default([]),
 }, 'an object describing a managed node group').transform((group, ctx) => {
   const desiredSize = group.desiredSize ?? group.minSize;
   if (group.minSize > group.maxSize) {
@@ -97,8 +135,7 @@ export const nodeGroupsSchema = z.array(nodeGroupSchema, 'a non-empty JSON array
   .min(1, 'a non-empty JSON array of node groups when compute is "nodegroups"')
   .max(MAX_NODE_GROUPS, `at most ${MAX_NODE_GROUPS} node groups (the EKS limit of managed node groups per cluster)`)
   .superRefine((groups, ctx) => {
-    const names = groups.map((g) => g.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    const dup = firstDuplicate(groups.map((g) => g.name));
     if (dup) ctx.addIssue({ code: 'custom', input: dup, message: 'node group names that are unique in the cluster' });
   });
 

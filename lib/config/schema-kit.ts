@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonText } from './json-text';
 import type { Problems } from './problems';
 
 /*
@@ -46,11 +47,21 @@ export function docOf(schema: z.ZodType): SchemaDoc {
 /** A CLI string that looks like JSON is parsed; anything unparsable is left for the schema to reject. */
 function fromJsonText(raw: unknown): unknown {
   if (typeof raw !== 'string') return raw;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return raw;
-  }
+  const parsed = parseJsonText(raw);
+  return parsed.ok ? parsed.value : raw;
+}
+
+/** JSON text parsed inside a schema: invalid JSON or a repeated key is an issue of that schema. */
+function parseInSchema(raw: string, ctx: z.core.$RefinementCtx): unknown {
+  const parsed = parseJsonText(raw);
+  if (parsed.ok) return parsed.value;
+  ctx.addIssue({ code: 'custom', message: parsed.problem, input: raw });
+  return z.NEVER;
+}
+
+/** The first value that occurs twice in `values`, or `undefined`. */
+export function firstDuplicate<T>(values: readonly T[]): T | undefined {
+  return values.find((v, i) => values.indexOf(v) !== i);
 }
 
 /** A string, trimmed; `allowed` names the form, `pattern` checks it. */
@@ -84,10 +95,10 @@ export function flag(): z.ZodType<boolean> {
  * empty list). Items are checked by `item`, each problem names its index.
  */
 export function list<T>(item: z.ZodType<T>, allowed: string): z.ZodType<T[]> {
-  const schema = z.preprocess((raw) => {
+  const schema = z.preprocess((raw, ctx) => {
     if (typeof raw !== 'string') return raw;
     const trimmed = raw.trim();
-    if (trimmed.startsWith('[')) return fromJsonText(trimmed);
+    if (trimmed.startsWith('[')) return parseInSchema(trimmed, ctx);
     return trimmed === '' ? [] : trimmed.split(',').map((v) => v.trim());
   }, z.array(item, message(allowed)));
   return documented(schema, { allowed });
@@ -95,15 +106,7 @@ export function list<T>(item: z.ZodType<T>, allowed: string): z.ZodType<T[]> {
 
 /** A structured value (object or array of objects): typed in cdk.json, JSON text from the CLI. */
 export function json<T extends z.ZodType>(schema: T): T {
-  const wrapped = z.preprocess((raw, ctx) => {
-    if (typeof raw !== 'string') return raw;
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'valid JSON', input: raw });
-      return z.NEVER;
-    }
-  }, schema) as unknown as T;
+  const wrapped = z.preprocess((raw, ctx) => (typeof raw === 'string' ? parseInSchema(raw, ctx) : raw), schema) as unknown as T;
   return documented(wrapped, docOf(schema));
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accessEntrySchema, principalArn } from './access-schema';
+import { KNOWN_REGIONS } from './availability-zones';
 import { SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
 import { isPrivateRange, parseCidr } from './network-rules';
 import { nodeGroupsSchema } from './node-group-schema';
@@ -32,8 +33,9 @@ export const CONTROL_PLANE_TIERS = ['standard', 'tier-xl', 'tier-2xl', 'tier-4xl
 export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const REGION_ALLOWED = 'an AWS region name aws-cdk-lib knows (its RegionInfo list), e.g. us-west-2';
 const ACCOUNT = /^\d{12}$/;
+const VERSION_ALLOWED = `${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}, as a string (quote it: as a JSON number 1.30 reads as 1.3)`;
 /** `RollbackConfig.TimeoutMinutes` of AWS::EKS::Cluster: its documented minimum and maximum. */
 export const ROLLBACK_TIMEOUT_MINUTES = { min: 120, max: 10080 } as const;
 
@@ -82,10 +84,12 @@ export const CONFIG_SHAPE = {
     z.preprocess((raw) => (typeof raw === 'number' ? String(raw) : raw), text('a 12-digit AWS account id', ACCOUNT)),
     { allowed: 'a 12-digit AWS account id', description: 'AWS account of both stacks; unset keeps them account-agnostic (resolved at deploy time). When set, the CLI looks up AZs in that account (needs credentials) unless `availabilityZones` is given.' },
   ),
-  region: documented(text('an AWS region name, e.g. us-west-2', REGION), { description: 'AWS region of both stacks. AZ names of common regions are committed in `lib/config/availability-zones.ts`; elsewhere set `availabilityZones`.' }),
+  region: documented(text(REGION_ALLOWED).refine((name) => KNOWN_REGIONS.has(name), REGION_ALLOWED), { description: 'AWS region of both stacks. AZ names of common regions are committed in `lib/config/availability-zones.ts`; elsewhere set `availabilityZones`.' }),
   kubernetesVersion: documented(
-    z.preprocess((raw) => (typeof raw === 'number' ? raw.toFixed(2) : raw), oneOf(SUPPORTED_KUBERNETES_VERSIONS as [string, ...string[]])),
-    { allowed: SUPPORTED_KUBERNETES_VERSIONS.join(', '), description: 'EKS Kubernetes minor version; the kubectl layer and the managed add-on versions follow it (see Kubernetes versions).' },
+    // A JSON number is read as written only if it prints back the same: 1.30 is the number 1.3,
+    // and rounding it (or 1.345) to two decimals would pick a version the user never wrote.
+    z.preprocess((raw) => (typeof raw === 'number' ? String(raw) : raw), oneOf(SUPPORTED_KUBERNETES_VERSIONS as [string, ...string[]], VERSION_ALLOWED)),
+    { allowed: VERSION_ALLOWED, description: 'EKS Kubernetes minor version; the kubectl layer and the managed add-on versions follow it (see Kubernetes versions).' },
   ),
   azCount: documented(integer(2, 3), { description: 'Availability Zones of the VPC (subnets and NAT gateways per AZ).' }),
   availabilityZones: documented(list(z.string(), 'azCount distinct AZ names of the region, e.g. us-west-2a,us-west-2b'),
@@ -96,7 +100,7 @@ export const CONFIG_SHAPE = {
   endpointAccess: documented(oneOf(ENDPOINT_ACCESS_MODES), { description: 'Kubernetes API endpoint: private only, or public (CIDR-restricted) and private.' }),
   publicAccessCidrs: documented(
     list(z.string(), 'public IPv4 CIDRs without host bits (EKS rejects private ranges here), e.g. 203.0.113.0/24'),
-    { description: 'Public IPv4 CIDRs allowed to reach the public endpoint (at most 40): required with `public-and-private`, refused with `private`.' },
+    { description: 'Public IPv4 CIDRs allowed to reach the public endpoint (at most 40): required with `public-and-private`, refused with `private`; the production profile refuses `0.0.0.0/0`.' },
   ),
   clusterAdmins: documented(list(principalArn, 'a list of IAM role or user ARNs'),
     { description: 'IAM principals that get `AmazonEKSClusterAdminPolicy` cluster-wide.' }),
@@ -142,7 +146,7 @@ export const CONFIG_SHAPE = {
   ),
   sampleWorkloads: documented(flag(), { description: 'The default of `workloads`: turns game-2048 and petstore on or off.' }),
   workloads: documented(json(workloadsSchema), { allowed: 'a JSON object {game2048, petstore, nginx}', description: '`{"game2048": bool, "petstore": bool or {"enabled", "internal", "apiGateway"}, "nginx": {"hostedZoneId", "zoneName", "hostname"}}`; nginx needs the external-dns add-on managing that zone (see Sample workloads).' }),
-  tags: documented(json(tagsSchema), { allowed: 'a JSON object of at most 49 tag keys to string values', description: 'Tags on every taggable resource of both stacks, checked against the AWS tagging rules.' }),
+  tags: documented(json(tagsSchema), { description: 'Tags on every taggable resource of both stacks, checked against the AWS tagging rules; 50 per resource less the app\'s own (43 with Karpenter, whose instances get them too).' }),
 } as const;
 
 /** A configuration key. */

@@ -4,12 +4,50 @@ import { documented } from './schema-kit';
 /** The tag both stacks put on every resource; scripts find an environment's resources by it. */
 export const ENVIRONMENT_TAG = 'platform:environment';
 
-/** AWS allows 50 tags per resource; the app adds {@link ENVIRONMENT_TAG} itself. */
-const MAX_USER_TAGS = 49;
+/**
+ * AWS allows 50 tags per resource, keys starting with `aws:` not counted (the Tag type of every
+ * CloudFormation resource, e.g. AWS::EC2::Subnet Tag; EC2 User Guide "Tag restrictions":
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions).
+ * The user's tags go on every resource beside the ones the app, aws-cdk-lib and the controllers
+ * put there, so the room left is 50 less the most any one resource carries. Per resource kind,
+ * what the synthesized templates hold (a test checks these lists against them):
+ */
+export const TAGS_THE_APP_ADDS = {
+  /** Private subnets: CDK's Vpc names and types them; Load balancers and Karpenter discover them. */
+  'private subnets (AWS::EC2::Subnet)': [ENVIRONMENT_TAG, 'Name', 'aws-cdk:subnet-name', 'aws-cdk:subnet-type', 'kubernetes.io/role/internal-elb', 'karpenter.sh/discovery'],
+  /**
+   * EC2 instances Karpenter launches (the karpenter add-on's EC2NodeClass passes the user's tags
+   * on): Karpenter adds kubernetes.io/cluster/<name>, karpenter.sh/nodepool, eks:eks-cluster-name
+   * and karpenter.k8s.aws/ec2nodeclass at launch, karpenter.sh/nodeclaim and Name afterwards
+   * (aws/karpenter-provider-aws pkg/cloudprovider/cloudprovider.go and the nodeclaim tagging
+   * controller; its EC2NodeClass validation refuses those keys in spec.tags).
+   */
+  'EC2 instances Karpenter launches': [ENVIRONMENT_TAG, 'Name', 'kubernetes.io/cluster/<cluster>', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.k8s.aws/ec2nodeclass', 'eks:eks-cluster-name'],
+} as const;
+
+/** The most tags of its own the app puts on a resource of its stacks. */
+const MAX_USER_TAGS = 50 - TAGS_THE_APP_ADDS['private subnets (AWS::EC2::Subnet)'].length;
+/** The same with Karpenter, whose instances carry the user's tags too. */
+export const MAX_USER_TAGS_WITH_KARPENTER = 50 - TAGS_THE_APP_ADDS['EC2 instances Karpenter launches'].length;
+
+/**
+ * Keys the app, aws-cdk-lib or Karpenter set themselves (except Name, which a user may set): a
+ * user tag of the same key would replace theirs and break subnet discovery, or be refused by
+ * Karpenter's EC2NodeClass validation.
+ */
+function appOwnedKey(key: string): boolean {
+  const own = Object.values(TAGS_THE_APP_ADDS).flat().filter((k) => k !== 'Name' && !k.includes('<'));
+  return (own as string[]).includes(key) || key.startsWith('kubernetes.io/cluster/');
+}
 /** Letters, digits and white space in any language, and `_ . : / = + - @` (AWS tagging rules). */
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 const ALLOWED = `a JSON object of at most ${MAX_USER_TAGS} tag keys to string values`;
+
+/** What the tag count message says: the limit and the resource kind that sets it. */
+export function tagCountAllowed(max: number, kind: keyof typeof TAGS_THE_APP_ADDS): string {
+  return `at most ${max} tags (AWS allows 50 per resource, and each of the ${kind} already has ${50 - max} of the app's: ${TAGS_THE_APP_ADDS[kind].join(', ')})`;
+}
 
 /**
  * Tags for every taggable resource of both stacks, checked against the AWS tagging rules so that
@@ -19,12 +57,13 @@ export const tagsSchema = documented(
   z.record(z.string(), z.string(ALLOWED), ALLOWED).superRefine((tags, ctx) => {
     const entries = Object.entries(tags);
     if (entries.length > MAX_USER_TAGS) {
-      ctx.addIssue({ code: 'custom', input: entries.length, message: `at most ${MAX_USER_TAGS} tags (AWS allows 50 per resource and the app adds ${ENVIRONMENT_TAG})` });
+      ctx.addIssue({ code: 'custom', input: entries.length, message: tagCountAllowed(MAX_USER_TAGS, 'private subnets (AWS::EC2::Subnet)') });
     }
     for (const [key, value] of entries) {
       const problem = key.length < 1 || key.length > 128 ? 'a tag key of 1 to 128 characters'
         : key.toLowerCase().startsWith('aws:') ? 'a tag key not starting with "aws:" in any case (reserved by AWS)'
           : key === ENVIRONMENT_TAG ? `a tag key other than ${ENVIRONMENT_TAG} (the app sets it to the environment name)`
+            : appOwnedKey(key) ? 'a tag key the app, aws-cdk-lib and Karpenter do not set themselves (subnet discovery and Karpenter rely on theirs)'
             : !TAG_CHARACTERS.test(key) ? 'a tag key of letters, digits, spaces and _ . : / = + - @'
               : undefined;
       if (problem) {

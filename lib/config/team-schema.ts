@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NAMESPACE_NAME, namespaceList, principalArn } from './access-schema';
-import { documented, integer, list, oneOf, strictObject, text } from './schema-kit';
+import { documented, firstDuplicate, integer, list, oneOf, strictObject, text } from './schema-kit';
 
 /** Kubernetes access levels of a team in its namespaces. */
 export const TEAM_ACCESS_LEVELS = ['admin', 'edit', 'view'] as const;
@@ -26,18 +26,33 @@ export function teamKubernetesGroup(teamName: string): string {
 /** A Kubernetes resource quantity as the API server parses it: 4, 500m, 8Gi, 16G, 1e3. */
 const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
-function quantity(allowed: string): z.ZodType<string> {
+/**
+ * A quantity that parses but means nonsense for the resource: CPU in binary multiples (`2Mi` is
+ * two million cores), memory in fractions of a byte (`512m` is half a byte, a common slip for
+ * 512Mi). The API server takes both (k8s.io/apimachinery pkg/api/resource/quantity.go), so the
+ * namespace would get a quota nothing fits in, or one that allows nothing.
+ */
+const NONSENSE_SUFFIX = { cpu: /[KMGTPE]i$/, memory: /[num]$/ } as const;
+
+/**
+ * A quota quantity: a string, or a JSON number as Kubernetes also takes one (Quantity's
+ * UnmarshalJSON parses an unquoted value like a quoted one, same file).
+ */
+function quantity(resource: keyof typeof NONSENSE_SUFFIX, allowed: string): z.ZodType<string> {
   return documented(
-    z.preprocess((raw) => (typeof raw === 'number' && raw > 0 ? String(raw) : raw), z.string(allowed).regex(QUANTITY, allowed)),
+    z.preprocess(
+      (raw) => (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0 ? String(raw) : raw),
+      z.string(allowed).regex(QUANTITY, allowed).refine((q) => !NONSENSE_SUFFIX[resource].test(q), allowed),
+    ),
     { allowed },
   );
 }
 
 const quotaSchema = strictObject({
   /** Sum of CPU requests. */
-  cpu: quantity('a CPU quantity, e.g. "4" or "500m"').default(DEFAULT_TEAM_QUOTA.cpu),
+  cpu: quantity('cpu', 'a CPU quantity in cores or millicores (no binary suffix such as Mi), e.g. "4" or "500m"').default(DEFAULT_TEAM_QUOTA.cpu),
   /** Sum of memory requests. */
-  memory: quantity('a memory quantity, e.g. "8Gi" or "16G"').default(DEFAULT_TEAM_QUOTA.memory),
+  memory: quantity('memory', 'a memory quantity in bytes with a suffix such as Mi, Gi or G (not m: that is millibytes), e.g. "8Gi" or "16G"').default(DEFAULT_TEAM_QUOTA.memory),
   pods: integer(1, 1000).default(DEFAULT_TEAM_QUOTA.pods),
 }, 'an object {cpu, memory, pods}');
 
@@ -45,7 +60,8 @@ const quotaSchema = strictObject({
 export const teamSchema = strictObject({
   name: text('a DNS label: lowercase letters, digits and "-", at most 63 characters', NAMESPACE_NAME),
   /** @default [name] */
-  namespaces: namespaceList.refine((ns) => ns.length > 0, 'at least one namespace').optional(),
+  namespaces: namespaceList.refine((ns) => ns.length > 0, 'at least one namespace')
+    .refine((ns) => firstDuplicate(ns) === undefined, 'namespaces listed once each').optional(),
   principals: list(principalArn, 'a list of IAM role or user ARNs').default([]),
   access: oneOf(TEAM_ACCESS_LEVELS).default('edit'),
   quota: quotaSchema.default({ ...DEFAULT_TEAM_QUOTA }),

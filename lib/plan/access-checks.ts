@@ -1,5 +1,5 @@
 import type { PlatformConfig, Problems, TeamConfig } from '../config';
-import { SYSTEM_NAMESPACES } from '../config';
+import { arnPartition, partitionOf, SYSTEM_NAMESPACES } from '../config';
 
 /**
  * Teams own their namespaces alone: no system or platform namespace (`reserved`: Kubernetes',
@@ -28,17 +28,25 @@ export function checkTeams(p: Problems, teams: readonly TeamConfig[], reserved: 
   });
 }
 
-/** EKS allows one access entry per principal; a duplicate only fails at deploy time (409). */
+/**
+ * Every principal that gets an access entry, with the key it was given under. EKS allows one
+ * access entry per principal (a duplicate only fails at deploy time, 409), and an access entry
+ * takes only principals of the cluster's own partition (an IAM ARN names its partition, not a
+ * region: arn:aws-cn:iam::... cannot be a principal of a cluster in us-west-2).
+ */
 export function checkUniquePrincipals(p: Problems, config: PlatformConfig, teams: readonly TeamConfig[], keyOf: (index: number) => string): void {
   const owners = [
     ...config.clusterAdmins.map((principalArn, i) => ({ key: `clusterAdmins[${i}]`, principalArn })),
     ...config.accessEntries.map((e, i) => ({ key: `accessEntries[${i}].principalArn`, principalArn: e.principalArn })),
     ...teams.flatMap((t, i) => t.principals.map((principalArn, j) => ({ key: `${keyOf(i)}.principals[${j}]`, principalArn }))),
   ];
+  const partition = partitionOf(config.region);
   const seen = new Map<string, string>();
   for (const { key, principalArn } of owners) {
     const first = seen.get(principalArn);
-    if (first) {
+    if (partition !== undefined && arnPartition(principalArn) !== partition) {
+      p.add(key, principalArn, `an ARN of partition ${partition}, the partition of region ${config.region} (arn:${partition}:iam::...)`);
+    } else if (first) {
       p.add(key, principalArn, `a principal without another access entry (already given by ${first}); EKS allows one access entry per principal`);
     } else {
       seen.set(principalArn, key);
