@@ -11,6 +11,6 @@ export * from './workload-schema';
 export { ENVIRONMENT_TAG, tagsSchema } from './tag-schema';
 export { KUBERNETES_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS, kubernetesVersionInfo } from './kubernetes-versions';
 export type { KubernetesVersionInfo, ManagedAddonName } from './kubernetes-versions';
-export { PROFILES, OPS_NODE_GROUP, DEFAULT_ADDON_IDS } from './profiles';
+export { PROFILES, OPS_NODE_GROUP, OPS_DEDICATION_TAINT, DEFAULT_ADDON_IDS } from './profiles';
 export type { ProfileDefaults } from './profiles';
 export { REGION_AVAILABILITY_ZONES } from './availability-zones';
