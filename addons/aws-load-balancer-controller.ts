@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
+import type { PlatformConfig } from '../lib/config';
 import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import type { ProvidedCapabilities } from './core/provides';
@@ -12,6 +13,7 @@ import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
+import type { PodSet } from './core/pod-sets';
 import { PodIdentity } from './core/pod-identity';
 
 /**
@@ -109,6 +111,20 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
 
   constructor(props: AwsLoadBalancerControllerAddOnProps = {}) {
     super(AWS_LOAD_BALANCER_CONTROLLER_CHART, addOnOptions(AwsLoadBalancerControllerAddOn.ID, AWS_LOAD_BALANCER_CONTROLLER_OPTIONS, props));
+  }
+
+  /**
+   * The controller's replicas: the chart (3.4.0 values.yaml) requests nothing (`resources: {}`)
+   * and tolerates no taint (`tolerations: []`).
+   */
+  podSets(config: PlatformConfig): PodSet[] {
+    return [{
+      name: 'aws-load-balancer-controller',
+      replicas: this.options.replicas ?? 2,
+      requests: { cpuMillicores: 0, memoryMiB: 0 },
+      ...this.podPlacement(config, { nodeSelector: {}, tolerations: [] }),
+      source: `chart ${this.chart.version} defaults`,
+    }];
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {

@@ -10,6 +10,8 @@ export * from './core/managed-addon';
 export * from './core/install-method';
 export * from './core/options';
 export * from './core/pod-identity';
+export * from './core/pod-sets';
+export * from './core/node-placement';
 export * from './core/kubernetes-object';
 export * from './catalog';
 export * from './metrics-server';

@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { NodeGroupConfig } from '../lib/config';
+import type { NodeGroupConfig, PlatformConfig } from '../lib/config';
 import { acknowledge, managedPolicyFinding, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
 import { documented, integer, strictObject, text } from '../lib/config';
@@ -15,7 +15,10 @@ import { HELM_RELEASE_BEHAVIOUR, HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
+import { tolerationsFor } from './core/node-placement';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { PodSet } from './core/pod-sets';
+import { podRequests, TOLERATE_CRITICAL_ADDONS_ONLY } from './core/pod-sets';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
@@ -51,6 +54,10 @@ export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
 
 /** Nodes the controller runs on: InfraStack's default "ops" node group carries this label. */
 export const KARPENTER_CONTROLLER_NODE_SELECTOR: Readonly<Record<string, string>> = { 'karpenter.sh/controller': 'true' };
+
+/** Requests of each controller replica (the chart sets none: values.yaml `controller.resources: {}`). */
+const CONTROLLER_REQUESTS = { cpu: '250m', memory: '512Mi' } as const;
+const CONTROLLER_REPLICAS = 2;
 
 /**
  * AWS managed policies of Karpenter's node role in its CloudFormation reference (v1.13): VPC CNI nodes,
@@ -108,12 +115,32 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
   readonly serviceAccounts = [{ namespace: KARPENTER_CHART.namespace, name: KARPENTER_SERVICE_ACCOUNT }];
   /** Two autoscalers would fight over the same pending pods. */
   readonly conflictsWith = ['cluster-autoscaler'];
+  /** The default NodePool has no taints: it takes every pod that fits no node group. */
+  readonly providesCapacity = true;
   readonly autoModeBuiltIn =
     'Auto Mode node pools are Karpenter-based. Use the built-in "general-purpose" node pool, or create an Auto Mode ' +
     'NodePool (nodeClassRef group eks.amazonaws.com, kind NodeClass) for other instance types.';
 
   constructor(props: KarpenterAddOnProps = {}) {
     super(KARPENTER_CHART, addOnOptions(KarpenterAddOn.ID, KARPENTER_OPTIONS, props));
+  }
+
+  /**
+   * The controller replicas, on the controller nodes. Without configured tolerations they
+   * tolerate exactly the taints of the groups the selector picks, and where those carry none the
+   * chart's own default: `CriticalAddonsOnly` (karpenter-provider-aws@v1.13.0
+   * charts/karpenter/values.yaml `tolerations`).
+   */
+  podSets(config: PlatformConfig): PodSet[] {
+    const selector = this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR;
+    const pinned = tolerationsFor(config, selector);
+    return [{
+      name: 'karpenter controller',
+      replicas: CONTROLLER_REPLICAS,
+      requests: podRequests(CONTROLLER_REQUESTS.cpu, CONTROLLER_REQUESTS.memory),
+      ...this.podPlacement(config, { nodeSelector: selector, tolerations: pinned.length > 0 ? pinned : TOLERATE_CRITICAL_ADDONS_ONLY }),
+      source: `this add-on's values (chart ${KARPENTER_CHART.version} sets no requests)`,
+    }];
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
@@ -157,17 +184,21 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
       createNamespace: true,
       ...HELM_RELEASE_BEHAVIOUR,
     });
+    // A dedicated controller group's taints, when the default selector picks one; a configured
+    // selector gets its tolerations with the other add-ons' (HelmAddOn.podPlacement).
+    const tolerations = this.options.nodeSelector ? [] : tolerationsFor(context.config, KARPENTER_CONTROLLER_NODE_SELECTOR);
     return {
-      replicas: 2,
+      replicas: CONTROLLER_REPLICAS,
       serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT },
       settings: {
         clusterName: context.cluster.clusterName,
         interruptionQueue: queue.queueName,
       },
-      controller: { resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } } },
+      controller: { resources: { requests: { ...CONTROLLER_REQUESTS }, limits: { memory: '1Gi' } } },
       // The chart's own affinity keeps the replicas on different nodes and off Karpenter's nodes.
       // A configured node selector replaces this one (it is merged in after these values).
       nodeSelector: this.options.nodeSelector ? {} : KARPENTER_CONTROLLER_NODE_SELECTOR,
+      ...(tolerations.length > 0 ? { tolerations } : {}),
     };
   }
 

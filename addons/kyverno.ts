@@ -3,12 +3,15 @@ import { Annotations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
-import type { NodeGroupConfig } from '../lib/config';
+import type { NodeGroupConfig, PlatformConfig } from '../lib/config';
 import { documented, flag, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HELM_RELEASE_BEHAVIOUR, HelmAddOn, mergeValues } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
+import { tolerationsFor } from './core/node-placement';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
+import type { PodRequests, PodSet } from './core/pod-sets';
+import { podRequests } from './core/pod-sets';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 
@@ -80,6 +83,11 @@ export const KYVERNO_BASELINE_CAPABILITIES = [
 
 const DEFAULT_ADMISSION_REPLICAS = 3;
 const CONTROLLERS = ['admissionController', 'backgroundController', 'cleanupController', 'reportsController'] as const;
+/** Replicas of the background, cleanup and reports controllers (leader election: availability only). */
+const OTHER_REPLICAS = 2;
+/** Requests of each controller container, set below (the chart's 3.x defaults, restated). */
+const ADMISSION_REQUESTS = { cpu: '100m', memory: '128Mi' } as const;
+const OTHER_REQUESTS = { cpu: '100m', memory: '64Mi' } as const;
 
 /** Options of {@link KyvernoAddOn}, in configuration and in code. */
 export const KYVERNO_OPTIONS = strictObject({
@@ -132,6 +140,28 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
     return [...new Set([...KYVERNO_SYSTEM_NAMESPACES, this.chart.namespace, ...context.platformNamespaces])].sort();
   }
 
+  /**
+   * The four controllers, where {@link defaultPlacement} puts them. Requests are this add-on's
+   * values; the admission controller's init container (`kyverno-pre`, 10m/64Mi in chart 3.9.0
+   * values.yaml) requests less than its main container, so the main container counts. Hook jobs
+   * (CRD migration, webhook cleanup) run one pod at a time, briefly, and are not counted.
+   */
+  podSets(config: PlatformConfig): PodSet[] {
+    const pinned = config.compute === 'nodegroups' && carriesLabels(config.nodeGroups, KYVERNO_NODE_SELECTOR);
+    const placement = this.podPlacement(config, pinned
+      ? { nodeSelector: KYVERNO_NODE_SELECTOR, tolerations: tolerationsFor(config, KYVERNO_NODE_SELECTOR) }
+      : { nodeSelector: {}, tolerations: [] });
+    const source = `this add-on's values (chart ${this.chart.version})`;
+    const set = (name: string, replicas: number, requests: PodRequests): PodSet => ({ name: `kyverno ${name}`, replicas, requests, ...placement, source });
+    const other = podRequests(OTHER_REQUESTS.cpu, OTHER_REQUESTS.memory);
+    return [
+      set('admission controller', this.options.replicas ?? DEFAULT_ADMISSION_REPLICAS, podRequests(ADMISSION_REQUESTS.cpu, ADMISSION_REQUESTS.memory)),
+      set('background controller', OTHER_REPLICAS, other),
+      set('cleanup controller', OTHER_REPLICAS, other),
+      set('reports controller', OTHER_REPLICAS, other),
+    ];
+  }
+
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
     const replicas = this.options.replicas ?? DEFAULT_ADMISSION_REPLICAS;
     const controller = (count: number, requests: Record<string, string>, memoryLimit: string): HelmValues => ({
@@ -140,14 +170,14 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
       podDisruptionBudget: { enabled: count > 1, minAvailable: 1 },
       resources: { requests, limits: { memory: memoryLimit } },
     });
-    const { resources: admissionResources, ...admission } = controller(replicas, { cpu: '100m', memory: '128Mi' }, '384Mi');
+    const { resources: admissionResources, ...admission } = controller(replicas, { ...ADMISSION_REQUESTS }, '384Mi');
     return mergeValues(
       {
         // The chart's defaults (values.yaml of 3.x), restated so README's cost section stays true.
         admissionController: { ...admission, container: { resources: admissionResources } },
-        backgroundController: controller(2, { cpu: '100m', memory: '64Mi' }, '128Mi'),
-        cleanupController: controller(2, { cpu: '100m', memory: '64Mi' }, '128Mi'),
-        reportsController: controller(2, { cpu: '100m', memory: '64Mi' }, '128Mi'),
+        backgroundController: controller(OTHER_REPLICAS, { ...OTHER_REQUESTS }, '128Mi'),
+        cleanupController: controller(OTHER_REPLICAS, { ...OTHER_REQUESTS }, '128Mi'),
+        reportsController: controller(OTHER_REPLICAS, { ...OTHER_REQUESTS }, '128Mi'),
         config: {
           // The webhooks' namespaceSelector (an object since chart 3.x; its default excludes
           // kube-system only). The immutable kubernetes.io/metadata.name label, as Kyverno's
@@ -168,7 +198,10 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
     );
   }
 
-  /** On node groups, the controllers go to the "ops" nodes when a node group carries the label. */
+  /**
+   * On node groups, the controllers go to the "ops" nodes when a node group carries the label, and
+   * tolerate exactly that group's taints (a dedicated group's, e.g. `CriticalAddonsOnly`).
+   */
   private defaultPlacement(scope: Construct, context: AddOnContext): HelmValues {
     if (context.config.compute !== 'nodegroups' || this.options.nodeSelector) return {};
     if (!carriesLabels(context.config.nodeGroups, KYVERNO_NODE_SELECTOR)) {
@@ -176,7 +209,7 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
         'no node group carries workload-type=ops: the Kyverno controllers are not pinned to the ops nodes; set the kyverno add-on\'s nodeSelector');
       return {};
     }
-    return this.placementValues(KYVERNO_NODE_SELECTOR, []);
+    return this.placementValues(KYVERNO_NODE_SELECTOR, tolerationsFor(context.config, KYVERNO_NODE_SELECTOR));
   }
 
   /**

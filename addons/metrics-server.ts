@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
+import type { PlatformConfig } from '../lib/config';
 import { documented, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HelmAddOn } from './core/helm-addon';
@@ -10,6 +11,8 @@ import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method'
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
+import type { PodSet } from './core/pod-sets';
+import { podRequests } from './core/pod-sets';
 
 /** The tested chart. */
 export const METRICS_SERVER_CHART: HelmChartSpec = {
@@ -38,6 +41,8 @@ export const METRICS_SERVER_OPTIONS = strictObject({
 /** Props for {@link MetricsServerAddOn}. */
 export type MetricsServerAddOnProps = z.output<typeof METRICS_SERVER_OPTIONS>;
 
+const REQUESTS = { cpu: '100m', memory: '200Mi' } as const;
+
 /** Resource metrics for `kubectl top`, the Horizontal Pod Autoscaler and the VPA. */
 export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER_OPTIONS>> {
   static readonly ID = 'metrics-server';
@@ -56,12 +61,23 @@ export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER
     super(METRICS_SERVER_CHART, addOnOptions(MetricsServerAddOn.ID, METRICS_SERVER_OPTIONS, props), METRICS_SERVER_EKS_ADDON);
   }
 
+  /** The server's replicas; the chart sets no tolerations (values.yaml `tolerations: []`). */
+  podSets(config: PlatformConfig): PodSet[] {
+    return [{
+      name: 'metrics-server',
+      replicas: this.options.replicas ?? 2,
+      requests: podRequests(REQUESTS.cpu, REQUESTS.memory),
+      ...this.podPlacement(config, { nodeSelector: {}, tolerations: [] }),
+      source: `this add-on's values (chart ${this.chart.version})`,
+    }];
+  }
+
   protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {
     const replicas = this.options.replicas ?? 2;
     return {
       replicas,
       podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 },
-      resources: { requests: { cpu: '100m', memory: '200Mi' } },
+      resources: { requests: { ...REQUESTS } },
     };
   }
 }

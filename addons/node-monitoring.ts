@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import type { z } from 'zod';
+import type { PlatformConfig } from '../lib/config';
 import { strictObject } from '../lib/config';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
+import type { PodSet } from './core/pod-sets';
+import { podRequests, TOLERATE_EVERYTHING } from './core/pod-sets';
 
 /*
  * Sources (read 2026-12-01), all from the EKS user guide (awsdocs/amazon-eks-user-guide):
@@ -54,5 +57,21 @@ export class NodeMonitoringAddOn extends ManagedAddOn {
 
   constructor(props: NodeMonitoringAddOnProps = {}) {
     super('eks-node-monitoring-agent', addOnOptions(NodeMonitoringAddOn.ID, NODE_MONITORING_OPTIONS, props));
+  }
+
+  /**
+   * The agent's DaemonSet, on every node (aws/eks-node-monitoring-agent
+   * charts/eks-node-monitoring-agent/values.yaml: `nodeAgent.resources.requests` 10m/30Mi,
+   * `nodeAgent.tolerations` [{operator: Exists}]).
+   */
+  podSets(_config: PlatformConfig): PodSet[] {
+    return [{
+      name: 'eks-node-monitoring-agent',
+      replicas: 'per-node',
+      requests: podRequests('10m', '30Mi'),
+      nodeSelector: {},
+      tolerations: TOLERATE_EVERYTHING,
+      source: 'the eks-node-monitoring-agent chart values.yaml (nodeAgent.resources, nodeAgent.tolerations)',
+    }];
   }
 }

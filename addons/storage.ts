@@ -4,7 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
-import type { ComputeMode } from '../lib/config';
+import type { ComputeMode, PlatformConfig } from '../lib/config';
 import { documented, kubernetesVersionInfo, strictObject } from '../lib/config';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
@@ -14,6 +14,8 @@ import { addOnOptions, eksAddonVersion, objectName } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
+import type { PodSet } from './core/pod-sets';
+import { podRequests, sumRequests, TOLERATE_CRITICAL_ADDONS_ONLY, TOLERATE_EVERYTHING } from './core/pod-sets';
 
 /** Options of {@link StorageAddOn}, in configuration and in code. */
 export const STORAGE_OPTIONS = strictObject({
@@ -30,6 +32,18 @@ export type StorageAddOnProps = z.output<typeof STORAGE_OPTIONS>;
 
 /** The EBS CSI controller's service account (node groups only). */
 const EBS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'ebs-csi-controller-sa' } as const;
+
+/**
+ * The driver's pods as its chart (the EKS add-on is built from it) makes them, from
+ * kubernetes-sigs/aws-ebs-csi-driver charts/aws-ebs-csi-driver: values.yaml gives the controller and
+ * the node plugin 10m/40Mi per container, and templates/node.yaml (controller.yaml alike) gives every
+ * sidecar without its own resources the same; the controller has up to six containers (plugin,
+ * provisioner, attacher, snapshotter, resizer, liveness probe), the node plugin three. The controller
+ * tolerates `CriticalAddonsOnly` (values.yaml `controller.tolerations`), the node plugin every taint
+ * (`node.tolerateAllTaints: true`).
+ */
+const EBS_CSI_CONTAINER = podRequests('10m', '40Mi');
+const EBS_CSI_SOURCE = 'the aws-ebs-csi-driver chart values.yaml and templates (controller and node resources, tolerations)';
 
 /** Auto Mode's built-in EBS driver and the open-source driver register different provisioners. */
 const PROVISIONER: Readonly<Record<ComputeMode, string>> = {
@@ -63,6 +77,15 @@ export class StorageAddOn implements PlatformAddOn {
 
   constructor(props: StorageAddOnProps = {}) {
     this.props = addOnOptions(StorageAddOn.ID, STORAGE_OPTIONS, props);
+  }
+
+  /** The EBS CSI driver's controller and node plugin (node groups only; Auto Mode has it built in). */
+  podSets(config: PlatformConfig): PodSet[] {
+    if (config.compute !== 'nodegroups') return [];
+    return [
+      { name: 'ebs-csi-controller', replicas: 2, requests: sumRequests(...Array<typeof EBS_CSI_CONTAINER>(6).fill(EBS_CSI_CONTAINER)), nodeSelector: {}, tolerations: TOLERATE_CRITICAL_ADDONS_ONLY, source: EBS_CSI_SOURCE },
+      { name: 'ebs-csi-node', replicas: 'per-node', requests: sumRequests(...Array<typeof EBS_CSI_CONTAINER>(3).fill(EBS_CSI_CONTAINER)), nodeSelector: {}, tolerations: TOLERATE_EVERYTHING, source: EBS_CSI_SOURCE },
+    ];
   }
 
   /** The default StorageClass for a compute mode. */

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { ComputeMode, EnvironmentNames, PlatformConfig, TeamConfig } from '../../lib/config';
 import type { AddOnCost, AddOnCostContext } from './cost';
 import type { ProvidedCapabilities } from './provides';
+import type { PodSet } from './pod-sets';
 
 /** What an add-on may use when it deploys into PlatformStack. */
 export interface AddOnContext {
@@ -105,6 +106,20 @@ export interface PlatformAddOn {
    * @default - nothing
    */
   readonly provides?: ProvidedCapabilities;
+  /**
+   * The pods the add-on runs on managed node groups, for the plan's capacity check: where they can
+   * land (node selector, tolerations) and what they request. An add-on that declares none is not
+   * counted, and on node groups that all carry taints it waits for a capacity provider.
+   * @default - not declared
+   */
+  podSets?(config: PlatformConfig): readonly PodSet[];
+  /**
+   * Adds nodes for pods that fit no managed node group (a node autoscaler with an untainted pool).
+   * Add-ons whose pods fit no node group are deployed after it, so a Helm release never waits for
+   * nodes nobody is adding yet.
+   * @default false
+   */
+  readonly providesCapacity?: boolean;
   /** Creates the add-on's constructs in `scope`. */
   deploy(scope: Construct, context: AddOnContext): void;
   /**

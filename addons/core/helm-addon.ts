@@ -3,10 +3,12 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import deepmerge from 'deepmerge';
 import type { z } from 'zod';
-import type { ComputeMode } from '../../lib/config';
+import type { ComputeMode, PlatformConfig } from '../../lib/config';
 import type { AddOnContext, KubernetesVersionRange, PlatformAddOn, ServiceAccountRef } from './addon';
 import type { EksAddonSpec, InstallableOptions, InstallMethod } from './install-method';
 import { createEksAddon } from './managed-addon';
+import { tolerationsFor } from './node-placement';
+import type { PodSet } from './pod-sets';
 import type { HELM_OPTIONS, tolerationSchema } from './options';
 
 /**
@@ -152,6 +154,19 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
     return { nodeSelector, tolerations };
   }
 
+  /**
+   * Where this add-on's pods go: the configured node selector and tolerations, else `defaults`
+   * (what the add-on or its chart sets). A configured node selector without tolerations gets
+   * those of the node groups it picks, so pinning a chart to a dedicated (tainted) group works.
+   */
+  protected podPlacement(config: PlatformConfig, defaults: Pick<PodSet, 'nodeSelector' | 'tolerations'>): Pick<PodSet, 'nodeSelector' | 'tolerations'> {
+    const selector = this.options.nodeSelector;
+    return {
+      nodeSelector: selector ?? defaults.nodeSelector,
+      tolerations: this.options.tolerations ?? (selector ? tolerationsFor(config, selector) : defaults.tolerations),
+    };
+  }
+
   /** Objects that need the chart (its CRDs or webhooks); they are applied after it. */
   protected afterChart(_scope: Construct, _context: AddOnContext, _chart: eks.HelmChart): void {}
 
@@ -168,8 +183,8 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
 
   deploy(scope: Construct, context: AddOnContext): void {
     const own = this.chartValues(scope, context);
-    const placement = this.options.nodeSelector || this.options.tolerations
-      ? [this.placementValues(this.options.nodeSelector ?? {}, this.options.tolerations ?? [])] : [];
+    const { nodeSelector, tolerations } = this.podPlacement(context.config, { nodeSelector: {}, tolerations: [] });
+    const placement = this.options.nodeSelector || this.options.tolerations ? [this.placementValues(nodeSelector, tolerations)] : [];
     if (this.install === 'eks-addon' && this.eksAddon) {
       const configuration = mergeValues(this.addonValues(own), ...placement, { ...this.options.configurationValues });
       const addon = createEksAddon(scope, context, this.eksAddon.addonName, {

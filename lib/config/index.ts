@@ -11,6 +11,6 @@ export * from './workload-schema';
 export { ENVIRONMENT_TAG, MAX_USER_TAGS_WITH_KARPENTER, TAGS_THE_APP_ADDS, tagCountAllowed, tagsSchema } from './tag-schema';
 export { KUBERNETES_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS, kubernetesVersionInfo } from './kubernetes-versions';
 export type { KubernetesVersionInfo, ManagedAddonName } from './kubernetes-versions';
-export { PROFILES, OPS_NODE_GROUP, DEFAULT_ADDON_IDS } from './profiles';
+export { PROFILES, OPS_NODE_GROUP, OPS_DEDICATION_TAINT, DEFAULT_ADDON_IDS } from './profiles';
 export type { ProfileDefaults } from './profiles';
 export { KNOWN_REGIONS, REGION_AVAILABILITY_ZONES, partitionOf } from './availability-zones';

@@ -1,11 +1,27 @@
-import type { NodeGroupConfig } from './node-group-schema';
+import type { NodeGroupConfig, TaintConfig } from './node-group-schema';
 import type { ComputeMode, PlatformConfig, Profile } from './types';
 
 /**
+ * The taint that dedicates the default "ops" group to the controllers: nothing adds ops nodes, so
+ * ordinary pods must not take the room the controllers need (the plan checks that the pods that may
+ * land there fit its minimum size). `CriticalAddonsOnly`, the key EKS uses for the same purpose:
+ * Auto Mode's built-in `system` node pool "has a CriticalAddonsOnly taint. Many EKS addons, such as
+ * CoreDNS, tolerate this taint" (EKS user guide, automode/set-builtin-node-pools.adoc), and the
+ * Karpenter chart tolerates it by default (karpenter-provider-aws@v1.13.0 charts/karpenter/values.yaml
+ * `tolerations`). CoreDNS, which InfraStack installs before any autoscaler exists, can therefore run
+ * there; the node agents' DaemonSets tolerate every taint; the add-ons pinned there get tolerations
+ * for exactly these taints; every other pod waits for Karpenter's nodes. Without an add-on that adds
+ * nodes the group is the cluster's only capacity: the plan then leaves this taint off the default
+ * groups (lib/plan/ops-dedication.ts).
+ */
+export const OPS_DEDICATION_TAINT: TaintConfig = { key: 'CriticalAddonsOnly', value: 'true', effect: 'NO_SCHEDULE' };
+
+/**
  * The classic "ops" node group on Bottlerocket that hosts the controllers (Karpenter selects it
- * through `karpenter.sh/controller=true`). ON_DEMAND with at least two nodes, which the node group
- * spreads over the AZs: Karpenter's two replicas need two nodes (hostname anti-affinity), and the
- * controller that drains interrupted spot nodes must not run on spot capacity itself.
+ * through `karpenter.sh/controller=true`), dedicated to them by {@link OPS_DEDICATION_TAINT}.
+ * ON_DEMAND with at least two nodes, which the node group spreads over the AZs: Karpenter's two
+ * replicas need two nodes (hostname anti-affinity), and the controller that drains interrupted
+ * spot nodes must not run on spot capacity itself.
  */
 export const OPS_NODE_GROUP: NodeGroupConfig = {
   name: 'ops',
@@ -17,7 +33,7 @@ export const OPS_NODE_GROUP: NodeGroupConfig = {
   desiredSize: 2,
   diskSize: 20,
   labels: { 'workload-type': 'ops', 'karpenter.sh/controller': 'true' },
-  taints: [],
+  taints: [OPS_DEDICATION_TAINT],
 };
 
 /** Keys whose defaults are computed from other keys rather than stored in a profile. */

@@ -5,6 +5,8 @@ import type { AddOnSelection, EnvironmentNames, PlatformConfig, TeamConfig, Team
 import { enabledWorkloads, environmentNames, kubernetesVersionInfo, MAX_USER_TAGS_WITH_KARPENTER, parseInto, Problems, readConfig, tagCountAllowed, teamSchema } from '../config';
 import { isoToday, supportNotice } from '../config/support-lifecycle';
 import { checkTeams, checkUniquePrincipals } from './access-checks';
+import { checkControllerCapacity } from './capacity-checks';
+import { withOpsDedication } from './ops-dedication';
 import { checkAddOnVersions } from './version-checks';
 import { checkWorkloads } from './workload-checks';
 
@@ -56,11 +58,12 @@ export interface PlatformPlan {
  */
 export function composePlan(context: Readonly<Record<string, unknown>>, inputs: PlanInputs = {}): PlatformPlan {
   const p = new Problems();
-  const config = readConfig(p, context);
+  const read = readConfig(p, context);
   const catalog = inputs.catalog ?? AddOnCatalog.firstParty();
 
-  const configured = buildConfigured(p, catalog, config.addons);
+  const configured = buildConfigured(p, catalog, read.addons);
   const all = [...configured, ...(inputs.addons ?? [])];
+  const config = withOpsDedication(read, all, context.nodeGroups !== undefined);
   const selected = [...config.addons.map((s) => s.id), ...(inputs.addons ?? []).map((a) => a.id)];
   selectionProblems(all, config.compute, selected).forEach((problem) => p.add('addons', selected.join(','), problem));
   const { ordered, problems: cycles } = orderAddOns(all);
@@ -79,6 +82,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
   if (all.some((a) => a.id === 'karpenter') && tagCount > MAX_USER_TAGS_WITH_KARPENTER) {
     p.add('tags', tagCount, `${tagCountAllowed(MAX_USER_TAGS_WITH_KARPENTER, 'EC2 instances Karpenter launches')}, with the karpenter add-on`);
   }
+  const capacityWarnings = p.count === 0 ? checkControllerCapacity(p, config, all) : [];
 
   p.throwIfAny();
   const notice = supportNotice(config.kubernetesVersion, kubernetesVersionInfo(config.kubernetesVersion), config.supportType, inputs.today ?? isoToday());
@@ -87,7 +91,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
     names: Object.freeze(environmentNames(config.environment)),
     addons: Object.freeze(ordered),
     teams: deepFreeze(teams),
-    warnings: Object.freeze(notice ? [notice] : []),
+    warnings: Object.freeze([...(notice ? [notice] : []), ...capacityWarnings]),
   });
 }
 

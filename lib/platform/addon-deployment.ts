@@ -1,10 +1,12 @@
 import { Construct } from 'constructs';
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
+import { capacityDependencies } from '../plan/capacity-checks';
 
 /**
  * Deploys add-ons (already checked and in dependency order: see `composePlan`), each in its own scope under `AddOns/<id>`. A scope depends
  * on the scopes of the add-ons it depends on, so CloudFormation creates a controller before what
- * needs it and deletes it after (load balancers go before their controller).
+ * needs it and deletes it after (load balancers go before their controller), and on node groups on
+ * the capacity providers its pods need (see `capacityDependencies`).
  */
 export function deployAddOns(scope: Construct, addons: readonly PlatformAddOn[], context: AddOnContext): ReadonlyMap<string, Construct> {
   const parent = new Construct(scope, 'AddOns');
@@ -16,6 +18,11 @@ export function deployAddOns(scope: Construct, addons: readonly PlatformAddOn[],
     }
     addon.deploy(addonScope, context);
     scopes.set(addon.id, addonScope);
+  }
+  // Pods that fit no node group run on the nodes a capacity provider (a node autoscaler) adds:
+  // their add-on deploys after the provider, and is deleted before it.
+  for (const [id, providers] of capacityDependencies(context.config, addons)) {
+    scopes.get(id)?.node.addDependency(...providers.map((provider) => scopes.get(provider) as Construct));
   }
   return scopes;
 }

@@ -8,6 +8,7 @@ import {
   KyvernoAddOn,
 } from '../../addons/kyverno';
 import type { ConfigError } from '../../lib/config';
+import { OPS_NODE_GROUP } from '../../lib/config';
 import { game2048Objects } from '../../lib/workloads/game-2048';
 import { helmReleases, nagFindings, synth } from '../helpers';
 
@@ -110,7 +111,9 @@ test('a version moves both charts; a node selector and tolerations replace the o
     nodeSelector: { role: 'policy' },
     tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'policy', effect: 'NoSchedule' as const }],
   };
-  const releases = helmReleases(synth({ compute: 'nodegroups', addons: '', ...SUPPORTED }, [
+  // A node group the selector picks: without one the pods would fit nowhere, which the synth refuses.
+  const policyGroup = { ...OPS_NODE_GROUP, name: 'policy', labels: { role: 'policy' }, taints: [{ key: 'dedicated', value: 'policy', effect: 'NO_SCHEDULE' }] };
+  const releases = helmReleases(synth({ compute: 'nodegroups', addons: '', nodeGroups: JSON.stringify([OPS_NODE_GROUP, policyGroup]), ...SUPPORTED }, [
     new KyvernoAddOn({ version: '3.9.0', replicas: 1, ...placement }),
   ]).platformTemplate);
   expect([releases.kyverno.Version, releases['kyverno-policies'].Version]).toEqual(['3.9.0', '3.9.0']);
