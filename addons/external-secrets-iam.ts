@@ -1,8 +1,5 @@
-import { Aws, CfnJson, Fn, Stack } from 'aws-cdk-lib';
-import type { CfnResource } from 'aws-cdk-lib';
+import { Aws, CfnJson } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 
@@ -81,9 +78,6 @@ export interface ClusterOidc {
   readonly provider: iam.IOidcProvider;
   /** The issuer without `https://`, the prefix of its condition keys. */
   readonly issuer: string;
-  /** The environment's logs key, for the log group of the condition-key resolver. */
-  readonly logsKeyArn: string;
-  readonly logRetentionDays: number;
 }
 
 /** Props for {@link ServiceAccountRole}. */
@@ -117,7 +111,6 @@ export class ServiceAccountRole extends Construct {
     this.conditions = new CfnJson(this, 'TrustConditions', {
       value: { [`${oidc.issuer}:sub`]: subjects, [`${oidc.issuer}:aud`]: STS_AUDIENCE },
     });
-    preCreateResolverLogGroup(this.conditions, oidc);
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description: `Secrets Manager read access of ${subjects.join(', ')}`,
       statements: secretReadStatements(props.secretPrefix, props.kmsKeyArns),
@@ -137,24 +130,3 @@ export class ServiceAccountRole extends Construct {
   }
 }
 
-const RESOLVER_PROVIDER_ID = 'AWSCDKCfnUtilsProviderCustomResourceProvider';
-
-/**
- * The CfnJson resolver is one Lambda per stack that would create its own log group, unencrypted and
- * kept forever, on its first run. Create that group first, with the environment's key and retention.
- */
-function preCreateResolverLogGroup(json: CfnJson, oidc: ClusterOidc): void {
-  const stack = Stack.of(json);
-  const provider = stack.node.tryFindChild(RESOLVER_PROVIDER_ID);
-  const handler = provider?.node.tryFindChild('Handler') as CfnResource | undefined;
-  if (!handler) {
-    throw new Error(`CfnJson no longer creates ${RESOLVER_PROVIDER_ID}/Handler: pre-create its log group another way`);
-  }
-  const groupScope = stack.node.tryFindChild('CfnJsonResolverLogs') as logs.LogGroup | undefined
-    ?? new logs.LogGroup(stack, 'CfnJsonResolverLogs', {
-      logGroupName: Fn.join('', ['/aws/lambda/', handler.ref]),
-      encryptionKey: kms.Key.fromKeyArn(stack, 'CfnJsonResolverLogsKey', oidc.logsKeyArn),
-      retention: oidc.logRetentionDays as logs.RetentionDays,
-    });
-  json.node.addDependency(groupScope);
-}

@@ -188,7 +188,5 @@ function clusterOidc(scope: Construct, context: AddOnContext, providerArn: strin
   return {
     provider,
     issuer: Fn.select(1, Fn.split('https://', issuerUrl)),
-    logsKeyArn: importInfraValue(context.names, 'logsKeyArn'),
-    logRetentionDays: context.config.logRetentionDays,
   };
 }
