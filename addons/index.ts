@@ -1,5 +1,6 @@
 export * from './core/addon';
 export * from './core/registration';
+export * from './core/teardown';
 export * from './core/resolve';
 export * from './core/helm-addon';
 export * from './core/manifest-addon';

@@ -2,6 +2,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import type { ComputeMode, EnvironmentNames, PlatformConfig, TeamConfig } from '../../lib/config';
+import type { AddOnTeardown } from './teardown';
 
 /** What an add-on may use when it deploys into PlatformStack. */
 export interface AddOnContext {
@@ -94,4 +95,10 @@ export interface PlatformAddOn {
    * @default - nothing per team
    */
   deployTeam?(scope: Construct, context: AddOnContext, team: TeamConfig): void;
+  /**
+   * What scripts/down.sh must do for this add-on that deleting PlatformStack does not (see
+   * {@link AddOnTeardown}); published in PlatformStack's `Teardown` output.
+   * @default - nothing beyond deleting the stack
+   */
+  teardown?(context: AddOnContext): AddOnTeardown;
 }

@@ -13,6 +13,7 @@ import { SampleWorkloads } from '../workloads/sample-workloads';
 import { deployAddOns } from './addon-deployment';
 import { EnvironmentInfo } from './environment-info';
 import { ImportedCluster } from './imported-cluster';
+import { publishTeardown } from './teardown-output';
 
 /** Props for {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {
@@ -44,6 +45,7 @@ export class PlatformStack extends Stack {
     const platformNamespaces = [...new Set(props.plan.addons.flatMap((a) => a.namespaces))].sort();
     const context: AddOnContext = { cluster: this.imported.cluster, vpc: this.imported.vpc, config, names, platformNamespaces };
     this.addons = deployAddOns(this, props.plan.addons, context);
+    publishTeardown(this, props.plan.addons, context);
 
     this.teams = teams;
     if (teams.length > 0) {
