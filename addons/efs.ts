@@ -231,9 +231,9 @@ export class EfsAddOn extends ManagedAddOn {
   }
 
   /**
-   * The claims go first, so the driver deletes their access points (EFS refuses to delete a file
-   * system that still has any: EFS API reference, DeleteFileSystem); a retained file system is
-   * listed by its environment tag, which both stacks put on every resource.
+   * The claims go first, so the driver deletes their access points (the EFS user guide has them
+   * deleted before the file system: https://docs.aws.amazon.com/efs/latest/ug/delete-efs-fs.html);
+   * a retained file system is listed by its environment tag, which both stacks put on every resource.
    */
   teardown(context: AddOnContext): AddOnTeardown {
     const { config } = context;

@@ -25,8 +25,9 @@ export interface ClaimCleanup {
  */
 export interface KeptResource {
   /**
-   * The type as the Resource Groups Tagging API filters it, `service[:type]`
-   * (e.g. `elasticfilesystem:file-system`; GetResources ResourceTypeFilters).
+   * The type as the Resource Groups Tagging API filters it, `service[:type]`, e.g.
+   * `elasticfilesystem:file-system` (ResourceTypeFilters of GetResources:
+   * https://docs.aws.amazon.com/resourcegroupstagging/latestAPIReference/API_GetResources.html).
    */
   readonly resourceType: string;
   /** A tag only this environment's resource carries, matched exactly. */

@@ -35,9 +35,9 @@ const CONTAINER_ID = 'FunctionLogs';
  * aws-cdk-lib's own managed group (`@aws-cdk/aws-lambda:useCdkManagedLogGroup`) is named after the
  * function, so it depends on the function and CloudFormation may delete it while custom resources
  * still invoke the function during stack deletion, which makes Lambda create it again. With
- * `LoggingConfig.LogGroup` (Lambda API reference, LoggingConfig; CloudFormation
- * AWS::Lambda::Function LoggingConfig) the function depends on its group: the group outlives every
- * invocation and is deleted after the function.
+ * `LoggingConfig.LogGroup` the function depends on its group: the group outlives every invocation
+ * and is deleted after the function. (LoggingConfig: https://docs.aws.amazon.com/lambda/latest/api/API_LoggingConfig.html,
+ * default /aws/lambda/<function name>, any name of 1 to 512 characters `[.-_/#A-Za-z0-9]`.)
  *
  * Functions aws-cdk-lib creates without a log group prop (the kubectl handler and the provider
  * framework of aws-eks-v2's KubectlProvider, singleton `CustomResourceProvider` handlers such as the
@@ -45,8 +45,9 @@ const CONTAINER_ID = 'FunctionLogs';
  * is set on the resource. A group aws-cdk-lib already made for a function is reused (renamed);
  * groups a function already names (an L2 `logGroup` prop) only get `removalPolicy`.
  *
- * Names are `/aws/lambda/<stack name>/<function logical id>`: under /aws/lambda/, where the kubectl
- * role (InfraStack) may write, and each an exact name of this stack.
+ * Names are `/aws/lambda/<stack name>/<function logical id>` (at most 128 + 255 + 13 characters):
+ * under /aws/lambda/, where the kubectl role (InfraStack) may write, and each an exact name of this
+ * stack.
  */
 export function ownFunctionLogGroups(stack: Stack, props: FunctionLogGroupsProps): void {
   const functions = stack.node.findAll()
