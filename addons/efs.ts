@@ -7,7 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { documented, flag, oneOf, strictObject, text } from '../lib/config';
+import { ENVIRONMENT_TAG, documented, flag, oneOf, strictObject, text } from '../lib/config';
+import type { PlatformConfig } from '../lib/config';
 import { acknowledge, ruleIds, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { AddOnContext } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
@@ -16,6 +17,7 @@ import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions, objectName } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
+import type { AddOnTeardown } from './core/teardown';
 import { PodIdentity } from './core/pod-identity';
 
 /*
@@ -37,6 +39,9 @@ import { PodIdentity } from './core/pod-identity';
 
 /** The CSI controller's service account, the one the EKS guide binds to the driver's role. */
 const EFS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'efs-csi-controller-sa' } as const;
+
+/** The driver's CSI name: StorageClass provisioner and PersistentVolume `spec.csi.driver`. */
+const EFS_CSI_DRIVER = 'efs.csi.aws.com';
 
 /** The tag the driver puts on every access point it creates (docs/parameters.md, enableTagging). */
 const OWNERSHIP_TAG = 'efs.csi.aws.com/cluster';
@@ -148,7 +153,7 @@ export class EfsAddOn extends ManagedAddOn {
       apiVersion: 'storage.k8s.io/v1',
       kind: 'StorageClass',
       metadata: { name: this.props.className ?? 'efs', labels: PLATFORM_LABELS },
-      provisioner: 'efs.csi.aws.com',
+      provisioner: EFS_CSI_DRIVER,
       parameters: { provisioningMode: 'efs-ap', fileSystemId, directoryPerms: this.props.directoryPerms ?? '700' },
       // Deleting a claim deletes its access point, not the data under it: the driver removes the
       // directory only when its controller runs with delete-access-point-root-dir, which is off.
@@ -162,8 +167,7 @@ export class EfsAddOn extends ManagedAddOn {
   protected prerequisites(scope: Construct, context: AddOnContext): void {
     const { config, names, vpc } = context;
     const production = config.profile === 'production';
-    const retain = this.props.retainOnDelete ?? production;
-    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = this.retained(config) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const storage = new Construct(scope, 'FileSystem');
     // A key of its own: the key policy is ours to tighten, and it lives exactly as long as the data
@@ -226,6 +230,30 @@ export class EfsAddOn extends ManagedAddOn {
       ],
     );
     this.fileSystem = fileSystem;
+  }
+
+  /**
+   * The claims go first, so the driver deletes their access points (the EFS user guide has them
+   * deleted before the file system: https://docs.aws.amazon.com/efs/latest/ug/delete-efs-fs.html);
+   * a retained file system is listed by its environment tag, which both stacks put on every resource.
+   */
+  teardown(context: AddOnContext): AddOnTeardown {
+    const { config } = context;
+    return {
+      deleteClaims: [{ csiDriver: EFS_CSI_DRIVER, reason: 'the driver deletes their EFS access points' }],
+      kept: this.retained(config) ? [{
+        resourceType: 'elasticfilesystem:file-system',
+        tag: { key: ENVIRONMENT_TAG, value: config.environment },
+        description: 'EFS file system and its data (retainOnDelete)',
+        howToDelete: 'aws efs delete-access-point / delete-mount-target for each of its access points and mount targets, ' +
+          'aws efs delete-file-system, then aws kms schedule-key-deletion for its KmsKeyId',
+      }] : [],
+    };
+  }
+
+  /** Kept with its key when PlatformStack is deleted: production's default. */
+  private retained(config: PlatformConfig): boolean {
+    return this.props.retainOnDelete ?? config.profile === 'production';
   }
 
   /** The StorageClass, once the driver runs and the mount targets exist. */

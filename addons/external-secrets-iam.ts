@@ -1,9 +1,6 @@
-import { Aws, CfnJson, Fn, Stack } from 'aws-cdk-lib';
-import type { CfnResource } from 'aws-cdk-lib';
+import { Aws, CfnJson, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import { runProviderHandlerInVpc } from '../lib/compliance/provider-handler-in-vpc';
@@ -83,9 +80,6 @@ export interface ClusterOidc {
   readonly provider: iam.IOidcProvider;
   /** The issuer without `https://`, the prefix of its condition keys. */
   readonly issuer: string;
-  /** The environment's logs key, for the log group of the condition-key resolver. */
-  readonly logsKeyArn: string;
-  readonly logRetentionDays: number;
   /** The cluster's VPC: the resolver runs in its private subnets. */
   readonly vpc: ec2.IVpc;
 }
@@ -121,7 +115,7 @@ export class ServiceAccountRole extends Construct {
     this.conditions = new CfnJson(this, 'TrustConditions', {
       value: { [`${oidc.issuer}:sub`]: subjects, [`${oidc.issuer}:aud`]: STS_AUDIENCE },
     });
-    prepareResolver(this.conditions, oidc);
+    runResolverInVpc(this.conditions, oidc);
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description: `Secrets Manager read access of ${subjects.join(', ')}`,
       statements: secretReadStatements(props.secretPrefix, props.kmsKeyArns),
@@ -144,34 +138,20 @@ export class ServiceAccountRole extends Construct {
 const RESOLVER_PROVIDER_ID = 'AWSCDKCfnUtilsProviderCustomResourceProvider';
 
 /**
- * The CfnJson resolver is one Lambda per stack that would create its own log group, unencrypted and
- * kept forever, on its first run, and run outside the VPC (AWS Control Tower CT.LAMBDA.PR.3). Create
- * that group first, with the environment's key and retention, and put the function into the private
- * subnets: it only answers CloudFormation, over HTTPS to the response URL.
+ * The CfnJson resolver is one Lambda per stack, outside any VPC unless told (AWS Control Tower
+ * CT.LAMBDA.PR.3). Put it into the private subnets once per stack: it only answers CloudFormation,
+ * over HTTPS to the response URL. Its log group comes from lib/compliance/function-log-groups.ts.
  */
-function prepareResolver(json: CfnJson, oidc: ClusterOidc): void {
+function runResolverInVpc(json: CfnJson, oidc: ClusterOidc): void {
   const stack = Stack.of(json);
-  const provider = stack.node.tryFindChild(RESOLVER_PROVIDER_ID);
-  const handler = provider?.node.tryFindChild('Handler') as CfnResource | undefined;
-  if (!handler) {
-    throw new Error(`CfnJson no longer creates ${RESOLVER_PROVIDER_ID}/Handler: pre-create its log group another way`);
-  }
-  let group = stack.node.tryFindChild('CfnJsonResolverLogs') as logs.LogGroup | undefined;
-  if (!group) {
-    group = new logs.LogGroup(stack, 'CfnJsonResolverLogs', {
-      logGroupName: Fn.join('', ['/aws/lambda/', handler.ref]),
-      encryptionKey: kms.Key.fromKeyArn(stack, 'CfnJsonResolverLogsKey', oidc.logsKeyArn),
-      retention: oidc.logRetentionDays as logs.RetentionDays,
-    });
-    runProviderHandlerInVpc(stack, {
-      providerId: RESOLVER_PROVIDER_ID,
-      vpc: oidc.vpc,
-      subnets: oidc.vpc.privateSubnets,
-      idPrefix: 'CfnJsonResolver',
-      name: 'CfnJson resolver',
-      purpose: 'resolves CfnJson values for CloudFormation',
-      egress: 'CloudFormation response URL (S3)',
-    });
-  }
-  json.node.addDependency(group);
+  if (stack.node.tryFindChild('CfnJsonResolverSecurityGroup')) return;
+  runProviderHandlerInVpc(stack, {
+    providerId: RESOLVER_PROVIDER_ID,
+    vpc: oidc.vpc,
+    subnets: oidc.vpc.privateSubnets,
+    idPrefix: 'CfnJsonResolver',
+    name: 'CfnJson resolver',
+    purpose: 'resolves CfnJson values for CloudFormation',
+    egress: 'CloudFormation response URL (S3)',
+  });
 }

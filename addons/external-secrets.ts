@@ -204,8 +204,6 @@ function clusterOidc(scope: Construct, context: AddOnContext, providerArn: strin
   return {
     provider,
     issuer: Fn.select(1, Fn.split('https://', issuerUrl)),
-    logsKeyArn: context.logsKey.keyArn,
-    logRetentionDays: context.config.logRetentionDays,
     vpc: context.vpc,
   };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deletes one workshop environment in the only order that works: load
-# balancers made by in-cluster controllers, PlatformStack, InfraStack, then
-# reports (and optionally deletes) whatever is still tagged for it.
+# balancers made by in-cluster controllers, what the add-ons' teardown facets
+# name, PlatformStack, InfraStack, then what is still tagged for it: deleted
+# in the workshop profile, kept and listed (logs, retained data) in production.
 set -euo pipefail
 case ${BASH_SOURCE[0]} in */*) LIB=${BASH_SOURCE[0]%/*}/lib ;; *) LIB=lib ;; esac
 # shellcheck source=lib/common.sh
@@ -12,6 +13,8 @@ source "$LIB/stacks.sh"
 source "$LIB/cluster.sh"
 # shellcheck source=lib/leftovers.sh
 source "$LIB/leftovers.sh"
+# shellcheck source=lib/teardown.sh
+source "$LIB/teardown.sh"
 
 usage() {
   cat <<EOF
@@ -26,13 +29,22 @@ Deletes one environment (~15-25 min), in this order:
   1. deletes every Ingress and every Service of type LoadBalancer, then waits
      until AWS has no load balancer tagged elbv2.k8s.aws/cluster=NAME-eks or
      eks:eks-cluster-name=NAME-eks (the controllers must still be running to
-     delete them; left behind, they keep the VPC alive);
+     delete them; left behind, they keep the VPC alive); then deletes the
+     claims the add-ons' teardown facets name (PlatformStack's Teardown
+     output), while their CSI drivers still run, and waits for the volumes;
   2. destroys PlatformStack (NAME-platform);
   3. destroys InfraStack (NAME-infra);
-  4. lists what is still tagged for the cluster or the stacks: load
+  4. finds what is still tagged for the cluster or the stacks: load
      balancers, target groups, ENIs, security groups, log groups, the VPC
-     (matched by exact tag values and exact names, never by a name prefix);
-     with --delete-leftovers deletes them and retries InfraStack if it failed.
+     (matched by exact tag values and exact names, never by a name prefix).
+     Workshop profile: once both stacks are gone it deletes all of it.
+     Production profile: log groups are kept and listed, never deleted; the
+     rest is listed. With --delete-leftovers (any profile) it deletes what
+     is not kept and retries InfraStack if it failed. What the add-ons keep
+     on purpose (e.g. a retained file system) is listed, never deleted.
+The profile is the one PlatformStack's Teardown output names; when the stack
+is gone, the one this machine's last deploy recorded, else the configuration
+(cdk.json and -c, as for cdk destroy).
 Safe to run again, and on a half-deleted environment: a stack that does not
 exist counts as destroyed, an unreachable cluster is skipped.
 
@@ -49,7 +61,7 @@ $CDK_OPTIONS_HELP
                         and wait for it, instead of stopping
       --timeout-stack D   per cdk destroy (default: $(fmt_duration "$TIMEOUT_STACK"))
       --timeout-lb D      load balancers gone (default: $(fmt_duration "$TIMEOUT_LB"))
-      --timeout-efs D     EFS volumes released (default: $(fmt_duration "$TIMEOUT_EFS"))
+      --timeout-volumes D claimed volumes released (default: $(fmt_duration "$TIMEOUT_VOLUMES"))
                         D is seconds or 90s / 15m / 1h
 
 Environment:
@@ -83,7 +95,7 @@ while (($#)); do
     --disable-deletion-protection) DISABLE_DELETION_PROTECTION=1; shift ;;
     --timeout-stack) TIMEOUT_STACK=$(duration_opt "$@"); shift 2 ;;
     --timeout-lb) TIMEOUT_LB=$(duration_opt "$@"); shift 2 ;;
-    --timeout-efs) TIMEOUT_EFS=$(duration_opt "$@"); shift 2 ;;
+    --timeout-volumes) TIMEOUT_VOLUMES=$(duration_opt "$@"); shift 2 ;;
     *) common_opt "$@" || usage_error "unknown option: $1"; shift "$SHIFT_BY" ;;
   esac
 done
@@ -162,19 +174,6 @@ check_deletion_protection() {
     die "deletion protection of $CLUSTER is not off yet: nothing was deleted; re-run the same command"
 }
 
-# remove_efs_volumes: the EFS claims go while the driver still runs (it deletes their access points).
-# A volume a pod keeps mounted only warns: the stacks are still destroyed, and a workshop file
-# system that then fails to delete is reported by CloudFormation and the leftover scan.
-remove_efs_volumes() {
-  if ! delete_efs_claims; then
-    warn "cannot list the PersistentVolumes of $CLUSTER: EFS claims (if any) are not deleted"
-    return 0
-  fi
-  ((EFS_CLAIMS_DELETED)) || is_dry_run || return 0
-  wait_for "the EFS volumes of $CLUSTER to be released" "$TIMEOUT_EFS" check_efs_volumes_gone ||
-    warn "EFS volumes of $CLUSTER are still bound: delete the pods that mount them, or the file system may not delete"
-}
-
 remove_load_balancers() {
   local status reachable=0
   if ((CLUSTER_KNOWN)); then
@@ -189,7 +188,7 @@ remove_load_balancers() {
       warn "cannot reach cluster $CLUSTER: its Ingresses and Services are not deleted"
     else
       reachable=1
-      remove_efs_volumes
+      remove_claims
     fi
   elif [[ $status == NONE ]]; then
     log "cluster $CLUSTER does not exist: no Kubernetes objects to delete"
@@ -218,8 +217,9 @@ remove_load_balancers() {
 
 # Once both stacks are gone, nothing local should point at the environment: state, outputs.json,
 # cdk.out are all about resources that no longer exist. Only the record of the stacks' Lambda
-# functions stays while their log groups may still be there, so that a later
-# --delete-leftovers still finds them: some were found, or the scan did not finish.
+# functions stays while log groups named after them (stacks deployed before their functions got
+# log groups of their own) may be left for a later run to delete: the scan did not finish, or
+# deleting them failed.
 forget_environment() {
   local out keep=$1 file
   if capture out "$CONTEXT" kubectl config get-contexts "$CONTEXT" -o name; then
@@ -235,6 +235,8 @@ forget_environment() {
 }
 
 check_deletion_protection
+read_teardown || die "cannot read the Teardown output of $PLATFORM_STACK: $(first_line "$CAPTURE_ERR")"
+log "profile ${TEARDOWN_PROFILE:-unknown}, from $TEARDOWN_FROM"
 
 phase_begin load-balancers "delete Ingresses and LoadBalancer Services, wait for their load balancers"
 remove_load_balancers || exit 1
@@ -268,12 +270,25 @@ scan() {
 }
 
 phase_begin leftovers "find what is still tagged for $CLUSTER"
+# scan_owned: scan, with what the profile keeps set aside.
+scan_owned() {
+  scan || return 1
+  if keeps_logs; then set_aside_log_groups; fi
+}
 leftovers_ok=1 scanned=1
-if scan && ((DELETE_LEFTOVERS)) && { ((${#LEFTOVERS[@]})) || is_dry_run; }; then
-  report_leftovers
-  delete_leftovers || leftovers_ok=0
-  if ((!infra_gone)) && destroy_stack InfraStack "$INFRA_STACK" record_stack_functions "$INFRA_STACK"; then infra_gone=1; fi
-  scan || true
+if scan_owned && { ((${#LEFTOVERS[@]})) || is_dry_run; }; then
+  # Everything found is the environment's by exact tag value or exact name: a workshop leaves
+  # nothing once both stacks are gone; otherwise only --delete-leftovers deletes.
+  if ((!DELETE_LEFTOVERS && infra_gone)) && ! keeps_logs; then
+    log "profile workshop: deleting what is left of $ENV_NAME"
+    DELETE_LEFTOVERS=1
+  fi
+  if ((DELETE_LEFTOVERS)); then
+    report_leftovers
+    delete_leftovers || leftovers_ok=0
+    if ((!infra_gone)) && destroy_stack InfraStack "$INFRA_STACK" record_stack_functions "$INFRA_STACK"; then infra_gone=1; fi
+    is_dry_run || scan_owned || true
+  fi
 fi
 if [[ -n $SCAN_ERROR ]]; then
   scanned=0
@@ -286,12 +301,13 @@ else
   report_leftovers
   phase_end leftovers none
 fi
+report_kept_log_groups
 
 if ((!infra_gone)); then
   die "$INFRA_STACK is not destroyed. The leftovers listed above usually are the cause (ENIs or security groups still in the VPC); re-run with --delete-leftovers."
 fi
-report_retained_file_systems
+report_kept
 # The stacks are gone whatever the scan said.
-if ((!scanned)) || lambda_log_groups_left; then forget_environment 1; else forget_environment 0; fi
+if ((!scanned)) || { ! keeps_logs && lambda_log_groups_left; }; then forget_environment 1; else forget_environment 0; fi
 ((scanned)) || die "both stacks are gone, but what they left behind could not be listed (see above); re-run scripts/down.sh --env $ENV_NAME to list it again"
 ((leftovers_ok)) || die "some leftovers could not be deleted (see above); re-run later"

@@ -3,6 +3,7 @@ import { FIRST_PARTY_ADDONS } from '../addons/catalog';
 import { loadConfig } from '../lib/config';
 import { HELM_HANDLER_RESERVE } from '../addons/core/helm-addon';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from './helpers';
+import { expectFunctionsLogToOwnGroups } from './support/function-logs';
 import { schemaProblems } from './support/kubernetes-schemas';
 import { FULL, REQUIRED_OPTIONS, fullPlatformContext } from './support/full-platform';
 
@@ -24,6 +25,12 @@ describe.each(['auto', 'nodegroups'])('every add-on, teams and all workloads on 
 
   test('configuration accepts it', () => {
     expect(loadConfig(context).addons.map((a) => a.id)).toEqual(Object.keys(FULL[compute]));
+  });
+
+  test('every Lambda function of both stacks logs to a log group of its own stack', () => {
+    expectFunctionsLogToOwnGroups(app.infraTemplate, 'Delete', 30);
+    // The kubectl handler, its framework, the CfnJson resolver (IRSA) and the sample workloads' lookup.
+    expect(expectFunctionsLogToOwnGroups(app.platformTemplate, 'Delete', 30).length).toBeGreaterThanOrEqual(4);
   });
 
   test('zero unacknowledged findings in all four cdk-nag packs', () => {

@@ -6,6 +6,7 @@ import type { ComputeMode, EnvironmentNames, PlatformConfig, TeamConfig } from '
 import type { AddOnCost, AddOnCostContext } from './cost';
 import type { ProvidedCapabilities } from './provides';
 import type { PodSet } from './pod-sets';
+import type { AddOnTeardown } from './teardown';
 
 /** What an add-on may use when it deploys into PlatformStack. */
 export interface AddOnContext {
@@ -136,4 +137,10 @@ export interface PlatformAddOn {
    * @default - nothing beyond its templates
    */
   costLines?(context: AddOnCostContext): readonly AddOnCost[];
+  /**
+   * What scripts/down.sh must do for this add-on that deleting PlatformStack does not (see
+   * {@link AddOnTeardown}); published in PlatformStack's `Teardown` output.
+   * @default - nothing beyond deleting the stack
+   */
+  teardown?(context: AddOnContext): AddOnTeardown;
 }

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../compliance/function-log-groups';
 import { environmentNames, kubernetesVersionInfo } from '../config';
 import type { PlatformConfig } from '../config';
 import { publishInfraExports } from '../contract';
@@ -110,5 +111,11 @@ export class InfraStack extends Stack {
     for (const [key, value] of Object.entries({ ...config.tags, 'platform:environment': config.environment })) {
       Tags.of(this).add(key, value);
     }
+    // Last: every function built above (the restrict-default-security-group handler).
+    ownFunctionLogGroups(this, {
+      encryptionKeyArn: logsKey.keyArn,
+      retentionDays: config.logRetentionDays,
+      removalPolicy: functionLogRemovalPolicy(config.profile),
+    });
   }
 }

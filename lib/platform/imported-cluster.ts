@@ -4,10 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { IConstruct } from 'constructs';
 import { acknowledge, managedPolicyFinding, ruleIds } from '../compliance/acknowledge';
 import { acknowledgeLatestNodeRuntime } from '../compliance/lambda-runtime';
 import { environmentNames, kubernetesVersionInfo } from '../config';
@@ -65,7 +63,6 @@ export class ImportedCluster extends Construct {
     });
     this.logsKey = kms.Key.fromKeyArn(this, 'LogsKey', importInfraValue(names, 'logsKeyArn'));
     this.oidcIssuerUrl = importInfraValue(names, 'oidcIssuerUrl');
-    encryptLogGroups(this.kubectlProvider, this.logsKey.keyArn, config.logRetentionDays);
     acknowledgeProviderFindings(this.kubectlProvider);
     // aws-eks-v2 adds this condition for an ECR Public policy on the handler role it would create
     // itself; on the imported, immutable role nothing uses it (CloudFormation Validate W8001).
@@ -75,19 +72,6 @@ export class ImportedCluster extends Construct {
       ...attributes,
       kubectlProvider: this.kubectlProvider,
     });
-  }
-}
-
-/**
- * aws-eks-v2 creates the handler log groups without a key and with its own two-year retention;
- * give them the environment's key and retention like every other log group.
- */
-function encryptLogGroups(scope: IConstruct, keyArn: string, retentionDays: number): void {
-  for (const child of scope.node.findAll()) {
-    if (child instanceof logs.CfnLogGroup) {
-      child.kmsKeyId = keyArn;
-      child.retentionInDays = retentionDays;
-    }
   }
 }
 

@@ -2,8 +2,10 @@ import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { StackProps } from 'aws-cdk-lib';
 import type { AddOnContext } from '../../addons/core/addon';
+import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../compliance/function-log-groups';
 import { hasWorkloads } from '../config';
 import type { TeamConfig } from '../config';
+import { importInfraValue } from '../contract';
 import type { PlatformPlan } from '../plan';
 import { ApplicationTeam } from '../teams/application-team';
 import { NetworkPolicyEnforcement } from '../teams/network-policy-enforcement';
@@ -11,6 +13,7 @@ import { SampleWorkloads } from '../workloads/sample-workloads';
 import { deployAddOns } from './addon-deployment';
 import { EnvironmentInfo } from './environment-info';
 import { ImportedCluster } from './imported-cluster';
+import { publishTeardown } from './teardown-output';
 
 /** Props for {@link PlatformStack}. */
 export interface PlatformStackProps extends StackProps {
@@ -52,6 +55,7 @@ export class PlatformStack extends Stack {
       oidcIssuerUrl: this.imported.oidcIssuerUrl,
     });
     this.addons = deployAddOns(this, props.plan.addons, context);
+    publishTeardown(this, props.plan.addons, context);
 
     this.teams = teams;
     if (teams.length > 0) {
@@ -83,5 +87,11 @@ export class PlatformStack extends Stack {
     for (const [key, value] of Object.entries({ ...config.tags, 'platform:environment': config.environment })) {
       Tags.of(this).add(key, value);
     }
+    // Last: every function built above, the add-ons' included.
+    ownFunctionLogGroups(this, {
+      encryptionKeyArn: importInfraValue(names, 'logsKeyArn'),
+      retentionDays: config.logRetentionDays,
+      removalPolicy: functionLogRemovalPolicy(config.profile),
+    });
   }
 }

@@ -89,8 +89,9 @@ kube_json() {
       const have = (x) => x.status?.availableReplicas || 0;
       const bad = items(0).filter((x) => have(x) < want(x)).map((x) => `${id(x)}(${have(x)}/${want(x)})`);
       console.log(`${items(0).length - bad.length} ${items(0).length} ${bad.join(",")}`);
-    } else if (mode === "efs-claims") {
-      for (const v of items(0)) if (v.spec?.csi?.driver === "efs.csi.aws.com" && v.spec.claimRef) console.log(`${v.spec.claimRef.namespace}\t${v.spec.claimRef.name}`);
+    } else if (mode === "csi-claims") {
+      // docs: persistent volumes, then the CSI driver whose claims are wanted.
+      for (const v of items(0)) if (v.spec?.csi?.driver === docs[1] && v.spec.claimRef) console.log(`${v.spec.claimRef.namespace}\t${v.spec.claimRef.name}`);
     } else if (mode === "lb-services") {
       for (const s of items(0)) if (s.spec?.type === "LoadBalancer") console.log(`${s.metadata.namespace}\t${s.metadata.name}`);
     } else if (mode === "app-urls") {

@@ -6,7 +6,6 @@
 # shellcheck disable=SC2034
 
 TIMEOUT_LB=900
-TIMEOUT_EFS=300
 DELETE_LEFTOVERS=0
 
 # Tags the AWS Load Balancer Controller (elbv2.k8s.aws/cluster) and EKS Auto
@@ -107,39 +106,6 @@ delete_lb_owners() {
   for line in "${services[@]}"; do
     run_cmd "${KCTL[@]}" delete service -n "${line%%$'\t'*}" "${line#*$'\t'}" --wait=false --ignore-not-found || return 1
   done
-}
-
-# delete_efs_claims: the PersistentVolumeClaims of volumes the EFS CSI driver provisioned (the efs
-# add-on). Each volume is an EFS access point that no stack created, and EFS does not delete a file
-# system that still has access points, so the workshop profile's file system would fail to delete.
-# Deleting the claims makes the driver delete their access points (the StorageClass reclaims with
-# Delete); the files stay on the file system, which production retains.
-EFS_CSI_DRIVER=efs.csi.aws.com
-delete_efs_claims() {
-  local json line claims=()
-  capture json '' "${KCTL[@]}" get persistentvolumes -o json || return 1
-  if is_dry_run; then
-    plan_note "for each PersistentVolume of the EFS CSI driver ($EFS_CSI_DRIVER), its claim:"
-    plan "${KCTL[@]}" delete persistentvolumeclaim -n '<namespace>' '<claim>' --wait=false --ignore-not-found
-    return 0
-  fi
-  [[ $json == *"$EFS_CSI_DRIVER"* ]] || return 0
-  mapfile -t claims < <(kube_json efs-claims "$json")
-  for line in "${claims[@]}"; do
-    run_cmd "${KCTL[@]}" delete persistentvolumeclaim -n "${line%%$'\t'*}" "${line#*$'\t'}" --wait=false --ignore-not-found || return 1
-  done
-  EFS_CLAIMS_DELETED=${#claims[@]}
-}
-EFS_CLAIMS_DELETED=0
-
-# check_efs_volumes_gone: no PersistentVolume of the EFS CSI driver is left (their access points are gone).
-check_efs_volumes_gone() {
-  local json
-  capture json '' "${KCTL[@]}" get persistentvolumes -o json || return 1
-  is_dry_run && return 0
-  [[ $json != *"$EFS_CSI_DRIVER"* ]] && return 0
-  CHECK_DETAIL="$(kube_json efs-claims "$json" | tr '\t\n' '/ ')still bound (a pod still mounts it?)"
-  return 1
 }
 
 # ------------------------------------------------------------- leftovers
@@ -321,6 +287,25 @@ lambda_log_groups_left() {
   return 1
 }
 
+# set_aside_log_groups: the log-group LEFTOVERS move to KEPT_LOG_GROUPS (what production keeps).
+KEPT_LOG_GROUPS=()
+set_aside_log_groups() {
+  local line rest=()
+  KEPT_LOG_GROUPS=()
+  for line in "${LEFTOVERS[@]}"; do
+    if [[ $line == log-group$'\t'* ]]; then KEPT_LOG_GROUPS+=("$(cut -f2 <<<"$line")"); else rest+=("$line"); fi
+  done
+  LEFTOVERS=("${rest[@]}")
+}
+
+report_kept_log_groups() {
+  local name
+  ((${#KEPT_LOG_GROUPS[@]})) || return 0
+  echo "Log groups kept for $ENV_NAME (profile ${TEARDOWN_PROFILE:-unknown}: what it logged is kept, NOT deleted):"
+  for name in "${KEPT_LOG_GROUPS[@]}"; do printf '  %s\n' "$name"; done
+  echo "  To delete one for good: aws logs delete-log-group --region $REGION --log-group-name NAME"
+}
+
 report_leftovers() {
   local line kind id note
   is_dry_run && return 0
@@ -370,34 +355,4 @@ delete_leftovers() {
     done
   done
   return "$rc"
-}
-
-# ------------------------------------------------------- retained file systems
-# The efs add-on keeps its file system and KMS key when PlatformStack is deleted (production
-# profile, or retainOnDelete). That is data, not a leftover: it is only listed here, with how to
-# delete it, never deleted, not even with --delete-leftovers. Found by the exact value of the
-# platform:environment tag that both stacks put on every resource, never by a name.
-report_retained_file_systems() {
-  local out id mounts key
-  if ! capture out '' aws efs describe-file-systems --region "$REGION" \
-    --query "FileSystems[?Tags[?Key=='platform:environment' && Value=='$ENV_NAME']].[FileSystemId,NumberOfMountTargets,KmsKeyId]" \
-    --output text; then
-    warn "cannot list the EFS file systems kept for $ENV_NAME ($(first_line "$CAPTURE_ERR")); look for the tag platform:environment=$ENV_NAME"
-    return 0
-  fi
-  [[ -n $out ]] || return 0
-  echo "EFS file systems kept for $ENV_NAME (tag platform:environment=$ENV_NAME; their data is NOT deleted):"
-  while IFS=$'\t' read -r id mounts key; do
-    [[ -n $id ]] || continue
-    printf '  %-22s %s mount target(s), KMS key %s\n' "$id" "$mounts" "$key"
-  done <<<"$out"
-  cat <<EOT
-To delete one for good (its data cannot be recovered), remove its access points and mount targets first:
-  aws efs describe-access-points --region $REGION --file-system-id ID --query 'AccessPoints[].AccessPointId' --output text
-  aws efs delete-access-point --region $REGION --access-point-id FSAP_ID        # each of them
-  aws efs describe-mount-targets --region $REGION --file-system-id ID --query 'MountTargets[].MountTargetId' --output text
-  aws efs delete-mount-target --region $REGION --mount-target-id FSMT_ID        # each of them
-  aws efs delete-file-system --region $REGION --file-system-id ID
-then, once no file system uses it, its key: aws kms schedule-key-deletion --region $REGION --key-id KEY --pending-window-in-days 7
-EOT
 }

@@ -184,19 +184,19 @@ print_cost_estimate() {
   warn "no cost estimate for $ENV_NAME: $reason"
 }
 
-# configured_kubernetes_version: CONFIGURED_VERSION gets the Kubernetes version a deploy with
-# CDK_CONTEXT gives the cluster, resolved by the app's own lib/config from cdk.json's context under
-# the -c values (as the cost estimate resolves its context), and CONFIGURED_VERSION_FROM where it
-# comes from. Returns 2, with CONFIGURED_VERSION_FROM the first problem, when the configuration is
-# not valid (the deploy's synth then stops before anything changes), 1 when it cannot be read.
-CONFIGURED_VERSION='' CONFIGURED_VERSION_FROM=''
-configured_kubernetes_version() {
+# configured_value KEY: CONFIGURED_VALUE gets the value of configuration KEY a deploy with
+# CDK_CONTEXT gets, resolved by the app's own lib/config from cdk.json's context under the -c values
+# (as the cost estimate resolves its context), and CONFIGURED_FROM where it comes from. Returns 2,
+# with CONFIGURED_FROM the first problem, when the configuration is not valid (the deploy's synth
+# then stops before anything changes), 1 when it cannot be read.
+CONFIGURED_VALUE='' CONFIGURED_FROM=''
+configured_value() {
   local out
   # shellcheck disable=SC2016 # JavaScript, not shell
   if ! out=$(node --require sucrase/register/ts -e '
     const { ConfigError, Problems, readConfig } = require("./lib/config");
     const { cdkJsonContext } = require("./scripts/cdk-json");
-    const args = process.argv.slice(1);
+    const [key, ...args] = process.argv.slice(1);
     const given = {};
     for (let i = 0; i + 1 < args.length; i += 2) {
       const at = args[i + 1].indexOf("=");
@@ -205,22 +205,32 @@ configured_kubernetes_version() {
     const file = cdkJsonContext();
     const p = new Problems();
     const config = readConfig(p, { ...file, ...given });
-    const from = given.kubernetesVersion !== undefined ? "-c kubernetesVersion"
-      : file.kubernetesVersion !== undefined ? "cdk.json" : `the default of profile ${config.profile}`;
+    const from = given[key] !== undefined ? `-c ${key}`
+      : file[key] !== undefined ? "cdk.json" : `the default of profile ${config.profile}`;
     try {
       p.throwIfAny();
-      console.log(`${config.kubernetesVersion}\t${from}`);
+      console.log(`${config[key]}\t${from}`);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       console.log(`invalid\t${error.problems[0]}`);
     }
-  ' -- "${CDK_CONTEXT[@]}" 2>"$WORK_TMP/node.err"); then
-    CONFIGURED_VERSION='' CONFIGURED_VERSION_FROM=$(first_line "$(<"$WORK_TMP/node.err")")
+  ' -- "$1" "${CDK_CONTEXT[@]}" 2>"$WORK_TMP/node.err"); then
+    CONFIGURED_VALUE='' CONFIGURED_FROM=$(first_line "$(<"$WORK_TMP/node.err")")
     return 1
   fi
-  IFS=$'\t' read -r CONFIGURED_VERSION CONFIGURED_VERSION_FROM <<<"$out"
-  if [[ $CONFIGURED_VERSION == invalid ]]; then
-    CONFIGURED_VERSION=''
+  IFS=$'\t' read -r CONFIGURED_VALUE CONFIGURED_FROM <<<"$out"
+  if [[ $CONFIGURED_VALUE == invalid ]]; then
+    CONFIGURED_VALUE=''
     return 2
   fi
+}
+
+# configured_kubernetes_version: CONFIGURED_VERSION and CONFIGURED_VERSION_FROM, as configured_value
+# gives them for kubernetesVersion, and its status.
+CONFIGURED_VERSION='' CONFIGURED_VERSION_FROM=''
+configured_kubernetes_version() {
+  local rc=0
+  configured_value kubernetesVersion || rc=$?
+  CONFIGURED_VERSION=$CONFIGURED_VALUE CONFIGURED_VERSION_FROM=$CONFIGURED_FROM
+  return "$rc"
 }

@@ -115,20 +115,93 @@ destroy InfraStack"
   assert_call 'cdk destroy InfraStack'
 }
 
-@test "down reports leftovers tagged for the cluster and succeeds" {
+@test "production: down keeps the environment's log groups and lists them, reports other leftovers, deletes nothing" {
   given_deployed alice
+  given_teardown alice-platform production
   echo alice-infra-Handler886CB40B-abc >"$STUB_DIR/stacks/alice-infra.functions"
-  printf '%s\n' /aws/eks/alice-eks/cluster /aws/lambda/alice-infra-Handler886CB40B-abc >"$STUB_DIR/log_groups"
+  printf '%s\n' /aws/eks/alice-eks/cluster /aws/lambda/alice-infra-Handler886CB40B-abc /aws/lambda/alice-platform/ClusterKubectlProviderHandler2E05C68A >"$STUB_DIR/log_groups"
+  printf '%s\t%s\n' "arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/alice-platform/ClusterKubectlProviderHandler2E05C68A:*" \
+    aws:cloudformation:stack-name=alice-platform >"$STUB_DIR/tagged_log_groups"
   echo '[{"id": "sg-0123", "vpc": "vpc-9", "name": "k8s-traffic-alice", "note": "k8s-traffic-alice", "tags": [{"Key": "elbv2.k8s.aws/cluster", "Value": "alice-eks"}]},
          {"id": "sg-other", "vpc": "vpc-9", "name": "bob", "note": "bob", "tags": [{"Key": "elbv2.k8s.aws/cluster", "Value": "bob-eks"}]}]' >"$STUB_DIR/sgs.json"
   run "$SCRIPTS/down.sh" --env alice
   assert_success
+  assert_output --partial "profile production, from the Teardown output of alice-platform"
   assert_output --partial "security-group  sg-0123  (k8s-traffic-alice)"
-  assert_output --partial "log-group       /aws/eks/alice-eks/cluster"
-  assert_output --partial "log-group       /aws/lambda/alice-infra-Handler886CB40B-abc"
   refute_output --partial "sg-other"
   assert_output --partial "delete them with: scripts/down.sh --env alice --delete-leftovers"
+  assert_output --partial "Log groups kept for alice (profile production: what it logged is kept, NOT deleted):
+  /aws/eks/alice-eks/cluster
+  /aws/lambda/alice-infra-Handler886CB40B-abc
+  /aws/lambda/alice-platform/ClusterKubectlProviderHandler2E05C68A"
+  refute_output --partial "log-group       "
   refute_call 'delete-security-group|delete-log-group'
+  [[ ! -e $WORKSHOP_DIR/alice ]]
+
+  # Not even --delete-leftovers deletes what production keeps.
+  given_deployed alice
+  given_teardown alice-platform production
+  run "$SCRIPTS/down.sh" --env alice --delete-leftovers
+  assert_success
+  assert_call '^aws ec2 delete-security-group --region us-west-2 --group-id sg-0123$'
+  refute_call 'delete-log-group'
+  assert_output --partial "Log groups kept for alice"
+}
+
+@test "workshop: a happy down leaves nothing: the environment's log groups by exact name and tag, and its state" {
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  given_teardown alice-platform workshop
+  [[ -f $WORKSHOP_DIR/alice/state ]]
+  # Control plane and Container Insights (exact names), a function log group of a stack deployed
+  # before functions got groups of their own (recorded exact name), one retained by a stack (tag).
+  echo alice-infra-Handler886CB40B-abc >"$STUB_DIR/stacks/alice-infra.functions"
+  printf '%s\n' /aws/eks/alice-eks/cluster /aws/containerinsights/alice-eks/application /aws/lambda/alice-infra-Handler886CB40B-abc \
+    /alice-infra/flow-logs /aws/eks/alice-eks-old/cluster /aws/lambda/alice-infra-Handler886CB40B-abcd >"$STUB_DIR/log_groups"
+  printf '%s\t%s\n' "arn:aws:logs:us-west-2:123456789012:log-group:/alice-infra/flow-logs:*" aws:cloudformation:stack-name=alice-infra \
+    >"$STUB_DIR/tagged_log_groups"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "profile workshop: deleting what is left of alice"
+  assert_equal "$(grep 'delete-log-group' "$STUB_DIR/calls.log" | sed 's/.*--log-group-name //' | sort)" \
+    "/alice-infra/flow-logs
+/aws/containerinsights/alice-eks/application
+/aws/eks/alice-eks/cluster
+/aws/lambda/alice-infra-Handler886CB40B-abc"
+  (($(line_of 'cdk destroy InfraStack') < $(line_of 'delete-log-group')))
+  assert_output --partial "No leftovers for alice"
+  refute_output --partial "--delete-leftovers"
+  assert_output --partial "Environment alice is deleted"
+  [[ ! -e $WORKSHOP_DIR/alice ]]
+  assert_equal "$(<"$STUB_DIR/log_groups")" "/aws/eks/alice-eks-old/cluster
+/aws/lambda/alice-infra-Handler886CB40B-abcd"
+}
+
+@test "workshop: stacks deleted some other way: down finds what is left by exact names and tags, deletes it, forgets the environment" {
+  mkdir -p "$WORKSHOP_DIR/alice"
+  printf 'infra=done\nplatform=done\n' >"$WORKSHOP_DIR/alice/state"
+  printf '%s\n' /aws/eks/alice-eks/cluster /aws/lambda/alice-platform/ClusterKubectlProviderHandler2E05C68A /aws/lambda/alice-platformx/Other >"$STUB_DIR/log_groups"
+  printf '%s\t%s\n' \
+    "arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/alice-platform/ClusterKubectlProviderHandler2E05C68A:*" aws:cloudformation:stack-name=alice-platform \
+    "arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/alice-platformx/Other:*" aws:cloudformation:stack-name=alice-platformx \
+    >"$STUB_DIR/tagged_log_groups"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "alice-platform does not exist: nothing to destroy"
+  assert_output --partial "profile workshop, from the configuration (the default of profile workshop): alice-platform publishes none"
+  assert_equal "$(grep 'delete-log-group' "$STUB_DIR/calls.log" | sed 's/.*--log-group-name //' | sort)" \
+    "/aws/eks/alice-eks/cluster
+/aws/lambda/alice-platform/ClusterKubectlProviderHandler2E05C68A"
+  [[ ! -e $WORKSHOP_DIR/alice ]]
+
+  # The same with -c profile=production: kept and listed.
+  printf '%s\n' /aws/eks/alice-eks/cluster >"$STUB_DIR/log_groups"
+  rm "$STUB_DIR/calls.log"
+  run "$SCRIPTS/down.sh" --env alice -c profile=production
+  assert_success
+  assert_output --partial "profile production, from the configuration (-c profile)"
+  assert_output --partial "Log groups kept for alice (profile production"
+  refute_call 'delete-log-group'
 }
 
 @test "down --delete-leftovers deletes the leftovers it finds" {
@@ -191,16 +264,13 @@ destroy InfraStack"
   local functions="'StackResourceSummaries[?ResourceType=='\''AWS::Lambda::Function'\'' || ResourceType=='\''AWS::CloudFormation::Stack'\''].[ResourceType,PhysicalResourceId]'"
   local keys="elbv2.k8s.aws/cluster,eks:eks-cluster-name,aws:eks:cluster-name,cluster.k8s.amazonaws.com/name,kubernetes.io/cluster/alice-eks,aws:cloudformation:stack-name"
   assert_output "+ aws eks describe-cluster $r --name alice-eks --query '[cluster.status,cluster.deletionProtection]' --output text
++ aws cloudformation describe-stacks $r --stack-name alice-platform --query 'Stacks[0].Outputs[?OutputKey=='\''Teardown'\''].OutputValue' --output text
 + aws eks update-kubeconfig --name alice-eks $r --alias alice-eks
 + $k delete ingress --all --all-namespaces --wait=false
 + $k get services --all-namespaces -o json
 # for each Service of type LoadBalancer:
 + $k delete service -n '<namespace>' '<name>' --wait=false --ignore-not-found
-+ $k get persistentvolumes -o json
-# for each PersistentVolume of the EFS CSI driver (efs.csi.aws.com), its claim:
-+ $k delete persistentvolumeclaim -n '<namespace>' '<claim>' --wait=false --ignore-not-found
-# wait up to 5m (poll every 0s) for: the EFS volumes of alice-eks to be released
-+ $k get persistentvolumes -o json
+# for each claim entry of the Teardown output (CSI driver DRIVER): delete the claims of DRIVER's volumes, wait for the volumes to go
 # wait up to 15m (poll every 0s) for: load balancers tagged for alice-eks to be deleted
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=elbv2.k8s.aws/cluster,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=eks:eks-cluster-name,Values=alice-eks --query 'ResourceTagMappingList[].ResourceARN' --output text
@@ -221,7 +291,8 @@ destroy InfraStack"
 + aws logs describe-log-groups $r --log-group-name-prefix /aws/containerinsights/alice-eks/ --query 'logGroups[].logGroupName' --output text
 # look up /aws/lambda/FUNCTION for each Lambda function the stacks had (listed before each destroy)
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters logs:log-group --tag-filters Key=aws:cloudformation:stack-name,Values=alice-infra,alice-platform --query 'ResourceTagMappingList[].ResourceARN' --output text
-+ aws efs describe-file-systems $r --query 'FileSystems[?Tags[?Key=='\''platform:environment'\'' && Value=='\''alice'\'']].[FileSystemId,NumberOfMountTargets,KmsKeyId]' --output text
+# delete each leftover found above: aws elbv2 delete-load-balancer / delete-target-group, aws ec2 delete-network-interface / delete-security-group, aws logs delete-log-group
+# for each kept entry of the Teardown output: list it by its tag (aws resourcegroupstaggingapi get-resources), delete nothing
 + kubectl config get-contexts alice-eks -o name
 + kubectl config delete-context alice-eks"
   [[ ! -e $STUB_DIR/calls.log ]]
@@ -328,17 +399,19 @@ destroy InfraStack"
   [[ -f $STUB_DIR/stacks/dev-infra-infra && -f $STUB_DIR/clusters/dev-infra-eks ]]
 }
 
-@test "down keeps the names of the stacks' Lambda functions while their log groups are left, for a later --delete-leftovers" {
+@test "down keeps the names of the stacks' Lambda functions while their log groups could not be deleted, for the next run" {
   given_deployed alice
   echo alice-platform-Provider1A2B3C-Qw3 >"$STUB_DIR/stacks/alice-platform.functions"
   echo alice-infra-Handler886CB40B-abc >"$STUB_DIR/stacks/alice-infra.functions"
   printf '%s\n' /aws/lambda/alice-infra-Handler886CB40B-abc /aws/lambda/alice-platform-Provider1A2B3C-Qw3 >"$STUB_DIR/log_groups"
+  aws_fails logs delete-log-group 2 OperationAbortedException "A conflicting operation is currently in progress"
   run "$SCRIPTS/down.sh" --env alice
-  assert_success
+  assert_failure 1
   assert_output --partial "log-group       /aws/lambda/alice-platform-Provider1A2B3C-Qw3"
+  assert_output --partial "some leftovers could not be deleted"
   assert_equal "$(ls "$WORKSHOP_DIR/alice")" lambda-functions
 
-  run "$SCRIPTS/down.sh" --env alice --delete-leftovers
+  run "$SCRIPTS/down.sh" --env alice
   assert_success
   assert_call '^aws logs delete-log-group --region us-west-2 --log-group-name /aws/lambda/alice-infra-Handler886CB40B-abc$'
   assert_call '^aws logs delete-log-group --region us-west-2 --log-group-name /aws/lambda/alice-platform-Provider1A2B3C-Qw3$'
@@ -372,33 +445,41 @@ destroy InfraStack"
   assert_output --partial "Environment alice is deleted"
 }
 
-@test "down lists the EFS file systems kept for its environment, exactly by tag, with how to delete them, and deletes none" {
+# The Teardown output as the efs add-on makes it in production: claims first, the file system kept.
+EFS_CLAIMS='[{"addon":"efs","csiDriver":"efs.csi.aws.com","reason":"the driver deletes their EFS access points"}]'
+EFS_KEPT='[{"addon":"efs","resourceType":"elasticfilesystem:file-system","tag":{"key":"platform:environment","value":"dev"},"description":"EFS file system and its data (retainOnDelete)","howToDelete":"aws efs delete-file-system, then its key"}]'
+
+@test "down lists what an add-on's teardown facet keeps, exactly by its tag, with how to delete it, and deletes none" {
   given_deployed dev
-  printf '%s\t%s\t%s\t%s\n' \
-    fs-0123456789abcdef0 0 arn:aws:kms:us-west-2:123456789012:key/k-dev dev \
-    fs-0fedcba9876543210 0 arn:aws:kms:us-west-2:123456789012:key/k-other dev-infra >"$STUB_DIR/file_systems"
+  given_teardown dev-platform production "$EFS_CLAIMS" "$EFS_KEPT"
+  printf '%s\t%s\n' \
+    arn:aws:elasticfilesystem:us-west-2:123456789012:file-system/fs-0123456789abcdef0 platform:environment=dev \
+    arn:aws:elasticfilesystem:us-west-2:123456789012:file-system/fs-0fedcba9876543210 platform:environment=dev-infra \
+    arn:aws:kms:us-west-2:123456789012:key/k-dev platform:environment=dev >"$STUB_DIR/tagged_resources"
   run "$SCRIPTS/down.sh" --env dev --delete-leftovers
   assert_success
-  assert_output --partial "EFS file systems kept for dev (tag platform:environment=dev; their data is NOT deleted):"
-  assert_output --partial "fs-0123456789abcdef0   0 mount target(s), KMS key arn:aws:kms:us-west-2:123456789012:key/k-dev"
-  assert_output --partial "aws efs delete-file-system --region us-west-2 --file-system-id ID"
-  assert_output --partial "aws kms schedule-key-deletion --region us-west-2 --key-id KEY"
+  assert_output --partial "Kept for dev by add-on efs: EFS file system and its data (retainOnDelete) (tag platform:environment=dev; NOT deleted):
+  arn:aws:elasticfilesystem:us-west-2:123456789012:file-system/fs-0123456789abcdef0
+  To delete one for good: aws efs delete-file-system, then its key"
   refute_output --partial "fs-0fedcba9876543210"
-  (($(line_of 'cdk destroy InfraStack') < $(line_of '^aws efs describe-file-systems')))
+  refute_output --partial "k-dev"
+  (($(line_of 'cdk destroy InfraStack') < $(line_of '^aws resourcegroupstaggingapi get-resources .*elasticfilesystem:file-system')))
   refute_call 'efs delete|kms schedule-key-deletion'
 }
 
-@test "down says nothing about file systems when none is kept, and only warns when it cannot list them" {
+@test "down says nothing about kept resources when none is there, and only warns when it cannot list them" {
   given_deployed alice
+  given_teardown alice-platform production "[]" "${EFS_KEPT//\"dev\"/\"alice\"}"
   run "$SCRIPTS/down.sh" --env alice
   assert_success
-  refute_output --partial "EFS file systems kept"
+  refute_output --partial "Kept for alice"
   rm "$STUB_DIR/calls.log"
   given_deployed alice
-  aws_fails efs describe-file-systems always AccessDeniedException "not authorized"
+  given_teardown alice-platform production "[]" "${EFS_KEPT//\"dev\"/\"alice\"}"
+  aws_fails resourcegroupstaggingapi get-resources after-5 AccessDeniedException "not authorized"
   run "$SCRIPTS/down.sh" --env alice
   assert_success
-  assert_output --partial "WARNING: cannot list the EFS file systems kept for alice (An error occurred (AccessDeniedException) when calling the DescribeFileSystems operation: not authorized)"
+  assert_output --partial "WARNING: cannot list the EFS file system and its data (retainOnDelete) kept for alice (An error occurred (AccessDeniedException) when calling the GetResources operation: not authorized); look for the tag platform:environment=alice"
   assert_output --partial "Environment alice is deleted"
 }
 
@@ -450,8 +531,9 @@ given_efs_volume() {
 ]}' >"$STUB_DIR/pvs.json"
 }
 
-@test "down deletes the EFS claims while the driver runs, waits for their access points, then the stacks" {
+@test "down deletes the claims an add-on's teardown facet names while the driver runs, waits for the volumes, then the stacks" {
   given_deployed alice
+  given_teardown alice-platform workshop "$EFS_CLAIMS"
   given_efs_volume
   run "$SCRIPTS/down.sh" --env alice
   assert_success
@@ -460,17 +542,19 @@ given_efs_volume() {
   destroy=$(line_of 'cdk destroy PlatformStack')
   ((claim > 0 && claim < destroy))
   refute_call 'delete persistentvolumeclaim -n data disk'
-  assert_output --partial "ok: the EFS volumes of alice-eks to be released"
+  assert_output --partial "add-on efs: deleting the claims of efs.csi.aws.com volumes (the driver deletes their EFS access points)"
+  assert_output --partial "ok: the efs.csi.aws.com volumes of alice-eks to be released"
   assert_output --partial "Environment alice is deleted"
 }
 
-@test "down warns about an EFS volume a pod keeps mounted and still destroys the stacks" {
+@test "down warns about a claimed volume a pod keeps mounted and still destroys the stacks" {
   given_deployed alice
+  given_teardown alice-platform workshop "$EFS_CLAIMS"
   given_efs_volume
   echo 1 >"$STUB_DIR/pv_mounted"
-  run "$SCRIPTS/down.sh" --env alice --timeout-efs 0
+  run "$SCRIPTS/down.sh" --env alice --timeout-volumes 0
   assert_success
   assert_output --partial "data/shared still bound (a pod still mounts it?)"
-  assert_output --partial "WARNING: EFS volumes of alice-eks are still bound: delete the pods that mount them, or the file system may not delete"
+  assert_output --partial "WARNING: efs.csi.aws.com volumes of alice-eks are still bound: delete the pods that mount them, or what they hold may not delete"
   assert_call 'cdk destroy PlatformStack'
 }

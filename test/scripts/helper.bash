@@ -104,10 +104,16 @@ aws_fails() {
 }
 given_stack() { echo "${2:-CREATE_COMPLETE}" >"$STUB_DIR/stacks/$1"; }
 
-# A fully deployed environment, as up.sh leaves it.
+# given_teardown STACK PROFILE [CLAIMS_JSON [KEPT_JSON]]: the Teardown output PlatformStack STACK publishes.
+given_teardown() {
+  printf '{"profile":"%s","claims":%s,"kept":%s}\n' "$2" "${3:-[]}" "${4:-[]}" >"$STUB_DIR/stacks/$1.teardown"
+}
+
+# A fully deployed environment, as up.sh leaves it (workshop profile, no add-on teardown facet).
 given_deployed() {
   given_stack "$1-infra"
   given_stack "$1-platform"
+  given_teardown "$1-platform" workshop
   echo ACTIVE >"$STUB_DIR/clusters/$1-eks"
   : >"$STUB_DIR/contexts/$1-eks"
 }
