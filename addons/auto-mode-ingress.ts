@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { documented, flag, oneOf, strictObject } from '../lib/config';
-import type { AddOnContext } from './core/addon';
+import type { AddOnContext, ClusterObjectRef } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { ManifestAddOn } from './core/manifest-addon';
@@ -40,9 +40,12 @@ export class AutoModeIngressAddOn extends ManifestAddOn {
   readonly namespaces = [];
   private readonly props: z.output<typeof AUTO_MODE_INGRESS_OPTIONS>;
 
+  readonly clusterObjects: readonly ClusterObjectRef[];
+
   constructor(props: AutoModeIngressAddOnProps = {}) {
     super();
     this.props = addOnOptions(AutoModeIngressAddOn.ID, AUTO_MODE_INGRESS_OPTIONS, props);
+    this.clusterObjects = [{ kind: 'IngressClass', name: this.props.className ?? 'alb', isDefault: this.props.isDefault ?? true }];
   }
 
   manifests(_context?: AddOnContext): KubernetesObject[] {

@@ -6,6 +6,7 @@ export * from './core/manifest-addon';
 export * from './core/managed-addon';
 export * from './core/install-method';
 export * from './core/options';
+export * from './core/arn';
 export * from './core/pod-identity';
 export * from './core/kubernetes-object';
 export * from './catalog';

@@ -5,7 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { NodeGroupConfig } from '../lib/config';
+import type { NodeGroupConfig, PlatformConfig, Problems } from '../lib/config';
 import { acknowledge, managedPolicyFinding, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
 import { documented, integer, strictObject, text } from '../lib/config';
@@ -111,6 +111,18 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
 
   constructor(props: KarpenterAddOnProps = {}) {
     super(KARPENTER_CHART, addOnOptions(KarpenterAddOn.ID, KARPENTER_OPTIONS, props));
+  }
+
+  /**
+   * Without a node group carrying the controller's node selector, the controller pods stay Pending
+   * and the chart's install (wait: true) times out at deploy: refused here instead.
+   */
+  checkConfiguration(p: Problems, config: PlatformConfig): void {
+    const selector = this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR;
+    if (config.compute === 'nodegroups' && controllerNodeGroups(config.nodeGroups, selector).length === 0) {
+      p.add(`addons.${KarpenterAddOn.ID}.nodeSelector`, selector,
+        'labels that a node group carries (nodeGroups[].labels), so the Karpenter controller can be scheduled: label one, e.g. karpenter.sh/controller: "true"');
+    }
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
@@ -235,13 +247,18 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
   }
 }
 
+/** The node groups whose labels match the controller's node selector. */
+function controllerNodeGroups(nodeGroups: readonly NodeGroupConfig[], selector: Readonly<Record<string, string>>): NodeGroupConfig[] {
+  return nodeGroups.filter((g) => Object.entries(selector).every(([key, value]) => g.labels[key] === value));
+}
+
 /**
  * Why the node groups cannot keep Karpenter available, if they cannot: the chart runs two replicas
  * that must land on different nodes (and keeps one through voluntary disruptions with its PDB), so
  * the selected groups need two on-demand nodes at least; on spot, one interruption can take both.
  */
 export function controllerPlacementProblem(nodeGroups: readonly NodeGroupConfig[], selector: Readonly<Record<string, string>>): string | undefined {
-  const selected = nodeGroups.filter((g) => Object.entries(selector).every(([key, value]) => g.labels[key] === value));
+  const selected = controllerNodeGroups(nodeGroups, selector);
   const wanted = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(', ');
   if (selected.length === 0) {
     return `no node group carries the labels ${wanted}: the Karpenter controller cannot be scheduled`;

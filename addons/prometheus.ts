@@ -12,6 +12,7 @@ import { importInfraValue } from '../lib/contract';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
+import { alertManagerProblems } from './prometheus-alertmanager';
 import { ScraperTrust } from './prometheus-trust';
 import type { YamlValue } from './core/yaml';
 import { toYaml } from './core/yaml';
@@ -66,7 +67,7 @@ export function prometheusDurationMs(value: string): number | undefined {
 }
 
 const SCRAPE_INTERVAL_ALLOWED = 'a Prometheus duration of at least 30s (the managed collector\'s minimum), e.g. 30s, 1m, 1m30s';
-const ALERT_MANAGER_ALLOWED = 'an AMP alert manager definition: YAML with a top-level alertmanager_config key';
+const ALERT_MANAGER_ALLOWED = 'an AMP alert manager definition: YAML with a top-level alertmanager_config key and SNS receivers only';
 const RULES_ALLOWED = 'a Prometheus rules file: YAML with a top-level groups key';
 
 /** Options of {@link PrometheusAddOn}, in configuration and in code. */
@@ -89,7 +90,11 @@ export const PROMETHEUS_OPTIONS = strictObject({
   }).optional(),
   /** @default - no alert manager */
   alertManagerDefinition: documented(
-    z.string({ error: ALERT_MANAGER_ALLOWED }).refine((value) => /^alertmanager_config:/m.test(value), { error: ALERT_MANAGER_ALLOWED }),
+    z.string({ error: ALERT_MANAGER_ALLOWED }).superRefine((value, ctx) => {
+      for (const problem of alertManagerProblems(value)) {
+        ctx.addIssue({ code: 'custom', input: problem.found, message: problem.allowed });
+      }
+    }),
     { allowed: ALERT_MANAGER_ALLOWED, description: 'Alert manager definition of the workspace (YAML).' },
   ).optional(),
   /** @default {} */

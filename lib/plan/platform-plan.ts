@@ -74,6 +74,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
   checkUniquePrincipals(p, config, teams, keyOf);
   checkWorkloads(p, config, all);
   checkAddOnVersions(p, config.kubernetesVersion, all);
+  all.forEach((addon) => addon.checkConfiguration?.(p, config));
 
   p.throwIfAny();
   const notice = supportNotice(config.kubernetesVersion, kubernetesVersionInfo(config.kubernetesVersion), config.supportType, inputs.today ?? isoToday());
