@@ -6,10 +6,12 @@ import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { acknowledge } from '../lib/compliance/acknowledge';
 import { documented, flag, list, oneOf, Problems, strictObject, text } from '../lib/config';
+import type { PlatformConfig } from '../lib/config';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { AccessPolicyAssociation } from './core/access-policy-association';
+import { checkArnScope } from './core/arn';
 import { EksCapability, policyArn } from './core/capability';
-import { addOnOptions } from './core/options';
+import { addOnOptions, distinct } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 
@@ -54,11 +56,11 @@ const DISABLED_ALLOWED = `a list of at most ${MAX_DISABLED} ACK service names (l
 /** Options of {@link AckAddOn}, in configuration and in code. */
 export const ACK_OPTIONS = strictObject({
   /** @default [] */
-  services: documented(list(oneOf(SERVICES), `a list of ${SERVICES.join(', ')}`), {
+  services: documented(distinct(list(oneOf(SERVICES), `a list of ${SERVICES.join(', ')}`), 'service'), {
     description: `AWS services ACK manages with the AWS managed policy its controller recommends (${SERVICES.map((s) => `${s}: ${ACK_SERVICE_POLICIES[s]}`).join(', ')}). Default: none; services or policyArns is required.`,
   }).optional(),
   /** @default [] */
-  policyArns: documented(list(policyArn(), 'a list of IAM policy ARNs'), {
+  policyArns: documented(distinct(list(policyArn(), 'a list of IAM policy ARNs'), 'policy ARN'), {
     description: 'IAM policies (ARNs) attached to the capability role: what ACK may do in AWS. Default: none; services or policyArns is required.',
   }).optional(),
   /** @default - none; required */
@@ -66,13 +68,13 @@ export const ACK_OPTIONS = strictObject({
     description: 'Permissions boundary of the capability role (required: ACK creates AWS resources, IAM included, for anyone who may create its Kubernetes objects). Make the boundary also demand itself on iam:CreateRole, or roles ACK creates escape it.',
   }).optional(),
   /** @default [] */
-  disabledServices: documented(list(text('an ACK service name (lower-case letters and digits, e.g. iam)', SERVICE_NAME), DISABLED_ALLOWED)
+  disabledServices: documented(distinct(list(text('an ACK service name (lower-case letters and digits, e.g. iam)', SERVICE_NAME), DISABLED_ALLOWED), 'service name')
     .refine((names) => names.length <= MAX_DISABLED, DISABLED_ALLOWED), {
     allowed: DISABLED_ALLOWED,
     description: 'ACK controllers EKS turns off (their resources are not reconciled), e.g. ["iam", "ec2"]. Default: none (EKS runs every controller).',
   }).optional(),
   /** @default - cluster-wide, when a secret-reading service is selected */
-  secretReaderNamespaces: documented(list(text('a Kubernetes namespace name', NAMESPACE), 'a list of Kubernetes namespace names'), {
+  secretReaderNamespaces: documented(distinct(list(text('a Kubernetes namespace name', NAMESPACE), 'a list of Kubernetes namespace names'), 'namespace'), {
     description: `Namespaces whose Secrets the ACK controllers that read them (${SECRET_READING_SERVICES.join(', ')}) may read: the scope of AmazonEKSSecretReaderPolicy, which the add-on associates with the capability's access entry when one of those services is selected. Default: cluster-wide.`,
   }).optional(),
   /** @default false */
@@ -120,6 +122,16 @@ export class AckAddOn implements PlatformAddOn {
     const options = p.collect(() => addOnOptions(AckAddOn.ID, ACK_OPTIONS, props));
     p.throwIfAny();
     this.options = options as AckAddOnProps;
+  }
+
+  /** IAM attaches only AWS managed policies and this account's own, of this partition, to a role. */
+  checkConfiguration(p: Problems, config: PlatformConfig): void {
+    const key = `addons.${AckAddOn.ID}`;
+    const scope = { sameAccount: true, awsManaged: true, why: 'IAM attaches AWS managed policies and the role\'s own account\'s policies only' };
+    (this.options.policyArns ?? []).forEach((arn, i) => checkArnScope(p, `${key}.policyArns[${i}]`, arn, config, scope));
+    if (this.options.permissionsBoundaryArn !== undefined) {
+      checkArnScope(p, `${key}.permissionsBoundaryArn`, this.options.permissionsBoundaryArn, config, scope);
+    }
   }
 
   deploy(scope: Construct, context: AddOnContext): void {

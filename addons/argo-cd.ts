@@ -3,8 +3,11 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 import { documented, flag, oneOf, strictObject, text } from '../lib/config';
+import type { PlatformConfig, Problems } from '../lib/config';
 import { argoCdModeProblems, deployManagedArgoCd, MANAGED_ARGO_CD_OPTIONS } from './argo-cd-managed';
 import type { AddOnContext, KubernetesVersionRange } from './core/addon';
+import { partitionOf } from '../lib/config';
+import { checkArnScope } from './core/arn';
 import { HelmAddOn, mergeValues } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
@@ -129,6 +132,21 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
   /** The capability supports every version in standard and extended support (create-argocd-capability.adoc). */
   get kubernetesVersions(): KubernetesVersionRange | undefined {
     return this.managed ? undefined : super.kubernetesVersions;
+  }
+
+  /**
+   * The capability signs users in through an Identity Center instance of the cluster's partition
+   * (an ARN, and a Region, of another partition cannot be reached from it).
+   */
+  checkConfiguration(p: Problems, config: PlatformConfig): void {
+    const center = this.options.identityCenter;
+    if (!this.managed || center === undefined) return;
+    const key = `addons.${ArgoCdAddOn.ID}.identityCenter`;
+    const why = 'EKS reaches IAM Identity Center within its own partition only';
+    checkArnScope(p, `${key}.instanceArn`, center.instanceArn, config, { why });
+    if (center.region !== undefined && partitionOf(center.region) !== partitionOf(config.region)) {
+      p.add(`${key}.region`, center.region, `a Region of partition ${partitionOf(config.region)}, like ${config.region} (${why})`);
+    }
   }
 
   /** Whether this is the EKS Capability rather than the Helm chart. */

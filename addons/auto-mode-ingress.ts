@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { documented, flag, oneOf, strictObject } from '../lib/config';
-import type { AddOnContext } from './core/addon';
+import type { AddOnContext, ClusterObjectRef } from './core/addon';
 import type { ProvidedCapabilities } from './core/provides';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
@@ -46,11 +46,13 @@ export class AutoModeIngressAddOn extends ManifestAddOn {
 
   /** The IngressClass it creates, under its configured name. */
   readonly provides: ProvidedCapabilities;
+  readonly clusterObjects: readonly ClusterObjectRef[];
 
   constructor(props: AutoModeIngressAddOnProps = {}) {
     super();
     this.props = addOnOptions(AutoModeIngressAddOn.ID, AUTO_MODE_INGRESS_OPTIONS, props);
     this.provides = { ingressClasses: [this.props.className ?? 'alb'] };
+    this.clusterObjects = [{ kind: 'IngressClass', name: this.props.className ?? 'alb', isDefault: this.props.isDefault ?? true }];
   }
 
   manifests(_context?: AddOnContext): KubernetesObject[] {

@@ -99,6 +99,8 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
 
   readonly id = AwsLoadBalancerControllerAddOn.ID;
   readonly computeModes = ['nodegroups'] as const;
+  /** The chart's IngressClass (createIngressClassResource; ingressClassConfig.default stays false). */
+  readonly clusterObjects = [{ kind: 'IngressClass', name: AwsLoadBalancerControllerAddOn.INGRESS_CLASS }];
   readonly serviceAccounts = [{ namespace: AWS_LOAD_BALANCER_CONTROLLER_CHART.namespace, name: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT }];
   readonly autoModeBuiltIn =
     'Auto Mode provisions ALBs and NLBs itself. Select the "auto-mode-ingress" add-on for the "alb" IngressClass, ' +

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ENVIRONMENT_TAG, documented, flag, oneOf, strictObject, text } from '../lib/config';
 import type { PlatformConfig } from '../lib/config';
 import { acknowledge, ruleIds, wildcardFinding } from '../lib/compliance/acknowledge';
-import type { AddOnContext } from './core/addon';
+import type { AddOnContext, ClusterObjectRef } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
@@ -137,6 +137,8 @@ export class EfsAddOn extends ManagedAddOn {
   readonly namespaces = [EFS_CSI_SERVICE_ACCOUNT.namespace];
   readonly serviceAccounts = [EFS_CSI_SERVICE_ACCOUNT];
 
+  readonly clusterObjects: readonly ClusterObjectRef[];
+
   private readonly props: EfsAddOnProps;
   /** Set by prerequisites(); afterAddon() points the StorageClass at it. */
   private fileSystem?: efs.FileSystem;
@@ -145,6 +147,7 @@ export class EfsAddOn extends ManagedAddOn {
     const options = addOnOptions(EfsAddOn.ID, EFS_OPTIONS, props);
     super('aws-efs-csi-driver', { version: options.version, configurationValues: options.configurationValues });
     this.props = options;
+    this.clusterObjects = [{ kind: 'StorageClass', name: options.className ?? 'efs' }];
   }
 
   /** The StorageClass for a file system id (a token at synth time). */

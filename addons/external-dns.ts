@@ -11,7 +11,7 @@ import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
-import { addOnOptions } from './core/options';
+import { addOnOptions, distinct } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
@@ -55,10 +55,10 @@ const DOMAINS_ALLOWED = 'one or more lower-case domain names such as apps.exampl
 /** Options of {@link ExternalDnsAddOn}, in configuration and in code. */
 export const EXTERNAL_DNS_OPTIONS = strictObject({
   ...INSTALLABLE_OPTIONS,
-  hostedZoneIds: documented(list(text(ZONES_ALLOWED, HOSTED_ZONE_ID), ZONES_ALLOWED).refine((ids) => ids.length > 0, ZONES_ALLOWED), {
+  hostedZoneIds: documented(distinct(list(text(ZONES_ALLOWED, HOSTED_ZONE_ID), ZONES_ALLOWED), 'hosted zone id').refine((ids) => ids.length > 0, ZONES_ALLOWED), {
     description: 'Route 53 hosted zone ids; external-dns only touches these zones, and its IAM policy only allows changes in them.',
   }),
-  domainFilters: documented(list(text(DOMAINS_ALLOWED, DOMAIN), DOMAINS_ALLOWED).refine((d) => d.length > 0, DOMAINS_ALLOWED), {
+  domainFilters: documented(distinct(list(text(DOMAINS_ALLOWED, DOMAIN), DOMAINS_ALLOWED), 'domain').refine((d) => d.length > 0, DOMAINS_ALLOWED), {
     description: 'Domains external-dns manages records for, e.g. apps.example.com; names outside are ignored.',
   }),
   /** @default - the cluster name */

@@ -5,13 +5,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { ConfigError, documented, list, namespaceList, PLATFORM_NAMESPACE, strictObject, teamKubernetesGroup, text } from '../lib/config';
-import type { TeamConfig } from '../lib/config';
+import type { PlatformConfig, Problems, TeamConfig } from '../lib/config';
 import { HOURS_PER_MONTH, usd } from '../lib/cost/ledger';
 import type { AddOnContext } from './core/addon';
+import { checkArnScope } from './core/arn';
 import type { AddOnCost, AddOnCostContext } from './core/cost';
 import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
-import { addOnOptions, HELM_OPTIONS } from './core/options';
+import { addOnOptions, distinct, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 import type { ClusterOidc } from './external-secrets-iam';
@@ -35,8 +36,11 @@ export const EXTERNAL_SECRETS_CHART: HelmChartSpec = {
 /** The name of secrets the platform store reads: `<environment>/platform/...`; no team may be named so. */
 export const PLATFORM_SECRETS_OWNER = 'platform';
 
-const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
-const KMS_ALLOWED = 'KMS key ARNs such as arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (not aliases)';
+// Key ids: a UUID, or mrk- and 32 hex digits for multi-Region keys (KMS Developer Guide, "Key identifiers
+// (KeyId)" and "Multi-Region key identifiers").
+const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+const KMS_ALLOWED = 'KMS key ARNs such as arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab ' +
+  'or a multi-Region key\'s .../key/mrk-<32 hex digits> (not aliases)';
 const OIDC_PROVIDER_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:oidc-provider\/oidc\.eks\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?\/id\/[0-9A-F]{32}$/;
 const OIDC_ALLOWED = 'the ARN of the cluster\'s IAM OIDC provider, arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<32 hex digits>';
 
@@ -44,12 +48,12 @@ const OIDC_ALLOWED = 'the ARN of the cluster\'s IAM OIDC provider, arn:aws:iam::
 export const EXTERNAL_SECRETS_OPTIONS = strictObject({
   ...HELM_OPTIONS,
   /** @default ['platform-system'] */
-  platformNamespaces: documented(namespaceList.refine((ns) => ns.length > 0, 'at least one namespace'), {
+  platformNamespaces: documented(distinct(namespaceList, 'namespace').refine((ns) => ns.length > 0, 'at least one namespace'), {
     allowed: 'one or more namespace names that no team owns',
     description: 'Namespaces whose ExternalSecrets may use the platform store (`<environment>/platform/*`). Default ["platform-system"].',
   }).optional(),
   /** @default [] */
-  kmsKeyArns: documented(list(text(KMS_ALLOWED, KMS_KEY_ARN), KMS_ALLOWED), {
+  kmsKeyArns: documented(distinct(list(text(KMS_ALLOWED, KMS_KEY_ARN), KMS_ALLOWED), 'key ARN'), {
     description: 'Customer managed keys the secrets are encrypted with; every store may decrypt with them through Secrets Manager only. Default: none (the aws/secretsmanager key needs no grant).',
   }).optional(),
   /** @default - created from the cluster's issuer */
@@ -87,6 +91,29 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
   constructor(props: ExternalSecretsAddOnProps = {}) {
     super(EXTERNAL_SECRETS_CHART, addOnOptions(ExternalSecretsAddOn.ID, EXTERNAL_SECRETS_OPTIONS, props));
     this.platformNamespaces = [...(this.options.platformNamespaces ?? [PLATFORM_NAMESPACE])];
+  }
+
+  /**
+   * Secrets Manager encrypts a secret only with a KMS key in the secret's Region (Secrets Manager User
+   * Guide, "Secret encryption and decryption"; a multi-Region key is used through its replica's ARN in
+   * that Region), and the stores' roles trust the OIDC provider of this cluster's issuer, in this
+   * account (EKS User Guide, "Create an IAM OIDC provider for your cluster").
+   */
+  checkConfiguration(p: Problems, config: PlatformConfig): void {
+    const key = `addons.${ExternalSecretsAddOn.ID}`;
+    (this.options.kmsKeyArns ?? []).forEach((arn, i) => checkArnScope(p, `${key}.kmsKeyArns[${i}]`, arn, config, {
+      sameRegion: true, why: 'Secrets Manager uses KMS keys of its own Region only',
+    }));
+    const provider = this.options.oidcProviderArn;
+    if (provider !== undefined) {
+      const providerKey = `${key}.oidcProviderArn`;
+      const before = p.count;
+      checkArnScope(p, providerKey, provider, config, { sameAccount: true, why: 'the stores\' roles trust a provider of their own account' });
+      const issuerRegion = /oidc-provider\/oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/.exec(provider)?.[1];
+      if (p.count === before && issuerRegion !== config.region) {
+        p.add(providerKey, provider, `the OIDC provider of this cluster's issuer, oidc.eks.${config.region}.amazonaws.com/id/... (the cluster is in ${config.region})`);
+      }
+    }
   }
 
   /** The release namespace and the platform store's namespaces: no team may own them. */

@@ -10,6 +10,7 @@ export * from './core/manifest-addon';
 export * from './core/managed-addon';
 export * from './core/install-method';
 export * from './core/options';
+export * from './core/arn';
 export * from './core/pod-identity';
 export * from './core/pod-sets';
 export * from './core/node-placement';

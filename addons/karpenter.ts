@@ -6,7 +6,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { NodeGroupConfig, PlatformConfig } from '../lib/config';
+import type { NodeGroupConfig, PlatformConfig, Problems } from '../lib/config';
+import { ENVIRONMENT_TAG, tagCountAllowed } from '../lib/config';
 import { acknowledge, managedPolicyFinding, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
 import { documented, integer, strictObject, text } from '../lib/config';
@@ -143,6 +144,27 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
     }];
   }
 
+  /**
+   * Without a node group carrying the controller's node selector, the controller pods stay Pending
+   * and the chart's install (wait: true) times out at deploy: refused here instead.
+   */
+  checkConfiguration(p: Problems, config: PlatformConfig): void {
+    const selector = this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR;
+    if (config.compute === 'nodegroups' && controllerNodeGroups(config.nodeGroups, selector).length === 0) {
+      p.add(`addons.${KarpenterAddOn.ID}.nodeSelector`, selector,
+        'labels that a node group carries (nodeGroups[].labels), so the Karpenter controller can be scheduled: label one, e.g. karpenter.sh/controller: "true"');
+    }
+    // The EC2NodeClass passes the user's tags on to every instance, beside Karpenter's own.
+    const tagCount = Object.keys(config.tags).length;
+    if (tagCount > 50 - KARPENTER_INSTANCE_TAGS.length) {
+      p.add('tags', tagCount, `${tagCountAllowed('EC2 instances Karpenter launches', KARPENTER_INSTANCE_TAGS)}, with the karpenter add-on`);
+    }
+    const reserved = Object.keys(config.tags).filter((key) => (KARPENTER_INSTANCE_TAGS as readonly string[]).includes(key) && key !== 'Name');
+    for (const key of reserved) {
+      p.add(`tags.${key}`, config.tags[key], 'a key Karpenter does not set itself on the instances it launches (its EC2NodeClass refuses it in spec.tags)');
+    }
+  }
+
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
     const placement = controllerPlacementProblem(context.config.nodeGroups, this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR);
     if (placement) {
@@ -269,13 +291,18 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
   }
 }
 
+/** The node groups whose labels match the controller's node selector. */
+function controllerNodeGroups(nodeGroups: readonly NodeGroupConfig[], selector: Readonly<Record<string, string>>): NodeGroupConfig[] {
+  return nodeGroups.filter((g) => Object.entries(selector).every(([key, value]) => g.labels[key] === value));
+}
+
 /**
  * Why the node groups cannot keep Karpenter available, if they cannot: the chart runs two replicas
  * that must land on different nodes (and keeps one through voluntary disruptions with its PDB), so
  * the selected groups need two on-demand nodes at least; on spot, one interruption can take both.
  */
 export function controllerPlacementProblem(nodeGroups: readonly NodeGroupConfig[], selector: Readonly<Record<string, string>>): string | undefined {
-  const selected = nodeGroups.filter((g) => Object.entries(selector).every(([key, value]) => g.labels[key] === value));
+  const selected = controllerNodeGroups(nodeGroups, selector);
   const wanted = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(', ');
   if (selected.length === 0) {
     return `no node group carries the labels ${wanted}: the Karpenter controller cannot be scheduled`;
@@ -288,6 +315,15 @@ export function controllerPlacementProblem(nodeGroups: readonly NodeGroupConfig[
   }
   return undefined;
 }
+
+/**
+ * The tags of the EC2 instances Karpenter launches besides the user's (the EC2NodeClass passes those
+ * on): the environment tag, and Karpenter's kubernetes.io/cluster/<name>, karpenter.sh/nodepool,
+ * eks:eks-cluster-name and karpenter.k8s.aws/ec2nodeclass at launch, karpenter.sh/nodeclaim and Name
+ * afterwards (aws/karpenter-provider-aws pkg/cloudprovider/cloudprovider.go and the nodeclaim
+ * tagging controller; its EC2NodeClass validation refuses those keys in spec.tags).
+ */
+export const KARPENTER_INSTANCE_TAGS = [ENVIRONMENT_TAG, 'Name', 'kubernetes.io/cluster/<cluster>', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.k8s.aws/ec2nodeclass', 'eks:eks-cluster-name'] as const;
 
 /** The role of the EC2 instances Karpenter launches; Karpenter manages their instance profiles. */
 function karpenterNodeRole(scope: Construct, clusterName: string): iam.Role {

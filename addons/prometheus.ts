@@ -13,6 +13,8 @@ import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
+import { alertManagerProblems } from './prometheus-alertmanager';
+import { ScraperTrust } from './prometheus-trust';
 import type { YamlValue } from './core/yaml';
 import { toYaml } from './core/yaml';
 
@@ -66,7 +68,7 @@ export function prometheusDurationMs(value: string): number | undefined {
 }
 
 const SCRAPE_INTERVAL_ALLOWED = 'a Prometheus duration of at least 30s (the managed collector\'s minimum), e.g. 30s, 1m, 1m30s';
-const ALERT_MANAGER_ALLOWED = 'an AMP alert manager definition: YAML with a top-level alertmanager_config key';
+const ALERT_MANAGER_ALLOWED = 'an AMP alert manager definition: YAML with a top-level alertmanager_config key and SNS receivers only';
 const RULES_ALLOWED = 'a Prometheus rules file: YAML with a top-level groups key';
 
 /** Options of {@link PrometheusAddOn}, in configuration and in code. */
@@ -89,7 +91,11 @@ export const PROMETHEUS_OPTIONS = strictObject({
   }).optional(),
   /** @default - no alert manager */
   alertManagerDefinition: documented(
-    z.string({ error: ALERT_MANAGER_ALLOWED }).refine((value) => /^alertmanager_config:/m.test(value), { error: ALERT_MANAGER_ALLOWED }),
+    z.string({ error: ALERT_MANAGER_ALLOWED }).superRefine((value, ctx) => {
+      for (const problem of alertManagerProblems(value)) {
+        ctx.addIssue({ code: 'custom', input: problem.found, message: problem.allowed });
+      }
+    }),
     { allowed: ALERT_MANAGER_ALLOWED, description: 'Alert manager definition of the workspace (YAML).' },
   ).optional(),
   /** @default {} */
@@ -189,7 +195,7 @@ export class PrometheusAddOn implements PlatformAddOn {
     });
     scraper.node.addDependency(logGroup);
     if (key) {
-      addWriterRoles(scope, scraper, workspace, key);
+      addWriterRoles(scope, scraper, workspace, key, context);
     }
 
     const output = (outputKey: string, value: string, description: string) => new CfnOutput(scope, outputKey, { value, description }).overrideLogicalId(outputKey);
@@ -223,27 +229,28 @@ function workspaceKey(scope: Construct, names: EnvironmentNames): kms.Key {
 /**
  * The role pair a collector needs to write into a workspace with a customer-managed key (User Guide,
  * "Creating scraper for workspaces enabled with customer managed keys", which points to the cross-account
- * trust policies). Deliberate differences from that page:
- * - Its conditions name the scraper's ARN, which exists only once the scraper does (and the scraper
- *   needs the roles first); ArnLike/StringLike on this account's and region's scrapers replace them.
- * - The target role may remote-write into this workspace only (the page attaches
- *   AmazonPrometheusRemoteWriteAccess: aps:RemoteWrite on every workspace), and may use the key only
- *   through AMP (kms:ViaService). Whether the writer needs the key at all is not documented there; the
- *   two data-key actions are granted so ingestion cannot fail on them.
+ * trust policies). The trust names the scraper, whose ARN exists only once the scraper does, and the
+ * scraper needs the roles to be created. The User Guide documents the way out (awsdocs
+ * amazon-prometheus-user-guide, "Cross-account setup" of the OpenSearch collector page, read
+ * 2026-12-07: "first create the roles with a wildcard (`scraper/*`) ..., create the scraper, and then
+ * update both trust policies to replace the wildcard with the actual scraper ARN that CreateScraper
+ * returns"), so the roles start with this account's and region's scrapers and {@link ScraperTrust}
+ * narrows both to this scraper right after it is created.
+ * Deliberate differences from that page: the target role may remote-write into this workspace only (the
+ * page attaches AmazonPrometheusRemoteWriteAccess: aps:RemoteWrite on every workspace), and may use the
+ * key only through AMP (kms:ViaService). Whether the writer needs the key at all is not documented
+ * there; the two data-key actions are granted so ingestion cannot fail on them.
  * Not verified against a deployment.
  */
-function addWriterRoles(scope: Construct, scraper: aps.CfnScraper, workspace: aps.CfnWorkspace, key: kms.IKey): void {
+function addWriterRoles(scope: Construct, scraper: aps.CfnScraper, workspace: aps.CfnWorkspace, key: kms.IKey, context: AddOnContext): void {
   const scrapers = `arn:${Aws.PARTITION}:aps:${Aws.REGION}:${Aws.ACCOUNT_ID}:scraper/*`;
   const source = new iam.Role(scope, 'CollectorSourceRole', {
     description: 'Assumed by the AMP managed collector of this cluster; may only assume the target role',
-    assumedBy: new iam.ServicePrincipal('scraper.aps.amazonaws.com').withConditions({
-      ArnLike: { 'aws:SourceArn': scrapers },
-      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-    }),
+    assumedBy: new iam.ServicePrincipal(SCRAPER_PRINCIPAL).withConditions(sourceTrustConditions('ArnLike', scrapers)),
   });
   const target = new iam.Role(scope, 'CollectorTargetRole', {
     description: 'Remote-writes the AMP managed collector\'s metrics into this environment\'s workspace',
-    assumedBy: new iam.ArnPrincipal(source.roleArn).withConditions({ StringLike: { 'sts:ExternalId': scrapers } }),
+    assumedBy: new iam.ArnPrincipal(source.roleArn).withConditions(targetTrustConditions('StringLike', scrapers)),
   });
   target.addManagedPolicy(new iam.ManagedPolicy(scope, 'CollectorTargetPolicy', {
     description: 'Remote write into one AMP workspace, its key only through AMP',
@@ -266,6 +273,38 @@ function addWriterRoles(scope: Construct, scraper: aps.CfnScraper, workspace: ap
   });
   scraper.node.addDependency(sourcePolicy);
   scraper.roleConfiguration = { sourceRoleArn: source.roleArn, targetRoleArn: target.roleArn };
+
+  const trust = { vpc: context.vpc, names: context.names, logsKey: context.logsKey, logRetention: context.config.logRetentionDays as logs.RetentionDays };
+  new ScraperTrust(scope, 'CollectorSourceTrust', {
+    ...trust,
+    role: source,
+    statement: new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.ServicePrincipal(SCRAPER_PRINCIPAL)],
+      conditions: sourceTrustConditions('ArnEquals', scraper.attrArn),
+    }),
+  });
+  new ScraperTrust(scope, 'CollectorTargetTrust', {
+    ...trust,
+    role: target,
+    statement: new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.ArnPrincipal(source.roleArn)],
+      conditions: targetTrustConditions('StringEquals', scraper.attrArn),
+    }),
+  });
+}
+
+const SCRAPER_PRINCIPAL = 'scraper.aps.amazonaws.com';
+
+/** The source role's trust conditions (User Guide, "Cross-account setup"): the scraper and this account. */
+function sourceTrustConditions(operator: 'ArnLike' | 'ArnEquals', scrapers: string): Record<string, Record<string, string>> {
+  return { [operator]: { 'aws:SourceArn': scrapers }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } };
+}
+
+/** The target role's trust condition: the source role assumes it on behalf of the scraper (its external id). */
+function targetTrustConditions(operator: 'StringLike' | 'StringEquals', scrapers: string): Record<string, Record<string, string>> {
+  return { [operator]: { 'sts:ExternalId': scrapers } };
 }
 
 /** TLS to the API server with the collector's own token, the only authorization a managed collector accepts. */

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ComputeMode, PlatformConfig } from '../lib/config';
 import { documented, kubernetesVersionInfo, strictObject } from '../lib/config';
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
-import type { AddOnContext, PlatformAddOn } from './core/addon';
+import type { AddOnContext, ClusterObjectRef, PlatformAddOn } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { addOnOptions, eksAddonVersion, objectName } from './core/options';
@@ -73,10 +73,13 @@ export class StorageAddOn implements PlatformAddOn {
   /** Bound on node groups only; declared for both so the selection checks are the same. */
   readonly serviceAccounts = [EBS_CSI_SERVICE_ACCOUNT];
 
+  readonly clusterObjects: readonly ClusterObjectRef[];
+
   private readonly props: z.output<typeof STORAGE_OPTIONS>;
 
   constructor(props: StorageAddOnProps = {}) {
     this.props = addOnOptions(StorageAddOn.ID, STORAGE_OPTIONS, props);
+    this.clusterObjects = [{ kind: 'StorageClass', name: this.props.className ?? 'gp3', isDefault: true }];
   }
 
   /** The EBS CSI driver's controller and node plugin (node groups only; Auto Mode has it built in). */

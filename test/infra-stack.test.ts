@@ -357,7 +357,8 @@ describe('compute: managed node groups', () => {
       compute: 'nodegroups',
       kubernetesVersion: '1.34',
       nodeGroups: [
-        { name: 'ops', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], capacityType: 'SPOT', minSize: 1, maxSize: 3, desiredSize: 2 },
+        // Labelled for the Karpenter controller: the nodegroups default add-ons include Karpenter.
+        { name: 'ops', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], capacityType: 'SPOT', minSize: 1, maxSize: 3, desiredSize: 2, labels: { 'karpenter.sh/controller': 'true' } },
         { name: 'arm', amiType: 'BOTTLEROCKET_ARM_64', instanceTypes: ['m7g.large'], minSize: 0, maxSize: 5, taints: [{ key: 'arch', value: 'arm64', effect: 'NO_SCHEDULE' }] },
       ],
     }).infraTemplate;

@@ -2,7 +2,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import type { ComputeMode, EnvironmentNames, PlatformConfig, TeamConfig } from '../../lib/config';
+import type { ComputeMode, EnvironmentNames, PlatformConfig, Problems, TeamConfig } from '../../lib/config';
 import type { AddOnCost, AddOnCostContext } from './cost';
 import type { ProvidedCapabilities } from './provides';
 import type { PodSet } from './pod-sets';
@@ -39,6 +39,20 @@ export interface AddOnContext {
 export interface ServiceAccountRef {
   readonly namespace: string;
   readonly name: string;
+}
+
+/**
+ * A cluster-scoped Kubernetes object an add-on creates whose name, and default-ness, the whole
+ * cluster shares: two add-ons cannot both own `kind/name` (the second apply would overwrite the
+ * first), and a cluster has at most one default class of a kind (Kubernetes docs, "Storage Classes"
+ * / "Ingress": with several defaults the newest wins, so the choice depends on creation order).
+ */
+export interface ClusterObjectRef {
+  /** e.g. `StorageClass`, `IngressClass`. */
+  readonly kind: string;
+  readonly name: string;
+  /** Marked as the cluster's default of its kind. @default false */
+  readonly isDefault?: boolean;
 }
 
 /**
@@ -79,6 +93,12 @@ export interface PlatformAddOn {
    * @default []
    */
   readonly serviceAccounts?: readonly ServiceAccountRef[];
+  /**
+   * Cluster-scoped classes the add-on creates (StorageClass, IngressClass); the plan refuses two
+   * add-ons owning one name and two defaults of one kind.
+   * @default []
+   */
+  readonly clusterObjects?: readonly ClusterObjectRef[];
   /**
    * The Kubernetes versions the add-on supports; the plan refuses a cluster version outside it.
    * @default - any version the app supports
@@ -121,6 +141,13 @@ export interface PlatformAddOn {
    * @default false
    */
   readonly providesCapacity?: boolean;
+  /**
+   * Adds the problems of the add-on's options that only the environment's configuration reveals (an
+   * ARN of another Region, a node group the add-on needs), each under its `addons.<id>.<key>`.
+   * Called once by the plan, before anything is built.
+   * @default - nothing to check
+   */
+  checkConfiguration?(p: Problems, config: PlatformConfig): void;
   /** Creates the add-on's constructs in `scope`. */
   deploy(scope: Construct, context: AddOnContext): void;
   /**

@@ -17,8 +17,13 @@ export const chartVersion = text('an exact chart version, e.g. 1.2.3', EXACT_VER
 /** An EKS managed add-on version as `aws eks describe-addon-versions` prints it. */
 export const eksAddonVersion = text('an EKS add-on version such as v1.57.1-eksbuild.1', /^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
 
-/** A Kubernetes object name (an RFC 1123 label). */
-export const objectName = text('a Kubernetes object name', /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+/**
+ * The name of a class object (StorageClass, IngressClass, IngressClassParams): a DNS-1123 subdomain,
+ * at most 253 characters of lower-case labels joined by dots (Kubernetes API conventions, "Names";
+ * apimachinery validation IsDNS1123Subdomain, which the API server applies to these kinds).
+ */
+export const objectName = text('a Kubernetes object name: at most 253 characters of a-z, 0-9, "-" and ".", starting and ending with a letter or digit, e.g. gp3 or fast.ssd',
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/);
 
 const STRING_MAP = 'an object of string keys to string values';
 const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
@@ -57,4 +62,19 @@ export function addOnOptions<S extends z.ZodType>(id: string, schema: S, options
   const parsed = parseInto(p, `addons.${id}`, schema, options ?? {});
   p.throwIfAny();
   return parsed as z.output<S>;
+}
+
+/**
+ * `schema` (a list) with every item at most once: the lists it is used for are sets (policies,
+ * zones, namespaces), where a repeat is a typo that AWS or Kubernetes would refuse or silently fold.
+ */
+export function distinct<T>(schema: z.ZodType<T[]>, what: string): z.ZodType<T[]> {
+  return schema.superRefine((items, ctx) => {
+    items.forEach((item, i) => {
+      const first = items.indexOf(item);
+      if (first !== i) {
+        ctx.addIssue({ code: 'custom', path: [i], input: item, message: `each ${what} once (it is item ${first} already)` });
+      }
+    });
+  });
 }

@@ -34,7 +34,30 @@ export function selectionProblems(addons: readonly PlatformAddOn[], compute: Com
       }
     }
   }
-  return problems.concat(bindingProblems(addons));
+  return problems.concat(bindingProblems(addons), clusterObjectProblems(addons));
+}
+
+/** Two add-ons cannot own one cluster-scoped name, nor both mark a default of one kind. */
+function clusterObjectProblems(addons: readonly PlatformAddOn[]): string[] {
+  const owner = new Map<string, string>();
+  const defaults = new Map<string, string>();
+  const problems: string[] = [];
+  for (const addon of addons) {
+    for (const object of addon.clusterObjects ?? []) {
+      const key = `${object.kind} "${object.name}"`;
+      const first = owner.get(key);
+      if (first !== undefined && first !== addon.id) {
+        problems.push(`"${addon.id}" creates ${key}, which "${first}" creates already: give one of them another name (its className option)`);
+      }
+      owner.set(key, first ?? addon.id);
+      const firstDefault = defaults.get(object.kind);
+      if (object.isDefault && firstDefault !== undefined && firstDefault !== addon.id) {
+        problems.push(`"${addon.id}" marks its ${object.kind} as the cluster default, as "${firstDefault}" does: a cluster has one default ${object.kind}, make only one of them default`);
+      }
+      if (object.isDefault) defaults.set(object.kind, firstDefault ?? addon.id);
+    }
+  }
+  return problems;
 }
 
 /** EKS Pod Identity takes one association per service account: two add-ons cannot both bind one. */

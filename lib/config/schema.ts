@@ -146,7 +146,7 @@ export const CONFIG_SHAPE = {
   ),
   sampleWorkloads: documented(flag(), { description: 'The default of `workloads`: turns game-2048 and petstore on or off.' }),
   workloads: documented(json(workloadsSchema), { allowed: 'a JSON object {game2048, petstore, nginx}', description: '`{"game2048": bool, "petstore": bool or {"enabled", "internal", "apiGateway"}, "nginx": {"hostedZoneId", "zoneName", "hostname"}}`; nginx needs the external-dns add-on managing that zone (see Sample workloads).' }),
-  tags: documented(json(tagsSchema), { description: 'Tags on every taggable resource of both stacks, checked against the AWS tagging rules; 50 per resource less the app\'s own (43 with Karpenter, whose instances get them too).' }),
+  tags: documented(json(tagsSchema), { description: 'Tags on every taggable resource of both stacks, checked against the AWS tagging rules; 50 per resource less the app\'s own; an add-on whose resources get them too may allow fewer (karpenter: 43).' }),
 } as const;
 
 /** A configuration key. */

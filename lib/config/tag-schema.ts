@@ -15,20 +15,10 @@ export const ENVIRONMENT_TAG = 'platform:environment';
 export const TAGS_THE_APP_ADDS = {
   /** Private subnets: CDK's Vpc names and types them; Load balancers and Karpenter discover them. */
   'private subnets (AWS::EC2::Subnet)': [ENVIRONMENT_TAG, 'Name', 'aws-cdk:subnet-name', 'aws-cdk:subnet-type', 'kubernetes.io/role/internal-elb', 'karpenter.sh/discovery'],
-  /**
-   * EC2 instances Karpenter launches (the karpenter add-on's EC2NodeClass passes the user's tags
-   * on): Karpenter adds kubernetes.io/cluster/<name>, karpenter.sh/nodepool, eks:eks-cluster-name
-   * and karpenter.k8s.aws/ec2nodeclass at launch, karpenter.sh/nodeclaim and Name afterwards
-   * (aws/karpenter-provider-aws pkg/cloudprovider/cloudprovider.go and the nodeclaim tagging
-   * controller; its EC2NodeClass validation refuses those keys in spec.tags).
-   */
-  'EC2 instances Karpenter launches': [ENVIRONMENT_TAG, 'Name', 'kubernetes.io/cluster/<cluster>', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.k8s.aws/ec2nodeclass', 'eks:eks-cluster-name'],
 } as const;
 
 /** The most tags of its own the app puts on a resource of its stacks. */
 const MAX_USER_TAGS = 50 - TAGS_THE_APP_ADDS['private subnets (AWS::EC2::Subnet)'].length;
-/** The same with Karpenter, whose instances carry the user's tags too. */
-export const MAX_USER_TAGS_WITH_KARPENTER = 50 - TAGS_THE_APP_ADDS['EC2 instances Karpenter launches'].length;
 
 /**
  * Keys the app, aws-cdk-lib or Karpenter set themselves (except Name, which a user may set): a
@@ -45,8 +35,8 @@ const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const ALLOWED = `a JSON object of at most ${MAX_USER_TAGS} tag keys to string values`;
 
 /** What the tag count message says: the limit and the resource kind that sets it. */
-export function tagCountAllowed(max: number, kind: keyof typeof TAGS_THE_APP_ADDS): string {
-  return `at most ${max} tags (AWS allows 50 per resource, and each of the ${kind} already has ${50 - max} of the app's: ${TAGS_THE_APP_ADDS[kind].join(', ')})`;
+export function tagCountAllowed(kind: string, own: readonly string[]): string {
+  return `at most ${50 - own.length} tags (AWS allows 50 per resource, and each of the ${kind} already has ${own.length} of the app's: ${own.join(', ')})`;
 }
 
 /**
@@ -57,7 +47,7 @@ export const tagsSchema = documented(
   z.record(z.string(), z.string(ALLOWED), ALLOWED).superRefine((tags, ctx) => {
     const entries = Object.entries(tags);
     if (entries.length > MAX_USER_TAGS) {
-      ctx.addIssue({ code: 'custom', input: entries.length, message: tagCountAllowed(MAX_USER_TAGS, 'private subnets (AWS::EC2::Subnet)') });
+      ctx.addIssue({ code: 'custom', input: entries.length, message: tagCountAllowed('private subnets (AWS::EC2::Subnet)', TAGS_THE_APP_ADDS['private subnets (AWS::EC2::Subnet)']) });
     }
     for (const [key, value] of entries) {
       const problem = key.length < 1 || key.length > 128 ? 'a tag key of 1 to 128 characters'

@@ -2,7 +2,7 @@ import { AddOnCatalog } from '../../addons/catalog';
 import type { PlatformAddOn } from '../../addons/core/addon';
 import { orderAddOns, selectionProblems } from '../../addons/core/resolve';
 import type { AddOnSelection, EnvironmentNames, PlatformConfig, TeamConfig, TeamInput } from '../config';
-import { enabledWorkloads, environmentNames, kubernetesVersionInfo, MAX_USER_TAGS_WITH_KARPENTER, parseInto, Problems, readConfig, tagCountAllowed, teamSchema } from '../config';
+import { enabledWorkloads, environmentNames, kubernetesVersionInfo, parseInto, Problems, readConfig, teamSchema } from '../config';
 import { isoToday, supportNotice } from '../config/support-lifecycle';
 import { checkTeams, checkUniquePrincipals } from './access-checks';
 import { checkControllerCapacity } from './capacity-checks';
@@ -77,11 +77,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
   checkUniquePrincipals(p, config, teams, keyOf);
   checkWorkloads(p, config, all);
   checkAddOnVersions(p, config.kubernetesVersion, all);
-  // Karpenter's instances carry the user's tags too, beside more of Karpenter's own than any resource of the stacks.
-  const tagCount = Object.keys(config.tags).length;
-  if (all.some((a) => a.id === 'karpenter') && tagCount > MAX_USER_TAGS_WITH_KARPENTER) {
-    p.add('tags', tagCount, `${tagCountAllowed(MAX_USER_TAGS_WITH_KARPENTER, 'EC2 instances Karpenter launches')}, with the karpenter add-on`);
-  }
+  all.forEach((addon) => addon.checkConfiguration?.(p, config));
   const capacityWarnings = p.count === 0 ? checkControllerCapacity(p, config, all) : [];
 
   p.throwIfAny();

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { AckAddOn } from '../../addons/ack';
 import { PrometheusAddOn, prometheusDurationMs } from '../../addons/prometheus';
 import { parse } from 'yaml';
 import { toYaml } from '../../addons/core/yaml';
@@ -71,7 +72,7 @@ describe('prometheus', () => {
     expect(subnets).toBeGreaterThanOrEqual(2); // the collector needs two subnets in two AZs
   });
 
-  test('the collector writes into the key-encrypted workspace through a role pair scoped to this account\'s scrapers', () => {
+  test('the collector writes into the key-encrypted workspace through a role pair created for this account\'s scrapers', () => {
     const roles = resourcesOfType(app.platformTemplate, 'AWS::IAM::Role');
     const [sourceId] = Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes('scraper.aps.amazonaws.com')) ?? [];
     const [targetId] = Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes('sts:ExternalId')) ?? [];
@@ -98,6 +99,84 @@ describe('prometheus', () => {
       Roles: [{ Ref: sourceId }],
       PolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Resource: { 'Fn::GetAtt': [targetId, 'Arn'] } })] },
     });
+  });
+
+  describe('the collector roles\' trust, narrowed to their own scraper once it exists', () => {
+    const roles = resourcesOfType(app.platformTemplate, 'AWS::IAM::Role');
+    const roleId = (marker: string): string => Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes(marker))?.[0] ?? '';
+    const sourceId = roleId('scraper.aps.amazonaws.com');
+    const targetId = roleId('sts:ExternalId');
+    const scraperId = logicalId(app, 'AWS::APS::Scraper');
+    // What CloudFormation would substitute at deploy time, so the handler's request can be read as sent.
+    const deployed: Record<string, string> = {
+      [`${scraperId}.Arn`]: 'arn:aws:aps:us-west-2:111122223333:scraper/s-1234',
+      [sourceId]: 'collector-source', [`${sourceId}.Arn`]: 'arn:aws:iam::111122223333:role/collector-source',
+      [targetId]: 'collector-target', 'AWS::AccountId': '111122223333',
+    };
+    const render = (value: unknown): string => {
+      if (typeof value === 'string') return value;
+      const v = value as Record<string, unknown>;
+      if (v.Ref !== undefined) return deployed[v.Ref as string] ?? `<${v.Ref as string}>`;
+      if (v['Fn::GetAtt'] !== undefined) return deployed[(v['Fn::GetAtt'] as string[]).join('.')] ?? '<getatt>';
+      const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map(render).join(separator);
+    };
+    const calls = Object.values(app.platformTemplate.findResources('Custom::ScraperTrust'));
+    const sent = (event: 'Create' | 'Update') => calls.map((c) => JSON.parse(render((c.Properties as Record<string, unknown>)[event])) as
+      { service: string; action: string; parameters: { RoleName: string; PolicyDocument: string } });
+
+    test('after create and every update, each role trusts exactly this scraper (User Guide, cross-account setup)', () => {
+      expect(calls).toHaveLength(2);
+      for (const event of ['Create', 'Update'] as const) {
+        const byRole = Object.fromEntries(sent(event).map((call) => [call.parameters.RoleName, { ...call, policy: JSON.parse(call.parameters.PolicyDocument) as unknown }]));
+        expect(byRole['collector-source']).toMatchObject({ service: 'IAM', action: 'UpdateAssumeRolePolicy' });
+        expect(byRole['collector-source'].policy).toEqual({ Version: '2012-10-17', Statement: [{
+          Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'scraper.aps.amazonaws.com' },
+          Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:aps:us-west-2:111122223333:scraper/s-1234' }, StringEquals: { 'aws:SourceAccount': '111122223333' } },
+        }] });
+        expect(byRole['collector-target'].policy).toEqual({ Version: '2012-10-17', Statement: [{
+          Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::111122223333:role/collector-source' },
+          Condition: { StringEquals: { 'sts:ExternalId': 'arn:aws:aps:us-west-2:111122223333:scraper/s-1234' } },
+        }] });
+      }
+    });
+
+    test('a change of a role\'s template trust (written back over the narrowed one) updates its narrowing call too', () => {
+      const intrinsic = (v: Record<string, unknown>): boolean => ['Ref', 'Fn::GetAtt', 'Fn::Join'].some((k) => k in v);
+      const renderDeep = (value: unknown): unknown => {
+        if (Array.isArray(value)) return value.map(renderDeep);
+        if (value === null || typeof value !== 'object') return value;
+        const v = value as Record<string, unknown>;
+        return intrinsic(v) ? render(v) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderDeep(x)]));
+      };
+      for (const [id, name] of [[sourceId, 'collector-source'], [targetId, 'collector-target']] as const) {
+        const call = calls.find((c) => render((c.Properties as Record<string, unknown>).Create).includes(`"RoleName":"${name}"`));
+        expect(JSON.parse(render(call?.Properties.TemplateTrustPolicy))).toEqual(renderDeep((roles[id].Properties as Record<string, unknown>).AssumeRolePolicyDocument));
+      }
+    });
+
+    test('each call may update exactly its own role\'s trust, nothing else', () => {
+      for (const id of [sourceId, targetId]) {
+        app.platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+          PolicyDocument: { Statement: [{ Sid: 'UpdateThisRoleTrust', Effect: 'Allow', Action: 'iam:UpdateAssumeRolePolicy', Resource: { 'Fn::GetAtt': [id, 'Arn'] } }], Version: '2012-10-17' },
+        });
+      }
+    });
+  });
+
+  test('with another AWS SDK call in the stack (ACK\'s access policy), the one shared handler gets every call\'s permissions', () => {
+    const both = synth({ addons: 'prometheus' }, [new AckAddOn({ services: ['rds'], permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/AckBoundary' })]);
+    const functions = Object.values(both.platformTemplate.findResources('AWS::Lambda::Function'))
+      .filter((f) => JSON.stringify(f).includes('AWS679f53fac002430cb0da5b7982bd2287'));
+    expect(functions).toHaveLength(1);
+    const handlerRole = (functions[0].Properties as { Role: { 'Fn::GetAtt': [string, string] } }).Role['Fn::GetAtt'][0];
+    const policies = Object.values(both.platformTemplate.findResources('AWS::IAM::ManagedPolicy'));
+    for (const sid of ['UpdateThisRoleTrust', 'AssociateAccessPolicy']) {
+      const granting = policies.filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes(`"Sid":"${sid}"`));
+      expect(granting.length).toBeGreaterThan(0);
+      granting.forEach((p) => expect(p.Properties.Roles).toEqual([{ Ref: handlerRole }]));
+    }
+    expect(nagFindings(both)).toEqual([]);
   });
 
   test('no access entry and no RBAC objects: AMP creates the scraper\'s access entry on API-mode clusters', () => {
@@ -198,7 +277,7 @@ describe('prometheus', () => {
       expect(() => new PrometheusAddOn({ retentionDays: 1096 })).toThrow(/addons\.prometheus\.retentionDays: got 1096; allowed: an integer from 1 to 1095/);
       expect(() => new PrometheusAddOn({ ruleGroups: { '-bad': rules } })).toThrow(/addons\.prometheus\.ruleGroups\.-bad: got "-bad"; allowed: a rule groups namespace name/);
       expect(() => new PrometheusAddOn({ ruleGroups: { ok: 'rules: []' } })).toThrow(/addons\.prometheus\.ruleGroups\.ok.*allowed: a Prometheus rules file/);
-      expect(() => new PrometheusAddOn({ alertManagerDefinition: 'route: {}' })).toThrow(/addons\.prometheus\.alertManagerDefinition: got "route: \{\}"; allowed: an AMP alert manager definition/);
+      expect(() => new PrometheusAddOn({ alertManagerDefinition: 'route: {}' })).toThrow(/addons\.prometheus\.alertManagerDefinition: got "no alertmanager_config"; allowed: an AMP alert manager definition/);
       expect(() => PrometheusAddOn.registration.create({ scrapeIntervall: '30s' })).toThrow(ConfigError);
       const p = new Problems();
       p.collect(() => PrometheusAddOn.registration.create({ scrapeInterval: '10s', retentionDays: 0, customerManagedKey: 'yes' }));
