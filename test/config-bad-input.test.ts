@@ -13,7 +13,10 @@ import { synth } from './helpers';
 
 const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
 const GROUP = { name: 'a', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 1, maxSize: 2 };
-const nodegroups = (fields: Record<string, unknown>): Record<string, unknown> => ({ compute: 'nodegroups', nodeGroups: [{ ...GROUP, ...fields }] });
+/** A group for Karpenter's controller (a default add-on on node groups), which needs one labelled for it. */
+const CONTROLLER_GROUP = { ...GROUP, name: 'controllers', minSize: 2, maxSize: 3, labels: { 'karpenter.sh/controller': 'true' } };
+/** The group under test, beside one labelled for Karpenter's controller (the default add-ons need it). */
+const nodegroups = (fields: Record<string, unknown>): Record<string, unknown> => ({ compute: 'nodegroups', nodeGroups: [{ ...GROUP, ...fields }, CONTROLLER_GROUP] });
 const tags = (count: number): Record<string, string> => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 'v']));
 const team = (fields: Record<string, unknown>): Record<string, unknown> => ({ teams: [{ name: 'web', ...fields }] });
 
@@ -94,7 +97,7 @@ describe('bad input is refused with the key, the value and what is allowed', () 
 describe('tricky input that AWS, EKS and Kubernetes take is accepted', () => {
   test.each<[string, Record<string, unknown>]>([
     ['a version as a JSON number that prints back as written', { kubernetesVersion: 1.35 }],
-    ['the same key in different objects', { compute: 'nodegroups', nodeGroups: '[{"name":"a","amiType":"BOTTLEROCKET_x86_64","instanceTypes":["m5.large"],"minSize":1,"maxSize":2},{"name":"b","amiType":"BOTTLEROCKET_x86_64","instanceTypes":["m5.large"],"minSize":1,"maxSize":2}]' }],
+    ['the same key in different objects', { compute: 'nodegroups', addons: 'metrics-server,storage', sampleWorkloads: false, nodeGroups: '[{"name":"a","amiType":"BOTTLEROCKET_x86_64","instanceTypes":["m5.large"],"minSize":1,"maxSize":2},{"name":"b","amiType":"BOTTLEROCKET_x86_64","instanceTypes":["m5.large"],"minSize":1,"maxSize":2}]' }],
     ['a GovCloud region with GovCloud principals', { region: 'us-gov-west-1', availabilityZones: 'us-gov-west-1a,us-gov-west-1b,us-gov-west-1c', clusterAdmins: 'arn:aws-us-gov:iam::111122223333:role/Admin' }],
     ['a China region with China principals', { region: 'cn-north-1', availabilityZones: 'cn-north-1a,cn-north-1b,cn-north-1d', clusterAdmins: 'arn:aws-cn:iam::111122223333:role/Admin' }],
     ['a region newer than the committed zones, zones given', { region: 'ap-southeast-7', availabilityZones: 'ap-southeast-7a,ap-southeast-7b', azCount: 2 }],
