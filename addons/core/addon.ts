@@ -2,6 +2,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import type { ComputeMode, EnvironmentNames, PlatformConfig, TeamConfig } from '../../lib/config';
+import type { HelmRecoveryFunction } from './helm-recovery-function';
 
 /** What an add-on may use when it deploys into PlatformStack. */
 export interface AddOnContext {
@@ -18,6 +19,8 @@ export interface AddOnContext {
    * whole cluster (an admission policy engine) can leave the platform's own namespaces alone.
    */
   readonly platformNamespaces: readonly string[];
+  /** Recovers pending Helm releases before their charts run (see `recoverableHelmChart`). */
+  readonly helmRecovery: HelmRecoveryFunction;
 }
 
 /** A Kubernetes service account that an add-on binds to an AWS role. */

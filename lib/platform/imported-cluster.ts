@@ -3,10 +3,12 @@ import type { CfnElement } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
+import { HelmRecoveryFunction } from '../../addons/core/helm-recovery-function';
 import { acknowledge, managedPolicyFinding, ruleIds } from '../compliance/acknowledge';
 import { acknowledgeLatestNodeRuntime } from '../compliance/lambda-runtime';
 import { environmentNames, kubernetesVersionInfo } from '../config';
@@ -30,6 +32,8 @@ export class ImportedCluster extends Construct {
   readonly cluster: eks.ICluster;
   readonly vpc: ec2.IVpc;
   readonly kubectlProvider: eks.KubectlProvider;
+  /** Recovers pending Helm releases with this handler's role, layers and network. */
+  readonly helmRecovery: HelmRecoveryFunction;
 
   constructor(scope: Construct, id: string, props: ImportedClusterProps) {
     super(scope, id);
@@ -50,11 +54,13 @@ export class ImportedCluster extends Construct {
       vpc: this.vpc,
     };
     const bare = eks.Cluster.fromClusterAttributes(this, 'ClusterRef', attributes);
+    // InfraStack owns this role and its cluster-admin access entry; it stays immutable here.
+    const role = iam.Role.fromRoleArn(this, 'KubectlRole', importInfraValue(names, 'kubectlRoleArn'), { mutable: false });
+    const kubectlLayer = kubernetesVersionInfo(config.kubernetesVersion).kubectlLayer(this, 'KubectlLayer');
     this.kubectlProvider = new eks.KubectlProvider(this, 'KubectlProvider', {
       cluster: bare,
-      // InfraStack owns this role and its cluster-admin access entry; it stays immutable here.
-      role: iam.Role.fromRoleArn(this, 'KubectlRole', importInfraValue(names, 'kubectlRoleArn'), { mutable: false }),
-      kubectlLayer: kubernetesVersionInfo(config.kubernetesVersion).kubectlLayer(this, 'KubectlLayer'),
+      role,
+      kubectlLayer,
       // The API server is private or CIDR-restricted: the handler must run inside the VPC.
       privateSubnets: this.vpc.privateSubnets,
     });
@@ -63,6 +69,18 @@ export class ImportedCluster extends Construct {
     // aws-eks-v2 adds this condition for an ECR Public policy on the handler role it would create
     // itself; on the imported, immutable role nothing uses it (CloudFormation Validate W8001).
     this.node.tryRemoveChild('HasEcrPublic');
+    this.helmRecovery = new HelmRecoveryFunction(this, 'HelmRecovery', {
+      role,
+      kubectlLayer,
+      // The provider's own AWS CLI layer (aws-eks-v2 kubectl-provider.js: `new AwsCliLayer(this, "AwsCliLayer")`).
+      awscliLayer: this.kubectlProvider.node.findChild('AwsCliLayer') as lambda.ILayerVersion,
+      vpc: this.vpc,
+      // What the provider gives its handler when it runs in private subnets.
+      securityGroups: bare.clusterSecurityGroup ? [bare.clusterSecurityGroup] : [],
+      logGroupName: `/aws/lambda/${names.platformStackName}-helm-recovery`,
+      logsKey: kms.Key.fromKeyArn(this, 'LogsKey', importInfraValue(names, 'logsKeyArn')),
+      logRetention: config.logRetentionDays,
+    });
 
     this.cluster = eks.Cluster.fromClusterAttributes(this, 'Cluster', {
       ...attributes,
