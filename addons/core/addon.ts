@@ -19,8 +19,8 @@ export interface AddOnContext {
    * whole cluster (an admission policy engine) can leave the platform's own namespaces alone.
    */
   readonly platformNamespaces: readonly string[];
-  /** Recovers pending Helm releases before their charts run (see `recoverableHelmChart`). */
-  readonly helmRecovery: HelmRecoveryFunction;
+  /** The function that recovers pending Helm releases before their charts run (see `recoverableHelmChart`); created on first call. */
+  readonly helmRecovery: () => HelmRecoveryFunction;
 }
 
 /** A Kubernetes service account that an add-on binds to an AWS role. */

@@ -79,7 +79,7 @@ export function chartTrigger(resolved: unknown): { Hash: string; References?: un
  */
 export function recoverableHelmChart(scope: Construct, id: string, context: AddOnContext, props: ReleasedChartProps): eks.HelmChart {
   const recovery = new HelmReleaseRecovery(scope, `${id}Recovery`, {
-    recovery: context.helmRecovery,
+    recovery: context.helmRecovery(),
     clusterName: context.cluster.clusterName,
     chart: props,
   });

@@ -9,6 +9,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { HelmRecoveryFunction } from '../../addons/core/helm-recovery-function';
+import type { HelmRecoveryFunctionProps } from '../../addons/core/helm-recovery-function';
 import { acknowledge, managedPolicyFinding, ruleIds } from '../compliance/acknowledge';
 import { acknowledgeLatestNodeRuntime } from '../compliance/lambda-runtime';
 import { environmentNames, kubernetesVersionInfo } from '../config';
@@ -32,8 +33,8 @@ export class ImportedCluster extends Construct {
   readonly cluster: eks.ICluster;
   readonly vpc: ec2.IVpc;
   readonly kubectlProvider: eks.KubectlProvider;
-  /** Recovers pending Helm releases with this handler's role, layers and network. */
-  readonly helmRecovery: HelmRecoveryFunction;
+  private readonly recoveryProps: HelmRecoveryFunctionProps;
+  private recovery?: HelmRecoveryFunction;
 
   constructor(scope: Construct, id: string, props: ImportedClusterProps) {
     super(scope, id);
@@ -69,7 +70,7 @@ export class ImportedCluster extends Construct {
     // aws-eks-v2 adds this condition for an ECR Public policy on the handler role it would create
     // itself; on the imported, immutable role nothing uses it (CloudFormation Validate W8001).
     this.node.tryRemoveChild('HasEcrPublic');
-    this.helmRecovery = new HelmRecoveryFunction(this, 'HelmRecovery', {
+    this.recoveryProps = {
       role,
       kubectlLayer,
       // The provider's own AWS CLI layer (aws-eks-v2 kubectl-provider.js: `new AwsCliLayer(this, "AwsCliLayer")`).
@@ -80,12 +81,21 @@ export class ImportedCluster extends Construct {
       logGroupName: `/aws/lambda/${names.platformStackName}-helm-recovery`,
       logsKey: kms.Key.fromKeyArn(this, 'LogsKey', importInfraValue(names, 'logsKeyArn')),
       logRetention: config.logRetentionDays,
-    });
+    };
 
     this.cluster = eks.Cluster.fromClusterAttributes(this, 'Cluster', {
       ...attributes,
       kubectlProvider: this.kubectlProvider,
     });
+  }
+
+  /**
+   * Recovers pending Helm releases with this handler's role, layers and network; created on first
+   * use, so a stack without Helm charts has no such function.
+   */
+  helmRecovery(): HelmRecoveryFunction {
+    this.recovery ??= new HelmRecoveryFunction(this, 'HelmRecovery', this.recoveryProps);
+    return this.recovery;
   }
 }
 

@@ -40,7 +40,7 @@ export class PlatformStack extends Stack {
     new EnvironmentInfo(this, 'EnvironmentInfo', { cluster: this.imported.cluster, vpc: this.imported.vpc, config });
 
     const platformNamespaces = [...new Set(props.plan.addons.flatMap((a) => a.namespaces))].sort();
-    const context: AddOnContext = { cluster: this.imported.cluster, vpc: this.imported.vpc, config, names, platformNamespaces, helmRecovery: this.imported.helmRecovery };
+    const context: AddOnContext = { cluster: this.imported.cluster, vpc: this.imported.vpc, config, names, platformNamespaces, helmRecovery: () => this.imported.helmRecovery() };
     this.addons = deployAddOns(this, props.plan.addons, context);
 
     this.teams = teams;

@@ -206,7 +206,7 @@ describe('Blueprints add-ons on EKS Auto Mode', () => {
     // Deploys into the stack synthesized above (its template was already taken), as PlatformStack would.
     const context: AddOnContext = {
       cluster: app.platform.imported.cluster, vpc: app.platform.imported.vpc, config: app.config, names: environmentNames(app.config.environment), platformNamespaces: [],
-      helmRecovery: app.platform.imported.helmRecovery,
+      helmRecovery: () => app.platform.imported.helmRecovery(),
     };
     const deployOnly = (addOn: blueprints.ClusterAddOn) => () => new BlueprintsAddOn(addOn).deploy(new Construct(app.platform, `Probe-${addOn.id}`), context);
 

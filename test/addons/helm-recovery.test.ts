@@ -120,3 +120,10 @@ test('README states the wait and the log group as built', () => {
     Properties: { LogGroupName: '/aws/lambda/dev-platform-helm-recovery' },
   })).not.toEqual({});
 });
+
+test('a stack without Helm charts has no recovery function', () => {
+  const template = synth({ addons: 'cloudwatch-observability' }).platformTemplate;
+  template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 0);
+  template.resourceCountIs(RECOVERY, 0);
+  expect(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('pending') } })).toEqual({});
+});

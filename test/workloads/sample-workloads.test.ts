@@ -423,7 +423,7 @@ describe('options and compute-mode rules', () => {
   test('workloads default to the configuration (context.config.workloads)', () => {
     const built = buildTestApp({ compute: 'auto', addons: '', sampleWorkloads: false }, { addons: [new AutoModeIngressAddOn()] });
     const { platform } = built;
-    const context = { cluster: platform.imported.cluster, vpc: platform.imported.vpc, names: environmentNames('dev'), platformNamespaces: [], helmRecovery: platform.imported.helmRecovery };
+    const context = { cluster: platform.imported.cluster, vpc: platform.imported.vpc, names: environmentNames('dev'), platformNamespaces: [], helmRecovery: () => platform.imported.helmRecovery() };
     const configured = { ...built.config, workloads: { game2048: true, petstore: { enabled: false, internal: true, apiGateway: true } } };
     const fromConfig = new SampleWorkloads(platform, 'FromConfig', { context: { ...context, config: configured }, addons: platform.addons });
     expect(fromConfig.game2048).toBeDefined();
