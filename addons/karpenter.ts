@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HELM_RELEASE_BEHAVIOUR, HelmAddOn } from './core/helm-addon';
+import { recoverableHelmChart } from './core/helm-release-recovery';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
@@ -199,7 +200,7 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
       roles: [identity.role],
     });
     acknowledgeControllerWildcards(identity.policy, integrationPolicy);
-    new eks.HelmChart(scope, 'CrdChart', {
+    recoverableHelmChart(scope, 'CrdChart', context, {
       cluster: context.cluster,
       ...KARPENTER_CRD_CHART,
       version: this.chart.version,

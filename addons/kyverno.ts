@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { Annotations } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { NodeGroupConfig, PlatformConfig } from '../lib/config';
 import { documented, flag, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { HELM_RELEASE_BEHAVIOUR, HelmAddOn, mergeValues } from './core/helm-addon';
+import { recoverableHelmChart } from './core/helm-release-recovery';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { tolerationsFor } from './core/node-placement';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
@@ -228,7 +229,7 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
 
   /** The baseline policies, after the chart (they need its CRDs and webhooks); deleted before it. */
   protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart): void {
-    const policies = new eks.HelmChart(scope, 'PoliciesChart', {
+    const policies = recoverableHelmChart(scope, 'PoliciesChart', context, {
       cluster: context.cluster,
       ...KYVERNO_POLICIES_CHART,
       version: this.chart.version,

@@ -56,6 +56,15 @@ describe.each(['auto', 'nodegroups'])('every add-on, teams and all workloads on 
       .toEqual(releases.map(([name]) => ({ name, wait: true, atomic: true, fits: true })));
   });
 
+  test('every Helm release is recovered from pending-* before its chart runs', () => {
+    const recovered = new Map(Object.entries(app.platformTemplate.findResources('Custom::HelmReleaseRecovery'))
+      .map(([logicalId, r]) => [`${r.Properties.Namespace}/${r.Properties.Release}`, logicalId]));
+    const releases = Object.entries(helmReleases(app.platformTemplate));
+    expect(releases.map(([name, r]) => ({ name, runsAfter: r.DependsOn?.includes(recovered.get(`${r.Namespace}/${name}`) ?? '-') })))
+      .toEqual(releases.map(([name]) => ({ name, runsAfter: true })));
+    expect(recovered.size).toBe(releases.length);
+  });
+
   test('outputs a participant needs', () => {
     for (const key of ['AppUrlGame2048', 'AppUrlPetstore', 'AppUrlNginx', 'TeamNamespaces', 'KubeconfigCommand']) {
       app.platformTemplate.hasOutput(key, {});

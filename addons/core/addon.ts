@@ -7,6 +7,7 @@ import type { AddOnCost, AddOnCostContext } from './cost';
 import type { ProvidedCapabilities } from './provides';
 import type { PodSet } from './pod-sets';
 import type { AddOnTeardown } from './teardown';
+import type { HelmRecoveryFunction } from './helm-recovery-function';
 
 /** What an add-on may use when it deploys into PlatformStack. */
 export interface AddOnContext {
@@ -33,6 +34,8 @@ export interface AddOnContext {
    * that must bind AWS credentials to a service account through IRSA rather than Pod Identity.
    */
   readonly oidcIssuerUrl: string;
+  /** The function that recovers pending Helm releases before their charts run (see `recoverableHelmChart`); created on first call. */
+  readonly helmRecovery: () => HelmRecoveryFunction;
 }
 
 /** A Kubernetes service account that an add-on binds to an AWS role. */

@@ -12,8 +12,9 @@ export interface KubectlRoleProps {
 }
 
 /**
- * The role PlatformStack's kubectl handler runs as. It lives here because cluster-wide access is
- * the infrastructure team's decision: PlatformStack can apply manifests only through this role.
+ * The role PlatformStack's kubectl handler runs as, and its Helm release recovery (which needs the
+ * same cluster access, no more). It lives here because cluster-wide access is the infrastructure
+ * team's decision: PlatformStack can apply manifests only through this role.
  * Its permissions are customer-managed (not inline, not AWS-managed) so they are reviewable here.
  */
 export class KubectlRole extends Construct {

@@ -6,6 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { HelmRecoveryFunction } from '../../addons/core/helm-recovery-function';
+import type { HelmRecoveryFunctionProps } from '../../addons/core/helm-recovery-function';
 import { acknowledge, managedPolicyFinding, ruleIds } from '../compliance/acknowledge';
 import { acknowledgeLatestNodeRuntime } from '../compliance/lambda-runtime';
 import { environmentNames, kubernetesVersionInfo } from '../config';
@@ -33,6 +35,8 @@ export class ImportedCluster extends Construct {
   readonly logsKey: kms.IKey;
   /** The cluster's OIDC issuer URL. */
   readonly oidcIssuerUrl: string;
+  private readonly recoveryProps: HelmRecoveryFunctionProps;
+  private recovery?: HelmRecoveryFunction;
 
   constructor(scope: Construct, id: string, props: ImportedClusterProps) {
     super(scope, id);
@@ -53,11 +57,13 @@ export class ImportedCluster extends Construct {
       vpc: this.vpc,
     };
     const bare = eks.Cluster.fromClusterAttributes(this, 'ClusterRef', attributes);
+    // InfraStack owns this role and its cluster-admin access entry; it stays immutable here.
+    const role = iam.Role.fromRoleArn(this, 'KubectlRole', importInfraValue(names, 'kubectlRoleArn'), { mutable: false });
+    const kubectlLayer = kubernetesVersionInfo(config.kubernetesVersion).kubectlLayer(this, 'KubectlLayer');
     this.kubectlProvider = new eks.KubectlProvider(this, 'KubectlProvider', {
       cluster: bare,
-      // InfraStack owns this role and its cluster-admin access entry; it stays immutable here.
-      role: iam.Role.fromRoleArn(this, 'KubectlRole', importInfraValue(names, 'kubectlRoleArn'), { mutable: false }),
-      kubectlLayer: kubernetesVersionInfo(config.kubernetesVersion).kubectlLayer(this, 'KubectlLayer'),
+      role,
+      kubectlLayer,
       // The API server is private or CIDR-restricted: the handler must run inside the VPC.
       privateSubnets: this.vpc.privateSubnets,
     });
@@ -67,11 +73,32 @@ export class ImportedCluster extends Construct {
     // aws-eks-v2 adds this condition for an ECR Public policy on the handler role it would create
     // itself; on the imported, immutable role nothing uses it (CloudFormation Validate W8001).
     this.node.tryRemoveChild('HasEcrPublic');
+    this.recoveryProps = {
+      role,
+      kubectlLayer,
+      // The provider's own AWS CLI layer (aws-eks-v2 kubectl-provider.js: `new AwsCliLayer(this, "AwsCliLayer")`).
+      awscliLayer: this.kubectlProvider.node.findChild('AwsCliLayer') as lambda.ILayerVersion,
+      vpc: this.vpc,
+      // What the provider gives its handler when it runs in private subnets.
+      securityGroups: bare.clusterSecurityGroup ? [bare.clusterSecurityGroup] : [],
+      logGroupName: `/aws/lambda/${names.platformStackName}-helm-recovery`,
+      logsKey: this.logsKey,
+      logRetention: config.logRetentionDays,
+    };
 
     this.cluster = eks.Cluster.fromClusterAttributes(this, 'Cluster', {
       ...attributes,
       kubectlProvider: this.kubectlProvider,
     });
+  }
+
+  /**
+   * Recovers pending Helm releases with this handler's role, layers and network; created on first
+   * use, so a stack without Helm charts has no such function.
+   */
+  helmRecovery(): HelmRecoveryFunction {
+    this.recovery ??= new HelmRecoveryFunction(this, 'HelmRecovery', this.recoveryProps);
+    return this.recovery;
   }
 }
 

@@ -53,6 +53,7 @@ export class PlatformStack extends Stack {
       platformNamespaces,
       logsKey: this.imported.logsKey,
       oidcIssuerUrl: this.imported.oidcIssuerUrl,
+      helmRecovery: () => this.imported.helmRecovery(),
     });
     this.addons = deployAddOns(this, props.plan.addons, context);
     publishTeardown(this, props.plan.addons, context);
