@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -13,6 +13,8 @@ import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
+import type { AddOnTeardown } from './core/teardown';
+import { keptTag } from './core/teardown';
 import { PodIdentity } from './core/pod-identity';
 
 /*
@@ -55,6 +57,8 @@ const PERFORMANCE_LOG_GROUP = 'performance';
  * log-group:/aws/application-signals/data). A group the agent creates has no KMS key and never expires.
  */
 export const APPLICATION_SIGNALS_LOG_GROUP = '/aws/application-signals/data';
+/** What the kept tag of that log group names (its value is `<environment>/<this>`). */
+const APPLICATION_SIGNALS_KEPT = 'application-signals-log-group';
 
 /** Options of {@link CloudWatchObservabilityAddOn}, in configuration and in code. */
 export const CLOUDWATCH_OBSERVABILITY_OPTIONS = strictObject({
@@ -136,6 +140,21 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
     ];
   }
 
+  /**
+   * The Application Signals log group this add-on creates outlives the stack on purpose (other
+   * clusters of the account and Region may write to it): down.sh lists it and never deletes it.
+   */
+  teardown({ config }: AddOnContext): AddOnTeardown {
+    return {
+      kept: this.createApplicationSignalsLogGroup ? [{
+        resourceType: 'logs:log-group',
+        tag: keptTag(config.environment, APPLICATION_SIGNALS_KEPT),
+        description: `Application Signals log group ${APPLICATION_SIGNALS_LOG_GROUP}, shared by the account and Region (createApplicationSignalsLogGroup)`,
+        howToDelete: `once nothing of the account and Region sends Application Signals data: aws logs delete-log-group --log-group-name ${APPLICATION_SIGNALS_LOG_GROUP}`,
+      }] : [],
+    };
+  }
+
   /** Log groups and the Pod Identity: every child of `scope` here is created before the add-on. */
   protected prerequisites(scope: Construct, context: AddOnContext): void {
     const { config, names } = context;
@@ -153,13 +172,18 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
       });
     }
     if (this.createApplicationSignalsLogGroup) {
-      new logs.LogGroup(logGroups, 'ApplicationSignals', {
+      const applicationSignals = new logs.LogGroup(logGroups, 'ApplicationSignals', {
         logGroupName: APPLICATION_SIGNALS_LOG_GROUP,
         encryptionKey,
         retention,
         // Shared by every cluster and service of the account and Region: never deleted with one stack.
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      // It also carries the stack's tags, by which down.sh finds the stack's log groups to delete:
+      // this tag tells it this one is kept (see teardown). AWS::Logs::LogGroup takes Tags:
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html
+      const tag = keptTag(config.environment, APPLICATION_SIGNALS_KEPT);
+      Tags.of(applicationSignals).add(tag.key, tag.value);
     }
     const identity = new PodIdentity(scope, 'PodIdentity', {
       cluster: context.cluster,

@@ -270,9 +270,10 @@ scan() {
 }
 
 phase_begin leftovers "find what is still tagged for $CLUSTER"
-# scan_owned: scan, with what the profile keeps set aside.
+# scan_owned: scan, with what the add-ons and the profile keep set aside.
 scan_owned() {
   scan || return 1
+  set_aside_kept
   if keeps_logs; then set_aside_log_groups; fi
 }
 leftovers_ok=1 scanned=1

@@ -198,12 +198,13 @@ describe('limits are the ones AWS documents', () => {
     expect(loadConfig({ tags: { 'cost-center': 'platform', 'team:owner': 'a b @x' } }).tags).toEqual({ 'cost-center': 'platform', 'team:owner': 'a b @x' });
     const tooMany = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
     expect(problemsOf({ tags: tooMany })).toEqual([expect.stringMatching(/^tags: got 50; allowed: at most 44 tags \(AWS allows 50 per resource, and each of the private subnets/)]);
-    expect(problemsOf({ tags: { 'AWS:owner': 'x', '': 'x', big: 'v'.repeat(257), 'bad#key': 'x', 'platform:environment': 'x' } })).toEqual([
+    expect(problemsOf({ tags: { 'AWS:owner': 'x', '': 'x', big: 'v'.repeat(257), 'bad#key': 'x', 'platform:environment': 'x', 'platform:kept': 'x' } })).toEqual([
       'tags.AWS:owner: got "AWS:owner"; allowed: a tag key not starting with "aws:" in any case (reserved by AWS)',
       'tags[""]: got ""; allowed: a tag key of 1 to 128 characters',
       `tags.big: got "${'v'.repeat(116)}...; allowed: a tag value of at most 256 letters, digits, spaces and _ . : / = + - @`,
       'tags.bad#key: got "bad#key"; allowed: a tag key of letters, digits, spaces and _ . : / = + - @',
       'tags.platform:environment: got "platform:environment"; allowed: a tag key other than platform:environment (the app sets it to the environment name)',
+      'tags.platform:kept: got "platform:kept"; allowed: a tag key other than platform:kept (the app marks with it what scripts/down.sh must never delete)',
     ]);
   });
 

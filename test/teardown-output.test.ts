@@ -1,3 +1,4 @@
+import { CloudWatchObservabilityAddOn } from '../addons/cloudwatch-observability';
 import type { AddOnContext, PlatformAddOn } from '../addons/core/addon';
 import { synth } from './helpers';
 
@@ -26,6 +27,24 @@ test('the efs add-on in production: the retained file system is published by its
       tag: { key: 'platform:environment', value: 'prod' },
     })],
   });
+});
+
+test('the cloudwatch-observability add-on: the shared log group it creates is published by its exact kept tag', () => {
+  expect(teardownOutput({ environment: 'alice', addons: 'cloudwatch-observability' })).toEqual({
+    profile: 'workshop',
+    claims: [],
+    kept: [expect.objectContaining({
+      addon: 'cloudwatch-observability',
+      resourceType: 'logs:log-group',
+      tag: { key: 'platform:kept', value: 'alice/application-signals-log-group' },
+      howToDelete: expect.stringContaining('aws logs delete-log-group --log-group-name /aws/application-signals/data'),
+    })],
+  });
+});
+
+test('the cloudwatch-observability add-on that does not create the shared log group keeps nothing', () => {
+  expect(teardownOutput({ addons: 'none', sampleWorkloads: false }, [new CloudWatchObservabilityAddOn({ createApplicationSignalsLogGroup: false })]))
+    .toEqual({ profile: 'workshop', claims: [], kept: [] });
 });
 
 test('a consumer\'s add-on takes the same path: its facet is in the union', () => {

@@ -4,6 +4,7 @@
  * `Teardown` output (lib/platform/teardown-output.ts); down.sh reads it and acts on each entry
  * by kind, never by add-on.
  */
+import { KEPT_TAG } from '../../lib/config';
 
 /**
  * Claims to delete before PlatformStack is deleted, while the add-on's driver still runs: each
@@ -36,6 +37,16 @@ export interface KeptResource {
   readonly description: string;
   /** How to delete one for good, for the report (one line). */
   readonly howToDelete: string;
+}
+
+/**
+ * The tag that marks `resource` as kept for `environment` (`platform:kept=<environment>/<resource>`),
+ * for a kept resource that no other tag ties to this environment alone: e.g. one whose name is
+ * fixed for the account, which the stack tags also mark as the stack's own and down.sh would
+ * otherwise delete with the stack's other leftovers. Put the same tag on the resource.
+ */
+export function keptTag(environment: string, resource: string): KeptResource['tag'] {
+  return { key: KEPT_TAG, value: `${environment}/${resource}` };
 }
 
 /** What an add-on leaves to the teardown. */

@@ -8,7 +8,7 @@ export * from './access-schema';
 export * from './node-group-schema';
 export * from './team-schema';
 export * from './workload-schema';
-export { ENVIRONMENT_TAG, TAGS_THE_APP_ADDS, tagCountAllowed, tagsSchema } from './tag-schema';
+export { ENVIRONMENT_TAG, KEPT_TAG, TAGS_THE_APP_ADDS, tagCountAllowed, tagsSchema } from './tag-schema';
 export { KUBERNETES_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS, kubernetesVersionInfo } from './kubernetes-versions';
 export type { KubernetesVersionInfo, ManagedAddonName } from './kubernetes-versions';
 export { PROFILES, OPS_NODE_GROUP, OPS_DEDICATION_TAINT, DEFAULT_ADDON_IDS } from './profiles';

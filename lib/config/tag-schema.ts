@@ -3,6 +3,11 @@ import { documented } from './schema-kit';
 
 /** The tag both stacks put on every resource; scripts find an environment's resources by it. */
 export const ENVIRONMENT_TAG = 'platform:environment';
+/**
+ * The tag an add-on puts on a resource it keeps on purpose (addons/core/teardown.ts, keptTag):
+ * scripts/down.sh finds it by its exact value and never deletes it.
+ */
+export const KEPT_TAG = 'platform:kept';
 
 /**
  * AWS allows 50 tags per resource, keys starting with `aws:` not counted (the Tag type of every
@@ -53,6 +58,7 @@ export const tagsSchema = documented(
       const problem = key.length < 1 || key.length > 128 ? 'a tag key of 1 to 128 characters'
         : key.toLowerCase().startsWith('aws:') ? 'a tag key not starting with "aws:" in any case (reserved by AWS)'
           : key === ENVIRONMENT_TAG ? `a tag key other than ${ENVIRONMENT_TAG} (the app sets it to the environment name)`
+            : key === KEPT_TAG ? `a tag key other than ${KEPT_TAG} (the app marks with it what scripts/down.sh must never delete)`
             : appOwnedKey(key) ? 'a tag key the app, aws-cdk-lib and Karpenter do not set themselves (subnet discovery and Karpenter rely on theirs)'
             : !TAG_CHARACTERS.test(key) ? 'a tag key of letters, digits, spaces and _ . : / = + - @'
               : undefined;

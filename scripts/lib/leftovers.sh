@@ -114,9 +114,39 @@ delete_lb_owners() {
 LEFTOVERS=()
 add_leftover() { LEFTOVERS+=("$1"$'\t'"$2"$'\t'"${3:-}"); }
 
+# LEFTOVERS_HELD: the ids of leftovers listed but never deleted (they may be kept on purpose).
+LEFTOVERS_HELD=' '
+hold_leftover() { LEFTOVERS_HELD+="$1 "; }
+is_held() { [[ $LEFTOVERS_HELD == *" $1 "* ]]; }
+
+# leftover_id ARN: the id a LEFTOVERS entry gives the resource of ARN (log groups by name, EC2
+# resources by id, load balancers and target groups by ARN).
+leftover_id() {
+  local id
+  case $1 in
+    arn:*:logs:*:log-group:*) id=${1#*:log-group:}; printf '%s' "${id%:\*}" ;;
+    arn:*:ec2:*/*) printf '%s' "${1##*/}" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+
+# leftover_kinds TYPE: the LEFTOVERS kinds of a tagging API resource type (`service[:type]`).
+leftover_kinds() {
+  case $1 in
+    logs | logs:log-group) echo log-group ;;
+    ec2) echo eni security-group vpc ;;
+    ec2:network-interface) echo eni ;;
+    ec2:security-group) echo security-group ;;
+    ec2:vpc) echo vpc ;;
+    elasticloadbalancing) echo load-balancer target-group ;;
+    elasticloadbalancing:loadbalancer) echo load-balancer ;;
+    elasticloadbalancing:targetgroup) echo target-group ;;
+  esac
+}
+
 scan_leftovers() {
   local arn out vpc vpcs=()
-  LEFTOVERS=()
+  LEFTOVERS=() LEFTOVERS_HELD=' '
   tagged_elb_arns elasticloadbalancing:loadbalancer elasticloadbalancing:targetgroup || return 1
   for arn in "${TAGGED_ARNS[@]}"; do
     case $arn in
@@ -268,8 +298,7 @@ log_group_leftovers() {
     --query 'ResourceTagMappingList[].ResourceARN' --output text || return 1
   words arns "$out"
   for arn in "${arns[@]}"; do
-    name=${arn#*:log-group:}
-    name=${name%:\*}
+    name=$(leftover_id "$arn")
     [[ $LOG_GROUPS_SEEN == *" $name "* ]] && continue
     # The tagging API lists deleted resources for a while: confirm that it exists.
     capture out '' aws logs describe-log-groups --region "$REGION" --log-group-name-prefix "$name" \
@@ -316,6 +345,7 @@ report_leftovers() {
   echo "Leftovers for $ENV_NAME (tagged for cluster $CLUSTER or stacks $INFRA_STACK, $PLATFORM_STACK):"
   for line in "${LEFTOVERS[@]}"; do
     IFS=$'\t' read -r kind id note <<<"$line"
+    if is_held "$id"; then note="${note:+$note; }may be what an add-on keeps: never deleted"; fi
     printf '  %-15s %s%s\n' "$kind" "$id" "${note:+  ($note)}"
   done
 }
@@ -330,7 +360,13 @@ delete_leftovers() {
     return 0
   fi
   for line in "${LEFTOVERS[@]}"; do
-    if [[ $line == load-balancer$'\t'* ]]; then lbs+=("$(cut -f2 <<<"$line")"); fi
+    IFS=$'\t' read -r kind id _ <<<"$line"
+    if is_held "$id"; then
+      warn "$kind $id is NOT deleted: it may be what an add-on keeps, which could not be listed (see above)"
+      rc=1
+    elif [[ $kind == load-balancer ]]; then
+      lbs+=("$id")
+    fi
   done
   if ((${#lbs[@]})); then
     delete_load_balancers "${lbs[@]}" || rc=1
@@ -340,6 +376,7 @@ delete_leftovers() {
     for line in "${LEFTOVERS[@]}"; do
       [[ $line == "$kind"$'\t'* ]] || continue
       IFS=$'\t' read -r _ id note <<<"$line"
+      if is_held "$id"; then continue; fi
       case $kind in
         target-group) run_cmd aws elbv2 delete-target-group --region "$REGION" --target-group-arn "$id" || rc=1 ;;
         eni)

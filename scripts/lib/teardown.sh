@@ -3,7 +3,7 @@
 # (lib/platform/teardown-output.ts): claims to delete while their CSI driver still runs, and AWS
 # resources kept on purpose. Acted on by kind, never by add-on. Also the environment's profile,
 # which decides whether down deletes its log groups (workshop) or keeps and lists them.
-# Needs common.sh, cluster.sh and setup_env.
+# Needs common.sh, cluster.sh, leftovers.sh and setup_env.
 # Variables set here are read by the scripts that source this file.
 # shellcheck disable=SC2034
 
@@ -124,23 +124,63 @@ remove_claims() {
 
 # ------------------------------------------------------------------ kept
 
-# report_kept: lists what each kept entry finds by its exact tag, with how to delete it, and
-# deletes none of it, not even with --delete-leftovers. The tagging API may list a resource for a
-# few minutes after it was deleted: the list says what may be there.
-report_kept() {
-  local line type key value addon description how out arns=() arn
+# KEPT_LISTED  1 once find_kept ran: what is kept is listed once, deleting leftovers never deletes it
+# KEPT_FOUND   per TEARDOWN_KEPT entry (same index): the ARNs its exact tag finds, as aws prints them
+# KEPT_FAILED  per entry whose resources could not be listed: why
+KEPT_LISTED=0 KEPT_FOUND=() KEPT_FAILED=()
+
+# find_kept: lists what each kept entry finds by its exact tag. The tagging API may list a resource
+# for a few minutes after it was deleted: what it finds is what may be there.
+find_kept() {
+  local i type key value description out
+  KEPT_LISTED=1 KEPT_FOUND=() KEPT_FAILED=()
   if is_dry_run && ((${#TEARDOWN_KEPT[@]} == 0)); then
-    plan_note "for each kept entry of the Teardown output: list it by its tag (aws resourcegroupstaggingapi get-resources), delete nothing"
+    plan_note "for each kept entry of the Teardown output: list it by its tag (aws resourcegroupstaggingapi get-resources); never delete it, even as a leftover"
     return 0
   fi
-  for line in "${TEARDOWN_KEPT[@]}"; do
-    IFS=$'\t' read -r type key value addon description how <<<"$line"
-    if ! capture out '' aws resourcegroupstaggingapi get-resources --region "$REGION" --resource-type-filters "$type" \
+  for i in "${!TEARDOWN_KEPT[@]}"; do
+    IFS=$'\t' read -r type key value _ description _ <<<"${TEARDOWN_KEPT[i]}"
+    if capture out '' aws resourcegroupstaggingapi get-resources --region "$REGION" --resource-type-filters "$type" \
       --tag-filters "Key=$key,Values=$value" --query 'ResourceTagMappingList[].ResourceARN' --output text; then
-      warn "cannot list the $description kept for $ENV_NAME ($(first_line "$CAPTURE_ERR")); look for the tag $key=$value"
-      continue
+      KEPT_FOUND[i]=$out
+    else
+      KEPT_FAILED[i]=$(first_line "$CAPTURE_ERR")
+      warn "cannot list the $description kept for $ENV_NAME (${KEPT_FAILED[i]}); look for the tag $key=$value"
     fi
-    words arns "$out"
+  done
+}
+
+# set_aside_kept: what a kept entry found leaves the LEFTOVERS (a resource kept on purpose may also
+# carry the stacks' tags). When an entry could not be listed, every leftover of its type stays
+# listed but held (hold_leftover): any of them may be the kept one.
+set_aside_kept() {
+  local i line kind id arn arns=() rest=()
+  local -A kept_ids=() kept_kinds=()
+  ((KEPT_LISTED)) || find_kept
+  for i in "${!KEPT_FOUND[@]}"; do
+    words arns "${KEPT_FOUND[i]}"
+    for arn in "${arns[@]}"; do kept_ids[$(leftover_id "$arn")]=1; done
+  done
+  for i in "${!KEPT_FAILED[@]}"; do
+    for kind in $(leftover_kinds "$(cut -f1 <<<"${TEARDOWN_KEPT[i]}")"); do kept_kinds[$kind]=1; done
+  done
+  for line in "${LEFTOVERS[@]}"; do
+    IFS=$'\t' read -r kind id _ <<<"$line"
+    if [[ -n $id && -n ${kept_ids[$id]:-} ]]; then continue; fi
+    if [[ -n ${kept_kinds[$kind]:-} ]]; then hold_leftover "$id"; fi
+    rest+=("$line")
+  done
+  LEFTOVERS=("${rest[@]}")
+}
+
+# report_kept: lists what each kept entry found (find_kept, which warned about what it could not
+# list), with how to delete it; down deletes none of it, not even with --delete-leftovers.
+report_kept() {
+  local i type key value addon description how arns=() arn
+  ((KEPT_LISTED)) || find_kept
+  for i in "${!TEARDOWN_KEPT[@]}"; do
+    IFS=$'\t' read -r type key value addon description how <<<"${TEARDOWN_KEPT[i]}"
+    words arns "${KEPT_FOUND[i]:-}"
     ((${#arns[@]})) || continue
     echo "Kept for $ENV_NAME by add-on $addon: $description (tag $key=$value; NOT deleted):"
     for arn in "${arns[@]}"; do printf '  %s\n' "$arn"; done

@@ -105,6 +105,21 @@ describe('cloudwatch-observability', () => {
     expect(names.filter((n) => typeof n === 'string' && n.startsWith('/aws/containerinsights/'))).toEqual(['/aws/containerinsights/dev-eks/performance']);
   });
 
+  test('the Application Signals log group carries the tag down.sh keeps it by, beside the stack\'s tags', () => {
+    const { platformTemplate } = synth({ environment: 'alice', addons: 'cloudwatch-observability', tags: { team: 'x' } });
+    platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/application-signals/data',
+      Tags: Match.arrayWith([
+        { Key: 'platform:environment', Value: 'alice' },
+        { Key: 'platform:kept', Value: 'alice/application-signals-log-group' },
+      ]),
+    });
+    // Only that group: the cluster's own log groups go with the stack.
+    expect(Object.values(platformTemplate.findResources('AWS::Logs::LogGroup', {
+      Properties: { Tags: Match.arrayWith([Match.objectLike({ Key: 'platform:kept' })]) },
+    })).map((r) => r.Properties.LogGroupName)).toEqual(['/aws/application-signals/data']);
+  });
+
   test('createApplicationSignalsLogGroup: false leaves an existing Application Signals log group alone', () => {
     const { platformTemplate } = synth({ addons: '' }, [new CloudWatchObservabilityAddOn({ createApplicationSignalsLogGroup: false })]);
     expect(Object.keys(platformTemplate.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/application-signals/data' } }))).toEqual([]);

@@ -291,8 +291,8 @@ destroy InfraStack"
 + aws logs describe-log-groups $r --log-group-name-prefix /aws/containerinsights/alice-eks/ --query 'logGroups[].logGroupName' --output text
 # look up /aws/lambda/FUNCTION for each Lambda function the stacks had (listed before each destroy)
 + aws resourcegroupstaggingapi get-resources $r --resource-type-filters logs:log-group --tag-filters Key=aws:cloudformation:stack-name,Values=alice-infra,alice-platform --query 'ResourceTagMappingList[].ResourceARN' --output text
+# for each kept entry of the Teardown output: list it by its tag (aws resourcegroupstaggingapi get-resources); never delete it, even as a leftover
 # delete each leftover found above: aws elbv2 delete-load-balancer / delete-target-group, aws ec2 delete-network-interface / delete-security-group, aws logs delete-log-group
-# for each kept entry of the Teardown output: list it by its tag (aws resourcegroupstaggingapi get-resources), delete nothing
 + kubectl config get-contexts alice-eks -o name
 + kubectl config delete-context alice-eks"
   [[ ! -e $STUB_DIR/calls.log ]]
@@ -481,6 +481,76 @@ EFS_KEPT='[{"addon":"efs","resourceType":"elasticfilesystem:file-system","tag":{
   assert_success
   assert_output --partial "WARNING: cannot list the EFS file system and its data (retainOnDelete) kept for alice (An error occurred (AccessDeniedException) when calling the GetResources operation: not authorized); look for the tag platform:environment=alice"
   assert_output --partial "Environment alice is deleted"
+}
+
+# The Teardown output as the cloudwatch-observability add-on makes it: the account's shared log
+# group it created is kept, by a tag only this environment's copy carries.
+SHARED_KEPT='[{"addon":"cloudwatch-observability","resourceType":"logs:log-group","tag":{"key":"platform:kept","value":"alice/application-signals-log-group"},"description":"Application Signals log group","howToDelete":"aws logs delete-log-group --log-group-name /aws/application-signals/data"}]'
+SHARED_ARN="arn:aws:logs:us-west-2:123456789012:log-group:/aws/application-signals/data:*"
+
+# given_shared_log_group: alice-platform retained the shared group; the tag scan finds it by the
+# stack's name as well as one log group the stack really owned.
+given_shared_log_group() {
+  printf '%s\n' /aws/eks/alice-eks/cluster /alice-platform/owned /aws/application-signals/data >"$STUB_DIR/log_groups"
+  printf '%s\t%s\n' "$SHARED_ARN" $'aws:cloudformation:stack-name=alice-platform\tplatform:kept=alice/application-signals-log-group' \
+    "arn:aws:logs:us-west-2:123456789012:log-group:/alice-platform/owned:*" aws:cloudformation:stack-name=alice-platform \
+    >"$STUB_DIR/tagged_log_groups"
+}
+
+@test "workshop: down deletes the environment's log groups but keeps and reports one a kept entry names, also with --delete-leftovers" {
+  local flags
+  for flags in '' --delete-leftovers; do
+    given_deployed alice
+    given_teardown alice-platform workshop "[]" "$SHARED_KEPT"
+    given_shared_log_group
+    rm -f "$STUB_DIR/calls.log"
+    # shellcheck disable=SC2086 # no flag or one
+    run "$SCRIPTS/down.sh" --env alice $flags
+    assert_success
+    assert_equal "$(grep 'delete-log-group' "$STUB_DIR/calls.log" | sed 's/.*--log-group-name //' | sort)" \
+      "/alice-platform/owned
+/aws/eks/alice-eks/cluster"
+    assert_output --partial "Kept for alice by add-on cloudwatch-observability: Application Signals log group (tag platform:kept=alice/application-signals-log-group; NOT deleted):
+  $SHARED_ARN
+  To delete one for good: aws logs delete-log-group --log-group-name /aws/application-signals/data"
+    assert_output --partial "No leftovers for alice"
+    assert_equal "$(<"$STUB_DIR/log_groups")" /aws/application-signals/data
+  done
+}
+
+@test "production: the kept log group is reported as kept by its add-on, not among the profile's log groups" {
+  given_deployed alice
+  given_teardown alice-platform production "[]" "$SHARED_KEPT"
+  given_shared_log_group
+  run "$SCRIPTS/down.sh" --env alice --delete-leftovers
+  assert_success
+  refute_call 'delete-log-group'
+  assert_output --partial "Log groups kept for alice (profile production: what it logged is kept, NOT deleted):
+  /aws/eks/alice-eks/cluster
+  /alice-platform/owned
+  To delete"
+  assert_output --partial "Kept for alice by add-on cloudwatch-observability: Application Signals log group"
+}
+
+@test "workshop: when a kept entry cannot be listed, no leftover of its type is deleted" {
+  given_deployed alice
+  given_teardown alice-platform workshop "[]" "$SHARED_KEPT"
+  given_shared_log_group
+  echo '[{"id": "sg-0123", "vpc": "vpc-9", "name": "k8s-traffic-alice", "note": "k8s-traffic-alice", "tags": [{"Key": "eks:eks-cluster-name", "Value": "alice-eks"}]}]' >"$STUB_DIR/sgs.json"
+  # The load balancer queries of the wait and of the scan and the log group tag query succeed; the kept entry's fails.
+  aws_fails resourcegroupstaggingapi get-resources after-5-1 AccessDeniedException "not authorized"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure 1
+  assert_call '^aws ec2 delete-security-group --region us-west-2 --group-id sg-0123$'
+  refute_call 'delete-log-group'
+  refute_output --partial "Kept for alice"
+  assert_output --partial "WARNING: cannot list the Application Signals log group kept for alice (An error occurred (AccessDeniedException) when calling the GetResources operation: not authorized); look for the tag platform:kept=alice/application-signals-log-group"
+  assert_output --partial "WARNING: log-group /alice-platform/owned is NOT deleted: it may be what an add-on keeps, which could not be listed (see above)"
+  assert_output --partial "Leftovers for alice (tagged for cluster alice-eks or stacks alice-infra, alice-platform):
+  log-group       /aws/eks/alice-eks/cluster  (may be what an add-on keeps: never deleted)
+  log-group       /aws/application-signals/data  (may be what an add-on keeps: never deleted)
+  log-group       /alice-platform/owned  (may be what an add-on keeps: never deleted)"
+  assert_output --partial "ERROR: some leftovers could not be deleted (see above); re-run later"
 }
 
 @test "down stops before it deletes anything when the cluster has deletion protection on, and says how to turn it off" {

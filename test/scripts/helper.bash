@@ -98,7 +98,7 @@ fail_times() { echo "$2" >"$STUB_DIR/fail/$1"; }
 
 # aws_fails SERVICE OPERATION TIMES CODE [MESSAGE]: the next TIMES calls of `aws SERVICE OPERATION`
 # fail as AWS answers, e.g. aws_fails eks describe-cluster 1 ThrottlingException. TIMES may also be
-# "always", or "after-N": N calls succeed, then every call fails.
+# "always", "after-N": N calls succeed, then every call fails, or "after-N-K": N succeed, K fail.
 aws_fails() {
   echo "$3 $4 ${5:-stub error}" >"$STUB_DIR/aws_errors/$1_$2"
 }
