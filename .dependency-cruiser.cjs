@@ -50,8 +50,8 @@ module.exports = {
       name: 'addons-see-the-cost-vocabulary-only',
       severity: 'error',
       comment:
-        'An add-on declares its cost lines (addons/core/cost.ts) with the estimate\'s vocabulary: line specs, the price ' +
-        'table\'s shape and the usage assumptions. The estimate itself reads the plan, which sits above the add-ons.',
+        "An add-on declares its cost lines (addons/core/cost.ts) with the estimate's vocabulary: line specs, the price " +
+        "table's shape and the usage assumptions. The estimate itself reads the plan, which sits above the add-ons.",
       from: { path: '^addons/' },
       to: { path: '^lib/cost/', pathNot: '^lib/cost/(ledger|assumptions|prices/price-table)\\.ts$' },
     },

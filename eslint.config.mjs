@@ -11,6 +11,8 @@ export default tseslint.config(
   {
     plugins: { 'simple-import-sort': simpleImportSort },
     rules: {
+      // Sorted imports, fixed by `npm run format`; layout is Prettier's (.prettierrc.json).
+      'simple-import-sort/imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],

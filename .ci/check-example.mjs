@@ -3,8 +3,8 @@
  * claims to be. A synth alone would pass with two copies of aws-cdk-lib loaded, or with the
  * custom add-on silently left out.
  */
-import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -20,10 +20,11 @@ const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
 const loadedFile = (specifier, fromFile) => realpathSync(createRequire(fromFile).resolve(specifier));
 
 /** Every file under `dir`, as paths relative to it. */
-const filesUnder = (dir) => readdirSync(dir, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile())
-  .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
-  .sort();
+const filesUnder = (dir) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
 
 /**
  * The example installs the tarball `npm pack` made (as a consumer gets the package), not a link to
@@ -38,7 +39,9 @@ function checkInstalledFromTarball() {
   }
   const lock = readJson(join(EXAMPLE, 'package-lock.json')).packages['node_modules/cdk-eks-platform'];
   if (lock?.integrity) {
-    problems.push('examples/custom-addon/package-lock.json records an integrity for cdk-eks-platform.tgz: remove it, or npm ci installs a cached older build');
+    problems.push(
+      'examples/custom-addon/package-lock.json records an integrity for cdk-eks-platform.tgz: remove it, or npm ci installs a cached older build',
+    );
   }
   const built = filesUnder(join(ROOT, 'dist'));
   const shipped = filesUnder(join(installed, 'dist'));
@@ -67,7 +70,9 @@ function checkOneCopy() {
       problems.push(`two copies of ${shared}: the example loads ${dirname(mine)}, cdk-eks-platform ${dirname(theirs)}`);
     }
   }
-  const copies = filesUnder(join(EXAMPLE, 'node_modules')).filter((file) => /(^|\/)node_modules\/aws-cdk-lib\/package\.json$|^aws-cdk-lib\/package\.json$/.test(file));
+  const copies = filesUnder(join(EXAMPLE, 'node_modules')).filter((file) =>
+    /(^|\/)node_modules\/aws-cdk-lib\/package\.json$|^aws-cdk-lib\/package\.json$/.test(file),
+  );
   if (copies.length !== 1) problems.push(`${copies.length} copies of aws-cdk-lib in the example's node_modules: ${copies.join(', ')}`);
   const pinned = readJson(join(ROOT, 'package.json')).devDependencies['aws-cdk-lib'];
   const installed = readJson(join(EXAMPLE, 'node_modules/aws-cdk-lib/package.json')).version;
@@ -120,4 +125,6 @@ if (problems.length > 0) {
   console.error(`ci: examples/custom-addon:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log('ci: examples/custom-addon runs the packed package on one aws-cdk-lib and constructs, without Blueprints, and its headroom add-on is in PlatformStack');
+console.log(
+  'ci: examples/custom-addon runs the packed package on one aws-cdk-lib and constructs, without Blueprints, and its headroom add-on is in PlatformStack',
+);

@@ -1,14 +1,16 @@
 import { join } from 'node:path';
+
 import type { CfnCapability } from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
+
 import { acknowledge } from '../lib/compliance/acknowledge';
-import { documented, flag, list, oneOf, Problems, strictObject, text } from '../lib/config';
 import type { PlatformConfig } from '../lib/config';
-import type { AddOnContext, PlatformAddOn } from './core/addon';
+import { documented, flag, list, oneOf, Problems, strictObject, text } from '../lib/config';
 import { AccessPolicyAssociation } from './core/access-policy-association';
+import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { checkArnScope } from './core/arn';
 import { EksCapability, policyArn } from './core/capability';
 import { addOnOptions, distinct } from './core/options';
@@ -54,34 +56,48 @@ const MAX_DISABLED = 200;
 const DISABLED_ALLOWED = `a list of at most ${MAX_DISABLED} ACK service names (lower-case letters and digits, e.g. iam, ec2)`;
 
 /** Options of {@link AckAddOn}, in configuration and in code. */
-export const ACK_OPTIONS = strictObject({
-  /** @default [] */
-  services: documented(distinct(list(oneOf(SERVICES), `a list of ${SERVICES.join(', ')}`), 'service'), {
-    description: `AWS services ACK manages with the AWS managed policy its controller recommends (${SERVICES.map((s) => `${s}: ${ACK_SERVICE_POLICIES[s]}`).join(', ')}). Default: none; services or policyArns is required.`,
-  }).optional(),
-  /** @default [] */
-  policyArns: documented(distinct(list(policyArn(), 'a list of IAM policy ARNs'), 'policy ARN'), {
-    description: 'IAM policies (ARNs) attached to the capability role: what ACK may do in AWS. Default: none; services or policyArns is required.',
-  }).optional(),
-  /** @default - none; required */
-  permissionsBoundaryArn: documented(policyArn(), {
-    description: 'Permissions boundary of the capability role (required: ACK creates AWS resources, IAM included, for anyone who may create its Kubernetes objects). Make the boundary also demand itself on iam:CreateRole, or roles ACK creates escape it.',
-  }).optional(),
-  /** @default [] */
-  disabledServices: documented(distinct(list(text('an ACK service name (lower-case letters and digits, e.g. iam)', SERVICE_NAME), DISABLED_ALLOWED), 'service name')
-    .refine((names) => names.length <= MAX_DISABLED, DISABLED_ALLOWED), {
-    allowed: DISABLED_ALLOWED,
-    description: 'ACK controllers EKS turns off (their resources are not reconciled), e.g. ["iam", "ec2"]. Default: none (EKS runs every controller).',
-  }).optional(),
-  /** @default - cluster-wide, when a secret-reading service is selected */
-  secretReaderNamespaces: documented(distinct(list(text('a Kubernetes namespace name', NAMESPACE), 'a list of Kubernetes namespace names'), 'namespace'), {
-    description: `Namespaces whose Secrets the ACK controllers that read them (${SECRET_READING_SERVICES.join(', ')}) may read: the scope of AmazonEKSSecretReaderPolicy, which the add-on associates with the capability's access entry when one of those services is selected. Default: cluster-wide.`,
-  }).optional(),
-  /** @default false */
-  enableCrossNamespace: documented(flag(), {
-    description: 'Let ACK resolve references to resources in other namespaces. Default false (EKS\'s default).',
-  }).optional(),
-}, 'an object of ack options');
+export const ACK_OPTIONS = strictObject(
+  {
+    /** @default [] */
+    services: documented(distinct(list(oneOf(SERVICES), `a list of ${SERVICES.join(', ')}`), 'service'), {
+      description: `AWS services ACK manages with the AWS managed policy its controller recommends (${SERVICES.map((s) => `${s}: ${ACK_SERVICE_POLICIES[s]}`).join(', ')}). Default: none; services or policyArns is required.`,
+    }).optional(),
+    /** @default [] */
+    policyArns: documented(distinct(list(policyArn(), 'a list of IAM policy ARNs'), 'policy ARN'), {
+      description:
+        'IAM policies (ARNs) attached to the capability role: what ACK may do in AWS. Default: none; services or policyArns is required.',
+    }).optional(),
+    /** @default - none; required */
+    permissionsBoundaryArn: documented(policyArn(), {
+      description:
+        'Permissions boundary of the capability role (required: ACK creates AWS resources, IAM included, for anyone who may create its Kubernetes objects). Make the boundary also demand itself on iam:CreateRole, or roles ACK creates escape it.',
+    }).optional(),
+    /** @default [] */
+    disabledServices: documented(
+      distinct(
+        list(text('an ACK service name (lower-case letters and digits, e.g. iam)', SERVICE_NAME), DISABLED_ALLOWED),
+        'service name',
+      ).refine((names) => names.length <= MAX_DISABLED, DISABLED_ALLOWED),
+      {
+        allowed: DISABLED_ALLOWED,
+        description:
+          'ACK controllers EKS turns off (their resources are not reconciled), e.g. ["iam", "ec2"]. Default: none (EKS runs every controller).',
+      },
+    ).optional(),
+    /** @default - cluster-wide, when a secret-reading service is selected */
+    secretReaderNamespaces: documented(
+      distinct(list(text('a Kubernetes namespace name', NAMESPACE), 'a list of Kubernetes namespace names'), 'namespace'),
+      {
+        description: `Namespaces whose Secrets the ACK controllers that read them (${SECRET_READING_SERVICES.join(', ')}) may read: the scope of AmazonEKSSecretReaderPolicy, which the add-on associates with the capability's access entry when one of those services is selected. Default: cluster-wide.`,
+      },
+    ).optional(),
+    /** @default false */
+    enableCrossNamespace: documented(flag(), {
+      description: "Let ACK resolve references to resources in other namespaces. Default false (EKS's default).",
+    }).optional(),
+  },
+  'an object of ack options',
+);
 
 /** Props for {@link AckAddOn}. */
 export type AckAddOnProps = z.output<typeof ACK_OPTIONS>;
@@ -94,7 +110,10 @@ function requiredSettings(prefix: string, raw: unknown): Problems {
     p.missing(`${prefix}.policyArns`, 'services or policyArns is required (the capability role has no AWS permissions otherwise)');
   }
   if (options.permissionsBoundaryArn === undefined) {
-    p.missing(`${prefix}.permissionsBoundaryArn`, 'required (ACK acts with the role for anyone who may create its Kubernetes objects: the boundary caps what that can reach)');
+    p.missing(
+      `${prefix}.permissionsBoundaryArn`,
+      'required (ACK acts with the role for anyone who may create its Kubernetes objects: the boundary caps what that can reach)',
+    );
   }
   return p;
 }
@@ -110,7 +129,10 @@ export class AckAddOn implements PlatformAddOn {
     summary: 'AWS Controllers for Kubernetes as an EKS Capability (AWS resources as Kubernetes objects, role with a permissions boundary)',
     options: ACK_OPTIONS,
     create: (props) => new AckAddOn(props),
-    docs: { prose: join(__dirname, 'ack.md'), example: { services: ['s3'], permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/AckBoundary' } },
+    docs: {
+      prose: join(__dirname, 'ack.md'),
+      example: { services: ['s3'], permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/AckBoundary' },
+    },
   });
   readonly id = AckAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
@@ -127,7 +149,11 @@ export class AckAddOn implements PlatformAddOn {
   /** IAM attaches only AWS managed policies and this account's own, of this partition, to a role. */
   checkConfiguration(p: Problems, config: PlatformConfig): void {
     const key = `addons.${AckAddOn.ID}`;
-    const scope = { sameAccount: true, awsManaged: true, why: 'IAM attaches AWS managed policies and the role\'s own account\'s policies only' };
+    const scope = {
+      sameAccount: true,
+      awsManaged: true,
+      why: "IAM attaches AWS managed policies and the role's own account's policies only",
+    };
     (this.options.policyArns ?? []).forEach((arn, i) => checkArnScope(p, `${key}.policyArns[${i}]`, arn, config, scope));
     if (this.options.permissionsBoundaryArn !== undefined) {
       checkArnScope(p, `${key}.permissionsBoundaryArn`, this.options.permissionsBoundaryArn, config, scope);

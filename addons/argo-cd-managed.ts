@@ -1,6 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+
 import { documented, flag, json, list, oneOf, Problems, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import { EksCapability } from './core/capability';
@@ -52,15 +53,21 @@ const IDENTITY_ID = /^([0-9a-f]{10}-)?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{
 const VPCE_ID = /^vpce-[0-9a-f]{8,17}$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-const identitySchema = strictObject({
-  id: text('an Identity Center user or group id, e.g. 686103e0-f051-7068-b225-e6392b959d9e', IDENTITY_ID),
-  type: oneOf(SSO_IDENTITY_TYPES),
-}, 'an identity {id, type} with type SSO_USER or SSO_GROUP');
+const identitySchema = strictObject(
+  {
+    id: text('an Identity Center user or group id, e.g. 686103e0-f051-7068-b225-e6392b959d9e', IDENTITY_ID),
+    type: oneOf(SSO_IDENTITY_TYPES),
+  },
+  'an identity {id, type} with type SSO_USER or SSO_GROUP',
+);
 
-const roleMappingSchema = strictObject({
-  role: oneOf(ARGO_CD_RBAC_ROLES),
-  identities: z.array(identitySchema, 'a list of identities {id, type}').min(1, 'a list of at least one identity {id, type}'),
-}, 'a mapping {role, identities} with role ADMIN, EDITOR or VIEWER');
+const roleMappingSchema = strictObject(
+  {
+    role: oneOf(ARGO_CD_RBAC_ROLES),
+    identities: z.array(identitySchema, 'a list of identities {id, type}').min(1, 'a list of at least one identity {id, type}'),
+  },
+  'a mapping {role, identities} with role ADMIN, EDITOR or VIEWER',
+);
 
 const MAPPINGS_ALLOWED = `a list of {role: ADMIN|EDITOR|VIEWER, identities: [{id, type: SSO_USER|SSO_GROUP}]}, at most ${MAX_IDENTITIES} identities in all`;
 
@@ -68,40 +75,63 @@ const MAPPINGS_ALLOWED = `a list of {role: ADMIN|EDITOR|VIEWER, identities: [{id
 export const MANAGED_ARGO_CD_OPTIONS = {
   /** @default false */
   managed: documented(flag(), {
-    description: 'Use the EKS Capability for Argo CD (run by EKS, off your nodes, IAM Identity Center sign-in) instead of the Helm chart. Needs identityCenter. Default false.',
+    description:
+      'Use the EKS Capability for Argo CD (run by EKS, off your nodes, IAM Identity Center sign-in) instead of the Helm chart. Needs identityCenter. Default false.',
   }).optional(),
   /** @default - none; required when managed is true */
-  identityCenter: documented(strictObject({
-    instanceArn: text(INSTANCE_ARN_ALLOWED, INSTANCE_ARN),
-    /** @default - the cluster's Region */
-    region: text('an AWS Region, e.g. eu-west-1', REGION).optional(),
-  }, 'an object {instanceArn, region?}'), {
-    description: 'Managed only: the IAM Identity Center instance users sign in with, {instanceArn, region?} (region defaults to the cluster\'s). Required when managed is true.',
-  }).optional(),
+  identityCenter: documented(
+    strictObject(
+      {
+        instanceArn: text(INSTANCE_ARN_ALLOWED, INSTANCE_ARN),
+        /** @default - the cluster's Region */
+        region: text('an AWS Region, e.g. eu-west-1', REGION).optional(),
+      },
+      'an object {instanceArn, region?}',
+    ),
+    {
+      description:
+        "Managed only: the IAM Identity Center instance users sign in with, {instanceArn, region?} (region defaults to the cluster's). Required when managed is true.",
+    },
+  ).optional(),
   /** @default [] */
-  rbacRoleMappings: documented(json(z.array(roleMappingSchema, MAPPINGS_ALLOWED).refine(
-    (mappings) => mappings.reduce((n, m) => n + m.identities.length, 0) <= MAX_IDENTITIES, MAPPINGS_ALLOWED)), {
-    allowed: MAPPINGS_ALLOWED,
-    description: 'Managed only: which Identity Center users and groups get Argo CD\'s global roles. Without a mapping nobody can sign in to the Argo CD UI. Default: none.',
-  }).optional(),
+  rbacRoleMappings: documented(
+    json(
+      z
+        .array(roleMappingSchema, MAPPINGS_ALLOWED)
+        .refine((mappings) => mappings.reduce((n, m) => n + m.identities.length, 0) <= MAX_IDENTITIES, MAPPINGS_ALLOWED),
+    ),
+    {
+      allowed: MAPPINGS_ALLOWED,
+      description:
+        "Managed only: which Identity Center users and groups get Argo CD's global roles. Without a mapping nobody can sign in to the Argo CD UI. Default: none.",
+    },
+  ).optional(),
   /** @default 'argocd' */
   namespace: documented(text('a Kubernetes namespace name', NAMESPACE), {
-    description: 'Managed only: the namespace the capability watches for Applications and ApplicationSets (the only one it supports). Default argocd.',
+    description:
+      'Managed only: the namespace the capability watches for Applications and ApplicationSets (the only one it supports). Default argocd.',
   }).optional(),
   /** @default 'namespace' */
   deployAccess: documented(oneOf(ARGO_CD_DEPLOY_ACCESS), {
     description: `Managed only, with a bootstrap: the capability's Kubernetes RBAC on this cluster. \`namespace\`: read every resource cluster-wide (discovery, health checks) and write only in the capability namespace (the EKS user guide's production setup; bind more namespaces yourself); \`cluster-admin\`: everything, as the self-managed chart's controller has (the guide advises against it in production). Default ${DEFAULT_DEPLOY_ACCESS}.`,
   }).optional(),
   /** @default - the public Argo CD endpoint */
-  vpceIds: documented(list(text('a VPC endpoint id such as vpce-0123456789abcdef0', VPCE_ID), 'a list of VPC endpoint ids such as vpce-0123456789abcdef0'), {
-    description: 'Managed only: VPC endpoints (service eks-capabilities.<region>.amazonaws.com) through which the Argo CD UI and API are reached privately. Default: the public endpoint.',
-  }).optional(),
+  vpceIds: documented(
+    list(text('a VPC endpoint id such as vpce-0123456789abcdef0', VPCE_ID), 'a list of VPC endpoint ids such as vpce-0123456789abcdef0'),
+    {
+      description:
+        'Managed only: VPC endpoints (service eks-capabilities.<region>.amazonaws.com) through which the Argo CD UI and API are reached privately. Default: the public endpoint.',
+    },
+  ).optional(),
 } as const;
 
 /** The managed variant's options, validated. */
 export interface ManagedArgoCdOptions {
   readonly identityCenter?: { readonly instanceArn: string; readonly region?: string };
-  readonly rbacRoleMappings?: readonly { readonly role: string; readonly identities: readonly { readonly id: string; readonly type: string }[] }[];
+  readonly rbacRoleMappings?: readonly {
+    readonly role: string;
+    readonly identities: readonly { readonly id: string; readonly type: string }[];
+  }[];
   readonly namespace?: string;
   readonly vpceIds?: readonly string[];
   readonly deployAccess?: (typeof ARGO_CD_DEPLOY_ACCESS)[number];
@@ -121,16 +151,23 @@ export function argoCdModeProblems(prefix: string, raw: unknown): Problems {
   const foreign = managed ? SELF_MANAGED_ONLY : MANAGED_ONLY;
   for (const key of foreign) {
     if (options[key] !== undefined) {
-      p.add(`${prefix}.${key}`, options[key], managed
-        ? 'nothing when managed is true (EKS runs the capability: no chart, values, pod placement or HA settings)'
-        : 'nothing unless managed is true (it configures the EKS Capability for Argo CD)');
+      p.add(
+        `${prefix}.${key}`,
+        options[key],
+        managed
+          ? 'nothing when managed is true (EKS runs the capability: no chart, values, pod placement or HA settings)'
+          : 'nothing unless managed is true (it configures the EKS Capability for Argo CD)',
+      );
     }
   }
   if (managed) {
     const center = options.identityCenter;
     const instanceArn = typeof center === 'object' && center !== null ? (center as Record<string, unknown>).instanceArn : undefined;
     if (instanceArn === undefined) {
-      p.missing(`${prefix}.identityCenter.instanceArn`, 'required when managed is true (the capability signs users in through IAM Identity Center only)');
+      p.missing(
+        `${prefix}.identityCenter.instanceArn`,
+        'required when managed is true (the capability signs users in through IAM Identity Center only)',
+      );
     }
   }
   return p;
@@ -158,14 +195,21 @@ export function deployManagedArgoCd(
       argoCd: {
         namespace,
         awsIdc: { idcInstanceArn: center.instanceArn, idcRegion: center.region },
-        rbacRoleMappings: options.rbacRoleMappings?.map((m) => ({ role: m.role, identities: m.identities.map((i) => ({ id: i.id, type: i.type })) })),
+        rbacRoleMappings: options.rbacRoleMappings?.map((m) => ({
+          role: m.role,
+          identities: m.identities.map((i) => ({ id: i.id, type: i.type })),
+        })),
         networkAccess: options.vpceIds?.length ? { vpceIds: [...options.vpceIds] } : undefined,
       },
     },
   });
   const namespaceObject: KubernetesObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: PLATFORM_LABELS } };
   // Applied even without a bootstrap: Applications and repository secrets users add belong in it.
-  const namespaceManifest = new eks.KubernetesManifest(scope, 'Namespace', { cluster: context.cluster, manifest: [namespaceObject], overwrite: true });
+  const namespaceManifest = new eks.KubernetesManifest(scope, 'Namespace', {
+    cluster: context.cluster,
+    manifest: [namespaceObject],
+    overwrite: true,
+  });
   const server = context.cluster.clusterArn;
   const root = bootstrap(server, namespace);
   if (!root) return capability;
@@ -178,17 +222,22 @@ export function deployManagedArgoCd(
     // No credential: the capability authenticates to the cluster with its role's access entry.
     stringData: { name: 'in-cluster', server, project: 'default' },
   };
-  const access = (options.deployAccess ?? DEFAULT_DEPLOY_ACCESS) === 'cluster-admin'
-    // Opt-in: the reach the self-managed chart's application controller has (every resource, everywhere).
-    ? capability.bindClusterRole(scope, 'DeployAccess', context.cluster, 'cluster-admin', 'eks-argocd-capability-deploy')
-    : new eks.KubernetesManifest(scope, 'DeployAccess', {
-      cluster: context.cluster,
-      manifest: namespaceDeployAccess(capability.accessEntryGroup, namespace),
-      overwrite: true,
-    });
+  const access =
+    (options.deployAccess ?? DEFAULT_DEPLOY_ACCESS) === 'cluster-admin'
+      ? // Opt-in: the reach the self-managed chart's application controller has (every resource, everywhere).
+        capability.bindClusterRole(scope, 'DeployAccess', context.cluster, 'cluster-admin', 'eks-argocd-capability-deploy')
+      : new eks.KubernetesManifest(scope, 'DeployAccess', {
+          cluster: context.cluster,
+          manifest: namespaceDeployAccess(capability.accessEntryGroup, namespace),
+          overwrite: true,
+        });
   // The namespaced Role and RoleBinding need the namespace.
   access.node.addDependency(capability.resource, namespaceManifest);
-  const manifest = new eks.KubernetesManifest(scope, 'Bootstrap', { cluster: context.cluster, manifest: [registration, root], overwrite: true });
+  const manifest = new eks.KubernetesManifest(scope, 'Bootstrap', {
+    cluster: context.cluster,
+    manifest: [registration, root],
+    overwrite: true,
+  });
   // The CRDs arrive with the capability, the namespace from this add-on; the access comes before the first sync.
   manifest.node.addDependency(capability.resource, access, namespaceManifest);
   return capability;
@@ -207,9 +256,31 @@ function namespaceDeployAccess(group: string, namespace: string): KubernetesObje
   const deploy = 'eks-argocd-capability-deploy';
   const subjects = [{ apiGroup: RBAC_API, kind: 'Group', name: group }];
   return [
-    { apiVersion: `${RBAC_API}/v1`, kind: 'ClusterRole', metadata: { name: read, labels: PLATFORM_LABELS }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }] },
-    { apiVersion: `${RBAC_API}/v1`, kind: 'ClusterRoleBinding', metadata: { name: read, labels: PLATFORM_LABELS }, roleRef: { apiGroup: RBAC_API, kind: 'ClusterRole', name: read }, subjects },
-    { apiVersion: `${RBAC_API}/v1`, kind: 'Role', metadata: { name: deploy, namespace, labels: PLATFORM_LABELS }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] },
-    { apiVersion: `${RBAC_API}/v1`, kind: 'RoleBinding', metadata: { name: deploy, namespace, labels: PLATFORM_LABELS }, roleRef: { apiGroup: RBAC_API, kind: 'Role', name: deploy }, subjects },
+    {
+      apiVersion: `${RBAC_API}/v1`,
+      kind: 'ClusterRole',
+      metadata: { name: read, labels: PLATFORM_LABELS },
+      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }],
+    },
+    {
+      apiVersion: `${RBAC_API}/v1`,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: read, labels: PLATFORM_LABELS },
+      roleRef: { apiGroup: RBAC_API, kind: 'ClusterRole', name: read },
+      subjects,
+    },
+    {
+      apiVersion: `${RBAC_API}/v1`,
+      kind: 'Role',
+      metadata: { name: deploy, namespace, labels: PLATFORM_LABELS },
+      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+    },
+    {
+      apiVersion: `${RBAC_API}/v1`,
+      kind: 'RoleBinding',
+      metadata: { name: deploy, namespace, labels: PLATFORM_LABELS },
+      roleRef: { apiGroup: RBAC_API, kind: 'Role', name: deploy },
+      subjects,
+    },
   ];
 }

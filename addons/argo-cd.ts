@@ -1,15 +1,17 @@
 import { join } from 'node:path';
+
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
-import { documented, flag, oneOf, strictObject, text } from '../lib/config';
+
 import type { PlatformConfig, Problems } from '../lib/config';
+import { documented, flag, oneOf, strictObject, text } from '../lib/config';
+import { partitionOf } from '../lib/config';
 import { argoCdModeProblems, deployManagedArgoCd, MANAGED_ARGO_CD_OPTIONS } from './argo-cd-managed';
 import type { AddOnContext, KubernetesVersionRange } from './core/addon';
-import { partitionOf } from '../lib/config';
 import { checkArnScope } from './core/arn';
-import { HelmAddOn, mergeValues } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
+import { HelmAddOn, mergeValues } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
@@ -46,37 +48,62 @@ const REPO_URL_ALLOWED = 'a Git URL https://host/path without credentials (no ss
 const PATH_ALLOWED = 'a directory relative to the repository root, without "..", e.g. apps or clusters/dev ("." for the root)';
 
 function validPath(path: string): boolean {
-  return path === '.' || (!path.startsWith('/') && path.replace(/\/$/, '').split('/').every((s) => PATH_SEGMENT.test(s) && s !== '..' && s !== '.'));
+  return (
+    path === '.' ||
+    (!path.startsWith('/') &&
+      path
+        .replace(/\/$/, '')
+        .split('/')
+        .every((s) => PATH_SEGMENT.test(s) && s !== '..' && s !== '.'))
+  );
 }
 
 /** The GitOps entry point: one Git directory that Argo CD keeps the cluster in sync with. */
-const bootstrapSchema = strictObject({
-  repoUrl: documented(z.string(REPO_URL_ALLOWED).regex(REPO_URL, REPO_URL_ALLOWED), {
-    allowed: REPO_URL_ALLOWED,
-    description: 'Git repository over https (public, or with credentials you configure in Argo CD). Never put credentials in the URL: it ends up in the template.',
-  }),
-  path: documented(z.string(PATH_ALLOWED).refine(validPath, PATH_ALLOWED), { allowed: PATH_ALLOWED, description: 'Directory in the repository (`.` for the root).' }),
-  /** @default 'HEAD' */
-  targetRevision: documented(text('a branch, tag or commit, e.g. HEAD, main, v1.2.0', REVISION), { description: 'Branch, tag or commit to follow. Default HEAD.' }).optional(),
-  /** @default 'bootstrap' */
-  name: documented(text('a Kubernetes object name (lower-case letters, digits, "-", at most 63)', NAME), { description: 'Name of the Application or ApplicationSet. Default bootstrap.' }).optional(),
-  /** @default 'Application' */
-  kind: documented(oneOf(ARGO_CD_BOOTSTRAP_KINDS), {
-    description: '`Application`: an app-of-apps applying every manifest under `path`; `ApplicationSet`: one Application per directory under `path`, each in a namespace named after it. Default Application.',
-  }).optional(),
-}, 'an object {repoUrl, path, targetRevision?, name?, kind?}');
+const bootstrapSchema = strictObject(
+  {
+    repoUrl: documented(z.string(REPO_URL_ALLOWED).regex(REPO_URL, REPO_URL_ALLOWED), {
+      allowed: REPO_URL_ALLOWED,
+      description:
+        'Git repository over https (public, or with credentials you configure in Argo CD). Never put credentials in the URL: it ends up in the template.',
+    }),
+    path: documented(z.string(PATH_ALLOWED).refine(validPath, PATH_ALLOWED), {
+      allowed: PATH_ALLOWED,
+      description: 'Directory in the repository (`.` for the root).',
+    }),
+    /** @default 'HEAD' */
+    targetRevision: documented(text('a branch, tag or commit, e.g. HEAD, main, v1.2.0', REVISION), {
+      description: 'Branch, tag or commit to follow. Default HEAD.',
+    }).optional(),
+    /** @default 'bootstrap' */
+    name: documented(text('a Kubernetes object name (lower-case letters, digits, "-", at most 63)', NAME), {
+      description: 'Name of the Application or ApplicationSet. Default bootstrap.',
+    }).optional(),
+    /** @default 'Application' */
+    kind: documented(oneOf(ARGO_CD_BOOTSTRAP_KINDS), {
+      description:
+        '`Application`: an app-of-apps applying every manifest under `path`; `ApplicationSet`: one Application per directory under `path`, each in a namespace named after it. Default Application.',
+    }).optional(),
+  },
+  'an object {repoUrl, path, targetRevision?, name?, kind?}',
+);
 
 /** Options of {@link ArgoCdAddOn}, in configuration and in code. */
-export const ARGO_CD_OPTIONS = strictObject({
-  ...HELM_OPTIONS,
-  /** @default false */
-  ha: documented(flag(), {
-    description: 'High availability: Redis HA (3 Redis pods with required anti-affinity, so at least 3 nodes) and 2 replicas of the API server, repo server and ApplicationSet controller. Default false.',
-  }).optional(),
-  /** @default - none: Argo CD is installed without Applications */
-  bootstrap: documented(bootstrapSchema, { description: 'Git repository Argo CD syncs from once it runs: {repoUrl, path, targetRevision?, name?, kind?}. Default: none.' }).optional(),
-  ...MANAGED_ARGO_CD_OPTIONS,
-}, 'an object of argo-cd options');
+export const ARGO_CD_OPTIONS = strictObject(
+  {
+    ...HELM_OPTIONS,
+    /** @default false */
+    ha: documented(flag(), {
+      description:
+        'High availability: Redis HA (3 Redis pods with required anti-affinity, so at least 3 nodes) and 2 replicas of the API server, repo server and ApplicationSet controller. Default false.',
+    }).optional(),
+    /** @default - none: Argo CD is installed without Applications */
+    bootstrap: documented(bootstrapSchema, {
+      description: 'Git repository Argo CD syncs from once it runs: {repoUrl, path, targetRevision?, name?, kind?}. Default: none.',
+    }).optional(),
+    ...MANAGED_ARGO_CD_OPTIONS,
+  },
+  'an object of argo-cd options',
+);
 
 /** Props for {@link ArgoCdAddOn}. */
 export type ArgoCdAddOnProps = z.output<typeof ARGO_CD_OPTIONS>;

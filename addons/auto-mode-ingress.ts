@@ -1,24 +1,33 @@
 import { join } from 'node:path';
+
 import type { z } from 'zod';
+
 import { documented, flag, oneOf, strictObject } from '../lib/config';
 import type { AddOnContext, ClusterObjectRef } from './core/addon';
-import type { ProvidedCapabilities } from './core/provides';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { ManifestAddOn } from './core/manifest-addon';
 import { addOnOptions, objectName } from './core/options';
+import type { ProvidedCapabilities } from './core/provides';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 
 /** Options of {@link AutoModeIngressAddOn}, in configuration and in code. */
-export const AUTO_MODE_INGRESS_OPTIONS = strictObject({
-  /** @default 'alb' */
-  className: documented(objectName, { description: 'Name of the IngressClass (and of its IngressClassParams). Default alb.' }).optional(),
-  /** @default 'internet-facing' */
-  scheme: documented(oneOf(['internet-facing', 'internal']), { description: 'Load balancer scheme of every Ingress of this class. Default internet-facing.' }).optional(),
-  /** @default true */
-  isDefault: documented(flag(), { description: 'Make it the cluster\'s default IngressClass (Ingresses without `ingressClassName` use it). Default true.' }).optional(),
-}, 'an object {className?, scheme?, isDefault?}');
+export const AUTO_MODE_INGRESS_OPTIONS = strictObject(
+  {
+    /** @default 'alb' */
+    className: documented(objectName, { description: 'Name of the IngressClass (and of its IngressClassParams). Default alb.' }).optional(),
+    /** @default 'internet-facing' */
+    scheme: documented(oneOf(['internet-facing', 'internal']), {
+      description: 'Load balancer scheme of every Ingress of this class. Default internet-facing.',
+    }).optional(),
+    /** @default true */
+    isDefault: documented(flag(), {
+      description: "Make it the cluster's default IngressClass (Ingresses without `ingressClassName` use it). Default true.",
+    }).optional(),
+  },
+  'an object {className?, scheme?, isDefault?}',
+);
 
 /** Props for {@link AutoModeIngressAddOn}. */
 export type AutoModeIngressAddOnProps = z.output<typeof AUTO_MODE_INGRESS_OPTIONS>;

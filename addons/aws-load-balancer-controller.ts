@@ -1,20 +1,22 @@
 import { join } from 'node:path';
+
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
+
+import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { PlatformConfig } from '../lib/config';
 import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
-import type { ProvidedCapabilities } from './core/provides';
-import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
+import { HelmAddOn } from './core/helm-addon';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
+import { PodIdentity } from './core/pod-identity';
+import type { PodSet } from './core/pod-sets';
+import type { ProvidedCapabilities } from './core/provides';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
-import type { PodSet } from './core/pod-sets';
-import { PodIdentity } from './core/pod-identity';
 
 /**
  * The tested chart (the version EKS Blueprints 1.19 pins). The chart keeps the controller's CRDs in
@@ -36,18 +38,29 @@ export const AWS_LOAD_BALANCER_CONTROLLER_CHART: HelmChartSpec = {
 export const AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = 'aws-load-balancer-controller';
 
 /** Options of {@link AwsLoadBalancerControllerAddOn}, in configuration and in code. */
-export const AWS_LOAD_BALANCER_CONTROLLER_OPTIONS = strictObject({
-  ...HELM_OPTIONS,
-  /** @default AWS_LOAD_BALANCER_CONTROLLER_CHART.version, the only one accepted */
-  version: documented(text(`the tested chart version ${AWS_LOAD_BALANCER_CONTROLLER_CHART.version}`, new RegExp(`^${AWS_LOAD_BALANCER_CONTROLLER_CHART.version.replace(/\./g, '\\.')}$`)), {
-    description: `Only the tested chart version ${AWS_LOAD_BALANCER_CONTROLLER_CHART.version}: the chart keeps its CRDs in crds/, which Helm installs on the first install and never upgrades. ` +
-      'To move on, apply the new version\'s CRDs first (`helm show crds eks/aws-load-balancer-controller --version X | kubectl apply --server-side -f -`), then raise the pinned version.',
-  }).optional(),
-  /** @default 2 */
-  replicas: documented(integer(1, 10), {
-    description: 'Controller replicas; two keep its webhooks (which admit every Ingress and Service) answering through a node drain. Default 2.',
-  }).optional(),
-}, 'an object of aws-load-balancer-controller options');
+export const AWS_LOAD_BALANCER_CONTROLLER_OPTIONS = strictObject(
+  {
+    ...HELM_OPTIONS,
+    /** @default AWS_LOAD_BALANCER_CONTROLLER_CHART.version, the only one accepted */
+    version: documented(
+      text(
+        `the tested chart version ${AWS_LOAD_BALANCER_CONTROLLER_CHART.version}`,
+        new RegExp(`^${AWS_LOAD_BALANCER_CONTROLLER_CHART.version.replace(/\./g, '\\.')}$`),
+      ),
+      {
+        description:
+          `Only the tested chart version ${AWS_LOAD_BALANCER_CONTROLLER_CHART.version}: the chart keeps its CRDs in crds/, which Helm installs on the first install and never upgrades. ` +
+          "To move on, apply the new version's CRDs first (`helm show crds eks/aws-load-balancer-controller --version X | kubectl apply --server-side -f -`), then raise the pinned version.",
+      },
+    ).optional(),
+    /** @default 2 */
+    replicas: documented(integer(1, 10), {
+      description:
+        'Controller replicas; two keep its webhooks (which admit every Ingress and Service) answering through a node drain. Default 2.',
+    }).optional(),
+  },
+  'an object of aws-load-balancer-controller options',
+);
 
 /** Props for {@link AwsLoadBalancerControllerAddOn}. */
 export type AwsLoadBalancerControllerAddOnProps = z.output<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>;
@@ -101,7 +114,9 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
   readonly computeModes = ['nodegroups'] as const;
   /** The chart's IngressClass (createIngressClassResource; ingressClassConfig.default stays false). */
   readonly clusterObjects = [{ kind: 'IngressClass', name: AwsLoadBalancerControllerAddOn.INGRESS_CLASS }];
-  readonly serviceAccounts = [{ namespace: AWS_LOAD_BALANCER_CONTROLLER_CHART.namespace, name: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT }];
+  readonly serviceAccounts = [
+    { namespace: AWS_LOAD_BALANCER_CONTROLLER_CHART.namespace, name: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
+  ];
   readonly autoModeBuiltIn =
     'Auto Mode provisions ALBs and NLBs itself. Select the "auto-mode-ingress" add-on for the "alb" IngressClass, ' +
     'and give NLB Services `loadBalancerClass: eks.amazonaws.com/nlb`.';
@@ -120,13 +135,15 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
    * and tolerates no taint (`tolerations: []`).
    */
   podSets(config: PlatformConfig): PodSet[] {
-    return [{
-      name: 'aws-load-balancer-controller',
-      replicas: this.options.replicas ?? 2,
-      requests: { cpuMillicores: 0, memoryMiB: 0 },
-      ...this.podPlacement(config, { nodeSelector: {}, tolerations: [] }),
-      source: `chart ${this.chart.version} defaults`,
-    }];
+    return [
+      {
+        name: 'aws-load-balancer-controller',
+        replicas: this.options.replicas ?? 2,
+        requests: { cpuMillicores: 0, memoryMiB: 0 },
+        ...this.podPlacement(config, { nodeSelector: {}, tolerations: [] }),
+        source: `chart ${this.chart.version} defaults`,
+      },
+    ];
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
@@ -143,17 +160,19 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
       statements: statements.loadBalancers,
       roles: [identity.role],
     });
-    const reason = 'Modelled on the controller\'s documented IAM policy, limited to this account and region. ';
+    const reason = "Modelled on the controller's documented IAM policy, limited to this account and region. ";
     acknowledge(
       identity.policy,
-      reason + 'EC2/ELB Describe calls and the ACM, IAM server certificate, Cognito, WAF and Shield reads do not ' +
+      reason +
+        'EC2/ELB Describe calls and the ACM, IAM server certificate, Cognito, WAF and Shield reads do not ' +
         'support resource-level permissions. Security groups the controller creates get ids only then: it may ' +
         `delete only those tagged ${CLUSTER_TAG}=<this cluster>, and change rules only of groups in the cluster VPC.`,
       [wildcardFinding('Resource', '*'), wildcardFinding('Resource', nagArn('ec2', 'security-group/*'))],
     );
     acknowledge(
       loadBalancerPolicy,
-      reason + 'Load balancers, listeners, rules and target groups get names and ids only when the controller ' +
+      reason +
+        'Load balancers, listeners, rules and target groups get names and ids only when the controller ' +
         `creates them: creation requires the ${CLUSTER_TAG}=<this cluster> tag, and modifying or deleting load ` +
         'balancers and target groups requires it on the resource. Web ACLs are chosen per Ingress by annotation.',
       LOAD_BALANCER_WILDCARDS.map(([service, resource]) => wildcardFinding('Resource', nagArn(service, resource))),
@@ -207,10 +226,16 @@ export interface LoadBalancerControllerStatements {
 export function loadBalancerControllerStatements(clusterName: string, vpcId: string): LoadBalancerControllerStatements {
   const securityGroups = regionalArn('ec2', 'security-group/*');
   const vpc = regionalArn('ec2', `vpc/${vpcId}`);
-  const loadBalancers = [regionalArn('elasticloadbalancing', 'loadbalancer/app/*/*'), regionalArn('elasticloadbalancing', 'loadbalancer/net/*/*')];
+  const loadBalancers = [
+    regionalArn('elasticloadbalancing', 'loadbalancer/app/*/*'),
+    regionalArn('elasticloadbalancing', 'loadbalancer/net/*/*'),
+  ];
   const targetGroups = regionalArn('elasticloadbalancing', 'targetgroup/*/*');
   const listeners = [regionalArn('elasticloadbalancing', 'listener/app/*/*/*'), regionalArn('elasticloadbalancing', 'listener/net/*/*/*')];
-  const rules = [regionalArn('elasticloadbalancing', 'listener-rule/app/*/*/*'), regionalArn('elasticloadbalancing', 'listener-rule/net/*/*/*')];
+  const rules = [
+    regionalArn('elasticloadbalancing', 'listener-rule/app/*/*/*'),
+    regionalArn('elasticloadbalancing', 'listener-rule/net/*/*/*'),
+  ];
   const ownedByCluster = { [`aws:ResourceTag/${CLUSTER_TAG}`]: clusterName };
   const requestedForCluster = { [`aws:RequestTag/${CLUSTER_TAG}`]: clusterName };
   // Tag changes may not add, alter or remove the ownership tag itself.
@@ -219,22 +244,42 @@ export function loadBalancerControllerStatements(clusterName: string, vpcId: str
     new iam.PolicyStatement({
       sid: 'CreateElbServiceLinkedRole',
       actions: ['iam:CreateServiceLinkedRole'],
-      resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`],
+      resources: [
+        `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`,
+      ],
       conditions: { StringEquals: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } },
     }),
     new iam.PolicyStatement({
       sid: 'Describe',
       actions: [
-        'ec2:DescribeAccountAttributes', 'ec2:DescribeAddresses', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeInternetGateways',
-        'ec2:DescribeVpcs', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-        'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeTags', 'ec2:GetCoipPoolUsage',
-        'ec2:DescribeCoipPools', 'ec2:GetSecurityGroupsForVpc', 'ec2:DescribeIpamPools', 'ec2:DescribeRouteTables',
-        'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes',
-        'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeListenerCertificates',
-        'elasticloadbalancing:DescribeSSLPolicies', 'elasticloadbalancing:DescribeRules',
-        'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetGroupAttributes',
-        'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeTags',
-        'elasticloadbalancing:DescribeTrustStores', 'elasticloadbalancing:DescribeListenerAttributes',
+        'ec2:DescribeAccountAttributes',
+        'ec2:DescribeAddresses',
+        'ec2:DescribeAvailabilityZones',
+        'ec2:DescribeInternetGateways',
+        'ec2:DescribeVpcs',
+        'ec2:DescribeVpcPeeringConnections',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeInstances',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeTags',
+        'ec2:GetCoipPoolUsage',
+        'ec2:DescribeCoipPools',
+        'ec2:GetSecurityGroupsForVpc',
+        'ec2:DescribeIpamPools',
+        'ec2:DescribeRouteTables',
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeLoadBalancerAttributes',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeListenerCertificates',
+        'elasticloadbalancing:DescribeSSLPolicies',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:DescribeTargetHealth',
+        'elasticloadbalancing:DescribeTags',
+        'elasticloadbalancing:DescribeTrustStores',
+        'elasticloadbalancing:DescribeListenerAttributes',
         'elasticloadbalancing:DescribeCapacityReservation',
       ],
       resources: ['*'],
@@ -244,10 +289,17 @@ export function loadBalancerControllerStatements(clusterName: string, vpcId: str
     new iam.PolicyStatement({
       sid: 'ReadCertificatesAuthAndProtection',
       actions: [
-        'cognito-idp:DescribeUserPoolClient', 'acm:ListCertificates', 'acm:DescribeCertificate',
-        'iam:ListServerCertificates', 'iam:GetServerCertificate',
-        'waf-regional:GetWebACL', 'waf-regional:GetWebACLForResource', 'wafv2:GetWebACL', 'wafv2:GetWebACLForResource',
-        'shield:GetSubscriptionState', 'shield:DescribeProtection',
+        'cognito-idp:DescribeUserPoolClient',
+        'acm:ListCertificates',
+        'acm:DescribeCertificate',
+        'iam:ListServerCertificates',
+        'iam:GetServerCertificate',
+        'waf-regional:GetWebACL',
+        'waf-regional:GetWebACLForResource',
+        'wafv2:GetWebACL',
+        'wafv2:GetWebACLForResource',
+        'shield:GetSubscriptionState',
+        'shield:DescribeProtection',
       ],
       resources: ['*'],
     }),
@@ -312,11 +364,17 @@ export function loadBalancerControllerStatements(clusterName: string, vpcId: str
     new iam.PolicyStatement({
       sid: 'ManageOwnLoadBalancersAndTargetGroups',
       actions: [
-        'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetIpAddressType',
-        'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:SetSubnets', 'elasticloadbalancing:DeleteLoadBalancer',
-        'elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes',
-        'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:ModifyListenerAttributes',
-        'elasticloadbalancing:ModifyCapacityReservation', 'elasticloadbalancing:ModifyIpPools',
+        'elasticloadbalancing:ModifyLoadBalancerAttributes',
+        'elasticloadbalancing:SetIpAddressType',
+        'elasticloadbalancing:SetSecurityGroups',
+        'elasticloadbalancing:SetSubnets',
+        'elasticloadbalancing:DeleteLoadBalancer',
+        'elasticloadbalancing:ModifyTargetGroup',
+        'elasticloadbalancing:ModifyTargetGroupAttributes',
+        'elasticloadbalancing:DeleteTargetGroup',
+        'elasticloadbalancing:ModifyListenerAttributes',
+        'elasticloadbalancing:ModifyCapacityReservation',
+        'elasticloadbalancing:ModifyIpPools',
       ],
       resources: [...loadBalancers, targetGroups, ...listeners],
       conditions: { StringEquals: ownedByCluster },
@@ -327,10 +385,14 @@ export function loadBalancerControllerStatements(clusterName: string, vpcId: str
     new iam.PolicyStatement({
       sid: 'ManageListenersAndRules',
       actions: [
-        'elasticloadbalancing:CreateListener', 'elasticloadbalancing:DeleteListener',
-        'elasticloadbalancing:CreateRule', 'elasticloadbalancing:DeleteRule',
-        'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddListenerCertificates',
-        'elasticloadbalancing:RemoveListenerCertificates', 'elasticloadbalancing:ModifyRule',
+        'elasticloadbalancing:CreateListener',
+        'elasticloadbalancing:DeleteListener',
+        'elasticloadbalancing:CreateRule',
+        'elasticloadbalancing:DeleteRule',
+        'elasticloadbalancing:ModifyListener',
+        'elasticloadbalancing:AddListenerCertificates',
+        'elasticloadbalancing:RemoveListenerCertificates',
+        'elasticloadbalancing:ModifyRule',
         'elasticloadbalancing:SetRulePriorities',
       ],
       resources: [...loadBalancers, ...listeners, ...rules, targetGroups],

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
+
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
+
 import { documented, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
-import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
+import { HelmAddOn } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
 import { addOnOptions } from './core/options';
@@ -22,7 +24,7 @@ export const CERT_MANAGER_CHART: HelmChartSpec = {
   // read 2026-12-07): 1.21 supports and is tested on Kubernetes 1.33 to 1.36; no release lists 1.37
   // yet (1.22 is announced for about November 2026). The values below were checked against the
   // chart's values.yaml and values.schema.json at tag v1.21.1: the schema refuses unknown keys.
-  kubernetesVersions: { min: '1.33', max: '1.36', source: 'cert-manager\'s supported releases (v1.21)' },
+  kubernetesVersions: { min: '1.33', max: '1.36', source: "cert-manager's supported releases (v1.21)" },
 };
 
 /**
@@ -40,20 +42,25 @@ export const CERT_MANAGER_EKS_ADDON: EksAddonSpec = {
   kubernetesVersions: {
     min: '1.32',
     max: '1.35',
-    source: 'cert-manager\'s supported releases (v1.20); the EKS community add-ons page documents no cert-manager build for a newer Kubernetes version',
+    source:
+      "cert-manager's supported releases (v1.20); the EKS community add-ons page documents no cert-manager build for a newer Kubernetes version",
   },
 };
 
 const MAX_REPLICAS = 5;
 
 /** Options of {@link CertManagerAddOn}, in configuration and in code. */
-export const CERT_MANAGER_OPTIONS = strictObject({
-  ...INSTALLABLE_OPTIONS,
-  /** @default 2 */
-  replicas: documented(integer(1, MAX_REPLICAS), {
-    description: 'Replicas of the controller and of the webhook; with two, a node drain neither stops renewals nor makes the API server reject cert-manager objects. Default 2.',
-  }).optional(),
-}, 'an object of cert-manager options').superRefine(refineInstallMethod(CERT_MANAGER_EKS_ADDON.addonName));
+export const CERT_MANAGER_OPTIONS = strictObject(
+  {
+    ...INSTALLABLE_OPTIONS,
+    /** @default 2 */
+    replicas: documented(integer(1, MAX_REPLICAS), {
+      description:
+        'Replicas of the controller and of the webhook; with two, a node drain neither stops renewals nor makes the API server reject cert-manager objects. Default 2.',
+    }).optional(),
+  },
+  'an object of cert-manager options',
+).superRefine(refineInstallMethod(CERT_MANAGER_EKS_ADDON.addonName));
 
 /** Props for {@link CertManagerAddOn}. */
 export type CertManagerAddOnProps = z.output<typeof CERT_MANAGER_OPTIONS>;
@@ -121,4 +128,3 @@ export class CertManagerAddOn extends HelmAddOn<z.output<typeof CERT_MANAGER_OPT
     return { ...placement, webhook: placement, cainjector: placement, startupapicheck: placement };
   }
 }
-

@@ -1,21 +1,23 @@
 import { join } from 'node:path';
+
 import { Aws, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
-import { ConfigError, documented, flag, strictObject } from '../lib/config';
+
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
+import { ConfigError, documented, flag, strictObject } from '../lib/config';
 import { ingestionLine } from '../lib/cost/ledger';
 import type { AddOnContext } from './core/addon';
 import type { AddOnCost, AddOnCostContext } from './core/cost';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions } from './core/options';
+import { PodIdentity } from './core/pod-identity';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 import type { AddOnTeardown } from './core/teardown';
 import { keptTag } from './core/teardown';
-import { PodIdentity } from './core/pod-identity';
 
 /*
  * Sources (read 2026-12-01):
@@ -61,20 +63,25 @@ export const APPLICATION_SIGNALS_LOG_GROUP = '/aws/application-signals/data';
 const APPLICATION_SIGNALS_KEPT = 'application-signals-log-group';
 
 /** Options of {@link CloudWatchObservabilityAddOn}, in configuration and in code. */
-export const CLOUDWATCH_OBSERVABILITY_OPTIONS = strictObject({
-  ...MANAGED_ADDON_OPTIONS,
-  /** @default true */
-  createApplicationSignalsLogGroup: documented(flag(), {
-    description: `Create ${APPLICATION_SIGNALS_LOG_GROUP} (Application Signals, on by default in the add-on, writes there) with the logs key ` +
-      'and logRetentionDays, kept when the stack is deleted. The name is fixed for the whole account and Region: set false when the group ' +
-      'exists already (another cluster, an earlier deployment), or the deployment fails. Default true.',
-  }).optional(),
-  /** @default true */
-  containerLogs: documented(flag(), {
-    description: 'Fluent Bit ships container, host and data-plane logs to CloudWatch Logs (the add-on\'s `containerLogs.enabled`); ' +
-      'false keeps Container Insights metrics only. Default true.',
-  }).optional(),
-}, 'an object {version?, configurationValues?, containerLogs?, createApplicationSignalsLogGroup?}');
+export const CLOUDWATCH_OBSERVABILITY_OPTIONS = strictObject(
+  {
+    ...MANAGED_ADDON_OPTIONS,
+    /** @default true */
+    createApplicationSignalsLogGroup: documented(flag(), {
+      description:
+        `Create ${APPLICATION_SIGNALS_LOG_GROUP} (Application Signals, on by default in the add-on, writes there) with the logs key ` +
+        'and logRetentionDays, kept when the stack is deleted. The name is fixed for the whole account and Region: set false when the group ' +
+        'exists already (another cluster, an earlier deployment), or the deployment fails. Default true.',
+    }).optional(),
+    /** @default true */
+    containerLogs: documented(flag(), {
+      description:
+        "Fluent Bit ships container, host and data-plane logs to CloudWatch Logs (the add-on's `containerLogs.enabled`); " +
+        'false keeps Container Insights metrics only. Default true.',
+    }).optional(),
+  },
+  'an object {version?, configurationValues?, containerLogs?, createApplicationSignalsLogGroup?}',
+);
 
 /** Props for {@link CloudWatchObservabilityAddOn}. */
 export type CloudWatchObservabilityAddOnProps = z.output<typeof CLOUDWATCH_OBSERVABILITY_OPTIONS>;
@@ -134,8 +141,10 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
     return [
       ...(this.containerLogs ? [{ ...containerLogs, section: 'log-ingestion' as const }] : []),
       {
-        section: 'services', component: 'Container Insights with enhanced observability',
-        reason: 'billed per observation; depends on pod and container count', source: logs.source,
+        section: 'services',
+        component: 'Container Insights with enhanced observability',
+        reason: 'billed per observation; depends on pod and container count',
+        source: logs.source,
       },
     ];
   }
@@ -146,12 +155,16 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
    */
   teardown({ config }: AddOnContext): AddOnTeardown {
     return {
-      kept: this.createApplicationSignalsLogGroup ? [{
-        resourceType: 'logs:log-group',
-        tag: keptTag(config.environment, APPLICATION_SIGNALS_KEPT),
-        description: `Application Signals log group ${APPLICATION_SIGNALS_LOG_GROUP}, shared by the account and Region (createApplicationSignalsLogGroup)`,
-        howToDelete: `once nothing of the account and Region sends Application Signals data: aws logs delete-log-group --log-group-name ${APPLICATION_SIGNALS_LOG_GROUP}`,
-      }] : [],
+      kept: this.createApplicationSignalsLogGroup
+        ? [
+            {
+              resourceType: 'logs:log-group',
+              tag: keptTag(config.environment, APPLICATION_SIGNALS_KEPT),
+              description: `Application Signals log group ${APPLICATION_SIGNALS_LOG_GROUP}, shared by the account and Region (createApplicationSignalsLogGroup)`,
+              howToDelete: `once nothing of the account and Region sends Application Signals data: aws logs delete-log-group --log-group-name ${APPLICATION_SIGNALS_LOG_GROUP}`,
+            },
+          ]
+        : [],
     };
   }
 
@@ -195,12 +208,15 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
     acknowledge(
       identity.policy,
       'cloudwatch:PutMetricData, ec2:DescribeVolumes/DescribeTags and the X-Ray trace and sampling actions have no ' +
-        'resource-level permissions. CloudWatch Logs access is limited to this cluster\'s Container Insights log groups ' +
-        '(their streams are named by node and pod at run time) and the account\'s Application Signals log group; ' +
+        "resource-level permissions. CloudWatch Logs access is limited to this cluster's Container Insights log groups " +
+        "(their streams are named by node and pod at run time) and the account's Application Signals log group; " +
         'DescribeLogGroups lists by prefix and needs every group of the account and region.',
       [
         wildcardFinding('Resource', '*'),
-        wildcardFinding('Resource', `arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/containerinsights/${names.clusterName}/*`),
+        wildcardFinding(
+          'Resource',
+          `arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/containerinsights/${names.clusterName}/*`,
+        ),
         wildcardFinding('Resource', 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/application-signals/data:*'),
         wildcardFinding('Resource', 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*'),
         wildcardFinding('Resource', 'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/AmazonCloudWatch-*'),
@@ -230,9 +246,12 @@ function checkPodIdentityVersion(version: string | undefined): void {
  * `containerLogs.enabled` inside `configurationValues` so the pre-created log groups always match.
  * The add-on's own default (enabled) is left implicit when logs are on.
  */
-function withContainerLogs(values: Readonly<Record<string, unknown>> | undefined, containerLogs: boolean): Record<string, unknown> | undefined {
+function withContainerLogs(
+  values: Readonly<Record<string, unknown>> | undefined,
+  containerLogs: boolean,
+): Record<string, unknown> | undefined {
   const given = values?.containerLogs;
-  const givenObject = typeof given === 'object' && given !== null && !Array.isArray(given) ? given as Record<string, unknown> : undefined;
+  const givenObject = typeof given === 'object' && given !== null && !Array.isArray(given) ? (given as Record<string, unknown>) : undefined;
   if (containerLogs && givenObject?.enabled === undefined) {
     return values ? { ...values } : undefined;
   }
@@ -261,8 +280,13 @@ function cloudWatchAgentStatements(clusterName: string): iam.PolicyStatement[] {
     new iam.PolicyStatement({
       sid: 'MetricsTracesAndNodeMetadata',
       actions: [
-        'cloudwatch:PutMetricData', 'ec2:DescribeVolumes', 'ec2:DescribeTags',
-        'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets',
+        'cloudwatch:PutMetricData',
+        'ec2:DescribeVolumes',
+        'ec2:DescribeTags',
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
         'xray:GetSamplingStatisticSummaries',
       ],
       resources: ['*'],

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { Aws, Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
@@ -7,18 +8,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { ENVIRONMENT_TAG, documented, flag, oneOf, strictObject, text } from '../lib/config';
-import type { PlatformConfig } from '../lib/config';
+
 import { acknowledge, ruleIds, wildcardFinding } from '../lib/compliance/acknowledge';
+import type { PlatformConfig } from '../lib/config';
+import { documented, ENVIRONMENT_TAG, flag, oneOf, strictObject, text } from '../lib/config';
 import type { AddOnContext, ClusterObjectRef } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions, objectName } from './core/options';
+import { PodIdentity } from './core/pod-identity';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 import type { AddOnTeardown } from './core/teardown';
-import { PodIdentity } from './core/pod-identity';
 
 /*
  * Sources (read 2026-12-01):
@@ -56,48 +58,61 @@ const DIRECTORY_PERMS = text('octal permissions of 3 or 4 digits, e.g. 700 or 07
 const MIN_PROVISIONED_MIBPS = 1;
 
 /** Options of {@link EfsAddOn}, in configuration and in code. */
-export const EFS_OPTIONS = strictObject({
-  ...MANAGED_ADDON_OPTIONS,
-  /** @default 'efs' */
-  className: documented(objectName, { description: 'Name of the StorageClass (not the default class). Default efs.' }).optional(),
-  /** @default '700' */
-  directoryPerms: documented(DIRECTORY_PERMS, {
-    description: 'Permissions of each volume\'s access point root directory (StorageClass `directoryPerms`). Default 700.',
-  }).optional(),
-  /** @default 'generalPurpose' */
-  performanceMode: documented(oneOf(PERFORMANCE_MODES), {
-    description: 'EFS performance mode; maxIO needs bursting or provisioned throughput. Default generalPurpose.',
-  }).optional(),
-  /** @default 'elastic' */
-  throughputMode: documented(oneOf(THROUGHPUT_MODES), {
-    description: 'EFS throughput mode; elastic bills by the amount read and written. Default elastic.',
-  }).optional(),
-  /** @default - none (required with throughputMode provisioned, refused otherwise) */
-  provisionedThroughputMibps: documented(z.number(`a number of MiB/s, at least ${MIN_PROVISIONED_MIBPS}`)
-    .min(MIN_PROVISIONED_MIBPS, `a number of MiB/s, at least ${MIN_PROVISIONED_MIBPS}`), {
-    allowed: `a number of MiB/s, at least ${MIN_PROVISIONED_MIBPS} (the upper bound is a regional quota)`,
-    description: 'Provisioned throughput in MiB/s, with throughputMode provisioned only.',
-  }).optional(),
-  /** @default - true in the production profile, false in workshop */
-  automaticBackups: documented(flag(), {
-    description: 'EFS automatic backups (daily, into the account\'s EFS automatic backup vault). Default: on in production, off in workshop.',
-  }).optional(),
-  /** @default - true in the production profile, false in workshop */
-  retainOnDelete: documented(flag(), {
-    description: 'Keep the file system and its KMS key when the stack is deleted (scripts/down.sh lists what is kept). ' +
-      'Default: on in production, off in workshop.',
-  }).optional(),
-}, 'an object {version?, configurationValues?, className?, directoryPerms?, performanceMode?, throughputMode?, ...}').superRefine((options, ctx) => {
+export const EFS_OPTIONS = strictObject(
+  {
+    ...MANAGED_ADDON_OPTIONS,
+    /** @default 'efs' */
+    className: documented(objectName, { description: 'Name of the StorageClass (not the default class). Default efs.' }).optional(),
+    /** @default '700' */
+    directoryPerms: documented(DIRECTORY_PERMS, {
+      description: "Permissions of each volume's access point root directory (StorageClass `directoryPerms`). Default 700.",
+    }).optional(),
+    /** @default 'generalPurpose' */
+    performanceMode: documented(oneOf(PERFORMANCE_MODES), {
+      description: 'EFS performance mode; maxIO needs bursting or provisioned throughput. Default generalPurpose.',
+    }).optional(),
+    /** @default 'elastic' */
+    throughputMode: documented(oneOf(THROUGHPUT_MODES), {
+      description: 'EFS throughput mode; elastic bills by the amount read and written. Default elastic.',
+    }).optional(),
+    /** @default - none (required with throughputMode provisioned, refused otherwise) */
+    provisionedThroughputMibps: documented(
+      z
+        .number(`a number of MiB/s, at least ${MIN_PROVISIONED_MIBPS}`)
+        .min(MIN_PROVISIONED_MIBPS, `a number of MiB/s, at least ${MIN_PROVISIONED_MIBPS}`),
+      {
+        allowed: `a number of MiB/s, at least ${MIN_PROVISIONED_MIBPS} (the upper bound is a regional quota)`,
+        description: 'Provisioned throughput in MiB/s, with throughputMode provisioned only.',
+      },
+    ).optional(),
+    /** @default - true in the production profile, false in workshop */
+    automaticBackups: documented(flag(), {
+      description:
+        "EFS automatic backups (daily, into the account's EFS automatic backup vault). Default: on in production, off in workshop.",
+    }).optional(),
+    /** @default - true in the production profile, false in workshop */
+    retainOnDelete: documented(flag(), {
+      description:
+        'Keep the file system and its KMS key when the stack is deleted (scripts/down.sh lists what is kept). ' +
+        'Default: on in production, off in workshop.',
+    }).optional(),
+  },
+  'an object {version?, configurationValues?, className?, directoryPerms?, performanceMode?, throughputMode?, ...}',
+).superRefine((options, ctx) => {
   const provisioned = options.throughputMode === 'provisioned';
   if (provisioned && options.provisionedThroughputMibps === undefined) {
     ctx.addIssue({
-      code: 'custom', path: ['provisionedThroughputMibps'], input: undefined,
+      code: 'custom',
+      path: ['provisionedThroughputMibps'],
+      input: undefined,
       message: `a number of MiB/s, at least ${MIN_PROVISIONED_MIBPS}, when throughputMode is provisioned`,
     });
   }
   if (!provisioned && options.provisionedThroughputMibps !== undefined) {
     ctx.addIssue({
-      code: 'custom', path: ['provisionedThroughputMibps'], input: options.provisionedThroughputMibps,
+      code: 'custom',
+      path: ['provisionedThroughputMibps'],
+      input: options.provisionedThroughputMibps,
       message: 'nothing unless throughputMode is provisioned',
     });
   }
@@ -105,7 +120,9 @@ export const EFS_OPTIONS = strictObject({
   // (aws-cdk-lib's FileSystem refuses the pair as well).
   if (options.performanceMode === 'maxIO' && (options.throughputMode ?? 'elastic') === 'elastic') {
     ctx.addIssue({
-      code: 'custom', path: ['performanceMode'], input: options.performanceMode,
+      code: 'custom',
+      path: ['performanceMode'],
+      input: options.performanceMode,
       message: 'generalPurpose with elastic throughput (maxIO needs throughputMode bursting or provisioned)',
     });
   }
@@ -199,10 +216,10 @@ export class EfsAddOn extends ManagedAddOn {
       fileSystemName: `${names.clusterName}-efs`,
       encrypted: true,
       kmsKey: key,
-      performanceMode: this.props.performanceMode as efs.PerformanceMode | undefined ?? efs.PerformanceMode.GENERAL_PURPOSE,
+      performanceMode: (this.props.performanceMode as efs.PerformanceMode | undefined) ?? efs.PerformanceMode.GENERAL_PURPOSE,
       throughputMode: throughputMode as efs.ThroughputMode,
-      provisionedThroughputPerSecond: this.props.provisionedThroughputMibps === undefined
-        ? undefined : Size.mebibytes(this.props.provisionedThroughputMibps),
+      provisionedThroughputPerSecond:
+        this.props.provisionedThroughputMibps === undefined ? undefined : Size.mebibytes(this.props.provisionedThroughputMibps),
       enableAutomaticBackups: this.props.automaticBackups ?? production,
       // The driver mounts without IAM authentication (docs/parameters.md: IAM only with the `iam` mount
       // option, from the node's identity, which InfraStack owns). A policy allowing IAM clients only
@@ -210,9 +227,7 @@ export class EfsAddOn extends ManagedAddOn {
       allowAnonymousAccess: true,
       removalPolicy,
     });
-    acknowledge(fileSystem,
-      automaticBackupsReason(this.props.automaticBackups ?? production),
-      ruleIds('EFSInBackupPlan', 'nist', 'hipaa'));
+    acknowledge(fileSystem, automaticBackupsReason(this.props.automaticBackups ?? production), ruleIds('EFSInBackupPlan', 'nist', 'hipaa'));
 
     const identity = new PodIdentity(scope, 'PodIdentity', {
       cluster: context.cluster,
@@ -224,7 +239,7 @@ export class EfsAddOn extends ManagedAddOn {
     acknowledge(
       identity.policy,
       'ec2:DescribeAvailabilityZones has no resource-level permissions. Access points are created only in this ' +
-        'file system and only with the driver\'s ownership tag; tagging is allowed only while creating one, and deleting ' +
+        "file system and only with the driver's ownership tag; tagging is allowed only while creating one, and deleting " +
         'only for access points that carry the tag: access point ARNs name neither the file system nor the cluster, ' +
         'and their ids exist only at run time, so they are limited to this account and region.',
       [
@@ -244,13 +259,18 @@ export class EfsAddOn extends ManagedAddOn {
     const { config } = context;
     return {
       deleteClaims: [{ csiDriver: EFS_CSI_DRIVER, reason: 'the driver deletes their EFS access points' }],
-      kept: this.retained(config) ? [{
-        resourceType: 'elasticfilesystem:file-system',
-        tag: { key: ENVIRONMENT_TAG, value: config.environment },
-        description: 'EFS file system and its data (retainOnDelete)',
-        howToDelete: 'aws efs delete-access-point / delete-mount-target for each of its access points and mount targets, ' +
-          'aws efs delete-file-system, then aws kms schedule-key-deletion for its KmsKeyId',
-      }] : [],
+      kept: this.retained(config)
+        ? [
+            {
+              resourceType: 'elasticfilesystem:file-system',
+              tag: { key: ENVIRONMENT_TAG, value: config.environment },
+              description: 'EFS file system and its data (retainOnDelete)',
+              howToDelete:
+                'aws efs delete-access-point / delete-mount-target for each of its access points and mount targets, ' +
+                'aws efs delete-file-system, then aws kms schedule-key-deletion for its KmsKeyId',
+            },
+          ]
+        : [],
     };
   }
 
@@ -277,9 +297,9 @@ export class EfsAddOn extends ManagedAddOn {
 function automaticBackupsReason(backups: boolean): string {
   return backups
     ? 'EFS automatic backups are on (BackupPolicy ENABLED): EFS puts the file system into its own AWS Backup plan ' +
-      '(aws/efs/automatic-backup-plan), which cdk-nag cannot see because it is not part of this template.'
+        '(aws/efs/automatic-backup-plan), which cdk-nag cannot see because it is not part of this template.'
     : 'Backups are off by choice of the workshop profile (or the automaticBackups option): workshop data is disposable and ' +
-      'deleted with the stack. Set addons.efs.automaticBackups to true to turn on EFS automatic backups.';
+        'deleted with the stack. Set addons.efs.automaticBackups to true to turn on EFS automatic backups.';
 }
 
 /**
@@ -311,7 +331,11 @@ function efsCsiStatements(fileSystemArn: string): iam.PolicyStatement[] {
     }),
     new iam.PolicyStatement({
       sid: 'DescribeThisFileSystem',
-      actions: ['elasticfilesystem:DescribeAccessPoints', 'elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeMountTargets'],
+      actions: [
+        'elasticfilesystem:DescribeAccessPoints',
+        'elasticfilesystem:DescribeFileSystems',
+        'elasticfilesystem:DescribeMountTargets',
+      ],
       resources: [fileSystemArn, accessPoints],
     }),
     new iam.PolicyStatement({

@@ -1,20 +1,22 @@
 import { join } from 'node:path';
+
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { z } from 'zod';
+
+import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import { documented, list, oneOf, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
-import type { ProvidedCapabilities } from './core/provides';
-import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
+import { HelmAddOn } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
 import { addOnOptions, distinct } from './core/options';
+import { PodIdentity } from './core/pod-identity';
+import type { ProvidedCapabilities } from './core/provides';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
-import { PodIdentity } from './core/pod-identity';
 
 /** The tested chart. */
 export const EXTERNAL_DNS_CHART: HelmChartSpec = {
@@ -53,36 +55,49 @@ const ZONES_ALLOWED = 'one or more Route 53 hosted zone ids such as Z0123456789A
 const DOMAINS_ALLOWED = 'one or more lower-case domain names such as apps.example.com';
 
 /** Options of {@link ExternalDnsAddOn}, in configuration and in code. */
-export const EXTERNAL_DNS_OPTIONS = strictObject({
-  ...INSTALLABLE_OPTIONS,
-  hostedZoneIds: documented(distinct(list(text(ZONES_ALLOWED, HOSTED_ZONE_ID), ZONES_ALLOWED), 'hosted zone id').refine((ids) => ids.length > 0, ZONES_ALLOWED), {
-    description: 'Route 53 hosted zone ids; external-dns only touches these zones, and its IAM policy only allows changes in them.',
-  }),
-  domainFilters: documented(distinct(list(text(DOMAINS_ALLOWED, DOMAIN), DOMAINS_ALLOWED), 'domain').refine((d) => d.length > 0, DOMAINS_ALLOWED), {
-    description: 'Domains external-dns manages records for, e.g. apps.example.com; names outside are ignored.',
-  }),
-  /** @default - the cluster name */
-  txtOwnerId: documented(text('1 to 63 letters, digits, "-", "_" or ".", starting with a letter or digit', TXT_OWNER_ID), {
-    description: 'Owner id in the TXT ownership records, so several clusters can share a zone. Default: the cluster name.',
-  }).optional(),
-  /** @default 'upsert-only' */
-  policy: documented(oneOf(EXTERNAL_DNS_POLICIES), {
-    description: '`upsert-only` never deletes records; `sync` also deletes the records it owns when their Service or Ingress goes. Default upsert-only.',
-  }).optional(),
-  /** @default - both */
-  zoneType: documented(oneOf(ROUTE53_ZONE_TYPES), { description: 'Only public or only private hosted zones. Default: both.' }).optional(),
-}, 'an object {hostedZoneIds, domainFilters, ...}').superRefine(refineInstallMethod(EXTERNAL_DNS_EKS_ADDON.addonName)).superRefine((options, ctx) => {
-  const sources = options.values?.sources;
-  if (Array.isArray(sources) && sources.includes('crd')) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['values', 'sources'],
-      input: sources,
-      message: 'the service and ingress sources: "crd" needs the DNSEndpoint CRD, which this add-on leaves out (Helm installs a chart\'s crds/ ' +
-        'folder on the first install only and never upgrades it); install and upgrade that CRD yourself and deploy external-dns from its chart directly',
-    });
-  }
-});
+export const EXTERNAL_DNS_OPTIONS = strictObject(
+  {
+    ...INSTALLABLE_OPTIONS,
+    hostedZoneIds: documented(
+      distinct(list(text(ZONES_ALLOWED, HOSTED_ZONE_ID), ZONES_ALLOWED), 'hosted zone id').refine((ids) => ids.length > 0, ZONES_ALLOWED),
+      {
+        description: 'Route 53 hosted zone ids; external-dns only touches these zones, and its IAM policy only allows changes in them.',
+      },
+    ),
+    domainFilters: documented(
+      distinct(list(text(DOMAINS_ALLOWED, DOMAIN), DOMAINS_ALLOWED), 'domain').refine((d) => d.length > 0, DOMAINS_ALLOWED),
+      {
+        description: 'Domains external-dns manages records for, e.g. apps.example.com; names outside are ignored.',
+      },
+    ),
+    /** @default - the cluster name */
+    txtOwnerId: documented(text('1 to 63 letters, digits, "-", "_" or ".", starting with a letter or digit', TXT_OWNER_ID), {
+      description: 'Owner id in the TXT ownership records, so several clusters can share a zone. Default: the cluster name.',
+    }).optional(),
+    /** @default 'upsert-only' */
+    policy: documented(oneOf(EXTERNAL_DNS_POLICIES), {
+      description:
+        '`upsert-only` never deletes records; `sync` also deletes the records it owns when their Service or Ingress goes. Default upsert-only.',
+    }).optional(),
+    /** @default - both */
+    zoneType: documented(oneOf(ROUTE53_ZONE_TYPES), { description: 'Only public or only private hosted zones. Default: both.' }).optional(),
+  },
+  'an object {hostedZoneIds, domainFilters, ...}',
+)
+  .superRefine(refineInstallMethod(EXTERNAL_DNS_EKS_ADDON.addonName))
+  .superRefine((options, ctx) => {
+    const sources = options.values?.sources;
+    if (Array.isArray(sources) && sources.includes('crd')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['values', 'sources'],
+        input: sources,
+        message:
+          'the service and ingress sources: "crd" needs the DNSEndpoint CRD, which this add-on leaves out (Helm installs a chart\'s crds/ ' +
+          'folder on the first install only and never upgrades it); install and upgrade that CRD yourself and deploy external-dns from its chart directly',
+      });
+    }
+  });
 
 /** Props for {@link ExternalDnsAddOn}. */
 export type ExternalDnsAddOnProps = z.output<typeof EXTERNAL_DNS_OPTIONS>;
@@ -108,7 +123,10 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
     summary: 'ExternalDNS for Route 53 (records for Services and Ingresses in the configured hosted zones)',
     options: EXTERNAL_DNS_OPTIONS,
     create: (props) => new ExternalDnsAddOn(props),
-    docs: { prose: join(__dirname, 'external-dns.md'), example: { hostedZoneIds: ['Z0123456789ABCDEFGHIJ'], domainFilters: ['apps.example.com'] } },
+    docs: {
+      prose: join(__dirname, 'external-dns.md'),
+      example: { hostedZoneIds: ['Z0123456789ABCDEFGHIJ'], domainFilters: ['apps.example.com'] },
+    },
   });
 
   readonly id = ExternalDnsAddOn.ID;

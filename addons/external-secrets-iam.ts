@@ -2,6 +2,7 @@ import { Aws, CfnJson, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import { runProviderHandlerInVpc } from '../lib/compliance/provider-handler-in-vpc';
 
@@ -59,13 +60,15 @@ export function secretReadStatements(prefix: string, kmsKeyArns: readonly string
     new iam.PolicyStatement({ sid: 'ReadOwnSecrets', actions: [...SECRET_READ_ACTIONS], resources: [secretArnPattern(prefix)] }),
   ];
   if (kmsKeyArns.length > 0) {
-    statements.push(new iam.PolicyStatement({
-      sid: 'DecryptOwnSecrets',
-      actions: ['kms:Decrypt'],
-      resources: [...kmsKeyArns],
-      // Secrets encrypted with a customer managed key: decrypt only on Secrets Manager's behalf.
-      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
-    }));
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DecryptOwnSecrets',
+        actions: ['kms:Decrypt'],
+        resources: [...kmsKeyArns],
+        // Secrets encrypted with a customer managed key: decrypt only on Secrets Manager's behalf.
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
   }
   return statements;
 }
@@ -124,11 +127,15 @@ export class ServiceAccountRole extends Construct {
       this.policy,
       'Secrets Manager appends a random 6-character suffix to every secret ARN and the secrets are created after ' +
         'this role, so only a name-prefix pattern can name them. The prefix ends in "/", so it matches exactly one ' +
-        'owner\'s secrets (<environment>/<owner>/...) and no owner whose name merely starts the same.',
+        "owner's secrets (<environment>/<owner>/...) and no owner whose name merely starts the same.",
       [wildcardFinding('Resource', `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${props.secretPrefix}*`)],
     );
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.FederatedPrincipal(oidc.provider.oidcProviderArn, { StringEquals: this.conditions }, 'sts:AssumeRoleWithWebIdentity'),
+      assumedBy: new iam.FederatedPrincipal(
+        oidc.provider.oidcProviderArn,
+        { StringEquals: this.conditions },
+        'sts:AssumeRoleWithWebIdentity',
+      ),
       description: `${props.purpose} (${subjects.join(', ')})`,
       managedPolicies: [this.policy],
     });

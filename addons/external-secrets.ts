@@ -1,23 +1,32 @@
 import { join } from 'node:path';
+
 import { Fn } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
-import { ConfigError, documented, list, namespaceList, PLATFORM_NAMESPACE, strictObject, teamKubernetesGroup, text } from '../lib/config';
+
 import type { PlatformConfig, Problems, TeamConfig } from '../lib/config';
+import { ConfigError, documented, list, namespaceList, PLATFORM_NAMESPACE, strictObject, teamKubernetesGroup, text } from '../lib/config';
 import { HOURS_PER_MONTH, usd } from '../lib/cost/ledger';
 import type { AddOnContext } from './core/addon';
 import { checkArnScope } from './core/arn';
 import type { AddOnCost, AddOnCostContext } from './core/cost';
-import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
+import { HelmAddOn } from './core/helm-addon';
 import { addOnOptions, distinct, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 import type { ClusterOidc } from './external-secrets-iam';
 import { secretNamePrefix, ServiceAccountRole } from './external-secrets-iam';
-import { platformStore, PLATFORM_STORE_SERVICE_ACCOUNT, storeServiceAccount, TEAM_STORE, teamRbac, teamStore } from './external-secrets-stores';
+import {
+  PLATFORM_STORE_SERVICE_ACCOUNT,
+  platformStore,
+  storeServiceAccount,
+  TEAM_STORE,
+  teamRbac,
+  teamStore,
+} from './external-secrets-stores';
 
 /** The tested chart. */
 export const EXTERNAL_SECRETS_CHART: HelmChartSpec = {
@@ -30,7 +39,7 @@ export const EXTERNAL_SECRETS_CHART: HelmChartSpec = {
   release: 'external-secrets',
   // Chart.yaml `kubeVersion: ">= 1.19.0-0"` (no upper bound). ESO's stability page tests only one
   // Kubernetes version per minor release (2.0: 1.34) and guarantees no other; 2.10's row was not readable.
-  kubernetesVersions: { min: '1.19', source: 'the external-secrets chart\'s kubeVersion (>= 1.19.0-0)' },
+  kubernetesVersions: { min: '1.19', source: "the external-secrets chart's kubeVersion (>= 1.19.0-0)" },
 };
 
 /** The name of secrets the platform store reads: `<environment>/platform/...`; no team may be named so. */
@@ -38,29 +47,41 @@ export const PLATFORM_SECRETS_OWNER = 'platform';
 
 // Key ids: a UUID, or mrk- and 32 hex digits for multi-Region keys (KMS Developer Guide, "Key identifiers
 // (KeyId)" and "Multi-Region key identifiers").
-const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
-const KMS_ALLOWED = 'KMS key ARNs such as arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab ' +
-  'or a multi-Region key\'s .../key/mrk-<32 hex digits> (not aliases)';
-const OIDC_PROVIDER_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:oidc-provider\/oidc\.eks\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?\/id\/[0-9A-F]{32}$/;
-const OIDC_ALLOWED = 'the ARN of the cluster\'s IAM OIDC provider, arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<32 hex digits>';
+const KMS_KEY_ARN =
+  /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+const KMS_ALLOWED =
+  'KMS key ARNs such as arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab ' +
+  "or a multi-Region key's .../key/mrk-<32 hex digits> (not aliases)";
+const OIDC_PROVIDER_ARN =
+  /^arn:aws(-[a-z]+)*:iam::\d{12}:oidc-provider\/oidc\.eks\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?\/id\/[0-9A-F]{32}$/;
+const OIDC_ALLOWED =
+  "the ARN of the cluster's IAM OIDC provider, arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<32 hex digits>";
 
 /** Options of {@link ExternalSecretsAddOn}, in configuration and in code. */
-export const EXTERNAL_SECRETS_OPTIONS = strictObject({
-  ...HELM_OPTIONS,
-  /** @default ['platform-system'] */
-  platformNamespaces: documented(distinct(namespaceList, 'namespace').refine((ns) => ns.length > 0, 'at least one namespace'), {
-    allowed: 'one or more namespace names that no team owns',
-    description: 'Namespaces whose ExternalSecrets may use the platform store (`<environment>/platform/*`). Default ["platform-system"].',
-  }).optional(),
-  /** @default [] */
-  kmsKeyArns: documented(distinct(list(text(KMS_ALLOWED, KMS_KEY_ARN), KMS_ALLOWED), 'key ARN'), {
-    description: 'Customer managed keys the secrets are encrypted with; every store may decrypt with them through Secrets Manager only. Default: none (the aws/secretsmanager key needs no grant).',
-  }).optional(),
-  /** @default - created from the cluster's issuer */
-  oidcProviderArn: documented(text(OIDC_ALLOWED, OIDC_PROVIDER_ARN), {
-    description: 'The cluster\'s existing IAM OIDC provider (IAM allows one per issuer); without it the add-on creates one.',
-  }).optional(),
-}, 'an object of external-secrets options');
+export const EXTERNAL_SECRETS_OPTIONS = strictObject(
+  {
+    ...HELM_OPTIONS,
+    /** @default ['platform-system'] */
+    platformNamespaces: documented(
+      distinct(namespaceList, 'namespace').refine((ns) => ns.length > 0, 'at least one namespace'),
+      {
+        allowed: 'one or more namespace names that no team owns',
+        description:
+          'Namespaces whose ExternalSecrets may use the platform store (`<environment>/platform/*`). Default ["platform-system"].',
+      },
+    ).optional(),
+    /** @default [] */
+    kmsKeyArns: documented(distinct(list(text(KMS_ALLOWED, KMS_KEY_ARN), KMS_ALLOWED), 'key ARN'), {
+      description:
+        'Customer managed keys the secrets are encrypted with; every store may decrypt with them through Secrets Manager only. Default: none (the aws/secretsmanager key needs no grant).',
+    }).optional(),
+    /** @default - created from the cluster's issuer */
+    oidcProviderArn: documented(text(OIDC_ALLOWED, OIDC_PROVIDER_ARN), {
+      description: "The cluster's existing IAM OIDC provider (IAM allows one per issuer); without it the add-on creates one.",
+    }).optional(),
+  },
+  'an object of external-secrets options',
+);
 
 /** Props for {@link ExternalSecretsAddOn}. */
 export type ExternalSecretsAddOnProps = z.output<typeof EXTERNAL_SECRETS_OPTIONS>;
@@ -101,17 +122,27 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
    */
   checkConfiguration(p: Problems, config: PlatformConfig): void {
     const key = `addons.${ExternalSecretsAddOn.ID}`;
-    (this.options.kmsKeyArns ?? []).forEach((arn, i) => checkArnScope(p, `${key}.kmsKeyArns[${i}]`, arn, config, {
-      sameRegion: true, why: 'Secrets Manager uses KMS keys of its own Region only',
-    }));
+    (this.options.kmsKeyArns ?? []).forEach((arn, i) =>
+      checkArnScope(p, `${key}.kmsKeyArns[${i}]`, arn, config, {
+        sameRegion: true,
+        why: 'Secrets Manager uses KMS keys of its own Region only',
+      }),
+    );
     const provider = this.options.oidcProviderArn;
     if (provider !== undefined) {
       const providerKey = `${key}.oidcProviderArn`;
       const before = p.count;
-      checkArnScope(p, providerKey, provider, config, { sameAccount: true, why: 'the stores\' roles trust a provider of their own account' });
+      checkArnScope(p, providerKey, provider, config, {
+        sameAccount: true,
+        why: "the stores' roles trust a provider of their own account",
+      });
       const issuerRegion = /oidc-provider\/oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/.exec(provider)?.[1];
       if (p.count === before && issuerRegion !== config.region) {
-        p.add(providerKey, provider, `the OIDC provider of this cluster's issuer, oidc.eks.${config.region}.amazonaws.com/id/... (the cluster is in ${config.region})`);
+        p.add(
+          providerKey,
+          provider,
+          `the OIDC provider of this cluster's issuer, oidc.eks.${config.region}.amazonaws.com/id/... (the cluster is in ${config.region})`,
+        );
       }
     }
   }
@@ -127,10 +158,18 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
    */
   costLines({ teams, prices: { secretsManager }, assumptions }: AddOnCostContext): AddOnCost[] {
     const secrets = (teams.length + 1) * assumptions.secretsPerTeam;
-    return [{
-      section: 'services', component: 'Secrets Manager secrets', basis: 'assumed', price: secretsManager.perSecretMonth, source: secretsManager.source,
-      what: 'secrets', perHour: (p) => (secrets * p) / HOURS_PER_MONTH, detail: (p) => `${secrets} x ${usd(p)}/month (platform + ${teams.length} teams)`,
-    }];
+    return [
+      {
+        section: 'services',
+        component: 'Secrets Manager secrets',
+        basis: 'assumed',
+        price: secretsManager.perSecretMonth,
+        source: secretsManager.source,
+        what: 'secrets',
+        perHour: (p) => (secrets * p) / HOURS_PER_MONTH,
+        detail: (p) => `${secrets} x ${usd(p)}/month (platform + ${teams.length} teams)`,
+      },
+    ];
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
@@ -190,8 +229,14 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
     const shared = team.namespaces.filter((ns) => this.platformNamespaces.includes(ns));
     if (clash || shared.length > 0) {
       throw new ConfigError([
-        ...(clash ? [`teams: team "${team.name}": got name "${team.name}"; allowed: a team name other than ${clash}, which the external-secrets add-on reserves`] : []),
-        ...shared.map((ns) => `addons.external-secrets.platformNamespaces: got "${ns}"; allowed: namespaces no team owns (team "${team.name}" owns it)`),
+        ...(clash
+          ? [
+              `teams: team "${team.name}": got name "${team.name}"; allowed: a team name other than ${clash}, which the external-secrets add-on reserves`,
+            ]
+          : []),
+        ...shared.map(
+          (ns) => `addons.external-secrets.platformNamespaces: got "${ns}"; allowed: namespaces no team owns (team "${team.name}" owns it)`,
+        ),
       ]);
     }
     const { config } = context;

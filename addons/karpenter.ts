@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { Annotations, Aws, Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -6,24 +7,25 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { z } from 'zod';
+
+import { acknowledge, managedPolicyFinding, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { NodeGroupConfig, PlatformConfig, Problems } from '../lib/config';
 import { ENVIRONMENT_TAG, tagCountAllowed } from '../lib/config';
-import { acknowledge, managedPolicyFinding, wildcardFinding } from '../lib/compliance/acknowledge';
-import type { z } from 'zod';
 import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
+import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { HELM_RELEASE_BEHAVIOUR, HelmAddOn } from './core/helm-addon';
 import { recoverableHelmChart } from './core/helm-release-recovery';
-import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { tolerationsFor } from './core/node-placement';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
+import { PodIdentity } from './core/pod-identity';
 import type { PodSet } from './core/pod-sets';
 import { podRequests, TOLERATE_CRITICAL_ADDONS_ONLY } from './core/pod-sets';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
-import { PodIdentity } from './core/pod-identity';
 
 /**
  * The tested chart: the version EKS Blueprints 1.19 pins for its Karpenter v1 add-on. Karpenter
@@ -78,21 +80,29 @@ const DEFAULT_NAME = 'default';
 const AMI_ALIAS = /^(al2023|bottlerocket)@(latest|v[0-9][0-9A-Za-z.-]*)$/;
 
 /** Options of {@link KarpenterAddOn}, in configuration and in code. */
-export const KARPENTER_OPTIONS = strictObject({
-  ...HELM_OPTIONS,
-  /** @default KARPENTER_CONTROLLER_NODE_SELECTOR (`karpenter.sh/controller: "true"`) */
-  nodeSelector: documented(HELM_OPTIONS.nodeSelector, {
-    description: 'Node selector of the controller; replaces the default `karpenter.sh/controller: "true"`. Keep it on a managed node group: Karpenter must not run on nodes it manages.',
-  }),
-  /** @default 100 */
-  nodePoolCpuLimit: documented(integer(1, 100000, 'an integer from 1 to 100000 (cores)'), {
-    description: 'CPU limit of the default NodePool (cores over all its nodes): a cost ceiling. Default 100.',
-  }).optional(),
-  /** @default 'bottlerocket@latest' */
-  amiAlias: documented(text('an AMI alias such as bottlerocket@latest, bottlerocket@v1.30.0, al2023@latest or al2023@v20250101', AMI_ALIAS), {
-    description: 'AMI alias of the default EC2NodeClass; with `latest` a new AMI release replaces nodes (drift), pin a version to control when. Default bottlerocket@latest.',
-  }).optional(),
-}, 'an object of karpenter options');
+export const KARPENTER_OPTIONS = strictObject(
+  {
+    ...HELM_OPTIONS,
+    /** @default KARPENTER_CONTROLLER_NODE_SELECTOR (`karpenter.sh/controller: "true"`) */
+    nodeSelector: documented(HELM_OPTIONS.nodeSelector, {
+      description:
+        'Node selector of the controller; replaces the default `karpenter.sh/controller: "true"`. Keep it on a managed node group: Karpenter must not run on nodes it manages.',
+    }),
+    /** @default 100 */
+    nodePoolCpuLimit: documented(integer(1, 100000, 'an integer from 1 to 100000 (cores)'), {
+      description: 'CPU limit of the default NodePool (cores over all its nodes): a cost ceiling. Default 100.',
+    }).optional(),
+    /** @default 'bottlerocket@latest' */
+    amiAlias: documented(
+      text('an AMI alias such as bottlerocket@latest, bottlerocket@v1.30.0, al2023@latest or al2023@v20250101', AMI_ALIAS),
+      {
+        description:
+          'AMI alias of the default EC2NodeClass; with `latest` a new AMI release replaces nodes (drift), pin a version to control when. Default bottlerocket@latest.',
+      },
+    ).optional(),
+  },
+  'an object of karpenter options',
+);
 
 /** Props for {@link KarpenterAddOn}. */
 export type KarpenterAddOnProps = z.output<typeof KARPENTER_OPTIONS>;
@@ -136,13 +146,15 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
   podSets(config: PlatformConfig): PodSet[] {
     const selector = this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR;
     const pinned = tolerationsFor(config, selector);
-    return [{
-      name: 'karpenter controller',
-      replicas: CONTROLLER_REPLICAS,
-      requests: podRequests(CONTROLLER_REQUESTS.cpu, CONTROLLER_REQUESTS.memory),
-      ...this.podPlacement(config, { nodeSelector: selector, tolerations: pinned.length > 0 ? pinned : TOLERATE_CRITICAL_ADDONS_ONLY }),
-      source: `this add-on's values (chart ${KARPENTER_CHART.version} sets no requests)`,
-    }];
+    return [
+      {
+        name: 'karpenter controller',
+        replicas: CONTROLLER_REPLICAS,
+        requests: podRequests(CONTROLLER_REQUESTS.cpu, CONTROLLER_REQUESTS.memory),
+        ...this.podPlacement(config, { nodeSelector: selector, tolerations: pinned.length > 0 ? pinned : TOLERATE_CRITICAL_ADDONS_ONLY }),
+        source: `this add-on's values (chart ${KARPENTER_CHART.version} sets no requests)`,
+      },
+    ];
   }
 
   /**
@@ -152,22 +164,34 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
   checkConfiguration(p: Problems, config: PlatformConfig): void {
     const selector = this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR;
     if (config.compute === 'nodegroups' && controllerNodeGroups(config.nodeGroups, selector).length === 0) {
-      p.add(`addons.${KarpenterAddOn.ID}.nodeSelector`, selector,
-        'labels that a node group carries (nodeGroups[].labels), so the Karpenter controller can be scheduled: label one, e.g. karpenter.sh/controller: "true"');
+      p.add(
+        `addons.${KarpenterAddOn.ID}.nodeSelector`,
+        selector,
+        'labels that a node group carries (nodeGroups[].labels), so the Karpenter controller can be scheduled: label one, e.g. karpenter.sh/controller: "true"',
+      );
     }
     // The EC2NodeClass passes the user's tags on to every instance, beside Karpenter's own.
     const tagCount = Object.keys(config.tags).length;
     if (tagCount > 50 - KARPENTER_INSTANCE_TAGS.length) {
       p.add('tags', tagCount, `${tagCountAllowed('EC2 instances Karpenter launches', KARPENTER_INSTANCE_TAGS)}, with the karpenter add-on`);
     }
-    const reserved = Object.keys(config.tags).filter((key) => (KARPENTER_INSTANCE_TAGS as readonly string[]).includes(key) && key !== 'Name');
+    const reserved = Object.keys(config.tags).filter(
+      (key) => (KARPENTER_INSTANCE_TAGS as readonly string[]).includes(key) && key !== 'Name',
+    );
     for (const key of reserved) {
-      p.add(`tags.${key}`, config.tags[key], 'a key Karpenter does not set itself on the instances it launches (its EC2NodeClass refuses it in spec.tags)');
+      p.add(
+        `tags.${key}`,
+        config.tags[key],
+        'a key Karpenter does not set itself on the instances it launches (its EC2NodeClass refuses it in spec.tags)',
+      );
     }
   }
 
   protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
-    const placement = controllerPlacementProblem(context.config.nodeGroups, this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR);
+    const placement = controllerPlacementProblem(
+      context.config.nodeGroups,
+      this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR,
+    );
     if (placement) {
       Annotations.of(scope).addWarningV2('cdk-eks-platform:karpenter-controller-placement', placement);
     }
@@ -302,17 +326,24 @@ function controllerNodeGroups(nodeGroups: readonly NodeGroupConfig[], selector: 
  * that must land on different nodes (and keeps one through voluntary disruptions with its PDB), so
  * the selected groups need two on-demand nodes at least; on spot, one interruption can take both.
  */
-export function controllerPlacementProblem(nodeGroups: readonly NodeGroupConfig[], selector: Readonly<Record<string, string>>): string | undefined {
+export function controllerPlacementProblem(
+  nodeGroups: readonly NodeGroupConfig[],
+  selector: Readonly<Record<string, string>>,
+): string | undefined {
   const selected = controllerNodeGroups(nodeGroups, selector);
-  const wanted = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(', ');
+  const wanted = Object.entries(selector)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
   if (selected.length === 0) {
     return `no node group carries the labels ${wanted}: the Karpenter controller cannot be scheduled`;
   }
   const onDemand = selected.filter((g) => g.capacityType === 'ON_DEMAND').reduce((sum, g) => sum + g.minSize, 0);
   if (onDemand < 2) {
-    return `the node groups with ${wanted} (${selected.map((g) => `${g.name}: ${g.capacityType} ${g.minSize}+`).join('; ')}) ` +
+    return (
+      `the node groups with ${wanted} (${selected.map((g) => `${g.name}: ${g.capacityType} ${g.minSize}+`).join('; ')}) ` +
       'guarantee fewer than 2 on-demand nodes: one spot interruption or node loss can leave one Karpenter ' +
-      'controller or none. Give them capacityType ON_DEMAND and minSize 2 or more in total.';
+      'controller or none. Give them capacityType ON_DEMAND and minSize 2 or more in total.'
+    );
   }
   return undefined;
 }
@@ -324,7 +355,15 @@ export function controllerPlacementProblem(nodeGroups: readonly NodeGroupConfig[
  * afterwards (aws/karpenter-provider-aws pkg/cloudprovider/cloudprovider.go and the nodeclaim
  * tagging controller; its EC2NodeClass validation refuses those keys in spec.tags).
  */
-export const KARPENTER_INSTANCE_TAGS = [ENVIRONMENT_TAG, 'Name', 'kubernetes.io/cluster/<cluster>', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.k8s.aws/ec2nodeclass', 'eks:eks-cluster-name'] as const;
+export const KARPENTER_INSTANCE_TAGS = [
+  ENVIRONMENT_TAG,
+  'Name',
+  'kubernetes.io/cluster/<cluster>',
+  'karpenter.sh/nodepool',
+  'karpenter.sh/nodeclaim',
+  'karpenter.k8s.aws/ec2nodeclass',
+  'eks:eks-cluster-name',
+] as const;
 
 /** The role of the EC2 instances Karpenter launches; Karpenter manages their instance profiles. */
 function karpenterNodeRole(scope: Construct, clusterName: string): iam.Role {
@@ -356,7 +395,9 @@ function interruptionQueue(scope: Construct, clusterName: string): sqs.Queue {
     enforceSSL: true,
     redriveAllowPolicy: {
       redrivePermission: sqs.RedrivePermission.BY_QUEUE,
-      sourceQueues: [sqs.Queue.fromQueueArn(scope, 'InterruptionQueueByName', `arn:${Aws.PARTITION}:sqs:${Aws.REGION}:${Aws.ACCOUNT_ID}:${queueName}`)],
+      sourceQueues: [
+        sqs.Queue.fromQueueArn(scope, 'InterruptionQueueByName', `arn:${Aws.PARTITION}:sqs:${Aws.REGION}:${Aws.ACCOUNT_ID}:${queueName}`),
+      ],
     },
   });
   const queue = new sqs.Queue(scope, 'InterruptionQueue', {
@@ -415,7 +456,9 @@ export interface KarpenterControllerStatements {
 export function karpenterControllerStatements(s: KarpenterPolicyScope): KarpenterControllerStatements {
   const ec2 = (resource: string, account: string = Aws.ACCOUNT_ID) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${account}:${resource}`;
   const instanceProfiles = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:instance-profile/*`;
-  const launched = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map((r) => ec2(r));
+  const launched = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map((r) =>
+    ec2(r),
+  );
   const clusterTag = `kubernetes.io/cluster/${s.clusterName}`;
   const requestedForCluster = { [`aws:RequestTag/${clusterTag}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': s.clusterName };
   const ownedByCluster = { [`aws:ResourceTag/${clusterTag}`]: 'owned' };
@@ -426,10 +469,14 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
       resources: [
         // Images and snapshots belong to the AMI owner's account, hence no account in their ARNs.
-        ec2('image/*', ''), ec2('snapshot/*', ''), ec2('security-group/*'), ec2('subnet/*'),
+        ec2('image/*', ''),
+        ec2('snapshot/*', ''),
+        ec2('security-group/*'),
+        ec2('subnet/*'),
         // Capacity reservations and placement groups may be shared from another account of the
         // organization (EC2NodeClass selectors take an owner id); using one needs the owner's share.
-        ec2('capacity-reservation/*', '*'), ec2('placement-group/*', '*'),
+        ec2('capacity-reservation/*', '*'),
+        ec2('placement-group/*', '*'),
       ],
     }),
     new iam.PolicyStatement({
@@ -475,10 +522,17 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
     new iam.PolicyStatement({
       sid: 'AllowRegionalReadActions',
       actions: [
-        'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances',
-        'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes',
-        'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups', 'ec2:DescribeSecurityGroups',
-        'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
+        'ec2:DescribeCapacityReservations',
+        'ec2:DescribeImages',
+        'ec2:DescribeInstances',
+        'ec2:DescribeInstanceStatus',
+        'ec2:DescribeInstanceTypeOfferings',
+        'ec2:DescribeInstanceTypes',
+        'ec2:DescribeLaunchTemplates',
+        'ec2:DescribePlacementGroups',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeSpotPriceHistory',
+        'ec2:DescribeSubnets',
       ],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
@@ -520,7 +574,12 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
       actions: ['iam:TagInstanceProfile'],
       resources: [instanceProfiles],
       conditions: {
-        StringEquals: { ...ownedByCluster, [`aws:ResourceTag/${regionTag}`]: Aws.REGION, ...requestedForCluster, [`aws:RequestTag/${regionTag}`]: Aws.REGION },
+        StringEquals: {
+          ...ownedByCluster,
+          [`aws:ResourceTag/${regionTag}`]: Aws.REGION,
+          ...requestedForCluster,
+          [`aws:RequestTag/${regionTag}`]: Aws.REGION,
+        },
         StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*', 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
       },
     }),
@@ -559,27 +618,42 @@ export function karpenterControllerStatements(s: KarpenterPolicyScope): Karpente
 }
 
 function acknowledgeControllerWildcards(nodeLifecycle: iam.ManagedPolicy, integration: iam.ManagedPolicy): void {
-  const ec2 = (resource: string, account = '<AWS::AccountId>') => wildcardFinding('Resource', `arn:<AWS::Partition>:ec2:<AWS::Region>:${account}:${resource}`);
-  const reason = 'Karpenter\'s documented controller policy, limited to this account and region. ';
+  const ec2 = (resource: string, account = '<AWS::AccountId>') =>
+    wildcardFinding('Resource', `arn:<AWS::Partition>:ec2:<AWS::Region>:${account}:${resource}`);
+  const reason = "Karpenter's documented controller policy, limited to this account and region. ";
   acknowledge(
     nodeLifecycle,
-    reason + 'Instances, fleets, volumes, network interfaces, launch templates and spot requests get their ids only ' +
-      'when Karpenter creates them: creating them requires this cluster\'s ownership and node-pool tags, and tagging, ' +
+    reason +
+      'Instances, fleets, volumes, network interfaces, launch templates and spot requests get their ids only ' +
+      "when Karpenter creates them: creating them requires this cluster's ownership and node-pool tags, and tagging, " +
       'terminating or deleting them requires those tags on the resource. Public AMIs and their snapshots are owned ' +
       'by AWS; subnets, security groups, capacity reservations and placement groups are chosen at run time by ' +
       'the EC2NodeClass selectors (the latter two may be shared into this account by their owner).',
     [
-      ec2('image/*', ''), ec2('snapshot/*', ''), ec2('capacity-reservation/*', '*'), ec2('placement-group/*', '*'),
-      ...['security-group/*', 'subnet/*', 'fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map((r) => ec2(r)),
+      ec2('image/*', ''),
+      ec2('snapshot/*', ''),
+      ec2('capacity-reservation/*', '*'),
+      ec2('placement-group/*', '*'),
+      ...[
+        'security-group/*',
+        'subnet/*',
+        'fleet/*',
+        'instance/*',
+        'volume/*',
+        'network-interface/*',
+        'launch-template/*',
+        'spot-instances-request/*',
+      ].map((r) => ec2(r)),
     ],
   );
   acknowledge(
     integration,
-    reason + 'EC2 Describe (limited to this region), Pricing and iam:ListInstanceProfiles calls do not support ' +
+    reason +
+      'EC2 Describe (limited to this region), Pricing and iam:ListInstanceProfiles calls do not support ' +
       'resource-level permissions, the ' +
       'zonal-shift read is conditioned on this cluster, the SSM parameters are the public AMI parameters owned by ' +
       'AWS, and instance profiles are named by Karpenter at run time: creating, changing or deleting them requires ' +
-      'this cluster\'s ownership, region and node-class tags.',
+      "this cluster's ownership, region and node-class tags.",
     [
       wildcardFinding('Resource', '*'),
       wildcardFinding('Resource', 'arn:<AWS::Partition>:ssm:<AWS::Region>::parameter/aws/service/*'),

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
+
 import { documented, strictObject, text } from '../lib/config';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { EksCapability } from './core/capability';
@@ -22,12 +24,16 @@ export const KRO_SESSION_NAME = 'KRO';
 const CLUSTER_ROLE = /^[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?$/;
 
 /** Options of {@link KroAddOn}, in configuration and in code. */
-export const KRO_OPTIONS = strictObject({
-  /** @default - none: kro manages only ResourceGraphDefinitions and their instances */
-  clusterRole: documented(text('the name of an existing ClusterRole, e.g. edit or cluster-admin', CLUSTER_ROLE), {
-    description: 'A ClusterRole bound (cluster-wide) to kro\'s Kubernetes user (its role session, arn:aws:sts::<account>:assumed-role/<role>/KRO), so its graphs may create the objects they compose, e.g. edit. Default: none (kro manages only its own objects).',
-  }).optional(),
-}, 'an object of kro options');
+export const KRO_OPTIONS = strictObject(
+  {
+    /** @default - none: kro manages only ResourceGraphDefinitions and their instances */
+    clusterRole: documented(text('the name of an existing ClusterRole, e.g. edit or cluster-admin', CLUSTER_ROLE), {
+      description:
+        "A ClusterRole bound (cluster-wide) to kro's Kubernetes user (its role session, arn:aws:sts::<account>:assumed-role/<role>/KRO), so its graphs may create the objects they compose, e.g. edit. Default: none (kro manages only its own objects).",
+    }).optional(),
+  },
+  'an object of kro options',
+);
 
 /** Props for {@link KroAddOn}. */
 export type KroAddOnProps = z.output<typeof KRO_OPTIONS>;
@@ -60,8 +66,10 @@ export class KroAddOn implements PlatformAddOn {
     });
     if (this.options.clusterRole) {
       // EKS documents kro's Kubernetes identity as a user (the role session named KRO), not a group.
-      capability.bindClusterRole(scope, 'ResourceAccess', context.cluster, this.options.clusterRole, 'eks-kro-capability-resources',
-        { kind: 'User', name: capability.sessionUser(KRO_SESSION_NAME) });
+      capability.bindClusterRole(scope, 'ResourceAccess', context.cluster, this.options.clusterRole, 'eks-kro-capability-resources', {
+        kind: 'User',
+        name: capability.sessionUser(KRO_SESSION_NAME),
+      });
     }
   }
 }

@@ -1,14 +1,16 @@
 import { join } from 'node:path';
+
 import { Annotations } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
+
 import type { NodeGroupConfig, PlatformConfig } from '../lib/config';
 import { documented, flag, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
+import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HELM_RELEASE_BEHAVIOUR, HelmAddOn, mergeValues } from './core/helm-addon';
 import { recoverableHelmChart } from './core/helm-release-recovery';
-import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { tolerationsFor } from './core/node-placement';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { PodRequests, PodSet } from './core/pod-sets';
@@ -39,7 +41,7 @@ export const KYVERNO_CHART: HelmChartSpec = {
   // ">=1.25.0-0" (3.x Chart.yaml). No Kyverno release documents 1.36 yet (kyverno/kyverno#17626,
   // open on 2026-12-07; the kyverno/website releases page still lists v1.33 - v1.35), so the add-on is
   // refused on 1.36, and the app's default stays at 1.35 until a Kyverno that lists 1.36 is pinned.
-  kubernetesVersions: { min: '1.33', max: '1.35', source: 'Kyverno\'s releases page (v1.19)' },
+  kubernetesVersions: { min: '1.33', max: '1.35', source: "Kyverno's releases page (v1.19)" },
 };
 
 /**
@@ -68,9 +70,18 @@ export const KYVERNO_NODE_SELECTOR: Readonly<Record<string, string>> = { 'worklo
  * every version this add-on accepts).
  */
 export const KYVERNO_BASELINE_POLICIES = [
-  'disallow-capabilities', 'disallow-host-namespaces', 'disallow-host-path', 'disallow-host-ports',
-  'disallow-host-probes', 'disallow-host-process', 'disallow-privileged-containers', 'disallow-proc-mount',
-  'disallow-selinux', 'restrict-apparmor-profiles', 'restrict-seccomp', 'restrict-sysctls',
+  'disallow-capabilities',
+  'disallow-host-namespaces',
+  'disallow-host-path',
+  'disallow-host-ports',
+  'disallow-host-probes',
+  'disallow-host-process',
+  'disallow-privileged-containers',
+  'disallow-proc-mount',
+  'disallow-selinux',
+  'restrict-apparmor-profiles',
+  'restrict-seccomp',
+  'restrict-sysctls',
 ] as const;
 
 /**
@@ -78,8 +89,19 @@ export const KYVERNO_BASELINE_POLICIES = [
  * templates/baseline/disallow-capabilities.cel.yaml): the Pod Security Standards' baseline list.
  */
 export const KYVERNO_BASELINE_CAPABILITIES = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
-  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ] as const;
 
 const DEFAULT_ADMISSION_REPLICAS = 3;
@@ -91,25 +113,31 @@ const ADMISSION_REQUESTS = { cpu: '100m', memory: '128Mi' } as const;
 const OTHER_REQUESTS = { cpu: '100m', memory: '64Mi' } as const;
 
 /** Options of {@link KyvernoAddOn}, in configuration and in code. */
-export const KYVERNO_OPTIONS = strictObject({
-  ...HELM_OPTIONS,
-  /** @default - the tested version: KYVERNO_CHART.version, for both charts */
-  version: documented(HELM_OPTIONS.version, {
-    description: 'Exact version of both charts (kyverno and kyverno-policies are released together under one version number) instead of the tested one.',
-  }),
-  /** @default - on node groups `workload-type: ops` when a node group carries it; none on Auto Mode */
-  nodeSelector: documented(HELM_OPTIONS.nodeSelector, {
-    description: 'Node selector of every Kyverno pod (controllers and hooks); replaces the default `workload-type: ops` on node groups.',
-  }),
-  /** @default false */
-  enforce: documented(flag(), {
-    description: 'Deny pods that break the baseline Pod Security Standard (validationFailureAction Enforce, failurePolicy Fail); false only reports them in PolicyReports (Audit, failurePolicy Ignore). Default false.',
-  }).optional(),
-  /** @default 3 */
-  replicas: documented(integer(1, 9), {
-    description: 'Admission controller replicas; Kyverno documents three as the minimum for high availability. The background, cleanup and reports controllers get two (leader election, availability only). Default 3.',
-  }).optional(),
-}, 'an object of kyverno options');
+export const KYVERNO_OPTIONS = strictObject(
+  {
+    ...HELM_OPTIONS,
+    /** @default - the tested version: KYVERNO_CHART.version, for both charts */
+    version: documented(HELM_OPTIONS.version, {
+      description:
+        'Exact version of both charts (kyverno and kyverno-policies are released together under one version number) instead of the tested one.',
+    }),
+    /** @default - on node groups `workload-type: ops` when a node group carries it; none on Auto Mode */
+    nodeSelector: documented(HELM_OPTIONS.nodeSelector, {
+      description: 'Node selector of every Kyverno pod (controllers and hooks); replaces the default `workload-type: ops` on node groups.',
+    }),
+    /** @default false */
+    enforce: documented(flag(), {
+      description:
+        'Deny pods that break the baseline Pod Security Standard (validationFailureAction Enforce, failurePolicy Fail); false only reports them in PolicyReports (Audit, failurePolicy Ignore). Default false.',
+    }).optional(),
+    /** @default 3 */
+    replicas: documented(integer(1, 9), {
+      description:
+        'Admission controller replicas; Kyverno documents three as the minimum for high availability. The background, cleanup and reports controllers get two (leader election, availability only). Default 3.',
+    }).optional(),
+  },
+  'an object of kyverno options',
+);
 
 /** Props for {@link KyvernoAddOn}. */
 export type KyvernoAddOnProps = z.output<typeof KYVERNO_OPTIONS>;
@@ -149,14 +177,27 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
    */
   podSets(config: PlatformConfig): PodSet[] {
     const pinned = config.compute === 'nodegroups' && carriesLabels(config.nodeGroups, KYVERNO_NODE_SELECTOR);
-    const placement = this.podPlacement(config, pinned
-      ? { nodeSelector: KYVERNO_NODE_SELECTOR, tolerations: tolerationsFor(config, KYVERNO_NODE_SELECTOR) }
-      : { nodeSelector: {}, tolerations: [] });
+    const placement = this.podPlacement(
+      config,
+      pinned
+        ? { nodeSelector: KYVERNO_NODE_SELECTOR, tolerations: tolerationsFor(config, KYVERNO_NODE_SELECTOR) }
+        : { nodeSelector: {}, tolerations: [] },
+    );
     const source = `this add-on's values (chart ${this.chart.version})`;
-    const set = (name: string, replicas: number, requests: PodRequests): PodSet => ({ name: `kyverno ${name}`, replicas, requests, ...placement, source });
+    const set = (name: string, replicas: number, requests: PodRequests): PodSet => ({
+      name: `kyverno ${name}`,
+      replicas,
+      requests,
+      ...placement,
+      source,
+    });
     const other = podRequests(OTHER_REQUESTS.cpu, OTHER_REQUESTS.memory);
     return [
-      set('admission controller', this.options.replicas ?? DEFAULT_ADMISSION_REPLICAS, podRequests(ADMISSION_REQUESTS.cpu, ADMISSION_REQUESTS.memory)),
+      set(
+        'admission controller',
+        this.options.replicas ?? DEFAULT_ADMISSION_REPLICAS,
+        podRequests(ADMISSION_REQUESTS.cpu, ADMISSION_REQUESTS.memory),
+      ),
       set('background controller', OTHER_REPLICAS, other),
       set('cleanup controller', OTHER_REPLICAS, other),
       set('reports controller', OTHER_REPLICAS, other),
@@ -206,8 +247,10 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
   private defaultPlacement(scope: Construct, context: AddOnContext): HelmValues {
     if (context.config.compute !== 'nodegroups' || this.options.nodeSelector) return {};
     if (!carriesLabels(context.config.nodeGroups, KYVERNO_NODE_SELECTOR)) {
-      Annotations.of(scope).addWarningV2('cdk-eks-platform:kyverno-placement',
-        'no node group carries workload-type=ops: the Kyverno controllers are not pinned to the ops nodes; set the kyverno add-on\'s nodeSelector');
+      Annotations.of(scope).addWarningV2(
+        'cdk-eks-platform:kyverno-placement',
+        "no node group carries workload-type=ops: the Kyverno controllers are not pinned to the ops nodes; set the kyverno add-on's nodeSelector",
+      );
       return {};
     }
     return this.placementValues(KYVERNO_NODE_SELECTOR, tolerationsFor(context.config, KYVERNO_NODE_SELECTOR));

@@ -1,18 +1,20 @@
 import { join } from 'node:path';
+
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
+
 import type { PlatformConfig } from '../lib/config';
 import { documented, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
-import { HelmAddOn } from './core/helm-addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
+import { HelmAddOn } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
 import { addOnOptions } from './core/options';
-import type { AddOnRegistration } from './core/registration';
-import { registerAddOn } from './core/registration';
 import type { PodSet } from './core/pod-sets';
 import { podRequests } from './core/pod-sets';
+import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /** The tested chart. */
 export const METRICS_SERVER_CHART: HelmChartSpec = {
@@ -32,11 +34,16 @@ export const METRICS_SERVER_CHART: HelmChartSpec = {
 export const METRICS_SERVER_EKS_ADDON: EksAddonSpec = { addonName: 'metrics-server', namespace: 'kube-system' };
 
 /** Options of {@link MetricsServerAddOn}, in configuration and in code. */
-export const METRICS_SERVER_OPTIONS = strictObject({
-  ...INSTALLABLE_OPTIONS,
-  /** @default 2 */
-  replicas: documented(integer(1, 10), { description: 'Replicas; two keep `kubectl top` and the HPA working through a node drain. Default 2.' }).optional(),
-}, 'an object of metrics-server options').superRefine(refineInstallMethod(METRICS_SERVER_EKS_ADDON.addonName));
+export const METRICS_SERVER_OPTIONS = strictObject(
+  {
+    ...INSTALLABLE_OPTIONS,
+    /** @default 2 */
+    replicas: documented(integer(1, 10), {
+      description: 'Replicas; two keep `kubectl top` and the HPA working through a node drain. Default 2.',
+    }).optional(),
+  },
+  'an object of metrics-server options',
+).superRefine(refineInstallMethod(METRICS_SERVER_EKS_ADDON.addonName));
 
 /** Props for {@link MetricsServerAddOn}. */
 export type MetricsServerAddOnProps = z.output<typeof METRICS_SERVER_OPTIONS>;
@@ -63,13 +70,15 @@ export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER
 
   /** The server's replicas; the chart sets no tolerations (values.yaml `tolerations: []`). */
   podSets(config: PlatformConfig): PodSet[] {
-    return [{
-      name: 'metrics-server',
-      replicas: this.options.replicas ?? 2,
-      requests: podRequests(REQUESTS.cpu, REQUESTS.memory),
-      ...this.podPlacement(config, { nodeSelector: {}, tolerations: [] }),
-      source: `this add-on's values (chart ${this.chart.version})`,
-    }];
+    return [
+      {
+        name: 'metrics-server',
+        replicas: this.options.replicas ?? 2,
+        requests: podRequests(REQUESTS.cpu, REQUESTS.memory),
+        ...this.podPlacement(config, { nodeSelector: {}, tolerations: [] }),
+        source: `this add-on's values (chart ${this.chart.version})`,
+      },
+    ];
   }
 
   protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {

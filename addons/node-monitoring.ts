@@ -1,13 +1,15 @@
 import { join } from 'node:path';
+
 import type { z } from 'zod';
+
 import type { PlatformConfig } from '../lib/config';
 import { strictObject } from '../lib/config';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import { addOnOptions } from './core/options';
-import type { AddOnRegistration } from './core/registration';
-import { registerAddOn } from './core/registration';
 import type { PodSet } from './core/pod-sets';
 import { podRequests, TOLERATE_EVERYTHING } from './core/pod-sets';
+import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /*
  * Sources (read 2026-12-01), all from the EKS user guide (awsdocs/amazon-eks-user-guide):
@@ -26,9 +28,12 @@ import { podRequests, TOLERATE_EVERYTHING } from './core/pod-sets';
  */
 
 /** Options of {@link NodeMonitoringAddOn}, in configuration and in code. */
-export const NODE_MONITORING_OPTIONS = strictObject({
-  ...MANAGED_ADDON_OPTIONS,
-}, 'an object {version?, configurationValues?}');
+export const NODE_MONITORING_OPTIONS = strictObject(
+  {
+    ...MANAGED_ADDON_OPTIONS,
+  },
+  'an object {version?, configurationValues?}',
+);
 
 /** Props for {@link NodeMonitoringAddOn}. */
 export type NodeMonitoringAddOnProps = z.output<typeof NODE_MONITORING_OPTIONS>;
@@ -65,13 +70,15 @@ export class NodeMonitoringAddOn extends ManagedAddOn {
    * `nodeAgent.tolerations` [{operator: Exists}]).
    */
   podSets(_config: PlatformConfig): PodSet[] {
-    return [{
-      name: 'eks-node-monitoring-agent',
-      replicas: 'per-node',
-      requests: podRequests('10m', '30Mi'),
-      nodeSelector: {},
-      tolerations: TOLERATE_EVERYTHING,
-      source: 'the eks-node-monitoring-agent chart values.yaml (nodeAgent.resources, nodeAgent.tolerations)',
-    }];
+    return [
+      {
+        name: 'eks-node-monitoring-agent',
+        replicas: 'per-node',
+        requests: podRequests('10m', '30Mi'),
+        nodeSelector: {},
+        tolerations: TOLERATE_EVERYTHING,
+        source: 'the eks-node-monitoring-agent chart values.yaml (nodeAgent.resources, nodeAgent.tolerations)',
+      },
+    ];
   }
 }

@@ -58,10 +58,16 @@ function receiverProblems(receiver: unknown, index: number): AlertManagerProblem
       continue;
     }
     for (const key of ['api_url', 'http_config'].filter((k) => k in config)) {
-      problems.push({ found: `${where}: ${key}`, allowed: 'an SNS receiver without api_url (AMP sets it) or http_config (not supported by AMP)' });
+      problems.push({
+        found: `${where}: ${key}`,
+        allowed: 'an SNS receiver without api_url (AMP sets it) or http_config (not supported by AMP)',
+      });
     }
     if (config.sigv4 !== undefined && !(isMap(config.sigv4) && typeof config.sigv4.region === 'string' && config.sigv4.region !== '')) {
-      problems.push({ found: `${where}: sigv4 without region`, allowed: 'sigv4 settings with a region (AMP needs it to sign the request)' });
+      problems.push({
+        found: `${where}: sigv4 without region`,
+        allowed: 'sigv4 settings with a region (AMP needs it to sign the request)',
+      });
     }
   }
   return problems;

@@ -2,10 +2,11 @@ import type { CfnResource } from 'aws-cdk-lib';
 import { Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+
 import type { EnvironmentNames } from '../lib/config';
 import { SdkCall } from './core/sdk-call';
 
@@ -52,7 +53,9 @@ export class ScraperTrust extends Construct {
       logRetention: props.logRetention,
       resourceType: 'Custom::ScraperTrust',
       purpose: `Narrow the trust of one AMP collector role of ${props.names.clusterName} to its scraper`,
-      statements: [new iam.PolicyStatement({ sid: 'UpdateThisRoleTrust', actions: ['iam:UpdateAssumeRolePolicy'], resources: [props.role.roleArn] })],
+      statements: [
+        new iam.PolicyStatement({ sid: 'UpdateThisRoleTrust', actions: ['iam:UpdateAssumeRolePolicy'], resources: [props.role.roleArn] }),
+      ],
       onCreate: update,
       onUpdate: update,
     });

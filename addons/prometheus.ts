@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as aps from 'aws-cdk-lib/aws-aps';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,17 +7,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
-import { documented, flag, integer, strictObject, text } from '../lib/config';
-import type { EnvironmentNames } from '../lib/config';
+
 import { createGrantOnlyForAwsServices } from '../lib/compliance/kms-grants';
+import type { EnvironmentNames } from '../lib/config';
+import { documented, flag, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
-import { alertManagerProblems } from './prometheus-alertmanager';
-import { ScraperTrust } from './prometheus-trust';
 import type { YamlValue } from './core/yaml';
 import { toYaml } from './core/yaml';
+import { alertManagerProblems } from './prometheus-alertmanager';
+import { ScraperTrust } from './prometheus-trust';
 
 /*
  * Sources (read 2026-12-01):
@@ -67,52 +69,69 @@ export function prometheusDurationMs(value: string): number | undefined {
   return match.slice(1).reduce((total, part, i) => total + (part ? Number(part) * DURATION_UNITS_MS[i] : 0), 0);
 }
 
-const SCRAPE_INTERVAL_ALLOWED = 'a Prometheus duration of at least 30s (the managed collector\'s minimum), e.g. 30s, 1m, 1m30s';
+const SCRAPE_INTERVAL_ALLOWED = "a Prometheus duration of at least 30s (the managed collector's minimum), e.g. 30s, 1m, 1m30s";
 const ALERT_MANAGER_ALLOWED = 'an AMP alert manager definition: YAML with a top-level alertmanager_config key and SNS receivers only';
 const RULES_ALLOWED = 'a Prometheus rules file: YAML with a top-level groups key';
 
 /** Options of {@link PrometheusAddOn}, in configuration and in code. */
-export const PROMETHEUS_OPTIONS = strictObject({
-  /** @default - the cluster name (`<environment>-eks`) */
-  workspaceAlias: documented(text('1 to 100 characters (AMP trims blanks at both ends)', /^[\s\S]{1,100}$/), {
-    description: 'Alias of the AMP workspace. Default: the cluster name.',
-  }).optional(),
-  /** @default '30s' */
-  scrapeInterval: documented(
-    z.string({ error: SCRAPE_INTERVAL_ALLOWED }).trim().refine((value) => (prometheusDurationMs(value) ?? 0) >= MIN_SCRAPE_INTERVAL_MS, { error: SCRAPE_INTERVAL_ALLOWED }),
-    { allowed: SCRAPE_INTERVAL_ALLOWED, description: 'How often the collector scrapes every target. Default 30s.' },
-  ).optional(),
-  /** @default - AMP's default, 150 days */
-  retentionDays: documented(integer(1, 1095), { description: 'Days the workspace keeps metrics. Default: AMP\'s 150.' }).optional(),
-  /** @default true */
-  customerManagedKey: documented(flag(), {
-    description: 'Encrypt the workspace with its own customer-managed KMS key (the collector then writes through a role pair); ' +
-      'false uses an AWS owned key. Replaces the workspace when changed. Default true.',
-  }).optional(),
-  /** @default - no alert manager */
-  alertManagerDefinition: documented(
-    z.string({ error: ALERT_MANAGER_ALLOWED }).superRefine((value, ctx) => {
-      for (const problem of alertManagerProblems(value)) {
-        ctx.addIssue({ code: 'custom', input: problem.found, message: problem.allowed });
-      }
-    }),
-    { allowed: ALERT_MANAGER_ALLOWED, description: 'Alert manager definition of the workspace (YAML).' },
-  ).optional(),
-  /** @default {} */
-  ruleGroups: documented(
-    z.record(
-      z.string(),
-      z.string({ error: RULES_ALLOWED }).refine((value) => /^groups:/m.test(value), { error: RULES_ALLOWED }),
-      { error: 'an object of namespace names to rules files' },
-    ).superRefine((groups, ctx) => {
-      // Checked here rather than by the record's key schema, so the problem names the bad name itself.
-      for (const name of Object.keys(groups).filter((key) => !RULE_GROUPS_NAMESPACE.test(key))) {
-        ctx.addIssue({ code: 'custom', path: [name], input: name, message: 'a rule groups namespace name: 1 to 64 of A-Z a-z 0-9 - . _, starting with a letter or digit' });
-      }
-    }),
-    { allowed: 'an object of namespace names (1 to 64 of A-Z a-z 0-9 - . _) to Prometheus rules files (YAML)', description: 'Recording and alerting rules, one AMP rule groups namespace each.' },
-  ).optional(),
-}, 'an object {workspaceAlias?, scrapeInterval?, retentionDays?, customerManagedKey?, alertManagerDefinition?, ruleGroups?}');
+export const PROMETHEUS_OPTIONS = strictObject(
+  {
+    /** @default - the cluster name (`<environment>-eks`) */
+    workspaceAlias: documented(text('1 to 100 characters (AMP trims blanks at both ends)', /^[\s\S]{1,100}$/), {
+      description: 'Alias of the AMP workspace. Default: the cluster name.',
+    }).optional(),
+    /** @default '30s' */
+    scrapeInterval: documented(
+      z
+        .string({ error: SCRAPE_INTERVAL_ALLOWED })
+        .trim()
+        .refine((value) => (prometheusDurationMs(value) ?? 0) >= MIN_SCRAPE_INTERVAL_MS, { error: SCRAPE_INTERVAL_ALLOWED }),
+      { allowed: SCRAPE_INTERVAL_ALLOWED, description: 'How often the collector scrapes every target. Default 30s.' },
+    ).optional(),
+    /** @default - AMP's default, 150 days */
+    retentionDays: documented(integer(1, 1095), { description: "Days the workspace keeps metrics. Default: AMP's 150." }).optional(),
+    /** @default true */
+    customerManagedKey: documented(flag(), {
+      description:
+        'Encrypt the workspace with its own customer-managed KMS key (the collector then writes through a role pair); ' +
+        'false uses an AWS owned key. Replaces the workspace when changed. Default true.',
+    }).optional(),
+    /** @default - no alert manager */
+    alertManagerDefinition: documented(
+      z.string({ error: ALERT_MANAGER_ALLOWED }).superRefine((value, ctx) => {
+        for (const problem of alertManagerProblems(value)) {
+          ctx.addIssue({ code: 'custom', input: problem.found, message: problem.allowed });
+        }
+      }),
+      { allowed: ALERT_MANAGER_ALLOWED, description: 'Alert manager definition of the workspace (YAML).' },
+    ).optional(),
+    /** @default {} */
+    ruleGroups: documented(
+      z
+        .record(
+          z.string(),
+          z.string({ error: RULES_ALLOWED }).refine((value) => /^groups:/m.test(value), { error: RULES_ALLOWED }),
+          { error: 'an object of namespace names to rules files' },
+        )
+        .superRefine((groups, ctx) => {
+          // Checked here rather than by the record's key schema, so the problem names the bad name itself.
+          for (const name of Object.keys(groups).filter((key) => !RULE_GROUPS_NAMESPACE.test(key))) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              input: name,
+              message: 'a rule groups namespace name: 1 to 64 of A-Z a-z 0-9 - . _, starting with a letter or digit',
+            });
+          }
+        }),
+      {
+        allowed: 'an object of namespace names (1 to 64 of A-Z a-z 0-9 - . _) to Prometheus rules files (YAML)',
+        description: 'Recording and alerting rules, one AMP rule groups namespace each.',
+      },
+    ).optional(),
+  },
+  'an object {workspaceAlias?, scrapeInterval?, retentionDays?, customerManagedKey?, alertManagerDefinition?, ruleGroups?}',
+);
 
 /** Props for {@link PrometheusAddOn}. */
 export type PrometheusAddOnProps = z.output<typeof PROMETHEUS_OPTIONS>;
@@ -198,9 +217,14 @@ export class PrometheusAddOn implements PlatformAddOn {
       addWriterRoles(scope, scraper, workspace, key, context);
     }
 
-    const output = (outputKey: string, value: string, description: string) => new CfnOutput(scope, outputKey, { value, description }).overrideLogicalId(outputKey);
+    const output = (outputKey: string, value: string, description: string) =>
+      new CfnOutput(scope, outputKey, { value, description }).overrideLogicalId(outputKey);
     output(PROMETHEUS_OUTPUTS.workspaceId, workspace.attrWorkspaceId, 'Amazon Managed Service for Prometheus workspace id');
-    output(PROMETHEUS_OUTPUTS.endpoint, workspace.attrPrometheusEndpoint, 'Prometheus-compatible query endpoint (SigV4, service aps); e.g. awscurl <endpoint>api/v1/query?query=up');
+    output(
+      PROMETHEUS_OUTPUTS.endpoint,
+      workspace.attrPrometheusEndpoint,
+      'Prometheus-compatible query endpoint (SigV4, service aps); e.g. awscurl <endpoint>api/v1/query?query=up',
+    );
     output(
       PROMETHEUS_OUTPUTS.consoleUrl,
       `https://console.aws.amazon.com/prometheus/home?region=${Stack.of(scope).region}#/workspaces/workspace/${workspace.attrWorkspaceId}`,
@@ -242,28 +266,36 @@ function workspaceKey(scope: Construct, names: EnvironmentNames): kms.Key {
  * there; the two data-key actions are granted so ingestion cannot fail on them.
  * Not verified against a deployment.
  */
-function addWriterRoles(scope: Construct, scraper: aps.CfnScraper, workspace: aps.CfnWorkspace, key: kms.IKey, context: AddOnContext): void {
+function addWriterRoles(
+  scope: Construct,
+  scraper: aps.CfnScraper,
+  workspace: aps.CfnWorkspace,
+  key: kms.IKey,
+  context: AddOnContext,
+): void {
   const scrapers = `arn:${Aws.PARTITION}:aps:${Aws.REGION}:${Aws.ACCOUNT_ID}:scraper/*`;
   const source = new iam.Role(scope, 'CollectorSourceRole', {
     description: 'Assumed by the AMP managed collector of this cluster; may only assume the target role',
     assumedBy: new iam.ServicePrincipal(SCRAPER_PRINCIPAL).withConditions(sourceTrustConditions('ArnLike', scrapers)),
   });
   const target = new iam.Role(scope, 'CollectorTargetRole', {
-    description: 'Remote-writes the AMP managed collector\'s metrics into this environment\'s workspace',
+    description: "Remote-writes the AMP managed collector's metrics into this environment's workspace",
     assumedBy: new iam.ArnPrincipal(source.roleArn).withConditions(targetTrustConditions('StringLike', scrapers)),
   });
-  target.addManagedPolicy(new iam.ManagedPolicy(scope, 'CollectorTargetPolicy', {
-    description: 'Remote write into one AMP workspace, its key only through AMP',
-    statements: [
-      new iam.PolicyStatement({ sid: 'RemoteWrite', actions: ['aps:RemoteWrite'], resources: [workspace.attrArn] }),
-      new iam.PolicyStatement({
-        sid: 'WorkspaceKeyThroughAmp',
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `aps.${Aws.REGION}.amazonaws.com` } },
-      }),
-    ],
-  }));
+  target.addManagedPolicy(
+    new iam.ManagedPolicy(scope, 'CollectorTargetPolicy', {
+      description: 'Remote write into one AMP workspace, its key only through AMP',
+      statements: [
+        new iam.PolicyStatement({ sid: 'RemoteWrite', actions: ['aps:RemoteWrite'], resources: [workspace.attrArn] }),
+        new iam.PolicyStatement({
+          sid: 'WorkspaceKeyThroughAmp',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `aps.${Aws.REGION}.amazonaws.com` } },
+        }),
+      ],
+    }),
+  );
   // Attached from the policy's side: the target role's trust names the source role, so the source
   // role itself cannot also name a policy about the target role (a cycle).
   const sourcePolicy = new iam.ManagedPolicy(scope, 'CollectorSourcePolicy', {
@@ -274,7 +306,12 @@ function addWriterRoles(scope: Construct, scraper: aps.CfnScraper, workspace: ap
   scraper.node.addDependency(sourcePolicy);
   scraper.roleConfiguration = { sourceRoleArn: source.roleArn, targetRoleArn: target.roleArn };
 
-  const trust = { vpc: context.vpc, names: context.names, logsKey: context.logsKey, logRetention: context.config.logRetentionDays as logs.RetentionDays };
+  const trust = {
+    vpc: context.vpc,
+    names: context.names,
+    logsKey: context.logsKey,
+    logRetention: context.config.logRetentionDays as logs.RetentionDays,
+  };
   new ScraperTrust(scope, 'CollectorSourceTrust', {
     ...trust,
     role: source,
@@ -316,11 +353,13 @@ const API_SERVER_AUTH = {
 /** Keeps only the `kubernetes` Service's HTTPS endpoints in `default`: the API servers. */
 const API_SERVER_ENDPOINTS = {
   kubernetes_sd_configs: [{ role: 'endpoints' }],
-  relabel_configs: [{
-    source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name'],
-    action: 'keep',
-    regex: 'default;kubernetes;https',
-  }],
+  relabel_configs: [
+    {
+      source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name'],
+      action: 'keep',
+      regex: 'default;kubernetes;https',
+    },
+  ],
 } as const;
 
 /** A node's kubelet endpoint `path`, reached through the API server's node proxy. */
@@ -332,7 +371,12 @@ function kubeletJob(jobName: string, path: string): YamlValue {
     relabel_configs: [
       { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
       { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
-      { source_labels: ['__meta_kubernetes_node_name'], regex: '(.+)', target_label: '__metrics_path__', replacement: `/api/v1/nodes/$1/proxy${path}` },
+      {
+        source_labels: ['__meta_kubernetes_node_name'],
+        regex: '(.+)',
+        target_label: '__metrics_path__',
+        replacement: `/api/v1/nodes/$1/proxy${path}`,
+      },
     ],
   };
 }
@@ -351,8 +395,18 @@ function scrapeConfiguration(interval: string, clusterName: string): YamlValue {
     global: { scrape_interval: interval, external_labels: { cluster: clusterName } },
     scrape_configs: [
       { job_name: 'kubernetes-apiservers', ...API_SERVER_AUTH, ...API_SERVER_ENDPOINTS },
-      { job_name: 'kube-scheduler', metrics_path: '/apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics', ...API_SERVER_AUTH, ...API_SERVER_ENDPOINTS },
-      { job_name: 'kube-controller-manager', metrics_path: '/apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics', ...API_SERVER_AUTH, ...API_SERVER_ENDPOINTS },
+      {
+        job_name: 'kube-scheduler',
+        metrics_path: '/apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics',
+        ...API_SERVER_AUTH,
+        ...API_SERVER_ENDPOINTS,
+      },
+      {
+        job_name: 'kube-controller-manager',
+        metrics_path: '/apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics',
+        ...API_SERVER_AUTH,
+        ...API_SERVER_ENDPOINTS,
+      },
       kubeletJob('kubelet', '/metrics'),
       kubeletJob('cadvisor', '/metrics/cadvisor'),
       {

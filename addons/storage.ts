@@ -1,31 +1,36 @@
 import { join } from 'node:path';
+
 import { Aws } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
+
+import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { ComputeMode, PlatformConfig } from '../lib/config';
 import { documented, kubernetesVersionInfo, strictObject } from '../lib/config';
-import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import type { AddOnContext, ClusterObjectRef, PlatformAddOn } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { addOnOptions, eksAddonVersion, objectName } from './core/options';
-import type { AddOnRegistration } from './core/registration';
-import { registerAddOn } from './core/registration';
 import { PodIdentity } from './core/pod-identity';
 import type { PodSet } from './core/pod-sets';
 import { podRequests, sumRequests, TOLERATE_CRITICAL_ADDONS_ONLY, TOLERATE_EVERYTHING } from './core/pod-sets';
+import type { AddOnRegistration } from './core/registration';
+import { registerAddOn } from './core/registration';
 
 /** Options of {@link StorageAddOn}, in configuration and in code. */
-export const STORAGE_OPTIONS = strictObject({
-  /** @default 'gp3' */
-  className: documented(objectName, { description: 'Name of the default StorageClass. Default gp3.' }).optional(),
-  /** @default - pinned per Kubernetes version in lib/config/kubernetes-versions.ts */
-  ebsCsiDriverVersion: documented(eksAddonVersion, {
-    description: 'Version of the aws-ebs-csi-driver EKS add-on (node groups only). Default: pinned per Kubernetes version.',
-  }).optional(),
-}, 'an object {className?, ebsCsiDriverVersion?}');
+export const STORAGE_OPTIONS = strictObject(
+  {
+    /** @default 'gp3' */
+    className: documented(objectName, { description: 'Name of the default StorageClass. Default gp3.' }).optional(),
+    /** @default - pinned per Kubernetes version in lib/config/kubernetes-versions.ts */
+    ebsCsiDriverVersion: documented(eksAddonVersion, {
+      description: 'Version of the aws-ebs-csi-driver EKS add-on (node groups only). Default: pinned per Kubernetes version.',
+    }).optional(),
+  },
+  'an object {className?, ebsCsiDriverVersion?}',
+);
 
 /** Props for {@link StorageAddOn}. */
 export type StorageAddOnProps = z.output<typeof STORAGE_OPTIONS>;
@@ -86,8 +91,22 @@ export class StorageAddOn implements PlatformAddOn {
   podSets(config: PlatformConfig): PodSet[] {
     if (config.compute !== 'nodegroups') return [];
     return [
-      { name: 'ebs-csi-controller', replicas: 2, requests: sumRequests(...Array<typeof EBS_CSI_CONTAINER>(6).fill(EBS_CSI_CONTAINER)), nodeSelector: {}, tolerations: TOLERATE_CRITICAL_ADDONS_ONLY, source: EBS_CSI_SOURCE },
-      { name: 'ebs-csi-node', replicas: 'per-node', requests: sumRequests(...Array<typeof EBS_CSI_CONTAINER>(3).fill(EBS_CSI_CONTAINER)), nodeSelector: {}, tolerations: TOLERATE_EVERYTHING, source: EBS_CSI_SOURCE },
+      {
+        name: 'ebs-csi-controller',
+        replicas: 2,
+        requests: sumRequests(...Array<typeof EBS_CSI_CONTAINER>(6).fill(EBS_CSI_CONTAINER)),
+        nodeSelector: {},
+        tolerations: TOLERATE_CRITICAL_ADDONS_ONLY,
+        source: EBS_CSI_SOURCE,
+      },
+      {
+        name: 'ebs-csi-node',
+        replicas: 'per-node',
+        requests: sumRequests(...Array<typeof EBS_CSI_CONTAINER>(3).fill(EBS_CSI_CONTAINER)),
+        nodeSelector: {},
+        tolerations: TOLERATE_EVERYTHING,
+        source: EBS_CSI_SOURCE,
+      },
     ];
   }
 
@@ -135,19 +154,22 @@ export class StorageAddOn implements PlatformAddOn {
     acknowledge(
       identity.policy,
       'EC2 Describe calls have no resource-level permissions, and volume, snapshot and instance ids exist only at run ' +
-        'time. Creating volumes and snapshots requires the driver\'s ownership tag (ebs.csi.aws.com/cluster=true) ' +
+        "time. Creating volumes and snapshots requires the driver's ownership tag (ebs.csi.aws.com/cluster=true) " +
         'in the request, every change to an existing volume or snapshot requires it on the resource, and only ' +
         'attaching and detaching accept any instance of this account and region.',
-      [wildcardFinding('Resource', '*'),
+      [
+        wildcardFinding('Resource', '*'),
         wildcardFinding('Resource', 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:volume/*'),
         wildcardFinding('Resource', 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:volume/vol-*'),
         wildcardFinding('Resource', 'arn:<AWS::Partition>:ec2:<AWS::Region>::snapshot/*'),
-        wildcardFinding('Resource', 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*')],
+        wildcardFinding('Resource', 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*'),
+      ],
     );
     const addon = new eks.Addon(driver, 'Addon', {
       cluster: context.cluster,
       addonName: 'aws-ebs-csi-driver',
-      addonVersion: this.props.ebsCsiDriverVersion ?? kubernetesVersionInfo(context.config.kubernetesVersion).managedAddons['aws-ebs-csi-driver'],
+      addonVersion:
+        this.props.ebsCsiDriverVersion ?? kubernetesVersionInfo(context.config.kubernetesVersion).managedAddons['aws-ebs-csi-driver'],
     });
     addon.node.addDependency(identity);
     return driver;
@@ -185,8 +207,13 @@ function ebsCsiStatements(): iam.PolicyStatement[] {
     new iam.PolicyStatement({
       sid: 'Describe',
       actions: [
-        'ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances', 'ec2:DescribeSnapshots', 'ec2:DescribeTags',
-        'ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications', 'ec2:DescribeVolumeStatus',
+        'ec2:DescribeAvailabilityZones',
+        'ec2:DescribeInstances',
+        'ec2:DescribeSnapshots',
+        'ec2:DescribeTags',
+        'ec2:DescribeVolumes',
+        'ec2:DescribeVolumesModifications',
+        'ec2:DescribeVolumeStatus',
       ],
       resources: ['*'],
     }),

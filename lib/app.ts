@@ -1,11 +1,12 @@
-import { Annotations } from 'aws-cdk-lib';
 import type { App } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib';
+
 import { addCompliancePacks } from './compliance/nag-packs';
 import type { PlatformConfig } from './config';
 import { InfraStack } from './infra/infra-stack';
 import { limitManagedPoliciesPerRole } from './infra/managed-policy-quota';
-import { composePlan } from './plan';
 import type { PlanInputs, PlatformPlan } from './plan';
+import { composePlan } from './plan';
 import { PlatformStack } from './platform/platform-stack';
 
 /** The assembled app; tests build it the same way `bin/app.ts` does. */

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { ConfigError, Problems } from './config';
 import { checkCdkJson } from './config/cdk-json';
 

@@ -1,5 +1,6 @@
 import type { Stack } from 'aws-cdk-lib';
 import { CfnOutput, Fn } from 'aws-cdk-lib';
+
 import type { EnvironmentNames } from './config';
 
 /**
@@ -59,9 +60,9 @@ export interface ContractEntry {
 }
 
 /** Export name (after `<env>-infra:`) of each contract value. */
-export const INFRA_EXPORTS = Object.fromEntries(
-  Object.entries(INFRA_CONTRACT).map(([key, entry]) => [key, entry.name]),
-) as { readonly [K in keyof typeof INFRA_CONTRACT]: (typeof INFRA_CONTRACT)[K]['name'] };
+export const INFRA_EXPORTS = Object.fromEntries(Object.entries(INFRA_CONTRACT).map(([key, entry]) => [key, entry.name])) as {
+  readonly [K in keyof typeof INFRA_CONTRACT]: (typeof INFRA_CONTRACT)[K]['name'];
+};
 
 export type InfraExportKey = keyof typeof INFRA_CONTRACT;
 
@@ -70,11 +71,7 @@ export function exportName(names: EnvironmentNames, key: InfraExportKey): string
 }
 
 /** Publishes every contract value; the Record type makes a missing one a compile error. */
-export function publishInfraExports(
-  stack: Stack,
-  names: EnvironmentNames,
-  values: Readonly<Record<InfraExportKey, string>>,
-): void {
+export function publishInfraExports(stack: Stack, names: EnvironmentNames, values: Readonly<Record<InfraExportKey, string>>): void {
   for (const key of Object.keys(INFRA_EXPORTS) as InfraExportKey[]) {
     new CfnOutput(stack, `Export${INFRA_EXPORTS[key]}`, {
       value: values[key],

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+
 import type { Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
+
 import { buildPlatformApp } from './app';
 import type { PlanInputs, PlatformPlan } from './plan';
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { runPlatformApp } from '../lib/cli';
 import { loadConfig } from '../lib/config';
 
@@ -23,20 +24,27 @@ function runApp(context: Record<string, unknown>): { status: number | null; stde
 test('a configuration mistake prints the configuration message, exit 1, no stack trace', () => {
   const { status, stderr } = runApp({ computee: 'nodegroups', addons: { 'metrics-server': { replica: 3 } }, sampleWorkloads: false });
   expect(status).toBe(1);
-  expect(stderr).toContain('Invalid cdk-eks-platform configuration (2 problems):\n  - computee: got "nodegroups"; allowed: a known key: did you mean "compute"?');
+  expect(stderr).toContain(
+    'Invalid cdk-eks-platform configuration (2 problems):\n  - computee: got "nodegroups"; allowed: a known key: did you mean "compute"?',
+  );
   expect(stderr).toContain('  - addons.metrics-server.replica: got 3; allowed: a known key: did you mean "replicas"?');
   expect(stderr).not.toMatch(/^\s+at /m);
 });
 
-describe('cdk.json keys given twice, which the CLI\'s JSON.parse would drop', () => {
+describe("cdk.json keys given twice, which the CLI's JSON.parse would drop", () => {
   /** What runPlatformApp prints and the exit code it asks for, with `cdkJson` as the project's cdk.json. */
   function run(cdkJson: string, build: () => unknown = () => undefined): { exit?: number; stderr: string } {
     const dir = mkdtempSync(join(tmpdir(), 'cdk-eks-platform-cdkjson-'));
     const path = join(dir, 'cdk.json');
     writeFileSync(path, cdkJson);
     let stderr = '';
-    const write = jest.spyOn(process.stderr, 'write').mockImplementation((text) => { stderr += String(text); return true; });
-    const exit = jest.spyOn(process, 'exit').mockImplementation((code) => { throw new ExitCalled(Number(code)); });
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      stderr += String(text);
+      return true;
+    });
+    const exit = jest.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new ExitCalled(Number(code));
+    });
     try {
       runPlatformApp(build, { cdkJsonPath: path });
       return { stderr };
@@ -50,11 +58,13 @@ describe('cdk.json keys given twice, which the CLI\'s JSON.parse would drop', ()
     }
   }
 
-  test('a repeated context key is a problem, reported with the app\'s own', () => {
+  test("a repeated context key is a problem, reported with the app's own", () => {
     const { exit, stderr } = run('{"app":"x","context":{"compute":"auto","compute":"nodegroups"}}', () => loadConfig({ azCount: 4 }));
     expect(exit).toBe(1);
     expect(stderr).toContain('Invalid cdk-eks-platform configuration (2 problems):');
-    expect(stderr).toMatch(/ {2}- cdk\.json: got ".*cdk\.json"; allowed: JSON without a repeated key in one object \(context\.compute is given twice; JSON keeps only the last\)/);
+    expect(stderr).toMatch(
+      / {2}- cdk\.json: got ".*cdk\.json"; allowed: JSON without a repeated key in one object \(context\.compute is given twice; JSON keeps only the last\)/,
+    );
     expect(stderr).toContain('  - azCount: got 4;');
   });
 

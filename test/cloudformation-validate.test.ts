@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { Stack } from 'aws-cdk-lib';
+
 import { acknowledgeValidation } from '../lib/compliance/acknowledge';
 import { buildTestApp } from './helpers';
 
@@ -19,7 +21,7 @@ function validateReport(context: Record<string, unknown>): PluginReport {
   return plugin;
 }
 
-describe('aws-cdk-lib\'s CloudFormation Validate plugin', () => {
+describe("aws-cdk-lib's CloudFormation Validate plugin", () => {
   test.each([
     ['auto mode (workshop)', {}],
     ['managed node groups', { compute: 'nodegroups' }],
@@ -38,12 +40,16 @@ describe('acknowledgeValidation()', () => {
   test('records the acknowledgment on the construct', () => {
     const stack = new Stack();
     acknowledgeValidation(stack, reason, ['CloudFormation-Validate::W9009']);
-    expect(stack.node.metadata.find((m) => m.type === 'aws:cdk:acknowledged-rules')?.data).toEqual({ 'CloudFormation-Validate::W9009': reason });
+    expect(stack.node.metadata.find((m) => m.type === 'aws:cdk:acknowledged-rules')?.data).toEqual({
+      'CloudFormation-Validate::W9009': reason,
+    });
   });
 
   test('refuses cdk-nag ids, bare rule numbers and short reasons', () => {
     expect(() => acknowledgeValidation(new Stack(), reason, ['AwsSolutions-IAM4'])).toThrow(/not a CloudFormation-Validate rule id/);
     expect(() => acknowledgeValidation(new Stack(), reason, ['W9009'])).toThrow(/not a CloudFormation-Validate rule id/);
-    expect(() => acknowledgeValidation(new Stack(), 'deprecated', ['CloudFormation-Validate::W9009'])).toThrow(/a reviewer needs a real reason/);
+    expect(() => acknowledgeValidation(new Stack(), 'deprecated', ['CloudFormation-Validate::W9009'])).toThrow(
+      /a reviewer needs a real reason/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+
 import { acknowledge } from '../lib/compliance/acknowledge';
 import { buildTestApp, nagFindings, synth } from './helpers';
 
@@ -15,7 +16,8 @@ describe('cdk-nag: AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1',
 
   test('the public-endpoint acknowledgment exists only when the endpoint is public', () => {
     const ids = (context: Record<string, unknown>) =>
-      synth(context).infra.node.findAll()
+      synth(context)
+        .infra.node.findAll()
         .flatMap((c) => c.node.metadata)
         .flatMap((m) => (m.type === 'aws:cdk:acknowledged-rules' ? Object.keys(m.data as object) : []));
     expect(ids({})).toContain('AwsSolutions-EKS1');
@@ -37,7 +39,9 @@ describe('acknowledge()', () => {
   test('accepts granular ids that contain ::', () => {
     const stack = new Stack();
     acknowledge(stack, reason, ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/X]']);
-    expect(stack.node.metadata.find((m) => m.type === 'aws:cdk:acknowledged-rules')?.data).toEqual({ 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/X]': reason });
+    expect(stack.node.metadata.find((m) => m.type === 'aws:cdk:acknowledged-rules')?.data).toEqual({
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/X]': reason,
+    });
   });
 });
 

@@ -1,18 +1,25 @@
 import type { Construct } from 'constructs';
+
+import { CloudWatchObservabilityAddOn } from '../addons/cloudwatch-observability';
 import type { AddOnContext, PlatformAddOn } from '../addons/core/addon';
 import type { AddOnCost, AddOnCostContext } from '../addons/core/cost';
-import { CloudWatchObservabilityAddOn } from '../addons/cloudwatch-observability';
 import { REGION_AVAILABILITY_ZONES } from '../lib/config';
-import { composePlan } from '../lib/plan';
-import { defaultAssumptions, estimateCost, estimateEnvironment, formatEstimate, PRICE_TABLES, workshopCost } from '../lib/cost';
 import type { CostEstimate, CostLine, RegionPriceTable } from '../lib/cost';
+import { defaultAssumptions, estimateCost, estimateEnvironment, formatEstimate, PRICE_TABLES, workshopCost } from '../lib/cost';
+import { composePlan } from '../lib/plan';
 import { parseArgs } from '../scripts/cost/cost';
 import { CDK_JSON_CONTEXT } from './helpers';
 
 /** Every usage assumption that would add a line set to zero, so only what the templates fix remains. */
 const NO_USAGE = {
-  natGbPerDay: '0', controlPlaneLogsGbPerDay: '0', flowLogsGbPerDay: '0', containerLogsGbPerDay: '0',
-  apiRequestsPerDay: '0', lcuPerLoadBalancer: '0', metricSamplesPerSecond: '0', efsGb: '0',
+  natGbPerDay: '0',
+  controlPlaneLogsGbPerDay: '0',
+  flowLogsGbPerDay: '0',
+  containerLogsGbPerDay: '0',
+  apiRequestsPerDay: '0',
+  lcuPerLoadBalancer: '0',
+  metricSamplesPerSecond: '0',
+  efsGb: '0',
 };
 
 function estimate(context: Record<string, unknown>, assumptions: Record<string, string> = {}, today = '2026-12-01'): CostEstimate {
@@ -53,7 +60,9 @@ describe('a fixed node-group environment, priced by hand', () => {
     const w = workshopCost(e, 30, 8);
     expect(w.perEnvironment.low).toBeCloseTo(e.totals.all.perHour.low * 8, 10);
     expect(w.total.low).toBeCloseTo(e.totals.all.perHour.low * 8 * 30, 10);
-    expect(formatEstimate(e, w)).toMatch(/Workshop: 30 participants x 8 h, one environment each: \$\d+\.\d\d per environment, \$\d+\.\d\d in all\./);
+    expect(formatEstimate(e, w)).toMatch(
+      /Workshop: 30 participants x 8 h, one environment each: \$\d+\.\d\d per environment, \$\d+\.\d\d in all\./,
+    );
   });
 
   test('the printed table names the price date and the assumptions', () => {
@@ -64,7 +73,7 @@ describe('a fixed node-group environment, priced by hand', () => {
   });
 });
 
-describe('the control plane follows the version\'s support phase and supportType', () => {
+describe("the control plane follows the version's support phase and supportType", () => {
   test('1.34 with EXTENDED after 2026-12-02 costs the extended-support price', () => {
     const e = estimate({ kubernetesVersion: '1.34', supportType: 'EXTENDED', sampleWorkloads: false }, NO_USAGE, '2026-12-10');
     const cp = line(e, /^EKS control plane/);
@@ -93,12 +102,27 @@ describe('what the configuration adds', () => {
   const prices = PRICE_TABLES.get('us-west-2')!;
   const nodegroup = (capacityType: string, instanceType: string) => ({
     Resources: {
-      Group: { Type: 'AWS::EKS::Nodegroup', Properties: { NodegroupName: 'batch', CapacityType: capacityType, InstanceTypes: [instanceType], DiskSize: 50, ScalingConfig: { MinSize: 3 } } },
+      Group: {
+        Type: 'AWS::EKS::Nodegroup',
+        Properties: {
+          NodegroupName: 'batch',
+          CapacityType: capacityType,
+          InstanceTypes: [instanceType],
+          DiskSize: 50,
+          ScalingConfig: { MinSize: 3 },
+        },
+      },
     },
   });
-  const run = (infraTemplate: object): CostEstimate => estimateCost({
-    plan, infraTemplate, platformTemplate: {}, prices, assumptions: defaultAssumptions(), today: '2026-12-01',
-  });
+  const run = (infraTemplate: object): CostEstimate =>
+    estimateCost({
+      plan,
+      infraTemplate,
+      platformTemplate: {},
+      prices,
+      assumptions: defaultAssumptions(),
+      today: '2026-12-01',
+    });
 
   test('a SPOT node group is a range between the stated fractions of on-demand', () => {
     const spot = line(run(nodegroup('SPOT', 'm5.xlarge')), /^Node group batch: 3 x m5.xlarge SPOT/);
@@ -111,18 +135,32 @@ describe('what the configuration adds', () => {
   test('an instance type the table lacks is listed as not priced, not guessed', () => {
     const e = run(nodegroup('ON_DEMAND', 'p5.48xlarge'));
     expect(e.lines.some((l) => l.component.startsWith('Node group batch:'))).toBe(false);
-    expect(e.unpriced).toContainEqual(expect.objectContaining({
-      component: 'Node group batch: 3 x p5.48xlarge on-demand (minimum)', reason: expect.stringContaining('no confirmed price for p5.48xlarge on demand'),
-    }));
+    expect(e.unpriced).toContainEqual(
+      expect.objectContaining({
+        component: 'Node group batch: 3 x p5.48xlarge on-demand (minimum)',
+        reason: expect.stringContaining('no confirmed price for p5.48xlarge on demand'),
+      }),
+    );
   });
 
-  test('a price the region\'s table leaves out is listed as not priced, never counted as zero', () => {
+  test("a price the region's table leaves out is listed as not priced, never counted as zero", () => {
     const withoutNat = { ...prices, vpc: { source: prices.vpc.source, publicIpv4PerHour: prices.vpc.publicIpv4PerHour } };
     const nat = { Resources: { Nat: { Type: 'AWS::EC2::NatGateway' } } };
-    const e = estimateCost({ plan, infraTemplate: nat, platformTemplate: {}, prices: withoutNat, assumptions: defaultAssumptions(), today: '2026-12-01' });
+    const e = estimateCost({
+      plan,
+      infraTemplate: nat,
+      platformTemplate: {},
+      prices: withoutNat,
+      assumptions: defaultAssumptions(),
+      today: '2026-12-01',
+    });
     expect(e.lines.some((l) => l.component.startsWith('NAT'))).toBe(false);
     expect(e.unpriced).toEqual([
-      expect.objectContaining({ component: 'NAT gateways x1', reason: expect.stringContaining('NAT gateway hours'), source: prices.vpc.source }),
+      expect.objectContaining({
+        component: 'NAT gateways x1',
+        reason: expect.stringContaining('NAT gateway hours'),
+        source: prices.vpc.source,
+      }),
       expect.objectContaining({ component: 'NAT data processed', reason: expect.stringContaining('NAT data processed') }),
     ]);
   });
@@ -153,7 +191,7 @@ describe('what the add-ons add', () => {
   const e = estimate({ kubernetesVersion: '1.35', sampleWorkloads: false, addons: JSON.stringify(addons), teams }, {});
 
   test('Prometheus samples, EFS storage, Secrets Manager and container logs from the stated assumptions', () => {
-    expect(line(e, /^Prometheus samples ingested$/).perHour.low).toBeCloseTo((700 * 3600 / 1e7) * 0.9, 10);
+    expect(line(e, /^Prometheus samples ingested$/).perHour.low).toBeCloseTo(((700 * 3600) / 1e7) * 0.9, 10);
     expect(line(e, /^EFS storage \(Standard\)$/).perHour.low).toBeCloseTo((10 * 0.3) / 730, 10);
     // The platform's store and team-a's, one secret each.
     expect(line(e, /^Secrets Manager secrets$/).perHour.low).toBeCloseTo((2 * 0.4) / 730, 10);
@@ -164,7 +202,9 @@ describe('what the add-ons add', () => {
 
   test('what no table confirms is listed, not priced', () => {
     expect(e.unpriced.map((u) => u.component)).toEqual([
-      'Prometheus managed collector x1', 'Container Insights with enhanced observability', 'EKS Capability KRO',
+      'Prometheus managed collector x1',
+      'Container Insights with enhanced observability',
+      'EKS Capability KRO',
     ]);
   });
 });
@@ -185,29 +225,52 @@ class LicensedAddOn implements PlatformAddOn {
     const seats = context.teams.length;
     return [
       {
-        section: 'services', component: 'Licensed seats', basis: 'fixed', price: this.perSeatMonth, source: 'https://example.com/pricing',
-        what: 'seats', perHour: (p) => (seats * p) / 730, detail: (p) => `${seats} x $${p}/month`,
+        section: 'services',
+        component: 'Licensed seats',
+        basis: 'fixed',
+        price: this.perSeatMonth,
+        source: 'https://example.com/pricing',
+        what: 'seats',
+        perHour: (p) => (seats * p) / 730,
+        detail: (p) => `${seats} x $${p}/month`,
       },
-      { section: 'log-ingestion', component: 'Licensed audit logs', basis: 'assumed', price: context.prices.logs.ingestionPerGb, source: context.prices.logs.source,
-        what: 'log ingestion', perHour: (p) => (2 / 24) * p, detail: (p) => `2 GB/day x $${p}/GB` },
+      {
+        section: 'log-ingestion',
+        component: 'Licensed audit logs',
+        basis: 'assumed',
+        price: context.prices.logs.ingestionPerGb,
+        source: context.prices.logs.source,
+        what: 'log ingestion',
+        perHour: (p) => (2 / 24) * p,
+        detail: (p) => `2 GB/day x $${p}/GB`,
+      },
       { section: 'services', component: 'Licensed support', reason: 'billed per incident', source: 'https://example.com/support' },
     ];
   }
 }
 
-describe('an add-on\'s cost facet, first-party or a consumer\'s', () => {
-  const teams = [{ name: 'team-a', principals: ['arn:aws:iam::111122223333:role/TeamA'] }, { name: 'team-b', principals: ['arn:aws:iam::111122223333:role/TeamB'] }];
+describe("an add-on's cost facet, first-party or a consumer's", () => {
+  const teams = [
+    { name: 'team-a', principals: ['arn:aws:iam::111122223333:role/TeamA'] },
+    { name: 'team-b', principals: ['arn:aws:iam::111122223333:role/TeamB'] },
+  ];
   const prices = PRICE_TABLES.get('us-west-2')!;
   const templates = {
     infraTemplate: { Resources: { Flow: { Type: 'AWS::EC2::FlowLog' } } },
-    platformTemplate: { Resources: { Fs: { Type: 'AWS::EFS::FileSystem' }, Kro: { Type: 'AWS::EKS::Capability', Properties: { Type: 'KRO' } } } },
+    platformTemplate: {
+      Resources: { Fs: { Type: 'AWS::EFS::FileSystem' }, Kro: { Type: 'AWS::EKS::Capability', Properties: { Type: 'KRO' } } },
+    },
   };
-  const run = (addon: PlatformAddOn): CostEstimate => estimateCost({
-    plan: composePlan({ addons: '', sampleWorkloads: false }, { addons: [addon], teams }),
-    ...templates, prices, assumptions: defaultAssumptions(), today: '2026-12-01',
-  });
+  const run = (addon: PlatformAddOn): CostEstimate =>
+    estimateCost({
+      plan: composePlan({ addons: '', sampleWorkloads: false }, { addons: [addon], teams }),
+      ...templates,
+      prices,
+      assumptions: defaultAssumptions(),
+      today: '2026-12-01',
+    });
 
-  test('a code add-on\'s lines are priced with the plan\'s teams, in the section each names', () => {
+  test("a code add-on's lines are priced with the plan's teams, in the section each names", () => {
     const addon = new LicensedAddOn(30);
     const e = run(addon);
     expect(addon.seen.map((c) => [c.teams.length, c.prices.region, c.assumptions.efsGb])).toEqual([[2, 'us-west-2', 10]]);
@@ -216,20 +279,36 @@ describe('an add-on\'s cost facet, first-party or a consumer\'s', () => {
     expect(line(e, /^Licensed audit logs$/).perDay.low).toBeCloseTo(2 * 0.5, 10);
     // Logs beside the other log ingestion; services after the template's EFS, before the Capabilities.
     const components = e.lines.map((l) => l.component);
-    expect(components.slice(components.indexOf('VPC flow logs'))).toEqual(['VPC flow logs', 'Licensed audit logs', 'EFS storage (Standard)', 'Licensed seats']);
-    expect(e.unpriced.map((u) => [u.component, u.reason])).toEqual([['Licensed support', 'billed per incident'], ['EKS Capability KRO', expect.any(String)]]);
+    expect(components.slice(components.indexOf('VPC flow logs'))).toEqual([
+      'VPC flow logs',
+      'Licensed audit logs',
+      'EFS storage (Standard)',
+      'Licensed seats',
+    ]);
+    expect(e.unpriced.map((u) => [u.component, u.reason])).toEqual([
+      ['Licensed support', 'billed per incident'],
+      ['EKS Capability KRO', expect.any(String)],
+    ]);
   });
 
   test('a price the add-on cannot confirm is listed as not priced, naming what and where', () => {
     const e = run(new LicensedAddOn(undefined));
     expect(e.lines.some((l) => l.component === 'Licensed seats')).toBe(false);
-    expect(e.unpriced).toContainEqual({ component: 'Licensed seats', reason: 'no confirmed price for seats in this region\'s table', source: 'https://example.com/pricing' });
+    expect(e.unpriced).toContainEqual({
+      component: 'Licensed seats',
+      reason: "no confirmed price for seats in this region's table",
+      source: 'https://example.com/pricing',
+    });
   });
 
   test('cloudwatch-observability prices container logs only while Fluent Bit runs', () => {
     const context: AddOnCostContext = { config: composePlan({}).config, teams: [], prices, assumptions: defaultAssumptions() };
-    const components = (containerLogs: boolean) => new CloudWatchObservabilityAddOn({ containerLogs }).costLines(context).map((c) => [c.section, c.component]);
-    expect(components(true)).toEqual([['log-ingestion', 'Container logs (Fluent Bit)'], ['services', 'Container Insights with enhanced observability']]);
+    const components = (containerLogs: boolean) =>
+      new CloudWatchObservabilityAddOn({ containerLogs }).costLines(context).map((c) => [c.section, c.component]);
+    expect(components(true)).toEqual([
+      ['log-ingestion', 'Container logs (Fluent Bit)'],
+      ['services', 'Container Insights with enhanced observability'],
+    ]);
     expect(components(false)).toEqual([['services', 'Container Insights with enhanced observability']]);
   });
 });
@@ -237,12 +316,15 @@ describe('an add-on\'s cost facet, first-party or a consumer\'s', () => {
 describe('bad input', () => {
   test('a region without a price table is a clear message naming the regions that have one', () => {
     // eu-south-1 has no committed AZ names, so it needs explicit zones to get as far as pricing.
-    expect(() => estimate({ region: 'eu-south-1', availabilityZones: 'eu-south-1a,eu-south-1b,eu-south-1c' }))
-      .toThrow(/region: got "eu-south-1"; allowed: a region with a price table \(us-east-1, us-east-2, us-west-2, ca-central-1, .*ap-south-1\)/);
+    expect(() => estimate({ region: 'eu-south-1', availabilityZones: 'eu-south-1a,eu-south-1b,eu-south-1c' })).toThrow(
+      /region: got "eu-south-1"; allowed: a region with a price table \(us-east-1, us-east-2, us-west-2, ca-central-1, .*ap-south-1\)/,
+    );
   });
 
   test('bad assumptions are all reported with the key, the value and what is allowed', () => {
-    expect(() => estimate({}, { natGbPerDay: 'lots', spotLow: '2' })).toThrow(/natGbPerDay: got "lots"; allowed: a number from 0[\s\S]*spotLow: got "2"; allowed: a number from 0 to 1/);
+    expect(() => estimate({}, { natGbPerDay: 'lots', spotLow: '2' })).toThrow(
+      /natGbPerDay: got "lots"; allowed: a number from 0[\s\S]*spotLow: got "2"; allowed: a number from 0 to 1/,
+    );
     expect(() => estimate({}, { natGbPerDy: '1' })).toThrow(/natGbPerDy: got "1"; allowed: a known key: did you mean "natGbPerDay"\?/);
   });
 
@@ -251,7 +333,12 @@ describe('bad input', () => {
       /--hours: got "0"; allowed: a positive number[\s\S]*--date: got "2026-13-45"[\s\S]*option: got "--frobnicate"/,
     );
     expect(parseArgs(['-c', 'compute=nodegroups', '--assume', 'efsGb=5', '--participants', '30', '--hours', '8'])).toEqual({
-      context: { compute: 'nodegroups' }, assumptions: { efsGb: '5' }, participants: 30, hours: 8, date: undefined, json: false,
+      context: { compute: 'nodegroups' },
+      assumptions: { efsGb: '5' },
+      participants: 30,
+      hours: 8,
+      date: undefined,
+      json: false,
     });
   });
 });
@@ -262,31 +349,48 @@ describe('price tables', () => {
       const table = PRICE_TABLES.get(region);
       expect(table?.region).toBe(region);
       expect(table?.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-      const groups = Object.values(table ?? {}).filter((v): v is { source: unknown } => typeof v === 'object' && v !== null && 'source' in v);
+      const groups = Object.values(table ?? {}).filter(
+        (v): v is { source: unknown } => typeof v === 'object' && v !== null && 'source' in v,
+      );
       expect(groups).toHaveLength(11);
       for (const group of groups) expect(group.source).toMatch(/^https:\/\//);
     }
   });
 
   const us = PRICE_TABLES.get('us-west-2')!;
-  const run = (prices: RegionPriceTable, infraTemplate: object): CostEstimate => estimateCost({
-    plan: composePlan({ sampleWorkloads: false }), infraTemplate, platformTemplate: {}, prices, assumptions: defaultAssumptions(), today: '2026-12-01',
-  });
+  const run = (prices: RegionPriceTable, infraTemplate: object): CostEstimate =>
+    estimateCost({
+      plan: composePlan({ sampleWorkloads: false }),
+      infraTemplate,
+      platformTemplate: {},
+      prices,
+      assumptions: defaultAssumptions(),
+      today: '2026-12-01',
+    });
 
   test('a price a table leaves out (the Auto Mode fee, as in every table outside the US) is listed as not priced', () => {
     const autoMode = { Resources: { Cluster: { Type: 'AWS::EKS::Cluster', Properties: { ComputeConfig: { Enabled: true } } } } };
     const e = run({ ...us, eks: { ...us.eks, autoModeFeePerHour: {} } }, autoMode);
     expect(e.lines.some((l) => l.component === 'Auto Mode management fee')).toBe(false);
     expect(e.lines.some((l) => l.component.startsWith('Auto Mode nodes: 2 x c6a.large'))).toBe(true);
-    expect(e.unpriced).toContainEqual(expect.objectContaining({
-      component: 'Auto Mode management fee', reason: expect.stringContaining('the Auto Mode fee of c6a.large'), source: us.eks.source,
-    }));
+    expect(e.unpriced).toContainEqual(
+      expect.objectContaining({
+        component: 'Auto Mode management fee',
+        reason: expect.stringContaining('the Auto Mode fee of c6a.large'),
+        source: us.eks.source,
+      }),
+    );
   });
 
   test('a region whose table confirms no EC2 price lists the assumed Auto Mode nodes as not priced, and its total says so', () => {
     const e = estimate({ region: 'eu-west-1', sampleWorkloads: false }, NO_USAGE);
     expect(e.lines.some((l) => l.component.startsWith('Auto Mode nodes:'))).toBe(false);
-    expect(e.unpriced).toContainEqual(expect.objectContaining({ component: 'Auto Mode nodes: 2 x c6a.large (EC2)', source: 'https://aws.amazon.com/ec2/pricing/on-demand/' }));
+    expect(e.unpriced).toContainEqual(
+      expect.objectContaining({
+        component: 'Auto Mode nodes: 2 x c6a.large (EC2)',
+        source: 'https://aws.amazon.com/ec2/pricing/on-demand/',
+      }),
+    );
     expect(Number.isFinite(e.totals.all.perHour.low)).toBe(true);
     expect(formatEstimate(e)).toMatch(/Total, with the assumptions \(\d+ items not priced\)/);
   });

@@ -1,7 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { App } from 'aws-cdk-lib';
+
 import { buildPlatformApp } from '../lib/app';
 import { CDK_JSON_CONTEXT } from './helpers';
 
@@ -20,7 +22,12 @@ function synthFiles(context: Record<string, unknown>): Map<string, string> {
 test.each([{}, { compute: 'nodegroups' }])('two synths are byte-identical (%j)', (context) => {
   const first = synthFiles(context);
   const second = synthFiles(context);
-  expect([...first.keys()].sort()).toEqual(['InfraStack.assets.json', 'InfraStack.template.json', 'PlatformStack.assets.json', 'PlatformStack.template.json']);
+  expect([...first.keys()].sort()).toEqual([
+    'InfraStack.assets.json',
+    'InfraStack.template.json',
+    'PlatformStack.assets.json',
+    'PlatformStack.template.json',
+  ]);
   for (const [name, content] of first) {
     expect(second.get(name)).toBe(content);
   }

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
+
 import { CfnResource } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+
 import type { AddOnContext, PlatformAddOn } from '../addons/core/addon';
 import type { ComputeMode } from '../lib/config';
 import { INFRA_EXPORTS } from '../lib/contract';
-import { architectureDot } from '../scripts/diagram/architecture';
 import { cdkJsonContext } from '../scripts/cdk-json';
+import { architectureDot } from '../scripts/diagram/architecture';
 import { checkPicture, DEFAULT_SVG, parseArgs } from '../scripts/diagram/main';
 import { dotHash, renderSvg, svgDotHash } from '../scripts/diagram/render';
 
@@ -35,7 +37,10 @@ describe('docs/architecture (npm run diagram)', () => {
   test('--check reports a DOT that drifted and an SVG of another DOT', () => {
     expect(checkPicture(DEFAULT_SVG, defaultDot)).toEqual([]);
     const problems = checkPicture(DEFAULT_SVG, defaultDot.replace('VPC', 'Network of the cluster'));
-    expect(problems).toEqual([expect.stringMatching(/architecture\.dot is not what the code draws/), expect.stringMatching(/architecture\.svg was not rendered from the current DOT/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/architecture\.dot is not what the code draws/),
+      expect.stringMatching(/architecture\.svg was not rendered from the current DOT/),
+    ]);
   });
 });
 
@@ -77,7 +82,9 @@ describe('what the picture shows', () => {
     expect(karpenter).toContain('<b>EventBridge rules ×5</b>');
     expect(karpenter).toContain('<b>SQS queue</b><br/><font point-size="9">InterruptionQueue');
     expect(nodegroups).toContain('platform_AddOns_karpenter_rules -> platform_AddOns_karpenter_queue_InterruptionQueue [label="events"];');
-    expect(clusterOf(nodegroups, 'platform_AddOns_aws_load_balancer_controller')).toContain('<b>EKS Pod Identity</b><br/><font point-size="9">kube-system/aws-load-balancer-controller');
+    expect(clusterOf(nodegroups, 'platform_AddOns_aws_load_balancer_controller')).toContain(
+      '<b>EKS Pod Identity</b><br/><font point-size="9">kube-system/aws-load-balancer-controller',
+    );
   });
 
   test('workloads lead from the internet to their load balancers and API Gateway', () => {
@@ -113,7 +120,11 @@ describe('what the picture shows', () => {
 describe('npm run diagram arguments', () => {
   test('-c values reach the context as strings, after cdk.json', () => {
     const options = parseArgs(['-c', 'compute=nodegroups', '--context', 'teams=[{"name":"a"}]', '--out', '/tmp/x.svg']);
-    expect(options.context).toMatchObject({ compute: 'nodegroups', teams: '[{"name":"a"}]', '@aws-cdk/aws-eks:useNativeOidcProvider': true });
+    expect(options.context).toMatchObject({
+      compute: 'nodegroups',
+      teams: '[{"name":"a"}]',
+      '@aws-cdk/aws-eks:useNativeOidcProvider': true,
+    });
     expect(options.svg).toBe('/tmp/x.svg');
     expect(options.check).toBe(false);
   });

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+
 import { addOnPages, GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/reference';
 
 /*
@@ -10,7 +11,9 @@ import { addOnPages, GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/r
 
 const PAGES = [
   'README.md',
-  ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
   ...readdirSync(join(ROOT, 'docs', 'addons')).map((f) => `docs/addons/${f}`),
   'examples/custom-addon/README.md',
 ];
@@ -36,7 +39,11 @@ function anchors(text: string): Set<string> {
   for (const line of prose(text)) {
     const heading = /^#{1,6} (.*)$/.exec(line);
     if (!heading) continue;
-    const slug = heading[1].trim().toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, '').replace(/ /g, '-');
+    const slug = heading[1]
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}_\- ]/gu, '')
+      .replace(/ /g, '-');
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     result.add(n === 0 ? slug : `${slug}-${n}`);
@@ -57,7 +64,7 @@ describe('generated blocks', () => {
     expect(renderPage('docs/configuration.md', drifted)).toBe(text);
   });
 
-  test('a page that lost a block\'s markers is an error naming the block', () => {
+  test("a page that lost a block's markers is an error naming the block", () => {
     expect(() => renderPage('docs/cost.md', '# What it costs\n')).toThrow(/docs\/cost.md has no generated block "cost-example"/);
   });
 });
@@ -70,14 +77,20 @@ describe('add-on pages', () => {
   });
 
   test('docs/addons/ holds a page for each registered add-on and nothing else', () => {
-    expect(readdirSync(join(ROOT, 'docs', 'addons')).map((f) => `docs/addons/${f}`).sort()).toEqual([...pages.keys()].sort());
+    expect(
+      readdirSync(join(ROOT, 'docs', 'addons'))
+        .map((f) => `docs/addons/${f}`)
+        .sort(),
+    ).toEqual([...pages.keys()].sort());
   });
 });
 
 describe('links', () => {
   test.each(PAGES)('every relative link of %s resolves, anchors included', (page) => {
     const broken: string[] = [];
-    for (const [, target] of prose(read(page)).join('\n').matchAll(/\]\(([^)\s]+)\)/g)) {
+    for (const [, target] of prose(read(page))
+      .join('\n')
+      .matchAll(/\]\(([^)\s]+)\)/g)) {
       if (/^[a-z]+:/.test(target)) continue;
       const [path, anchor] = target.split('#');
       const file = path ? resolve(ROOT, dirname(page), path) : resolve(ROOT, page);

@@ -1,11 +1,12 @@
 import type { Template } from 'aws-cdk-lib/assertions';
+
 import { FIRST_PARTY_ADDONS } from '../addons/catalog';
-import { loadConfig } from '../lib/config';
 import { HELM_HANDLER_RESERVE } from '../addons/core/helm-addon';
+import { loadConfig } from '../lib/config';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from './helpers';
+import { FULL, fullPlatformContext, REQUIRED_OPTIONS } from './support/full-platform';
 import { expectFunctionsLogToOwnGroups } from './support/function-logs';
 import { schemaProblems } from './support/kubernetes-schemas';
-import { FULL, REQUIRED_OPTIONS, fullPlatformContext } from './support/full-platform';
 
 test('the full selections cover every first-party add-on', () => {
   expect(new Set([...Object.keys(FULL.auto), ...Object.keys(FULL.nodegroups)])).toEqual(new Set(FIRST_PARTY_ADDONS.map((r) => r.id)));
@@ -52,16 +53,22 @@ describe.each(['auto', 'nodegroups'])('every add-on, teams and all workloads on 
     expect(limit).toBe(900);
     // A failed release waits up to its timeout once, then up to its timeout again to roll back.
     const fits = (timeout: string | undefined) => 2 * helmSeconds(timeout) + HELM_HANDLER_RESERVE.toSeconds() <= limit;
-    expect(releases.map(([name, r]) => ({ name, wait: r.Wait, atomic: r.Atomic, fits: fits(r.Timeout) })))
-      .toEqual(releases.map(([name]) => ({ name, wait: true, atomic: true, fits: true })));
+    expect(releases.map(([name, r]) => ({ name, wait: r.Wait, atomic: r.Atomic, fits: fits(r.Timeout) }))).toEqual(
+      releases.map(([name]) => ({ name, wait: true, atomic: true, fits: true })),
+    );
   });
 
   test('every Helm release is recovered from pending-* before its chart runs', () => {
-    const recovered = new Map(Object.entries(app.platformTemplate.findResources('Custom::HelmReleaseRecovery'))
-      .map(([logicalId, r]) => [`${r.Properties.Namespace}/${r.Properties.Release}`, logicalId]));
+    const recovered = new Map(
+      Object.entries(app.platformTemplate.findResources('Custom::HelmReleaseRecovery')).map(([logicalId, r]) => [
+        `${r.Properties.Namespace}/${r.Properties.Release}`,
+        logicalId,
+      ]),
+    );
     const releases = Object.entries(helmReleases(app.platformTemplate));
-    expect(releases.map(([name, r]) => ({ name, runsAfter: r.DependsOn?.includes(recovered.get(`${r.Namespace}/${name}`) ?? '-') })))
-      .toEqual(releases.map(([name]) => ({ name, runsAfter: true })));
+    expect(
+      releases.map(([name, r]) => ({ name, runsAfter: r.DependsOn?.includes(recovered.get(`${r.Namespace}/${name}`) ?? '-') })),
+    ).toEqual(releases.map(([name]) => ({ name, runsAfter: true })));
     expect(recovered.size).toBe(releases.length);
   });
 
@@ -84,8 +91,12 @@ function helmSeconds(timeout: string | undefined): number {
 function kubectlLambdaTimeouts(template: Template): number[] {
   const functions = Object.values(template.findResources('AWS::Lambda::Function'))
     .map((f) => f.Properties as { Description?: string; Timeout?: number })
-    .filter((p) => p.Description === 'onEvent handler for EKS kubectl resource provider'
-      || (p.Description ?? '').startsWith('AWS CDK resource provider framework - onEvent (') && (p.Description ?? '').includes('KubectlProvider'));
+    .filter(
+      (p) =>
+        p.Description === 'onEvent handler for EKS kubectl resource provider' ||
+        ((p.Description ?? '').startsWith('AWS CDK resource provider framework - onEvent (') &&
+          (p.Description ?? '').includes('KubectlProvider')),
+    );
   expect(functions.length).toBe(2);
   return functions.map((p) => p.Timeout ?? 3);
 }

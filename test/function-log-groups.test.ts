@@ -18,9 +18,9 @@ describe.each([
   });
 
   test('PlatformStack: the kubectl handler and its provider framework, under /aws/lambda/ where the kubectl role may write', () => {
-    expect(expectFunctionsLogToOwnGroups(app.platformTemplate, policy, days)).toEqual(expect.arrayContaining([
-      'ClusterKubectlProviderHandler2E05C68A', 'ClusterKubectlProviderframeworkonEvent68E0CF80',
-    ]));
+    expect(expectFunctionsLogToOwnGroups(app.platformTemplate, policy, days)).toEqual(
+      expect.arrayContaining(['ClusterKubectlProviderHandler2E05C68A', 'ClusterKubectlProviderframeworkonEvent68E0CF80']),
+    );
     for (const fn of ['ClusterKubectlProviderHandler2E05C68A', 'ClusterKubectlProviderframeworkonEvent68E0CF80']) {
       app.platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
         LogGroupName: `/aws/lambda/dev-platform/${fn}`,

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildPlatformApp } from '../lib/app';
-import type { BuildOptions, PlatformApp } from '../lib/app';
+
 import type { PlatformAddOn } from '../addons/core/addon';
+import type { BuildOptions, PlatformApp } from '../lib/app';
+import { buildPlatformApp } from '../lib/app';
 import { createCompliancePacks } from '../lib/compliance/nag-packs';
 import { ConfigError, Problems } from '../lib/config';
 
 /** The feature flags of cdk.json, so tests synthesize exactly what `cdk synth` does. */
-export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
-  readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8'),
-).context;
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
 /**
  * An App as `cdk synth` makes it (cdk.json's feature flags, then `context`), except that it does
@@ -45,8 +45,10 @@ export function synth(context: Record<string, unknown> = {}, addons?: readonly P
     return cached;
   }
   // A test that picks its own add-ons tests those; the sample workloads would need their controllers.
-  const workloadsOff = context.addons !== undefined && context.sampleWorkloads === undefined && context.workloads === undefined
-    ? { sampleWorkloads: false } : {};
+  const workloadsOff =
+    context.addons !== undefined && context.sampleWorkloads === undefined && context.workloads === undefined
+      ? { sampleWorkloads: false }
+      : {};
   const built = buildTestApp({ ...workloadsOff, ...context }, { addons });
   const result = {
     ...built,
@@ -62,14 +64,15 @@ export function synth(context: Record<string, unknown> = {}, addons?: readonly P
 /** Every unacknowledged cdk-nag finding of the app, as "rule at path" lines. */
 export function nagFindings(app: SynthesizedApp): string[] {
   return createCompliancePacks().flatMap((pack) =>
-    pack.validateScope(app.app).violations.flatMap((v) =>
-      v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`),
-    ),
+    pack.validateScope(app.app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`)),
   );
 }
 
 /** Resources of one type in a template, by logical id. */
-export function resourcesOfType(template: Template, type: string): Record<string, { Properties?: Record<string, unknown>; DependsOn?: string[] }> {
+export function resourcesOfType(
+  template: Template,
+  type: string,
+): Record<string, { Properties?: Record<string, unknown>; DependsOn?: string[] }> {
   return template.findResources(type);
 }
 
@@ -77,7 +80,12 @@ export function resourcesOfType(template: Template, type: string): Record<string
 export interface RenderedObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
   readonly [field: string]: unknown;
 }
 
@@ -92,17 +100,28 @@ export function renderManifest(manifest: unknown): RenderedObject[] {
 
 /** All Kubernetes objects a stack template applies through its kubectl handler. */
 export function kubernetesObjects(template: Template): RenderedObject[] {
-  return Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
-    .flatMap((resource) => renderManifest(resource.Properties.Manifest));
+  return Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).flatMap((resource) =>
+    renderManifest(resource.Properties.Manifest),
+  );
 }
 
 /** Helm releases of a template: chart, version, namespace and parsed values, by release name. */
-export function helmReleases(template: Template): Record<string, {
-  Chart: string; Version: string; Repository: string; Namespace: string; Values: Record<string, unknown>;
-  /** Helm's `--wait`, `--atomic` and `--timeout` (e.g. "360s"), as the handler receives them. */
-  Wait?: boolean; Atomic?: boolean; Timeout?: string;
-  logicalId: string; DependsOn?: string[];
-}> {
+export function helmReleases(template: Template): Record<
+  string,
+  {
+    Chart: string;
+    Version: string;
+    Repository: string;
+    Namespace: string;
+    Values: Record<string, unknown>;
+    /** Helm's `--wait`, `--atomic` and `--timeout` (e.g. "360s"), as the handler receives them. */
+    Wait?: boolean;
+    Atomic?: boolean;
+    Timeout?: string;
+    logicalId: string;
+    DependsOn?: string[];
+  }
+> {
   const releases: ReturnType<typeof helmReleases> = {};
   for (const [logicalId, resource] of Object.entries(template.findResources('Custom::AWSCDK-EKS-HelmChart'))) {
     const props = resource.Properties;
@@ -114,7 +133,7 @@ export function helmReleases(template: Template): Record<string, {
 
 function renderJoin(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  return ((value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1])
+  return (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
     .map((part) => (typeof part === 'string' ? part : '<deploy-time>'))
     .join('');
 }

@@ -1,10 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+
 import { loadConfig } from '../lib/config';
 import { LogsEncryptionKey } from '../lib/infra/encryption-key';
 import { nagFindings, synth } from './helpers';
-import { allows, resolve, statements } from './support/iam-policies';
 import type { AnyStatement } from './support/iam-policies';
+import { allows, resolve, statements } from './support/iam-policies';
 
 const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
 const OPS = 'arn:aws:iam::111122223333:role/Ops';
@@ -37,9 +38,11 @@ describe('VPC', () => {
   });
 
   test('public subnets carry no internal-elb or karpenter tag', () => {
-    const publicSubnets = Object.values(t.findResources('AWS::EC2::Subnet', {
-      Properties: { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: 'Public' }]) },
-    }));
+    const publicSubnets = Object.values(
+      t.findResources('AWS::EC2::Subnet', {
+        Properties: { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: 'Public' }]) },
+      }),
+    );
     expect(publicSubnets).toHaveLength(3);
     for (const subnet of publicSubnets) {
       const keys = (subnet.Properties.Tags as { Key: string }[]).map((tag) => tag.Key);
@@ -70,26 +73,42 @@ describe('VPC', () => {
   test('the default-security-group handler runs in the private subnets, after its ENI permissions and the NAT routes', () => {
     const handlers = t.findResources('AWS::Lambda::Function');
     const [handlerId] = Object.keys(handlers).filter((id) => id.startsWith('CustomVpcRestrictDefaultSG'));
-    const securityGroupId = Object.keys(t.findResources('AWS::EC2::SecurityGroup')).find((id) => id.startsWith('NetworkDefaultSecurityGroupHandler')) as string;
-    const privateSubnets = Object.keys(t.findResources('AWS::EC2::Subnet')).filter((id) => id.includes('privateSubnet')).map((id) => ({ Ref: id }));
-    expect(handlers[handlerId].Properties.VpcConfig).toEqual({ SubnetIds: privateSubnets, SecurityGroupIds: [{ 'Fn::GetAtt': [securityGroupId, 'GroupId'] }] });
+    const securityGroupId = Object.keys(t.findResources('AWS::EC2::SecurityGroup')).find((id) =>
+      id.startsWith('NetworkDefaultSecurityGroupHandler'),
+    ) as string;
+    const privateSubnets = Object.keys(t.findResources('AWS::EC2::Subnet'))
+      .filter((id) => id.includes('privateSubnet'))
+      .map((id) => ({ Ref: id }));
+    expect(handlers[handlerId].Properties.VpcConfig).toEqual({
+      SubnetIds: privateSubnets,
+      SecurityGroupIds: [{ 'Fn::GetAtt': [securityGroupId, 'GroupId'] }],
+    });
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('default security group'),
       SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
       SecurityGroupIngress: Match.absent(),
     });
-    const [accessId] = Object.keys(t.findResources('AWS::IAM::ManagedPolicy', {
-      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('CustomVpcRestrictDefaultSG.*Role') }] },
-    }));
-    expect(t.findResources('AWS::IAM::ManagedPolicy')[accessId].Properties.PolicyDocument.Statement[0].Action).toEqual(expect.arrayContaining(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']));
+    const [accessId] = Object.keys(
+      t.findResources('AWS::IAM::ManagedPolicy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('CustomVpcRestrictDefaultSG.*Role') }] },
+      }),
+    );
+    expect(t.findResources('AWS::IAM::ManagedPolicy')[accessId].Properties.PolicyDocument.Statement[0].Action).toEqual(
+      expect.arrayContaining(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']),
+    );
     expect(handlers[handlerId].DependsOn).toContain(accessId);
     const [invocation] = Object.values(t.findResources('Custom::VpcRestrictDefaultSG'));
-    expect(invocation.DependsOn).toEqual(expect.arrayContaining(Object.keys(t.findResources('AWS::EC2::Route')).filter((id) => id.includes('private'))));
+    expect(invocation.DependsOn).toEqual(
+      expect.arrayContaining(Object.keys(t.findResources('AWS::EC2::Route')).filter((id) => id.includes('private'))),
+    );
   });
 
   test('the flow-log role has no inline policy', () => {
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'] })], Version: '2012-10-17' },
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'] })],
+        Version: '2012-10-17',
+      },
     });
     expect(Object.keys(t.findResources('AWS::IAM::Policy'))).toEqual([]);
   });
@@ -98,32 +117,53 @@ describe('VPC', () => {
 describe('CloudWatch Logs key', () => {
   const { infraTemplate: t } = synth();
   const keyPolicy = (template: Template): AnyStatement[] =>
-    Object.values(template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('CloudWatch Logs') } }))
-      .flatMap((key) => key.Properties.KeyPolicy.Statement as AnyStatement[]);
-  const logsStatements = (template: Template) => keyPolicy(template)
-    .filter((s) => JSON.stringify(s.Principal ?? {}).includes('logs'));
+    Object.values(
+      template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('CloudWatch Logs') } }),
+    ).flatMap((key) => key.Properties.KeyPolicy.Statement as AnyStatement[]);
+  const logsStatements = (template: Template) => keyPolicy(template).filter((s) => JSON.stringify(s.Principal ?? {}).includes('logs'));
 
   test('the documented key policy: regional logs principal, encryption context limited to log groups of this account and region', () => {
-    expect(logsStatements(t)).toEqual([{
-      Sid: 'CloudWatchLogsOfThisAccountAndRegion',
-      Effect: 'Allow',
-      Principal: { Service: 'logs.us-west-2.amazonaws.com' },
-      Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
-      Resource: '*',
-      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:aws:logs:us-west-2:', { Ref: 'AWS::AccountId' }, ':log-group:*']] } } },
-    }]);
+    expect(logsStatements(t)).toEqual([
+      {
+        Sid: 'CloudWatchLogsOfThisAccountAndRegion',
+        Effect: 'Allow',
+        Principal: { Service: 'logs.us-west-2.amazonaws.com' },
+        Action: ['kms:Decrypt*', 'kms:Describe*', 'kms:Encrypt*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        Resource: '*',
+        Condition: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': {
+              'Fn::Join': ['', ['arn:aws:logs:us-west-2:', { Ref: 'AWS::AccountId' }, ':log-group:*']],
+            },
+          },
+        },
+      },
+    ]);
     expect(JSON.stringify(keyPolicy(t))).not.toContain('"logs.amazonaws.com"');
   });
 
-  test('CloudWatch Logs may encrypt every log group of the environment, and no other account\'s', () => {
+  test("CloudWatch Logs may encrypt every log group of the environment, and no other account's", () => {
     const policy = resolve(logsStatements(t)) as AnyStatement[];
-    const context = (logGroup: string) => ({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:us-west-2:111122223333:log-group:${logGroup}` });
-    for (const logGroup of ['/aws/eks/dev-eks/cluster', 'dev-infra-NetworkFlowLogGroup4F8CEEEF-AbCdEf', '/aws/lambda/dev-platform-Handler-XyZ', 'API-Gateway-Execution-Logs_abc123/prod']) {
+    const context = (logGroup: string) => ({
+      'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:us-west-2:111122223333:log-group:${logGroup}`,
+    });
+    for (const logGroup of [
+      '/aws/eks/dev-eks/cluster',
+      'dev-infra-NetworkFlowLogGroup4F8CEEEF-AbCdEf',
+      '/aws/lambda/dev-platform-Handler-XyZ',
+      'API-Gateway-Execution-Logs_abc123/prod',
+    ]) {
       for (const action of ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:DescribeKey']) {
         expect(allows(policy, { action, resource: '*', context: context(logGroup) })).toBe(true);
       }
     }
-    expect(allows(policy, { action: 'kms:Decrypt', resource: '*', context: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-west-2:444455556666:log-group:x' } })).toBe(false);
+    expect(
+      allows(policy, {
+        action: 'kms:Decrypt',
+        resource: '*',
+        context: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-west-2:444455556666:log-group:x' },
+      }),
+    ).toBe(false);
     expect(allows(policy, { action: 'kms:Decrypt', resource: '*' })).toBe(false);
   });
 
@@ -131,7 +171,9 @@ describe('CloudWatch Logs key', () => {
     const agnostic = new Stack(new App(), 'Agnostic');
     new LogsEncryptionKey(agnostic, 'Key', { aliasName: 'x' });
     const [statement] = logsStatements(Template.fromStack(agnostic));
-    expect(statement.Principal).toEqual({ Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } });
+    expect(statement.Principal).toEqual({
+      Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
+    });
     expect(JSON.stringify(statement.Condition)).toContain('{"Ref":"AWS::Region"}');
     const china = new Stack(new App(), 'China', { env: { region: 'cn-north-1' } });
     new LogsEncryptionKey(china, 'Key', { aliasName: 'x' });
@@ -161,7 +203,13 @@ describe('EKS cluster', () => {
     t.hasResourceProperties('AWS::EKS::Cluster', {
       Logging: {
         ClusterLogging: {
-          EnabledTypes: [{ Type: 'api' }, { Type: 'audit' }, { Type: 'authenticator' }, { Type: 'controllerManager' }, { Type: 'scheduler' }],
+          EnabledTypes: [
+            { Type: 'api' },
+            { Type: 'audit' },
+            { Type: 'authenticator' },
+            { Type: 'controllerManager' },
+            { Type: 'scheduler' },
+          ],
         },
       },
     });
@@ -224,10 +272,12 @@ describe('access entries', () => {
   test('a namespace-scoped entry', () => {
     t.hasResourceProperties('AWS::EKS::AccessEntry', {
       PrincipalArn: DEV,
-      AccessPolicies: [{
-        AccessScope: { Type: 'namespace', Namespaces: ['team-a', 'team-b'] },
-        PolicyArn: accessPolicy('AmazonEKSEditPolicy'),
-      }],
+      AccessPolicies: [
+        {
+          AccessScope: { Type: 'namespace', Namespaces: ['team-a', 'team-b'] },
+          PolicyArn: accessPolicy('AmazonEKSEditPolicy'),
+        },
+      ],
     });
   });
 
@@ -269,8 +319,9 @@ describe('access entries', () => {
         { principalArn: OPS, policy: 'AmazonEKSViewPolicy', scope: 'cluster' },
       ],
     }).infraTemplate;
-    expect(Object.keys(reordered.findResources('AWS::EKS::AccessEntry')).sort())
-      .toEqual(Object.keys(t.findResources('AWS::EKS::AccessEntry')).sort());
+    expect(Object.keys(reordered.findResources('AWS::EKS::AccessEntry')).sort()).toEqual(
+      Object.keys(t.findResources('AWS::EKS::AccessEntry')).sort(),
+    );
   });
 });
 
@@ -315,18 +366,22 @@ describe('compute: managed node groups', () => {
       CapacityType: 'ON_DEMAND',
       InstanceTypes: ['m5.large', 't3.medium'],
       ScalingConfig: { MinSize: 2, MaxSize: 3, DesiredSize: 2 },
-      Subnets: Object.keys(t.findResources('AWS::EC2::Subnet')).filter((id) => id.includes('privateSubnet')).map((id) => ({ Ref: id })),
+      Subnets: Object.keys(t.findResources('AWS::EC2::Subnet'))
+        .filter((id) => id.includes('privateSubnet'))
+        .map((id) => ({ Ref: id })),
       Labels: { 'workload-type': 'ops', 'karpenter.sh/controller': 'true' },
     });
   });
 
-  test('node groups run the cluster\'s version, so an upgrade of the cluster rolls them after it', () => {
+  test("node groups run the cluster's version, so an upgrade of the cluster rolls them after it", () => {
     // Without Version a node group stays on its old version when the control plane is upgraded.
     t.hasResourceProperties('AWS::EKS::Nodegroup', { NodegroupName: 'ops', Version: '1.35' });
     const cluster = Object.keys(t.findResources('AWS::EKS::Cluster'))[0];
     const [group] = Object.values(t.findResources('AWS::EKS::Nodegroup'));
     expect(JSON.stringify(group.Properties.ClusterName)).toContain(cluster);
-    synth({ compute: 'nodegroups', kubernetesVersion: '1.36' }).infraTemplate.hasResourceProperties('AWS::EKS::Nodegroup', { Version: '1.36' });
+    synth({ compute: 'nodegroups', kubernetesVersion: '1.36' }).infraTemplate.hasResourceProperties('AWS::EKS::Nodegroup', {
+      Version: '1.36',
+    });
   });
 
   test('Auto Mode is off and EKS does not bootstrap unmanaged add-ons', () => {
@@ -336,7 +391,7 @@ describe('compute: managed node groups', () => {
     });
   });
 
-  test('core EKS managed add-ons: the documented version where AWS documents one, else EKS\'s default', () => {
+  test("core EKS managed add-ons: the documented version where AWS documents one, else EKS's default", () => {
     t.resourceCountIs('AWS::EKS::Addon', 4);
     t.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.35.3-eksbuild.13' });
     for (const name of ['vpc-cni', 'coredns', 'eks-pod-identity-agent']) {
@@ -348,7 +403,9 @@ describe('compute: managed node groups', () => {
     const groups = t.findResources('AWS::EKS::Nodegroup');
     const [groupId] = Object.keys(groups);
     const addonIds = (name: string) => Object.keys(t.findResources('AWS::EKS::Addon', { Properties: { AddonName: name } }));
-    expect(groups[groupId].DependsOn).toEqual(expect.arrayContaining([...addonIds('vpc-cni'), ...addonIds('kube-proxy'), ...addonIds('eks-pod-identity-agent')]));
+    expect(groups[groupId].DependsOn).toEqual(
+      expect.arrayContaining([...addonIds('vpc-cni'), ...addonIds('kube-proxy'), ...addonIds('eks-pod-identity-agent')]),
+    );
     t.hasResource('AWS::EKS::Addon', { Properties: { AddonName: 'coredns' }, DependsOn: Match.arrayWith([groupId]) });
   });
 
@@ -358,8 +415,24 @@ describe('compute: managed node groups', () => {
       kubernetesVersion: '1.34',
       nodeGroups: [
         // Labelled for the Karpenter controller: the nodegroups default add-ons include Karpenter.
-        { name: 'ops', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], capacityType: 'SPOT', minSize: 1, maxSize: 3, desiredSize: 2, labels: { 'karpenter.sh/controller': 'true' } },
-        { name: 'arm', amiType: 'BOTTLEROCKET_ARM_64', instanceTypes: ['m7g.large'], minSize: 0, maxSize: 5, taints: [{ key: 'arch', value: 'arm64', effect: 'NO_SCHEDULE' }] },
+        {
+          name: 'ops',
+          amiType: 'BOTTLEROCKET_x86_64',
+          instanceTypes: ['m5.large'],
+          capacityType: 'SPOT',
+          minSize: 1,
+          maxSize: 3,
+          desiredSize: 2,
+          labels: { 'karpenter.sh/controller': 'true' },
+        },
+        {
+          name: 'arm',
+          amiType: 'BOTTLEROCKET_ARM_64',
+          instanceTypes: ['m7g.large'],
+          minSize: 0,
+          maxSize: 5,
+          taints: [{ key: 'arch', value: 'arm64', effect: 'NO_SCHEDULE' }],
+        },
       ],
     }).infraTemplate;
     custom.resourceCountIs('AWS::EKS::Nodegroup', 2);
@@ -417,7 +490,15 @@ describe('cluster lifecycle: support type, deletion protection, zonal shift, con
   });
 
   test('each key overrides its profile value; a provisioned tier sets ControlPlaneScalingConfig', () => {
-    const [cluster] = Object.values(clusterProps({ profile: 'production', supportType: 'STANDARD', deletionProtection: 'false', zonalShift: false, controlPlaneTier: 'tier-2xl' }));
+    const [cluster] = Object.values(
+      clusterProps({
+        profile: 'production',
+        supportType: 'STANDARD',
+        deletionProtection: 'false',
+        zonalShift: false,
+        controlPlaneTier: 'tier-2xl',
+      }),
+    );
     expect(cluster.Properties).toMatchObject({
       UpgradePolicy: { SupportType: 'STANDARD' },
       DeletionProtection: false,
@@ -450,7 +531,11 @@ describe('rollbackTimeoutMinutes: how long EKS lets a version rollback run (Roll
     expect(cluster({ profile }).Properties).not.toHaveProperty('RollbackConfig');
   });
 
-  test.each<[unknown, number]>([[120, 120], ['10080', 10080], [' 1440 ', 1440]])('%j sets RollbackConfig.TimeoutMinutes %d', (value, minutes) => {
+  test.each<[unknown, number]>([
+    [120, 120],
+    ['10080', 10080],
+    [' 1440 ', 1440],
+  ])('%j sets RollbackConfig.TimeoutMinutes %d', (value, minutes) => {
     expect(cluster({ rollbackTimeoutMinutes: value }).Properties).toMatchObject({ RollbackConfig: { TimeoutMinutes: minutes } });
   });
 

@@ -1,7 +1,8 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+
+import { FIRST_PARTY_ADDONS } from '../addons/catalog';
 import { KUBERNETES_VERSIONS, loadConfig, SUPPORTED_KUBERNETES_VERSIONS } from '../lib/config';
 import { supportNotice } from '../lib/config/support-lifecycle';
-import { FIRST_PARTY_ADDONS } from '../addons/catalog';
 import { checkAddOnVersions } from '../lib/plan/version-checks';
 import { buildTestApp, problemLines, synth } from './helpers';
 
@@ -17,7 +18,9 @@ describe('support warnings at synth', () => {
       'Kubernetes 1.35: EKS standard support ends on 2027-03-27 (in 85 days); with supportType EXTENDED the control plane then costs ' +
         '$0.60 per hour instead of $0.10 (about $360 more per 30 days) until you upgrade.',
     );
-    expect(supportNotice('1.35', DATES, 'STANDARD', '2027-03-26')).toMatch(/in 1 day\); with supportType STANDARD EKS then upgrades the control plane/);
+    expect(supportNotice('1.35', DATES, 'STANDARD', '2027-03-26')).toMatch(
+      /in 1 day\); with supportType STANDARD EKS then upgrades the control plane/,
+    );
   });
 
   test('in extended support: what it costs', () => {
@@ -25,14 +28,18 @@ describe('support warnings at synth', () => {
       'Kubernetes 1.35 is in EKS extended support since 2027-03-27 (until 2028-03-27): the control plane costs $0.60 per hour instead of ' +
         '$0.10 (about $360 more per 30 days). Upgrade to a newer kubernetesVersion.',
     );
-    expect(supportNotice('1.35', DATES, 'STANDARD', '2027-03-28')).toMatch(/left EKS standard support on 2027-03-27: with supportType STANDARD EKS upgrades/);
+    expect(supportNotice('1.35', DATES, 'STANDARD', '2027-03-28')).toMatch(
+      /left EKS standard support on 2027-03-27: with supportType STANDARD EKS upgrades/,
+    );
   });
 });
 
 describe('the warning reaches the synth as a CDK annotation on the cluster', () => {
   const warnings = (context: Record<string, unknown>, today: string) =>
-    Annotations.fromStack(buildTestApp({ sampleWorkloads: false, addons: '', ...context }, { today }).infra)
-      .findWarning('*', Match.stringLikeRegexp('Kubernetes'));
+    Annotations.fromStack(buildTestApp({ sampleWorkloads: false, addons: '', ...context }, { today }).infra).findWarning(
+      '*',
+      Match.stringLikeRegexp('Kubernetes'),
+    );
 
   test('1.34 on 2026-12-01: standard support ends tomorrow', () => {
     expect(warnings({ kubernetesVersion: '1.34' }, '2026-12-01').map((w) => w.entry.data)).toEqual([
@@ -42,7 +49,9 @@ describe('the warning reaches the synth as a CDK annotation on the cluster', () 
   });
 
   test('1.34 in production on 2026-12-05: in extended support, with its price', () => {
-    expect(warnings({ kubernetesVersion: '1.34', profile: 'production' }, '2026-12-05')[0].entry.data).toMatch(/^Kubernetes 1\.34 is in EKS extended support since 2026-12-02 .*\$0\.60 per hour/);
+    expect(warnings({ kubernetesVersion: '1.34', profile: 'production' }, '2026-12-05')[0].entry.data).toMatch(
+      /^Kubernetes 1\.34 is in EKS extended support since 2026-12-02 .*\$0\.60 per hour/,
+    );
   });
 
   test('the default version today: no warning', () => {
@@ -68,7 +77,8 @@ describe('versions', () => {
     };
     const addons = FIRST_PARTY_ADDONS.map(({ id, create }) => create(options[id] ?? {}));
     const eksAddons = ['metrics-server', 'cert-manager', 'external-dns'].map((id) =>
-      FIRST_PARTY_ADDONS.find((r) => r.id === id)!.create({ ...options[id], install: 'eks-addon' }));
+      FIRST_PARTY_ADDONS.find((r) => r.id === id)!.create({ ...options[id], install: 'eks-addon' }),
+    );
     expect(problemLines((p) => checkAddOnVersions(p, loadConfig({}).kubernetesVersion, [...addons, ...eksAddons]))).toEqual([]);
   });
 
@@ -76,7 +86,9 @@ describe('versions', () => {
     for (const [version, info] of Object.entries(KUBERNETES_VERSIONS)) {
       expect(info.standardSupportEnds < info.extendedSupportEnds).toBe(true);
       const { platformTemplate } = synth({ kubernetesVersion: version, sampleWorkloads: false, addons: '' });
-      platformTemplate.hasResourceProperties('AWS::Lambda::LayerVersion', { Description: Match.stringLikeRegexp(`kubectl/kubectl ${version.replace('.', '\\.')}\\.`) });
+      platformTemplate.hasResourceProperties('AWS::Lambda::LayerVersion', {
+        Description: Match.stringLikeRegexp(`kubectl/kubectl ${version.replace('.', '\\.')}\\.`),
+      });
     }
   });
 });

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+
 import { acknowledgeLatestNodeRuntime } from '../lib/compliance/lambda-runtime';
 
 const acknowledged = (fn: lambda.Function) =>
@@ -7,7 +8,11 @@ const acknowledged = (fn: lambda.Function) =>
 
 function fn(runtime: lambda.Runtime, region?: string): lambda.Function {
   const stack = new Stack(undefined, 'S', region ? { env: { region } } : {});
-  return new lambda.Function(stack, 'Fn', { runtime, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
+  return new lambda.Function(stack, 'Fn', {
+    runtime,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => {}'),
+  });
 }
 
 describe('acknowledgeLatestNodeRuntime()', () => {

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+
 import { canLandOn, tolerates } from '../addons/core/node-placement';
 import { podRequests } from '../addons/core/pod-sets';
 import type { NodeGroupConfig } from '../lib/config';
@@ -28,27 +29,46 @@ describe('the default ops node group is dedicated', () => {
   test('Karpenter, pinned there, tolerates exactly that taint', () => {
     app.platformTemplate.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
       Release: 'karpenter',
-      Values: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(
-        '"nodeSelector":\\{"karpenter.sh/controller":"true"\\},"tolerations":\\[\\{"key":"CriticalAddonsOnly","operator":"Equal","value":"true","effect":"NoSchedule"\\}\\]\\}$')])] },
+      Values: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith([
+            Match.stringLikeRegexp(
+              '"nodeSelector":\\{"karpenter.sh/controller":"true"\\},"tolerations":\\[\\{"key":"CriticalAddonsOnly","operator":"Equal","value":"true","effect":"NoSchedule"\\}\\]\\}$',
+            ),
+          ]),
+        ],
+      },
     });
   });
 
-  test('the charts that are not pinned there get no toleration and wait for Karpenter\'s nodes', () => {
+  test("the charts that are not pinned there get no toleration and wait for Karpenter's nodes", () => {
     app.platformTemplate.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
       Release: 'metrics-server',
       Values: Match.serializedJson(Match.not(Match.objectLike({ tolerations: Match.anyValue() }))),
     });
     for (const release of ['metrics-server', 'aws-load-balancer-controller']) {
       expect(JSON.stringify(releases[release].Values)).not.toContain('tolerations');
-      expect(releases[release].DependsOn).toEqual(expect.arrayContaining([releases.karpenter.logicalId, expect.stringMatching(/^AddOnskarpenterNodePool/)]));
+      expect(releases[release].DependsOn).toEqual(
+        expect.arrayContaining([releases.karpenter.logicalId, expect.stringMatching(/^AddOnskarpenterNodePool/)]),
+      );
     }
     expect(releases.karpenter.DependsOn ?? []).not.toContain(releases['metrics-server'].logicalId);
   });
 
-  test('Kyverno\'s controllers and hooks tolerate it too', () => {
-    const kyverno = helmReleases(synth({ ...NODEGROUPS, addons: 'metrics-server,storage,aws-load-balancer-controller,karpenter,kyverno', kubernetesVersion: '1.35' })
-      .platformTemplate).kyverno;
-    for (const key of ['global', 'admissionController', 'backgroundController', 'cleanupController', 'reportsController', 'webhooksCleanup']) {
+  test("Kyverno's controllers and hooks tolerate it too", () => {
+    const kyverno = helmReleases(
+      synth({ ...NODEGROUPS, addons: 'metrics-server,storage,aws-load-balancer-controller,karpenter,kyverno', kubernetesVersion: '1.35' })
+        .platformTemplate,
+    ).kyverno;
+    for (const key of [
+      'global',
+      'admissionController',
+      'backgroundController',
+      'cleanupController',
+      'reportsController',
+      'webhooksCleanup',
+    ]) {
       expect(kyverno.Values[key]).toMatchObject({ nodeSelector: { 'workload-type': 'ops' }, tolerations: [OPS_TOLERATION] });
     }
     // Pinned to the ops group, it needs no node Karpenter adds.
@@ -56,8 +76,10 @@ describe('the default ops node group is dedicated', () => {
   });
 
   test('a chart pinned there by configuration gets the toleration with its node selector', () => {
-    const values = helmReleases(synth({ ...NODEGROUPS, addons: '{"metrics-server":{"nodeSelector":{"workload-type":"ops"}},"karpenter":{}}', sampleWorkloads: false })
-      .platformTemplate)['metrics-server'];
+    const values = helmReleases(
+      synth({ ...NODEGROUPS, addons: '{"metrics-server":{"nodeSelector":{"workload-type":"ops"}},"karpenter":{}}', sampleWorkloads: false })
+        .platformTemplate,
+    )['metrics-server'];
     expect(values.Values).toMatchObject({ nodeSelector: { 'workload-type': 'ops' }, tolerations: [OPS_TOLERATION] });
     expect(values.DependsOn ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^AddOnskarpenter/)]));
   });
@@ -66,7 +88,7 @@ describe('the default ops node group is dedicated', () => {
 describe('own node groups keep working', () => {
   const untainted = group({ taints: [] });
 
-  test('without taints, Karpenter keeps the chart\'s tolerations and nothing waits for it', () => {
+  test("without taints, Karpenter keeps the chart's tolerations and nothing waits for it", () => {
     const app = synth({ ...NODEGROUPS, nodeGroups: nodeGroups(untainted) });
     app.infraTemplate.hasResourceProperties('AWS::EKS::Nodegroup', { NodegroupName: 'ops', Taints: [] });
     const releases = helmReleases(app.platformTemplate);
@@ -74,16 +96,20 @@ describe('own node groups keep working', () => {
     expect(releases['metrics-server'].DependsOn ?? []).not.toContain(releases.karpenter.logicalId);
   });
 
-  test('the controllers tolerate a group\'s own taint key', () => {
+  test("the controllers tolerate a group's own taint key", () => {
     const own = group({ taints: [{ key: 'dedicated', value: 'controllers', effect: 'NO_EXECUTE' }] });
     const releases = helmReleases(synth({ ...NODEGROUPS, nodeGroups: nodeGroups(own) }).platformTemplate);
-    expect(releases.karpenter.Values.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'controllers', effect: 'NoExecute' }]);
+    expect(releases.karpenter.Values.tolerations).toEqual([
+      { key: 'dedicated', operator: 'Equal', value: 'controllers', effect: 'NoExecute' },
+    ]);
   });
 
   test('without an autoscaler the default group is the only capacity and stays undedicated', () => {
     const app = synth({ ...NODEGROUPS, addons: 'metrics-server,storage,aws-load-balancer-controller' });
     app.infraTemplate.hasResourceProperties('AWS::EKS::Nodegroup', { NodegroupName: 'ops', Taints: [] });
-    expect(composePlan({ ...NODEGROUPS, addons: 'metrics-server,storage,aws-load-balancer-controller' }).config.nodeGroups[0].taints).toEqual([]);
+    expect(
+      composePlan({ ...NODEGROUPS, addons: 'metrics-server,storage,aws-load-balancer-controller' }).config.nodeGroups[0].taints,
+    ).toEqual([]);
   });
 
   test('Auto Mode is untouched: no capacity dependencies', () => {
@@ -95,26 +121,37 @@ describe('own node groups keep working', () => {
 describe('the ops capacity check (every synth on node groups)', () => {
   test('the default passes, with and without Kyverno', () => {
     expect(() => composePlan(NODEGROUPS)).not.toThrow();
-    expect(() => composePlan({ ...NODEGROUPS, addons: 'metrics-server,storage,aws-load-balancer-controller,karpenter,node-monitoring,kyverno' })).not.toThrow();
+    expect(() =>
+      composePlan({ ...NODEGROUPS, addons: 'metrics-server,storage,aws-load-balancer-controller,karpenter,node-monitoring,kyverno' }),
+    ).not.toThrow();
   });
 
   test('one t3.small is refused with the node group, the numbers and the fix', () => {
     const small = group({ instanceTypes: ['t3.small'], minSize: 1, desiredSize: 1 });
-    expect(() => composePlan({ ...NODEGROUPS, nodeGroups: nodeGroups(small) })).toThrow(new RegExp(
-      'nodeGroups\\[0\\]: got "ops: 1 x t3\\.small"; allowed: .*ops needs 985m CPU, 1794 MiB and 11 pods but have ' +
-      '1930m CPU, 1418 MiB and 11 pods \\(short: 1794 MiB > 1418 MiB\\); the pods: .*karpenter controller 2x250m/512Mi.*Raise minSize'));
+    expect(() => composePlan({ ...NODEGROUPS, nodeGroups: nodeGroups(small) })).toThrow(
+      new RegExp(
+        'nodeGroups\\[0\\]: got "ops: 1 x t3\\.small"; allowed: .*ops needs 985m CPU, 1794 MiB and 11 pods but have ' +
+          '1930m CPU, 1418 MiB and 11 pods \\(short: 1794 MiB > 1418 MiB\\); the pods: .*karpenter controller 2x250m/512Mi.*Raise minSize',
+      ),
+    );
   });
 
   test('counts pods too: two t3.small cannot hold Kyverno beside Karpenter (25 pods > 22)', () => {
     const small = group({ instanceTypes: ['m5.large', 't3.small'] });
-    expect(() => composePlan({ ...NODEGROUPS, nodeGroups: nodeGroups(small), addons: 'metrics-server,storage,aws-load-balancer-controller,karpenter,node-monitoring,kyverno' }))
-      .toThrow(/ops needs 2050m CPU, 2712 MiB and 25 pods but have 3860m CPU, 2836 MiB and 22 pods \(short: 25 pods > 22\)/);
+    expect(() =>
+      composePlan({
+        ...NODEGROUPS,
+        nodeGroups: nodeGroups(small),
+        addons: 'metrics-server,storage,aws-load-balancer-controller,karpenter,node-monitoring,kyverno',
+      }),
+    ).toThrow(/ops needs 2050m CPU, 2712 MiB and 25 pods but have 3860m CPU, 2836 MiB and 22 pods \(short: 25 pods > 22\)/);
   });
 
   test('without an autoscaler, pods that fit no node group are refused', () => {
     const withoutKarpenter = { ...NODEGROUPS, addons: 'metrics-server,storage', sampleWorkloads: false };
     expect(() => composePlan({ ...withoutKarpenter, nodeGroups: nodeGroups(OPS_NODE_GROUP) })).toThrow(
-      /nodeGroups: got "ops: 2 x m5\.large\|t3\.medium"; allowed: a node group where "metrics-server" \(add-on "metrics-server"\) can run.*Add a node group without taints/);
+      /nodeGroups: got "ops: 2 x m5\.large\|t3\.medium"; allowed: a node group where "metrics-server" \(add-on "metrics-server"\) can run.*Add a node group without taints/,
+    );
     expect(() => composePlan({ ...withoutKarpenter, nodeGroups: nodeGroups(group({ taints: [] })) })).not.toThrow();
   });
 

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+
 import { kubernetesObjects, synth } from './helpers';
 
 /** Every Fn::ImportValue name anywhere in a template. */
@@ -52,7 +53,9 @@ describe.each(['auto', 'nodegroups'])('PlatformStack with compute=%s', (compute)
       Description: 'onEvent handler for EKS kubectl resource provider',
       Role: { 'Fn::ImportValue': 'dev-infra:KubectlRoleArn' },
       VpcConfig: {
-        SubnetIds: [0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::ImportValue': 'dev-infra:PrivateSubnetIds' }] }] })),
+        SubnetIds: [0, 1, 2].map((i) => ({
+          'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::ImportValue': 'dev-infra:PrivateSubnetIds' }] }],
+        })),
         SecurityGroupIds: [{ 'Fn::ImportValue': 'dev-infra:ClusterSecurityGroupId' }],
       },
     });
@@ -81,9 +84,17 @@ describe.each(['auto', 'nodegroups'])('PlatformStack with compute=%s', (compute)
   });
 
   test('applies the platform namespace and the environment ConfigMap through the handler', () => {
-    const objects = kubernetesObjects(app.platformTemplate).filter((o) => ['platform-system', 'platform-environment'].includes(o.metadata.name));
+    const objects = kubernetesObjects(app.platformTemplate).filter((o) =>
+      ['platform-system', 'platform-environment'].includes(o.metadata.name),
+    );
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/platform-system', 'ConfigMap/platform-environment']);
-    expect(objects[1].data).toMatchObject({ environment: 'dev', compute, kubernetesVersion: '1.35', region: 'us-west-2', vpcId: '<deploy-time>' });
+    expect(objects[1].data).toMatchObject({
+      environment: 'dev',
+      compute,
+      kubernetesVersion: '1.35',
+      region: 'us-west-2',
+      vpcId: '<deploy-time>',
+    });
   });
 });
 

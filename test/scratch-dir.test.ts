@@ -2,11 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { synth } from './helpers';
 import { createScratchDirectory, isScratchPath, removeScratchDirectory, scratchDirectory, sweepAbandoned } from './support/scratch-dir';
 
 // Regression: test runs left every App's cloud assembly (~57 MB each) in the system temp directory.
-test('apps built by tests write their cloud assembly into the run\'s scratch directory', () => {
+test("apps built by tests write their cloud assembly into the run's scratch directory", () => {
   const { app } = synth({ addons: '' });
   expect(scratchDirectory()).toBeDefined();
   expect(isScratchPath(app.outdir)).toBe(true);

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+
 import { ConfigError, loadConfig } from '../lib/config';
 import { composePlan } from '../lib/plan';
 import { buildTestApp, kubernetesObjects, nagFindings, synth } from './helpers';
@@ -20,11 +21,18 @@ describe.each(['auto', 'nodegroups'])('teams on compute=%s', (compute) => {
   const teamObjects = kubernetesObjects(t).filter((o) => o.metadata.labels?.['platform.cdk-eks/team']);
 
   test('a namespace per team namespace, with quota, default limits and network isolation', () => {
-    const byNamespace = (ns: string) => teamObjects.filter((o) => o.metadata.namespace === ns || (o.kind === 'Namespace' && o.metadata.name === ns)).map((o) => `${o.kind}/${o.metadata.name}`);
+    const byNamespace = (ns: string) =>
+      teamObjects
+        .filter((o) => o.metadata.namespace === ns || (o.kind === 'Namespace' && o.metadata.name === ns))
+        .map((o) => `${o.kind}/${o.metadata.name}`);
     for (const ns of ['payments', 'web-frontend', 'web-backend']) {
       expect(byNamespace(ns)).toEqual([
-        `Namespace/${ns}`, 'ResourceQuota/team-quota', 'LimitRange/container-defaults',
-        'NetworkPolicy/default-deny', 'NetworkPolicy/allow-same-namespace', 'NetworkPolicy/allow-dns',
+        `Namespace/${ns}`,
+        'ResourceQuota/team-quota',
+        'LimitRange/container-defaults',
+        'NetworkPolicy/default-deny',
+        'NetworkPolicy/allow-same-namespace',
+        'NetworkPolicy/allow-dns',
       ]);
     }
   });
@@ -45,7 +53,14 @@ describe.each(['auto', 'nodegroups'])('teams on compute=%s', (compute) => {
     expect(policies[1].spec).toMatchObject({ ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] });
     expect(policies[2].spec).toMatchObject({
       policyTypes: ['Egress'],
-      egress: [{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
+      egress: [
+        {
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
     });
   });
 
@@ -61,7 +76,9 @@ describe.each(['auto', 'nodegroups'])('teams on compute=%s', (compute) => {
     });
     t.hasResourceProperties('AWS::EKS::AccessEntry', {
       PrincipalArn: AUDIT,
-      AccessPolicies: [{ AccessScope: { Type: 'namespace', Namespaces: ['web-frontend', 'web-backend'] }, PolicyArn: accessPolicy('AmazonEKSViewPolicy') }],
+      AccessPolicies: [
+        { AccessScope: { Type: 'namespace', Namespaces: ['web-frontend', 'web-backend'] }, PolicyArn: accessPolicy('AmazonEKSViewPolicy') },
+      ],
     });
   });
 
@@ -96,14 +113,46 @@ test('node groups: the VPC CNI enforces network policies', () => {
 
 describe('rejected at synth', () => {
   test.each<[string, Record<string, unknown>, RegExp]>([
-    ['a principal that already has an access entry', { clusterAdmins: PAY, teams: TEAMS }, /teams\[0\]\.principals\[0\]: got "arn:aws:iam::111122223333:role\/PaymentsDev"; allowed: a principal without another access entry \(already given by clusterAdmins\[0\]\)/],
-    ['a principal in two teams', { teams: [TEAMS[0], { name: 'ops', principals: [PAY] }] }, /teams\[1\]\.principals\[0\]: .*already given by teams\[0\]\.principals\[0\]/],
-    ['a namespace used by two teams', { teams: [TEAMS[0], { name: 'ops', namespaces: ['payments'], principals: [AUDIT] }] }, /teams\[1\]\.namespaces: got "payments"; allowed: a namespace no other team uses \(team "payments" has it\)/],
-    ['a system namespace', { teams: [{ name: 'ops', namespaces: ['kube-system'], principals: [AUDIT] }] }, /teams\[0\]\.namespaces: got "kube-system"; allowed: a namespace that is not a system or platform namespace/],
-    ['the platform namespace', { teams: [{ name: 'platform-system', principals: [AUDIT] }] }, /teams\[0\]\.namespaces: got "platform-system"/],
-    ['an add-on namespace', { addons: 'metrics-server,cert-manager', teams: [{ name: 'certs', namespaces: ['cert-manager'], principals: [AUDIT] }] }, /teams\[0\]\.namespaces: got "cert-manager"; allowed: a namespace that is not a system or platform namespace \(.*cert-manager/],
-    ['an unknown access level', { teams: [{ name: 'ops', principals: [AUDIT], access: 'owner' }] }, /teams\[0\]\.access: got "owner"; allowed: admin, edit, view/],
-    ['a bad quota', { teams: [{ name: 'ops', principals: [AUDIT], quota: { memory: 'lots' } }] }, /teams\[0\]\.quota\.memory: got "lots"; allowed: a memory quantity/],
+    [
+      'a principal that already has an access entry',
+      { clusterAdmins: PAY, teams: TEAMS },
+      /teams\[0\]\.principals\[0\]: got "arn:aws:iam::111122223333:role\/PaymentsDev"; allowed: a principal without another access entry \(already given by clusterAdmins\[0\]\)/,
+    ],
+    [
+      'a principal in two teams',
+      { teams: [TEAMS[0], { name: 'ops', principals: [PAY] }] },
+      /teams\[1\]\.principals\[0\]: .*already given by teams\[0\]\.principals\[0\]/,
+    ],
+    [
+      'a namespace used by two teams',
+      { teams: [TEAMS[0], { name: 'ops', namespaces: ['payments'], principals: [AUDIT] }] },
+      /teams\[1\]\.namespaces: got "payments"; allowed: a namespace no other team uses \(team "payments" has it\)/,
+    ],
+    [
+      'a system namespace',
+      { teams: [{ name: 'ops', namespaces: ['kube-system'], principals: [AUDIT] }] },
+      /teams\[0\]\.namespaces: got "kube-system"; allowed: a namespace that is not a system or platform namespace/,
+    ],
+    [
+      'the platform namespace',
+      { teams: [{ name: 'platform-system', principals: [AUDIT] }] },
+      /teams\[0\]\.namespaces: got "platform-system"/,
+    ],
+    [
+      'an add-on namespace',
+      { addons: 'metrics-server,cert-manager', teams: [{ name: 'certs', namespaces: ['cert-manager'], principals: [AUDIT] }] },
+      /teams\[0\]\.namespaces: got "cert-manager"; allowed: a namespace that is not a system or platform namespace \(.*cert-manager/,
+    ],
+    [
+      'an unknown access level',
+      { teams: [{ name: 'ops', principals: [AUDIT], access: 'owner' }] },
+      /teams\[0\]\.access: got "owner"; allowed: admin, edit, view/,
+    ],
+    [
+      'a bad quota',
+      { teams: [{ name: 'ops', principals: [AUDIT], quota: { memory: 'lots' } }] },
+      /teams\[0\]\.quota\.memory: got "lots"; allowed: a memory quantity/,
+    ],
   ])('%s', (_name, context, message) => {
     expect(() => composePlan({ sampleWorkloads: false, ...context })).toThrow(ConfigError);
     expect(() => composePlan({ sampleWorkloads: false, ...context })).toThrow(message);

@@ -21,11 +21,13 @@ test('the efs add-on in production: the retained file system is published by its
   expect(teardownOutput({ profile: 'production', environment: 'prod', addons: 'efs' })).toEqual({
     profile: 'production',
     claims: EFS_CLAIMS,
-    kept: [expect.objectContaining({
-      addon: 'efs',
-      resourceType: 'elasticfilesystem:file-system',
-      tag: { key: 'platform:environment', value: 'prod' },
-    })],
+    kept: [
+      expect.objectContaining({
+        addon: 'efs',
+        resourceType: 'elasticfilesystem:file-system',
+        tag: { key: 'platform:environment', value: 'prod' },
+      }),
+    ],
   });
 });
 
@@ -33,21 +35,26 @@ test('the cloudwatch-observability add-on: the shared log group it creates is pu
   expect(teardownOutput({ environment: 'alice', addons: 'cloudwatch-observability' })).toEqual({
     profile: 'workshop',
     claims: [],
-    kept: [expect.objectContaining({
-      addon: 'cloudwatch-observability',
-      resourceType: 'logs:log-group',
-      tag: { key: 'platform:kept', value: 'alice/application-signals-log-group' },
-      howToDelete: expect.stringContaining('aws logs delete-log-group --log-group-name /aws/application-signals/data'),
-    })],
+    kept: [
+      expect.objectContaining({
+        addon: 'cloudwatch-observability',
+        resourceType: 'logs:log-group',
+        tag: { key: 'platform:kept', value: 'alice/application-signals-log-group' },
+        howToDelete: expect.stringContaining('aws logs delete-log-group --log-group-name /aws/application-signals/data'),
+      }),
+    ],
   });
 });
 
 test('the cloudwatch-observability add-on that does not create the shared log group keeps nothing', () => {
-  expect(teardownOutput({ addons: 'none', sampleWorkloads: false }, [new CloudWatchObservabilityAddOn({ createApplicationSignalsLogGroup: false })]))
-    .toEqual({ profile: 'workshop', claims: [], kept: [] });
+  expect(
+    teardownOutput({ addons: 'none', sampleWorkloads: false }, [
+      new CloudWatchObservabilityAddOn({ createApplicationSignalsLogGroup: false }),
+    ]),
+  ).toEqual({ profile: 'workshop', claims: [], kept: [] });
 });
 
-test('a consumer\'s add-on takes the same path: its facet is in the union', () => {
+test("a consumer's add-on takes the same path: its facet is in the union", () => {
   const custom: PlatformAddOn = {
     id: 'custom-store',
     computeModes: ['auto', 'nodegroups'],
@@ -55,15 +62,27 @@ test('a consumer\'s add-on takes the same path: its facet is in the union', () =
     deploy: () => undefined,
     teardown: (context: AddOnContext) => ({
       deleteClaims: [{ csiDriver: 'example.csi.acme.com', reason: 'the driver deletes its volumes' }],
-      kept: [{
-        resourceType: 's3:bucket', tag: { key: 'acme:env', value: context.config.environment },
-        description: 'bucket', howToDelete: 'aws s3 rb --force',
-      }],
+      kept: [
+        {
+          resourceType: 's3:bucket',
+          tag: { key: 'acme:env', value: context.config.environment },
+          description: 'bucket',
+          howToDelete: 'aws s3 rb --force',
+        },
+      ],
     }),
   };
   expect(teardownOutput({ addons: 'none', sampleWorkloads: false }, [custom])).toEqual({
     profile: 'workshop',
     claims: [{ addon: 'custom-store', csiDriver: 'example.csi.acme.com', reason: 'the driver deletes its volumes' }],
-    kept: [{ addon: 'custom-store', resourceType: 's3:bucket', tag: { key: 'acme:env', value: 'dev' }, description: 'bucket', howToDelete: 'aws s3 rb --force' }],
+    kept: [
+      {
+        addon: 'custom-store',
+        resourceType: 's3:bucket',
+        tag: { key: 'acme:env', value: 'dev' },
+        description: 'bucket',
+        howToDelete: 'aws s3 rb --force',
+      },
+    ],
   });
 });

@@ -1,9 +1,11 @@
 import { inspect, types } from 'node:util';
+
 import * as blueprints from '@aws-quickstart/eks-blueprints';
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, Dependable } from 'constructs';
 import type { IConstruct } from 'constructs';
+import { Construct, Dependable } from 'constructs';
+
 import { acknowledge, wildcardFinding } from '../../lib/compliance/acknowledge';
 import type { ComputeMode } from '../../lib/config';
 import type { AddOnContext, PlatformAddOn } from '../core/addon';
@@ -96,17 +98,22 @@ function createdSince(stack: Stack, before: ReadonlySet<IConstruct>): IConstruct
 /** The cdk-nag IAM5 findings of a policy: each wildcard resource or action, as cdk-nag names it. */
 function wildcardFindings(policy: iam.ManagedPolicy): string[] {
   const document: unknown = Stack.of(policy).resolve(policy.document);
-  const statements = typeof document === 'object' && document !== null && 'Statement' in document && Array.isArray(document.Statement)
-    ? document.Statement as unknown[]
-    : [];
+  const statements =
+    typeof document === 'object' && document !== null && 'Statement' in document && Array.isArray(document.Statement)
+      ? (document.Statement as unknown[])
+      : [];
   const values = (statement: unknown, key: 'Action' | 'Resource'): unknown[] => {
-    const value = typeof statement === 'object' && statement !== null && key in statement ? (statement as Record<string, unknown>)[key] : [];
+    const value =
+      typeof statement === 'object' && statement !== null && key in statement ? (statement as Record<string, unknown>)[key] : [];
     return Array.isArray(value) ? value : [value];
   };
-  const findings = statements.flatMap((statement) => (['Action', 'Resource'] as const).flatMap((kind) =>
-    values(statement, kind)
-      .filter((v): v is string => typeof v === 'string' && v.includes('*'))
-      .map((v) => wildcardFinding(kind, v))));
+  const findings = statements.flatMap((statement) =>
+    (['Action', 'Resource'] as const).flatMap((kind) =>
+      values(statement, kind)
+        .filter((v): v is string => typeof v === 'string' && v.includes('*'))
+        .map((v) => wildcardFinding(kind, v)),
+    ),
+  );
   return [...new Set(findings)];
 }
 
@@ -145,7 +152,10 @@ export class BlueprintsAddOn implements PlatformAddOn {
   readonly blueprintsKey: string;
   private readonly iamWildcardsReason?: string;
 
-  constructor(readonly addOn: blueprints.ClusterAddOn, private readonly options: BlueprintsAddOnOptions = {}) {
+  constructor(
+    readonly addOn: blueprints.ClusterAddOn,
+    private readonly options: BlueprintsAddOnOptions = {},
+  ) {
     this.blueprintsKey = blueprints.utils.getAddOnNameOrId(addOn);
     this.id = options.id ?? blueprintsAddOnId(this.blueprintsKey);
     if (!ID.test(this.id)) {
@@ -161,7 +171,9 @@ export class BlueprintsAddOn implements PlatformAddOn {
     this.iamWildcardsReason = known?.iamWildcardsReason;
     this.dependsOn = options.dependsOn ?? [];
     // A conflict with its own id is reported as "selected twice" already.
-    this.conflictsWith = [...new Set([...(known?.conflictsWith ?? []), ...(options.conflictsWith ?? [])])].filter((other) => other !== this.id);
+    this.conflictsWith = [...new Set([...(known?.conflictsWith ?? []), ...(options.conflictsWith ?? [])])].filter(
+      (other) => other !== this.id,
+    );
     const namespace = blueprintsNamespace(addOn);
     this.namespaces = options.namespaces ?? (namespace ? [namespace] : []);
   }
@@ -175,8 +187,12 @@ export class BlueprintsAddOn implements PlatformAddOn {
     if (coreVersion === 'auto') {
       return 'version "auto" calls the EKS API at synth to pick the add-on version: pass an exact version (e.g. "v1.2.3-eksbuild.1", from `aws eks describe-addon-versions`)';
     }
-    const chartVersion = addOn instanceof blueprints.HelmAddOn ? addOn.props.version
-      : addOn instanceof blueprints.addons.ArgoCDAddOn ? addOn.options.version : undefined;
+    const chartVersion =
+      addOn instanceof blueprints.HelmAddOn
+        ? addOn.props.version
+        : addOn instanceof blueprints.addons.ArgoCDAddOn
+          ? addOn.options.version
+          : undefined;
     if (chartVersion !== undefined && !EXACT_VERSION.test(chartVersion)) {
       return `chart version "${chartVersion}" is not exact: pin a version such as 1.2.3`;
     }
@@ -231,9 +247,10 @@ export class BlueprintsAddOn implements PlatformAddOn {
       return hook();
     } catch (error) {
       // Node's assert errors come from another realm under jest: read the message structurally.
-      const message = typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
-        ? error.message
-        : String(error);
+      const message =
+        typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
+          ? error.message
+          : String(error);
       const dependency = /Missing a dependency for (\S+)/.exec(message);
       const resource = /Required resource (\S+) is missing/.exec(message);
       const advice = dependency
@@ -242,7 +259,9 @@ export class BlueprintsAddOn implements PlatformAddOn {
         : resource
           ? `it looks up the Blueprints resource "${resource[1]}": pass a provider for it in the resources option`
           : message;
-      throw new Error(`"${this.id}": Blueprints ${this.blueprintsKey}.${phase}() failed on the imported cluster: ${advice}`, { cause: error });
+      throw new Error(`"${this.id}": Blueprints ${this.blueprintsKey}.${phase}() failed on the imported cluster: ${advice}`, {
+        cause: error,
+      });
     }
   }
 

@@ -1,9 +1,10 @@
-import { ClusterInfo, ResourceContext } from '@aws-quickstart/eks-blueprints';
 import type { ResourceProvider } from '@aws-quickstart/eks-blueprints';
+import { ClusterInfo, ResourceContext } from '@aws-quickstart/eks-blueprints';
 import * as eksv1 from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+
 import type { AddOnContext } from '../core/addon';
 
 /**
@@ -30,7 +31,9 @@ export function asBlueprintsCluster(cluster: eks.ICluster): eksv1.ICluster {
 export function clusterHandle(scope: Construct, context: AddOnContext, addOnName: string): eks.ICluster {
   const source = context.cluster;
   if (!source.kubectlProvider) {
-    throw new Error(`Blueprints ${addOnName}: the imported cluster has no kubectl provider; Blueprints add-ons apply everything through it`);
+    throw new Error(
+      `Blueprints ${addOnName}: the imported cluster has no kubectl provider; Blueprints add-ons apply everything through it`,
+    );
   }
   const handle = eks.Cluster.fromClusterAttributes(scope, 'Cluster', {
     clusterName: source.clusterName,
@@ -51,7 +54,11 @@ export function clusterHandle(scope: Construct, context: AddOnContext, addOnName
   });
   Object.defineProperty(handle, 'addServiceAccount', {
     value: (id: string, options: eks.ServiceAccountOptions = {}): eks.ServiceAccount => {
-      const serviceAccount = new eks.ServiceAccount(handle, id, { ...options, cluster: handle, identityType: eks.IdentityType.POD_IDENTITY });
+      const serviceAccount = new eks.ServiceAccount(handle, id, {
+        ...options,
+        cluster: handle,
+        identityType: eks.IdentityType.POD_IDENTITY,
+      });
       keepPermissionsInManagedPolicy(serviceAccount);
       return serviceAccount;
     },

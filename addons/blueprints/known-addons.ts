@@ -1,4 +1,5 @@
 import * as blueprints from '@aws-quickstart/eks-blueprints';
+
 import type { ComputeMode } from '../../lib/config';
 
 /*
@@ -32,7 +33,10 @@ interface KnownAddOn {
   readonly conflictsWith?: readonly string[];
 }
 
-const always = (reason: string): Refusal => () => reason;
+const always =
+  (reason: string): Refusal =>
+  () =>
+    reason;
 
 const DOWNLOADS_YAML = 'downloads Kubernetes YAML from the internet at synth (synth and tests here are offline)';
 
@@ -47,12 +51,17 @@ const argoCdRefusal: Refusal = (addOn) => {
   if (!(addOn instanceof blueprints.addons.ArgoCDAddOn)) return undefined;
   const options = addOn.options;
   if (options.adminPasswordSecretName) {
-    return 'adminPasswordSecretName reads AWS Secrets Manager at synth: leave it unset and set the admin ' +
-      'password after install (argocd account update-password) or configure SSO through values';
+    return (
+      'adminPasswordSecretName reads AWS Secrets Manager at synth: leave it unset and set the admin ' +
+      'password after install (argocd account update-password) or configure SSO through values'
+    );
   }
   if (options.bootstrapRepo?.credentialsSecretName) {
-    return 'credentialsSecretName needs SecretsStoreAddOn, which ' + DOWNLOADS_YAML +
-      ': use a public repository or give ArgoCD its repository credentials through a Kubernetes Secret';
+    return (
+      'credentialsSecretName needs SecretsStoreAddOn, which ' +
+      DOWNLOADS_YAML +
+      ': use a public repository or give ArgoCD its repository credentials through a Kubernetes Secret'
+    );
   }
   return undefined;
 };
@@ -62,32 +71,58 @@ const ADDONS = blueprints.addons;
 export const KNOWN_ADDONS: readonly KnownAddOn[] = [
   {
     type: ADDONS.KarpenterAddOn,
-    refusal: always('refuses imported clusters (it edits the cluster authentication): use this platform\'s "karpenter" add-on on node groups; EKS Auto Mode has Karpenter built in'),
+    refusal: always(
+      'refuses imported clusters (it edits the cluster authentication): use this platform\'s "karpenter" add-on on node groups; EKS Auto Mode has Karpenter built in',
+    ),
   },
   {
     type: ADDONS.KarpenterV1AddOn,
-    refusal: always('refuses imported clusters (it edits the cluster authentication): use this platform\'s "karpenter" add-on on node groups; EKS Auto Mode has Karpenter built in'),
+    refusal: always(
+      'refuses imported clusters (it edits the cluster authentication): use this platform\'s "karpenter" add-on on node groups; EKS Auto Mode has Karpenter built in',
+    ),
   },
   {
     type: ADDONS.ClusterAutoScalerAddOn,
-    refusal: always('needs the node groups in its own stack to tag them, but InfraStack owns them: use this platform\'s "karpenter" add-on'),
+    refusal: always(
+      'needs the node groups in its own stack to tag them, but InfraStack owns them: use this platform\'s "karpenter" add-on',
+    ),
   },
-  { type: ADDONS.SecretsStoreAddOn, refusal: always(`${DOWNLOADS_YAML}: use ExternalsSecretsAddOn, or a first-party add-on with the pinned secrets-store-csi-driver charts`) },
+  {
+    type: ADDONS.SecretsStoreAddOn,
+    refusal: always(
+      `${DOWNLOADS_YAML}: use ExternalsSecretsAddOn, or a first-party add-on with the pinned secrets-store-csi-driver charts`,
+    ),
+  },
   { type: ADDONS.GatewayApiCrdsAddOn, refusal: always(`${DOWNLOADS_YAML}: vendor the Gateway API CRDs into a first-party ManifestAddOn`) },
   { type: ADDONS.AwsGatewayApiControllerAddOn, refusal: always(`needs GatewayApiCrdsAddOn, which ${DOWNLOADS_YAML}`) },
-  { type: ADDONS.KNativeOperator, refusal: always(`${DOWNLOADS_YAML}: install the Knative operator from a pinned Helm chart in a first-party add-on`) },
-  { type: ADDONS.NeuronDevicePluginAddOn, refusal: always(`${DOWNLOADS_YAML}: install the Neuron device plugin from a pinned Helm chart in a first-party add-on`) },
-  { type: ADDONS.NestedStackAddOn, refusal: always('deploys into a nested stack, outside PlatformStack: wrap each nested add-on in its own BlueprintsAddOn') },
+  {
+    type: ADDONS.KNativeOperator,
+    refusal: always(`${DOWNLOADS_YAML}: install the Knative operator from a pinned Helm chart in a first-party add-on`),
+  },
+  {
+    type: ADDONS.NeuronDevicePluginAddOn,
+    refusal: always(`${DOWNLOADS_YAML}: install the Neuron device plugin from a pinned Helm chart in a first-party add-on`),
+  },
+  {
+    type: ADDONS.NestedStackAddOn,
+    refusal: always('deploys into a nested stack, outside PlatformStack: wrap each nested add-on in its own BlueprintsAddOn'),
+  },
   { type: ADDONS.VpcCniAddOn, refusal: INFRA_MANAGED('vpc-cni') },
   { type: ADDONS.KubeProxyAddOn, refusal: INFRA_MANAGED('kube-proxy') },
   { type: ADDONS.CoreDnsAddOn, refusal: INFRA_MANAGED('coredns') },
   { type: ADDONS.EksPodIdentityAgentAddOn, refusal: INFRA_MANAGED('eks-pod-identity-agent') },
-  { type: ADDONS.EbsCsiDriverAddOn, refusal: always('use this platform\'s "storage" add-on (EBS CSI driver with Pod Identity on node groups, built into EKS Auto Mode)') },
+  {
+    type: ADDONS.EbsCsiDriverAddOn,
+    refusal: always('use this platform\'s "storage" add-on (EBS CSI driver with Pod Identity on node groups, built into EKS Auto Mode)'),
+  },
   {
     type: ADDONS.EbsCsiDefaultStorageClassAddOn,
     refusal: always('use this platform\'s "storage" add-on: two default StorageClasses make the default ambiguous'),
   },
-  { type: ADDONS.ALBDefaultIngressClassAddOn, refusal: always('use this platform\'s "auto-mode-ingress" add-on (the alb IngressClass of EKS Auto Mode)') },
+  {
+    type: ADDONS.ALBDefaultIngressClassAddOn,
+    refusal: always('use this platform\'s "auto-mode-ingress" add-on (the alb IngressClass of EKS Auto Mode)'),
+  },
   // A second Argo CD (the first-party one, self-managed or the EKS Capability) would fight over the
   // argocd namespace and the Application CRDs.
   { type: ADDONS.ArgoCDAddOn, refusal: argoCdRefusal, conflictsWith: ['argo-cd'] },
@@ -95,7 +130,8 @@ export const KNOWN_ADDONS: readonly KnownAddOn[] = [
   { type: ADDONS.AckAddOn, conflictsWith: ['ack'] },
   {
     type: ADDONS.AwsLoadBalancerControllerAddOn,
-    autoModeBuiltIn: 'EKS Auto Mode runs the AWS Load Balancer Controller: use the "auto-mode-ingress" add-on (IngressClass alb) and Services with loadBalancerClass eks.amazonaws.com/nlb',
+    autoModeBuiltIn:
+      'EKS Auto Mode runs the AWS Load Balancer Controller: use the "auto-mode-ingress" add-on (IngressClass alb) and Services with loadBalancerClass eks.amazonaws.com/nlb',
     iamWildcardsReason:
       'The IAM policy published by the AWS Load Balancer Controller project, as EKS Blueprints ships it: the controller ' +
       'creates load balancers, target groups, listeners, rules and security groups whose names exist only at run time, ' +
@@ -115,7 +151,5 @@ export function knownAddOn(addOn: object): KnownAddOn | undefined {
 export function coreAddOnVersion(addOn: object): string | undefined {
   if (!('coreAddOnProps' in addOn)) return undefined;
   const props = addOn.coreAddOnProps;
-  return typeof props === 'object' && props !== null && 'version' in props && typeof props.version === 'string'
-    ? props.version
-    : undefined;
+  return typeof props === 'object' && props !== null && 'version' in props && typeof props.version === 'string' ? props.version : undefined;
 }

@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+
 import { acknowledge, wildcardFinding } from '../../lib/compliance/acknowledge';
 import type { EnvironmentNames } from '../../lib/config';
 import { SdkCall } from './sdk-call';
@@ -40,9 +41,7 @@ export class AccessPolicyAssociation extends Construct {
     super(scope, id);
     const clusterName = props.cluster.clusterName;
     const policyArn = `arn:${Aws.PARTITION}:eks::aws:cluster-access-policy/${props.policyName}`;
-    const accessScope = props.namespaces?.length
-      ? { type: 'namespace', namespaces: [...props.namespaces] }
-      : { type: 'cluster' };
+    const accessScope = props.namespaces?.length ? { type: 'namespace', namespaces: [...props.namespaces] } : { type: 'cluster' };
     // access-entry/<cluster>/<type>/<account>/<name>/<uuid>: the uuid is known only to EKS.
     const accessEntries = `arn:${Aws.PARTITION}:eks:${Aws.REGION}:${Aws.ACCOUNT_ID}:access-entry/${props.names.clusterName}/*`;
     const call = (action: string, parameters: Record<string, unknown>): cr.AwsSdkCall => ({
@@ -58,18 +57,20 @@ export class AccessPolicyAssociation extends Construct {
       logRetention: props.logRetention,
       resourceType: 'Custom::EksAccessPolicyAssociation',
       purpose: `Associate ${props.policyName} with an access entry of cluster ${props.names.clusterName}`,
-      statements: [new iam.PolicyStatement({
-        sid: 'AssociateAccessPolicy',
-        actions: ['eks:AssociateAccessPolicy', 'eks:DisassociateAccessPolicy'],
-        resources: [accessEntries],
-      })],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'AssociateAccessPolicy',
+          actions: ['eks:AssociateAccessPolicy', 'eks:DisassociateAccessPolicy'],
+          resources: [accessEntries],
+        }),
+      ],
       onCreate: call('AssociateAccessPolicy', { accessScope }),
       onUpdate: call('AssociateAccessPolicy', { accessScope }),
       onDelete: call('DisassociateAccessPolicy', {}),
     });
     acknowledge(
       sdkCall.policy,
-      'The access entry\'s ARN ends in a uuid only EKS knows, so the EKS actions name every access entry of this cluster.',
+      "The access entry's ARN ends in a uuid only EKS knows, so the EKS actions name every access entry of this cluster.",
       [wildcardFinding('Resource', `arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:access-entry/${props.names.clusterName}/*`)],
     );
     this.resource = sdkCall.resource;

@@ -2,12 +2,13 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+
 import type { ComputeMode, EnvironmentNames, PlatformConfig, Problems, TeamConfig } from '../../lib/config';
 import type { AddOnCost, AddOnCostContext } from './cost';
-import type { ProvidedCapabilities } from './provides';
-import type { PodSet } from './pod-sets';
-import type { AddOnTeardown } from './teardown';
 import type { HelmRecoveryFunction } from './helm-recovery-function';
+import type { PodSet } from './pod-sets';
+import type { ProvidedCapabilities } from './provides';
+import type { AddOnTeardown } from './teardown';
 
 /** What an add-on may use when it deploys into PlatformStack. */
 export interface AddOnContext {

@@ -3,6 +3,7 @@ import { CfnCapability } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+
 import { documented, text } from '../../lib/config';
 import type { KubernetesObject } from './kubernetes-object';
 import { PLATFORM_LABELS } from './kubernetes-object';
@@ -30,7 +31,8 @@ export type CapabilityType = 'ARGOCD' | 'ACK' | 'KRO';
 
 /** An IAM policy ARN (AWS managed or customer managed, any partition). */
 const POLICY_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
-const POLICY_ARN_ALLOWED = 'an IAM policy ARN, e.g. arn:aws:iam::111122223333:policy/AckBoundary or arn:aws:iam::aws:policy/AmazonS3FullAccess';
+const POLICY_ARN_ALLOWED =
+  'an IAM policy ARN, e.g. arn:aws:iam::111122223333:policy/AckBoundary or arn:aws:iam::aws:policy/AmazonS3FullAccess';
 
 /** An IAM policy ARN option. */
 export function policyArn(): ReturnType<typeof text> {
@@ -109,7 +111,11 @@ export class EksCapability extends Construct {
    * ClusterRole, applied once the capability (and the access entry EKS creates with it) exists.
    */
   bindClusterRole(
-    scope: Construct, id: string, cluster: eks.ICluster, clusterRole: string, name: string,
+    scope: Construct,
+    id: string,
+    cluster: eks.ICluster,
+    clusterRole: string,
+    name: string,
     subject: { kind: 'Group' | 'User'; name: string } = { kind: 'Group', name: this.accessEntryGroup },
   ): eks.KubernetesManifest {
     const binding: KubernetesObject = {

@@ -2,15 +2,16 @@ import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import deepmerge from 'deepmerge';
 import type { z } from 'zod';
+
 import type { ComputeMode, PlatformConfig } from '../../lib/config';
 import type { AddOnContext, KubernetesVersionRange, PlatformAddOn, ServiceAccountRef } from './addon';
-import type { EksAddonSpec, InstallableOptions, InstallMethod } from './install-method';
 import { HELM_RELEASE_BEHAVIOUR } from './helm-release-behaviour';
 import { recoverableHelmChart } from './helm-release-recovery';
+import type { EksAddonSpec, InstallableOptions, InstallMethod } from './install-method';
 import { createEksAddon } from './managed-addon';
 import { tolerationsFor } from './node-placement';
-import type { PodSet } from './pod-sets';
 import type { HELM_OPTIONS, tolerationSchema } from './options';
+import type { PodSet } from './pod-sets';
 
 export { HELM_HANDLER_RESERVE, HELM_RELEASE_BEHAVIOUR, HELM_RELEASE_TIMEOUT, KUBECTL_HANDLER_LIMIT } from './helm-release-behaviour';
 
@@ -78,7 +79,11 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
   protected readonly skipChartCrds: boolean = false;
 
   /** `options` are already validated by the subclass's schema. */
-  protected constructor(defaults: HelmChartSpec, protected readonly options: O, eksAddon?: EksAddonSpec) {
+  protected constructor(
+    defaults: HelmChartSpec,
+    protected readonly options: O,
+    eksAddon?: EksAddonSpec,
+  ) {
     this.install = options.install ?? 'helm';
     if (this.install === 'eks-addon' && !eksAddon) {
       throw new Error(`${defaults.chart}: install "eks-addon" needs the EKS add-on the chart is published as`);
@@ -115,7 +120,10 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
    * (what the add-on or its chart sets). A configured node selector without tolerations gets
    * those of the node groups it picks, so pinning a chart to a dedicated (tainted) group works.
    */
-  protected podPlacement(config: PlatformConfig, defaults: Pick<PodSet, 'nodeSelector' | 'tolerations'>): Pick<PodSet, 'nodeSelector' | 'tolerations'> {
+  protected podPlacement(
+    config: PlatformConfig,
+    defaults: Pick<PodSet, 'nodeSelector' | 'tolerations'>,
+  ): Pick<PodSet, 'nodeSelector' | 'tolerations'> {
     const selector = this.options.nodeSelector;
     return {
       nodeSelector: selector ?? defaults.nodeSelector,

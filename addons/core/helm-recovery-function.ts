@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+
 import { acknowledge } from '../../lib/compliance/acknowledge';
 import { acknowledgeCustomResourceHandler } from '../../lib/compliance/custom-resource-handler';
 import { KUBECTL_HANDLER_LIMIT } from './helm-release-behaviour';
@@ -67,7 +69,7 @@ export class HelmRecoveryFunction extends Construct {
     acknowledgeCustomResourceHandler(this.function);
     acknowledge(
       this.function,
-      'Runs aws-cdk-lib\'s choice for the kubectl handler (Runtime.determineLatestPythonRuntime), whose AWS CLI ' +
+      "Runs aws-cdk-lib's choice for the kubectl handler (Runtime.determineLatestPythonRuntime), whose AWS CLI " +
         'layer it shares; it moves forward with aws-cdk-lib upgrades together with the handler.',
       ['AwsSolutions-L1'],
     );

@@ -32,9 +32,7 @@ export const HELM_HANDLER_RESERVE = Duration.minutes(3);
  * before the handler does. Hooks (pre/post-install, pre/post-upgrade) get T each on top: a chart
  * whose hooks are slow needs a smaller T, not a larger one.
  */
-export const HELM_RELEASE_TIMEOUT = Duration.seconds(
-  (KUBECTL_HANDLER_LIMIT.toSeconds() - HELM_HANDLER_RESERVE.toSeconds()) / 2,
-);
+export const HELM_RELEASE_TIMEOUT = Duration.seconds((KUBECTL_HANDLER_LIMIT.toSeconds() - HELM_HANDLER_RESERVE.toSeconds()) / 2);
 
 /**
  * How every release of the platform runs: waits until its workloads are ready (dependent objects,

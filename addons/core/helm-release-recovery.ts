@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+
 import { CustomResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
+
 import type { AddOnContext } from './addon';
 import type { HelmRecoveryFunction } from './helm-recovery-function';
 import { HELM_PENDING_QUIET, HELM_RECOVERY_TIMEOUT } from './helm-release-behaviour';
@@ -33,9 +35,17 @@ export class HelmReleaseRecovery extends Construct {
     super(scope, id);
     const { chart } = props;
     const inputs = {
-      chart: chart.chart, repository: chart.repository, version: chart.version, values: chart.values,
-      release: chart.release, namespace: chart.namespace, createNamespace: chart.createNamespace,
-      skipCrds: chart.skipCrds, wait: chart.wait, atomic: chart.atomic, timeout: chart.timeout?.toSeconds(),
+      chart: chart.chart,
+      repository: chart.repository,
+      version: chart.version,
+      values: chart.values,
+      release: chart.release,
+      namespace: chart.namespace,
+      createNamespace: chart.createNamespace,
+      skipCrds: chart.skipCrds,
+      wait: chart.wait,
+      atomic: chart.atomic,
+      timeout: chart.timeout?.toSeconds(),
     };
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: props.recovery.function.functionArn,

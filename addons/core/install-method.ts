@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+
 import type { ManagedAddonName } from '../../lib/config';
 import { documented, oneOf } from '../../lib/config';
 import type { KubernetesVersionRange } from './addon';
@@ -44,17 +45,20 @@ export const INSTALLABLE_OPTIONS = {
   /** @default - the tested chart version (helm); EKS's default add-on version for the cluster's Kubernetes version (eks-addon) */
   version: documented(chartVersion, {
     allowed: 'an exact chart version such as 1.2.3 (helm), an EKS add-on version such as v1.2.3-eksbuild.1 (eks-addon)',
-    description: 'With `helm`, the chart version to deploy instead of the tested one; with `eks-addon`, the add-on version ' +
-      '(`aws eks describe-addon-versions --addon-name <name>`). Default: the tested chart; EKS\'s default add-on version for the cluster.',
+    description:
+      'With `helm`, the chart version to deploy instead of the tested one; with `eks-addon`, the add-on version ' +
+      "(`aws eks describe-addon-versions --addon-name <name>`). Default: the tested chart; EKS's default add-on version for the cluster.",
   }).optional(),
   /** @default 'helm' */
   install: documented(oneOf(INSTALL_METHODS), {
-    description: '`helm` installs the pinned chart; `eks-addon` installs the EKS community add-on of the same name instead ' +
-      '(EKS checks its version against the cluster\'s Kubernetes version, also on cluster upgrades). Default helm.',
+    description:
+      '`helm` installs the pinned chart; `eks-addon` installs the EKS community add-on of the same name instead ' +
+      "(EKS checks its version against the cluster's Kubernetes version, also on cluster upgrades). Default helm.",
   }).optional(),
   /** @default {} */
   configurationValues: documented(MANAGED_ADDON_OPTIONS.configurationValues.unwrap(), {
-    description: 'With `eks-addon` only: add-on configuration merged over the add-on\'s own (`aws eks describe-addon-configuration`); ' +
+    description:
+      "With `eks-addon` only: add-on configuration merged over the add-on's own (`aws eks describe-addon-configuration`); " +
       'with `helm`, use `values`.',
   }).optional(),
 } as const;
@@ -83,21 +87,33 @@ export function refineInstallMethod(addonName: ManagedAddonName) {
     };
     if ((options.install ?? 'helm') === 'eks-addon') {
       if (options.values !== undefined) {
-        issue('values', 'no Helm values with install "eks-addon": give the add-on\'s settings in configurationValues ' +
-          `(aws eks describe-addon-configuration --addon-name ${addonName} --addon-version <version>)`);
+        issue(
+          'values',
+          'no Helm values with install "eks-addon": give the add-on\'s settings in configurationValues ' +
+            `(aws eks describe-addon-configuration --addon-name ${addonName} --addon-version <version>)`,
+        );
       }
       if (options.version !== undefined && !EKS_ADDON_VERSION.test(options.version)) {
-        issue('version', 'an EKS add-on version such as v1.2.3-eksbuild.1 with install "eks-addon" ' +
-          `(aws eks describe-addon-versions --addon-name ${addonName}); chart versions apply to install "helm" only`);
+        issue(
+          'version',
+          'an EKS add-on version such as v1.2.3-eksbuild.1 with install "eks-addon" ' +
+            `(aws eks describe-addon-versions --addon-name ${addonName}); chart versions apply to install "helm" only`,
+        );
       }
       return;
     }
     if (options.configurationValues !== undefined) {
-      issue('configurationValues', 'nothing with install "helm" (the default): configurationValues are EKS add-on settings; ' +
-        'set install "eks-addon", or give Helm values in values');
+      issue(
+        'configurationValues',
+        'nothing with install "helm" (the default): configurationValues are EKS add-on settings; ' +
+          'set install "eks-addon", or give Helm values in values',
+      );
     }
     if (options.version !== undefined && EKS_ADDON_VERSION.test(options.version)) {
-      issue('version', 'a chart version such as 1.2.3 with install "helm" (the default); an EKS add-on version (-eksbuild.N) needs install "eks-addon"');
+      issue(
+        'version',
+        'a chart version such as 1.2.3 with install "helm" (the default); an EKS add-on version (-eksbuild.N) needs install "eks-addon"',
+      );
     }
   };
 }

@@ -1,6 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+
 import type { ComputeMode, ManagedAddonName } from '../../lib/config';
 import { documented, kubernetesVersionInfo } from '../../lib/config';
 import type { AddOnContext, PlatformAddOn, ServiceAccountRef } from './addon';
@@ -11,8 +12,10 @@ export const MANAGED_ADDON_OPTIONS = {
   /** @default - the version pinned for the cluster's Kubernetes version in lib/config/kubernetes-versions.ts */
   version: documented(eksAddonVersion, { description: 'Exact add-on version (`aws eks describe-addon-versions`).' }).optional(),
   /** @default - EKS defaults */
-  configurationValues: documented(z.record(z.string(), z.unknown(), 'an object'),
-    { allowed: 'an object', description: 'Add-on configuration values (`aws eks describe-addon-configuration`).' }).optional(),
+  configurationValues: documented(z.record(z.string(), z.unknown(), 'an object'), {
+    allowed: 'an object',
+    description: 'Add-on configuration values (`aws eks describe-addon-configuration`).',
+  }).optional(),
 } as const;
 
 /** Options every EKS managed add-on accepts, validated. */
@@ -30,7 +33,10 @@ export abstract class ManagedAddOn implements PlatformAddOn {
   abstract readonly namespaces: readonly string[];
 
   /** `options` are already validated by the subclass's schema. */
-  protected constructor(readonly addonName: ManagedAddonName, protected readonly options: ManagedAddOnOptions = {}) {}
+  protected constructor(
+    readonly addonName: ManagedAddonName,
+    protected readonly options: ManagedAddOnOptions = {},
+  ) {}
 
   /** AWS resources the add-on needs before it starts (e.g. its Pod Identity). */
   protected prerequisites(_scope: Construct, _context: AddOnContext): void {}
@@ -49,7 +55,12 @@ export abstract class ManagedAddOn implements PlatformAddOn {
  * The EKS add-on `addonName` in `scope`, after everything already in `scope` (IAM, Pod Identity,
  * log groups), at the given version or the one pinned for the cluster's Kubernetes version.
  */
-export function createEksAddon(scope: Construct, context: AddOnContext, addonName: ManagedAddonName, options: ManagedAddOnOptions): eks.Addon {
+export function createEksAddon(
+  scope: Construct,
+  context: AddOnContext,
+  addonName: ManagedAddonName,
+  options: ManagedAddOnOptions,
+): eks.Addon {
   const prerequisites = [...scope.node.children];
   const addon = new eks.Addon(scope, 'Addon', {
     cluster: context.cluster,

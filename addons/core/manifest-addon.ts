@@ -1,5 +1,6 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
+
 import type { ComputeMode } from '../../lib/config';
 import type { AddOnContext, PlatformAddOn } from './addon';
 import type { KubernetesObject } from './kubernetes-object';

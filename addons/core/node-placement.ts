@@ -32,9 +32,12 @@ export function tolerates(tolerations: readonly PodToleration[], taint: TaintCon
  * Whether pods with this selector and these tolerations can be scheduled on the group's nodes:
  * the labels match and every taint that keeps pods off (NoSchedule, NoExecute) is tolerated.
  */
-export function canLandOn(group: NodeGroupConfig, selector: Readonly<Record<string, string>>, tolerations: readonly PodToleration[]): boolean {
-  return selects(selector, group)
-    && group.taints.filter((t) => t.effect !== 'PREFER_NO_SCHEDULE').every((t) => tolerates(tolerations, t));
+export function canLandOn(
+  group: NodeGroupConfig,
+  selector: Readonly<Record<string, string>>,
+  tolerations: readonly PodToleration[],
+): boolean {
+  return selects(selector, group) && group.taints.filter((t) => t.effect !== 'PREFER_NO_SCHEDULE').every((t) => tolerates(tolerations, t));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { documented, oneOf, parseInto, Problems, strictObject, text } from '../../lib/config';
 
 /*
@@ -22,34 +23,45 @@ export const eksAddonVersion = text('an EKS add-on version such as v1.57.1-eksbu
  * at most 253 characters of lower-case labels joined by dots (Kubernetes API conventions, "Names";
  * apimachinery validation IsDNS1123Subdomain, which the API server applies to these kinds).
  */
-export const objectName = text('a Kubernetes object name: at most 253 characters of a-z, 0-9, "-" and ".", starting and ending with a letter or digit, e.g. gp3 or fast.ssd',
-  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/);
+export const objectName = text(
+  'a Kubernetes object name: at most 253 characters of a-z, 0-9, "-" and ".", starting and ending with a letter or digit, e.g. gp3 or fast.ssd',
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+);
 
 const STRING_MAP = 'an object of string keys to string values';
 const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
 /** A Kubernetes toleration, as Helm charts take them. */
-export const tolerationSchema = strictObject({
-  key: z.string().optional(),
-  operator: oneOf(['Equal', 'Exists']).optional(),
-  value: z.string().optional(),
-  effect: oneOf(TOLERATION_EFFECTS).optional(),
-  tolerationSeconds: z.number().int().optional(),
-}, `a toleration {key, operator, value, effect} with effect ${TOLERATION_EFFECTS.join(', ')}`);
+export const tolerationSchema = strictObject(
+  {
+    key: z.string().optional(),
+    operator: oneOf(['Equal', 'Exists']).optional(),
+    value: z.string().optional(),
+    effect: oneOf(TOLERATION_EFFECTS).optional(),
+    tolerationSeconds: z.number().int().optional(),
+  },
+  `a toleration {key, operator, value, effect} with effect ${TOLERATION_EFFECTS.join(', ')}`,
+);
 
 /** Options every Helm add-on accepts; add-ons spread this into their own schema. */
 export const HELM_OPTIONS = {
   /** @default - the version pinned beside the add-on */
   version: documented(chartVersion, { description: 'Exact chart version to deploy instead of the tested one.' }).optional(),
   /** @default {} */
-  values: documented(z.record(z.string(), z.unknown(), 'an object of Helm values'),
-    { allowed: 'an object of Helm values', description: 'Values merged over the add-on\'s own (objects merge deeply, arrays and scalars are replaced).' }).optional(),
+  values: documented(z.record(z.string(), z.unknown(), 'an object of Helm values'), {
+    allowed: 'an object of Helm values',
+    description: "Values merged over the add-on's own (objects merge deeply, arrays and scalars are replaced).",
+  }).optional(),
   /** @default - no node selector */
-  nodeSelector: documented(z.record(z.string(), z.string(STRING_MAP), STRING_MAP),
-    { allowed: STRING_MAP, description: 'Node selector for the add-on\'s pods, e.g. {"workload-type": "ops"}.' }).optional(),
+  nodeSelector: documented(z.record(z.string(), z.string(STRING_MAP), STRING_MAP), {
+    allowed: STRING_MAP,
+    description: 'Node selector for the add-on\'s pods, e.g. {"workload-type": "ops"}.',
+  }).optional(),
   /** @default [] */
-  tolerations: documented(z.array(tolerationSchema, 'a list of tolerations'),
-    { allowed: 'a list of tolerations {key, operator, value, effect}', description: 'Tolerations for the add-on\'s pods.' }).optional(),
+  tolerations: documented(z.array(tolerationSchema, 'a list of tolerations'), {
+    allowed: 'a list of tolerations {key, operator, value, effect}',
+    description: "Tolerations for the add-on's pods.",
+  }).optional(),
 } as const;
 
 /**

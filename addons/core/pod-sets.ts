@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+
 import type { tolerationSchema } from './options';
 
 /** A Kubernetes toleration, as pod specs and Helm charts take them. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+
 import type { PlatformAddOn } from './addon';
 import type { AddOnDocs } from './docs';
 import { addOnOptions } from './options';

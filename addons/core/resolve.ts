@@ -6,7 +6,11 @@ import type { PlatformAddOn } from './addon';
  * including those whose options were invalid (and so have no instance): a dependency on one of
  * them is not reported again as missing.
  */
-export function selectionProblems(addons: readonly PlatformAddOn[], compute: ComputeMode, selectedIds: readonly string[] = addons.map((a) => a.id)): string[] {
+export function selectionProblems(
+  addons: readonly PlatformAddOn[],
+  compute: ComputeMode,
+  selectedIds: readonly string[] = addons.map((a) => a.id),
+): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const addon of addons) {
@@ -20,7 +24,9 @@ export function selectionProblems(addons: readonly PlatformAddOn[], compute: Com
     if (compute === 'auto' && addon.autoModeBuiltIn) {
       problems.push(`"${addon.id}" is built into EKS Auto Mode: ${addon.autoModeBuiltIn}`);
     } else if (!addon.computeModes.includes(compute)) {
-      problems.push(`"${addon.id}" does not support compute=${compute} (it supports ${addon.computeModes.join(', ')}): remove it or change compute`);
+      problems.push(
+        `"${addon.id}" does not support compute=${compute} (it supports ${addon.computeModes.join(', ')}): remove it or change compute`,
+      );
     }
     for (const dependency of addon.dependsOn ?? []) {
       if (!ids.has(dependency)) {
@@ -47,12 +53,16 @@ function clusterObjectProblems(addons: readonly PlatformAddOn[]): string[] {
       const key = `${object.kind} "${object.name}"`;
       const first = owner.get(key);
       if (first !== undefined && first !== addon.id) {
-        problems.push(`"${addon.id}" creates ${key}, which "${first}" creates already: give one of them another name (its className option)`);
+        problems.push(
+          `"${addon.id}" creates ${key}, which "${first}" creates already: give one of them another name (its className option)`,
+        );
       }
       owner.set(key, first ?? addon.id);
       const firstDefault = defaults.get(object.kind);
       if (object.isDefault && firstDefault !== undefined && firstDefault !== addon.id) {
-        problems.push(`"${addon.id}" marks its ${object.kind} as the cluster default, as "${firstDefault}" does: a cluster has one default ${object.kind}, make only one of them default`);
+        problems.push(
+          `"${addon.id}" marks its ${object.kind} as the cluster default, as "${firstDefault}" does: a cluster has one default ${object.kind}, make only one of them default`,
+        );
       }
       if (object.isDefault) defaults.set(object.kind, firstDefault ?? addon.id);
     }

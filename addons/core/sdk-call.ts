@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+
 import { acknowledge, wildcardFinding } from '../../lib/compliance/acknowledge';
 import { acknowledgeCustomResourceHandler, lambdaVpcNetworkingStatement } from '../../lib/compliance/custom-resource-handler';
 import type { EnvironmentNames } from '../../lib/config';
@@ -98,7 +99,11 @@ function handlerOf(stack: Stack, props: SdkCallProps): Handler {
   const base = new iam.ManagedPolicy(scope, 'Policy', {
     description: `Logs and VPC networking of the AWS SDK call handler of ${props.names.clusterName}`,
     statements: [
-      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
       lambdaVpcNetworkingStatement('LambdaVpcNetworking'),
     ],
   });

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+
 import type { Profile } from '../config';
 
 /** Props for {@link ownFunctionLogGroups}. */
@@ -50,11 +51,15 @@ const CONTAINER_ID = 'FunctionLogs';
  * stack.
  */
 export function ownFunctionLogGroups(stack: Stack, props: FunctionLogGroupsProps): void {
-  const functions = stack.node.findAll()
+  const functions = stack.node
+    .findAll()
     .filter((c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === 'AWS::Lambda::Function' && Stack.of(c) === stack);
-  const groupsById = new Map(stack.node.findAll()
-    .filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup && Stack.of(c) === stack)
-    .map((group) => [stack.getLogicalId(group), group]));
+  const groupsById = new Map(
+    stack.node
+      .findAll()
+      .filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup && Stack.of(c) === stack)
+      .map((group) => [stack.getLogicalId(group), group]),
+  );
   let container: Construct | undefined;
   for (const fn of functions) {
     const named = namedLogGroupId(stack, fn);
@@ -93,7 +98,7 @@ function namedLogGroupId(stack: Stack, fn: CfnResource): string | undefined {
     return undefined;
   }
   const config: unknown = stack.resolve(fn.loggingConfig);
-  const group = (config as { LogGroup?: unknown; logGroup?: unknown } | undefined);
+  const group = config as { LogGroup?: unknown; logGroup?: unknown } | undefined;
   const ref: unknown = group?.LogGroup ?? group?.logGroup;
   if (ref !== null && typeof ref === 'object' && 'Ref' in ref && typeof ref.Ref === 'string') {
     return ref.Ref;

@@ -1,7 +1,7 @@
-import { Validations } from 'aws-cdk-lib';
 import type { App, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { Validations } from 'aws-cdk-lib';
 import type { NagPack } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 
 /** The four compliance packs of this project, in one place. */
 export function createCompliancePacks(): NagPack[] {

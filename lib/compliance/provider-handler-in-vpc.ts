@@ -2,6 +2,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+
 import { acknowledge, wildcardFinding } from './acknowledge';
 import { lambdaVpcNetworkingStatement } from './custom-resource-handler';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { documented, firstDuplicate, list, oneOf, strictObject } from './schema-kit';
 
 /** The EKS access policies an access entry may carry. */
@@ -33,51 +34,73 @@ const PRINCIPAL_ALLOWED = 'an IAM role or user ARN, e.g. arn:aws:iam::1111222233
  * `aws sts get-caller-identity` prints) gets advice naming the role it belongs to.
  */
 export const principalArn = documented(
-  z.string(PRINCIPAL_ALLOWED).trim().superRefine((value, ctx) => {
-    const principal = PRINCIPAL_ARN.exec(value);
-    if (principal) {
-      const [, path, name] = principal;
-      if (name.length > MAX_IAM_NAME || path.length > MAX_IAM_PATH) {
-        ctx.addIssue({ code: 'custom', input: value, message: `an IAM role or user ARN within IAM's limits: a name of at most ${MAX_IAM_NAME} characters (got ${name.length}), a path of at most ${MAX_IAM_PATH} (got ${path.length})` });
+  z
+    .string(PRINCIPAL_ALLOWED)
+    .trim()
+    .superRefine((value, ctx) => {
+      const principal = PRINCIPAL_ARN.exec(value);
+      if (principal) {
+        const [, path, name] = principal;
+        if (name.length > MAX_IAM_NAME || path.length > MAX_IAM_PATH) {
+          ctx.addIssue({
+            code: 'custom',
+            input: value,
+            message: `an IAM role or user ARN within IAM's limits: a name of at most ${MAX_IAM_NAME} characters (got ${name.length}), a path of at most ${MAX_IAM_PATH} (got ${path.length})`,
+          });
+        }
+        return;
       }
-      return;
-    }
-    const assumed = ASSUMED_ROLE_ARN.exec(value);
-    ctx.addIssue({
-      code: 'custom',
-      input: value,
-      message: assumed
-        ? `an IAM role or user ARN; access entries need the role, e.g. arn:aws:iam::<account>:role/${assumed[1]}, not the sts session ARN`
-        : PRINCIPAL_ALLOWED,
-    });
-  }),
+      const assumed = ASSUMED_ROLE_ARN.exec(value);
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: assumed
+          ? `an IAM role or user ARN; access entries need the role, e.g. arn:aws:iam::<account>:role/${assumed[1]}, not the sts session ARN`
+          : PRINCIPAL_ALLOWED,
+      });
+    }),
   { allowed: PRINCIPAL_ALLOWED },
 );
 
 const NAMESPACE_ALLOWED = 'Kubernetes namespace names (lowercase letters, digits, "-", at most 63 characters)';
 
 /** A namespace name; the message is the one for a list of them. */
-export const namespaceName = documented(z.string(NAMESPACE_ALLOWED).regex(NAMESPACE_NAME, NAMESPACE_ALLOWED), { allowed: NAMESPACE_ALLOWED });
+export const namespaceName = documented(z.string(NAMESPACE_ALLOWED).regex(NAMESPACE_NAME, NAMESPACE_ALLOWED), {
+  allowed: NAMESPACE_ALLOWED,
+});
 
 /** A list of namespace names. */
 export const namespaceList = list(namespaceName, NAMESPACE_ALLOWED);
 
 /** One IAM principal's access to the cluster, decided by the infrastructure team. */
-export const accessEntrySchema = strictObject({
-  principalArn,
-  policy: oneOf(ACCESS_POLICIES),
-  scope: oneOf(['cluster', 'namespace']).default('cluster'),
-  namespaces: namespaceList.default([]),
-}, 'an object {principalArn, policy, scope, namespaces?}').superRefine((entry, ctx) => {
+export const accessEntrySchema = strictObject(
+  {
+    principalArn,
+    policy: oneOf(ACCESS_POLICIES),
+    scope: oneOf(['cluster', 'namespace']).default('cluster'),
+    namespaces: namespaceList.default([]),
+  },
+  'an object {principalArn, policy, scope, namespaces?}',
+).superRefine((entry, ctx) => {
   if (entry.scope === 'namespace' && entry.namespaces.length === 0) {
-    ctx.addIssue({ code: 'custom', path: ['namespaces'], input: entry.namespaces, message: 'at least one namespace when scope is "namespace"' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['namespaces'],
+      input: entry.namespaces,
+      message: 'at least one namespace when scope is "namespace"',
+    });
   }
   const dup = firstDuplicate(entry.namespaces);
   if (dup !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['namespaces'], input: dup, message: 'namespaces listed once each' });
   }
   if (entry.scope === 'cluster' && entry.namespaces.length > 0) {
-    ctx.addIssue({ code: 'custom', path: ['namespaces'], input: entry.namespaces, message: 'no namespaces when scope is "cluster" (use scope "namespace")' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['namespaces'],
+      input: entry.namespaces,
+      message: 'no namespaces when scope is "cluster" (use scope "namespace")',
+    });
   }
 });
 

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+
 import { parseJsonText } from './json-text';
 import type { Problems } from './problems';
 

@@ -6,9 +6,7 @@
  */
 
 /** The outcome of {@link parseJsonText}: the value, or why the text cannot be used. */
-export type JsonText =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly problem: string };
+export type JsonText = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
 
 /** Parses `text`, refusing invalid JSON and objects that repeat a key (at any depth). */
 export function parseJsonText(text: string): JsonText {
@@ -31,7 +29,12 @@ export function parseJsonText(text: string): JsonText {
  */
 function findDuplicateKey(text: string): string | undefined {
   /** One open object or array: the keys seen so far (objects), and where it sits. */
-  interface Frame { readonly keys?: Set<string>; readonly path: string; index: number; key?: string }
+  interface Frame {
+    readonly keys?: Set<string>;
+    readonly path: string;
+    index: number;
+    key?: string;
+  }
   const stack: Frame[] = [];
   const childPath = (parent: Frame | undefined): string => {
     if (!parent) return '';

@@ -3,6 +3,7 @@ import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+
 import type { SupportDates } from './support-lifecycle';
 
 /** EKS managed add-ons whose versions we pin per Kubernetes version. */
@@ -90,9 +91,7 @@ export const SUPPORTED_KUBERNETES_VERSIONS = Object.keys(KUBERNETES_VERSIONS);
 export function kubernetesVersionInfo(version: string): KubernetesVersionInfo {
   const info = KUBERNETES_VERSIONS[version];
   if (!info) {
-    throw new Error(
-      `kubernetesVersion: got "${version}"; allowed: ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`,
-    );
+    throw new Error(`kubernetesVersion: got "${version}"; allowed: ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
   }
   return info;
 }

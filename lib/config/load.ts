@@ -1,10 +1,11 @@
 import type { z } from 'zod';
+
 import { AZ_LETTERS, REGION_AVAILABILITY_ZONES } from './availability-zones';
 import { isPrivateRange, parseCidr } from './network-rules';
 import { Problems } from './problems';
 import { DEFAULT_ADDON_IDS, PROFILES } from './profiles';
-import { CONFIG_KEYS, CONFIG_SHAPE } from './schema';
 import type { ConfigKey, ConfigValue } from './schema';
+import { CONFIG_KEYS, CONFIG_SHAPE } from './schema';
 import { parseInto, unknownKeyAllowed } from './schema-kit';
 import type { PlatformConfig } from './types';
 import { resolveWorkloads } from './workload-schema';
@@ -67,7 +68,14 @@ export function readConfig(p: Problems, context: Readonly<Record<string, unknown
     vpcCidr: given('vpcCidr') ?? d.vpcCidr,
     natGateways,
     endpointAccess,
-    publicAccessCidrs: publicAccessCidrs(p, given('publicAccessCidrs'), context.publicAccessCidrs, endpointAccess, profile, d.publicAccessCidrs),
+    publicAccessCidrs: publicAccessCidrs(
+      p,
+      given('publicAccessCidrs'),
+      context.publicAccessCidrs,
+      endpointAccess,
+      profile,
+      d.publicAccessCidrs,
+    ),
     clusterAdmins: given('clusterAdmins') ?? d.clusterAdmins,
     accessEntries: given('accessEntries') ?? d.accessEntries,
     supportType: given('supportType') ?? d.supportType,
@@ -96,18 +104,32 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
   return config;
 }
 
-function availabilityZones(p: Problems, list: readonly string[] | undefined, raw: unknown, region: string, azCount: number): readonly string[] {
+function availabilityZones(
+  p: Problems,
+  list: readonly string[] | undefined,
+  raw: unknown,
+  region: string,
+  azCount: number,
+): readonly string[] {
   if (raw !== undefined) {
     const zones = list ?? [];
     const wellFormed = zones.every((az) => az.startsWith(region) && AZ_LETTERS.test(az.slice(region.length)));
     if (!wellFormed || zones.length !== azCount || new Set(zones).size !== zones.length) {
-      p.add('availabilityZones', raw, `${azCount} distinct AZ names of region ${region} (azCount), each the region and a letter a to f, e.g. ${region}a,${region}b`);
+      p.add(
+        'availabilityZones',
+        raw,
+        `${azCount} distinct AZ names of region ${region} (azCount), each the region and a letter a to f, e.g. ${region}a,${region}b`,
+      );
     }
     return zones;
   }
   const known = REGION_AVAILABILITY_ZONES[region];
   if (!known) {
-    p.add('region', region, `a region with committed AZ names (${Object.keys(REGION_AVAILABILITY_ZONES).join(', ')}), or set availabilityZones explicitly`);
+    p.add(
+      'region',
+      region,
+      `a region with committed AZ names (${Object.keys(REGION_AVAILABILITY_ZONES).join(', ')}), or set availabilityZones explicitly`,
+    );
     return [];
   }
   return known.slice(0, azCount);
@@ -142,7 +164,11 @@ function publicAccessCidrs(
       // The EKS best practices guide (Cluster access, "Make the EKS Cluster Endpoint private")
       // and AWS Control Tower CT.EKS.PR.1 want no endpoint open to the internet; the workshop
       // profile opens it on purpose for laptops, production does not.
-      p.add('publicAccessCidrs', text, 'CIDRs of the networks that administer the cluster in the production profile, not the whole internet (0.0.0.0/0), e.g. 203.0.113.0/24; or endpointAccess=private');
+      p.add(
+        'publicAccessCidrs',
+        text,
+        'CIDRs of the networks that administer the cluster in the production profile, not the whole internet (0.0.0.0/0), e.g. 203.0.113.0/24; or endpointAccess=private',
+      );
     }
   }
   return cidrs;

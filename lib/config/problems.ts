@@ -12,7 +12,7 @@ export class ConfigError extends Error {
 
 /** Renders a user-supplied value the way they typed it, shortened if huge. */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

@@ -45,8 +45,16 @@ export type ProfileDefaults = Omit<PlatformConfig, DerivedKeys | 'natGateways'> 
   readonly natGateways: number | 'per-az';
 };
 
-type ProfileSpecific = 'natGateways' | 'endpointAccess' | 'publicAccessCidrs' | 'logRetentionDays' | 'sampleWorkloads'
-  | 'supportType' | 'deletionProtection' | 'zonalShift' | 'rollbackTimeoutMinutes';
+type ProfileSpecific =
+  | 'natGateways'
+  | 'endpointAccess'
+  | 'publicAccessCidrs'
+  | 'logRetentionDays'
+  | 'sampleWorkloads'
+  | 'supportType'
+  | 'deletionProtection'
+  | 'zonalShift'
+  | 'rollbackTimeoutMinutes';
 
 const COMMON: Omit<ProfileDefaults, ProfileSpecific> = {
   environment: 'dev',

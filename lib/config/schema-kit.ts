@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { parseJsonText } from './json-text';
 import type { Problems } from './problems';
 
@@ -38,7 +39,9 @@ export function docOf(schema: z.ZodType): SchemaDoc {
     const meta = current.meta() as SchemaDoc | undefined;
     found.description ??= meta?.description;
     found.allowed ??= meta?.allowed;
-    const def: { innerType?: z.ZodType; out?: z.ZodType } = (current as unknown as { _zod: { def: { innerType?: z.ZodType; out?: z.ZodType } } })._zod.def;
+    const def: { innerType?: z.ZodType; out?: z.ZodType } = (
+      current as unknown as { _zod: { def: { innerType?: z.ZodType; out?: z.ZodType } } }
+    )._zod.def;
     current = def.innerType ?? def.out;
   }
   return Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined));
@@ -72,7 +75,10 @@ export function text(allowed: string, pattern?: RegExp): z.ZodType<string> {
 
 /** One of `values`; the message lists them. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, allowed = values.join(', ')): z.ZodType<T[number]> {
-  return documented(z.preprocess((raw) => (typeof raw === 'string' ? raw.trim() : raw), z.enum(values, message(allowed))), { allowed });
+  return documented(
+    z.preprocess((raw) => (typeof raw === 'string' ? raw.trim() : raw), z.enum(values, message(allowed))),
+    { allowed },
+  );
 }
 
 /** An integer in [min, max], also from a CLI string such as "3". */
@@ -87,7 +93,10 @@ export function integer(min: number, max: number, allowed = `an integer from ${m
 /** `true` or `false`, also as the CLI strings "true" and "false". */
 export function flag(): z.ZodType<boolean> {
   const allowed = 'true, false';
-  return documented(z.preprocess((raw) => (raw === 'true' ? true : raw === 'false' ? false : raw), z.boolean(message(allowed))), { allowed });
+  return documented(
+    z.preprocess((raw) => (raw === 'true' ? true : raw === 'false' ? false : raw), z.boolean(message(allowed))),
+    { allowed },
+  );
 }
 
 /**
@@ -95,12 +104,15 @@ export function flag(): z.ZodType<boolean> {
  * empty list). Items are checked by `item`, each problem names its index.
  */
 export function list<T>(item: z.ZodType<T>, allowed: string): z.ZodType<T[]> {
-  const schema = z.preprocess((raw, ctx) => {
-    if (typeof raw !== 'string') return raw;
-    const trimmed = raw.trim();
-    if (trimmed.startsWith('[')) return parseInSchema(trimmed, ctx);
-    return trimmed === '' ? [] : trimmed.split(',').map((v) => v.trim());
-  }, z.array(item, message(allowed)));
+  const schema = z.preprocess(
+    (raw, ctx) => {
+      if (typeof raw !== 'string') return raw;
+      const trimmed = raw.trim();
+      if (trimmed.startsWith('[')) return parseInSchema(trimmed, ctx);
+      return trimmed === '' ? [] : trimmed.split(',').map((v) => v.trim());
+    },
+    z.array(item, message(allowed)),
+  );
   return documented(schema, { allowed });
 }
 

@@ -43,9 +43,10 @@ function extraCostPer30Days(): string {
  */
 export function supportNotice(version: string, dates: SupportDates, supportType: SupportType, today: string): string | undefined {
   const price = `$${CONTROL_PLANE_PRICE_PER_HOUR.extended.toFixed(2)} per hour instead of $${CONTROL_PLANE_PRICE_PER_HOUR.standard.toFixed(2)} (about ${extraCostPer30Days()} more per 30 days)`;
-  const after = supportType === 'EXTENDED'
-    ? `with supportType EXTENDED the control plane then costs ${price} until you upgrade`
-    : 'with supportType STANDARD EKS then upgrades the control plane to the next version by itself; upgrade before then to choose when';
+  const after =
+    supportType === 'EXTENDED'
+      ? `with supportType EXTENDED the control plane then costs ${price} until you upgrade`
+      : 'with supportType STANDARD EKS then upgrades the control plane to the next version by itself; upgrade before then to choose when';
   if (today > dates.extendedSupportEnds) {
     return `Kubernetes ${version}: extended support ended on ${dates.extendedSupportEnds}; EKS upgrades such clusters automatically. Choose a newer kubernetesVersion.`;
   }

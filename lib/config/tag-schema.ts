@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { documented } from './schema-kit';
 
 /** The tag both stacks put on every resource; scripts find an environment's resources by it. */
@@ -19,7 +20,14 @@ export const KEPT_TAG = 'platform:kept';
  */
 export const TAGS_THE_APP_ADDS = {
   /** Private subnets: CDK's Vpc names and types them; Load balancers and Karpenter discover them. */
-  'private subnets (AWS::EC2::Subnet)': [ENVIRONMENT_TAG, 'Name', 'aws-cdk:subnet-name', 'aws-cdk:subnet-type', 'kubernetes.io/role/internal-elb', 'karpenter.sh/discovery'],
+  'private subnets (AWS::EC2::Subnet)': [
+    ENVIRONMENT_TAG,
+    'Name',
+    'aws-cdk:subnet-name',
+    'aws-cdk:subnet-type',
+    'kubernetes.io/role/internal-elb',
+    'karpenter.sh/discovery',
+  ],
 } as const;
 
 /** The most tags of its own the app puts on a resource of its stacks. */
@@ -31,7 +39,9 @@ const MAX_USER_TAGS = 50 - TAGS_THE_APP_ADDS['private subnets (AWS::EC2::Subnet)
  * Karpenter's EC2NodeClass validation.
  */
 function appOwnedKey(key: string): boolean {
-  const own = Object.values(TAGS_THE_APP_ADDS).flat().filter((k) => k !== 'Name' && !k.includes('<'));
+  const own = Object.values(TAGS_THE_APP_ADDS)
+    .flat()
+    .filter((k) => k !== 'Name' && !k.includes('<'));
   return (own as string[]).includes(key) || key.startsWith('kubernetes.io/cluster/');
 }
 /** Letters, digits and white space in any language, and `_ . : / = + - @` (AWS tagging rules). */
@@ -52,20 +62,36 @@ export const tagsSchema = documented(
   z.record(z.string(), z.string(ALLOWED), ALLOWED).superRefine((tags, ctx) => {
     const entries = Object.entries(tags);
     if (entries.length > MAX_USER_TAGS) {
-      ctx.addIssue({ code: 'custom', input: entries.length, message: tagCountAllowed('private subnets (AWS::EC2::Subnet)', TAGS_THE_APP_ADDS['private subnets (AWS::EC2::Subnet)']) });
+      ctx.addIssue({
+        code: 'custom',
+        input: entries.length,
+        message: tagCountAllowed('private subnets (AWS::EC2::Subnet)', TAGS_THE_APP_ADDS['private subnets (AWS::EC2::Subnet)']),
+      });
     }
     for (const [key, value] of entries) {
-      const problem = key.length < 1 || key.length > 128 ? 'a tag key of 1 to 128 characters'
-        : key.toLowerCase().startsWith('aws:') ? 'a tag key not starting with "aws:" in any case (reserved by AWS)'
-          : key === ENVIRONMENT_TAG ? `a tag key other than ${ENVIRONMENT_TAG} (the app sets it to the environment name)`
-            : key === KEPT_TAG ? `a tag key other than ${KEPT_TAG} (the app marks with it what scripts/down.sh must never delete)`
-            : appOwnedKey(key) ? 'a tag key the app, aws-cdk-lib and Karpenter do not set themselves (subnet discovery and Karpenter rely on theirs)'
-            : !TAG_CHARACTERS.test(key) ? 'a tag key of letters, digits, spaces and _ . : / = + - @'
-              : undefined;
+      const problem =
+        key.length < 1 || key.length > 128
+          ? 'a tag key of 1 to 128 characters'
+          : key.toLowerCase().startsWith('aws:')
+            ? 'a tag key not starting with "aws:" in any case (reserved by AWS)'
+            : key === ENVIRONMENT_TAG
+              ? `a tag key other than ${ENVIRONMENT_TAG} (the app sets it to the environment name)`
+              : key === KEPT_TAG
+                ? `a tag key other than ${KEPT_TAG} (the app marks with it what scripts/down.sh must never delete)`
+                : appOwnedKey(key)
+                  ? 'a tag key the app, aws-cdk-lib and Karpenter do not set themselves (subnet discovery and Karpenter rely on theirs)'
+                  : !TAG_CHARACTERS.test(key)
+                    ? 'a tag key of letters, digits, spaces and _ . : / = + - @'
+                    : undefined;
       if (problem) {
         ctx.addIssue({ code: 'custom', path: [key], input: key, message: problem });
       } else if (value.length > 256 || !TAG_CHARACTERS.test(value)) {
-        ctx.addIssue({ code: 'custom', path: [key], input: value, message: 'a tag value of at most 256 letters, digits, spaces and _ . : / = + - @' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          input: value,
+          message: 'a tag value of at most 256 letters, digits, spaces and _ . : / = + - @',
+        });
       }
     }
   }),

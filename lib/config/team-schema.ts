@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { NAMESPACE_NAME, namespaceList, principalArn } from './access-schema';
 import { documented, firstDuplicate, integer, list, oneOf, strictObject, text } from './schema-kit';
 
@@ -42,31 +43,46 @@ function quantity(resource: keyof typeof NONSENSE_SUFFIX, allowed: string): z.Zo
   return documented(
     z.preprocess(
       (raw) => (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0 ? String(raw) : raw),
-      z.string(allowed).regex(QUANTITY, allowed).refine((q) => !NONSENSE_SUFFIX[resource].test(q), allowed),
+      z
+        .string(allowed)
+        .regex(QUANTITY, allowed)
+        .refine((q) => !NONSENSE_SUFFIX[resource].test(q), allowed),
     ),
     { allowed },
   );
 }
 
-const quotaSchema = strictObject({
-  /** Sum of CPU requests. */
-  cpu: quantity('cpu', 'a CPU quantity in cores or millicores (no binary suffix such as Mi), e.g. "4" or "500m"').default(DEFAULT_TEAM_QUOTA.cpu),
-  /** Sum of memory requests. */
-  memory: quantity('memory', 'a memory quantity in bytes with a suffix such as Mi, Gi or G (not m: that is millibytes), e.g. "8Gi" or "16G"').default(DEFAULT_TEAM_QUOTA.memory),
-  pods: integer(1, 1000).default(DEFAULT_TEAM_QUOTA.pods),
-}, 'an object {cpu, memory, pods}');
+const quotaSchema = strictObject(
+  {
+    /** Sum of CPU requests. */
+    cpu: quantity('cpu', 'a CPU quantity in cores or millicores (no binary suffix such as Mi), e.g. "4" or "500m"').default(
+      DEFAULT_TEAM_QUOTA.cpu,
+    ),
+    /** Sum of memory requests. */
+    memory: quantity(
+      'memory',
+      'a memory quantity in bytes with a suffix such as Mi, Gi or G (not m: that is millibytes), e.g. "8Gi" or "16G"',
+    ).default(DEFAULT_TEAM_QUOTA.memory),
+    pods: integer(1, 1000).default(DEFAULT_TEAM_QUOTA.pods),
+  },
+  'an object {cpu, memory, pods}',
+);
 
 /** An application team: namespaces it owns and the IAM principals that act in them. */
-export const teamSchema = strictObject({
-  name: text('a DNS label: lowercase letters, digits and "-", at most 63 characters', NAMESPACE_NAME),
-  /** @default [name] */
-  namespaces: namespaceList.refine((ns) => ns.length > 0, 'at least one namespace')
-    .refine((ns) => firstDuplicate(ns) === undefined, 'namespaces listed once each').optional(),
-  principals: list(principalArn, 'a list of IAM role or user ARNs').default([]),
-  access: oneOf(TEAM_ACCESS_LEVELS).default('edit'),
-  quota: quotaSchema.default({ ...DEFAULT_TEAM_QUOTA }),
-}, 'an object {name, namespaces?, principals, access?, quota?}')
-  .transform((team) => ({ ...team, namespaces: team.namespaces ?? [team.name] }));
+export const teamSchema = strictObject(
+  {
+    name: text('a DNS label: lowercase letters, digits and "-", at most 63 characters', NAMESPACE_NAME),
+    /** @default [name] */
+    namespaces: namespaceList
+      .refine((ns) => ns.length > 0, 'at least one namespace')
+      .refine((ns) => firstDuplicate(ns) === undefined, 'namespaces listed once each')
+      .optional(),
+    principals: list(principalArn, 'a list of IAM role or user ARNs').default([]),
+    access: oneOf(TEAM_ACCESS_LEVELS).default('edit'),
+    quota: quotaSchema.default({ ...DEFAULT_TEAM_QUOTA }),
+  },
+  'an object {name, namespaces?, principals, access?, quota?}',
+).transform((team) => ({ ...team, namespaces: team.namespaces ?? [team.name] }));
 
 /** The teams of the `teams` key. */
 export const teamsSchema = z.array(teamSchema, 'a JSON array of teams {name, namespaces?, principals, access?, quota?}');
@@ -74,9 +90,10 @@ export const teamsSchema = z.array(teamSchema, 'a JSON array of teams {name, nam
 /** An application team, validated and with its defaults. */
 export type TeamConfig = z.output<typeof teamSchema>;
 /** A team as code passes it: omitted fields take their defaults (and it is checked like a configured one). */
-export type TeamInput = Pick<TeamConfig, 'name'> & Partial<Pick<TeamConfig, 'namespaces' | 'principals' | 'access'>> & {
-  readonly quota?: Partial<TeamConfig['quota']>;
-};
+export type TeamInput = Pick<TeamConfig, 'name'> &
+  Partial<Pick<TeamConfig, 'namespaces' | 'principals' | 'access'>> & {
+    readonly quota?: Partial<TeamConfig['quota']>;
+  };
 /** A team's access level. */
 export type TeamAccess = (typeof TEAM_ACCESS_LEVELS)[number];
 /** The ResourceQuota of each team namespace. */

@@ -2,11 +2,11 @@ import type { AddOnCost, CostSection } from '../../addons/core/cost';
 import { kubernetesVersionInfo } from '../config';
 import type { PlatformPlan } from '../plan';
 import type { CostAssumptions } from './assumptions';
-import { addRanges, ESTIMATE_DAYS, exact, HOURS_PER_DAY, HOURS_PER_MONTH, Ledger, ingestionLine, usd } from './ledger';
 import type { CostLine, Range, UnpricedItem } from './ledger';
+import { addRanges, ESTIMATE_DAYS, exact, HOURS_PER_DAY, HOURS_PER_MONTH, ingestionLine, Ledger, usd } from './ledger';
 import type { RegionPriceTable } from './prices';
-import { resourcesOf } from './template';
 import type { CfnTemplate, TemplateResource } from './template';
+import { resourcesOf } from './template';
 
 export { ESTIMATE_DAYS, HOURS_PER_MONTH } from './ledger';
 export type { CostLine, Range, UnpricedItem } from './ledger';
@@ -107,7 +107,7 @@ function controlPlane({ plan, prices, today }: CostInputs): CostLine {
   const { kubernetesVersion: version, supportType } = plan.config;
   const dates = kubernetesVersionInfo(version);
   const priceOn = (day: string): number =>
-    (day > dates.standardSupportEnds && supportType === 'EXTENDED' ? prices.eks.extendedSupportPerHour : prices.eks.standardSupportPerHour);
+    day > dates.standardSupportEnds && supportType === 'EXTENDED' ? prices.eks.extendedSupportPerHour : prices.eks.standardSupportPerHour;
   const days = Array.from({ length: ESTIMATE_DAYS }, (_, i) => addDays(today, i));
   const perHour = priceOn(today);
   const phase = perHour === prices.eks.extendedSupportPerHour ? 'extended support' : 'standard support';
@@ -134,9 +134,13 @@ function controlPlaneTier({ plan, prices, ledger }: Context): void {
   const tier = plan.config.controlPlaneTier;
   if (tier === 'standard') return;
   ledger.add({
-    component: `EKS Provisioned Control Plane (${tier})`, basis: 'fixed', price: prices.eks.provisionedTierPerHour[tier],
-    source: prices.eks.source, what: `the ${tier} tier (the control-plane line shows the support price only)`,
-    perHour: (p) => p, detail: (p) => `${usd(p)}/h`,
+    component: `EKS Provisioned Control Plane (${tier})`,
+    basis: 'fixed',
+    price: prices.eks.provisionedTierPerHour[tier],
+    source: prices.eks.source,
+    what: `the ${tier} tier (the control-plane line shows the support price only)`,
+    perHour: (p) => p,
+    detail: (p) => `${usd(p)}/h`,
   });
 }
 
@@ -146,53 +150,95 @@ function network({ prices, assumptions, count, ledger }: Context): void {
   const natGateways = count('AWS::EC2::NatGateway');
   if (natGateways > 0) {
     ledger.add({
-      component: `NAT gateways x${natGateways}`, basis: 'fixed', price: vpc.natGatewayPerHour, source: vpc.source, what: 'NAT gateway hours',
-      perHour: (p) => natGateways * p, detail: (p) => `${natGateways} x ${usd(p)}/h`,
+      component: `NAT gateways x${natGateways}`,
+      basis: 'fixed',
+      price: vpc.natGatewayPerHour,
+      source: vpc.source,
+      what: 'NAT gateway hours',
+      perHour: (p) => natGateways * p,
+      detail: (p) => `${natGateways} x ${usd(p)}/h`,
     });
     ledger.add({
-      component: 'NAT data processed', basis: 'assumed', price: vpc.natGatewayPerGb, source: vpc.source, what: 'NAT data processed',
-      perHour: (p) => (assumptions.natGbPerDay / HOURS_PER_DAY) * p, detail: (p) => `${assumptions.natGbPerDay} GB/day x ${usd(p)}/GB`,
+      component: 'NAT data processed',
+      basis: 'assumed',
+      price: vpc.natGatewayPerGb,
+      source: vpc.source,
+      what: 'NAT data processed',
+      perHour: (p) => (assumptions.natGbPerDay / HOURS_PER_DAY) * p,
+      detail: (p) => `${assumptions.natGbPerDay} GB/day x ${usd(p)}/GB`,
     });
   }
   const eips = count('AWS::EC2::EIP');
   if (eips > 0) {
     ledger.add({
-      component: `Public IPv4 addresses of the NAT gateways x${eips}`, basis: 'fixed', price: vpc.publicIpv4PerHour, source: vpc.source,
-      what: 'public IPv4 addresses', perHour: (p) => eips * p, detail: (p) => `${eips} x ${usd(p)}/h`,
+      component: `Public IPv4 addresses of the NAT gateways x${eips}`,
+      basis: 'fixed',
+      price: vpc.publicIpv4PerHour,
+      source: vpc.source,
+      what: 'public IPv4 addresses',
+      perHour: (p) => eips * p,
+      detail: (p) => `${eips} x ${usd(p)}/h`,
     });
   }
 }
 
 /** The minimum capacity: node groups at their minimum size, or the assumed Auto Mode nodes. */
 function compute({ prices, assumptions, infra, ledger }: Context): void {
-  const ebs = (component: string, basis: CostLine['basis'], nodes: number, diskGb: number): void => ledger.add({
-    component, basis, price: prices.ebs.gp3PerGbMonth, source: prices.ebs.source, what: 'gp3 storage',
-    perHour: (p) => (nodes * diskGb * p) / HOURS_PER_MONTH, detail: (p) => `${nodes} x ${diskGb} GB x ${usd(p)}/GB-month`,
-  });
-  const autoMode = infra.some((r) => r.type === 'AWS::EKS::Cluster' && (r.properties.ComputeConfig as { Enabled?: boolean } | undefined)?.Enabled === true);
+  const ebs = (component: string, basis: CostLine['basis'], nodes: number, diskGb: number): void =>
+    ledger.add({
+      component,
+      basis,
+      price: prices.ebs.gp3PerGbMonth,
+      source: prices.ebs.source,
+      what: 'gp3 storage',
+      perHour: (p) => (nodes * diskGb * p) / HOURS_PER_MONTH,
+      detail: (p) => `${nodes} x ${diskGb} GB x ${usd(p)}/GB-month`,
+    });
+  const autoMode = infra.some(
+    (r) => r.type === 'AWS::EKS::Cluster' && (r.properties.ComputeConfig as { Enabled?: boolean } | undefined)?.Enabled === true,
+  );
   if (autoMode) {
     const { autoModeInstanceType: type, autoModeNodes: nodes } = assumptions;
     ledger.add({
-      component: `Auto Mode nodes: ${nodes} x ${type} (EC2)`, basis: 'assumed', price: prices.ec2.onDemandPerHour[type], source: prices.ec2.source,
-      what: `${type} on demand`, perHour: (p) => nodes * p, detail: (p) => `${nodes} x ${usd(p)}/h`,
+      component: `Auto Mode nodes: ${nodes} x ${type} (EC2)`,
+      basis: 'assumed',
+      price: prices.ec2.onDemandPerHour[type],
+      source: prices.ec2.source,
+      what: `${type} on demand`,
+      perHour: (p) => nodes * p,
+      detail: (p) => `${nodes} x ${usd(p)}/h`,
     });
     ledger.add({
-      component: 'Auto Mode management fee', basis: 'assumed', price: prices.eks.autoModeFeePerHour[type], source: prices.eks.source,
-      what: `the Auto Mode fee of ${type}`, perHour: (p) => nodes * p, detail: (p) => `${nodes} x ${usd(p)}/h`,
+      component: 'Auto Mode management fee',
+      basis: 'assumed',
+      price: prices.eks.autoModeFeePerHour[type],
+      source: prices.eks.source,
+      what: `the Auto Mode fee of ${type}`,
+      perHour: (p) => nodes * p,
+      detail: (p) => `${nodes} x ${usd(p)}/h`,
     });
     ebs('Auto Mode node volumes (gp3)', 'assumed', nodes, assumptions.autoModeNodeDiskGb);
     return;
   }
   for (const group of infra.filter((r) => r.type === 'AWS::EKS::Nodegroup')) {
-    const props = group.properties as { NodegroupName?: unknown; InstanceTypes?: string[]; CapacityType?: string; DiskSize?: number; ScalingConfig?: { MinSize?: number } };
+    const props = group.properties as {
+      NodegroupName?: unknown;
+      InstanceTypes?: string[];
+      CapacityType?: string;
+      DiskSize?: number;
+      ScalingConfig?: { MinSize?: number };
+    };
     const name = typeof props.NodegroupName === 'string' ? props.NodegroupName : group.logicalId;
     const nodes = props.ScalingConfig?.MinSize ?? 0;
     // On-demand groups launch their first instance type (prioritized); SPOT groups any of them.
     const type = props.InstanceTypes?.[0] ?? 't3.medium';
     const spot = props.CapacityType === 'SPOT';
     ledger.add({
-      component: `Node group ${name}: ${nodes} x ${type} ${spot ? 'SPOT' : 'on-demand'} (minimum)`, basis: spot ? 'assumed' : 'fixed',
-      price: prices.ec2.onDemandPerHour[type], source: prices.ec2.source, what: `${type} on demand`,
+      component: `Node group ${name}: ${nodes} x ${type} ${spot ? 'SPOT' : 'on-demand'} (minimum)`,
+      basis: spot ? 'assumed' : 'fixed',
+      price: prices.ec2.onDemandPerHour[type],
+      source: prices.ec2.source,
+      what: `${type} on demand`,
       perHour: (p) => (spot ? { low: nodes * p * assumptions.spotLow, high: nodes * p * assumptions.spotHigh } : nodes * p),
       detail: (p) => `${nodes} x ${usd(p)}/h${spot ? ` x ${assumptions.spotLow}-${assumptions.spotHigh}` : ''}`,
     });
@@ -213,18 +259,33 @@ function loadBalancers({ plan, prices, assumptions, ledger }: Context): void {
     const alb = lb.kind === 'ALB';
     const units = alb ? 'LCU' : 'NLCU';
     ledger.add({
-      component: `${lb.kind} for ${lb.name}`, basis: 'fixed', price: alb ? elb.albPerHour : elb.nlbPerHour, source: elb.source,
-      what: `${lb.kind} hours`, perHour: (p) => p, detail: (p) => `${usd(p)}/h`,
+      component: `${lb.kind} for ${lb.name}`,
+      basis: 'fixed',
+      price: alb ? elb.albPerHour : elb.nlbPerHour,
+      source: elb.source,
+      what: `${lb.kind} hours`,
+      perHour: (p) => p,
+      detail: (p) => `${usd(p)}/h`,
     });
     ledger.add({
-      component: `${lb.kind} capacity units of ${lb.name}`, basis: 'assumed', price: alb ? elb.albLcuPerHour : elb.nlbNlcuPerHour, source: elb.source,
-      what: `${units} hours`, perHour: (p) => assumptions.lcuPerLoadBalancer * p, detail: (p) => `${assumptions.lcuPerLoadBalancer} ${units} x ${usd(p)}/h`,
+      component: `${lb.kind} capacity units of ${lb.name}`,
+      basis: 'assumed',
+      price: alb ? elb.albLcuPerHour : elb.nlbNlcuPerHour,
+      source: elb.source,
+      what: `${units} hours`,
+      perHour: (p) => assumptions.lcuPerLoadBalancer * p,
+      detail: (p) => `${assumptions.lcuPerLoadBalancer} ${units} x ${usd(p)}/h`,
     });
     if (lb.internetFacing) {
       // An internet-facing load balancer holds one public IPv4 address per AZ it serves.
       ledger.add({
-        component: `Public IPv4 addresses of ${lb.name}`, basis: 'fixed', price: vpc.publicIpv4PerHour, source: vpc.source,
-        what: 'public IPv4 addresses', perHour: (p) => azCount * p, detail: (p) => `${azCount} x ${usd(p)}/h`,
+        component: `Public IPv4 addresses of ${lb.name}`,
+        basis: 'fixed',
+        price: vpc.publicIpv4PerHour,
+        source: vpc.source,
+        what: 'public IPv4 addresses',
+        perHour: (p) => azCount * p,
+        detail: (p) => `${azCount} x ${usd(p)}/h`,
       });
     }
   }
@@ -234,16 +295,25 @@ function loadBalancers({ plan, prices, assumptions, ledger }: Context): void {
 function services({ prices, assumptions, count, ledger }: Context): void {
   if (count('AWS::ApiGateway::RestApi') > 0) {
     ledger.add({
-      component: 'API Gateway REST API requests', basis: 'assumed', price: prices.apiGateway.restPerMillionRequests, source: prices.apiGateway.source,
-      what: 'REST API requests', perHour: (p) => (assumptions.apiRequestsPerDay / 1e6 / HOURS_PER_DAY) * p,
+      component: 'API Gateway REST API requests',
+      basis: 'assumed',
+      price: prices.apiGateway.restPerMillionRequests,
+      source: prices.apiGateway.source,
+      what: 'REST API requests',
+      perHour: (p) => (assumptions.apiRequestsPerDay / 1e6 / HOURS_PER_DAY) * p,
       detail: (p) => `${assumptions.apiRequestsPerDay} requests/day x ${usd(p)}/million`,
     });
   }
   const keys = count('AWS::KMS::Key');
   if (keys > 0) {
     ledger.add({
-      component: `KMS keys x${keys}`, basis: 'fixed', price: prices.kms.keyPerMonth, source: prices.kms.source, what: 'KMS keys',
-      perHour: (p) => (keys * p) / HOURS_PER_MONTH, detail: (p) => `${keys} x ${usd(p)}/month`,
+      component: `KMS keys x${keys}`,
+      basis: 'fixed',
+      price: prices.kms.keyPerMonth,
+      source: prices.kms.source,
+      what: 'KMS keys',
+      perHour: (p) => (keys * p) / HOURS_PER_MONTH,
+      detail: (p) => `${keys} x ${usd(p)}/month`,
     });
   }
 }
@@ -255,11 +325,24 @@ function addOnLines(section: CostSection, { addOnCosts, ledger }: Context): void
 
 /** CloudWatch Logs ingestion for the log sources the templates turn on, then the add-ons' logs. */
 function logIngestion(context: Context): void {
-  const { prices: { logs }, assumptions, all, ledger } = context;
+  const {
+    prices: { logs },
+    assumptions,
+    all,
+    ledger,
+  } = context;
   const cluster = all.find((r) => r.type === 'AWS::EKS::Cluster');
-  const logTypes = (cluster?.properties.Logging as { ClusterLogging?: { EnabledTypes?: unknown[] } } | undefined)?.ClusterLogging?.EnabledTypes ?? [];
+  const logTypes =
+    (cluster?.properties.Logging as { ClusterLogging?: { EnabledTypes?: unknown[] } } | undefined)?.ClusterLogging?.EnabledTypes ?? [];
   if (logTypes.length > 0) {
-    ledger.add(ingestionLine(`Control-plane logs (${logTypes.length} types)`, assumptions.controlPlaneLogsGbPerDay, logs.ingestionPerGb, logs.source));
+    ledger.add(
+      ingestionLine(
+        `Control-plane logs (${logTypes.length} types)`,
+        assumptions.controlPlaneLogsGbPerDay,
+        logs.ingestionPerGb,
+        logs.source,
+      ),
+    );
   }
   if (all.some((r) => r.type === 'AWS::EC2::FlowLog')) {
     ledger.add(ingestionLine('VPC flow logs', assumptions.flowLogsGbPerDay, logs.vendedIngestionPerGb, logs.source, true));
@@ -273,7 +356,11 @@ function addOnServices(context: Context): void {
   const { prometheus, efs } = prices;
   if (count('AWS::APS::Workspace') > 0) {
     ledger.add({
-      component: 'Prometheus samples ingested', basis: 'assumed', price: prometheus.per10MillionSamples, source: prometheus.source, what: 'samples ingested',
+      component: 'Prometheus samples ingested',
+      basis: 'assumed',
+      price: prometheus.per10MillionSamples,
+      source: prometheus.source,
+      what: 'samples ingested',
       perHour: (p) => ((assumptions.metricSamplesPerSecond * 3600) / 1e7) * p,
       detail: (p) => `${assumptions.metricSamplesPerSecond} samples/s x ${usd(p)}/10 million`,
     });
@@ -281,14 +368,24 @@ function addOnServices(context: Context): void {
   const scrapers = count('AWS::APS::Scraper');
   if (scrapers > 0) {
     ledger.add({
-      component: `Prometheus managed collector x${scrapers}`, basis: 'fixed', price: prometheus.collectorPerHour, source: prometheus.source,
-      what: 'collector hours (the collector is also billed per sample collected)', perHour: (p) => scrapers * p, detail: (p) => `${scrapers} x ${usd(p)}/h`,
+      component: `Prometheus managed collector x${scrapers}`,
+      basis: 'fixed',
+      price: prometheus.collectorPerHour,
+      source: prometheus.source,
+      what: 'collector hours (the collector is also billed per sample collected)',
+      perHour: (p) => scrapers * p,
+      detail: (p) => `${scrapers} x ${usd(p)}/h`,
     });
   }
   if (count('AWS::EFS::FileSystem') > 0) {
     ledger.add({
-      component: 'EFS storage (Standard)', basis: 'assumed', price: efs.standardPerGbMonth, source: efs.source, what: 'EFS Standard storage',
-      perHour: (p) => (assumptions.efsGb * p) / HOURS_PER_MONTH, detail: (p) => `${assumptions.efsGb} GB x ${usd(p)}/GB-month`,
+      component: 'EFS storage (Standard)',
+      basis: 'assumed',
+      price: efs.standardPerGbMonth,
+      source: efs.source,
+      what: 'EFS Standard storage',
+      perHour: (p) => (assumptions.efsGb * p) / HOURS_PER_MONTH,
+      detail: (p) => `${assumptions.efsGb} GB x ${usd(p)}/GB-month`,
     });
   }
   addOnLines('services', context);
@@ -299,8 +396,13 @@ function capabilities({ prices, all, ledger }: Context): void {
   for (const capability of all.filter((r) => r.type === 'AWS::EKS::Capability')) {
     const type = String(capability.properties.Type ?? 'unknown');
     ledger.add({
-      component: `EKS Capability ${type}`, basis: 'fixed', price: prices.eks.capabilityPerHour[type], source: prices.eks.source,
-      what: `${type} capability hours (capabilities are also billed per managed resource)`, perHour: (p) => p, detail: (p) => `${usd(p)}/h`,
+      component: `EKS Capability ${type}`,
+      basis: 'fixed',
+      price: prices.eks.capabilityPerHour[type],
+      source: prices.eks.source,
+      what: `${type} capability hours (capabilities are also billed per managed resource)`,
+      perHour: (p) => p,
+      detail: (p) => `${usd(p)}/h`,
     });
   }
 }

@@ -32,7 +32,10 @@ function range(r: Range, digits: number): string {
 }
 
 function row(cells: readonly string[], widths: readonly number[]): string {
-  return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
+  return cells
+    .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+    .join('  ')
+    .trimEnd();
 }
 
 function totalCells(label: string, totals: CostLineTotals): string[] {
@@ -46,7 +49,10 @@ export function formatEstimate(estimate: CostEstimate, workshop?: WorkshopCost):
   // A total that leaves lines out says so on the line itself: it is a floor, not an estimate.
   const missing = estimate.unpriced.length;
   const floor = missing > 0 ? ` (${missing} item${missing === 1 ? '' : 's'} not priced)` : '';
-  const totals = [totalCells(`Total, fixed lines${floor}`, estimate.totals.fixed), totalCells(`Total, with the assumptions${floor}`, estimate.totals.all)];
+  const totals = [
+    totalCells(`Total, fixed lines${floor}`, estimate.totals.fixed),
+    totalCells(`Total, with the assumptions${floor}`, estimate.totals.all),
+  ];
   const rows = [header, ...body, ...totals];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
@@ -64,15 +70,23 @@ export function formatEstimate(estimate: CostEstimate, workshop?: WorkshopCost):
     ...estimate.lines.map((l) => `  ${l.component}: ${l.detail}`),
     '',
     '"assumed" lines rest on usage assumptions (override with --assume key=value; see docs/cost.md):',
-    `  ${Object.entries(estimate.assumptions).map(([k, v]) => `${k}=${String(v)}`).join(', ')}`,
+    `  ${Object.entries(estimate.assumptions)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ')}`,
   ];
   if (estimate.unpriced.length > 0) {
     out.push('', 'Not priced (not in the totals):', ...estimate.unpriced.map((u) => `  ${u.component}: ${u.reason} (${u.source})`));
   }
-  out.push('', 'Not included: data transfer out to the internet and between AZs, log storage after ingestion, pods Karpenter or Auto Mode add under load.');
+  out.push(
+    '',
+    'Not included: data transfer out to the internet and between AZs, log storage after ingestion, pods Karpenter or Auto Mode add under load.',
+  );
   if (workshop) {
-    out.push('', `Workshop: ${workshop.participants} participant${workshop.participants === 1 ? '' : 's'} x ${workshop.hours} h, one environment each: ` +
-      `${range(workshop.perEnvironment, 2)} per environment, ${range(workshop.total, 2)} in all.`);
+    out.push(
+      '',
+      `Workshop: ${workshop.participants} participant${workshop.participants === 1 ? '' : 's'} x ${workshop.hours} h, one environment each: ` +
+        `${range(workshop.perEnvironment, 2)} per environment, ${range(workshop.total, 2)} in all.`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

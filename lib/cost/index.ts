@@ -1,11 +1,11 @@
 import type { BuildOptions } from '../app';
 import { ConfigError, Problems } from '../config';
-import { synthesizeInMemory } from '../synthesize';
 import { isoToday } from '../config/support-lifecycle';
-import { readAssumptions } from './assumptions';
+import { synthesizeInMemory } from '../synthesize';
 import type { CostAssumptions } from './assumptions';
-import { estimateCost } from './estimate';
+import { readAssumptions } from './assumptions';
 import type { CostEstimate } from './estimate';
+import { estimateCost } from './estimate';
 import { PRICE_TABLES } from './prices';
 import type { CfnTemplate } from './template';
 

@@ -64,7 +64,11 @@ export class Ledger {
   /** A line whose price per hour is the same all 30 days, or an unpriced item. */
   add(spec: LineSpec): void {
     if (spec.price === undefined) {
-      this.unpriced.push({ component: spec.component, reason: `no confirmed price for ${spec.what} in this region's table`, source: spec.source });
+      this.unpriced.push({
+        component: spec.component,
+        reason: `no confirmed price for ${spec.what} in this region's table`,
+        source: spec.source,
+      });
       return;
     }
     const value = spec.perHour(spec.price);
@@ -102,7 +106,12 @@ export class Ledger {
 /** CloudWatch Logs ingestion of `gbPerDay` at `price` per GB (vended logs have their own price). */
 export function ingestionLine(component: string, gbPerDay: number, price: number | undefined, source: string, vended = false): LineSpec {
   return {
-    component, basis: 'assumed', price, source, what: vended ? 'vended log ingestion' : 'log ingestion',
-    perHour: (p) => (gbPerDay / HOURS_PER_DAY) * p, detail: (p) => `${gbPerDay} GB/day x ${usd(p)}/GB${vended ? ' (vended)' : ''}`,
+    component,
+    basis: 'assumed',
+    price,
+    source,
+    what: vended ? 'vended log ingestion' : 'log ingestion',
+    perHour: (p) => (gbPerDay / HOURS_PER_DAY) * p,
+    detail: (p) => `${gbPerDay} GB/day x ${usd(p)}/GB${vended ? ' (vended)' : ''}`,
   };
 }

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
+
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { createHash } from 'node:crypto';
+
 import type { AccessEntryConfig } from '../config';
 
 /** Props for {@link ClusterAccess}. */
@@ -35,7 +37,11 @@ export class ClusterAccess extends Construct {
 
 /** A readable, stable construct id for a principal: its name plus a short hash of the full ARN. */
 export function principalId(principalArn: string): string {
-  const name = principalArn.split('/').pop()?.replace(/[^A-Za-z0-9]/g, '') ?? 'Principal';
+  const name =
+    principalArn
+      .split('/')
+      .pop()
+      ?.replace(/[^A-Za-z0-9]/g, '') ?? 'Principal';
   const hash = createHash('sha256').update(principalArn).digest('hex').slice(0, 8);
   return `${name.slice(0, 40)}${hash}`;
 }

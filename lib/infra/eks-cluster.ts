@@ -1,11 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import type { CfnCluster } from 'aws-cdk-lib/aws-eks';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { CfnCluster } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+
 import { acknowledge, acknowledgeValidation, managedPolicyFinding } from '../compliance/acknowledge';
 import type { ComputeMode, ControlPlaneTier, EndpointAccessMode, SupportType } from '../config';
 
@@ -91,9 +92,10 @@ export class PlatformCluster extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const endpointAccess = props.endpointAccess === 'private'
-      ? eks.EndpointAccess.PRIVATE
-      : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...props.publicAccessCidrs);
+    const endpointAccess =
+      props.endpointAccess === 'private'
+        ? eks.EndpointAccess.PRIVATE
+        : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...props.publicAccessCidrs);
     const auto = props.compute === 'auto';
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
@@ -109,8 +111,7 @@ export class PlatformCluster extends Construct {
       bootstrapClusterCreatorAdminPermissions: false,
       // `standard` is EKS's default tier: leaving the property out keeps templates of clusters
       // created before the tier existed unchanged.
-      controlPlaneScalingTier:
-        props.controlPlaneTier === 'standard' ? undefined : eks.ControlPlaneScalingTier.of(props.controlPlaneTier),
+      controlPlaneScalingTier: props.controlPlaneTier === 'standard' ? undefined : eks.ControlPlaneScalingTier.of(props.controlPlaneTier),
       ...(auto
         ? {
             defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+
 import { createGrantOnlyForAwsServices } from '../compliance/kms-grants';
 
 /** Props for {@link LogsEncryptionKey}. */
@@ -33,22 +34,24 @@ export class LogsEncryptionKey extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const stack = Stack.of(this);
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsOfThisAccountAndRegion',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.${domainSuffix(stack)}`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-            service: 'logs',
-            resource: 'log-group',
-            resourceName: '*',
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsOfThisAccountAndRegion',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.${domainSuffix(stack)}`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
-      },
-    }));
+      }),
+    );
     // AWS Control Tower CT.KMS.PR.3: CloudWatch Logs uses the key policy, not grants, so nobody needs
     // to create grants on this key except AWS services acting for a principal.
     this.key.addToResourcePolicy(createGrantOnlyForAwsServices());

@@ -1,9 +1,10 @@
-import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+
 import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../compliance/function-log-groups';
-import { environmentNames, kubernetesVersionInfo } from '../config';
 import type { PlatformConfig } from '../config';
+import { environmentNames, kubernetesVersionInfo } from '../config';
 import { publishInfraExports } from '../contract';
 import { ClusterAccess } from './access-entries';
 import { PlatformCluster } from './eks-cluster';
@@ -49,9 +50,10 @@ export class InfraStack extends Stack {
       logRetention: retention,
     });
 
-    const autoModeNodeRole = config.compute === 'auto'
-      ? new NodeRole(this, 'AutoModeNodeRole', { managedPolicyNames: AUTO_MODE_NODE_POLICIES, purpose: 'EKS Auto Mode nodes' }).role
-      : undefined;
+    const autoModeNodeRole =
+      config.compute === 'auto'
+        ? new NodeRole(this, 'AutoModeNodeRole', { managedPolicyNames: AUTO_MODE_NODE_POLICIES, purpose: 'EKS Auto Mode nodes' }).role
+        : undefined;
 
     this.platformCluster = new PlatformCluster(this, 'Eks', {
       clusterName: names.clusterName,
@@ -77,7 +79,10 @@ export class InfraStack extends Stack {
       cluster,
       entries: [
         ...config.clusterAdmins.map((principalArn) => ({
-          principalArn, policy: 'AmazonEKSClusterAdminPolicy' as const, scope: 'cluster' as const, namespaces: [],
+          principalArn,
+          policy: 'AmazonEKSClusterAdminPolicy' as const,
+          scope: 'cluster' as const,
+          namespaces: [],
         })),
         ...config.accessEntries,
       ],
@@ -88,7 +93,8 @@ export class InfraStack extends Stack {
       this.nodeGroups = new ManagedNodeGroups(this, 'Compute', {
         cluster,
         groups: config.nodeGroups,
-        nodeRole: new NodeRole(this, 'NodeGroupRole', { managedPolicyNames: NODE_GROUP_NODE_POLICIES, purpose: 'managed node groups' }).role,
+        nodeRole: new NodeRole(this, 'NodeGroupRole', { managedPolicyNames: NODE_GROUP_NODE_POLICIES, purpose: 'managed node groups' })
+          .role,
         kubernetesVersion: config.kubernetesVersion,
         addonVersions: kubernetesVersionInfo(config.kubernetesVersion).managedAddons,
       });

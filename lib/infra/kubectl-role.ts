@@ -3,6 +3,7 @@ import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+
 import { acknowledge, wildcardFinding } from '../compliance/acknowledge';
 import { lambdaVpcNetworkingStatement } from '../compliance/custom-resource-handler';
 
@@ -35,7 +36,14 @@ export class KubectlRole extends Construct {
         new iam.PolicyStatement({
           sid: 'WriteOwnLogs',
           actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/lambda/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+          resources: [
+            stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '/aws/lambda/*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
         }),
         lambdaVpcNetworkingStatement('LambdaVpcNetworking'),
         // The handler logs in to ECR Public before it pulls oci://public.ecr.aws charts (Karpenter).
@@ -72,7 +80,7 @@ export class KubectlRole extends Construct {
         'the latter are limited to this region. The ECR and ECR Public logins that helm needs for oci:// charts ' +
         'have no resource-level permissions either (the ECR Public bearer token is limited to ecr-public); chart ' +
         'pulls from private ECR are limited to repositories of this account and region, whose names are the ' +
-        'charts\' and only known when an add-on is configured.',
+        "charts' and only known when an add-on is configured.",
       [
         wildcardFinding('Resource', `${nagArnPrefix(stack, 'logs')}:log-group:/aws/lambda/*`),
         wildcardFinding('Resource', `${nagArnPrefix(stack, 'ecr')}:repository/*`),

@@ -3,6 +3,7 @@ import type { CfnNodegroup } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+
 import type { CapacityTypeName, ManagedAddonName, NodeGroupAmiType, NodeGroupConfig, TaintEffectName } from '../config';
 
 /** Props for {@link ManagedNodeGroups}. */

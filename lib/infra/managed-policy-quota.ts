@@ -36,7 +36,10 @@ function managedPolicyProblems(stack: Stack): string[] {
   }
   return [...counts.values()]
     .filter(({ count }) => count > MAX_MANAGED_POLICIES_PER_ROLE)
-    .map(({ role, count }) => `${role.node.path}: ${count} managed policies on one role; IAM attaches at most ${MAX_MANAGED_POLICIES_PER_ROLE} (the default quota): merge policies or split the role`);
+    .map(
+      ({ role, count }) =>
+        `${role.node.path}: ${count} managed policies on one role; IAM attaches at most ${MAX_MANAGED_POLICIES_PER_ROLE} (the default quota): merge policies or split the role`,
+    );
 }
 
 /** The logical id a resolved `{ Ref: id }` points to. */
@@ -47,4 +50,3 @@ function refTarget(value: unknown): string | undefined {
   }
   return undefined;
 }
-

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+
 import { acknowledge, ruleIds } from '../compliance/acknowledge';
 import { runProviderHandlerInVpc } from '../compliance/provider-handler-in-vpc';
 

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+
 import { acknowledge, managedPolicyFinding } from '../compliance/acknowledge';
 
 /** Props for {@link NodeRole}. */

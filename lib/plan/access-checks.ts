@@ -13,7 +13,11 @@ export function checkTeams(p: Problems, teams: readonly TeamConfig[], reserved: 
   teams.forEach((team, i) => {
     for (const ns of team.namespaces) {
       if (forbidden.has(ns) || ns.startsWith('kube-')) {
-        p.add(`${keyOf(i)}.namespaces`, ns, `a namespace that is not a system or platform namespace (${[...forbidden].join(', ')}, kube-*)`);
+        p.add(
+          `${keyOf(i)}.namespaces`,
+          ns,
+          `a namespace that is not a system or platform namespace (${[...forbidden].join(', ')}, kube-*)`,
+        );
       }
       const first = owner.get(ns);
       if (first !== undefined && first !== team.name) {
@@ -34,7 +38,12 @@ export function checkTeams(p: Problems, teams: readonly TeamConfig[], reserved: 
  * takes only principals of the cluster's own partition (an IAM ARN names its partition, not a
  * region: arn:aws-cn:iam::... cannot be a principal of a cluster in us-west-2).
  */
-export function checkUniquePrincipals(p: Problems, config: PlatformConfig, teams: readonly TeamConfig[], keyOf: (index: number) => string): void {
+export function checkUniquePrincipals(
+  p: Problems,
+  config: PlatformConfig,
+  teams: readonly TeamConfig[],
+  keyOf: (index: number) => string,
+): void {
   const owners = [
     ...config.clusterAdmins.map((principalArn, i) => ({ key: `clusterAdmins[${i}]`, principalArn })),
     ...config.accessEntries.map((e, i) => ({ key: `accessEntries[${i}].principalArn`, principalArn: e.principalArn })),
@@ -47,7 +56,11 @@ export function checkUniquePrincipals(p: Problems, config: PlatformConfig, teams
     if (partition !== undefined && arnPartition(principalArn) !== partition) {
       p.add(key, principalArn, `an ARN of partition ${partition}, the partition of region ${config.region} (arn:${partition}:iam::...)`);
     } else if (first) {
-      p.add(key, principalArn, `a principal without another access entry (already given by ${first}); EKS allows one access entry per principal`);
+      p.add(
+        key,
+        principalArn,
+        `a principal without another access entry (already given by ${first}); EKS allows one access entry per principal`,
+      );
     } else {
       seen.set(principalArn, key);
     }

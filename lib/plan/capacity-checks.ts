@@ -64,10 +64,13 @@ export function checkControllerCapacity(p: Problems, config: PlatformConfig, add
 
   if (!hasProvider) {
     for (const { owner, set } of deployments.filter((s) => candidates.get(s)?.length === 0)) {
-      p.add('nodeGroups', config.nodeGroups.map(describeGroup).join('; '),
+      p.add(
+        'nodeGroups',
+        config.nodeGroups.map(describeGroup).join('; '),
         `a node group where "${set.name}" (${owner === 'EKS' ? 'an EKS add-on' : `add-on "${owner}"`}) can run: its node selector ` +
-        `${JSON.stringify(set.nodeSelector)} and tolerations ${JSON.stringify(set.tolerations)} fit no group's labels and taints, ` +
-        'and no add-on adds nodes. Add a node group without taints, or a node autoscaler add-on');
+          `${JSON.stringify(set.nodeSelector)} and tolerations ${JSON.stringify(set.tolerations)} fit no group's labels and taints, ` +
+          'and no add-on adds nodes. Add a node group without taints, or a node autoscaler add-on',
+      );
     }
   }
   const pools = new Map<string, NodeGroupConfig[]>();
@@ -78,22 +81,32 @@ export function checkControllerCapacity(p: Problems, config: PlatformConfig, add
   const warnings = new Set<string>();
   for (const pool of pools.values()) {
     const names = new Set(pool.map((g) => g.name));
-    const inside = deployments.filter((s) => (candidates.get(s) ?? []).every((g) => names.has(g.name)) && (candidates.get(s) ?? []).length > 0);
+    const inside = deployments.filter(
+      (s) => (candidates.get(s) ?? []).every((g) => names.has(g.name)) && (candidates.get(s) ?? []).length > 0,
+    );
     checkPool(p, config, pool, inside, daemonSets, warnings);
   }
   return [...warnings];
 }
 
-function checkPool(p: Problems, config: PlatformConfig, pool: readonly NodeGroupConfig[], inside: readonly OwnedPodSet[],
-  daemonSets: readonly OwnedPodSet[], warnings: Set<string>): void {
+function checkPool(
+  p: Problems,
+  config: PlatformConfig,
+  pool: readonly NodeGroupConfig[],
+  inside: readonly OwnedPodSet[],
+  daemonSets: readonly OwnedPodSet[],
+  warnings: Set<string>,
+): void {
   const available = { cpuMillicores: 0, memoryMiB: 0, pods: 0 };
   const required = { cpuMillicores: 0, memoryMiB: 0, pods: 0 };
   const lines: string[] = [];
   for (const group of pool) {
     const unknown = group.instanceTypes.filter((t) => nodeAllocatable(t) === undefined);
     if (unknown.length > 0) {
-      warnings.add(`node group "${group.name}": the capacity check does not know ${unknown.join(', ')} (it knows the ` +
-        `families ${KNOWN_INSTANCE_FAMILIES.join(', ')}) and leaves ${unknown.length === 1 ? 'it' : 'them'} out of the smallest node`);
+      warnings.add(
+        `node group "${group.name}": the capacity check does not know ${unknown.join(', ')} (it knows the ` +
+          `families ${KNOWN_INSTANCE_FAMILIES.join(', ')}) and leaves ${unknown.length === 1 ? 'it' : 'them'} out of the smallest node`,
+      );
     }
     const node = smallestNode(group);
     if (!node) return;
@@ -117,13 +130,16 @@ function checkPool(p: Problems, config: PlatformConfig, pool: readonly NodeGroup
   ].filter((s) => s !== '');
   if (short.length === 0) return;
   const index = config.nodeGroups.findIndex((g) => g.name === pool[0].name);
-  p.add(pool.length === 1 ? `nodeGroups[${index}]` : 'nodeGroups', pool.map(describeGroup).join('; '),
+  p.add(
+    pool.length === 1 ? `nodeGroups[${index}]` : 'nodeGroups',
+    pool.map(describeGroup).join('; '),
     `node groups with room at their minimum size (minSize x the smallest instance type's allocatable) for every pod that ` +
-    `can only run there before an autoscaler adds nodes: ${pool.map((g) => g.name).join(', ')} ${pool.length === 1 ? 'needs' : 'need'} ` +
-    `${cpu(required.cpuMillicores)}, ${memory(required.memoryMiB)} and ${required.pods} pods but have ` +
-    `${cpu(available.cpuMillicores)}, ${memory(available.memoryMiB)} and ${available.pods} pods (short: ${short.join(', ')}); ` +
-    `the pods: ${lines.join(', ')}. Raise minSize, use larger instance types, or move controllers off these groups ` +
-    '(their add-ons\' nodeSelector)');
+      `can only run there before an autoscaler adds nodes: ${pool.map((g) => g.name).join(', ')} ${pool.length === 1 ? 'needs' : 'need'} ` +
+      `${cpu(required.cpuMillicores)}, ${memory(required.memoryMiB)} and ${required.pods} pods but have ` +
+      `${cpu(available.cpuMillicores)}, ${memory(available.memoryMiB)} and ${available.pods} pods (short: ${short.join(', ')}); ` +
+      `the pods: ${lines.join(', ')}. Raise minSize, use larger instance types, or move controllers off these groups ` +
+      "(their add-ons' nodeSelector)",
+  );
 }
 
 function add(total: { cpuMillicores: number; memoryMiB: number; pods: number }, requests: PodRequests, count: number): void {

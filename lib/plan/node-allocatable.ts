@@ -42,14 +42,36 @@ const STANDARD_SIZES: Readonly<Record<string, { readonly vcpus: number; readonly
 const MEDIUM = { vcpus: 1, maxPods: 8 };
 const MEMORY_PER_VCPU_GIB: Readonly<Record<string, number>> = { c: 2, m: 4, r: 8 };
 const STANDARD_FAMILIES = [
-  'c5', 'c5a', 'c5n', 'c6a', 'c6i', 'c7i', 'm5', 'm5a', 'm5n', 'm6a', 'm6i', 'm7i', 'r5', 'r5a', 'r5n', 'r6a', 'r6i', 'r7i',
+  'c5',
+  'c5a',
+  'c5n',
+  'c6a',
+  'c6i',
+  'c7i',
+  'm5',
+  'm5a',
+  'm5n',
+  'm6a',
+  'm6i',
+  'm7i',
+  'r5',
+  'r5a',
+  'r5n',
+  'r6a',
+  'r6i',
+  'r7i',
 ];
 const FAMILIES_WITH_MEDIUM = ['c6g', 'c7g', 'c7a', 'm6g', 'm7g', 'm7a', 'r6g', 'r7g', 'r7a'];
 
 /** t3, t3a and t4g: [size, vCPUs, GiB, max pods]; t3a.small has fewer IPs per ENI (8 pods). */
 const BURSTABLE: ReadonlyArray<readonly [string, number, number, number]> = [
-  ['nano', 2, 0.5, 4], ['micro', 2, 1, 4], ['small', 2, 2, 11], ['medium', 2, 4, 17],
-  ['large', 2, 8, 35], ['xlarge', 4, 16, 58], ['2xlarge', 8, 32, 58],
+  ['nano', 2, 0.5, 4],
+  ['micro', 2, 1, 4],
+  ['small', 2, 2, 11],
+  ['medium', 2, 4, 17],
+  ['large', 2, 8, 35],
+  ['xlarge', 4, 16, 58],
+  ['2xlarge', 8, 32, 58],
 ];
 
 function instanceShapes(): ReadonlyMap<string, InstanceShape> {
@@ -73,7 +95,12 @@ const SHAPES = instanceShapes();
 const VM_MEMORY_OVERHEAD = 0.075;
 const EVICTION_HARD_MEMORY_MIB = 100;
 /** [up to this many millicores, reserve this fraction of them]. */
-const CPU_RESERVE_STEPS: ReadonlyArray<readonly [number, number]> = [[1000, 0.06], [2000, 0.01], [4000, 0.005], [Infinity, 0.0025]];
+const CPU_RESERVE_STEPS: ReadonlyArray<readonly [number, number]> = [
+  [1000, 0.06],
+  [2000, 0.01],
+  [4000, 0.005],
+  [Infinity, 0.0025],
+];
 
 /** kube-reserved CPU in millicores for a node with `millicores` (the EKS AMI's stepped percentages). */
 export function kubeReservedCpu(millicores: number): number {

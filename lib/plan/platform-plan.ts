@@ -81,7 +81,12 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
   const capacityWarnings = p.count === 0 ? checkControllerCapacity(p, config, all) : [];
 
   p.throwIfAny();
-  const notice = supportNotice(config.kubernetesVersion, kubernetesVersionInfo(config.kubernetesVersion), config.supportType, inputs.today ?? isoToday());
+  const notice = supportNotice(
+    config.kubernetesVersion,
+    kubernetesVersionInfo(config.kubernetesVersion),
+    config.supportType,
+    inputs.today ?? isoToday(),
+  );
   return Object.freeze({
     config: deepFreeze(config),
     names: Object.freeze(environmentNames(config.environment)),

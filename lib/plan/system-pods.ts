@@ -20,8 +20,36 @@ const EKS_ADDON = (name: string): string => `the ${name} EKS add-on's default co
 
 /** The core managed add-ons' pods on managed node groups. */
 export const SYSTEM_POD_SETS: readonly PodSet[] = [
-  { name: 'coredns', replicas: 2, requests: { cpuMillicores: 100, memoryMiB: 70 }, nodeSelector: {}, tolerations: TOLERATE_CRITICAL_ADDONS_ONLY, source: EKS_ADDON('coredns') },
-  { name: 'aws-node (vpc-cni)', replicas: 'per-node', requests: { cpuMillicores: 25, memoryMiB: 0 }, nodeSelector: {}, tolerations: TOLERATE_EVERYTHING, source: EKS_ADDON('vpc-cni') },
-  { name: 'kube-proxy', replicas: 'per-node', requests: { cpuMillicores: 100, memoryMiB: 0 }, nodeSelector: {}, tolerations: TOLERATE_EVERYTHING, source: EKS_ADDON('kube-proxy') },
-  { name: 'eks-pod-identity-agent', replicas: 'per-node', requests: { cpuMillicores: 0, memoryMiB: 0 }, nodeSelector: {}, tolerations: TOLERATE_EVERYTHING, source: EKS_ADDON('eks-pod-identity-agent') },
+  {
+    name: 'coredns',
+    replicas: 2,
+    requests: { cpuMillicores: 100, memoryMiB: 70 },
+    nodeSelector: {},
+    tolerations: TOLERATE_CRITICAL_ADDONS_ONLY,
+    source: EKS_ADDON('coredns'),
+  },
+  {
+    name: 'aws-node (vpc-cni)',
+    replicas: 'per-node',
+    requests: { cpuMillicores: 25, memoryMiB: 0 },
+    nodeSelector: {},
+    tolerations: TOLERATE_EVERYTHING,
+    source: EKS_ADDON('vpc-cni'),
+  },
+  {
+    name: 'kube-proxy',
+    replicas: 'per-node',
+    requests: { cpuMillicores: 100, memoryMiB: 0 },
+    nodeSelector: {},
+    tolerations: TOLERATE_EVERYTHING,
+    source: EKS_ADDON('kube-proxy'),
+  },
+  {
+    name: 'eks-pod-identity-agent',
+    replicas: 'per-node',
+    requests: { cpuMillicores: 0, memoryMiB: 0 },
+    nodeSelector: {},
+    tolerations: TOLERATE_EVERYTHING,
+    source: EKS_ADDON('eks-pod-identity-agent'),
+  },
 ];

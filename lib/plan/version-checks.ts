@@ -15,7 +15,11 @@ export function checkAddOnVersions(p: Problems, kubernetesVersion: string, addon
     const tooNew = range.max !== undefined && minor(kubernetesVersion) > minor(range.max);
     if (tooOld || tooNew) {
       const bounds = `${range.min ?? 'any'} to ${range.max ?? 'any'}`;
-      p.add('kubernetesVersion', kubernetesVersion, `a version the "${addon.id}" add-on supports (${bounds}, per ${range.source}): change kubernetesVersion or remove the add-on`);
+      p.add(
+        'kubernetesVersion',
+        kubernetesVersion,
+        `a version the "${addon.id}" add-on supports (${bounds}, per ${range.source}): change kubernetesVersion or remove the add-on`,
+      );
     }
   }
 }

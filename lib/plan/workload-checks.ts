@@ -39,8 +39,14 @@ export interface ControllerNeed {
   readonly providedBy: (provides: ProvidedCapabilities) => boolean;
 }
 
-const ingressClass = (name: string) => (p: ProvidedCapabilities): boolean => p.ingressClasses?.includes(name) === true;
-const loadBalancerClass = (name: string) => (p: ProvidedCapabilities): boolean => p.loadBalancerClasses?.includes(name) === true;
+const ingressClass =
+  (name: string) =>
+  (p: ProvidedCapabilities): boolean =>
+    p.ingressClasses?.includes(name) === true;
+const loadBalancerClass =
+  (name: string) =>
+  (p: ProvidedCapabilities): boolean =>
+    p.loadBalancerClasses?.includes(name) === true;
 const dnsRecords = (p: ProvidedCapabilities): boolean => p.dnsRecords !== undefined;
 
 /**
@@ -51,9 +57,15 @@ export function controllerNeeds(workload: WorkloadName, compute: ComputeMode): C
   const needs: ControllerNeed[] = [];
   const alb = { what: `the ${ALB_INGRESS_CLASS} IngressClass`, providedBy: ingressClass(ALB_INGRESS_CLASS) };
   if (workload === 'game-2048') {
-    needs.push(compute === 'auto'
-      ? { ...alb, addonId: AUTO_MODE_INGRESS, reason: `its Ingress needs the ${ALB_INGRESS_CLASS} IngressClass of Auto Mode` }
-      : { ...alb, addonId: AWS_LOAD_BALANCER_CONTROLLER, reason: `its Ingress needs the ${ALB_INGRESS_CLASS} IngressClass, which the AWS Load Balancer Controller serves on node groups` });
+    needs.push(
+      compute === 'auto'
+        ? { ...alb, addonId: AUTO_MODE_INGRESS, reason: `its Ingress needs the ${ALB_INGRESS_CLASS} IngressClass of Auto Mode` }
+        : {
+            ...alb,
+            addonId: AWS_LOAD_BALANCER_CONTROLLER,
+            reason: `its Ingress needs the ${ALB_INGRESS_CLASS} IngressClass, which the AWS Load Balancer Controller serves on node groups`,
+          },
+    );
   } else if (compute === 'nodegroups') {
     needs.push({
       addonId: AWS_LOAD_BALANCER_CONTROLLER,
@@ -63,7 +75,12 @@ export function controllerNeeds(workload: WorkloadName, compute: ComputeMode): C
     });
   }
   if (workload === 'nginx') {
-    needs.push({ addonId: EXTERNAL_DNS, reason: 'external-dns publishes its host name in Route 53', what: 'Route 53 records', providedBy: dnsRecords });
+    needs.push({
+      addonId: EXTERNAL_DNS,
+      reason: 'external-dns publishes its host name in Route 53',
+      what: 'Route 53 records',
+      providedBy: dnsRecords,
+    });
   }
   return needs;
 }
@@ -84,10 +101,18 @@ export function checkWorkloads(p: Problems, config: PlatformConfig, addons: read
       if (providersOf(need, addons).length > 0) continue;
       const key = `workloads.${WORKLOAD_KEYS[workload]}`;
       if (addons.some((a) => a.id === need.addonId)) {
-        p.add(key, true, `with compute=${config.compute} only together with an add-on that provides ${need.what} (${need.reason}); the selected "${need.addonId}" ` +
-          'add-on does not, as configured: change its options, or turn the workload off in the workloads key');
+        p.add(
+          key,
+          true,
+          `with compute=${config.compute} only together with an add-on that provides ${need.what} (${need.reason}); the selected "${need.addonId}" ` +
+            'add-on does not, as configured: change its options, or turn the workload off in the workloads key',
+        );
       } else {
-        p.add(key, true, `with compute=${config.compute} only together with the "${need.addonId}" add-on (${need.reason}): add it, or turn the workload off in the workloads key`);
+        p.add(
+          key,
+          true,
+          `with compute=${config.compute} only together with the "${need.addonId}" add-on (${need.reason}): add it, or turn the workload off in the workloads key`,
+        );
       }
     }
   }
@@ -110,6 +135,10 @@ function checkNginxName(p: Problems, nginx: NginxWorkloadConfig, providers: read
   const covers = (d: string) => nginx.hostname === d || nginx.hostname.endsWith(`.${d}`);
   if (!candidates.some((a) => records(a).domainFilters.some(covers))) {
     const filters = candidates.map((a) => `addons.${a.id}.domainFilters: ${records(a).domainFilters.join(', ')}`).join('; ');
-    p.add('workloads.nginx.hostname', nginx.hostname, `a name inside the ${candidates.map((a) => a.id).join(' or ')} domain filters (${filters})`);
+    p.add(
+      'workloads.nginx.hostname',
+      nginx.hostname,
+      `a name inside the ${candidates.map((a) => a.id).join(' or ')} domain filters (${filters})`,
+    );
   }
 }

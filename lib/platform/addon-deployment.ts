@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
 import { capacityDependencies } from '../plan/capacity-checks';
 

@@ -1,8 +1,9 @@
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { PLATFORM_NAMESPACE } from '../config';
+
 import type { PlatformConfig } from '../config';
+import { PLATFORM_NAMESPACE } from '../config';
 
 export { PLATFORM_NAMESPACE };
 

@@ -1,17 +1,18 @@
-import { Annotations, Stack } from 'aws-cdk-lib';
 import type { CfnElement } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { HelmRecoveryFunction } from '../../addons/core/helm-recovery-function';
+
 import type { HelmRecoveryFunctionProps } from '../../addons/core/helm-recovery-function';
+import { HelmRecoveryFunction } from '../../addons/core/helm-recovery-function';
 import { acknowledge, managedPolicyFinding, ruleIds } from '../compliance/acknowledge';
 import { acknowledgeLatestNodeRuntime } from '../compliance/lambda-runtime';
-import { environmentNames, kubernetesVersionInfo } from '../config';
 import type { PlatformConfig } from '../config';
+import { environmentNames, kubernetesVersionInfo } from '../config';
 import { importInfraList, importInfraValue } from '../contract';
 
 /** Props for {@link ImportedCluster}. */
@@ -124,7 +125,7 @@ function acknowledgeProviderFindings(provider: eks.KubectlProvider): void {
   acknowledgeLatestNodeRuntime(framework);
   acknowledge(
     framework,
-    'The custom resource provider framework role of aws-cdk-lib: it may only invoke this provider\'s own ' +
+    "The custom resource provider framework role of aws-cdk-lib: it may only invoke this provider's own " +
       'handler (the :* covers its versions) and uses the AWS managed Lambda execution policies for logs and ' +
       'VPC networking. The construct offers no way to replace them.',
     [

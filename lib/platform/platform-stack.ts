@@ -1,10 +1,11 @@
+import type { StackProps } from 'aws-cdk-lib';
 import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { StackProps } from 'aws-cdk-lib';
+
 import type { AddOnContext } from '../../addons/core/addon';
 import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../compliance/function-log-groups';
-import { hasWorkloads } from '../config';
 import type { TeamConfig } from '../config';
+import { hasWorkloads } from '../config';
 import { importInfraValue } from '../contract';
 import type { PlatformPlan } from '../plan';
 import { ApplicationTeam } from '../teams/application-team';
@@ -60,7 +61,10 @@ export class PlatformStack extends Stack {
 
     this.teams = teams;
     if (teams.length > 0) {
-      const enforcement = new NetworkPolicyEnforcement(this, 'NetworkPolicyEnforcement', { cluster: this.imported.cluster, compute: config.compute });
+      const enforcement = new NetworkPolicyEnforcement(this, 'NetworkPolicyEnforcement', {
+        cluster: this.imported.cluster,
+        compute: config.compute,
+      });
       const perTeam = props.plan.addons.filter((a) => a.deployTeam !== undefined);
       for (const team of teams) {
         const applicationTeam = new ApplicationTeam(this, `Team-${team.name}`, { cluster: this.imported.cluster, team });

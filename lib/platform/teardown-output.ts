@@ -1,5 +1,6 @@
-import { CfnOutput } from 'aws-cdk-lib';
 import type { Stack } from 'aws-cdk-lib';
+import { CfnOutput } from 'aws-cdk-lib';
+
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
 
 /** The output scripts/down.sh reads (scripts/lib/common.sh, load_outputs). */

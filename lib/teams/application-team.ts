@@ -1,8 +1,9 @@
 import type { CfnAccessEntry } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { teamKubernetesGroup } from '../config';
+
 import type { AccessPolicyName, TeamAccess, TeamConfig } from '../config';
+import { teamKubernetesGroup } from '../config';
 import { principalId } from '../infra/access-entries';
 import { teamNamespaceObjects } from './team-manifests';
 

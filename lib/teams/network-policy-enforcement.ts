@@ -1,5 +1,6 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
+
 import type { ComputeMode } from '../config';
 
 /** Props for {@link NetworkPolicyEnforcement}. */
@@ -22,12 +23,14 @@ export class NetworkPolicyEnforcement extends Construct {
     new eks.KubernetesManifest(this, 'AutoModeController', {
       cluster: props.cluster,
       overwrite: true,
-      manifest: [{
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' },
-        data: { 'enable-network-policy-controller': 'true' },
-      }],
+      manifest: [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' },
+          data: { 'enable-network-policy-controller': 'true' },
+        },
+      ],
     });
   }
 }

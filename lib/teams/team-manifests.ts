@@ -21,7 +21,10 @@ export function teamNamespaceObjects(team: TeamConfig, namespace: string): Kuber
       kind: 'Namespace',
       // Pod Security Admission: "baseline" is enforced (no privileged pods, host access or
       // hostPath); "restricted" only warns, so teams see what to harden without being blocked.
-      metadata: { name: namespace, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' } },
+      metadata: {
+        name: namespace,
+        labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' },
+      },
     },
     {
       apiVersion: 'v1',
@@ -66,10 +69,20 @@ export function teamNamespaceObjects(team: TeamConfig, namespace: string): Kuber
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-        }],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
       },
     },
   ];

@@ -1,9 +1,16 @@
 import type { Construct } from 'constructs';
+
 import type { PlatformAddOn } from '../../addons/core/addon';
 import type { ComputeMode, WorkloadName } from '../config';
 import { controllerNeeds, providersOf } from '../plan/workload-checks';
 
-export { ALB_INGRESS_CLASS, AUTO_MODE_INGRESS, AWS_LOAD_BALANCER_CONTROLLER, EXTERNAL_DNS, NLB_LOAD_BALANCER_CLASS } from '../plan/workload-checks';
+export {
+  ALB_INGRESS_CLASS,
+  AUTO_MODE_INGRESS,
+  AWS_LOAD_BALANCER_CONTROLLER,
+  EXTERNAL_DNS,
+  NLB_LOAD_BALANCER_CLASS,
+} from '../plan/workload-checks';
 
 /**
  * Makes `workload` depend on the add-ons that serve its load balancers and DNS name (those of
@@ -15,7 +22,9 @@ export function dependOnControllers(workload: Construct, name: WorkloadName, com
   for (const need of controllerNeeds(name, compute)) {
     const providers = providersOf(need, addons.planned);
     if (providers.length === 0) {
-      throw new Error(`${name}: no deployed add-on provides ${need.what} (${need.reason}); compose the app with composePlan, which checks this`);
+      throw new Error(
+        `${name}: no deployed add-on provides ${need.what} (${need.reason}); compose the app with composePlan, which checks this`,
+      );
     }
     for (const provider of providers) {
       const scope = addons.scopes.get(provider.id);

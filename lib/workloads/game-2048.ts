@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IService } from 'kubernetes-models/v1/Service';
+
 import { ALB_INGRESS_CLASS, dependOnControllers } from './controllers';
 import type { WorkloadProps } from './workload-objects';
 import {
@@ -36,10 +37,11 @@ export interface Game2048Props extends WorkloadProps {
 export function game2048Objects(props: Pick<Game2048Props, 'image' | 'replicas'> = {}): object[] {
   const labels = workloadLabels(NAME);
   const deployment = workloadDeployment(NAME, props.replicas ?? 2, {
-      // The image is published for linux/amd64 only.
-      nodeSelector: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' },
-      securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
+    // The image is published for linux/amd64 only.
+    nodeSelector: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' },
+    securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [
+      {
         name: NAME,
         image: props.image ?? GAME_2048_IMAGE,
         imagePullPolicy: 'Always',
@@ -64,7 +66,8 @@ export function game2048Objects(props: Pick<Game2048Props, 'image' | 'replicas'>
           capabilities: { drop: ['ALL'], add: ['CHOWN', 'DAC_OVERRIDE', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] },
           seccompProfile: { type: 'RuntimeDefault' },
         },
-      }],
+      },
+    ],
   });
   const service: IService = {
     apiVersion: 'v1',
@@ -91,11 +94,13 @@ export function game2048Objects(props: Pick<Game2048Props, 'image' | 'replicas'>
     },
     spec: {
       ingressClassName: ALB_INGRESS_CLASS,
-      rules: [{
-        http: {
-          paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: NAME, port: { name: 'http' } } } }],
+      rules: [
+        {
+          http: {
+            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: NAME, port: { name: 'http' } } } }],
+          },
         },
-      }],
+      ],
     },
   };
   // Baseline, not restricted: the container runs as root (see above).
@@ -116,7 +121,13 @@ export class Game2048 extends Construct {
     const { cluster, config } = props.context;
     dependOnControllers(this, NAME, config.compute, props.addons);
     const manifest = applyObjects(this, cluster, game2048Objects(props));
-    this.hostname = loadBalancerHostname(this, 'LoadBalancerHostname', { cluster, kind: 'ingress', namespace: NAME, name: NAME, manifest }).value;
+    this.hostname = loadBalancerHostname(this, 'LoadBalancerHostname', {
+      cluster,
+      kind: 'ingress',
+      namespace: NAME,
+      name: NAME,
+      manifest,
+    }).value;
     appUrlOutput(this, 'AppUrlGame2048', `http://${this.hostname}`, 'game-2048 (internet-facing ALB); open it in a browser');
   }
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+
 import { acknowledge, wildcardFinding } from '../compliance/acknowledge';
 import { acknowledgeCustomResourceHandler, lambdaVpcNetworkingStatement } from '../compliance/custom-resource-handler';
 

@@ -2,8 +2,9 @@ import { CfnOutput } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import type { ComputeMode } from '../config/types';
+
 import type { NginxWorkloadConfig } from '../config';
+import type { ComputeMode } from '../config/types';
 import { dependOnControllers } from './controllers';
 import type { WorkloadProps } from './workload-objects';
 import {
@@ -46,8 +47,9 @@ export interface NginxObjectsOptions extends Pick<NginxProps, 'image' | 'replica
 /** The Kubernetes objects of nginx (namespace, Deployment, TLS NLB Service, disruption budget). */
 export function nginxObjects(options: NginxObjectsOptions): object[] {
   const deployment = workloadDeployment(NAME, options.replicas ?? 2, {
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [
+      {
         name: NAME,
         image: options.image ?? NGINX_IMAGE,
         ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
@@ -61,18 +63,24 @@ export function nginxObjects(options: NginxObjectsOptions): object[] {
         // The image keeps its pid file and temp paths in /tmp; its entrypoint skips config
         // edits on a read-only filesystem.
         volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-      }],
-      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+      },
+    ],
+    volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
   });
-  const service = nlbService(NAME, options.compute, {
-    'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
-    'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
-    // TLS ends at the NLB with the ACM certificate; nginx serves plain HTTP on 8080 in the VPC.
-    'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': options.certificateArn,
-    'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': '443',
-    'service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy': TLS_POLICY,
-    'external-dns.alpha.kubernetes.io/hostname': options.hostname,
-  }, { name: 'https', port: 443, targetPort: 'http', protocol: 'TCP' });
+  const service = nlbService(
+    NAME,
+    options.compute,
+    {
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      // TLS ends at the NLB with the ACM certificate; nginx serves plain HTTP on 8080 in the VPC.
+      'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': options.certificateArn,
+      'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': '443',
+      'service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy': TLS_POLICY,
+      'external-dns.alpha.kubernetes.io/hostname': options.hostname,
+    },
+    { name: 'https', port: 443, targetPort: 'http', protocol: 'TCP' },
+  );
   return [namespaceObject(NAME, 'restricted'), deployment, service, podDisruptionBudget(NAME, NAME)];
 }
 
@@ -96,15 +104,30 @@ export class Nginx extends Construct {
       domainName: props.hostname,
       validation: acm.CertificateValidation.fromDns(zone),
     });
-    const manifest = applyObjects(this, cluster, nginxObjects({
-      image: props.image,
-      replicas: props.replicas,
-      hostname: props.hostname,
-      compute: config.compute,
-      certificateArn: this.certificate.certificateArn,
-    }));
-    this.loadBalancerHostname = loadBalancerHostname(this, 'LoadBalancerHostname', { cluster, kind: 'service', namespace: NAME, name: NAME, manifest }).value;
-    appUrlOutput(this, 'AppUrlNginx', `https://${props.hostname}`, 'nginx over TLS; the DNS record appears once external-dns has synced (about a minute)');
+    const manifest = applyObjects(
+      this,
+      cluster,
+      nginxObjects({
+        image: props.image,
+        replicas: props.replicas,
+        hostname: props.hostname,
+        compute: config.compute,
+        certificateArn: this.certificate.certificateArn,
+      }),
+    );
+    this.loadBalancerHostname = loadBalancerHostname(this, 'LoadBalancerHostname', {
+      cluster,
+      kind: 'service',
+      namespace: NAME,
+      name: NAME,
+      manifest,
+    }).value;
+    appUrlOutput(
+      this,
+      'AppUrlNginx',
+      `https://${props.hostname}`,
+      'nginx over TLS; the DNS record appears once external-dns has synced (about a minute)',
+    );
     new CfnOutput(this, 'NginxLoadBalancer', {
       value: this.loadBalancerHostname,
       description: `The NLB that ${props.hostname} should point at (check the record if the name does not resolve)`,

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+
 import type { AddOnContext } from '../../addons/core/addon';
 import { acknowledge, managedPolicyFinding, ruleIds } from '../compliance/acknowledge';
 import { importInfraValue } from '../contract';
@@ -95,19 +96,25 @@ export class PetstoreApi extends Construct {
     this.api.deploymentStage.node.addDependency(account, executionLogs);
 
     const validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
-    const viaVpcLink = (path: string, requestParameters?: Record<string, string>): apigateway.Integration => new apigateway.Integration({
-      type: apigateway.IntegrationType.HTTP_PROXY,
-      integrationHttpMethod: 'ANY',
-      uri: `http://${this.lookup.dnsName}${path}`,
-      options: { connectionType: apigateway.ConnectionType.VPC_LINK, vpcLink: this.vpcLink, requestParameters },
-    });
+    const viaVpcLink = (path: string, requestParameters?: Record<string, string>): apigateway.Integration =>
+      new apigateway.Integration({
+        type: apigateway.IntegrationType.HTTP_PROXY,
+        integrationHttpMethod: 'ANY',
+        uri: `http://${this.lookup.dnsName}${path}`,
+        options: { connectionType: apigateway.ConnectionType.VPC_LINK, vpcLink: this.vpcLink, requestParameters },
+      });
     const methods = [
-      this.api.root.addMethod('ANY', viaVpcLink('/'), { requestValidator: validator, authorizationType: apigateway.AuthorizationType.NONE }),
-      this.api.root.addResource('{proxy+}').addMethod(
-        'ANY',
-        viaVpcLink('/{proxy}', { 'integration.request.path.proxy': 'method.request.path.proxy' }),
-        { requestValidator: validator, requestParameters: { 'method.request.path.proxy': true }, authorizationType: apigateway.AuthorizationType.NONE },
-      ),
+      this.api.root.addMethod('ANY', viaVpcLink('/'), {
+        requestValidator: validator,
+        authorizationType: apigateway.AuthorizationType.NONE,
+      }),
+      this.api.root
+        .addResource('{proxy+}')
+        .addMethod('ANY', viaVpcLink('/{proxy}', { 'integration.request.path.proxy': 'method.request.path.proxy' }), {
+          requestValidator: validator,
+          requestParameters: { 'method.request.path.proxy': true },
+          authorizationType: apigateway.AuthorizationType.NONE,
+        }),
     ];
     for (const method of methods) {
       acknowledge(
@@ -126,7 +133,8 @@ export class PetstoreApi extends Construct {
         'certificate: the integration is HTTP over PrivateLink to an internal NLB, and API Gateway presents client ' +
         'certificates only to HTTPS backends, so one would protect nothing; clients reach the stage over HTTPS only.',
       [
-        'AwsSolutions-APIG3', ...ruleIds('APIGWAssociatedWithWAF', 'nist', 'pci'),
+        'AwsSolutions-APIG3',
+        ...ruleIds('APIGWAssociatedWithWAF', 'nist', 'pci'),
         ...ruleIds('APIGWCacheEnabledAndEncrypted', 'nist', 'hipaa', 'pci'),
         ...ruleIds('APIGWSSLEnabled', 'nist', 'hipaa', 'pci'),
       ],

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+
 import type { ComputeMode } from '../config/types';
 import { dependOnControllers } from './controllers';
 import { PetstoreApi } from './petstore-api';
@@ -65,9 +66,10 @@ export interface PetstoreObjectsOptions extends Pick<PetstoreProps, 'image' | 'r
 /** The Kubernetes objects of petstore (namespace, Deployment, NLB Service, disruption budget). */
 export function petstoreObjects(options: PetstoreObjectsOptions): object[] {
   const deployment = workloadDeployment(NAME, options.replicas ?? 2, {
-      nodeSelector: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' },
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
+    nodeSelector: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' },
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [
+      {
         name: NAME,
         image: options.image ?? PETSTORE_IMAGE,
         ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
@@ -88,12 +90,16 @@ export function petstoreObjects(options: PetstoreObjectsOptions): object[] {
         livenessProbe: httpProbe(HEALTH_PATH, 'http', { periodSeconds: 20, failureThreshold: 3 }),
         securityContext: restrictedSecurityContext(RUN_AS_USER, true),
         // The only writable paths: Jetty's work directory and its request log.
-        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'logs', mountPath: '/var/log' }],
-      }],
-      volumes: [
-        { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
-        { name: 'logs', emptyDir: { sizeLimit: '128Mi' } },
-      ],
+        volumeMounts: [
+          { name: 'tmp', mountPath: '/tmp' },
+          { name: 'logs', mountPath: '/var/log' },
+        ],
+      },
+    ],
+    volumes: [
+      { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+      { name: 'logs', emptyDir: { sizeLimit: '128Mi' } },
+    ],
   });
   const annotations: Record<string, string> = {
     // Fixed, so the API Gateway side can find this NLB by name.
@@ -128,21 +134,36 @@ export class Petstore extends Construct {
     const { cluster, config } = props.context;
     dependOnControllers(this, NAME, config.compute, props.addons);
     const loadBalancerName = petstoreLoadBalancerName(config.environment);
-    const manifest = applyObjects(this, cluster, petstoreObjects({
-      image: props.image,
-      replicas: props.replicas,
-      internal: props.internal,
-      apiGateway: props.apiGateway,
-      compute: config.compute,
-      loadBalancerName,
-    }));
-    this.hostname = loadBalancerHostname(this, 'LoadBalancerHostname', { cluster, kind: 'service', namespace: NAME, name: NAME, manifest }).value;
+    const manifest = applyObjects(
+      this,
+      cluster,
+      petstoreObjects({
+        image: props.image,
+        replicas: props.replicas,
+        internal: props.internal,
+        apiGateway: props.apiGateway,
+        compute: config.compute,
+        loadBalancerName,
+      }),
+    );
+    this.hostname = loadBalancerHostname(this, 'LoadBalancerHostname', {
+      cluster,
+      kind: 'service',
+      namespace: NAME,
+      name: NAME,
+      manifest,
+    }).value;
     if (props.apiGateway ?? true) {
       this.api = new PetstoreApi(this, 'Api', { context: props.context, loadBalancerName, loadBalancerHostname: this.hostname });
       appUrlOutput(this, 'AppUrlPetstore', this.api.url, 'petstore through API Gateway; try <url>api/v3/pet/findByStatus?status=available');
     } else {
       const reach = (props.internal ?? true) ? 'internal NLB, reachable inside the VPC only' : 'internet-facing NLB';
-      appUrlOutput(this, 'AppUrlPetstore', `http://${this.hostname}`, `petstore (${reach}); try <url>/api/v3/pet/findByStatus?status=available`);
+      appUrlOutput(
+        this,
+        'AppUrlPetstore',
+        `http://${this.hostname}`,
+        `petstore (${reach}); try <url>/api/v3/pet/findByStatus?status=available`,
+      );
     }
   }
 }

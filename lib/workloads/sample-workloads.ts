@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+
 import type { AddOnContext } from '../../addons/core/addon';
 import type { WorkloadsConfig } from '../config';
 import type { DeployedAddOns } from './controllers';

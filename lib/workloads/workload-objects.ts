@@ -2,18 +2,19 @@ import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
-import type { INamespace } from 'kubernetes-models/v1/Namespace';
-import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
-import type { IService } from 'kubernetes-models/v1/Service';
-import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import type { IService } from 'kubernetes-models/v1/Service';
+import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
+
 import type { AddOnContext } from '../../addons/core/addon';
 import { PLATFORM_LABELS } from '../../addons/core/kubernetes-object';
 import type { ComputeMode } from '../config/types';
-import { NLB_LOAD_BALANCER_CLASS } from './controllers';
 import type { DeployedAddOns } from './controllers';
+import { NLB_LOAD_BALANCER_CLASS } from './controllers';
 
 /*
  * Building blocks shared by the sample workloads: labels, namespaces with Pod Security Admission,
@@ -72,7 +73,11 @@ export function restrictedSecurityContext(user: number, readOnlyRootFilesystem: 
 }
 
 /** An HTTP GET probe on a named container port. */
-export function httpProbe(path: string, port: string, timing: Pick<IProbe, 'initialDelaySeconds' | 'periodSeconds' | 'failureThreshold'>): IProbe {
+export function httpProbe(
+  path: string,
+  port: string,
+  timing: Pick<IProbe, 'initialDelaySeconds' | 'periodSeconds' | 'failureThreshold'>,
+): IProbe {
   return { httpGet: { path, port }, timeoutSeconds: 2, ...timing };
 }
 

@@ -1,6 +1,6 @@
 import { ConfigError, Problems } from '../../lib/config';
-import { readAssumptions } from '../../lib/cost/assumptions';
 import { estimateEnvironment, formatEstimate, workshopCost } from '../../lib/cost';
+import { readAssumptions } from '../../lib/cost/assumptions';
 import { cdkJsonContext } from '../cdk-json';
 
 /*
@@ -62,11 +62,22 @@ export function parseArgs(args: readonly string[]): CliOptions | 'help' {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     switch (arg) {
-      case '-h': case '--help': return 'help';
-      case '-c': case '--context': pair(arg, args[++i], context, p); break;
-      case '--assume': pair(arg, args[++i], assumptions, p); break;
-      case '--participants': participants = positive(arg, args[++i], p); break;
-      case '--hours': hours = positive(arg, args[++i], p); break;
+      case '-h':
+      case '--help':
+        return 'help';
+      case '-c':
+      case '--context':
+        pair(arg, args[++i], context, p);
+        break;
+      case '--assume':
+        pair(arg, args[++i], assumptions, p);
+        break;
+      case '--participants':
+        participants = positive(arg, args[++i], p);
+        break;
+      case '--hours':
+        hours = positive(arg, args[++i], p);
+        break;
       case '--date': {
         date = args[++i];
         if (date === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
@@ -74,8 +85,11 @@ export function parseArgs(args: readonly string[]): CliOptions | 'help' {
         }
         break;
       }
-      case '--json': json = true; break;
-      default: p.add('option', arg, '-c, --assume, --participants, --hours, --date, --json, --help');
+      case '--json':
+        json = true;
+        break;
+      default:
+        p.add('option', arg, '-c, --assume, --participants, --hours, --date, --json, --help');
     }
   }
   const workshop = args.filter((arg) => arg === '--participants' || arg === '--hours').length;
@@ -95,9 +109,14 @@ function main(args: readonly string[]): number {
       process.stdout.write(USAGE);
       return 0;
     }
-    const estimate = estimateEnvironment({ ...cdkJsonContext(), ...options.context }, { assumptions: options.assumptions, today: options.date });
-    const workshop = options.participants !== undefined && options.hours !== undefined
-      ? workshopCost(estimate, options.participants, options.hours) : undefined;
+    const estimate = estimateEnvironment(
+      { ...cdkJsonContext(), ...options.context },
+      { assumptions: options.assumptions, today: options.date },
+    );
+    const workshop =
+      options.participants !== undefined && options.hours !== undefined
+        ? workshopCost(estimate, options.participants, options.hours)
+        : undefined;
     process.stdout.write(options.json ? `${JSON.stringify({ ...estimate, workshop }, null, 2)}\n` : formatEstimate(estimate, workshop));
     return 0;
   } catch (error) {

@@ -93,7 +93,12 @@ function clusterLines(c: DiagramCluster, depth: number): string[] {
 }
 
 /** The whole graph: top-level clusters and nodes in the order given, edges sorted and deduplicated. */
-export function renderDot(title: string, clusters: readonly DiagramCluster[], nodes: readonly DiagramNode[], edges: readonly DiagramEdge[]): string {
+export function renderDot(
+  title: string,
+  clusters: readonly DiagramCluster[],
+  nodes: readonly DiagramNode[],
+  edges: readonly DiagramEdge[],
+): string {
   const edgeLines = new Set<string>();
   for (const edge of edges) {
     const attrs = [

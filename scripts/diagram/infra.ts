@@ -29,10 +29,13 @@ function subnetLines(subnet: Resource): string[] {
 function clusterNode(eks: Resource): Omit<DiagramNode, 'id'> {
   const vpc = (key: string): unknown => prop(eks, 'ResourcesVpcConfig', key);
   const publicCidrs = list(vpc('PublicAccessCidrs')).length;
-  const endpoint = vpc('EndpointPublicAccess') === false
-    ? 'private endpoint'
-    : `public${publicCidrs ? ` (${publicCidrs} CIDRs)` : ''} + ${vpc('EndpointPrivateAccess') === true ? 'private' : 'no private'} endpoint`;
-  const logTypes = list(prop(eks, 'Logging', 'ClusterLogging', 'EnabledTypes')).map((t) => text((t as { Type?: unknown }).Type)).join(', ');
+  const endpoint =
+    vpc('EndpointPublicAccess') === false
+      ? 'private endpoint'
+      : `public${publicCidrs ? ` (${publicCidrs} CIDRs)` : ''} + ${vpc('EndpointPrivateAccess') === true ? 'private' : 'no private'} endpoint`;
+  const logTypes = list(prop(eks, 'Logging', 'ClusterLogging', 'EnabledTypes'))
+    .map((t) => text((t as { Type?: unknown }).Type))
+    .join(', ');
   const tier = text(prop(eks, 'ControlPlaneScalingConfig', 'Tier'));
   return {
     title: `EKS cluster ${text(eks.properties.Name) ?? ''}`.trim(),
@@ -51,7 +54,9 @@ function clusterNode(eks: Resource): Omit<DiagramNode, 'id'> {
 
 function nodeGroupNode(group: Resource): Omit<DiagramNode, 'id'> {
   const scaling = (key: string): string => text(prop(group, 'ScalingConfig', key)) ?? '?';
-  const labels = Object.entries((group.properties.Labels ?? {}) as Record<string, unknown>).map(([k, v]) => `${k}=${text(v)}`).sort();
+  const labels = Object.entries((group.properties.Labels ?? {}) as Record<string, unknown>)
+    .map(([k, v]) => `${k}=${text(v)}`)
+    .sort();
   const taints = list(group.properties.Taints).map((t) => {
     const { Key, Value, Effect } = t as Record<string, unknown>;
     return `${text(Key)}${Value !== undefined ? `=${text(Value)}` : ''}:${text(Effect)}`;
@@ -59,7 +64,11 @@ function nodeGroupNode(group: Resource): Omit<DiagramNode, 'id'> {
   return {
     title: `Managed node group ${text(group.properties.NodegroupName) ?? ''}`.trim(),
     lines: [
-      `${list(group.properties.InstanceTypes).map((t) => text(t)).join(', ') || 'default instance type'} · ${text(group.properties.CapacityType) ?? 'ON_DEMAND'}`,
+      `${
+        list(group.properties.InstanceTypes)
+          .map((t) => text(t))
+          .join(', ') || 'default instance type'
+      } · ${text(group.properties.CapacityType) ?? 'ON_DEMAND'}`,
       `${text(group.properties.AmiType) ?? 'default AMI'} · min ${scaling('MinSize')} / desired ${scaling('DesiredSize')} / max ${scaling('MaxSize')}`,
       `in ${referencedIds(group.properties.Subnets).length} subnets`,
       ...labels.map((l) => `label ${l}`),
@@ -98,15 +107,30 @@ export function drawInfra(stack: StackTemplate): InfraDrawing {
   const subnets = ofType('AWS::EC2::Subnet');
   const zones = [...new Set(subnets.map((s) => text(s.properties.AvailabilityZone) ?? '?'))].sort();
   const igw = ofType('AWS::EC2::InternetGateway')[0];
-  const igwId = igw ? node(network, 'igw', { title: 'Internet gateway', category: 'network' }, [igw, ...ofType('AWS::EC2::VPCGatewayAttachment')]) : undefined;
-  if (vpc) node(network, 'vpc', { title: 'VPC', lines: [text(vpc.properties.CidrBlock) ?? '?', `${zones.length} AZs`], category: 'network' }, [vpc]);
+  const igwId = igw
+    ? node(network, 'igw', { title: 'Internet gateway', category: 'network' }, [igw, ...ofType('AWS::EC2::VPCGatewayAttachment')])
+    : undefined;
+  if (vpc)
+    node(network, 'vpc', { title: 'VPC', lines: [text(vpc.properties.CidrBlock) ?? '?', `${zones.length} AZs`], category: 'network' }, [
+      vpc,
+    ]);
   for (const zone of zones) {
     const az = cluster(`infra_az_${zone}`, zone, '#ffffff');
     network.clusters.push(az);
     for (const subnet of subnets.filter((s) => text(s.properties.AvailabilityZone) === zone)) {
       const type = tag(subnet, 'aws-cdk:subnet-type') ?? 'subnet';
-      const related = all.filter((r) => r.path.startsWith(`${subnet.path.replace(/\/Subnet$/, '')}/`) && r.type.startsWith('AWS::EC2::') && r.type !== 'AWS::EC2::NatGateway');
-      const subnetId = node(az, `subnet_${subnet.path}`, { title: `${type} subnet ${tag(subnet, 'aws-cdk:subnet-name') ?? ''}`.trim(), lines: subnetLines(subnet), category: 'network' }, related);
+      const related = all.filter(
+        (r) =>
+          r.path.startsWith(`${subnet.path.replace(/\/Subnet$/, '')}/`) &&
+          r.type.startsWith('AWS::EC2::') &&
+          r.type !== 'AWS::EC2::NatGateway',
+      );
+      const subnetId = node(
+        az,
+        `subnet_${subnet.path}`,
+        { title: `${type} subnet ${tag(subnet, 'aws-cdk:subnet-name') ?? ''}`.trim(), lines: subnetLines(subnet), category: 'network' },
+        related,
+      );
       for (const nat of ofType('AWS::EC2::NatGateway').filter((n) => referencedIds(n.properties.SubnetId).includes(subnet.logicalId))) {
         const natId = node(az, `nat_${nat.path}`, { title: 'NAT gateway', category: 'network' }, [nat]);
         edges.push({ from: subnetId, to: natId, weak: true, label: 'in' });
@@ -127,21 +151,42 @@ export function drawInfra(stack: StackTemplate): InfraDrawing {
     const group = byId.get(referencedIds(flowLog.properties.LogGroupName)[0] ?? '');
     const role = byId.get(referencedIds(flowLog.properties.DeliverLogsPermissionArn)[0] ?? '');
     const attached = new Set(role ? referencedIds(role.properties.ManagedPolicyArns) : []);
-    const policies = all.filter((p) => p.type.startsWith('AWS::IAM::') && p.type.endsWith('Policy') && role
-      && (attached.has(p.logicalId) || referencedIds(p.properties.Roles).includes(role.logicalId)));
-    node(network, `flow_log_${flowLog.path}`, {
-      title: 'VPC flow log',
-      lines: [`traffic ${text(flowLog.properties.TrafficType) ?? '?'} → CloudWatch Logs`, ...(group ? [`retention ${text(group.properties.RetentionInDays) ?? 'forever'} days`] : [])],
-      category: 'logs',
-    }, [flowLog, ...(group ? [group] : []), ...(role ? [role] : []), ...policies]);
+    const policies = all.filter(
+      (p) =>
+        p.type.startsWith('AWS::IAM::') &&
+        p.type.endsWith('Policy') &&
+        role &&
+        (attached.has(p.logicalId) || referencedIds(p.properties.Roles).includes(role.logicalId)),
+    );
+    node(
+      network,
+      `flow_log_${flowLog.path}`,
+      {
+        title: 'VPC flow log',
+        lines: [
+          `traffic ${text(flowLog.properties.TrafficType) ?? '?'} → CloudWatch Logs`,
+          ...(group ? [`retention ${text(group.properties.RetentionInDays) ?? 'forever'} days`] : []),
+        ],
+        category: 'logs',
+      },
+      [flowLog, ...(group ? [group] : []), ...(role ? [role] : []), ...policies],
+    );
   }
 
   for (const key of ofType('AWS::KMS::Key')) {
-    node(root, `key_${key.path}`, {
-      title: 'KMS key',
-      lines: [text(key.properties.Description) ?? key.path, key.properties.EnableKeyRotation === true ? 'yearly rotation' : 'no rotation'],
-      category: 'security',
-    }, [key, ...all.filter((a) => a.type === 'AWS::KMS::Alias' && referencedIds(a.properties.TargetKeyId).includes(key.logicalId))]);
+    node(
+      root,
+      `key_${key.path}`,
+      {
+        title: 'KMS key',
+        lines: [
+          text(key.properties.Description) ?? key.path,
+          key.properties.EnableKeyRotation === true ? 'yearly rotation' : 'no rotation',
+        ],
+        category: 'security',
+      },
+      [key, ...all.filter((a) => a.type === 'AWS::KMS::Alias' && referencedIds(a.properties.TargetKeyId).includes(key.logicalId))],
+    );
   }
 
   const control = cluster('infra_control_plane', 'EKS control plane', '#fffbeb');
@@ -149,24 +194,47 @@ export function drawInfra(stack: StackTemplate): InfraDrawing {
   const eks = ofType('AWS::EKS::Cluster')[0];
   const eksId = eks ? node(control, 'cluster', clusterNode(eks), [eks]) : undefined;
 
-  const compute = cluster('infra_compute', eks?.properties.ComputeConfig && prop(eks, 'ComputeConfig', 'Enabled') === true ? 'Compute: EKS Auto Mode' : 'Compute: managed node groups', '#fff7ed');
+  const compute = cluster(
+    'infra_compute',
+    eks?.properties.ComputeConfig && prop(eks, 'ComputeConfig', 'Enabled') === true
+      ? 'Compute: EKS Auto Mode'
+      : 'Compute: managed node groups',
+    '#fff7ed',
+  );
   root.clusters.push(compute);
   const computeIds: string[] = [];
   if (eks && prop(eks, 'ComputeConfig', 'Enabled') === true) {
     for (const pool of list(prop(eks, 'ComputeConfig', 'NodePools')).map((p) => text(p) ?? '?')) {
-      computeIds.push(node(compute, `node_pool_${pool}`, { title: `Auto Mode node pool ${pool}`, lines: ['EKS-managed Karpenter, Bottlerocket'], category: 'compute' }, []));
+      computeIds.push(
+        node(
+          compute,
+          `node_pool_${pool}`,
+          { title: `Auto Mode node pool ${pool}`, lines: ['EKS-managed Karpenter, Bottlerocket'], category: 'compute' },
+          [],
+        ),
+      );
     }
   }
   for (const group of ofType('AWS::EKS::Nodegroup')) {
     computeIds.push(node(compute, `node_group_${group.path}`, nodeGroupNode(group), [group]));
   }
   // The node role is drawn with the compute that uses it.
-  const nodeRoleIds = [...new Set([...(eks ? referencedIds(prop(eks, 'ComputeConfig', 'NodeRoleArn')) : []), ...ofType('AWS::EKS::Nodegroup').flatMap((g) => referencedIds(g.properties.NodeRole))])];
+  const nodeRoleIds = [
+    ...new Set([
+      ...(eks ? referencedIds(prop(eks, 'ComputeConfig', 'NodeRoleArn')) : []),
+      ...ofType('AWS::EKS::Nodegroup').flatMap((g) => referencedIds(g.properties.NodeRole)),
+    ]),
+  ];
   for (const roleId of nodeRoleIds) {
     const role = byId.get(roleId);
     if (!role) continue;
     const managed = list(role.properties.ManagedPolicyArns).map((a) => text(a)?.split('/').pop() ?? '?');
-    const id = node(compute, `node_role_${role.path}`, { title: 'IAM node role', lines: managed.map((m) => `AWS managed: ${m}`), category: 'security' }, [role]);
+    const id = node(
+      compute,
+      `node_role_${role.path}`,
+      { title: 'IAM node role', lines: managed.map((m) => `AWS managed: ${m}`), category: 'security' },
+      [role],
+    );
     computeIds.forEach((c) => edges.push({ from: id, to: c, weak: true }));
   }
   if (eksId) computeIds.forEach((c) => edges.push({ from: eksId, to: c, label: 'nodes' }));
@@ -181,7 +249,13 @@ export function drawInfra(stack: StackTemplate): InfraDrawing {
     return root;
   };
   for (const target of [control, compute, network, root]) {
-    const mine = remaining.filter((r) => place(r) === target && !r.type.startsWith('AWS::EC2::Route') && r.type !== 'AWS::EC2::SubnetRouteTableAssociation' && r.type !== 'AWS::EC2::EIP');
+    const mine = remaining.filter(
+      (r) =>
+        place(r) === target &&
+        !r.type.startsWith('AWS::EC2::Route') &&
+        r.type !== 'AWS::EC2::SubnetRouteTableAssociation' &&
+        r.type !== 'AWS::EC2::EIP',
+    );
     if (!mine.length) continue;
     const drawing = drawScope(`infra_${target.id}_rest`, '', mine, all);
     target.nodes.push(...drawing.nodes);
@@ -198,7 +272,9 @@ export function drawInfra(stack: StackTemplate): InfraDrawing {
   }
   if (eks && eksId) {
     fromReferenced(eks.properties.RoleArn, eksId, 'cluster role');
-    for (const group of ofType('AWS::Logs::LogGroup').filter((g) => text(g.properties.LogGroupName) === `/aws/eks/${text(eks.properties.Name)}/cluster`)) {
+    for (const group of ofType('AWS::Logs::LogGroup').filter(
+      (g) => text(g.properties.LogGroupName) === `/aws/eks/${text(eks.properties.Name)}/cluster`,
+    )) {
       const to = owner.get(group.logicalId);
       if (to) edges.push({ from: eksId, to, label: 'control plane logs' });
     }

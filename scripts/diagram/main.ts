@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+
 import { ConfigError } from '../../lib/config';
 import { cdkJsonContext } from '../cdk-json';
 import { architectureDot } from './architecture';

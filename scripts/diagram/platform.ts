@@ -28,7 +28,9 @@ const ANNOTATION = {
 } as const;
 
 /** Load balancers the controllers create for a scope's objects: not in the template, drawn dashed. */
-function loadBalancers(objects: readonly KubernetesObject[]): { key: string; node: Omit<DiagramNode, 'id'>; internetFacing: boolean; name?: string }[] {
+function loadBalancers(
+  objects: readonly KubernetesObject[],
+): { key: string; node: Omit<DiagramNode, 'id'>; internetFacing: boolean; name?: string }[] {
   const found: ReturnType<typeof loadBalancers> = [];
   for (const o of objects) {
     const annotations = o.metadata.annotations ?? {};
@@ -36,7 +38,16 @@ function loadBalancers(objects: readonly KubernetesObject[]): { key: string; nod
       const scheme = annotations[ANNOTATION.serviceScheme] ?? 'internal';
       found.push({
         key: `nlb_${o.metadata.namespace}_${o.metadata.name}`,
-        node: { title: `NLB ${annotations[ANNOTATION.serviceName] ?? ''}`.trim(), lines: [scheme, `for Service ${o.metadata.namespace}/${o.metadata.name}`, `class ${String(o.spec.loadBalancerClass ?? 'default')}`], category: 'traffic', runtime: true },
+        node: {
+          title: `NLB ${annotations[ANNOTATION.serviceName] ?? ''}`.trim(),
+          lines: [
+            scheme,
+            `for Service ${o.metadata.namespace}/${o.metadata.name}`,
+            `class ${String(o.spec.loadBalancerClass ?? 'default')}`,
+          ],
+          category: 'traffic',
+          runtime: true,
+        },
         internetFacing: scheme === 'internet-facing',
         name: annotations[ANNOTATION.serviceName],
       });
@@ -45,7 +56,16 @@ function loadBalancers(objects: readonly KubernetesObject[]): { key: string; nod
       const scheme = annotations[ANNOTATION.ingressScheme] ?? 'scheme of the IngressClass';
       found.push({
         key: `alb_${o.metadata.namespace}_${o.metadata.name}`,
-        node: { title: 'ALB', lines: [scheme, `for Ingress ${o.metadata.namespace}/${o.metadata.name}`, `class ${String(o.spec?.ingressClassName ?? 'default')}`], category: 'traffic', runtime: true },
+        node: {
+          title: 'ALB',
+          lines: [
+            scheme,
+            `for Ingress ${o.metadata.namespace}/${o.metadata.name}`,
+            `class ${String(o.spec?.ingressClassName ?? 'default')}`,
+          ],
+          category: 'traffic',
+          runtime: true,
+        },
         internetFacing: scheme === 'internet-facing',
       });
     }
@@ -76,7 +96,8 @@ export function drawPlatform(stack: StackTemplate, plan: PlatformPlan): Platform
 
   const handler = box(root, 'Cluster', 'imported cluster + kubectl handler', '#ffffff');
   const handlerDrawing = draw(handler, 'Cluster');
-  const importer = handlerDrawing.nodes.find((n) => n.title.startsWith('Lambda'))?.id ?? handlerDrawing.nodes[0]?.id ?? safeId('platform_Cluster');
+  const importer =
+    handlerDrawing.nodes.find((n) => n.title.startsWith('Lambda'))?.id ?? handlerDrawing.nodes[0]?.id ?? safeId('platform_Cluster');
 
   const addons = box(root, 'AddOns', `add-ons (${plan.addons.length}, in deployment order)`, '#f3e8ff');
   const anchors = new Map<string, string>();
@@ -92,7 +113,15 @@ export function drawPlatform(stack: StackTemplate, plan: PlatformPlan): Platform
     for (const dependency of addon.dependsOn ?? []) {
       const from = anchors.get(dependency);
       const to = anchors.get(addon.id);
-      if (from && to) edges.push({ from, to, weak: true, label: 'before', fromCluster: safeId(`platform_AddOns/${dependency}`), toCluster: safeId(`platform_AddOns/${addon.id}`) });
+      if (from && to)
+        edges.push({
+          from,
+          to,
+          weak: true,
+          label: 'before',
+          fromCluster: safeId(`platform_AddOns/${dependency}`),
+          toCluster: safeId(`platform_AddOns/${addon.id}`),
+        });
     }
   }
 
@@ -104,7 +133,9 @@ export function drawPlatform(stack: StackTemplate, plan: PlatformPlan): Platform
     }
   }
 
-  const workloadScopes = topLevel(under('Workloads')).length ? [...new Set(under('Workloads').map((r) => r.path.split('/').slice(0, 2).join('/')))] : [];
+  const workloadScopes = topLevel(under('Workloads')).length
+    ? [...new Set(under('Workloads').map((r) => r.path.split('/').slice(0, 2).join('/')))]
+    : [];
   if (workloadScopes.length) {
     const workloads = box(root, 'Workloads', 'sample workloads', '#f3e8ff');
     for (const scope of workloadScopes) {
@@ -119,7 +150,9 @@ export function drawPlatform(stack: StackTemplate, plan: PlatformPlan): Platform
         if (lb.internetFacing) edges.push({ from: INTERNET.id, to: id });
         // An API Gateway VPC link reaches the NLB its lookup names.
         for (const lookup of lookups.filter((l) => lb.name !== undefined && text(l.properties.LoadBalancerName) === lb.name)) {
-          for (const link of under(scope).filter((r) => r.type === 'AWS::ApiGateway::VpcLink' && JSON.stringify(r.properties.TargetArns).includes(lookup.logicalId))) {
+          for (const link of under(scope).filter(
+            (r) => r.type === 'AWS::ApiGateway::VpcLink' && JSON.stringify(r.properties.TargetArns).includes(lookup.logicalId),
+          )) {
             const from = drawing.owner.get(link.logicalId);
             if (from) edges.push({ from, to: id });
           }
@@ -127,7 +160,8 @@ export function drawPlatform(stack: StackTemplate, plan: PlatformPlan): Platform
       }
       for (const api of under(scope).filter((r) => r.type === 'AWS::ApiGateway::RestApi')) {
         const to = drawing.owner.get(api.logicalId);
-        if (to && JSON.stringify(api.properties.EndpointConfiguration ?? {}).includes('PRIVATE') === false) edges.push({ from: INTERNET.id, to });
+        if (to && JSON.stringify(api.properties.EndpointConfiguration ?? {}).includes('PRIVATE') === false)
+          edges.push({ from: INTERNET.id, to });
       }
     }
   }

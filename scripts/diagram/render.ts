@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import { instance, type Viz } from '@viz-js/viz';
 
 /*

@@ -21,9 +21,17 @@ export interface ScopeDrawing {
 
 /** Types drawn as part of another node (and counted there) or not worth a node of their own. */
 const FOLDED = new Set([
-  'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::SQS::QueuePolicy', 'AWS::KMS::Alias',
-  'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Resource',
-  'AWS::ApiGateway::Account', 'AWS::ApiGateway::RequestValidator', 'AWS::Lambda::Permission',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::SQS::QueuePolicy',
+  'AWS::KMS::Alias',
+  'AWS::ApiGateway::Deployment',
+  'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::Method',
+  'AWS::ApiGateway::Resource',
+  'AWS::ApiGateway::Account',
+  'AWS::ApiGateway::RequestValidator',
+  'AWS::Lambda::Permission',
   'Custom::AWSCDK-EKS-KubernetesObjectValue',
 ]);
 
@@ -59,7 +67,7 @@ function principals(role: Resource): string[] {
 
 /** What a role is allowed to do, in one line per kind of policy. */
 function roleLines(role: Resource, policies: readonly Resource[]): string[] {
-  const managed = (prop(role, 'ManagedPolicyArns') as unknown[] | undefined ?? [])
+  const managed = ((prop(role, 'ManagedPolicyArns') as unknown[] | undefined) ?? [])
     .map((arn) => text(arn)?.split('/').pop())
     .filter((n): n is string => n !== undefined);
   const trusted = principals(role);
@@ -75,7 +83,12 @@ function kubernetesLine(o: KubernetesObject): string {
 }
 
 /** Groups the resources of `scope` (a construct path below the stack) into nodes with ids under `idPrefix`. */
-export function drawScope(idPrefix: string, scope: string, resources: readonly Resource[], stack: readonly Resource[] = resources): ScopeDrawing {
+export function drawScope(
+  idPrefix: string,
+  scope: string,
+  resources: readonly Resource[],
+  stack: readonly Resource[] = resources,
+): ScopeDrawing {
   const nodes: DiagramNode[] = [];
   const owner = new Map<string, string>();
   const edges: DiagramEdge[] = [];
@@ -96,43 +109,67 @@ export function drawScope(idPrefix: string, scope: string, resources: readonly R
     if (role) policiesOf.set(role, [...(policiesOf.get(role) ?? []), policy]);
   }
   for (const role of ofType('AWS::IAM::Role')) {
-    const attached = referencedIds(role.properties.ManagedPolicyArns).map((id) => byId.get(id)).filter((p): p is Resource => p?.type === 'AWS::IAM::ManagedPolicy');
+    const attached = referencedIds(role.properties.ManagedPolicyArns)
+      .map((id) => byId.get(id))
+      .filter((p): p is Resource => p?.type === 'AWS::IAM::ManagedPolicy');
     if (attached.length) policiesOf.set(role.logicalId, [...(policiesOf.get(role.logicalId) ?? []), ...attached]);
   }
   const claimedRoles = new Set<string>();
   for (const association of ofType('AWS::EKS::PodIdentityAssociation')) {
     const roleId = referencedIds(association.properties.RoleArn).find((id) => byId.get(id)?.type === 'AWS::IAM::Role');
     const role = roleId ? byId.get(roleId) : undefined;
-    const policies = roleId ? policiesOf.get(roleId) ?? [] : [];
+    const policies = roleId ? (policiesOf.get(roleId) ?? []) : [];
     if (roleId) claimedRoles.add(roleId);
-    add(`pod_identity_${shortPath(association, scope)}`, {
-      title: 'EKS Pod Identity',
-      lines: [`${text(association.properties.Namespace) ?? '?'}/${text(association.properties.ServiceAccount) ?? '?'}`, ...(role ? ['IAM role', ...roleLines(role, policies).filter((l) => !l.startsWith('trusted'))] : [])],
-      category: 'security',
-    }, [association, ...(role ? [role] : []), ...policies]);
+    add(
+      `pod_identity_${shortPath(association, scope)}`,
+      {
+        title: 'EKS Pod Identity',
+        lines: [
+          `${text(association.properties.Namespace) ?? '?'}/${text(association.properties.ServiceAccount) ?? '?'}`,
+          ...(role ? ['IAM role', ...roleLines(role, policies).filter((l) => !l.startsWith('trusted'))] : []),
+        ],
+        category: 'security',
+      },
+      [association, ...(role ? [role] : []), ...policies],
+    );
   }
   for (const role of ofType('AWS::IAM::Role').filter((r) => !claimedRoles.has(r.logicalId))) {
     const policies = policiesOf.get(role.logicalId) ?? [];
-    add(`role_${shortPath(role, scope)}`, { title: 'IAM role', lines: [shortPath(role, scope).replace(/\/Role$/, ''), ...roleLines(role, policies)], category: 'security' }, [role, ...policies]);
+    add(
+      `role_${shortPath(role, scope)}`,
+      { title: 'IAM role', lines: [shortPath(role, scope).replace(/\/Role$/, ''), ...roleLines(role, policies)], category: 'security' },
+      [role, ...policies],
+    );
   }
 
-
   for (const chart of ofType('Custom::AWSCDK-EKS-HelmChart')) {
-    add(`chart_${text(chart.properties.Release) ?? chart.logicalId}`, {
-      title: `Helm ${text(chart.properties.Chart) ?? '?'} ${text(chart.properties.Version) ?? ''}`.trim(),
-      lines: [`release ${text(chart.properties.Release) ?? '?'} in ${text(chart.properties.Namespace) ?? 'default'}`],
-      category: 'kubernetes',
-    }, [chart]);
+    add(
+      `chart_${text(chart.properties.Release) ?? chart.logicalId}`,
+      {
+        title: `Helm ${text(chart.properties.Chart) ?? '?'} ${text(chart.properties.Version) ?? ''}`.trim(),
+        lines: [`release ${text(chart.properties.Release) ?? '?'} in ${text(chart.properties.Namespace) ?? 'default'}`],
+        category: 'kubernetes',
+      },
+      [chart],
+    );
   }
   for (const addon of ofType('AWS::EKS::Addon')) {
     const name = text(addon.properties.AddonName) ?? '?';
-    add(`eks_addon_${name}`, { title: `EKS add-on ${name}`, lines: [text(addon.properties.AddonVersion) ?? 'default version'], category: 'eks' }, [addon]);
+    add(
+      `eks_addon_${name}`,
+      { title: `EKS add-on ${name}`, lines: [text(addon.properties.AddonVersion) ?? 'default version'], category: 'eks' },
+      [addon],
+    );
   }
 
   const manifests = ofType('Custom::AWSCDK-EKS-KubernetesResource');
   const objects = manifests.flatMap(kubernetesObjects);
   if (manifests.length) {
-    add('kubernetes', { title: `Kubernetes objects ×${objects.length}`, lines: names(objects.map(kubernetesLine), 6), category: 'kubernetes' }, manifests);
+    add(
+      'kubernetes',
+      { title: `Kubernetes objects ×${objects.length}`, lines: names(objects.map(kubernetesLine), 6), category: 'kubernetes' },
+      manifests,
+    );
   }
   // Values read back from the cluster (a load balancer's hostname) belong with the objects.
   const kubernetesNode = owner.get(manifests[0]?.logicalId ?? '');
@@ -142,31 +179,81 @@ export function drawScope(idPrefix: string, scope: string, resources: readonly R
   if (logGroups.length) {
     const retention = [...new Set(logGroups.map((g) => text(g.properties.RetentionInDays) ?? 'forever'))].sort();
     const encrypted = logGroups.every((g) => g.properties.KmsKeyId !== undefined);
-    add('logs', {
-      title: `CloudWatch log group${logGroups.length > 1 ? `s ×${logGroups.length}` : ''}`,
-      lines: [...names(logGroups.map((g) => text(g.properties.LogGroupName) ?? shortPath(g, scope))), `retention ${retention.join('/')} days${encrypted ? ', KMS encrypted' : ''}`],
-      category: 'logs',
-    }, logGroups);
+    add(
+      'logs',
+      {
+        title: `CloudWatch log group${logGroups.length > 1 ? `s ×${logGroups.length}` : ''}`,
+        lines: [
+          ...names(logGroups.map((g) => text(g.properties.LogGroupName) ?? shortPath(g, scope))),
+          `retention ${retention.join('/')} days${encrypted ? ', KMS encrypted' : ''}`,
+        ],
+        category: 'logs',
+      },
+      logGroups,
+    );
   }
   const entries = ofType('AWS::EKS::AccessEntry');
   if (entries.length) {
     const line = (entry: Resource): string => {
-      const principal = text(entry.properties.PrincipalArn)?.split('/').pop()
-        ?? referencedIds(entry.properties.PrincipalArn).map((id) => shortPath(inStack.get(id) ?? entry, scope).replace(/\/Role$/, '')).join(', ');
-      const policies = (prop(entry, 'AccessPolicies') as unknown[] | undefined ?? [])
-        .map((p) => text((p as { PolicyArn?: unknown }).PolicyArn)?.split('/').pop() ?? '?');
+      const principal =
+        text(entry.properties.PrincipalArn)?.split('/').pop() ??
+        referencedIds(entry.properties.PrincipalArn)
+          .map((id) => shortPath(inStack.get(id) ?? entry, scope).replace(/\/Role$/, ''))
+          .join(', ');
+      const policies = ((prop(entry, 'AccessPolicies') as unknown[] | undefined) ?? []).map(
+        (p) =>
+          text((p as { PolicyArn?: unknown }).PolicyArn)
+            ?.split('/')
+            .pop() ?? '?',
+      );
       const type = text(entry.properties.Type);
       return `${principal}${type && type !== 'STANDARD' ? ` (${type})` : ''}${policies.length ? ` → ${policies.join(', ')}` : ''}`;
     };
-    add('access_entries', { title: `EKS access entr${entries.length > 1 ? `ies ×${entries.length}` : 'y'}`, lines: names(entries.map(line), 5), category: 'security' }, entries);
+    add(
+      'access_entries',
+      {
+        title: `EKS access entr${entries.length > 1 ? `ies ×${entries.length}` : 'y'}`,
+        lines: names(entries.map(line), 5),
+        category: 'security',
+      },
+      entries,
+    );
   }
   const rules = ofType('AWS::Events::Rule');
   if (rules.length) {
-    add('rules', { title: `EventBridge rules ×${rules.length}`, lines: names(rules.map((r) => shortPath(r, scope)), 6), category: 'aws' }, rules);
+    add(
+      'rules',
+      {
+        title: `EventBridge rules ×${rules.length}`,
+        lines: names(
+          rules.map((r) => shortPath(r, scope)),
+          6,
+        ),
+        category: 'aws',
+      },
+      rules,
+    );
   }
   for (const queue of ofType('AWS::SQS::Queue')) {
-    const id = add(`queue_${shortPath(queue, scope)}`, { title: 'SQS queue', lines: [shortPath(queue, scope), ...(queue.properties.KmsMasterKeyId || queue.properties.SqsManagedSseEnabled ? ['encrypted'] : [])], category: 'aws' }, [queue]);
-    for (const dlq of referencedIds(prop(queue, 'RedrivePolicy'))) edges.push({ from: id, to: safeId(`${idPrefix}_queue_${shortPath(byId.get(dlq) ?? queue, scope)}`), label: 'dead letters', weak: true });
+    const id = add(
+      `queue_${shortPath(queue, scope)}`,
+      {
+        title: 'SQS queue',
+        lines: [
+          shortPath(queue, scope),
+          ...(queue.properties.KmsMasterKeyId || queue.properties.SqsManagedSseEnabled ? ['encrypted'] : []),
+        ],
+        category: 'aws',
+      },
+      [queue],
+    );
+    for (const dlq of referencedIds(prop(queue, 'RedrivePolicy')))
+      edges.push({
+        from: id,
+        to: safeId(`${idPrefix}_queue_${shortPath(byId.get(dlq) ?? queue, scope)}`),
+        label: 'dead letters',
+        weak: true,
+      });
   }
   if (rules.length && ofType('AWS::SQS::Queue').length) {
     const main = ofType('AWS::SQS::Queue').find((q) => rules.some((r) => referencedIds(r.properties.Targets).includes(q.logicalId)));
@@ -174,16 +261,29 @@ export function drawScope(idPrefix: string, scope: string, resources: readonly R
   }
   const apis = ofType('AWS::ApiGateway::RestApi');
   for (const api of apis) {
-    const stages = ofType('AWS::ApiGateway::Stage').map((s) => text(s.properties.StageName)).filter((s): s is string => s !== undefined);
-    const types = (prop(api, 'EndpointConfiguration', 'Types') as unknown[] | undefined ?? []).map((t) => text(t)).join(', ');
-    add(`api_${shortPath(api, scope)}`, {
-      title: 'API Gateway REST API',
-      lines: [text(api.properties.Name) ?? shortPath(api, scope), `${types || 'EDGE'}${stages.length ? `, stage ${stages.join(', ')}` : ''}`],
-      category: 'traffic',
-    }, [api, ...resources.filter((r) => r.type.startsWith('AWS::ApiGateway::') && r.type !== 'AWS::ApiGateway::VpcLink')]);
+    const stages = ofType('AWS::ApiGateway::Stage')
+      .map((s) => text(s.properties.StageName))
+      .filter((s): s is string => s !== undefined);
+    const types = ((prop(api, 'EndpointConfiguration', 'Types') as unknown[] | undefined) ?? []).map((t) => text(t)).join(', ');
+    add(
+      `api_${shortPath(api, scope)}`,
+      {
+        title: 'API Gateway REST API',
+        lines: [
+          text(api.properties.Name) ?? shortPath(api, scope),
+          `${types || 'EDGE'}${stages.length ? `, stage ${stages.join(', ')}` : ''}`,
+        ],
+        category: 'traffic',
+      },
+      [api, ...resources.filter((r) => r.type.startsWith('AWS::ApiGateway::') && r.type !== 'AWS::ApiGateway::VpcLink')],
+    );
   }
   for (const link of ofType('AWS::ApiGateway::VpcLink')) {
-    const id = add(`vpc_link_${shortPath(link, scope)}`, { title: 'API Gateway VPC link', lines: [text(link.properties.Name) ?? shortPath(link, scope)], category: 'traffic' }, [link]);
+    const id = add(
+      `vpc_link_${shortPath(link, scope)}`,
+      { title: 'API Gateway VPC link', lines: [text(link.properties.Name) ?? shortPath(link, scope)], category: 'traffic' },
+      [link],
+    );
     apis.forEach((api) => edges.push({ from: owner.get(api.logicalId) as string, to: id }));
   }
 
@@ -194,7 +294,8 @@ export function drawScope(idPrefix: string, scope: string, resources: readonly R
   for (const r of resources.filter((r) => !owner.has(r.logicalId) && (!FOLDED.has(r.type) || isPolicy(r.type)))) {
     rest.set(r.type, [...(rest.get(r.type) ?? []), r]);
   }
-  const restLines = [...rest].sort(([a], [b]) => a.localeCompare(b))
+  const restLines = [...rest]
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([type, list]) => (list.length > 1 ? `${typeName(type)} ×${list.length}` : `${typeName(type)} (${shortPath(list[0], scope)})`));
   if (restLines.length) {
     add('other', { title: nodes.length ? 'also' : 'resources', lines: restLines, category: 'aws' }, [...rest.values()].flat());

@@ -1,6 +1,6 @@
 import type { PlanInputs, PlatformPlan } from '../../lib/plan';
-import { synthesizeInMemory } from '../../lib/synthesize';
 import type { SynthesizedStack } from '../../lib/synthesize';
+import { synthesizeInMemory } from '../../lib/synthesize';
 
 /*
  * The diagram is drawn from what synth really produces: the plan both stacks were built from, and

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+
 import type { z } from 'zod';
+
 import type { PlatformAddOn } from '../../addons/core/addon';
 import type { HelmChartSpec } from '../../addons/core/helm-addon';
 import type { EksAddonSpec } from '../../addons/core/install-method';
@@ -47,7 +49,9 @@ function delivery(addon: PlatformAddOn): string {
   const { chart, eksAddon, addonName } = addon as PlatformAddOn & Delivered;
   const parts: string[] = [];
   if (chart) {
-    parts.push(`Helm chart ${code(chart.chart)} ${chart.version} from ${chart.repository} (release ${code(chart.release)} in ${code(chart.namespace)})`);
+    parts.push(
+      `Helm chart ${code(chart.chart)} ${chart.version} from ${chart.repository} (release ${code(chart.release)} in ${code(chart.namespace)})`,
+    );
   }
   if (eksAddon) parts.push(`with \`install: "eks-addon"\`, the EKS add-on ${code(eksAddon.addonName)}`);
   if (addonName) parts.push(`the EKS add-on ${code(addonName)}, EKS's default version for the cluster unless \`version\` is set`);
@@ -67,7 +71,10 @@ const list = (ids: readonly string[] | undefined): string => (ids && ids.length 
 export function addOnPage(registration: AddOnRegistration, root: string): string {
   const addon = registration.create(registration.docs?.example ?? {});
   const facts = [
-    ['compute modes', addon.computeModes.join(', ') + (addon.autoModeBuiltIn ? ` (built into EKS Auto Mode: ${addon.autoModeBuiltIn})` : '')],
+    [
+      'compute modes',
+      addon.computeModes.join(', ') + (addon.autoModeBuiltIn ? ` (built into EKS Auto Mode: ${addon.autoModeBuiltIn})` : ''),
+    ],
     ['installs', delivery(addon)],
     ['Kubernetes versions', versions(addon)],
     ['namespaces', list(addon.namespaces)],

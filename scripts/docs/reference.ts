@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { FIRST_PARTY_ADDONS } from '../../addons/catalog';
 import type { AddOnRegistration } from '../../addons/core/registration';
-import { INFRA_CONTRACT } from '../../lib/contract';
-import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PROFILES } from '../../lib/config';
 import type { ConfigKey, Profile } from '../../lib/config';
+import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PROFILES } from '../../lib/config';
+import { INFRA_CONTRACT } from '../../lib/contract';
 import { ASSUMPTIONS_SCHEMA, defaultAssumptions, estimateEnvironment, formatEstimate, PRICE_TABLES } from '../../lib/cost';
 import { cdkJsonContext } from '../cdk-json';
 import { addOnPage, helmOptionsTable } from './addon-pages';
@@ -36,15 +37,26 @@ function code(value: unknown): string {
 function profileDefault(key: ConfigKey, profile: Profile): string {
   const d = PROFILES[profile];
   switch (key) {
-    case 'profile': return profile === 'workshop' ? '`workshop` (the default)' : '`production`';
-    case 'account': return '(unset: account-agnostic)';
-    case 'availabilityZones': return 'the first `azCount` committed AZs of the region';
-    case 'natGateways': return d.natGateways === 'per-az' ? 'one per AZ' : code(d.natGateways);
-    case 'nodeGroups': return 'the `ops` group (see Node groups)';
-    case 'addons': return `per compute mode: ${Object.entries(DEFAULT_ADDON_IDS).map(([mode, ids]) => `${mode} ${ids.map(code).join(', ')}`).join('; ')}`;
-    case 'teams': return '(none)';
-    case 'rollbackTimeoutMinutes': return d.rollbackTimeoutMinutes === undefined ? '(unset: EKS default 720)' : code(d.rollbackTimeoutMinutes);
-    case 'workloads': return 'from `sampleWorkloads`';
+    case 'profile':
+      return profile === 'workshop' ? '`workshop` (the default)' : '`production`';
+    case 'account':
+      return '(unset: account-agnostic)';
+    case 'availabilityZones':
+      return 'the first `azCount` committed AZs of the region';
+    case 'natGateways':
+      return d.natGateways === 'per-az' ? 'one per AZ' : code(d.natGateways);
+    case 'nodeGroups':
+      return 'the `ops` group (see Node groups)';
+    case 'addons':
+      return `per compute mode: ${Object.entries(DEFAULT_ADDON_IDS)
+        .map(([mode, ids]) => `${mode} ${ids.map(code).join(', ')}`)
+        .join('; ')}`;
+    case 'teams':
+      return '(none)';
+    case 'rollbackTimeoutMinutes':
+      return d.rollbackTimeoutMinutes === undefined ? '(unset: EKS default 720)' : code(d.rollbackTimeoutMinutes);
+    case 'workloads':
+      return 'from `sampleWorkloads`';
     default: {
       const value = d[key as keyof typeof d];
       if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map(code).join(', ');

@@ -3,9 +3,10 @@
  * emit, then checks that dist/ is a package a consumer can use. Any failed check exits 1.
  */
 import { execFileSync } from 'node:child_process';
-import { builtinModules, createRequire } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
+
 import { emittedBesideSources } from './check-tree.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -18,7 +19,9 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const problems = [];
 
 /** Peers a consumer installs only for the entry point that needs them (package.json peerDependenciesMeta). */
-const OPTIONAL_PEERS = Object.entries(pkg.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name);
+const OPTIONAL_PEERS = Object.entries(pkg.peerDependenciesMeta ?? {})
+  .filter(([, meta]) => meta.optional)
+  .map(([name]) => name);
 
 /**
  * Files loaded by path rather than imported, such as the Lambda handler that
@@ -98,7 +101,9 @@ function checkDeclarations(entry, typesPath, optionalPeers) {
   }
   for (const [name, files] of used) {
     if (!allowed.has(name)) {
-      problems.push(`the declarations of "${entry}" import "${name}", which its consumers need not have (${[...new Set(files)].join(', ')})`);
+      problems.push(
+        `the declarations of "${entry}" import "${name}", which its consumers need not have (${[...new Set(files)].join(', ')})`,
+      );
     }
   }
   return { entry, files: ours.length, packages: [...used.keys()].sort() };
@@ -119,8 +124,7 @@ function checkPublicDeclarations() {
  * would get "Cannot find module", one with it a second of start-up and a pinned aws-cdk-lib.
  */
 function checkMainLoadsNoOptionalPeer() {
-  const load = `require(${JSON.stringify(join(ROOT, pkg.main))});` +
-    'console.log(JSON.stringify(Object.keys(require.cache)))';
+  const load = `require(${JSON.stringify(join(ROOT, pkg.main))});` + 'console.log(JSON.stringify(Object.keys(require.cache)))';
   const loaded = JSON.parse(execFileSync(process.execPath, ['-e', load], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
   for (const name of OPTIONAL_PEERS) {
     const file = loaded.find((path) => path.includes(`${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`));

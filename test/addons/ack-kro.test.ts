@@ -1,4 +1,5 @@
 import * as blueprints from '@aws-quickstart/eks-blueprints';
+
 import { AckAddOn } from '../../addons/ack';
 import { BlueprintsAddOn } from '../../addons/blueprints/blueprints-addon';
 import { selectionProblems } from '../../addons/core/resolve';
@@ -10,26 +11,39 @@ const BOUNDARY = 'arn:aws:iam::111122223333:policy/AckBoundary';
 const OWN_POLICY = 'arn:aws:iam::111122223333:policy/AckDynamoDb';
 
 describe.each(['auto', 'nodegroups'])('ack on compute=%s', (compute) => {
-  const app = synth({ compute, addons: '' }, [new AckAddOn({
-    services: ['s3', 'rds'], policyArns: [OWN_POLICY, 'arn:aws:iam::aws:policy/AmazonSQSFullAccess'],
-    permissionsBoundaryArn: BOUNDARY, disabledServices: ['iam', 'ec2'], enableCrossNamespace: false,
-  })]);
+  const app = synth({ compute, addons: '' }, [
+    new AckAddOn({
+      services: ['s3', 'rds'],
+      policyArns: [OWN_POLICY, 'arn:aws:iam::aws:policy/AmazonSQSFullAccess'],
+      permissionsBoundaryArn: BOUNDARY,
+      disabledServices: ['iam', 'ec2'],
+      enableCrossNamespace: false,
+    }),
+  ]);
   const template = app.platformTemplate;
   const capability = onlyCapability(template);
 
   test('an AWS::EKS::Capability of type ACK with its configuration (a property override: the 2.261 L1 lacks Ack)', () => {
     expect(capability.properties).toMatchObject({
-      CapabilityName: 'ack', Type: 'ACK', DeletePropagationPolicy: 'RETAIN', ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
+      CapabilityName: 'ack',
+      Type: 'ACK',
+      DeletePropagationPolicy: 'RETAIN',
+      ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
       Configuration: { Ack: { DisabledServices: ['iam', 'ec2'], EnableCrossNamespace: false } },
     });
   });
 
-  test('the role: capability trust, the services\' recommended policies plus the given ones, the boundary', () => {
+  test("the role: capability trust, the services' recommended policies plus the given ones, the boundary", () => {
     expectCapabilityTrust(template, capability.roleLogicalId);
     const role = template.findResources('AWS::IAM::Role')[capability.roleLogicalId].Properties;
     expect(role.PermissionsBoundary).toBe(BOUNDARY);
     const arns = JSON.stringify(role.ManagedPolicyArns);
-    for (const expected of ['policy/AmazonS3FullAccess', 'policy/AmazonRDSFullAccess', OWN_POLICY, 'arn:aws:iam::aws:policy/AmazonSQSFullAccess']) {
+    for (const expected of [
+      'policy/AmazonS3FullAccess',
+      'policy/AmazonRDSFullAccess',
+      OWN_POLICY,
+      'arn:aws:iam::aws:policy/AmazonSQSFullAccess',
+    ]) {
       expect(arns).toContain(expected);
     }
     expect(role.ManagedPolicyArns).toHaveLength(4);
@@ -40,7 +54,7 @@ describe.each(['auto', 'nodegroups'])('ack on compute=%s', (compute) => {
     expect(nagFindings(app)).toEqual([]);
   });
 
-  test('rds reads Secrets: AmazonEKSSecretReaderPolicy is associated with the capability\'s access entry, cluster-wide, after the capability', () => {
+  test("rds reads Secrets: AmazonEKSSecretReaderPolicy is associated with the capability's access entry, cluster-wide, after the capability", () => {
     const associations = Object.values(template.findResources('Custom::EksAccessPolicyAssociation'));
     expect(associations).toHaveLength(1);
     const create = JSON.stringify(associations[0].Properties.Create);
@@ -54,12 +68,18 @@ describe.each(['auto', 'nodegroups'])('ack on compute=%s', (compute) => {
 });
 
 test('ack: secretReaderNamespaces scopes the secret reader; services that read no Secrets associate nothing', () => {
-  const scoped = synth({ compute: 'auto', addons: '' }, [new AckAddOn({
-    services: ['secretsmanager'], permissionsBoundaryArn: BOUNDARY, secretReaderNamespaces: ['payments'],
-  })]).platformTemplate;
+  const scoped = synth({ compute: 'auto', addons: '' }, [
+    new AckAddOn({
+      services: ['secretsmanager'],
+      permissionsBoundaryArn: BOUNDARY,
+      secretReaderNamespaces: ['payments'],
+    }),
+  ]).platformTemplate;
   const create = JSON.stringify(Object.values(scoped.findResources('Custom::EksAccessPolicyAssociation'))[0].Properties.Create);
   expect(create).toContain('\\"accessScope\\":{\\"type\\":\\"namespace\\",\\"namespaces\\":[\\"payments\\"]}');
-  const none = synth({ compute: 'auto', addons: '' }, [new AckAddOn({ services: ['s3'], permissionsBoundaryArn: BOUNDARY })]).platformTemplate;
+  const none = synth({ compute: 'auto', addons: '' }, [
+    new AckAddOn({ services: ['s3'], permissionsBoundaryArn: BOUNDARY }),
+  ]).platformTemplate;
   none.resourceCountIs('Custom::EksAccessPolicyAssociation', 0);
 });
 
@@ -72,10 +92,18 @@ describe('ack options', () => {
   });
 
   test('bad values, all of them, with what is allowed', () => {
-    expect(problemsOf(() => AckAddOn.registration.create({
-      services: 's3,dynamo', policyArns: ['arn:aws:iam::123:policy/x'], permissionsBoundaryArn: 'AckBoundary',
-      disabledServices: ['IAM'], enableCrossNamespace: 'yes', controllers: [],
-    }))).toEqual([
+    expect(
+      problemsOf(() =>
+        AckAddOn.registration.create({
+          services: 's3,dynamo',
+          policyArns: ['arn:aws:iam::123:policy/x'],
+          permissionsBoundaryArn: 'AckBoundary',
+          disabledServices: ['IAM'],
+          enableCrossNamespace: 'yes',
+          controllers: [],
+        }),
+      ),
+    ).toEqual([
       expect.stringMatching(/^addons\.ack\.services\[1\]: got "dynamo"; allowed: s3, sqs, rds, secretsmanager, lambda/),
       expect.stringMatching(/^addons\.ack\.policyArns\[0\]: got "arn:aws:iam::123:policy\/x"; allowed: an IAM policy ARN/),
       expect.stringMatching(/^addons\.ack\.permissionsBoundaryArn: got "AckBoundary"; allowed: an IAM policy ARN/),
@@ -87,14 +115,18 @@ describe('ack options', () => {
 
   test('more than 200 disabled services are refused', () => {
     const names = Array.from({ length: 201 }, (_, i) => `svc${i}`);
-    expect(problemsOf(() => new AckAddOn({ policyArns: [OWN_POLICY], permissionsBoundaryArn: BOUNDARY, disabledServices: names })))
-      .toEqual([expect.stringMatching(/^addons\.ack\.disabledServices: .*allowed: a list of at most 200/)]);
+    expect(problemsOf(() => new AckAddOn({ policyArns: [OWN_POLICY], permissionsBoundaryArn: BOUNDARY, disabledServices: names }))).toEqual(
+      [expect.stringMatching(/^addons\.ack\.disabledServices: .*allowed: a list of at most 200/)],
+    );
   });
 
   test('the Blueprints ACK add-on conflicts with the capability', () => {
-    const blueprintsAck = new BlueprintsAddOn(new blueprints.addons.AckAddOn({ serviceName: blueprints.AckServiceName.S3 }), { id: 's3-ack' });
-    expect(selectionProblems([blueprintsAck, new AckAddOn({ services: ['s3'], permissionsBoundaryArn: BOUNDARY })], 'auto'))
-      .toEqual(['"s3-ack" conflicts with "ack": select only one of them']);
+    const blueprintsAck = new BlueprintsAddOn(new blueprints.addons.AckAddOn({ serviceName: blueprints.AckServiceName.S3 }), {
+      id: 's3-ack',
+    });
+    expect(selectionProblems([blueprintsAck, new AckAddOn({ services: ['s3'], permissionsBoundaryArn: BOUNDARY })], 'auto')).toEqual([
+      '"s3-ack" conflicts with "ack": select only one of them',
+    ]);
   });
 });
 
@@ -112,9 +144,11 @@ describe.each(['auto', 'nodegroups'])('kro on compute=%s', (compute) => {
     expect(role.Policies).toBeUndefined();
   });
 
-  test('clusterRole binds kro\'s documented Kubernetes user (its role session KRO), after the capability', () => {
+  test("clusterRole binds kro's documented Kubernetes user (its role session KRO), after the capability", () => {
     const resources = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
-    const raw = JSON.stringify(resources.find((r) => JSON.stringify(r.Properties.Manifest).includes('ClusterRoleBinding'))?.Properties.Manifest);
+    const raw = JSON.stringify(
+      resources.find((r) => JSON.stringify(r.Properties.Manifest).includes('ClusterRoleBinding'))?.Properties.Manifest,
+    );
     expect(raw).toContain(':sts::');
     expect(raw).toContain(':assumed-role/');
     expect(raw).toContain(`{"Ref":"${capability.roleLogicalId}"}`);
@@ -127,7 +161,9 @@ describe.each(['auto', 'nodegroups'])('kro on compute=%s', (compute) => {
       subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io' }],
     });
     const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
-    expect(manifests.find((r) => JSON.stringify(r.Properties.Manifest).includes('ClusterRoleBinding'))?.DependsOn).toContain(capability.logicalId);
+    expect(manifests.find((r) => JSON.stringify(r.Properties.Manifest).includes('ClusterRoleBinding'))?.DependsOn).toContain(
+      capability.logicalId,
+    );
   });
 
   test('zero unacknowledged nag findings', () => {
@@ -138,6 +174,7 @@ describe.each(['auto', 'nodegroups'])('kro on compute=%s', (compute) => {
 test('kro without clusterRole binds nothing; a bad ClusterRole name is refused', () => {
   const template = synth({ compute: 'auto', addons: '' }, [new KroAddOn()]).platformTemplate;
   expect(kubernetesObjects(template).filter((o) => o.kind === 'ClusterRoleBinding')).toEqual([]);
-  expect(problemsOf(() => KroAddOn.registration.create({ clusterRole: 'Cluster Admin' })))
-    .toEqual([expect.stringMatching(/^addons\.kro\.clusterRole: got "Cluster Admin"; allowed: the name of an existing ClusterRole/)]);
+  expect(problemsOf(() => KroAddOn.registration.create({ clusterRole: 'Cluster Admin' }))).toEqual([
+    expect.stringMatching(/^addons\.kro\.clusterRole: got "Cluster Admin"; allowed: the name of an existing ClusterRole/),
+  ]);
 });

@@ -1,4 +1,5 @@
 import * as blueprints from '@aws-quickstart/eks-blueprints';
+
 import { ArgoCdAddOn } from '../../addons/argo-cd';
 import { BlueprintsAddOn } from '../../addons/blueprints/blueprints-addon';
 import { selectionProblems } from '../../addons/core/resolve';
@@ -11,10 +12,15 @@ const ADMINS = { role: 'ADMIN' as const, identities: [{ id: '686103e0-f051-7068-
 const REPO = 'https://github.com/example/platform-gitops';
 
 describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compute=%s', (compute) => {
-  const app = synth({ compute, addons: '' }, [new ArgoCdAddOn({
-    managed: true, identityCenter: IDC, rbacRoleMappings: [ADMINS], vpceIds: ['vpce-0123456789abcdef0'],
-    bootstrap: { repoUrl: REPO, path: 'apps' },
-  })]);
+  const app = synth({ compute, addons: '' }, [
+    new ArgoCdAddOn({
+      managed: true,
+      identityCenter: IDC,
+      rbacRoleMappings: [ADMINS],
+      vpceIds: ['vpce-0123456789abcdef0'],
+      bootstrap: { repoUrl: REPO, path: 'apps' },
+    }),
+  ]);
   const template = app.platformTemplate;
   const capability = onlyCapability(template);
   const objects = kubernetesObjects(template);
@@ -43,7 +49,7 @@ describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compu
     expect(role.Properties.Policies).toBeUndefined();
   });
 
-  test('no Helm chart and no access entry of ours (EKS creates the capability role\'s)', () => {
+  test("no Helm chart and no access entry of ours (EKS creates the capability role's)", () => {
     template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 0);
     template.resourceCountIs('AWS::EKS::AccessEntry', 0);
   });
@@ -57,7 +63,10 @@ describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compu
     });
     expect(application).toMatchObject({
       metadata: { name: 'bootstrap', namespace: 'argocd' },
-      spec: { source: { repoURL: REPO, path: 'apps' }, destination: { server: (secret?.stringData as { server: string }).server, namespace: 'argocd' } },
+      spec: {
+        source: { repoURL: REPO, path: 'apps' },
+        destination: { server: (secret?.stringData as { server: string }).server, namespace: 'argocd' },
+      },
     });
     expect(schemaProblems(objects.filter((o) => o.apiVersion.startsWith('argoproj.io/')))).toEqual([]);
   });
@@ -71,7 +80,7 @@ describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compu
     expect(JSON.stringify(binding?.[1].Properties.Manifest)).toContain('eks-access-entry:');
   });
 
-  test('by default, the EKS guide\'s production RBAC: read everything, write only in the capability namespace; never cluster-admin', () => {
+  test("by default, the EKS guide's production RBAC: read everything, write only in the capability namespace; never cluster-admin", () => {
     const rbac = objects.filter((o) => o.apiVersion === 'rbac.authorization.k8s.io/v1');
     const group = { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: expect.stringMatching(/^eks-access-entry:/) };
     expect(rbac.map((o) => [o.kind, o.metadata.name, o.metadata.namespace])).toEqual([
@@ -90,12 +99,15 @@ describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compu
 
   test('the capability namespace is created by the platform (EKS installs only the CRDs), before the bootstrap', () => {
     const manifests = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
-    const namespace = manifests.find(([, r]) => renderManifest(r.Properties.Manifest).some((o) => o.kind === 'Namespace' && o.metadata.name === 'argocd'));
+    const namespace = manifests.find(([, r]) =>
+      renderManifest(r.Properties.Manifest).some((o) => o.kind === 'Namespace' && o.metadata.name === 'argocd'),
+    );
     const bootstrap = manifests.find(([, r]) => renderManifest(r.Properties.Manifest).some((o) => o.kind === 'Application'));
     const objects = renderManifest(namespace?.[1].Properties.Manifest);
     expect(objects).toHaveLength(1);
     expect(objects[0]).toMatchObject({
-      apiVersion: 'v1', kind: 'Namespace',
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: { name: 'argocd', labels: { 'app.kubernetes.io/part-of': 'cdk-eks-platform', 'app.kubernetes.io/managed-by': 'cdk' } },
     });
     expect(bootstrap?.[1].DependsOn).toContain(namespace?.[0]);
@@ -109,30 +121,47 @@ describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compu
   });
 });
 
-test('deployAccess cluster-admin: the capability\'s group is bound to cluster-admin, nothing narrower', () => {
-  const template = synth({ compute: 'auto', addons: '' }, [new ArgoCdAddOn({
-    managed: true, identityCenter: IDC, deployAccess: 'cluster-admin', bootstrap: { repoUrl: REPO, path: 'apps' },
-  })]).platformTemplate;
+test("deployAccess cluster-admin: the capability's group is bound to cluster-admin, nothing narrower", () => {
+  const template = synth({ compute: 'auto', addons: '' }, [
+    new ArgoCdAddOn({
+      managed: true,
+      identityCenter: IDC,
+      deployAccess: 'cluster-admin',
+      bootstrap: { repoUrl: REPO, path: 'apps' },
+    }),
+  ]).platformTemplate;
   const rbac = kubernetesObjects(template).filter((o) => o.apiVersion === 'rbac.authorization.k8s.io/v1');
-  expect(rbac).toEqual([expect.objectContaining({
-    kind: 'ClusterRoleBinding',
-    metadata: expect.objectContaining({ name: 'eks-argocd-capability-deploy' }),
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: expect.stringMatching(/^eks-access-entry:/) }],
-  })]);
+  expect(rbac).toEqual([
+    expect.objectContaining({
+      kind: 'ClusterRoleBinding',
+      metadata: expect.objectContaining({ name: 'eks-argocd-capability-deploy' }),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: expect.stringMatching(/^eks-access-entry:/) }],
+    }),
+  ]);
 });
 
 describe('managed argo-cd without a bootstrap', () => {
-  const template = synth({ compute: 'auto', addons: '' }, [new ArgoCdAddOn({ managed: true, identityCenter: { instanceArn: IDC.instanceArn }, namespace: 'gitops' })]).platformTemplate;
+  const template = synth({ compute: 'auto', addons: '' }, [
+    new ArgoCdAddOn({ managed: true, identityCenter: { instanceArn: IDC.instanceArn }, namespace: 'gitops' }),
+  ]).platformTemplate;
 
   test('only the capability and its namespace: no RBAC, no bootstrap, region left to EKS', () => {
-    expect(onlyCapability(template).properties).toMatchObject({ Configuration: { ArgoCd: { Namespace: 'gitops', AwsIdc: { IdcInstanceArn: IDC.instanceArn } } } });
-    expect((onlyCapability(template).properties.Configuration as { ArgoCd: { AwsIdc: Record<string, unknown> } }).ArgoCd.AwsIdc).not.toHaveProperty('IdcRegion');
+    expect(onlyCapability(template).properties).toMatchObject({
+      Configuration: { ArgoCd: { Namespace: 'gitops', AwsIdc: { IdcInstanceArn: IDC.instanceArn } } },
+    });
+    expect(
+      (onlyCapability(template).properties.Configuration as { ArgoCd: { AwsIdc: Record<string, unknown> } }).ArgoCd.AwsIdc,
+    ).not.toHaveProperty('IdcRegion');
     expect(kubernetesObjects(template).filter((o) => ['Secret', 'Application', 'ClusterRoleBinding'].includes(o.kind))).toEqual([]);
   });
 
   test('the capability namespace exists without a bootstrap too', () => {
-    expect(kubernetesObjects(template).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toContain('gitops');
+    expect(
+      kubernetesObjects(template)
+        .filter((o) => o.kind === 'Namespace')
+        .map((o) => o.metadata.name),
+    ).toContain('gitops');
   });
 
   test('declares the capability namespace and no chart version range', () => {
@@ -144,7 +173,11 @@ describe('managed argo-cd without a bootstrap', () => {
 
 describe('managed argo-cd options', () => {
   test('every missing setting and every chart option with managed: true, in one error', () => {
-    expect(problemsOf(() => ArgoCdAddOn.registration.create({ managed: 'true', ha: true, version: '9.0.0', values: {}, nodeSelector: {}, tolerations: [] }))).toEqual([
+    expect(
+      problemsOf(() =>
+        ArgoCdAddOn.registration.create({ managed: 'true', ha: true, version: '9.0.0', values: {}, nodeSelector: {}, tolerations: [] }),
+      ),
+    ).toEqual([
       'addons.argo-cd.version: got "9.0.0"; allowed: nothing when managed is true (EKS runs the capability: no chart, values, pod placement or HA settings)',
       expect.stringMatching(/^addons\.argo-cd\.values: got \{\}; allowed: nothing when managed is true/),
       expect.stringMatching(/^addons\.argo-cd\.nodeSelector: got \{\}; allowed: nothing when managed is true/),
@@ -155,23 +188,47 @@ describe('managed argo-cd options', () => {
   });
 
   test('capability options without managed: true are refused', () => {
-    expect(problemsOf(() => new ArgoCdAddOn({ identityCenter: IDC, rbacRoleMappings: [ADMINS], namespace: 'gitops', vpceIds: ['vpce-0123456789abcdef0'], deployAccess: 'cluster-admin' }))).toEqual(
-      ['identityCenter', 'rbacRoleMappings', 'namespace', 'vpceIds', 'deployAccess'].map((key) => expect.stringMatching(new RegExp(`^addons\\.argo-cd\\.${key}: got .*; allowed: nothing unless managed is true`))),
+    expect(
+      problemsOf(
+        () =>
+          new ArgoCdAddOn({
+            identityCenter: IDC,
+            rbacRoleMappings: [ADMINS],
+            namespace: 'gitops',
+            vpceIds: ['vpce-0123456789abcdef0'],
+            deployAccess: 'cluster-admin',
+          }),
+      ),
+    ).toEqual(
+      ['identityCenter', 'rbacRoleMappings', 'namespace', 'vpceIds', 'deployAccess'].map((key) =>
+        expect.stringMatching(new RegExp(`^addons\\.argo-cd\\.${key}: got .*; allowed: nothing unless managed is true`)),
+      ),
     );
   });
 
   test('values AWS would reject are refused with the key, the value and what is allowed', () => {
-    expect(problemsOf(() => ArgoCdAddOn.registration.create({
-      managed: true,
-      identityCenter: { instanceArn: 'arn:aws:sso:::instance/ins-short', region: 'Europe' },
-      rbacRoleMappings: [{ role: 'OWNER', identities: [{ id: 'alice@example.com', type: 'IAM_USER' }] }, { role: 'VIEWER', identities: [] }],
-      vpceIds: ['vpc-123'],
-      deployAccess: 'admin',
-    }))).toEqual([
-      expect.stringMatching(/^addons\.argo-cd\.identityCenter\.instanceArn: got "arn:aws:sso:::instance\/ins-short"; allowed: an IAM Identity Center instance ARN/),
+    expect(
+      problemsOf(() =>
+        ArgoCdAddOn.registration.create({
+          managed: true,
+          identityCenter: { instanceArn: 'arn:aws:sso:::instance/ins-short', region: 'Europe' },
+          rbacRoleMappings: [
+            { role: 'OWNER', identities: [{ id: 'alice@example.com', type: 'IAM_USER' }] },
+            { role: 'VIEWER', identities: [] },
+          ],
+          vpceIds: ['vpc-123'],
+          deployAccess: 'admin',
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^addons\.argo-cd\.identityCenter\.instanceArn: got "arn:aws:sso:::instance\/ins-short"; allowed: an IAM Identity Center instance ARN/,
+      ),
       expect.stringMatching(/^addons\.argo-cd\.identityCenter\.region: got "Europe"; allowed: an AWS Region/),
       expect.stringMatching(/^addons\.argo-cd\.rbacRoleMappings\[0\]\.role: got "OWNER"; allowed: ADMIN, EDITOR, VIEWER/),
-      expect.stringMatching(/^addons\.argo-cd\.rbacRoleMappings\[0\]\.identities\[0\]\.id: got "alice@example\.com"; allowed: an Identity Center user or group id/),
+      expect.stringMatching(
+        /^addons\.argo-cd\.rbacRoleMappings\[0\]\.identities\[0\]\.id: got "alice@example\.com"; allowed: an Identity Center user or group id/,
+      ),
       expect.stringMatching(/^addons\.argo-cd\.rbacRoleMappings\[0\]\.identities\[0\]\.type: got "IAM_USER"; allowed: SSO_USER, SSO_GROUP/),
       expect.stringMatching(/^addons\.argo-cd\.rbacRoleMappings\[1\]\.identities: got \[\]; allowed: a list of at least one identity/),
       'addons.argo-cd.deployAccess: got "admin"; allowed: namespace, cluster-admin',
@@ -180,10 +237,21 @@ describe('managed argo-cd options', () => {
   });
 
   test('more than 1,000 identities are refused; 1,000 are accepted', () => {
-    const identities = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `686103e0-f051-7068-b225-${i.toString(16).padStart(12, '0')}`, type: 'SSO_USER' as const }));
-    expect(problemsOf(() => new ArgoCdAddOn({ managed: true, identityCenter: IDC, rbacRoleMappings: [{ role: 'VIEWER', identities: identities(1000) }] }))).toEqual([]);
-    expect(problemsOf(() => new ArgoCdAddOn({ managed: true, identityCenter: IDC, rbacRoleMappings: [{ role: 'VIEWER', identities: identities(1001) }] })))
-      .toEqual([expect.stringMatching(/^addons\.argo-cd\.rbacRoleMappings: .*allowed: .*at most 1000 identities/)]);
+    const identities = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `686103e0-f051-7068-b225-${i.toString(16).padStart(12, '0')}`,
+        type: 'SSO_USER' as const,
+      }));
+    expect(
+      problemsOf(
+        () => new ArgoCdAddOn({ managed: true, identityCenter: IDC, rbacRoleMappings: [{ role: 'VIEWER', identities: identities(1000) }] }),
+      ),
+    ).toEqual([]);
+    expect(
+      problemsOf(
+        () => new ArgoCdAddOn({ managed: true, identityCenter: IDC, rbacRoleMappings: [{ role: 'VIEWER', identities: identities(1001) }] }),
+      ),
+    ).toEqual([expect.stringMatching(/^addons\.argo-cd\.rbacRoleMappings: .*allowed: .*at most 1000 identities/)]);
   });
 });
 

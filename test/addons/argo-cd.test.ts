@@ -84,8 +84,9 @@ describe.each(['auto', 'nodegroups'])('argo-cd with an app-of-apps bootstrap on 
         },
       },
     });
-    const manifests = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
-      .filter(([, r]) => renderManifest(r.Properties.Manifest).some((o) => o.kind === 'Application'));
+    const manifests = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter(([, r]) =>
+      renderManifest(r.Properties.Manifest).some((o) => o.kind === 'Application'),
+    );
     expect(manifests.map(([id]) => id)).toEqual([expect.stringMatching(/^AddOnsargocdBootstrap/)]);
     expect(manifests[0][1]).toMatchObject({ Properties: { Overwrite: true }, DependsOn: expect.arrayContaining([release.logicalId]) });
   });
@@ -127,7 +128,9 @@ describe('HA without bootstrap', () => {
 });
 
 describe('ApplicationSet bootstrap', () => {
-  const set = new ArgoCdAddOn({ bootstrap: { repoUrl: 'https://git.example.com/example/gitops.git', path: 'argocd_apps', kind: 'ApplicationSet', name: 'workloads' } }).bootstrapObject() as KubernetesObject;
+  const set = new ArgoCdAddOn({
+    bootstrap: { repoUrl: 'https://git.example.com/example/gitops.git', path: 'argocd_apps', kind: 'ApplicationSet', name: 'workloads' },
+  }).bootstrapObject() as KubernetesObject;
 
   test('one Application per directory under the path, each into a namespace named after it', () => {
     expect(set).toMatchObject({
@@ -136,12 +139,19 @@ describe('ApplicationSet bootstrap', () => {
       metadata: { name: 'workloads', namespace: 'argocd', finalizers: ['foregroundDeletion'] },
       spec: {
         goTemplate: true,
-        generators: [{ git: { repoURL: 'https://git.example.com/example/gitops.git', revision: 'HEAD', directories: [{ path: 'argocd_apps/*' }] } }],
+        generators: [
+          { git: { repoURL: 'https://git.example.com/example/gitops.git', revision: 'HEAD', directories: [{ path: 'argocd_apps/*' }] } },
+        ],
         template: {
           metadata: { name: '{{.path.basenameNormalized}}', finalizers: ['resources-finalizer.argocd.argoproj.io'] },
           spec: {
             project: 'default',
-            source: { repoURL: 'https://git.example.com/example/gitops.git', path: '{{.path.path}}', targetRevision: 'HEAD', directory: { recurse: true } },
+            source: {
+              repoURL: 'https://git.example.com/example/gitops.git',
+              path: '{{.path.path}}',
+              targetRevision: 'HEAD',
+              directory: { recurse: true },
+            },
             destination: { server: 'https://kubernetes.default.svc', namespace: '{{.path.basenameNormalized}}' },
             syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
           },
@@ -174,21 +184,44 @@ describe('ApplicationSet bootstrap', () => {
 describe('options', () => {
   test('valid options (ha as typed on the command line) create the add-on with its bootstrap', () => {
     let addon: ArgoCdAddOn | undefined;
-    expect(problemLines((p) => {
-      addon = p.collect(() => ArgoCdAddOn.registration.create({
-        ha: 'true',
-        bootstrap: { repoUrl: 'https://git.example.com:8443/platform/gitops.git', path: 'apps', targetRevision: 'v1.2.0', name: 'root', kind: 'ApplicationSet' },
-      })) as ArgoCdAddOn | undefined;
-    })).toEqual([]);
+    expect(
+      problemLines((p) => {
+        addon = p.collect(() =>
+          ArgoCdAddOn.registration.create({
+            ha: 'true',
+            bootstrap: {
+              repoUrl: 'https://git.example.com:8443/platform/gitops.git',
+              path: 'apps',
+              targetRevision: 'v1.2.0',
+              name: 'root',
+              kind: 'ApplicationSet',
+            },
+          }),
+        ) as ArgoCdAddOn | undefined;
+      }),
+    ).toEqual([]);
     expect(addon?.chart).toEqual(ARGO_CD_CHART);
     expect(addon?.bootstrapObject()).toMatchObject({ kind: 'ApplicationSet', metadata: { name: 'root' } });
   });
 
   test('bootstrap problems are reported as addons.argo-cd.bootstrap.<field>', () => {
-    expect(problemLines((p) => p.collect(() => ArgoCdAddOn.registration.create({
-      ha: 'maybe',
-      bootstrap: { repoUrl: 'http://github.com/example/gitops', path: '../shared', targetRevision: 'main..dev', name: 'Bootstrap', kind: 'Helm', branch: 'main' },
-    })))).toEqual([
+    expect(
+      problemLines((p) =>
+        p.collect(() =>
+          ArgoCdAddOn.registration.create({
+            ha: 'maybe',
+            bootstrap: {
+              repoUrl: 'http://github.com/example/gitops',
+              path: '../shared',
+              targetRevision: 'main..dev',
+              name: 'Bootstrap',
+              kind: 'Helm',
+              branch: 'main',
+            },
+          }),
+        ),
+      ),
+    ).toEqual([
       expect.stringMatching(/^addons\.argo-cd\.ha: got "maybe"; allowed: true, false/),
       expect.stringMatching(/^addons\.argo-cd\.bootstrap\.repoUrl: got "http:\/\/github\.com\/example\/gitops"; allowed: a Git URL/),
       expect.stringMatching(/^addons\.argo-cd\.bootstrap\.path: got "\.\.\/shared"/),
@@ -207,12 +240,16 @@ describe('options', () => {
     ['missing path', { repoUrl: REPO }, 'path'],
     ['revision with a space', { repoUrl: REPO, path: 'apps', targetRevision: 'my branch' }, 'targetRevision'],
   ])('rejects %s', (_name, bootstrap, field) => {
-    expect(problemLines((p) => p.collect(() => ArgoCdAddOn.registration.create({ bootstrap })))).toEqual([expect.stringMatching(new RegExp(`^addons\\.argo-cd\\.bootstrap\\.${field}: `))]);
+    expect(problemLines((p) => p.collect(() => ArgoCdAddOn.registration.create({ bootstrap })))).toEqual([
+      expect.stringMatching(new RegExp(`^addons\\.argo-cd\\.bootstrap\\.${field}: `)),
+    ]);
   });
 
   test('a bootstrap that is not an object', () => {
     expect(problemLines((p) => p.collect(() => ArgoCdAddOn.registration.create({ bootstrap: REPO })))).toEqual([
-      expect.stringMatching(/^addons\.argo-cd\.bootstrap: got "https:.*"; allowed: an object \{repoUrl, path, targetRevision\?, name\?, kind\?\}/),
+      expect.stringMatching(
+        /^addons\.argo-cd\.bootstrap: got "https:.*"; allowed: an object \{repoUrl, path, targetRevision\?, name\?, kind\?\}/,
+      ),
     ]);
   });
 
@@ -222,15 +259,21 @@ describe('options', () => {
   });
 
   test('props are checked in code too', () => {
-    expect(() => new ArgoCdAddOn({ bootstrap: { repoUrl: 'ftp://example.com/repo', path: 'apps' } })).toThrow(/addons\.argo-cd\.bootstrap\.repoUrl: got "ftp:/);
+    expect(() => new ArgoCdAddOn({ bootstrap: { repoUrl: 'ftp://example.com/repo', path: 'apps' } })).toThrow(
+      /addons\.argo-cd\.bootstrap\.repoUrl: got "ftp:/,
+    );
   });
 });
 
 describe('ssh repository URLs', () => {
   // The add-on configures no repository credentials, so Argo CD could never clone over ssh: the
   // sync would fail only after deploy.
-  test.each(['git@github.com:example/gitops.git', 'ssh://git@git.example.com:2222/platform/gitops.git'])('rejects %s at synth with what is allowed', (repoUrl) => {
-    expect(() => new ArgoCdAddOn({ bootstrap: { repoUrl, path: 'apps' } }))
-      .toThrow(new RegExp(`addons\\.argo-cd\\.bootstrap\\.repoUrl: got "${repoUrl.replace(/[.]/g, '\\.')}"; allowed: .*https://.*no ssh`));
-  });
+  test.each(['git@github.com:example/gitops.git', 'ssh://git@git.example.com:2222/platform/gitops.git'])(
+    'rejects %s at synth with what is allowed',
+    (repoUrl) => {
+      expect(() => new ArgoCdAddOn({ bootstrap: { repoUrl, path: 'apps' } })).toThrow(
+        new RegExp(`addons\\.argo-cd\\.bootstrap\\.repoUrl: got "${repoUrl.replace(/[.]/g, '\\.')}"; allowed: .*https://.*no ssh`),
+      );
+    },
+  );
 });

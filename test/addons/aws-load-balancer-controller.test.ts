@@ -1,10 +1,22 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AWS_LOAD_BALANCER_CONTROLLER_OPTIONS, AwsLoadBalancerControllerAddOn } from '../../addons/aws-load-balancer-controller';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+
+import {
+  AWS_LOAD_BALANCER_CONTROLLER_CHART,
+  AWS_LOAD_BALANCER_CONTROLLER_OPTIONS,
+  AwsLoadBalancerControllerAddOn,
+} from '../../addons/aws-load-balancer-controller';
 import { ConfigError, docOf, Problems } from '../../lib/config';
-import { allows, list, policies as policiesWithPrefix, resolve, statementBySid, statements as statementsWithPrefix } from '../support/iam-policies';
-import type { AnyStatement, Statement } from '../support/iam-policies';
 import { helmReleases, nagFindings, synth } from '../helpers';
+import type { AnyStatement, Statement } from '../support/iam-policies';
+import {
+  allows,
+  list,
+  policies as policiesWithPrefix,
+  resolve,
+  statementBySid,
+  statements as statementsWithPrefix,
+} from '../support/iam-policies';
 
 const PREFIX = 'AddOnsawsloadbalancercontroller';
 const policies = (template: Template) => policiesWithPrefix(template, PREFIX);
@@ -16,7 +28,12 @@ function resolveLongest(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(resolveLongest);
   if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    if ('Ref' in o) return ({ 'AWS::Partition': 'aws-us-gov', 'AWS::Region': 'ap-southeast-2', 'AWS::AccountId': '123456789012' } as Record<string, string>)[o.Ref as string] ?? 'x'.repeat(64);
+    if ('Ref' in o)
+      return (
+        ({ 'AWS::Partition': 'aws-us-gov', 'AWS::Region': 'ap-southeast-2', 'AWS::AccountId': '123456789012' } as Record<string, string>)[
+          o.Ref as string
+        ] ?? 'x'.repeat(64)
+      );
     if ('Fn::Join' in o) {
       const [separator, parts] = o['Fn::Join'] as [string, unknown[]];
       return parts.map(resolveLongest).join(separator);
@@ -34,36 +51,93 @@ function resolveLongest(value: unknown): unknown {
  */
 const UPSTREAM_ACTIONS = [
   'iam:CreateServiceLinkedRole',
-  'ec2:DescribeAccountAttributes', 'ec2:DescribeAddresses', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeInternetGateways',
-  'ec2:DescribeVpcs', 'ec2:DescribeVpcPeeringConnections', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-  'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeTags', 'ec2:GetCoipPoolUsage', 'ec2:DescribeCoipPools',
-  'ec2:GetSecurityGroupsForVpc', 'ec2:DescribeIpamPools', 'ec2:DescribeRouteTables',
-  'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes',
-  'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeListenerCertificates',
-  'elasticloadbalancing:DescribeSSLPolicies', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups',
-  'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTargetHealth',
-  'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeTrustStores', 'elasticloadbalancing:DescribeListenerAttributes',
+  'ec2:DescribeAccountAttributes',
+  'ec2:DescribeAddresses',
+  'ec2:DescribeAvailabilityZones',
+  'ec2:DescribeInternetGateways',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeVpcPeeringConnections',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeInstances',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeTags',
+  'ec2:GetCoipPoolUsage',
+  'ec2:DescribeCoipPools',
+  'ec2:GetSecurityGroupsForVpc',
+  'ec2:DescribeIpamPools',
+  'ec2:DescribeRouteTables',
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeLoadBalancerAttributes',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeListenerCertificates',
+  'elasticloadbalancing:DescribeSSLPolicies',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetGroupAttributes',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:DescribeTags',
+  'elasticloadbalancing:DescribeTrustStores',
+  'elasticloadbalancing:DescribeListenerAttributes',
   'elasticloadbalancing:DescribeCapacityReservation',
-  'cognito-idp:DescribeUserPoolClient', 'acm:ListCertificates', 'acm:DescribeCertificate', 'iam:ListServerCertificates',
-  'iam:GetServerCertificate', 'waf-regional:GetWebACL', 'waf-regional:GetWebACLForResource', 'waf-regional:AssociateWebACL',
-  'waf-regional:DisassociateWebACL', 'wafv2:GetWebACL', 'wafv2:GetWebACLForResource', 'wafv2:AssociateWebACL',
-  'wafv2:DisassociateWebACL', 'shield:GetSubscriptionState', 'shield:DescribeProtection', 'shield:CreateProtection',
+  'cognito-idp:DescribeUserPoolClient',
+  'acm:ListCertificates',
+  'acm:DescribeCertificate',
+  'iam:ListServerCertificates',
+  'iam:GetServerCertificate',
+  'waf-regional:GetWebACL',
+  'waf-regional:GetWebACLForResource',
+  'waf-regional:AssociateWebACL',
+  'waf-regional:DisassociateWebACL',
+  'wafv2:GetWebACL',
+  'wafv2:GetWebACLForResource',
+  'wafv2:AssociateWebACL',
+  'wafv2:DisassociateWebACL',
+  'shield:GetSubscriptionState',
+  'shield:DescribeProtection',
+  'shield:CreateProtection',
   'shield:DeleteProtection',
-  'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:CreateSecurityGroup', 'ec2:CreateTags',
-  'ec2:DeleteTags', 'ec2:DeleteSecurityGroup',
-  'elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:CreateListener',
-  'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:CreateRule', 'elasticloadbalancing:DeleteRule',
-  'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags', 'elasticloadbalancing:ModifyLoadBalancerAttributes',
-  'elasticloadbalancing:SetIpAddressType', 'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:SetSubnets',
-  'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:ModifyTargetGroup',
-  'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:DeleteTargetGroup',
-  'elasticloadbalancing:ModifyListenerAttributes', 'elasticloadbalancing:ModifyCapacityReservation',
-  'elasticloadbalancing:ModifyIpPools', 'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets',
-  'elasticloadbalancing:SetWebAcl', 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddListenerCertificates',
-  'elasticloadbalancing:RemoveListenerCertificates', 'elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities',
+  'ec2:AuthorizeSecurityGroupIngress',
+  'ec2:RevokeSecurityGroupIngress',
+  'ec2:CreateSecurityGroup',
+  'ec2:CreateTags',
+  'ec2:DeleteTags',
+  'ec2:DeleteSecurityGroup',
+  'elasticloadbalancing:CreateLoadBalancer',
+  'elasticloadbalancing:CreateTargetGroup',
+  'elasticloadbalancing:CreateListener',
+  'elasticloadbalancing:DeleteListener',
+  'elasticloadbalancing:CreateRule',
+  'elasticloadbalancing:DeleteRule',
+  'elasticloadbalancing:AddTags',
+  'elasticloadbalancing:RemoveTags',
+  'elasticloadbalancing:ModifyLoadBalancerAttributes',
+  'elasticloadbalancing:SetIpAddressType',
+  'elasticloadbalancing:SetSecurityGroups',
+  'elasticloadbalancing:SetSubnets',
+  'elasticloadbalancing:DeleteLoadBalancer',
+  'elasticloadbalancing:ModifyTargetGroup',
+  'elasticloadbalancing:ModifyTargetGroupAttributes',
+  'elasticloadbalancing:DeleteTargetGroup',
+  'elasticloadbalancing:ModifyListenerAttributes',
+  'elasticloadbalancing:ModifyCapacityReservation',
+  'elasticloadbalancing:ModifyIpPools',
+  'elasticloadbalancing:RegisterTargets',
+  'elasticloadbalancing:DeregisterTargets',
+  'elasticloadbalancing:SetWebAcl',
+  'elasticloadbalancing:ModifyListener',
+  'elasticloadbalancing:AddListenerCertificates',
+  'elasticloadbalancing:RemoveListenerCertificates',
+  'elasticloadbalancing:ModifyRule',
+  'elasticloadbalancing:SetRulePriorities',
 ];
 /** Writes of WAF Classic and Shield Advanced, whose reconcilers the chart values turn off. */
-const OMITTED_ACTIONS = ['waf-regional:AssociateWebACL', 'waf-regional:DisassociateWebACL', 'shield:CreateProtection', 'shield:DeleteProtection'];
+const OMITTED_ACTIONS = [
+  'waf-regional:AssociateWebACL',
+  'waf-regional:DisassociateWebACL',
+  'shield:CreateProtection',
+  'shield:DeleteProtection',
+];
 
 describe('aws-load-balancer-controller', () => {
   const app = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn()]);
@@ -95,7 +169,9 @@ describe('aws-load-balancer-controller', () => {
   test('cluster name and VPC id come from the InfraStack exports (IMDS is not reachable from pods)', () => {
     template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
       Release: 'aws-load-balancer-controller',
-      Values: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::ImportValue': 'dev-infra:ClusterName' }, { 'Fn::ImportValue': 'dev-infra:VpcId' }])] },
+      Values: {
+        'Fn::Join': ['', Match.arrayWith([{ 'Fn::ImportValue': 'dev-infra:ClusterName' }, { 'Fn::ImportValue': 'dev-infra:VpcId' }])],
+      },
     });
     expect(release.Values).toMatchObject({ clusterName: '<deploy-time>', vpcId: '<deploy-time>' });
   });
@@ -112,12 +188,16 @@ describe('aws-load-balancer-controller', () => {
       Namespace: 'kube-system',
       ServiceAccount: 'aws-load-balancer-controller',
     });
-    const [roleId] = Object.keys(template.findResources('AWS::IAM::Role', {
-      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] } },
-    }));
+    const [roleId] = Object.keys(
+      template.findResources('AWS::IAM::Role', {
+        Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] } },
+      }),
+    );
     const policyIds = Object.keys(policies(template));
     expect(policyIds).toHaveLength(2);
-    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: [{ Ref: policyIds.find((id) => id.includes('PodIdentityPolicy')) }] });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: [{ Ref: policyIds.find((id) => id.includes('PodIdentityPolicy')) }],
+    });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: roleId }] });
   });
 
@@ -126,7 +206,7 @@ describe('aws-load-balancer-controller', () => {
     expect(release.DependsOn).toEqual(expect.arrayContaining([association, ...Object.keys(policies(template))]));
   });
 
-  test('load balancers, target groups and security groups are created and changed only with this cluster\'s tag', () => {
+  test("load balancers, target groups and security groups are created and changed only with this cluster's tag", () => {
     expect(bySid(template, 'CreateTaggedLoadBalancersAndTargetGroups')).toMatchObject({
       Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
       Condition: { StringEquals: { 'aws:RequestTag/elbv2.k8s.aws/cluster': 'dev-eks' } },
@@ -146,12 +226,37 @@ describe('aws-load-balancer-controller', () => {
   });
 
   test('security-group rules change only in the cluster VPC; the service-linked role only for ELB', () => {
-    const vpcArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':vpc/', { 'Fn::ImportValue': 'dev-infra:VpcId' }]] };
+    const vpcArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':ec2:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':vpc/',
+          { 'Fn::ImportValue': 'dev-infra:VpcId' },
+        ],
+      ],
+    };
     expect(bySid(template, 'OpenNodeSecurityGroupsInClusterVpc').Condition).toEqual({ ArnEquals: { 'ec2:Vpc': vpcArn } });
     expect(list(bySid(template, 'CreateSecurityGroupsInClusterVpc').Resource)).toContainEqual(vpcArn);
     expect(bySid(template, 'CreateElbServiceLinkedRole')).toMatchObject({
       Action: 'iam:CreateServiceLinkedRole',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing']] },
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':iam::',
+            { Ref: 'AWS::AccountId' },
+            ':role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing',
+          ],
+        ],
+      },
       Condition: { StringEquals: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } },
     });
   });
@@ -203,11 +308,13 @@ describe('aws-load-balancer-controller', () => {
 
 describe('aws-load-balancer-controller options and compute modes', () => {
   test('replicas, placement and values are applied', () => {
-    const { platformTemplate } = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn({
-      replicas: 1,
-      nodeSelector: { 'workload-type': 'ops' },
-      values: { logLevel: 'debug' },
-    })]);
+    const { platformTemplate } = synth({ compute: 'nodegroups', addons: '' }, [
+      new AwsLoadBalancerControllerAddOn({
+        replicas: 1,
+        nodeSelector: { 'workload-type': 'ops' },
+        values: { logLevel: 'debug' },
+      }),
+    ]);
     expect(helmReleases(platformTemplate)['aws-load-balancer-controller'].Values).toMatchObject({
       replicaCount: 1,
       podDisruptionBudget: {},
@@ -222,15 +329,19 @@ describe('aws-load-balancer-controller options and compute modes', () => {
     p.collect(() => AwsLoadBalancerControllerAddOn.registration.create({ replicas: 0, version: '3.x', ingressClass: 'nginx' }));
     expect(p.count).toBe(3);
     expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.replicas: got 0; allowed: an integer from 1 to 10/);
-    expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.ingressClass: got "nginx"; allowed: (a known key|one of the keys)/);
+    expect(() => p.throwIfAny()).toThrow(
+      /addons\.aws-load-balancer-controller\.ingressClass: got "nginx"; allowed: (a known key|one of the keys)/,
+    );
     expect(() => p.throwIfAny()).toThrow(/addons\.aws-load-balancer-controller\.version: got "3\.x"/);
     const ok = new Problems();
-    const addon = ok.collect(() => AwsLoadBalancerControllerAddOn.registration.create({ replicas: 3, version: '3.4.0' })) as AwsLoadBalancerControllerAddOn;
+    const addon = ok.collect(() =>
+      AwsLoadBalancerControllerAddOn.registration.create({ replicas: 3, version: '3.4.0' }),
+    ) as AwsLoadBalancerControllerAddOn;
     expect(ok.count).toBe(0);
     expect(addon.chart.version).toBe('3.4.0');
   });
 
-  test('keeps the chart\'s CRDs and refuses another chart version, whose CRDs Helm would not upgrade', () => {
+  test("keeps the chart's CRDs and refuses another chart version, whose CRDs Helm would not upgrade", () => {
     const pinned = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn()]);
     expect(helmReleases(pinned.platformTemplate)['aws-load-balancer-controller']).not.toHaveProperty('SkipCrds');
     expect(Annotations.fromStack(pinned.platform).findError('*', Match.anyValue())).toEqual([]);
@@ -239,11 +350,14 @@ describe('aws-load-balancer-controller options and compute modes', () => {
     expect(() => new AwsLoadBalancerControllerAddOn({ version: '3.5.0' })).toThrow(
       'addons.aws-load-balancer-controller.version: got "3.5.0"; allowed: the tested chart version 3.4.0',
     );
-    expect(docOf(AWS_LOAD_BALANCER_CONTROLLER_OPTIONS.shape.version).description).toMatch(/crds\/, which Helm installs on the first install and never upgrades.*helm show crds eks\/aws-load-balancer-controller/);
+    expect(docOf(AWS_LOAD_BALANCER_CONTROLLER_OPTIONS.shape.version).description).toMatch(
+      /crds\/, which Helm installs on the first install and never upgrades.*helm show crds eks\/aws-load-balancer-controller/,
+    );
   });
 
   test('on Auto Mode it is refused with the built-in alternative', () => {
-    expect(() => synth({ compute: 'auto', addons: '' }, [new AwsLoadBalancerControllerAddOn()]))
-      .toThrow(/"aws-load-balancer-controller" is built into EKS Auto Mode: .*auto-mode-ingress.*eks\.amazonaws\.com\/nlb/);
+    expect(() => synth({ compute: 'auto', addons: '' }, [new AwsLoadBalancerControllerAddOn()])).toThrow(
+      /"aws-load-balancer-controller" is built into EKS Auto Mode: .*auto-mode-ingress.*eks\.amazonaws\.com\/nlb/,
+    );
   });
 });

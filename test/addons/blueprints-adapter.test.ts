@@ -1,17 +1,19 @@
-import * as blueprints from '@aws-quickstart/eks-blueprints';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+
+import * as blueprints from '@aws-quickstart/eks-blueprints';
 import { Validations } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { HelmChart } from 'aws-cdk-lib/aws-eks-v2';
-import type { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
+
 import { BlueprintsAddOn, blueprintsAddOnId } from '../../addons/blueprints/blueprints-addon';
 import { KNOWN_ADDONS } from '../../addons/blueprints/known-addons';
 import type { AddOnContext } from '../../addons/core/addon';
-import { selectionProblems } from '../../addons/core/resolve';
-import { ManifestAddOn } from '../../addons/core/manifest-addon';
 import type { KubernetesObject } from '../../addons/core/kubernetes-object';
+import { ManifestAddOn } from '../../addons/core/manifest-addon';
+import { selectionProblems } from '../../addons/core/resolve';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
 import { schemaProblems } from '../support/kubernetes-schemas';
 
@@ -24,13 +26,19 @@ jest.mock('@aws-sdk/client-eks', () => mockOfflineSdk('EKS'));
 jest.mock('@aws-sdk/client-secrets-manager', () => mockOfflineSdk('Secrets Manager'));
 
 function mockOfflineSdk(service: string): unknown {
-  return new Proxy({}, {
-    get: (_target, name) => name === '__esModule' ? false : class {
-      constructor() {
-        throw new Error(`${service} API call at synth (${String(name)})`);
-      }
+  return new Proxy(
+    {},
+    {
+      get: (_target, name) =>
+        name === '__esModule'
+          ? false
+          : class {
+              constructor() {
+                throw new Error(`${service} API call at synth (${String(name)})`);
+              }
+            },
     },
-  });
+  );
 }
 
 // Blueprints' user log prints DEBUG lines for core add-on versions; they buried real failures in CI output.
@@ -67,7 +75,10 @@ function dependsOn(template: Template, id: string): string[] {
 class ConfigMapAddOn extends ManifestAddOn {
   readonly computeModes = ['auto', 'nodegroups'] as const;
   readonly namespaces = ['default'];
-  constructor(readonly id: string, readonly dependsOn: readonly string[] = []) {
+  constructor(
+    readonly id: string,
+    readonly dependsOn: readonly string[] = [],
+  ) {
     super();
   }
   manifests(): KubernetesObject[] {
@@ -80,39 +91,72 @@ describe('Blueprints add-ons on node groups', () => {
     new BlueprintsAddOn(new blueprints.addons.MetricsServerAddOn()),
     new BlueprintsAddOn(new blueprints.addons.AwsLoadBalancerControllerAddOn()),
     new BlueprintsAddOn(new blueprints.addons.CertManagerAddOn(), { dependsOn: ['aws-load-balancer-controller'] }),
-    new BlueprintsAddOn(new blueprints.addons.ArgoCDAddOn({
-      bootstrapRepo: { repoUrl: 'https://github.com/aws-samples/eks-blueprints-workloads.git', path: 'envs/dev', targetRevision: 'main' },
-    })),
+    new BlueprintsAddOn(
+      new blueprints.addons.ArgoCDAddOn({
+        bootstrapRepo: { repoUrl: 'https://github.com/aws-samples/eks-blueprints-workloads.git', path: 'envs/dev', targetRevision: 'main' },
+      }),
+    ),
     new BlueprintsAddOn(new blueprints.addons.KubeStateMetricsAddOn()),
   ]);
   const template = app.platformTemplate;
 
-  test('installs each chart through PlatformStack\'s kubectl handler on the imported cluster', () => {
-    chart(template, { Chart: 'metrics-server', Repository: 'https://kubernetes-sigs.github.io/metrics-server', Version: '3.13.1', Namespace: 'kube-system' });
-    chart(template, { Chart: 'aws-load-balancer-controller', Repository: 'https://aws.github.io/eks-charts', Version: '3.4.0', Namespace: 'kube-system' });
-    chart(template, { Chart: 'cert-manager', Repository: 'https://charts.jetstack.io', Version: 'v1.20.3', Namespace: 'cert-manager', Values: '{"installCRDs":true}' });
+  test("installs each chart through PlatformStack's kubectl handler on the imported cluster", () => {
+    chart(template, {
+      Chart: 'metrics-server',
+      Repository: 'https://kubernetes-sigs.github.io/metrics-server',
+      Version: '3.13.1',
+      Namespace: 'kube-system',
+    });
+    chart(template, {
+      Chart: 'aws-load-balancer-controller',
+      Repository: 'https://aws.github.io/eks-charts',
+      Version: '3.4.0',
+      Namespace: 'kube-system',
+    });
+    chart(template, {
+      Chart: 'cert-manager',
+      Repository: 'https://charts.jetstack.io',
+      Version: 'v1.20.3',
+      Namespace: 'cert-manager',
+      Values: '{"installCRDs":true}',
+    });
     chart(template, { Chart: 'argo-cd', Repository: 'https://argoproj.github.io/argo-helm', Version: '10.1.2', Namespace: 'argocd' });
-    chart(template, { Chart: 'kube-state-metrics', Repository: 'https://prometheus-community.github.io/helm-charts', Version: '7.5.1', Namespace: 'kube-system' });
+    chart(template, {
+      Chart: 'kube-state-metrics',
+      Repository: 'https://prometheus-community.github.io/helm-charts',
+      Version: '7.5.1',
+      Namespace: 'kube-system',
+    });
     template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 5);
   });
 
-  test('creates the charts inside each add-on\'s own scope', () => {
-    const scopes = Object.values(helmReleases(template)).map((r) => /^AddOns([a-z]+)Cluster/.exec(r.logicalId)?.[1]).sort();
+  test("creates the charts inside each add-on's own scope", () => {
+    const scopes = Object.values(helmReleases(template))
+      .map((r) => /^AddOns([a-z]+)Cluster/.exec(r.logicalId)?.[1])
+      .sort();
     expect(scopes).toEqual(['argocd', 'awsloadbalancercontroller', 'certmanager', 'kubestatemetrics', 'metricsserver']);
   });
 
   test('service accounts get EKS Pod Identity and a customer-managed policy, never IRSA or inline policies', () => {
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
-      ClusterName: CLUSTER_NAME, Namespace: 'kube-system', ServiceAccount: 'aws-load-balancer-controller',
+      ClusterName: CLUSTER_NAME,
+      Namespace: 'kube-system',
+      ServiceAccount: 'aws-load-balancer-controller',
     });
     template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [{ Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'pods.eks.amazonaws.com' } }] },
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'pods.eks.amazonaws.com' } }],
+      },
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
-        Condition: { Null: { 'aws:RequestTag/elbv2.k8s.aws/cluster': 'false' } },
-      })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
+            Condition: { Null: { 'aws:RequestTag/elbv2.k8s.aws/cluster': 'false' } },
+          }),
+        ]),
+      },
       Roles: [{ Ref: Match.stringLikeRegexp('^AddOnsawsloadbalancercontrollerCluster') }],
     });
     expect(Object.keys(template.findResources('AWS::IAM::Policy')).filter((id) => !id.startsWith('ClusterKubectlProvider'))).toEqual([]);
@@ -137,19 +181,31 @@ describe('Blueprints add-ons on node groups', () => {
 
   test('every Kubernetes object the Blueprints add-ons render passes its schema; a broken one fails', () => {
     const objects = kubernetesObjects(template);
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining([
-      'Namespace/cert-manager', 'Namespace/argocd', 'ServiceAccount/aws-load-balancer-controller', 'ServiceAccount/argocd-server', 'Application/bootstrap-apps',
-    ]));
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
+      expect.arrayContaining([
+        'Namespace/cert-manager',
+        'Namespace/argocd',
+        'ServiceAccount/aws-load-balancer-controller',
+        'ServiceAccount/argocd-server',
+        'Application/bootstrap-apps',
+      ]),
+    );
     expect(schemaProblems(objects)).toEqual([]);
     const application = objects.find((o) => o.kind === 'Application');
-    expect(schemaProblems([{ ...application, spec: { ...(application?.spec as object), destination: 'in-cluster' } } as typeof objects[0]])).not.toEqual([]);
+    expect(
+      schemaProblems([{ ...application, spec: { ...(application?.spec as object), destination: 'in-cluster' } } as (typeof objects)[0]]),
+    ).not.toEqual([]);
   });
 
-  test('has no cdk-nag findings; only the load balancer controller\'s published IAM wildcards are acknowledged, on its policy', () => {
+  test("has no cdk-nag findings; only the load balancer controller's published IAM wildcards are acknowledged, on its policy", () => {
     expect(nagFindings(app)).toEqual([]);
-    const acknowledged = app.platform.node.findChild('AddOns').node.findAll()
+    const acknowledged = app.platform.node
+      .findChild('AddOns')
+      .node.findAll()
       .filter((c) => c.node.metadata.some((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY));
-    expect(acknowledged.map((c) => c.node.path)).toEqual(['PlatformStack/AddOns/aws-load-balancer-controller/Cluster/aws-load-balancer-controller/Policy']);
+    expect(acknowledged.map((c) => c.node.path)).toEqual([
+      'PlatformStack/AddOns/aws-load-balancer-controller/Cluster/aws-load-balancer-controller/Policy',
+    ]);
     const ids = acknowledged[0].node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.keys(m.data as Record<string, string>));
@@ -167,7 +223,7 @@ describe('Blueprints add-ons next to first-party ones', () => {
   const template = app.platformTemplate;
   const manifest = (name: string): string => manifestId(template, `"kind":"ConfigMap","metadata":{"name":"${name}"`);
 
-  test('a first-party add-on with the Blueprints dependency\'s id satisfies @dependable', () => {
+  test("a first-party add-on with the Blueprints dependency's id satisfies @dependable", () => {
     const certManager = logicalId(template, 'Custom::AWSCDK-EKS-HelmChart', { Chart: 'cert-manager' });
     expect(dependsOn(template, certManager)).toContain(manifest('aws-load-balancer-controller'));
   });
@@ -187,14 +243,19 @@ describe('Blueprints add-ons on EKS Auto Mode', () => {
   });
 
   test('the AWS Load Balancer Controller is refused with the Auto Mode advice', () => {
-    expect(selectionProblems([new BlueprintsAddOn(new blueprints.addons.AwsLoadBalancerControllerAddOn())], 'auto'))
-      .toEqual([expect.stringMatching(/^"aws-load-balancer-controller" is built into EKS Auto Mode: .*auto-mode-ingress/)]);
+    expect(selectionProblems([new BlueprintsAddOn(new blueprints.addons.AwsLoadBalancerControllerAddOn())], 'auto')).toEqual([
+      expect.stringMatching(/^"aws-load-balancer-controller" is built into EKS Auto Mode: .*auto-mode-ingress/),
+    ]);
   });
 
   describe('the synchronous contract', () => {
     /** A Blueprints-style add-on whose deploy creates a namespace (or nothing), then returns `result`. */
     class FakeAddOn implements blueprints.ClusterAddOn {
-      constructor(readonly id: string, private readonly result: () => Promise<Construct> | void, private readonly create = true) {}
+      constructor(
+        readonly id: string,
+        private readonly result: () => Promise<Construct> | void,
+        private readonly create = true,
+      ) {}
       deploy(clusterInfo: blueprints.ClusterInfo): Promise<Construct> | void {
         if (this.create) {
           blueprints.utils.createNamespace(this.id, clusterInfo.cluster);
@@ -204,19 +265,22 @@ describe('Blueprints add-ons on EKS Auto Mode', () => {
     }
     // Deploys into the stack synthesized above (its template was already taken), as PlatformStack would.
     const context: AddOnContext = { ...app.platform.context, platformNamespaces: [] };
-    const deployOnly = (addOn: blueprints.ClusterAddOn) => () => new BlueprintsAddOn(addOn).deploy(new Construct(app.platform, `Probe-${addOn.id}`), context);
+    const deployOnly = (addOn: blueprints.ClusterAddOn) => () =>
+      new BlueprintsAddOn(addOn).deploy(new Construct(app.platform, `Probe-${addOn.id}`), context);
 
     test('a promise still pending after deploy() fails the synth', () => {
-      expect(deployOnly(new FakeAddOn('waits', () => new Promise(() => undefined))))
-        .toThrow(/"waits": Blueprints waits.deploy\(\) is still waiting for asynchronous work/);
+      expect(deployOnly(new FakeAddOn('waits', () => new Promise(() => undefined)))).toThrow(
+        /"waits": Blueprints waits.deploy\(\) is still waiting for asynchronous work/,
+      );
     });
 
     test('a rejected promise fails the synth with its reason and is not left unhandled', async () => {
       const unhandled = jest.fn();
       process.on('unhandledRejection', unhandled);
       try {
-        expect(deployOnly(new FakeAddOn('rejects', () => Promise.reject(new Error('no credentials')))))
-          .toThrow(/"rejects": Blueprints rejects.deploy\(\) failed: Error: no credentials/);
+        expect(deployOnly(new FakeAddOn('rejects', () => Promise.reject(new Error('no credentials'))))).toThrow(
+          /"rejects": Blueprints rejects.deploy\(\) failed: Error: no credentials/,
+        );
         await new Promise((resolve) => setImmediate(resolve));
         expect(unhandled).not.toHaveBeenCalled();
       } finally {
@@ -239,15 +303,20 @@ describe('Blueprints add-ons on EKS Auto Mode', () => {
 
 describe('dependencies Blueprints declares with @dependable', () => {
   test('a missing one fails the synth with the add-on to add', () => {
-    expect(() => synth({ compute: 'nodegroups', addons: '' }, [new BlueprintsAddOn(new blueprints.addons.CertManagerAddOn())]))
-      .toThrow(/"cert-manager": .*needs Blueprints AwsLoadBalancerControllerAddOn deployed first: .*list "aws-load-balancer-controller" in dependsOn of "cert-manager"/);
+    expect(() => synth({ compute: 'nodegroups', addons: '' }, [new BlueprintsAddOn(new blueprints.addons.CertManagerAddOn())])).toThrow(
+      /"cert-manager": .*needs Blueprints AwsLoadBalancerControllerAddOn deployed first: .*list "aws-load-balancer-controller" in dependsOn of "cert-manager"/,
+    );
   });
 
   test('one deployed but not listed in dependsOn fails the synth', () => {
-    expect(() => synth({ compute: 'nodegroups', addons: '' }, [
-      new BlueprintsAddOn(new blueprints.addons.AwsLoadBalancerControllerAddOn()),
-      new BlueprintsAddOn(new blueprints.addons.CertManagerAddOn()),
-    ])).toThrow(/depends on AwsLoadBalancerControllerAddOn \("aws-load-balancer-controller"\): list "aws-load-balancer-controller" in dependsOn/);
+    expect(() =>
+      synth({ compute: 'nodegroups', addons: '' }, [
+        new BlueprintsAddOn(new blueprints.addons.AwsLoadBalancerControllerAddOn()),
+        new BlueprintsAddOn(new blueprints.addons.CertManagerAddOn()),
+      ]),
+    ).toThrow(
+      /depends on AwsLoadBalancerControllerAddOn \("aws-load-balancer-controller"\): list "aws-load-balancer-controller" in dependsOn/,
+    );
   });
 });
 
@@ -260,16 +329,32 @@ describe('refused Blueprints add-ons say what to use instead', () => {
     ['SecretsStoreAddOn', () => new blueprints.addons.SecretsStoreAddOn(), /downloads Kubernetes YAML .* at synth.*ExternalsSecretsAddOn/],
     ['GatewayApiCrdsAddOn', () => new blueprints.addons.GatewayApiCrdsAddOn(), /downloads Kubernetes YAML .* at synth/],
     ['ClusterAutoScalerAddOn', () => new blueprints.addons.ClusterAutoScalerAddOn(), /InfraStack owns them.*"karpenter"/],
-    ['VpcCniAddOn', () => new blueprints.addons.VpcCniAddOn({ version: 'v1.20.4-eksbuild.2' }), /InfraStack already installs the vpc-cni EKS add-on/],
+    [
+      'VpcCniAddOn',
+      () => new blueprints.addons.VpcCniAddOn({ version: 'v1.20.4-eksbuild.2' }),
+      /InfraStack already installs the vpc-cni EKS add-on/,
+    ],
     ['EbsCsiDriverAddOn', () => new blueprints.addons.EbsCsiDriverAddOn(), /"storage" add-on/],
-    ['AdotCollectorAddOn (version auto)', () => new blueprints.addons.AdotCollectorAddOn(), /version "auto" calls the EKS API at synth .*: pass an exact version/],
-    ['ArgoCDAddOn with adminPasswordSecretName', () => new blueprints.addons.ArgoCDAddOn({ adminPasswordSecretName: 'argo-admin' }), /reads AWS Secrets Manager at synth/],
-    ['MetricsServerAddOn with a version range', () => new blueprints.addons.MetricsServerAddOn({ version: '3.x' }), /chart version "3.x" is not exact/],
+    [
+      'AdotCollectorAddOn (version auto)',
+      () => new blueprints.addons.AdotCollectorAddOn(),
+      /version "auto" calls the EKS API at synth .*: pass an exact version/,
+    ],
+    [
+      'ArgoCDAddOn with adminPasswordSecretName',
+      () => new blueprints.addons.ArgoCDAddOn({ adminPasswordSecretName: 'argo-admin' }),
+      /reads AWS Secrets Manager at synth/,
+    ],
+    [
+      'MetricsServerAddOn with a version range',
+      () => new blueprints.addons.MetricsServerAddOn({ version: '3.x' }),
+      /chart version "3.x" is not exact/,
+    ],
   ])('%s', (_name, create, advice) => {
     expect(refused(create())).toThrow(advice);
   });
 
-  test('every add-on, while Blueprints\' Helm version check (repository index downloads) is on', () => {
+  test("every add-on, while Blueprints' Helm version check (repository index downloads) is on", () => {
     const addOn = new blueprints.addons.MetricsServerAddOn();
     blueprints.HelmAddOn.validateHelmVersions = true;
     try {
@@ -288,17 +373,32 @@ describe('refused Blueprints add-ons say what to use instead', () => {
       .filter((match) => /conflictsWithAutoMode|mustRunOnAutoMode/.test(match[1]))
       .map((match) => match[2])
       .sort();
-    expect(decorated).toEqual(expect.arrayContaining(['AwsLoadBalancerControllerAddOn', 'KarpenterV1AddOn', 'SSMAgentAddOn', 'VpcCniAddOn']));
+    expect(decorated).toEqual(
+      expect.arrayContaining(['AwsLoadBalancerControllerAddOn', 'KarpenterV1AddOn', 'SSMAgentAddOn', 'VpcCniAddOn']),
+    );
     const listed = KNOWN_ADDONS.map((k) => k.type.name);
     expect(decorated.filter((name) => !listed.includes(name))).toEqual([]);
   });
 });
 
 test('default ids are the kebab-case Blueprints names; options override id, compute modes and dependencies', () => {
-  expect(['CertManagerAddOn', 'ArgoCDAddOn', 'AWSPrivateCAIssuerAddon', 'KubeStateMetricsAddOn'].map(blueprintsAddOnId))
-    .toEqual(['cert-manager', 'argo-cd', 'aws-private-ca-issuer', 'kube-state-metrics']);
-  const addOn = new BlueprintsAddOn(new blueprints.addons.KubeStateMetricsAddOn(), { id: 'ksm', computeModes: ['nodegroups'], dependsOn: ['metrics-server'] });
-  expect(addOn).toMatchObject({ id: 'ksm', computeModes: ['nodegroups'], dependsOn: ['metrics-server'], blueprintsKey: 'KubeStateMetricsAddOn' });
+  expect(['CertManagerAddOn', 'ArgoCDAddOn', 'AWSPrivateCAIssuerAddon', 'KubeStateMetricsAddOn'].map(blueprintsAddOnId)).toEqual([
+    'cert-manager',
+    'argo-cd',
+    'aws-private-ca-issuer',
+    'kube-state-metrics',
+  ]);
+  const addOn = new BlueprintsAddOn(new blueprints.addons.KubeStateMetricsAddOn(), {
+    id: 'ksm',
+    computeModes: ['nodegroups'],
+    dependsOn: ['metrics-server'],
+  });
+  expect(addOn).toMatchObject({
+    id: 'ksm',
+    computeModes: ['nodegroups'],
+    dependsOn: ['metrics-server'],
+    blueprintsKey: 'KubeStateMetricsAddOn',
+  });
   expect(new BlueprintsAddOn(new blueprints.addons.MetricsServerAddOn()).computeModes).toEqual(['auto', 'nodegroups']);
   expect(() => new BlueprintsAddOn(new blueprints.addons.MetricsServerAddOn(), { id: 'Metrics Server' })).toThrow(/must be lowercase/);
 });

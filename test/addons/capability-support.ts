@@ -1,4 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
+
 import type { ConfigError } from '../../lib/config';
 import { Problems } from '../../lib/config';
 
@@ -20,7 +21,9 @@ export function expectCapabilityTrust(template: Template, roleLogicalId: string)
     Properties: {
       AssumeRolePolicyDocument: {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'capabilities.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'capabilities.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
+        ],
       },
     },
   });
@@ -33,6 +36,6 @@ export function onlyCapability(template: Template): { properties: Record<string,
   expect(capabilities).toHaveLength(1);
   const [logicalId, resource] = capabilities[0];
   const properties = resource.Properties as Record<string, unknown>;
-  const roleLogicalId = ((properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'])[0];
+  const roleLogicalId = (properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   return { properties, roleLogicalId, logicalId };
 }

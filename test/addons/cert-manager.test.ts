@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+
 import { CERT_MANAGER_CHART, CertManagerAddOn } from '../../addons/cert-manager';
 import { checkAddOnVersions } from '../../lib/plan/version-checks';
 import { helmReleases, nagFindings, problemLines, synth } from '../helpers';
@@ -47,7 +48,10 @@ describe.each(['auto', 'nodegroups'])('cert-manager on compute=%s', (compute) =>
   });
 
   test('the node selector and tolerations reach all four workloads', () => {
-    for (const values of [release.Values, ...['webhook', 'cainjector', 'startupapicheck'].map((k) => release.Values[k] as Record<string, unknown>)]) {
+    for (const values of [
+      release.Values,
+      ...['webhook', 'cainjector', 'startupapicheck'].map((k) => release.Values[k] as Record<string, unknown>),
+    ]) {
       expect(values).toMatchObject(placement);
     }
   });
@@ -55,9 +59,11 @@ describe.each(['auto', 'nodegroups'])('cert-manager on compute=%s', (compute) =>
   test('needs no AWS permissions', () => {
     template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
     template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
-    expect(template.findResources('AWS::IAM::Role', {
-      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] } },
-    })).toEqual({});
+    expect(
+      template.findResources('AWS::IAM::Role', {
+        Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] } },
+      }),
+    ).toEqual({});
   });
 
   test('zero unacknowledged nag findings', () => {
@@ -66,35 +72,57 @@ describe.each(['auto', 'nodegroups'])('cert-manager on compute=%s', (compute) =>
 });
 
 test('without placement the chart keeps its own node selectors; user values win over the add-on', () => {
-  const values = helmReleases(synth({ compute: 'nodegroups', addons: '', ...SUPPORTED }, [
-    new CertManagerAddOn({ replicas: 1, values: { webhook: { replicaCount: 3 } } }),
-  ]).platformTemplate)['cert-manager'].Values;
+  const values = helmReleases(
+    synth({ compute: 'nodegroups', addons: '', ...SUPPORTED }, [
+      new CertManagerAddOn({ replicas: 1, values: { webhook: { replicaCount: 3 } } }),
+    ]).platformTemplate,
+  )['cert-manager'].Values;
   expect(values).not.toHaveProperty('nodeSelector');
-  expect(values).toMatchObject({ replicaCount: 1, podDisruptionBudget: { enabled: false }, webhook: { replicaCount: 3, podDisruptionBudget: { enabled: false } } });
+  expect(values).toMatchObject({
+    replicaCount: 1,
+    podDisruptionBudget: { enabled: false },
+    webhook: { replicaCount: 3, podDisruptionBudget: { enabled: false } },
+  });
 });
 
 describe('options', () => {
   test('valid options create the add-on without problems', () => {
     let addon: CertManagerAddOn | undefined;
-    expect(problemLines((p) => {
-      addon = p.collect(() => CertManagerAddOn.registration.create({ replicas: 3, version: CERT_MANAGER_CHART.version, nodeSelector: { 'workload-type': 'ops' } })) as CertManagerAddOn | undefined;
-    })).toEqual([]);
+    expect(
+      problemLines((p) => {
+        addon = p.collect(() =>
+          CertManagerAddOn.registration.create({
+            replicas: 3,
+            version: CERT_MANAGER_CHART.version,
+            nodeSelector: { 'workload-type': 'ops' },
+          }),
+        ) as CertManagerAddOn | undefined;
+      }),
+    ).toEqual([]);
     expect(addon?.chart).toEqual(CERT_MANAGER_CHART);
     expect(addon?.id).toBe('cert-manager');
     expect(addon?.computeModes).toEqual(['auto', 'nodegroups']);
   });
 
   test('bad options are reported with their full key', () => {
-    expect(problemLines((p) => p.collect(() => CertManagerAddOn.registration.create({ replicas: 0, version: '1.x', installCRDs: true })))).toEqual([
+    expect(
+      problemLines((p) => p.collect(() => CertManagerAddOn.registration.create({ replicas: 0, version: '1.x', installCRDs: true }))),
+    ).toEqual([
       expect.stringMatching(/^addons\.cert-manager\.version: got "1\.x"; allowed: an exact chart version/),
       expect.stringMatching(/^addons\.cert-manager\.replicas: got 0; allowed: an integer from 1 to 5/),
-      expect.stringMatching(/^addons\.cert-manager\.installCRDs: got true; allowed: one of the keys version, values, nodeSelector, tolerations, install, configurationValues, replicas/),
+      expect.stringMatching(
+        /^addons\.cert-manager\.installCRDs: got true; allowed: one of the keys version, values, nodeSelector, tolerations, install, configurationValues, replicas/,
+      ),
     ]);
   });
 
   test('props are checked in code too', () => {
-    expect(() => new CertManagerAddOn({ replicas: 1.5 })).toThrow(/addons\.cert-manager\.replicas: got 1\.5; allowed: an integer from 1 to 5/);
-    expect(() => new CertManagerAddOn({ version: '1.20' })).toThrow(/addons\.cert-manager\.version: got "1\.20"; allowed: an exact chart version/);
+    expect(() => new CertManagerAddOn({ replicas: 1.5 })).toThrow(
+      /addons\.cert-manager\.replicas: got 1\.5; allowed: an integer from 1 to 5/,
+    );
+    expect(() => new CertManagerAddOn({ version: '1.20' })).toThrow(
+      /addons\.cert-manager\.version: got "1\.20"; allowed: an exact chart version/,
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+
 import { CloudWatchObservabilityAddOn } from '../../addons/cloudwatch-observability';
 import { ConfigError, Problems } from '../../lib/config';
 import { nagFindings, synth } from '../helpers';
@@ -11,7 +12,7 @@ describe('cloudwatch-observability', () => {
     const app = synth({ compute, addons: 'cloudwatch-observability' });
     const template = app.platformTemplate;
 
-    test('the EKS add-on at EKS\'s default version (none documented per Kubernetes version), Fluent Bit left on', () => {
+    test("the EKS add-on at EKS's default version (none documented per Kubernetes version), Fluent Bit left on", () => {
       template.resourceCountIs('AWS::EKS::Addon', 1);
       template.hasResourceProperties('AWS::EKS::Addon', {
         AddonName: 'amazon-cloudwatch-observability',
@@ -32,12 +33,14 @@ describe('cloudwatch-observability', () => {
       }
     });
 
-    test('Application Signals\' account-wide log group is pre-created with the logs key and retention, kept with the stack, before the add-on', () => {
-      const groups = Object.entries(template.findResources('AWS::Logs::LogGroup', {
-        Properties: { LogGroupName: '/aws/application-signals/data', KmsKeyId: LOGS_KEY, RetentionInDays: 30 },
-        DeletionPolicy: 'Retain',
-        UpdateReplacePolicy: 'Retain',
-      }));
+    test("Application Signals' account-wide log group is pre-created with the logs key and retention, kept with the stack, before the add-on", () => {
+      const groups = Object.entries(
+        template.findResources('AWS::Logs::LogGroup', {
+          Properties: { LogGroupName: '/aws/application-signals/data', KmsKeyId: LOGS_KEY, RetentionInDays: 30 },
+          DeletionPolicy: 'Retain',
+          UpdateReplacePolicy: 'Retain',
+        }),
+      );
       expect(groups).toHaveLength(1);
       template.hasResource('AWS::EKS::Addon', { DependsOn: Match.arrayWith([groups[0][0]]) });
     });
@@ -65,8 +68,13 @@ describe('cloudwatch-observability', () => {
       });
     });
 
-    test('CloudWatch Logs access only to this cluster\'s Container Insights groups and Application Signals, no retention changes', () => {
-      const logGroup = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${name}`]] });
+    test("CloudWatch Logs access only to this cluster's Container Insights groups and Application Signals, no retention changes", () => {
+      const logGroup = (name: string) => ({
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${name}`],
+        ],
+      });
       template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
@@ -79,14 +87,19 @@ describe('cloudwatch-observability', () => {
               Sid: 'WriteOwnLogGroups',
               // CDK sorts actions and resources.
               Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
-              Resource: [logGroup('/aws/application-signals/data'), logGroup('/aws/application-signals/data:*'), logGroup('/aws/containerinsights/dev-eks/*')],
+              Resource: [
+                logGroup('/aws/application-signals/data'),
+                logGroup('/aws/application-signals/data:*'),
+                logGroup('/aws/containerinsights/dev-eks/*'),
+              ],
             }),
             Match.objectLike({ Sid: 'DescribeLogGroups', Action: 'logs:DescribeLogGroups', Resource: logGroup('*') }),
           ]),
         },
       });
-      const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
-        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]);
+      const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[],
+      );
       expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('logs:PutRetentionPolicy');
     });
 
@@ -96,16 +109,20 @@ describe('cloudwatch-observability', () => {
   });
 
   test('containerLogs: false turns Fluent Bit off and pre-creates only the performance log group', () => {
-    const { platformTemplate } = synth({ addons: '' }, [new CloudWatchObservabilityAddOn({ containerLogs: false, configurationValues: { tolerations: [] } })]);
+    const { platformTemplate } = synth({ addons: '' }, [
+      new CloudWatchObservabilityAddOn({ containerLogs: false, configurationValues: { tolerations: [] } }),
+    ]);
     platformTemplate.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'amazon-cloudwatch-observability',
       ConfigurationValues: JSON.stringify({ tolerations: [], containerLogs: { enabled: false } }),
     });
     const names = Object.values(platformTemplate.findResources('AWS::Logs::LogGroup')).map((r) => r.Properties.LogGroupName);
-    expect(names.filter((n) => typeof n === 'string' && n.startsWith('/aws/containerinsights/'))).toEqual(['/aws/containerinsights/dev-eks/performance']);
+    expect(names.filter((n) => typeof n === 'string' && n.startsWith('/aws/containerinsights/'))).toEqual([
+      '/aws/containerinsights/dev-eks/performance',
+    ]);
   });
 
-  test('the Application Signals log group carries the tag down.sh keeps it by, beside the stack\'s tags', () => {
+  test("the Application Signals log group carries the tag down.sh keeps it by, beside the stack's tags", () => {
     const { platformTemplate } = synth({ environment: 'alice', addons: 'cloudwatch-observability', tags: { team: 'x' } });
     platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/application-signals/data',
@@ -115,14 +132,20 @@ describe('cloudwatch-observability', () => {
       ]),
     });
     // Only that group: the cluster's own log groups go with the stack.
-    expect(Object.values(platformTemplate.findResources('AWS::Logs::LogGroup', {
-      Properties: { Tags: Match.arrayWith([Match.objectLike({ Key: 'platform:kept' })]) },
-    })).map((r) => r.Properties.LogGroupName)).toEqual(['/aws/application-signals/data']);
+    expect(
+      Object.values(
+        platformTemplate.findResources('AWS::Logs::LogGroup', {
+          Properties: { Tags: Match.arrayWith([Match.objectLike({ Key: 'platform:kept' })]) },
+        }),
+      ).map((r) => r.Properties.LogGroupName),
+    ).toEqual(['/aws/application-signals/data']);
   });
 
   test('createApplicationSignalsLogGroup: false leaves an existing Application Signals log group alone', () => {
     const { platformTemplate } = synth({ addons: '' }, [new CloudWatchObservabilityAddOn({ createApplicationSignalsLogGroup: false })]);
-    expect(Object.keys(platformTemplate.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/application-signals/data' } }))).toEqual([]);
+    expect(
+      Object.keys(platformTemplate.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/application-signals/data' } })),
+    ).toEqual([]);
   });
 
   test('the option wins over containerLogs.enabled in configurationValues, so the log groups match', () => {
@@ -134,13 +157,20 @@ describe('cloudwatch-observability', () => {
   });
 
   test('production: the version given, retention 365', () => {
-    const { platformTemplate } = synth({ profile: 'production', addons: '' }, [new CloudWatchObservabilityAddOn({ version: 'v4.1.0-eksbuild.1' })]);
+    const { platformTemplate } = synth({ profile: 'production', addons: '' }, [
+      new CloudWatchObservabilityAddOn({ version: 'v4.1.0-eksbuild.1' }),
+    ]);
     platformTemplate.hasResourceProperties('AWS::EKS::Addon', { AddonVersion: 'v4.1.0-eksbuild.1' });
-    platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('/performance$'), RetentionInDays: 365 });
+    platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.stringLikeRegexp('/performance$'),
+      RetentionInDays: 365,
+    });
   });
 
   test('rejects bad options and a version without EKS Pod Identity', () => {
-    expect(() => new CloudWatchObservabilityAddOn({ version: '4.1.0' })).toThrow(/addons\.cloudwatch-observability\.version: got "4\.1\.0"; allowed: an EKS add-on version/);
+    expect(() => new CloudWatchObservabilityAddOn({ version: '4.1.0' })).toThrow(
+      /addons\.cloudwatch-observability\.version: got "4\.1\.0"; allowed: an EKS add-on version/,
+    );
     expect(() => new CloudWatchObservabilityAddOn({ version: 'v3.0.9-eksbuild.2' })).toThrow(ConfigError);
     expect(() => new CloudWatchObservabilityAddOn({ version: 'v3.0.9-eksbuild.2' })).toThrow(/allowed: v3\.1\.0-eksbuild\.1 or later/);
     expect(() => new CloudWatchObservabilityAddOn({ version: 'v3.1.0-eksbuild.1' })).not.toThrow();

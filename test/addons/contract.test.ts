@@ -1,18 +1,21 @@
-import type { Construct } from 'constructs';
 import { CfnResource } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import type { z } from 'zod';
-import type { AddOnContext, PlatformAddOn, ServiceAccountRef } from '../../addons/core/addon';
+
 import { AddOnCatalog } from '../../addons/catalog';
+import type { AddOnContext, PlatformAddOn, ServiceAccountRef } from '../../addons/core/addon';
 import { addOnOptions } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
 import { registerAddOn } from '../../addons/core/registration';
-import { ConfigError, DEFAULT_ADDON_IDS, integer, loadConfig, strictObject } from '../../lib/config';
 import type { ComputeMode } from '../../lib/config';
-import { composePlan } from '../../lib/plan';
+import { ConfigError, DEFAULT_ADDON_IDS, integer, loadConfig, strictObject } from '../../lib/config';
 import type { PlanInputs } from '../../lib/plan';
+import { composePlan } from '../../lib/plan';
 import { synth } from '../helpers';
 
-type FakeProps = Partial<Pick<PlatformAddOn, 'computeModes' | 'dependsOn' | 'conflictsWith' | 'autoModeBuiltIn' | 'namespaces'>> & { serviceAccounts?: ServiceAccountRef[] };
+type FakeProps = Partial<Pick<PlatformAddOn, 'computeModes' | 'dependsOn' | 'conflictsWith' | 'autoModeBuiltIn' | 'namespaces'>> & {
+  serviceAccounts?: ServiceAccountRef[];
+};
 
 /** A minimal add-on that records one resource, for the contract's rules. */
 class FakeAddOn implements PlatformAddOn {
@@ -23,7 +26,10 @@ class FakeAddOn implements PlatformAddOn {
   readonly namespaces: readonly string[];
   readonly serviceAccounts?: readonly ServiceAccountRef[];
 
-  constructor(readonly id: string, props: FakeProps = {}) {
+  constructor(
+    readonly id: string,
+    props: FakeProps = {},
+  ) {
     this.computeModes = props.computeModes ?? ['auto', 'nodegroups'];
     this.dependsOn = props.dependsOn;
     this.conflictsWith = props.conflictsWith;
@@ -54,49 +60,83 @@ function problemsOf(context: Record<string, unknown>, inputs: PlanInputs = {}): 
 
 describe('composePlan: add-on order and selection rules', () => {
   test('orders add-ons after their dependencies, otherwise keeping the given order', () => {
-    const plan = composePlan(CODE_ONLY, { addons: [
-      new FakeAddOn('app', { dependsOn: ['controller', 'certs'] }),
-      new FakeAddOn('metrics'),
-      new FakeAddOn('controller', { dependsOn: ['certs'] }),
-      new FakeAddOn('certs'),
-    ] });
+    const plan = composePlan(CODE_ONLY, {
+      addons: [
+        new FakeAddOn('app', { dependsOn: ['controller', 'certs'] }),
+        new FakeAddOn('metrics'),
+        new FakeAddOn('controller', { dependsOn: ['certs'] }),
+        new FakeAddOn('certs'),
+      ],
+    });
     expect(ids(plan.addons)).toEqual(['certs', 'controller', 'app', 'metrics']);
   });
 
   test.each<[string, PlatformAddOn[], ComputeMode, RegExp]>([
-    ['missing dependency', [new FakeAddOn('app', { dependsOn: ['controller'] })], 'auto', /"app" depends on "controller", which is not selected: add "controller"/],
-    ['conflict', [new FakeAddOn('a', { conflictsWith: ['b'] }), new FakeAddOn('b')], 'auto', /"a" conflicts with "b": select only one of them/],
+    [
+      'missing dependency',
+      [new FakeAddOn('app', { dependsOn: ['controller'] })],
+      'auto',
+      /"app" depends on "controller", which is not selected: add "controller"/,
+    ],
+    [
+      'conflict',
+      [new FakeAddOn('a', { conflictsWith: ['b'] }), new FakeAddOn('b')],
+      'auto',
+      /"a" conflicts with "b": select only one of them/,
+    ],
     ['duplicate', [new FakeAddOn('a'), new FakeAddOn('a')], 'auto', /"a" is selected twice/],
-    ['built into Auto Mode', [new FakeAddOn('lbc', { computeModes: ['nodegroups'], autoModeBuiltIn: 'use auto-mode-ingress instead' })], 'auto', /"lbc" is built into EKS Auto Mode: use auto-mode-ingress instead/],
-    ['unsupported compute mode', [new FakeAddOn('ingress', { computeModes: ['auto'] })], 'nodegroups', /"ingress" does not support compute=nodegroups \(it supports auto\)/],
-    ['cycle', [new FakeAddOn('a', { dependsOn: ['b'] }), new FakeAddOn('b', { dependsOn: ['a'] })], 'auto', /dependency cycle: "a" -> "b" -> "a"/],
-    ['one service account bound twice', [
-      new FakeAddOn('a', { serviceAccounts: [{ namespace: 'tools', name: 'agent' }] }),
-      new FakeAddOn('b', { serviceAccounts: [{ namespace: 'tools', name: 'agent' }] }),
-    ], 'auto', /"b" binds service account tools\/agent to an AWS role, which "a" binds already/],
+    [
+      'built into Auto Mode',
+      [new FakeAddOn('lbc', { computeModes: ['nodegroups'], autoModeBuiltIn: 'use auto-mode-ingress instead' })],
+      'auto',
+      /"lbc" is built into EKS Auto Mode: use auto-mode-ingress instead/,
+    ],
+    [
+      'unsupported compute mode',
+      [new FakeAddOn('ingress', { computeModes: ['auto'] })],
+      'nodegroups',
+      /"ingress" does not support compute=nodegroups \(it supports auto\)/,
+    ],
+    [
+      'cycle',
+      [new FakeAddOn('a', { dependsOn: ['b'] }), new FakeAddOn('b', { dependsOn: ['a'] })],
+      'auto',
+      /dependency cycle: "a" -> "b" -> "a"/,
+    ],
+    [
+      'one service account bound twice',
+      [
+        new FakeAddOn('a', { serviceAccounts: [{ namespace: 'tools', name: 'agent' }] }),
+        new FakeAddOn('b', { serviceAccounts: [{ namespace: 'tools', name: 'agent' }] }),
+      ],
+      'auto',
+      /"b" binds service account tools\/agent to an AWS role, which "a" binds already/,
+    ],
   ])('%s: a configuration error with advice', (_name, addons, compute, message) => {
     expect(problemsOf({ ...CODE_ONLY, compute }, { addons }).join('\n')).toMatch(message);
   });
 
   test('every problem is reported at once', () => {
-    expect(problemsOf(CODE_ONLY, { addons: [
-      new FakeAddOn('a', { dependsOn: ['x'] }),
-      new FakeAddOn('b', { computeModes: ['nodegroups'] }),
-      new FakeAddOn('a'),
-    ] })).toHaveLength(3);
+    expect(
+      problemsOf(CODE_ONLY, {
+        addons: [new FakeAddOn('a', { dependsOn: ['x'] }), new FakeAddOn('b', { computeModes: ['nodegroups'] }), new FakeAddOn('a')],
+      }),
+    ).toHaveLength(3);
   });
 
   // Reproduced bug: a code add-on on the wrong compute mode ended in a JavaScript stack trace
   // (AddOnSelectionError) instead of the configuration message.
   test('a code add-on on the wrong compute mode is a ConfigError like a configured one', () => {
-    expect(() => composePlan({ ...CODE_ONLY, compute: 'nodegroups' }, { addons: [new FakeAddOn('ingress', { computeModes: ['auto'] })] })).toThrow(ConfigError);
+    expect(() =>
+      composePlan({ ...CODE_ONLY, compute: 'nodegroups' }, { addons: [new FakeAddOn('ingress', { computeModes: ['auto'] })] }),
+    ).toThrow(ConfigError);
   });
 
   test('the plan is immutable', () => {
     const plan = composePlan({});
     expect(Object.isFrozen(plan)).toBe(true);
     expect(Object.isFrozen(plan.config.availabilityZones)).toBe(true);
-    expect(() => (plan.config.tags as Record<string, string>).x = 'y').toThrow(TypeError);
+    expect(() => ((plan.config.tags as Record<string, string>).x = 'y')).toThrow(TypeError);
   });
 });
 
@@ -106,11 +146,13 @@ describe('teams against the namespaces every add-on declares', () => {
   // Reproduced bug: a team could claim the namespace of an add-on passed in code.
   test('a team may not own the namespace of an add-on passed in code', () => {
     expect(problemsOf(CODE_ONLY, { addons: [new FakeAddOn('tools', { namespaces: ['tools'] })], teams: TEAM('tools') })).toEqual([
-      expect.stringMatching(/^code teams\[0\]\.namespaces: got "tools"; allowed: a namespace that is not a system or platform namespace \(.*tools/),
+      expect.stringMatching(
+        /^code teams\[0\]\.namespaces: got "tools"; allowed: a namespace that is not a system or platform namespace \(.*tools/,
+      ),
     ]);
   });
 
-  test('whatever the add-on\'s kind: a manifest add-on\'s namespace is protected too', () => {
+  test("whatever the add-on's kind: a manifest add-on's namespace is protected too", () => {
     expect(problemsOf({ ...CODE_ONLY, teams: TEAM('tools') }, { addons: [new FakeAddOn('tools', { namespaces: ['tools'] })] })).toEqual([
       expect.stringMatching(/^teams\[0\]\.namespaces: got "tools"/),
     ]);
@@ -152,10 +194,12 @@ describe('the catalog is open', () => {
   });
 
   test('without the registration the id is unknown', () => {
-    expect(problemsOf({ addons: 'quota', sampleWorkloads: false })).toEqual([expect.stringMatching(/^addons: got "quota"; allowed: an add-on id: metrics-server, storage, /)]);
+    expect(problemsOf({ addons: 'quota', sampleWorkloads: false })).toEqual([
+      expect.stringMatching(/^addons: got "quota"; allowed: an add-on id: metrics-server, storage, /),
+    ]);
   });
 
-  test('registerAddOn parses the options before create, which gets the schema\'s output (defaults applied)', () => {
+  test("registerAddOn parses the options before create, which gets the schema's output (defaults applied)", () => {
     const received: { pods: number }[] = [];
     const registration = registerAddOn({
       id: 'sized',
@@ -203,19 +247,42 @@ describe('selecting add-ons by configuration', () => {
 
   test('ids as a list, or an object of id to options; empty means none', () => {
     expect(loadConfig({ addons: 'metrics-server, storage' }).addons).toEqual([
-      { id: 'metrics-server', options: {} }, { id: 'storage', options: {} },
+      { id: 'metrics-server', options: {} },
+      { id: 'storage', options: {} },
     ]);
-    expect(loadConfig({ addons: '{"metrics-server":{"replicas":3}}' }).addons).toEqual([{ id: 'metrics-server', options: { replicas: 3 } }]);
+    expect(loadConfig({ addons: '{"metrics-server":{"replicas":3}}' }).addons).toEqual([
+      { id: 'metrics-server', options: { replicas: 3 } },
+    ]);
     expect(loadConfig({ addons: '' }).addons).toEqual([]);
   });
 
   test.each<[string, Record<string, unknown>, RegExp]>([
-    ['options an add-on requires', { addons: '{"external-dns": {}}' }, /addons\.external-dns\.hostedZoneIds: .*\n.*addons\.external-dns\.domainFilters/],
+    [
+      'options an add-on requires',
+      { addons: '{"external-dns": {}}' },
+      /addons\.external-dns\.hostedZoneIds: .*\n.*addons\.external-dns\.domainFilters/,
+    ],
     ['unknown id', { addons: 'metrics-server,grafana' }, /addons: got "grafana"; allowed: an add-on id: metrics-server/],
-    ['bad option', { addons: { 'metrics-server': { replicas: 0 } } }, /addons\.metrics-server\.replicas: got 0; allowed: an integer from 1 to 10/],
-    ['unknown option', { addons: { storage: { classname: 'x' } } }, /addons\.storage\.classname: got "x"; allowed: a known key: did you mean "className"\? \(keys: className, ebsCsiDriverVersion\)/],
-    ['inexact chart version', { addons: { 'metrics-server': { version: '^3.0.0' } } }, /addons\.metrics-server\.version: got "\^3\.0\.0"; allowed: an exact chart version/],
-    ['Auto Mode only add-on on node groups', { compute: 'nodegroups', addons: 'auto-mode-ingress' }, /"auto-mode-ingress" does not support compute=nodegroups/],
+    [
+      'bad option',
+      { addons: { 'metrics-server': { replicas: 0 } } },
+      /addons\.metrics-server\.replicas: got 0; allowed: an integer from 1 to 10/,
+    ],
+    [
+      'unknown option',
+      { addons: { storage: { classname: 'x' } } },
+      /addons\.storage\.classname: got "x"; allowed: a known key: did you mean "className"\? \(keys: className, ebsCsiDriverVersion\)/,
+    ],
+    [
+      'inexact chart version',
+      { addons: { 'metrics-server': { version: '^3.0.0' } } },
+      /addons\.metrics-server\.version: got "\^3\.0\.0"; allowed: an exact chart version/,
+    ],
+    [
+      'Auto Mode only add-on on node groups',
+      { compute: 'nodegroups', addons: 'auto-mode-ingress' },
+      /"auto-mode-ingress" does not support compute=nodegroups/,
+    ],
   ])('%s is a configuration error', (_name, context, message) => {
     expect(problemsOf({ sampleWorkloads: false, ...context }).join('\n')).toMatch(message);
   });

@@ -1,5 +1,6 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
+
 import { CERT_MANAGER_CHART, CertManagerAddOn } from '../../addons/cert-manager';
 import { ExternalDnsAddOn } from '../../addons/external-dns';
 import { MetricsServerAddOn } from '../../addons/metrics-server';
@@ -11,7 +12,10 @@ const DNS = { hostedZoneIds: ZONES, domainFilters: ['apps.example.com'] };
 const K8S = { kubernetesVersion: '1.35' };
 
 /** The EKS add-on named `name`: its logical id, properties and parsed configuration values. */
-function eksAddon(template: Template, name: string): { id: string; props: Record<string, unknown>; config: Record<string, unknown>; dependsOn: string[] } {
+function eksAddon(
+  template: Template,
+  name: string,
+): { id: string; props: Record<string, unknown>; config: Record<string, unknown>; dependsOn: string[] } {
   const found = Object.entries(template.findResources('AWS::EKS::Addon', { Properties: { AddonName: name } }));
   expect(found).toHaveLength(1);
   const [id, resource] = found[0];
@@ -40,7 +44,7 @@ describe.each(['auto', 'nodegroups'])('install "eks-addon" on compute=%s', (comp
     }
   });
 
-  test('metrics-server: the chart path\'s replicas, disruption budget and requests as configuration values', () => {
+  test("metrics-server: the chart path's replicas, disruption budget and requests as configuration values", () => {
     expect(eksAddon(template, 'metrics-server').config).toEqual({
       replicas: 2,
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
@@ -48,7 +52,7 @@ describe.each(['auto', 'nodegroups'])('install "eks-addon" on compute=%s', (comp
     });
   });
 
-  test('cert-manager: replicas and budgets of controller and webhook, without the chart\'s crds switches', () => {
+  test("cert-manager: replicas and budgets of controller and webhook, without the chart's crds switches", () => {
     const { config } = eksAddon(template, 'cert-manager');
     expect(config).toMatchObject({
       replicaCount: 2,
@@ -88,10 +92,12 @@ describe.each(['auto', 'nodegroups'])('install "eks-addon" on compute=%s', (comp
   test('external-dns: the same record-type and zone-scoped policy as with Helm', () => {
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'ChangeRecordsInConfiguredZones',
-          Condition: { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'AAAA', 'CNAME', 'TXT'] } },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ChangeRecordsInConfiguredZones',
+            Condition: { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'AAAA', 'CNAME', 'TXT'] } },
+          }),
+        ]),
       },
     });
   });
@@ -101,7 +107,7 @@ describe.each(['auto', 'nodegroups'])('install "eks-addon" on compute=%s', (comp
   });
 });
 
-test('version, placement and the user\'s configurationValues reach the add-on; user values win', () => {
+test("version, placement and the user's configurationValues reach the add-on; user values win", () => {
   const template = synth({ compute: 'nodegroups', addons: '', ...K8S }, [
     new MetricsServerAddOn({ install: 'eks-addon', version: 'v0.8.0-eksbuild.2', configurationValues: { replicas: 3, args: ['--v=2'] } }),
     new CertManagerAddOn({ install: 'eks-addon', nodeSelector: { 'workload-type': 'ops' } }),
@@ -123,7 +129,11 @@ test('version, placement and the user\'s configurationValues reach the add-on; u
 
 describe('options of one install method only', () => {
   test('with eks-addon, Helm values and a chart version are refused, naming what to use instead', () => {
-    expect(problemLines((p) => p.collect(() => MetricsServerAddOn.registration.create({ install: 'eks-addon', version: '3.13.1', values: { replicas: 3 } })))).toEqual([
+    expect(
+      problemLines((p) =>
+        p.collect(() => MetricsServerAddOn.registration.create({ install: 'eks-addon', version: '3.13.1', values: { replicas: 3 } })),
+      ),
+    ).toEqual([
       'addons.metrics-server.values: got {"replicas":3}; allowed: no Helm values with install "eks-addon": give the add-on\'s settings in ' +
         'configurationValues (aws eks describe-addon-configuration --addon-name metrics-server --addon-version <version>)',
       'addons.metrics-server.version: got "3.13.1"; allowed: an EKS add-on version such as v1.2.3-eksbuild.1 with install "eks-addon" ' +
@@ -138,7 +148,11 @@ describe('options of one install method only', () => {
   });
 
   test('with helm (the default), configurationValues and an EKS add-on version are refused', () => {
-    expect(problemLines((p) => p.collect(() => CertManagerAddOn.registration.create({ version: 'v1.20.2-eksbuild.3', configurationValues: { replicaCount: 3 } })))).toEqual([
+    expect(
+      problemLines((p) =>
+        p.collect(() => CertManagerAddOn.registration.create({ version: 'v1.20.2-eksbuild.3', configurationValues: { replicaCount: 3 } })),
+      ),
+    ).toEqual([
       'addons.cert-manager.configurationValues: got {"replicaCount":3}; allowed: nothing with install "helm" (the default): configurationValues are ' +
         'EKS add-on settings; set install "eks-addon", or give Helm values in values',
       'addons.cert-manager.version: got "v1.20.2-eksbuild.3"; allowed: a chart version such as 1.2.3 with install "helm" (the default); ' +
@@ -147,13 +161,25 @@ describe('options of one install method only', () => {
   });
 
   test('an unknown method is refused with the two allowed', () => {
-    expect(() => new MetricsServerAddOn({ install: 'addon' as 'helm' })).toThrow('addons.metrics-server.install: got "addon"; allowed: helm, eks-addon');
+    expect(() => new MetricsServerAddOn({ install: 'addon' as 'helm' })).toThrow(
+      'addons.metrics-server.install: got "addon"; allowed: helm, eks-addon',
+    );
   });
 
   test('from configuration the same options are accepted', () => {
-    expect(problemLines((p) => p.collect(() => ExternalDnsAddOn.registration.create({
-      ...DNS, install: 'eks-addon', version: 'v0.19.0-eksbuild.2', configurationValues: { logLevel: 'debug' }, nodeSelector: { 'workload-type': 'ops' },
-    })))).toEqual([]);
+    expect(
+      problemLines((p) =>
+        p.collect(() =>
+          ExternalDnsAddOn.registration.create({
+            ...DNS,
+            install: 'eks-addon',
+            version: 'v0.19.0-eksbuild.2',
+            configurationValues: { logLevel: 'debug' },
+            nodeSelector: { 'workload-type': 'ops' },
+          }),
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -188,7 +214,9 @@ describe('Kubernetes versions and namespaces follow the install method', () => {
 
 test('without the option: Helm releases as before and no EKS add-on', () => {
   const template = synth({ compute: 'auto', addons: '', ...K8S }, [
-    new MetricsServerAddOn(), new CertManagerAddOn(), new ExternalDnsAddOn(DNS),
+    new MetricsServerAddOn(),
+    new CertManagerAddOn(),
+    new ExternalDnsAddOn(DNS),
   ]).platformTemplate;
   template.resourceCountIs('AWS::EKS::Addon', 0);
   const releases = helmReleases(template);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as pkg from '../../index';
+
 import { FIRST_PARTY_ADDONS } from '../../addons/catalog';
 import type { AddOnRegistration } from '../../addons/core/registration';
+import * as pkg from '../../index';
 import { ROOT } from '../../scripts/docs/reference';
 
 /*
@@ -46,7 +47,7 @@ test('every exported add-on is in the catalog', () => {
   expect([...exportedAddOns().keys()].filter((id) => !catalogIds.includes(id))).toEqual([]);
 });
 
-test('README and docs/addons.md index exactly the catalog, in its order, each linking the add-on\'s page', () => {
+test("README and docs/addons.md index exactly the catalog, in its order, each linking the add-on's page", () => {
   expect(documentedIds('README.md', 'addon-index', /^\| \[`([a-z0-9-]+)`\]\(docs\/addons\/\1\.md\)/gm)).toEqual(catalogIds);
   expect(documentedIds('docs/addons.md', 'addon-index', /^\| \[`([a-z0-9-]+)`\]\(addons\/\1\.md\)/gm)).toEqual(catalogIds);
 });

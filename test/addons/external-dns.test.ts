@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+
 import { ExternalDnsAddOn } from '../../addons/external-dns';
 import { helmReleases, nagFindings, problemLines, synth } from '../helpers';
 
@@ -83,7 +84,9 @@ describe.each(['auto', 'nodegroups'])('external-dns on compute=%s', (compute) =>
   });
 
   test('the chart waits for its role, policy and association', () => {
-    const podRole = { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] } } };
+    const podRole = {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })] } },
+    };
     const ids = [
       ...Object.keys(template.findResources('AWS::EKS::PodIdentityAssociation')),
       ...Object.keys(template.findResources('AWS::IAM::Role', podRole)),
@@ -95,17 +98,32 @@ describe.each(['auto', 'nodegroups'])('external-dns on compute=%s', (compute) =>
 
   test('zero unacknowledged nag findings; the one acknowledgment is the ListHostedZones wildcard, on the policy', () => {
     expect(nagFindings(app)).toEqual([]);
-    const acknowledged = app.platform.node.findAll()
-      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => ({ path: c.node.path, ids: Object.keys(m.data as object) })))
+    const acknowledged = app.platform.node
+      .findAll()
+      .flatMap((c) =>
+        c.node.metadata
+          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .map((m) => ({ path: c.node.path, ids: Object.keys(m.data as object) })),
+      )
       .filter((a) => a.path.includes('external-dns'));
-    expect(acknowledged).toEqual([{ path: 'PlatformStack/AddOns/external-dns/PodIdentity/Policy', ids: ['AwsSolutions-IAM5[Resource::*]'] }]);
+    expect(acknowledged).toEqual([
+      { path: 'PlatformStack/AddOns/external-dns/PodIdentity/Policy', ids: ['AwsSolutions-IAM5[Resource::*]'] },
+    ]);
   });
 });
 
 test('options: own owner id, sync policy, private zones only', () => {
-  const release = helmReleases(synth({ compute: 'nodegroups', addons: '' }, [
-    new ExternalDnsAddOn({ hostedZoneIds: ['Z1'], domainFilters: ['internal.example.com'], txtOwnerId: 'team-a', policy: 'sync', zoneType: 'private' }),
-  ]).platformTemplate)['external-dns'];
+  const release = helmReleases(
+    synth({ compute: 'nodegroups', addons: '' }, [
+      new ExternalDnsAddOn({
+        hostedZoneIds: ['Z1'],
+        domainFilters: ['internal.example.com'],
+        txtOwnerId: 'team-a',
+        policy: 'sync',
+        zoneType: 'private',
+      }),
+    ]).platformTemplate,
+  )['external-dns'];
   expect(release.Values).toMatchObject({
     txtOwnerId: 'team-a',
     policy: 'sync',
@@ -125,9 +143,19 @@ test('exposes the configured zones and domains for workloads', () => {
 describe('options from configuration', () => {
   test('valid options, lists as JSON arrays or comma-separated', () => {
     let addon: ExternalDnsAddOn | undefined;
-    expect(problemLines((p) => {
-      addon = p.collect(() => ExternalDnsAddOn.registration.create({ hostedZoneIds: 'Z1ABC, Z2DEF', domainFilters: ['example.com'], policy: 'sync', zoneType: 'public', txtOwnerId: 'dev-eks' })) as ExternalDnsAddOn | undefined;
-    })).toEqual([]);
+    expect(
+      problemLines((p) => {
+        addon = p.collect(() =>
+          ExternalDnsAddOn.registration.create({
+            hostedZoneIds: 'Z1ABC, Z2DEF',
+            domainFilters: ['example.com'],
+            policy: 'sync',
+            zoneType: 'public',
+            txtOwnerId: 'dev-eks',
+          }),
+        ) as ExternalDnsAddOn | undefined;
+      }),
+    ).toEqual([]);
     expect(addon?.hostedZoneIds).toEqual(['Z1ABC', 'Z2DEF']);
     expect(addon?.domainFilters).toEqual(['example.com']);
     expect(addon?.policy).toBe('sync');
@@ -145,14 +173,20 @@ describe('options from configuration', () => {
   });
 
   test('each invalid value is reported', () => {
-    expect(problemLines((p) => p.collect(() => ExternalDnsAddOn.registration.create({
-      hostedZoneIds: ['Z1ABC', '/hostedzone/Z2DEF', 'z3ghi', 'Z'],
-      domainFilters: ['example.com', 'Example.com', '*.example.com', 'example..com'],
-      txtOwnerId: 'has space',
-      policy: 'create-only',
-      zoneType: 'both',
-      zoneIdFilters: ['Z1ABC'],
-    })))).toEqual([
+    expect(
+      problemLines((p) =>
+        p.collect(() =>
+          ExternalDnsAddOn.registration.create({
+            hostedZoneIds: ['Z1ABC', '/hostedzone/Z2DEF', 'z3ghi', 'Z'],
+            domainFilters: ['example.com', 'Example.com', '*.example.com', 'example..com'],
+            txtOwnerId: 'has space',
+            policy: 'create-only',
+            zoneType: 'both',
+            zoneIdFilters: ['Z1ABC'],
+          }),
+        ),
+      ),
+    ).toEqual([
       'addons.external-dns.hostedZoneIds[1]: got "/hostedzone/Z2DEF"; allowed: one or more Route 53 hosted zone ids such as Z0123456789ABCDEFGHIJ (without /hostedzone/)',
       expect.stringMatching(/^addons\.external-dns\.hostedZoneIds\[2\]: got "z3ghi"/),
       expect.stringMatching(/^addons\.external-dns\.hostedZoneIds\[3\]: got "Z";/),
@@ -167,21 +201,30 @@ describe('options from configuration', () => {
   });
 
   test('malformed options are reported, never thrown past the collector', () => {
-    for (const options of [{ hostedZoneIds: 5, domainFilters: { a: 1 } }, { hostedZoneIds: [null], domainFilters: [7], policy: 1, version: 3 }]) {
-      expect(problemLines((p) => expect(p.collect(() => ExternalDnsAddOn.registration.create(options))).toBeUndefined()).length).toBeGreaterThan(1);
+    for (const options of [
+      { hostedZoneIds: 5, domainFilters: { a: 1 } },
+      { hostedZoneIds: [null], domainFilters: [7], policy: 1, version: 3 },
+    ]) {
+      expect(
+        problemLines((p) => expect(p.collect(() => ExternalDnsAddOn.registration.create(options))).toBeUndefined()).length,
+      ).toBeGreaterThan(1);
     }
   });
 
   test('props are checked in code too', () => {
-    expect(() => new ExternalDnsAddOn({ hostedZoneIds: [], domainFilters: ['example.com'] })).toThrow(/addons\.external-dns\.hostedZoneIds: got \[\]/);
-    expect(() => new ExternalDnsAddOn({ hostedZoneIds: ['Z1'], domainFilters: ['example.com'], policy: 'delete' as 'sync' })).toThrow(/policy: got "delete"; allowed: upsert-only, sync/);
+    expect(() => new ExternalDnsAddOn({ hostedZoneIds: [], domainFilters: ['example.com'] })).toThrow(
+      /addons\.external-dns\.hostedZoneIds: got \[\]/,
+    );
+    expect(() => new ExternalDnsAddOn({ hostedZoneIds: ['Z1'], domainFilters: ['example.com'], policy: 'delete' as 'sync' })).toThrow(
+      /policy: got "delete"; allowed: upsert-only, sync/,
+    );
   });
 });
 
 describe('external-dns CRDs and chart upgrades', () => {
   const props = { hostedZoneIds: ZONES, domainFilters: ['apps.example.com'] };
 
-  test('leaves out the chart\'s DNSEndpoint CRD, which its sources do not use and Helm would never upgrade', () => {
+  test("leaves out the chart's DNSEndpoint CRD, which its sources do not use and Helm would never upgrade", () => {
     const { platformTemplate, platform } = synth({ compute: 'auto', addons: '' }, [new ExternalDnsAddOn(props)]);
     platformTemplate.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Release: 'external-dns', SkipCrds: true });
     expect(Annotations.fromStack(platform).findError('*', Match.anyValue())).toEqual([]);

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+
 import { AutoModeIngressAddOn } from '../../addons/auto-mode-ingress';
 import { MetricsServerAddOn } from '../../addons/metrics-server';
 import { Problems } from '../../lib/config';
@@ -6,7 +7,9 @@ import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers'
 import { schemaProblems } from '../support/kubernetes-schemas';
 
 describe('metrics-server', () => {
-  const { platformTemplate } = synth({ addons: '' }, [new MetricsServerAddOn({ nodeSelector: { 'workload-type': 'ops' }, values: { args: ['--kubelet-insecure-tls=false'] } })]);
+  const { platformTemplate } = synth({ addons: '' }, [
+    new MetricsServerAddOn({ nodeSelector: { 'workload-type': 'ops' }, values: { args: ['--kubelet-insecure-tls=false'] } }),
+  ]);
 
   test('pinned chart in kube-system, HA values, placement and user values merged', () => {
     const release = helmReleases(platformTemplate)['metrics-server'];
@@ -36,7 +39,9 @@ describe('metrics-server', () => {
   });
 
   test('rejects an inexact version and bad options', () => {
-    expect(() => new MetricsServerAddOn({ version: '3.x' })).toThrow(/addons\.metrics-server\.version: got "3\.x"; allowed: an exact chart version, e\.g\. 1\.2\.3/);
+    expect(() => new MetricsServerAddOn({ version: '3.x' })).toThrow(
+      /addons\.metrics-server\.version: got "3\.x"; allowed: an exact chart version, e\.g\. 1\.2\.3/,
+    );
     const p = new Problems();
     p.collect(() => MetricsServerAddOn.registration.create({ replicas: 'two', nodeSelector: ['ops'] }));
     expect(p.count).toBe(2);
@@ -60,7 +65,7 @@ describe('storage', () => {
   describe('node groups', () => {
     const { platformTemplate } = synth({ compute: 'nodegroups', addons: 'storage' });
 
-    test('the EBS CSI driver add-on (EKS\'s default version: AWS documents none per Kubernetes version) with its Pod Identity, then the same StorageClass', () => {
+    test("the EBS CSI driver add-on (EKS's default version: AWS documents none per Kubernetes version) with its Pod Identity, then the same StorageClass", () => {
       platformTemplate.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-ebs-csi-driver', AddonVersion: Match.absent() });
       platformTemplate.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
         Namespace: 'kube-system',
@@ -86,11 +91,13 @@ describe('storage', () => {
       });
       platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
-          Statement: Match.arrayWith([Match.objectLike({
-            Sid: 'ManageOwnVolumes',
-            Action: Match.arrayWith(['ec2:DeleteVolume', 'ec2:DetachVolume']),
-            Condition: { StringEquals: { 'aws:ResourceTag/ebs.csi.aws.com/cluster': 'true' } },
-          })]),
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'ManageOwnVolumes',
+              Action: Match.arrayWith(['ec2:DeleteVolume', 'ec2:DetachVolume']),
+              Condition: { StringEquals: { 'aws:ResourceTag/ebs.csi.aws.com/cluster': 'true' } },
+            }),
+          ]),
         },
       });
     });
@@ -126,10 +133,17 @@ describe('Kubernetes schemas', () => {
 
   test('a deliberately broken object fails', () => {
     const [storageClass] = kubernetesObjects(synth({ addons: 'storage' }).platformTemplate).filter((o) => o.kind === 'StorageClass');
-    expect(schemaProblems([{ ...storageClass, allowVolumeExpansion: 'yes' } as typeof storageClass])).toEqual([expect.stringMatching(/StorageClass gp3: .*allowVolumeExpansion/)]);
-    expect(schemaProblems([{ apiVersion: 'eks.amazonaws.com/v1', kind: 'IngressClassParams', metadata: { name: 'alb' }, spec: { scheme: 'public' } }]))
-      .toEqual([expect.stringMatching(/IngressClassParams alb: .*allowed values/)]);
-    expect(schemaProblems([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }])).toEqual(['example.com/v1/Widget w: no schema']);
+    expect(schemaProblems([{ ...storageClass, allowVolumeExpansion: 'yes' } as typeof storageClass])).toEqual([
+      expect.stringMatching(/StorageClass gp3: .*allowVolumeExpansion/),
+    ]);
+    expect(
+      schemaProblems([
+        { apiVersion: 'eks.amazonaws.com/v1', kind: 'IngressClassParams', metadata: { name: 'alb' }, spec: { scheme: 'public' } },
+      ]),
+    ).toEqual([expect.stringMatching(/IngressClassParams alb: .*allowed values/)]);
+    expect(schemaProblems([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }])).toEqual([
+      'example.com/v1/Widget w: no schema',
+    ]);
   });
 });
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+
 import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
+
 import { HELM_PENDING_QUIET, HELM_RECOVERY_TIMEOUT, KUBECTL_HANDLER_LIMIT } from '../../addons/core/helm-release-behaviour';
 import { chartTrigger } from '../../addons/core/helm-release-recovery';
 import { helmReleases, nagFindings, resourcesOfType, synth } from '../helpers';
@@ -9,18 +11,24 @@ import { helmReleases, nagFindings, resourcesOfType, synth } from '../helpers';
 const RECOVERY = 'Custom::HelmReleaseRecovery';
 
 /** The recovery resources of a template, by release. */
-function recoveries(template: Template): Record<string, { logicalId: string; Namespace: string; Chart: { Hash: string; References?: unknown[] } }> {
-  return Object.fromEntries(Object.entries(resourcesOfType(template, RECOVERY)).map(([logicalId, r]) => {
-    const props = r.Properties as { Release: string; Namespace: string; Chart: { Hash: string; References?: unknown[] } };
-    return [props.Release, { logicalId, Namespace: props.Namespace, Chart: props.Chart }];
-  }));
+function recoveries(
+  template: Template,
+): Record<string, { logicalId: string; Namespace: string; Chart: { Hash: string; References?: unknown[] } }> {
+  return Object.fromEntries(
+    Object.entries(resourcesOfType(template, RECOVERY)).map(([logicalId, r]) => {
+      const props = r.Properties as { Release: string; Namespace: string; Chart: { Hash: string; References?: unknown[] } };
+      return [props.Release, { logicalId, Namespace: props.Namespace, Chart: props.Chart }];
+    }),
+  );
 }
 
 /** Properties of the stack's kubectl handler function. */
 function kubectlHandler(template: Template): Record<string, unknown> {
-  const handlers = Object.values(template.findResources('AWS::Lambda::Function', {
-    Properties: { Description: 'onEvent handler for EKS kubectl resource provider' },
-  }));
+  const handlers = Object.values(
+    template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: 'onEvent handler for EKS kubectl resource provider' },
+    }),
+  );
   expect(handlers).toHaveLength(1);
   return handlers[0].Properties as Record<string, unknown>;
 }
@@ -33,22 +41,31 @@ describe('karpenter and kyverno on node groups (three charts, two of them added 
   test('every release has one recovery for its exact name and namespace, and its chart runs after it', () => {
     const recovered = recoveries(template);
     expect(Object.keys(recovered).sort()).toEqual(Object.keys(releases).sort());
-    expect(Object.keys(releases)).toEqual(expect.arrayContaining(['karpenter', 'karpenter-crd', 'kyverno', 'kyverno-policies', 'metrics-server']));
+    expect(Object.keys(releases)).toEqual(
+      expect.arrayContaining(['karpenter', 'karpenter-crd', 'kyverno', 'kyverno-policies', 'metrics-server']),
+    );
     for (const [release, chart] of Object.entries(releases)) {
       expect({ release, namespace: recovered[release].Namespace }).toEqual({ release, namespace: chart.Namespace });
-      expect({ release, dependsOn: chart.DependsOn }).toEqual({ release, dependsOn: expect.arrayContaining([recovered[release].logicalId]) });
+      expect({ release, dependsOn: chart.DependsOn }).toEqual({
+        release,
+        dependsOn: expect.arrayContaining([recovered[release].logicalId]),
+      });
     }
     template.resourceCountIs(RECOVERY, Object.keys(releases).length);
   });
 
   test('a chart value that CloudFormation resolves at deploy time is a property of the recovery too', () => {
     // Karpenter's interruption queue name is a GetAtt in its values.
-    expect(recoveries(template).karpenter.Chart.References).toContainEqual({ 'Fn::GetAtt': [expect.stringMatching(/InterruptionQueue/), 'QueueName'] });
+    expect(recoveries(template).karpenter.Chart.References).toContainEqual({
+      'Fn::GetAtt': [expect.stringMatching(/InterruptionQueue/), 'QueueName'],
+    });
     expect(recoveries(template)['metrics-server'].Chart.References).toBeUndefined();
   });
 
   test('one function recovers them all, as the kubectl handler reaches the cluster', () => {
-    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Description: Match.stringLikeRegexp('pending') } });
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Handler: 'index.handler', Description: Match.stringLikeRegexp('pending') },
+    });
     expect(Object.keys(functions)).toHaveLength(1);
     const [functionId] = Object.keys(functions);
     for (const recovery of Object.values(resourcesOfType(template, RECOVERY))) {
@@ -80,7 +97,8 @@ describe('karpenter and kyverno on node groups (three charts, two of them added 
 });
 
 test('the recovery of a release changes when its chart does, and only then', () => {
-  const hash = (values: Record<string, unknown>) => recoveries(synth({ addons: JSON.stringify({ 'metrics-server': values }) }).platformTemplate)['metrics-server'].Chart.Hash;
+  const hash = (values: Record<string, unknown>) =>
+    recoveries(synth({ addons: JSON.stringify({ 'metrics-server': values }) }).platformTemplate)['metrics-server'].Chart.Hash;
   const defaults = hash({});
   expect(hash({})).toBe(defaults);
   expect(hash({ values: { replicas: 3 } })).not.toBe(defaults);
@@ -89,8 +107,9 @@ test('the recovery of a release changes when its chart does, and only then', () 
 
 test('deploy-time references are listed once each', () => {
   const queue = { Ref: 'Queue' };
-  expect(chartTrigger({ values: { a: queue, b: [queue, { 'Fn::ImportValue': 'x' }], c: { 'Fn::Join': ['', ['q', queue]] } } }).References)
-    .toEqual([queue, { 'Fn::ImportValue': 'x' }]);
+  expect(
+    chartTrigger({ values: { a: queue, b: [queue, { 'Fn::ImportValue': 'x' }], c: { 'Fn::Join': ['', ['q', queue]] } } }).References,
+  ).toEqual([queue, { 'Fn::ImportValue': 'x' }]);
   expect(chartTrigger({ values: { a: 1 } })).toEqual({ Hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 });
 
@@ -109,9 +128,11 @@ test('docs/workshop.md states the wait and the log group as built', () => {
   const readme = readFileSync(join(__dirname, '..', '..', 'docs', 'workshop.md'), 'utf8').replace(/\s+/g, ' ');
   expect(readme).toContain(`younger than ${HELM_PENDING_QUIET.toMinutes()} minutes`);
   expect(readme).toContain('`/aws/lambda/<environment>-platform-helm-recovery`');
-  expect(synth({ addons: 'metrics-server' }).platformTemplate.findResources('AWS::Logs::LogGroup', {
-    Properties: { LogGroupName: '/aws/lambda/dev-platform-helm-recovery' },
-  })).not.toEqual({});
+  expect(
+    synth({ addons: 'metrics-server' }).platformTemplate.findResources('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/aws/lambda/dev-platform-helm-recovery' },
+    }),
+  ).not.toEqual({});
 });
 
 test('a stack without Helm charts has no recovery function', () => {

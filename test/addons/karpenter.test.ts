@@ -1,13 +1,21 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { Annotations } from 'aws-cdk-lib/assertions';
+
 import { controllerPlacementProblem, KARPENTER_CHART, KarpenterAddOn } from '../../addons/karpenter';
-import { OPS_NODE_GROUP } from '../../lib/config/profiles';
 import { Problems } from '../../lib/config';
-import { allows, list, policies as policiesWithPrefix, resolve, statementBySid, statements as statementsWithPrefix } from '../support/iam-policies';
-import type { AnyStatement, Statement } from '../support/iam-policies';
-import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
+import { OPS_NODE_GROUP } from '../../lib/config/profiles';
 import type { RenderedObject } from '../helpers';
+import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
+import type { AnyStatement, Statement } from '../support/iam-policies';
+import {
+  allows,
+  list,
+  policies as policiesWithPrefix,
+  resolve,
+  statementBySid,
+  statements as statementsWithPrefix,
+} from '../support/iam-policies';
 import { schemaProblems } from '../support/kubernetes-schemas';
 
 const PREFIX = 'AddOnskarpenter';
@@ -25,7 +33,12 @@ function resolveLongest(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(resolveLongest);
   if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    if ('Ref' in o) return ({ 'AWS::Partition': 'aws-us-gov', 'AWS::Region': 'ap-southeast-2', 'AWS::AccountId': '123456789012' } as Record<string, string>)[o.Ref as string] ?? 'x'.repeat(64);
+    if ('Ref' in o)
+      return (
+        ({ 'AWS::Partition': 'aws-us-gov', 'AWS::Region': 'ap-southeast-2', 'AWS::AccountId': '123456789012' } as Record<string, string>)[
+          o.Ref as string
+        ] ?? 'x'.repeat(64)
+      );
     if ('Fn::Join' in o) {
       const [separator, parts] = o['Fn::Join'] as [string, unknown[]];
       return parts.map(resolveLongest).join(separator);
@@ -56,9 +69,17 @@ const UPSTREAM_STATEMENTS: Record<string, string[]> = {
   AllowInterruptionQueueActions: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
   AllowZonalShiftStatusReadOnly: ['arc-zonal-shift:GetManagedResource'],
   AllowRegionalReadActions: [
-    'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypeOfferings',
-    'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups',
-    'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
+    'ec2:DescribeCapacityReservations',
+    'ec2:DescribeImages',
+    'ec2:DescribeInstanceStatus',
+    'ec2:DescribeInstanceTypeOfferings',
+    'ec2:DescribeInstanceTypes',
+    'ec2:DescribeInstances',
+    'ec2:DescribeLaunchTemplates',
+    'ec2:DescribePlacementGroups',
+    'ec2:DescribeSecurityGroups',
+    'ec2:DescribeSpotPriceHistory',
+    'ec2:DescribeSubnets',
   ],
   AllowSSMReadActions: ['ssm:GetParameter'],
   AllowPricingReadActions: ['pricing:GetProducts'],
@@ -66,7 +87,8 @@ const UPSTREAM_STATEMENTS: Record<string, string[]> = {
   AllowInstanceProfileReadActions: ['iam:GetInstanceProfile'],
 };
 
-const ownObjects = (template: Template): RenderedObject[] => kubernetesObjects(template).filter((o) => o.apiVersion.startsWith('karpenter.'));
+const ownObjects = (template: Template): RenderedObject[] =>
+  kubernetesObjects(template).filter((o) => o.apiVersion.startsWith('karpenter.'));
 
 describe('karpenter', () => {
   const app = synth({ compute: 'nodegroups', addons: '' }, [new KarpenterAddOn()]);
@@ -91,7 +113,9 @@ describe('karpenter', () => {
     });
     template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
       Release: 'karpenter',
-      Values: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::ImportValue': 'dev-infra:ClusterName' }, { 'Fn::GetAtt': [queueId, 'QueueName'] }])] },
+      Values: {
+        'Fn::Join': ['', Match.arrayWith([{ 'Fn::ImportValue': 'dev-infra:ClusterName' }, { 'Fn::GetAtt': [queueId, 'QueueName'] }])],
+      },
     });
   });
 
@@ -106,14 +130,16 @@ describe('karpenter', () => {
   });
 
   test('the chart waits for Pod Identity, both policies, the queue and rules, the node role and its access entry', () => {
-    expect(release.DependsOn).toEqual(expect.arrayContaining([
-      logicalId(template, 'AWS::EKS::PodIdentityAssociation', PREFIX),
-      ...Object.keys(policies(template)),
-      queueId,
-      ...Object.keys(template.findResources('AWS::Events::Rule')),
-      nodeRoleId,
-      logicalId(template, 'AWS::EKS::AccessEntry', PREFIX),
-    ]));
+    expect(release.DependsOn).toEqual(
+      expect.arrayContaining([
+        logicalId(template, 'AWS::EKS::PodIdentityAssociation', PREFIX),
+        ...Object.keys(policies(template)),
+        queueId,
+        ...Object.keys(template.findResources('AWS::Events::Rule')),
+        nodeRoleId,
+        logicalId(template, 'AWS::EKS::AccessEntry', PREFIX),
+      ]),
+    );
   });
 
   test('Pod Identity for kube-system/karpenter; its role carries both controller policies', () => {
@@ -147,13 +173,15 @@ describe('karpenter', () => {
       },
     });
     const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern);
-    expect(patterns).toEqual(expect.arrayContaining([
-      { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
-      { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
-      { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
-      { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
-      { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
-    ]));
+    expect(patterns).toEqual(
+      expect.arrayContaining([
+        { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
+        { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
+        { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
+        { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
+        { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
+      ]),
+    );
     expect(patterns).toHaveLength(5);
     for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
       expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
@@ -167,8 +195,14 @@ describe('karpenter', () => {
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] }, maxReceiveCount: 3 },
     });
     const deadLetter = template.findResources('AWS::SQS::Queue')[deadLetterId].Properties;
-    expect(deadLetter).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true, RedriveAllowPolicy: { redrivePermission: 'byQueue' } });
-    expect(resolve(deadLetter.RedriveAllowPolicy.sourceQueueArns)).toEqual(['arn:aws:sqs:us-west-2:111122223333:dev-eks-karpenter-interruption']);
+    expect(deadLetter).toMatchObject({
+      MessageRetentionPeriod: 1209600,
+      SqsManagedSseEnabled: true,
+      RedriveAllowPolicy: { redrivePermission: 'byQueue' },
+    });
+    expect(resolve(deadLetter.RedriveAllowPolicy.sourceQueueArns)).toEqual([
+      'arn:aws:sqs:us-west-2:111122223333:dev-eks-karpenter-interruption',
+    ]);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: deadLetterId }],
       PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
@@ -178,8 +212,12 @@ describe('karpenter', () => {
   test('node role with the documented managed policies, joined by an EC2_LINUX access entry', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
-      ManagedPolicyArns: ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore']
-        .map((name) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]] })),
+      ManagedPolicyArns: [
+        'AmazonEKSWorkerNodePolicy',
+        'AmazonEKS_CNI_Policy',
+        'AmazonEC2ContainerRegistryPullOnly',
+        'AmazonSSMManagedInstanceCore',
+      ].map((name) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]] })),
     });
     template.hasResourceProperties('AWS::EKS::AccessEntry', {
       ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
@@ -214,11 +252,13 @@ describe('karpenter', () => {
       ]) {
         expect(allows(policy, { action, resource })).toBe(true);
       }
-      expect(allows(policy, { action, resource: 'arn:aws:ec2:eu-west-1:111122223333:capacity-reservation/cr-0123456789abcdef0' })).toBe(false);
+      expect(allows(policy, { action, resource: 'arn:aws:ec2:eu-west-1:111122223333:capacity-reservation/cr-0123456789abcdef0' })).toBe(
+        false,
+      );
     }
   });
 
-  test('instances and launch templates are created with, and terminated only with, this cluster\'s tags', () => {
+  test("instances and launch templates are created with, and terminated only with, this cluster's tags", () => {
     expect(bySid(template, 'AllowScopedEC2InstanceActionsWithTags').Condition).toEqual({
       StringEquals: { 'aws:RequestTag/kubernetes.io/cluster/dev-eks': 'owned', 'aws:RequestTag/eks:eks-cluster-name': 'dev-eks' },
       StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
@@ -243,7 +283,12 @@ describe('karpenter', () => {
     });
     expect(bySid(template, 'AllowAPIServerEndpointDiscovery')).toMatchObject({
       Action: 'eks:DescribeCluster',
-      Resource: { 'Fn::Join': ['', ['arn:aws:eks:us-west-2:', { Ref: 'AWS::AccountId' }, ':cluster/', { 'Fn::ImportValue': 'dev-infra:ClusterName' }]] },
+      Resource: {
+        'Fn::Join': [
+          '',
+          ['arn:aws:eks:us-west-2:', { Ref: 'AWS::AccountId' }, ':cluster/', { 'Fn::ImportValue': 'dev-infra:ClusterName' }],
+        ],
+      },
     });
     expect(JSON.stringify(bySid(template, 'AllowSSMReadActions').Resource)).toContain('::parameter/aws/service/*');
   });
@@ -257,8 +302,12 @@ describe('karpenter', () => {
           const text = JSON.stringify(resource);
           // Public AMIs and their snapshots are owned by AWS: their ARNs have no account. Capacity
           // reservations and placement groups may be shared into this account by their owner.
-          expect(text.includes('{"Ref":"AWS::AccountId"}') || /::(image|snapshot|parameter)\//.test(text)
-            || /:\*:(capacity-reservation|placement-group)\//.test(text) || text.includes('Fn::GetAtt')).toBe(true);
+          expect(
+            text.includes('{"Ref":"AWS::AccountId"}') ||
+              /::(image|snapshot|parameter)\//.test(text) ||
+              /:\*:(capacity-reservation|placement-group)\//.test(text) ||
+              text.includes('Fn::GetAtt'),
+          ).toBe(true);
         }
       }
     }
@@ -327,8 +376,9 @@ describe('karpenter', () => {
     expect(schemaProblems(objects)).toEqual([]);
     const nodePool = objects.find((o) => o.kind === 'NodePool') as RenderedObject;
     const spec = nodePool.spec as Record<string, unknown>;
-    expect(schemaProblems([{ ...nodePool, spec: { ...spec, disruption: { consolidationPolicy: 'Sometimes' } } }]))
-      .toEqual([expect.stringMatching(/NodePool default: .*consolidationPolicy/)]);
+    expect(schemaProblems([{ ...nodePool, spec: { ...spec, disruption: { consolidationPolicy: 'Sometimes' } } }])).toEqual([
+      expect.stringMatching(/NodePool default: .*consolidationPolicy/),
+    ]);
   });
 
   test('zero unacknowledged nag findings', () => {
@@ -338,8 +388,10 @@ describe('karpenter', () => {
 
 describe('karpenter controller availability', () => {
   const warnings = (context: Record<string, unknown>) =>
-    Annotations.fromStack(synth({ compute: 'nodegroups', addons: '', ...context }, [new KarpenterAddOn()]).platform)
-      .findWarning('*', Match.stringLikeRegexp('Karpenter controller'));
+    Annotations.fromStack(synth({ compute: 'nodegroups', addons: '', ...context }, [new KarpenterAddOn()]).platform).findWarning(
+      '*',
+      Match.stringLikeRegexp('Karpenter controller'),
+    );
 
   test('the default ops group holds both replicas through an interruption: ON_DEMAND, two nodes at least', () => {
     expect(OPS_NODE_GROUP).toMatchObject({ capacityType: 'ON_DEMAND', minSize: 2, labels: { 'karpenter.sh/controller': 'true' } });
@@ -347,7 +399,7 @@ describe('karpenter controller availability', () => {
     expect(warnings({})).toEqual([]);
   });
 
-  test('the chart\'s own spread, anti-affinity and PDB stay in force (not overridden)', () => {
+  test("the chart's own spread, anti-affinity and PDB stay in force (not overridden)", () => {
     const values = helmReleases(synth({ compute: 'nodegroups', addons: '' }, [new KarpenterAddOn()]).platformTemplate).karpenter.Values;
     expect(values.replicas).toBe(2);
     expect(Object.keys(values)).toEqual(expect.not.arrayContaining(['affinity', 'topologySpreadConstraints', 'podDisruptionBudget']));
@@ -356,20 +408,28 @@ describe('karpenter controller availability', () => {
   test('a synth warning when the controller groups are spot or hold fewer than two nodes', () => {
     const ops = { ...OPS_NODE_GROUP, capacityType: 'SPOT', minSize: 1 };
     expect(warnings({ nodeGroups: [ops] })).toHaveLength(1);
-    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, capacityType: 'SPOT' }], { 'karpenter.sh/controller': 'true' })).toMatch(/fewer than 2 on-demand nodes/);
-    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, minSize: 1 }], { 'karpenter.sh/controller': 'true' })).toMatch(/ops: ON_DEMAND 1\+/);
-    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, labels: {} }], { 'karpenter.sh/controller': 'true' })).toMatch(/no node group carries/);
+    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, capacityType: 'SPOT' }], { 'karpenter.sh/controller': 'true' })).toMatch(
+      /fewer than 2 on-demand nodes/,
+    );
+    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, minSize: 1 }], { 'karpenter.sh/controller': 'true' })).toMatch(
+      /ops: ON_DEMAND 1\+/,
+    );
+    expect(controllerPlacementProblem([{ ...OPS_NODE_GROUP, labels: {} }], { 'karpenter.sh/controller': 'true' })).toMatch(
+      /no node group carries/,
+    );
   });
 });
 
 describe('karpenter options and compute modes', () => {
   test('CPU limit, AMI alias and a node selector that replaces the default', () => {
-    const { platformTemplate } = synth({ compute: 'nodegroups', addons: '' }, [new KarpenterAddOn({
-      nodePoolCpuLimit: 32,
-      amiAlias: 'al2023@latest',
-      nodeSelector: { 'workload-type': 'ops' },
-      values: { logLevel: 'debug' },
-    })]);
+    const { platformTemplate } = synth({ compute: 'nodegroups', addons: '' }, [
+      new KarpenterAddOn({
+        nodePoolCpuLimit: 32,
+        amiAlias: 'al2023@latest',
+        nodeSelector: { 'workload-type': 'ops' },
+        values: { logLevel: 'debug' },
+      }),
+    ]);
     const objects = ownObjects(platformTemplate);
     expect(objects.find((o) => o.kind === 'NodePool')?.spec).toMatchObject({ limits: { cpu: '32' } });
     expect(objects.find((o) => o.kind === 'EC2NodeClass')?.spec).toMatchObject({ amiSelectorTerms: [{ alias: 'al2023@latest' }] });
@@ -387,9 +447,18 @@ describe('karpenter options and compute modes', () => {
     expect(() => p.throwIfAny()).toThrow(/addons\.karpenter\.amiAlias: got "ubuntu@latest"/);
     expect(() => p.throwIfAny()).toThrow(/addons\.karpenter\.nodeClass: got "x"; allowed: (a known key|one of the keys)/);
     const ok = new Problems();
-    ok.collect(() => KarpenterAddOn.registration.create({ version: '1.13.1', nodePoolCpuLimit: 64, amiAlias: 'bottlerocket@v1.30.0', tolerations: [{ key: 'ops', operator: 'Exists', effect: 'NoSchedule' }] }));
+    ok.collect(() =>
+      KarpenterAddOn.registration.create({
+        version: '1.13.1',
+        nodePoolCpuLimit: 64,
+        amiAlias: 'bottlerocket@v1.30.0',
+        tolerations: [{ key: 'ops', operator: 'Exists', effect: 'NoSchedule' }],
+      }),
+    );
     expect(ok.count).toBe(0);
-    expect(() => new KarpenterAddOn({ amiAlias: 'bottlerocket' })).toThrow(/addons\.karpenter\.amiAlias: got "bottlerocket"; allowed: an AMI alias/);
+    expect(() => new KarpenterAddOn({ amiAlias: 'bottlerocket' })).toThrow(
+      /addons\.karpenter\.amiAlias: got "bottlerocket"; allowed: an AMI alias/,
+    );
     expect(() => new KarpenterAddOn({ version: '1.x' })).toThrow(/addons\.karpenter\.version: got "1\.x"; allowed: an exact chart version/);
   });
 

@@ -1,5 +1,6 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+
 import {
   KYVERNO_BASELINE_CAPABILITIES,
   KYVERNO_BASELINE_POLICIES,
@@ -28,8 +29,18 @@ describe.each(['auto', 'nodegroups'])('kyverno on compute=%s', (compute) => {
   const policies = releases['kyverno-policies'];
 
   test('installs the pinned kyverno and kyverno-policies charts into the kyverno namespace', () => {
-    expect(kyverno).toMatchObject({ Chart: 'kyverno', Version: '3.9.1', Repository: 'https://kyverno.github.io/kyverno/', Namespace: 'kyverno' });
-    expect(policies).toMatchObject({ Chart: 'kyverno-policies', Version: '3.9.1', Repository: 'https://kyverno.github.io/kyverno/', Namespace: 'kyverno' });
+    expect(kyverno).toMatchObject({
+      Chart: 'kyverno',
+      Version: '3.9.1',
+      Repository: 'https://kyverno.github.io/kyverno/',
+      Namespace: 'kyverno',
+    });
+    expect(policies).toMatchObject({
+      Chart: 'kyverno-policies',
+      Version: '3.9.1',
+      Repository: 'https://kyverno.github.io/kyverno/',
+      Namespace: 'kyverno',
+    });
     template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Release: 'kyverno', CreateNamespace: true, Wait: true });
   });
 
@@ -48,7 +59,7 @@ describe.each(['auto', 'nodegroups'])('kyverno on compute=%s', (compute) => {
     });
   });
 
-  test('webhooks and policies exclude the system, Kyverno\'s and every platform add-on\'s namespaces', () => {
+  test("webhooks and policies exclude the system, Kyverno's and every platform add-on's namespaces", () => {
     const webhooks = (kyverno.Values.config as Values).webhooks;
     expect(webhooks).toEqual({
       namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: EXCLUDED }] },
@@ -99,7 +110,9 @@ describe.each(['auto', 'nodegroups'])('kyverno on compute=%s', (compute) => {
 });
 
 test('enforce switches the policies to Enforce and fails closed', () => {
-  const fromCode = helmReleases(synth({ addons: '', ...SUPPORTED }, [new KyvernoAddOn({ enforce: true })]).platformTemplate)['kyverno-policies'];
+  const fromCode = helmReleases(synth({ addons: '', ...SUPPORTED }, [new KyvernoAddOn({ enforce: true })]).platformTemplate)[
+    'kyverno-policies'
+  ];
   const fromConfig = helmReleases(synth({ addons: '{"kyverno":{"enforce":"true"}}', ...SUPPORTED }).platformTemplate)['kyverno-policies'];
   for (const release of [fromCode, fromConfig]) {
     expect(release.Values).toMatchObject({ validationFailureAction: 'Enforce', failurePolicy: 'Fail' });
@@ -112,10 +125,17 @@ test('a version moves both charts; a node selector and tolerations replace the o
     tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'policy', effect: 'NoSchedule' as const }],
   };
   // A node group the selector picks: without one the pods would fit nowhere, which the synth refuses.
-  const policyGroup = { ...OPS_NODE_GROUP, name: 'policy', labels: { role: 'policy' }, taints: [{ key: 'dedicated', value: 'policy', effect: 'NO_SCHEDULE' }] };
-  const releases = helmReleases(synth({ compute: 'nodegroups', addons: '', nodeGroups: JSON.stringify([OPS_NODE_GROUP, policyGroup]), ...SUPPORTED }, [
-    new KyvernoAddOn({ version: '3.9.0', replicas: 1, ...placement }),
-  ]).platformTemplate);
+  const policyGroup = {
+    ...OPS_NODE_GROUP,
+    name: 'policy',
+    labels: { role: 'policy' },
+    taints: [{ key: 'dedicated', value: 'policy', effect: 'NO_SCHEDULE' }],
+  };
+  const releases = helmReleases(
+    synth({ compute: 'nodegroups', addons: '', nodeGroups: JSON.stringify([OPS_NODE_GROUP, policyGroup]), ...SUPPORTED }, [
+      new KyvernoAddOn({ version: '3.9.0', replicas: 1, ...placement }),
+    ]).platformTemplate,
+  );
   expect([releases.kyverno.Version, releases['kyverno-policies'].Version]).toEqual(['3.9.0', '3.9.0']);
   const values = releases.kyverno.Values;
   for (const part of [values.global, values.admissionController, values.reportsController, values.webhooksCleanup]) {
@@ -126,8 +146,10 @@ test('a version moves both charts; a node selector and tolerations replace the o
 });
 
 test('sample workload namespaces are not platform namespaces: game-2048 stays under the policies', () => {
-  const values = helmReleases(synth({ compute: 'auto', addons: 'metrics-server,storage,auto-mode-ingress,kyverno', sampleWorkloads: true, ...SUPPORTED })
-    .platformTemplate)['kyverno-policies'].Values;
+  const values = helmReleases(
+    synth({ compute: 'auto', addons: 'metrics-server,storage,auto-mode-ingress,kyverno', sampleWorkloads: true, ...SUPPORTED })
+      .platformTemplate,
+  )['kyverno-policies'].Values;
   expect((values.vpolExclude as { excludeNamespaces: string[] }).excludeNamespaces).not.toContain('game-2048');
 });
 
@@ -137,34 +159,55 @@ test('sample workload namespaces are not platform namespaces: game-2048 stays un
  */
 const containersOf = (pod: IPodSpec): IContainer[] => [...pod.containers, ...(pod.initContainers ?? [])];
 const BASELINE_CHECKS: Record<(typeof KYVERNO_BASELINE_POLICIES)[number], (pod: IPodSpec) => boolean> = {
-  'disallow-capabilities': (pod) => containersOf(pod).every((c) =>
-    (c.securityContext?.capabilities?.add ?? []).every((cap) => (KYVERNO_BASELINE_CAPABILITIES as readonly string[]).includes(cap))),
+  'disallow-capabilities': (pod) =>
+    containersOf(pod).every((c) =>
+      (c.securityContext?.capabilities?.add ?? []).every((cap) => (KYVERNO_BASELINE_CAPABILITIES as readonly string[]).includes(cap)),
+    ),
   'disallow-host-namespaces': (pod) => !pod.hostNetwork && !pod.hostPID && !pod.hostIPC,
   'disallow-host-path': (pod) => (pod.volumes ?? []).every((v) => v.hostPath === undefined),
   'disallow-host-ports': (pod) => containersOf(pod).every((c) => (c.ports ?? []).every((p) => !p.hostPort)),
-  'disallow-host-probes': (pod) => containersOf(pod).every((c) =>
-    [c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle?.postStart, c.lifecycle?.preStop]
-      .every((h) => !h?.httpGet?.host && !h?.tcpSocket?.host)),
-  'disallow-host-process': (pod) => [pod.securityContext, ...containersOf(pod).map((c) => c.securityContext)]
-    .every((s) => s?.windowsOptions?.hostProcess !== true),
+  'disallow-host-probes': (pod) =>
+    containersOf(pod).every((c) =>
+      [c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle?.postStart, c.lifecycle?.preStop].every(
+        (h) => !h?.httpGet?.host && !h?.tcpSocket?.host,
+      ),
+    ),
+  'disallow-host-process': (pod) =>
+    [pod.securityContext, ...containersOf(pod).map((c) => c.securityContext)].every((s) => s?.windowsOptions?.hostProcess !== true),
   'disallow-privileged-containers': (pod) => containersOf(pod).every((c) => c.securityContext?.privileged !== true),
   'disallow-proc-mount': (pod) => containersOf(pod).every((c) => [undefined, 'Default'].includes(c.securityContext?.procMount)),
-  'disallow-selinux': (pod) => [pod.securityContext, ...containersOf(pod).map((c) => c.securityContext)]
-    .every((s) => [undefined, 'container_t', 'container_init_t', 'container_kvm_t'].includes(s?.seLinuxOptions?.type)
-      && s?.seLinuxOptions?.user === undefined && s?.seLinuxOptions?.role === undefined),
-  'restrict-apparmor-profiles': (pod) => [pod.securityContext, ...containersOf(pod).map((c) => c.securityContext)]
-    .every((s) => [undefined, 'RuntimeDefault', 'Localhost'].includes(s?.appArmorProfile?.type)),
-  'restrict-seccomp': (pod) => [pod.securityContext, ...containersOf(pod).map((c) => c.securityContext)]
-    .every((s) => [undefined, 'RuntimeDefault', 'Localhost'].includes(s?.seccompProfile?.type)),
+  'disallow-selinux': (pod) =>
+    [pod.securityContext, ...containersOf(pod).map((c) => c.securityContext)].every(
+      (s) =>
+        [undefined, 'container_t', 'container_init_t', 'container_kvm_t'].includes(s?.seLinuxOptions?.type) &&
+        s?.seLinuxOptions?.user === undefined &&
+        s?.seLinuxOptions?.role === undefined,
+    ),
+  'restrict-apparmor-profiles': (pod) =>
+    [pod.securityContext, ...containersOf(pod).map((c) => c.securityContext)].every((s) =>
+      [undefined, 'RuntimeDefault', 'Localhost'].includes(s?.appArmorProfile?.type),
+    ),
+  'restrict-seccomp': (pod) =>
+    [pod.securityContext, ...containersOf(pod).map((c) => c.securityContext)].every((s) =>
+      [undefined, 'RuntimeDefault', 'Localhost'].includes(s?.seccompProfile?.type),
+    ),
   // Only sysctls on the baseline's safe list; game-2048 sets none, so this subset of the list suffices.
-  'restrict-sysctls': (pod) => (pod.securityContext?.sysctls ?? []).every((s) => [
-    'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
-    'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
-  ].includes(s.name)),
+  'restrict-sysctls': (pod) =>
+    (pod.securityContext?.sysctls ?? []).every((s) =>
+      [
+        'kernel.shm_rmid_forced',
+        'net.ipv4.ip_local_port_range',
+        'net.ipv4.ip_unprivileged_port_start',
+        'net.ipv4.tcp_syncookies',
+        'net.ipv4.ping_group_range',
+      ].includes(s.name),
+    ),
 };
 
 describe('game-2048 under the baseline policies in Enforce mode', () => {
-  const deployment = game2048Objects().find((o) => (o as { kind: string }).kind === 'Deployment') as { spec: { template: { spec: IPodSpec } } };
+  const deployment = game2048Objects().find((o) => (o as { kind: string }).kind === 'Deployment') as {
+    spec: { template: { spec: IPodSpec } };
+  };
   const pod = deployment.spec.template.spec;
 
   test('every baseline policy of the chart has a check here', () => {
@@ -175,7 +218,7 @@ describe('game-2048 under the baseline policies in Enforce mode', () => {
     expect(BASELINE_CHECKS[policy](pod)).toBe(true);
   });
 
-  test('the capabilities it adds are all in disallow-capabilities\' allowed list', () => {
+  test("the capabilities it adds are all in disallow-capabilities' allowed list", () => {
     const added = pod.containers.flatMap((c) => c.securityContext?.capabilities?.add ?? []);
     expect(added).toEqual(['CHOWN', 'DAC_OVERRIDE', 'NET_BIND_SERVICE', 'SETGID', 'SETUID']);
     expect(KYVERNO_BASELINE_CAPABILITIES).toEqual(expect.arrayContaining(added));
@@ -183,7 +226,10 @@ describe('game-2048 under the baseline policies in Enforce mode', () => {
 
   test('the checks do reject what baseline forbids', () => {
     const container = pod.containers[0];
-    const withContext = (securityContext: IContainer['securityContext']): IPodSpec => ({ ...pod, containers: [{ ...container, securityContext }] });
+    const withContext = (securityContext: IContainer['securityContext']): IPodSpec => ({
+      ...pod,
+      containers: [{ ...container, securityContext }],
+    });
     expect(BASELINE_CHECKS['disallow-capabilities'](withContext({ capabilities: { add: ['SYS_ADMIN'] } }))).toBe(false);
     expect(BASELINE_CHECKS['disallow-privileged-containers'](withContext({ privileged: true }))).toBe(false);
     expect(BASELINE_CHECKS['restrict-seccomp'](withContext({ seccompProfile: { type: 'Unconfined' } }))).toBe(false);

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+
 import { NodeMonitoringAddOn } from '../../addons/node-monitoring';
 import { ConfigError } from '../../lib/config';
 import { buildTestApp, nagFindings, synth } from '../helpers';
@@ -6,7 +7,7 @@ import { buildTestApp, nagFindings, synth } from '../helpers';
 describe('node-monitoring', () => {
   const app = synth({ compute: 'nodegroups', addons: 'node-monitoring' });
 
-  test('the EKS add-on at EKS\'s default version, with no Pod Identity (it needs no AWS permissions)', () => {
+  test("the EKS add-on at EKS's default version, with no Pod Identity (it needs no AWS permissions)", () => {
     app.platformTemplate.resourceCountIs('AWS::EKS::Addon', 1);
     app.platformTemplate.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'eks-node-monitoring-agent',
@@ -30,7 +31,9 @@ describe('node-monitoring', () => {
 
   test('refused on Auto Mode, which has the agent built in', () => {
     expect(() => buildTestApp({ addons: 'node-monitoring' })).toThrow(ConfigError);
-    expect(() => buildTestApp({ addons: 'node-monitoring' })).toThrow(/"node-monitoring" is built into EKS Auto Mode: every EKS Auto Mode cluster already runs the node monitoring agent/);
+    expect(() => buildTestApp({ addons: 'node-monitoring' })).toThrow(
+      /"node-monitoring" is built into EKS Auto Mode: every EKS Auto Mode cluster already runs the node monitoring agent/,
+    );
   });
 
   test('rejects bad options', () => {

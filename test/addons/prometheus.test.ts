@@ -1,8 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { AckAddOn } from '../../addons/ack';
-import { PrometheusAddOn, prometheusDurationMs } from '../../addons/prometheus';
 import { parse } from 'yaml';
+
+import { AckAddOn } from '../../addons/ack';
 import { toYaml } from '../../addons/core/yaml';
+import { PrometheusAddOn, prometheusDurationMs } from '../../addons/prometheus';
 import { ConfigError, Problems } from '../../lib/config';
 import { kubernetesObjects, nagFindings, resourcesOfType, synth } from '../helpers';
 
@@ -43,7 +44,9 @@ describe('prometheus', () => {
     });
     app.platformTemplate.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'CreateGrantOnlyForAwsServices', Effect: 'Deny', Action: 'kms:CreateGrant' })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'CreateGrantOnlyForAwsServices', Effect: 'Deny', Action: 'kms:CreateGrant' })]),
+      },
     });
     app.platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/vendedlogs/prometheus/dev-eks',
@@ -62,8 +65,15 @@ describe('prometheus', () => {
       Source: {
         EksConfiguration: {
           // Not in the contract: built from the stack's environment and the exported name.
-          ClusterArn: { 'Fn::Join': ['', ['arn:aws:eks:us-west-2:', { Ref: 'AWS::AccountId' }, ':cluster/', { 'Fn::ImportValue': 'dev-infra:ClusterName' }]] },
-          SubnetIds: Array.from({ length: subnets }, (_, i) => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::ImportValue': 'dev-infra:PrivateSubnetIds' }] }] })),
+          ClusterArn: {
+            'Fn::Join': [
+              '',
+              ['arn:aws:eks:us-west-2:', { Ref: 'AWS::AccountId' }, ':cluster/', { 'Fn::ImportValue': 'dev-infra:ClusterName' }],
+            ],
+          },
+          SubnetIds: Array.from({ length: subnets }, (_, i) => ({
+            'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::ImportValue': 'dev-infra:PrivateSubnetIds' }] }],
+          })),
           SecurityGroupIds: [{ 'Fn::ImportValue': 'dev-infra:ClusterSecurityGroupId' }],
         },
       },
@@ -72,28 +82,42 @@ describe('prometheus', () => {
     expect(subnets).toBeGreaterThanOrEqual(2); // the collector needs two subnets in two AZs
   });
 
-  test('the collector writes into the key-encrypted workspace through a role pair created for this account\'s scrapers', () => {
+  test("the collector writes into the key-encrypted workspace through a role pair created for this account's scrapers", () => {
     const roles = resourcesOfType(app.platformTemplate, 'AWS::IAM::Role');
     const [sourceId] = Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes('scraper.aps.amazonaws.com')) ?? [];
     const [targetId] = Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes('sts:ExternalId')) ?? [];
-    const scrapers = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':aps:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':scraper/*']] };
+    const scrapers = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':aps:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':scraper/*']],
+    };
     app.platformTemplate.hasResourceProperties('AWS::APS::Scraper', {
       RoleConfiguration: { SourceRoleArn: { 'Fn::GetAtt': [sourceId, 'Arn'] }, TargetRoleArn: { 'Fn::GetAtt': [targetId, 'Arn'] } },
     });
     app.platformTemplate.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
-        Principal: { Service: 'scraper.aps.amazonaws.com' },
-        Condition: { ArnLike: { 'aws:SourceArn': scrapers }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-      })] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scraper.aps.amazonaws.com' },
+            Condition: { ArnLike: { 'aws:SourceArn': scrapers }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ],
+      },
     });
     app.platformTemplate.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
-        Principal: { AWS: { 'Fn::GetAtt': [sourceId, 'Arn'] } },
-        Condition: { StringLike: { 'sts:ExternalId': scrapers } },
-      })] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { AWS: { 'Fn::GetAtt': [sourceId, 'Arn'] } },
+            Condition: { StringLike: { 'sts:ExternalId': scrapers } },
+          }),
+        ],
+      },
     });
     app.platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'aps:RemoteWrite', Resource: { 'Fn::GetAtt': [logicalId(app, 'AWS::APS::Workspace'), 'Arn'] } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'aps:RemoteWrite', Resource: { 'Fn::GetAtt': [logicalId(app, 'AWS::APS::Workspace'), 'Arn'] } }),
+        ]),
+      },
     });
     app.platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: sourceId }],
@@ -101,17 +125,20 @@ describe('prometheus', () => {
     });
   });
 
-  describe('the collector roles\' trust, narrowed to their own scraper once it exists', () => {
+  describe("the collector roles' trust, narrowed to their own scraper once it exists", () => {
     const roles = resourcesOfType(app.platformTemplate, 'AWS::IAM::Role');
-    const roleId = (marker: string): string => Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes(marker))?.[0] ?? '';
+    const roleId = (marker: string): string =>
+      Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes(marker))?.[0] ?? '';
     const sourceId = roleId('scraper.aps.amazonaws.com');
     const targetId = roleId('sts:ExternalId');
     const scraperId = logicalId(app, 'AWS::APS::Scraper');
     // What CloudFormation would substitute at deploy time, so the handler's request can be read as sent.
     const deployed: Record<string, string> = {
       [`${scraperId}.Arn`]: 'arn:aws:aps:us-west-2:111122223333:scraper/s-1234',
-      [sourceId]: 'collector-source', [`${sourceId}.Arn`]: 'arn:aws:iam::111122223333:role/collector-source',
-      [targetId]: 'collector-target', 'AWS::AccountId': '111122223333',
+      [sourceId]: 'collector-source',
+      [`${sourceId}.Arn`]: 'arn:aws:iam::111122223333:role/collector-source',
+      [targetId]: 'collector-target',
+      'AWS::AccountId': '111122223333',
     };
     const render = (value: unknown): string => {
       if (typeof value === 'string') return value;
@@ -122,26 +149,52 @@ describe('prometheus', () => {
       return parts.map(render).join(separator);
     };
     const calls = Object.values(app.platformTemplate.findResources('Custom::ScraperTrust'));
-    const sent = (event: 'Create' | 'Update') => calls.map((c) => JSON.parse(render((c.Properties as Record<string, unknown>)[event])) as
-      { service: string; action: string; parameters: { RoleName: string; PolicyDocument: string } });
+    const sent = (event: 'Create' | 'Update') =>
+      calls.map(
+        (c) =>
+          JSON.parse(render((c.Properties as Record<string, unknown>)[event])) as {
+            service: string;
+            action: string;
+            parameters: { RoleName: string; PolicyDocument: string };
+          },
+      );
 
     test('after create and every update, each role trusts exactly this scraper (User Guide, cross-account setup)', () => {
       expect(calls).toHaveLength(2);
       for (const event of ['Create', 'Update'] as const) {
-        const byRole = Object.fromEntries(sent(event).map((call) => [call.parameters.RoleName, { ...call, policy: JSON.parse(call.parameters.PolicyDocument) as unknown }]));
+        const byRole = Object.fromEntries(
+          sent(event).map((call) => [call.parameters.RoleName, { ...call, policy: JSON.parse(call.parameters.PolicyDocument) as unknown }]),
+        );
         expect(byRole['collector-source']).toMatchObject({ service: 'IAM', action: 'UpdateAssumeRolePolicy' });
-        expect(byRole['collector-source'].policy).toEqual({ Version: '2012-10-17', Statement: [{
-          Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'scraper.aps.amazonaws.com' },
-          Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:aps:us-west-2:111122223333:scraper/s-1234' }, StringEquals: { 'aws:SourceAccount': '111122223333' } },
-        }] });
-        expect(byRole['collector-target'].policy).toEqual({ Version: '2012-10-17', Statement: [{
-          Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::111122223333:role/collector-source' },
-          Condition: { StringEquals: { 'sts:ExternalId': 'arn:aws:aps:us-west-2:111122223333:scraper/s-1234' } },
-        }] });
+        expect(byRole['collector-source'].policy).toEqual({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Principal: { Service: 'scraper.aps.amazonaws.com' },
+              Condition: {
+                ArnEquals: { 'aws:SourceArn': 'arn:aws:aps:us-west-2:111122223333:scraper/s-1234' },
+                StringEquals: { 'aws:SourceAccount': '111122223333' },
+              },
+            },
+          ],
+        });
+        expect(byRole['collector-target'].policy).toEqual({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Principal: { AWS: 'arn:aws:iam::111122223333:role/collector-source' },
+              Condition: { StringEquals: { 'sts:ExternalId': 'arn:aws:aps:us-west-2:111122223333:scraper/s-1234' } },
+            },
+          ],
+        });
       }
     });
 
-    test('a change of a role\'s template trust (written back over the narrowed one) updates its narrowing call too', () => {
+    test("a change of a role's template trust (written back over the narrowed one) updates its narrowing call too", () => {
       const intrinsic = (v: Record<string, unknown>): boolean => ['Ref', 'Fn::GetAtt', 'Fn::Join'].some((k) => k in v);
       const renderDeep = (value: unknown): unknown => {
         if (Array.isArray(value)) return value.map(renderDeep);
@@ -149,25 +202,43 @@ describe('prometheus', () => {
         const v = value as Record<string, unknown>;
         return intrinsic(v) ? render(v) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderDeep(x)]));
       };
-      for (const [id, name] of [[sourceId, 'collector-source'], [targetId, 'collector-target']] as const) {
+      for (const [id, name] of [
+        [sourceId, 'collector-source'],
+        [targetId, 'collector-target'],
+      ] as const) {
         const call = calls.find((c) => render((c.Properties as Record<string, unknown>).Create).includes(`"RoleName":"${name}"`));
-        expect(JSON.parse(render(call?.Properties.TemplateTrustPolicy))).toEqual(renderDeep((roles[id].Properties as Record<string, unknown>).AssumeRolePolicyDocument));
+        expect(JSON.parse(render(call?.Properties.TemplateTrustPolicy))).toEqual(
+          renderDeep((roles[id].Properties as Record<string, unknown>).AssumeRolePolicyDocument),
+        );
       }
     });
 
-    test('each call may update exactly its own role\'s trust, nothing else', () => {
+    test("each call may update exactly its own role's trust, nothing else", () => {
       for (const id of [sourceId, targetId]) {
         app.platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-          PolicyDocument: { Statement: [{ Sid: 'UpdateThisRoleTrust', Effect: 'Allow', Action: 'iam:UpdateAssumeRolePolicy', Resource: { 'Fn::GetAtt': [id, 'Arn'] } }], Version: '2012-10-17' },
+          PolicyDocument: {
+            Statement: [
+              {
+                Sid: 'UpdateThisRoleTrust',
+                Effect: 'Allow',
+                Action: 'iam:UpdateAssumeRolePolicy',
+                Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+              },
+            ],
+            Version: '2012-10-17',
+          },
         });
       }
     });
   });
 
-  test('with another AWS SDK call in the stack (ACK\'s access policy), the one shared handler gets every call\'s permissions', () => {
-    const both = synth({ addons: 'prometheus' }, [new AckAddOn({ services: ['rds'], permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/AckBoundary' })]);
-    const functions = Object.values(both.platformTemplate.findResources('AWS::Lambda::Function'))
-      .filter((f) => JSON.stringify(f).includes('AWS679f53fac002430cb0da5b7982bd2287'));
+  test("with another AWS SDK call in the stack (ACK's access policy), the one shared handler gets every call's permissions", () => {
+    const both = synth({ addons: 'prometheus' }, [
+      new AckAddOn({ services: ['rds'], permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/AckBoundary' }),
+    ]);
+    const functions = Object.values(both.platformTemplate.findResources('AWS::Lambda::Function')).filter((f) =>
+      JSON.stringify(f).includes('AWS679f53fac002430cb0da5b7982bd2287'),
+    );
     expect(functions).toHaveLength(1);
     const handlerRole = (functions[0].Properties as { Role: { 'Fn::GetAtt': [string, string] } }).Role['Fn::GetAtt'][0];
     const policies = Object.values(both.platformTemplate.findResources('AWS::IAM::ManagedPolicy'));
@@ -179,7 +250,7 @@ describe('prometheus', () => {
     expect(nagFindings(both)).toEqual([]);
   });
 
-  test('no access entry and no RBAC objects: AMP creates the scraper\'s access entry on API-mode clusters', () => {
+  test("no access entry and no RBAC objects: AMP creates the scraper's access entry on API-mode clusters", () => {
     app.platformTemplate.resourceCountIs('AWS::EKS::AccessEntry', 0);
     expect(kubernetesObjects(app.platformTemplate).filter((o) => /^Cluster?Role/.test(o.kind))).toEqual([]);
   });
@@ -191,15 +262,33 @@ describe('prometheus', () => {
     const config = value as unknown as { global: Record<string, unknown>; scrape_configs: ScrapeJob[] };
     expect(config.global).toEqual({ scrape_interval: '30s', external_labels: { cluster: 'dev-eks' } });
     const jobs = Object.fromEntries(config.scrape_configs.map((job) => [job.job_name, job]));
-    expect(Object.keys(jobs)).toEqual(['kubernetes-apiservers', 'kube-scheduler', 'kube-controller-manager', 'kubelet', 'cadvisor', 'kubernetes-pods']);
+    expect(Object.keys(jobs)).toEqual([
+      'kubernetes-apiservers',
+      'kube-scheduler',
+      'kube-controller-manager',
+      'kubelet',
+      'cadvisor',
+      'kubernetes-pods',
+    ]);
     for (const name of ['kubernetes-apiservers', 'kube-scheduler', 'kube-controller-manager', 'kubelet', 'cadvisor']) {
-      expect(jobs[name]).toMatchObject({ scheme: 'https', authorization: { type: 'Bearer', credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' } });
+      expect(jobs[name]).toMatchObject({
+        scheme: 'https',
+        authorization: { type: 'Bearer', credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+      });
     }
     expect(jobs['kube-scheduler'].metrics_path).toBe('/apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics');
     expect(jobs['kube-controller-manager'].metrics_path).toBe('/apis/metrics.eks.amazonaws.com/v1/kcm/container/metrics');
-    expect(jobs.cadvisor.relabel_configs).toContainEqual(expect.objectContaining({ target_label: '__address__', replacement: 'kubernetes.default.svc:443' }));
-    expect(jobs.cadvisor.relabel_configs).toContainEqual(expect.objectContaining({ target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' }));
-    expect(jobs['kubernetes-pods'].relabel_configs[0]).toEqual({ source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], action: 'keep', regex: 'true' });
+    expect(jobs.cadvisor.relabel_configs).toContainEqual(
+      expect.objectContaining({ target_label: '__address__', replacement: 'kubernetes.default.svc:443' }),
+    );
+    expect(jobs.cadvisor.relabel_configs).toContainEqual(
+      expect.objectContaining({ target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics/cadvisor' }),
+    );
+    expect(jobs['kubernetes-pods'].relabel_configs[0]).toEqual({
+      source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'],
+      action: 'keep',
+      regex: 'true',
+    });
     expect(jobs['kubernetes-pods'].authorization).toBeUndefined();
   });
 
@@ -218,7 +307,15 @@ describe('prometheus', () => {
     app.platformTemplate.hasOutput('PrometheusWorkspaceId', { Value: { 'Fn::GetAtt': [workspaceId, 'WorkspaceId'] } });
     app.platformTemplate.hasOutput('PrometheusEndpoint', { Value: { 'Fn::GetAtt': [workspaceId, 'PrometheusEndpoint'] } });
     app.platformTemplate.hasOutput('PrometheusConsoleUrl', {
-      Value: { 'Fn::Join': ['', ['https://console.aws.amazon.com/prometheus/home?region=us-west-2#/workspaces/workspace/', { 'Fn::GetAtt': [workspaceId, 'WorkspaceId'] }]] },
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'https://console.aws.amazon.com/prometheus/home?region=us-west-2#/workspaces/workspace/',
+            { 'Fn::GetAtt': [workspaceId, 'WorkspaceId'] },
+          ],
+        ],
+      },
     });
   });
 
@@ -233,12 +330,19 @@ describe('prometheus', () => {
   });
 
   describe('options', () => {
-    const rules = 'groups:\n  - name: petstore\n    rules:\n      - record: petstore:cpu:rate5m\n        expr: sum(rate(container_cpu_usage_seconds_total{namespace="petstore"}[5m]))\n';
+    const rules =
+      'groups:\n  - name: petstore\n    rules:\n      - record: petstore:cpu:rate5m\n        expr: sum(rate(container_cpu_usage_seconds_total{namespace="petstore"}[5m]))\n';
     const alerts = 'alertmanager_config: |\n  route:\n    receiver: default\n  receivers:\n    - name: default\n';
-    const custom = synth({ compute: 'nodegroups', addons: '' }, [new PrometheusAddOn({
-      workspaceAlias: ' team metrics ', scrapeInterval: '1m30s', retentionDays: 400, customerManagedKey: false,
-      alertManagerDefinition: alerts, ruleGroups: { petstore: rules, 'slo.v1': rules },
-    })]);
+    const custom = synth({ compute: 'nodegroups', addons: '' }, [
+      new PrometheusAddOn({
+        workspaceAlias: ' team metrics ',
+        scrapeInterval: '1m30s',
+        retentionDays: 400,
+        customerManagedKey: false,
+        alertManagerDefinition: alerts,
+        ruleGroups: { petstore: rules, 'slo.v1': rules },
+      }),
+    ]);
 
     test('alias, retention, alert manager and one rule groups namespace per entry; node groups synthesize too', () => {
       const workspaceArn = { 'Fn::GetAtt': [logicalId(custom, 'AWS::APS::Workspace'), 'Arn'] };
@@ -249,8 +353,16 @@ describe('prometheus', () => {
         KmsKeyArn: Match.absent(),
       });
       custom.platformTemplate.resourceCountIs('AWS::APS::RuleGroupsNamespace', 2);
-      custom.platformTemplate.hasResourceProperties('AWS::APS::RuleGroupsNamespace', { Name: 'petstore', Data: rules, Workspace: workspaceArn });
-      custom.platformTemplate.hasResourceProperties('AWS::APS::RuleGroupsNamespace', { Name: 'slo.v1', Data: rules, Workspace: workspaceArn });
+      custom.platformTemplate.hasResourceProperties('AWS::APS::RuleGroupsNamespace', {
+        Name: 'petstore',
+        Data: rules,
+        Workspace: workspaceArn,
+      });
+      custom.platformTemplate.hasResourceProperties('AWS::APS::RuleGroupsNamespace', {
+        Name: 'slo.v1',
+        Data: rules,
+        Workspace: workspaceArn,
+      });
       expect(scraperBlob(custom)).toContain('scrape_interval: "1m30s"');
     });
 
@@ -270,14 +382,26 @@ describe('prometheus', () => {
     });
 
     test('rejects what AMP or the collector would refuse, naming the key, the value and what is allowed', () => {
-      expect(() => new PrometheusAddOn({ scrapeInterval: '15s' })).toThrow(/addons\.prometheus\.scrapeInterval: got "15s"; allowed: a Prometheus duration of at least 30s/);
+      expect(() => new PrometheusAddOn({ scrapeInterval: '15s' })).toThrow(
+        /addons\.prometheus\.scrapeInterval: got "15s"; allowed: a Prometheus duration of at least 30s/,
+      );
       expect(() => new PrometheusAddOn({ scrapeInterval: '30 seconds' })).toThrow(/scrapeInterval: got "30 seconds"/);
-      expect(() => new PrometheusAddOn({ workspaceAlias: 'x'.repeat(101) })).toThrow(/addons\.prometheus\.workspaceAlias: got "x{101}"; allowed: 1 to 100 characters/);
+      expect(() => new PrometheusAddOn({ workspaceAlias: 'x'.repeat(101) })).toThrow(
+        /addons\.prometheus\.workspaceAlias: got "x{101}"; allowed: 1 to 100 characters/,
+      );
       expect(() => new PrometheusAddOn({ workspaceAlias: '   ' })).toThrow(/workspaceAlias.*allowed: 1 to 100 characters/);
-      expect(() => new PrometheusAddOn({ retentionDays: 1096 })).toThrow(/addons\.prometheus\.retentionDays: got 1096; allowed: an integer from 1 to 1095/);
-      expect(() => new PrometheusAddOn({ ruleGroups: { '-bad': rules } })).toThrow(/addons\.prometheus\.ruleGroups\.-bad: got "-bad"; allowed: a rule groups namespace name/);
-      expect(() => new PrometheusAddOn({ ruleGroups: { ok: 'rules: []' } })).toThrow(/addons\.prometheus\.ruleGroups\.ok.*allowed: a Prometheus rules file/);
-      expect(() => new PrometheusAddOn({ alertManagerDefinition: 'route: {}' })).toThrow(/addons\.prometheus\.alertManagerDefinition: got "no alertmanager_config"; allowed: an AMP alert manager definition/);
+      expect(() => new PrometheusAddOn({ retentionDays: 1096 })).toThrow(
+        /addons\.prometheus\.retentionDays: got 1096; allowed: an integer from 1 to 1095/,
+      );
+      expect(() => new PrometheusAddOn({ ruleGroups: { '-bad': rules } })).toThrow(
+        /addons\.prometheus\.ruleGroups\.-bad: got "-bad"; allowed: a rule groups namespace name/,
+      );
+      expect(() => new PrometheusAddOn({ ruleGroups: { ok: 'rules: []' } })).toThrow(
+        /addons\.prometheus\.ruleGroups\.ok.*allowed: a Prometheus rules file/,
+      );
+      expect(() => new PrometheusAddOn({ alertManagerDefinition: 'route: {}' })).toThrow(
+        /addons\.prometheus\.alertManagerDefinition: got "no alertmanager_config"; allowed: an AMP alert manager definition/,
+      );
       expect(() => PrometheusAddOn.registration.create({ scrapeIntervall: '30s' })).toThrow(ConfigError);
       const p = new Problems();
       p.collect(() => PrometheusAddOn.registration.create({ scrapeInterval: '10s', retentionDays: 0, customerManagedKey: 'yes' }));

@@ -1,6 +1,6 @@
-import { allows, list, resolve, statements as statementsWithPrefix } from '../support/iam-policies';
-import type { AnyStatement, Request } from '../support/iam-policies';
 import { nagFindings, synth } from '../helpers';
+import type { AnyStatement, Request } from '../support/iam-policies';
+import { allows, list, resolve, statements as statementsWithPrefix } from '../support/iam-policies';
 
 const PREFIX = 'AddOnsstorage';
 const ACCOUNT = '111122223333';
@@ -19,11 +19,25 @@ const REQUESTED = { 'aws:RequestTag/ebs.csi.aws.com/cluster': 'true', 'aws:TagKe
  * managed policy AmazonEBSCSIDriverPolicy (the driver's snapshot lock, since v1.55.0).
  */
 const UPSTREAM_ACTIONS = [
-  'ec2:AttachVolume', 'ec2:CopyVolumes', 'ec2:CreateSnapshot', 'ec2:CreateTags', 'ec2:CreateVolume',
-  'ec2:DeleteSnapshot', 'ec2:DeleteTags', 'ec2:DeleteVolume', 'ec2:DescribeAvailabilityZones',
-  'ec2:DescribeInstances', 'ec2:DescribeSnapshots', 'ec2:DescribeTags', 'ec2:DescribeVolumeStatus',
-  'ec2:DescribeVolumes', 'ec2:DescribeVolumesModifications', 'ec2:DetachVolume',
-  'ec2:EnableFastSnapshotRestores', 'ec2:LockSnapshot', 'ec2:ModifyVolume',
+  'ec2:AttachVolume',
+  'ec2:CopyVolumes',
+  'ec2:CreateSnapshot',
+  'ec2:CreateTags',
+  'ec2:CreateVolume',
+  'ec2:DeleteSnapshot',
+  'ec2:DeleteTags',
+  'ec2:DeleteVolume',
+  'ec2:DescribeAvailabilityZones',
+  'ec2:DescribeInstances',
+  'ec2:DescribeSnapshots',
+  'ec2:DescribeTags',
+  'ec2:DescribeVolumeStatus',
+  'ec2:DescribeVolumes',
+  'ec2:DescribeVolumesModifications',
+  'ec2:DetachVolume',
+  'ec2:EnableFastSnapshotRestores',
+  'ec2:LockSnapshot',
+  'ec2:ModifyVolume',
 ];
 
 describe('storage: the EBS CSI driver policy (node groups)', () => {
@@ -44,7 +58,7 @@ describe('storage: the EBS CSI driver policy (node groups)', () => {
     expect([...new Set(policy.flatMap((s) => list(s.Action ?? [])))].sort()).toEqual(UPSTREAM_ACTIONS);
   });
 
-  test('the driver\'s calls are allowed for what it created and tagged', () => {
+  test("the driver's calls are allowed for what it created and tagged", () => {
     // Provisioning, also from a snapshot, and cloning (CopyVolumes since v1.51).
     expect(may('ec2:CreateVolume', NEW_VOLUME, REQUESTED)).toBe(true);
     expect(may('ec2:CreateVolume', SNAPSHOT, OWNED)).toBe(true);

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { CfnResource, Validations } from 'aws-cdk-lib';
 import type { App } from 'aws-cdk-lib';
+import { CfnResource, Validations } from 'aws-cdk-lib';
 
 /**
  * AWS Control Tower's proactive controls, run by the CDK policy-validation plugin
@@ -47,7 +48,7 @@ export function bundledRules(): BundledRule[] {
       const header = /# Reports on:\n((?:#[^\n]*\S[^\n]*\n)+?)#\s*\n/.exec(text);
       return {
         name: file.replace(/^.*\//, '').replace(/\.guard$/, ''),
-        reportsOn: header ? header[1].match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? [] : [],
+        reportsOn: header ? (header[1].match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? []) : [],
       };
     });
 }
@@ -58,7 +59,12 @@ export function bundledRules(): BundledRule[] {
  * time about sevenfold on the full platform. A rule whose header names no type is always run.
  */
 export function inapplicableRules(app: App): string[] {
-  const types = new Set(app.node.findAll().filter(CfnResource.isCfnResource).map((r) => r.cfnResourceType));
+  const types = new Set(
+    app.node
+      .findAll()
+      .filter(CfnResource.isCfnResource)
+      .map((r) => r.cfnResourceType),
+  );
   return bundledRules()
     .filter((rule) => rule.reportsOn.length > 0 && !rule.reportsOn.some((type) => types.has(type)))
     .map((rule) => rule.name);
@@ -66,13 +72,21 @@ export function inapplicableRules(app: App): string[] {
 
 interface ReportConstruct {
   readonly constructPath: string;
-  readonly cloudFormationResource: { readonly templatePath: string; readonly logicalId: string; readonly propertyPaths?: readonly string[] };
+  readonly cloudFormationResource: {
+    readonly templatePath: string;
+    readonly logicalId: string;
+    readonly propertyPaths?: readonly string[];
+  };
 }
 
 interface ValidationReport {
   readonly pluginReports: readonly {
     readonly pluginName: string;
-    readonly violations: readonly { readonly ruleName: string; readonly description: string; readonly violatingConstructs: readonly ReportConstruct[] }[];
+    readonly violations: readonly {
+      readonly ruleName: string;
+      readonly description: string;
+      readonly violatingConstructs: readonly ReportConstruct[];
+    }[];
   }[];
 }
 
@@ -91,24 +105,32 @@ export function controlTowerFindings(app: App): ControlTowerFinding[] {
     if (!templates.has(path)) templates.set(path, JSON.parse(readFileSync(join(assembly.directory, path), 'utf8')));
     return templates.get(path);
   };
-  return report.pluginReports.filter((r) => r.pluginName === plugin.name).flatMap((r) => r.violations).flatMap((violation) =>
-    violation.violatingConstructs.map(({ constructPath, cloudFormationResource: resource }) => ({
-      control: /^\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(violation.description)?.[1] ?? violation.ruleName,
-      rule: violation.ruleName,
-      stack: resource.templatePath.replace(/\.template\.json$/, ''),
-      logicalId: resource.logicalId,
-      constructPath,
-      importedOnly: (resource.propertyPaths ?? []).length > 0
-        && (resource.propertyPaths ?? []).every((path) => containsImport(valueAt(template(resource.templatePath), path))),
-    })));
+  return report.pluginReports
+    .filter((r) => r.pluginName === plugin.name)
+    .flatMap((r) => r.violations)
+    .flatMap((violation) =>
+      violation.violatingConstructs.map(({ constructPath, cloudFormationResource: resource }) => ({
+        control: /^\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(violation.description)?.[1] ?? violation.ruleName,
+        rule: violation.ruleName,
+        stack: resource.templatePath.replace(/\.template\.json$/, ''),
+        logicalId: resource.logicalId,
+        constructPath,
+        importedOnly:
+          (resource.propertyPaths ?? []).length > 0 &&
+          (resource.propertyPaths ?? []).every((path) => containsImport(valueAt(template(resource.templatePath), path))),
+      })),
+    );
 }
 
 /** The value at a JSON pointer (`/Resources/Id/Properties/...`), undefined when absent. */
 function valueAt(document: unknown, pointer: string): unknown {
-  return pointer.split('/').slice(1).reduce<unknown>(
-    (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
-    document,
-  );
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>(
+      (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+      document,
+    );
 }
 
 function containsImport(value: unknown): boolean {

@@ -1,5 +1,5 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 
 /**
  * Checks that every Lambda function of `template` logs to a log group of the same template

@@ -13,9 +13,11 @@ export const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : 
 
 /** The customer-managed policy documents whose logical ids start with `prefix` (an add-on's scope). */
 export function policies(template: Template, prefix: string): Record<string, { Statement: Statement[] }> {
-  return Object.fromEntries(Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
-    .filter(([id]) => id.startsWith(prefix))
-    .map(([id, p]) => [id, p.Properties.PolicyDocument]));
+  return Object.fromEntries(
+    Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter(([id]) => id.startsWith(prefix))
+      .map(([id, p]) => [id, p.Properties.PolicyDocument]),
+  );
 }
 
 /** Every statement of those policies. */
@@ -94,7 +96,13 @@ export interface Request {
 }
 
 const glob = (pattern: string, flags = ''): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    flags,
+  );
 
 /** IAM condition operators the project's policies use, evaluated for one key. */
 function conditionHolds(operator: string, key: string, expected: unknown, context: Request['context'] = {}): boolean {
@@ -114,11 +122,21 @@ function conditionHolds(operator: string, key: string, expected: unknown, contex
   const actual = list(context[present] as string | boolean | string[]).map(String);
   const one = (value: string): boolean => {
     switch (op) {
-      case 'StringEquals': case 'ArnEquals': case 'Bool': return wanted.includes(value);
-      case 'StringNotEquals': case 'ArnNotEquals': return !wanted.includes(value);
-      case 'StringLike': case 'ArnLike': return wanted.some((w) => glob(w).test(value));
-      case 'StringNotLike': case 'ArnNotLike': return !wanted.some((w) => glob(w).test(value));
-      default: throw new Error(`condition operator ${operator} is not modelled`);
+      case 'StringEquals':
+      case 'ArnEquals':
+      case 'Bool':
+        return wanted.includes(value);
+      case 'StringNotEquals':
+      case 'ArnNotEquals':
+        return !wanted.includes(value);
+      case 'StringLike':
+      case 'ArnLike':
+        return wanted.some((w) => glob(w).test(value));
+      case 'StringNotLike':
+      case 'ArnNotLike':
+        return !wanted.some((w) => glob(w).test(value));
+      default:
+        throw new Error(`condition operator ${operator} is not modelled`);
     }
   };
   if (qualifier === 'ForAllValues') return actual.every(one);
@@ -132,7 +150,8 @@ function statementMatches(statement: AnyStatement, request: Request): boolean {
   const resources = list(statement.Resource ?? []).map(String);
   if (!resources.some((r) => glob(r).test(request.resource))) return false;
   return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
-    Object.entries(keys).every(([key, expected]) => conditionHolds(operator, key, expected, request.context)));
+    Object.entries(keys).every(([key, expected]) => conditionHolds(operator, key, expected, request.context)),
+  );
 }
 
 /**

@@ -10,8 +10,15 @@ const problems = [];
 for (const object of JSON.parse(input)) {
   const key = `${object.apiVersion}/${object.kind}`;
   const path = MODULES[key];
-  if (!path) { problems.push(`${key} ${object.metadata?.name}: no schema`); continue; }
+  if (!path) {
+    problems.push(`${key} ${object.metadata?.name}: no schema`);
+    continue;
+  }
   const Model = (await import(path))[object.kind];
-  try { new Model(object).validate(); } catch (error) { problems.push(`${key} ${object.metadata?.name}: ${error.message}`); }
+  try {
+    new Model(object).validate();
+  } catch (error) {
+    problems.push(`${key} ${object.metadata?.name}: ${error.message}`);
+  }
 }
 process.stdout.write(JSON.stringify(problems));

@@ -1,9 +1,10 @@
 import { Template } from 'aws-cdk-lib/assertions';
+
 import type { PlatformAddOn } from '../../addons/core/addon';
 import type { ComputeMode, WorkloadsConfig } from '../../lib/config';
 import type { SampleWorkloads } from '../../lib/workloads/sample-workloads';
-import { buildTestApp } from '../helpers';
 import type { SynthesizedApp } from '../helpers';
+import { buildTestApp } from '../helpers';
 
 /** A synthesized app with the sample workloads, and the workloads construct. */
 export interface WorkloadsApp extends SynthesizedApp {
@@ -14,8 +15,18 @@ export interface WorkloadsApp extends SynthesizedApp {
  * The app with only the given add-ons (none from configuration) and the given workloads, as the
  * `workloads` key: the plan checks them against the add-ons and PlatformStack builds them.
  */
-export function buildWorkloads(compute: ComputeMode, addons: readonly PlatformAddOn[], workloads: WorkloadsConfig, context: Record<string, unknown> = {}): WorkloadsApp {
+export function buildWorkloads(
+  compute: ComputeMode,
+  addons: readonly PlatformAddOn[],
+  workloads: WorkloadsConfig,
+  context: Record<string, unknown> = {},
+): WorkloadsApp {
   const built = buildTestApp({ compute, addons: '', sampleWorkloads: false, workloads, ...context }, { addons });
   const sample = built.platform.node.findChild('Workloads') as SampleWorkloads;
-  return { ...built, workloads: sample, infraTemplate: Template.fromStack(built.infra), platformTemplate: Template.fromStack(built.platform) };
+  return {
+    ...built,
+    workloads: sample,
+    infraTemplate: Template.fromStack(built.infra),
+    platformTemplate: Template.fromStack(built.platform),
+  };
 }

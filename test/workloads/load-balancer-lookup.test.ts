@@ -1,5 +1,5 @@
-import { createHandler, POLL_MS } from '../../lib/workloads/load-balancer-lookup-handler/index.cjs';
 import type { Deps, LoadBalancer } from '../../lib/workloads/load-balancer-lookup-handler/index.cjs';
+import { createHandler, POLL_MS } from '../../lib/workloads/load-balancer-lookup-handler/index.cjs';
 
 const ARN = 'arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/net/dev-petstore/0123456789abcdef';
 const DNS = 'dev-petstore-0123456789abcdef.elb.us-west-2.amazonaws.com';
@@ -32,14 +32,17 @@ async function run(event: Record<string, unknown>, states: ReadonlyArray<LoadBal
     },
     now: () => clock,
   };
-  await createHandler(deps)({
-    ResponseURL: 'https://s3.example/response',
-    StackId: 'stack',
-    RequestId: 'request',
-    LogicalResourceId: 'Lookup',
-    ResourceProperties: { LoadBalancerName: 'dev-petstore', Trigger: DNS },
-    ...event,
-  }, { getRemainingTimeInMillis: () => remainingMs });
+  await createHandler(deps)(
+    {
+      ResponseURL: 'https://s3.example/response',
+      StackId: 'stack',
+      RequestId: 'request',
+      LogicalResourceId: 'Lookup',
+      ResourceProperties: { LoadBalancerName: 'dev-petstore', Trigger: DNS },
+      ...event,
+    },
+    { getRemainingTimeInMillis: () => remainingMs },
+  );
   expect(answers).toHaveLength(1);
   return { answer: answers[0], calls, waitedMs: clock };
 }
@@ -48,7 +51,12 @@ const lb = (code: string, reason?: string): LoadBalancer => ({ LoadBalancerArn: 
 
 describe('load balancer lookup handler', () => {
   test('waits while the NLB does not exist yet and while it provisions, then returns its ARN and DNS name', async () => {
-    const { answer, calls, waitedMs } = await run({ RequestType: 'Create' }, [undefined, lb('provisioning'), lb('provisioning'), lb('active')]);
+    const { answer, calls, waitedMs } = await run({ RequestType: 'Create' }, [
+      undefined,
+      lb('provisioning'),
+      lb('provisioning'),
+      lb('active'),
+    ]);
     expect(answer.url).toBe('https://s3.example/response');
     expect(answer.body).toEqual({
       Status: 'SUCCESS',
@@ -70,7 +78,11 @@ describe('load balancer lookup handler', () => {
 
   test('fails when the NLB failed', async () => {
     const { answer } = await run({ RequestType: 'Create' }, [lb('provisioning'), lb('failed', 'subnet has no free addresses')]);
-    expect(answer.body).toMatchObject({ Status: 'FAILED', Reason: 'load balancer dev-petstore failed: subnet has no free addresses', PhysicalResourceId: 'Lookup-not-created' });
+    expect(answer.body).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'load balancer dev-petstore failed: subnet has no free addresses',
+      PhysicalResourceId: 'Lookup-not-created',
+    });
   });
 
   test('gives up before the Lambda times out, keeping time to answer', async () => {
@@ -99,7 +111,10 @@ describe('load balancer lookup handler', () => {
       },
       sleep: async () => undefined,
       now: () => 0,
-    })({ RequestType: 'Create', ResourceProperties: { LoadBalancerName: 'dev-petstore' }, LogicalResourceId: 'Lookup' }, { getRemainingTimeInMillis: () => 60000 });
+    })(
+      { RequestType: 'Create', ResourceProperties: { LoadBalancerName: 'dev-petstore' }, LogicalResourceId: 'Lookup' },
+      { getRemainingTimeInMillis: () => 60000 },
+    );
     expect(JSON.parse(answers[0])).toMatchObject({ Status: 'FAILED', Reason: 'AccessDenied' });
   });
 });

@@ -1,11 +1,12 @@
 import { CfnResource } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+
+import { AutoModeIngressAddOn } from '../../addons/auto-mode-ingress';
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
 import type { ProvidedCapabilities } from '../../addons/core/provides';
-import { AutoModeIngressAddOn } from '../../addons/auto-mode-ingress';
 import { ExternalDnsAddOn } from '../../addons/external-dns';
-import { ConfigError } from '../../lib/config';
 import type { WorkloadsConfig } from '../../lib/config';
+import { ConfigError } from '../../lib/config';
 import { composePlan } from '../../lib/plan';
 import { buildWorkloads } from './build';
 
@@ -25,7 +26,10 @@ class ProvidingAddOn implements PlatformAddOn {
   readonly computeModes = ['auto', 'nodegroups'] as const;
   readonly namespaces = [];
 
-  constructor(readonly id: string, readonly provides: ProvidedCapabilities) {}
+  constructor(
+    readonly id: string,
+    readonly provides: ProvidedCapabilities,
+  ) {}
 
   deploy(scope: Construct, _context: AddOnContext): void {
     new CfnResource(scope, 'Marker', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: this.id } });
@@ -69,11 +73,13 @@ describe('an IngressClass or load balancer class from any add-on', () => {
     const both = new ProvidingAddOn('my-lb', { ingressClasses: ['alb'], loadBalancerClasses: ['service.k8s.aws/nlb'] });
     expect(problemsOf(workloads, [both], 'nodegroups')).toEqual([]);
     expect(problemsOf(workloads, [new ProvidingAddOn('my-lb', { ingressClasses: ['alb'] })], 'nodegroups')).toEqual([
-      expect.stringMatching(/^workloads\.petstore: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \(its NLB Service/),
+      expect.stringMatching(
+        /^workloads\.petstore: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \(its NLB Service/,
+      ),
     ]);
   });
 
-  test('the workload depends on the providing add-on\'s scope, so its load balancer is deleted first', () => {
+  test("the workload depends on the providing add-on's scope, so its load balancer is deleted first", () => {
     const app = buildWorkloads('auto', [new ProvidingAddOn('my-ingress', { ingressClasses: ['alb'] })], GAME_ONLY);
     const resources = app.platformTemplate.toJSON().Resources as Record<string, { DependsOn?: string[] }>;
     const marker = Object.keys(app.platformTemplate.findResources('AWS::SSM::Parameter')).filter((id) => id.startsWith('AddOnsmyingress'));
@@ -85,13 +91,14 @@ describe('an IngressClass or load balancer class from any add-on', () => {
 });
 
 describe('DNS records from any add-on', () => {
-  const dns = (id: string, hostedZoneIds: string[], domainFilters: string[]) => new ProvidingAddOn(id, { dnsRecords: { hostedZoneIds, domainFilters } });
+  const dns = (id: string, hostedZoneIds: string[], domainFilters: string[]) =>
+    new ProvidingAddOn(id, { dnsRecords: { hostedZoneIds, domainFilters } });
 
   test('a consumer add-on that publishes records in the zone serves nginx', () => {
     expect(problemsOf(NGINX_ONLY, [dns('my-dns', [ZONE], ['example.com'])])).toEqual([]);
   });
 
-  test('its zones and domains are checked like external-dns\'s, under its own id', () => {
+  test("its zones and domains are checked like external-dns's, under its own id", () => {
     expect(problemsOf(NGINX_ONLY, [dns('my-dns', [OTHER_ZONE], ['example.org'])])).toEqual([
       `workloads.nginx.hostedZoneId: got "${ZONE}"; allowed: a hosted zone my-dns manages (addons.my-dns.hostedZoneIds: ${OTHER_ZONE})`,
       'workloads.nginx.hostname: got "nginx.example.com"; allowed: a name inside the my-dns domain filters (addons.my-dns.domainFilters: example.org)',

@@ -1,19 +1,20 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
+
 import { AutoModeIngressAddOn } from '../../addons/auto-mode-ingress';
 import { AwsLoadBalancerControllerAddOn } from '../../addons/aws-load-balancer-controller';
 import type { PlatformAddOn } from '../../addons/core/addon';
 import { ExternalDnsAddOn } from '../../addons/external-dns';
-import { ConfigError } from '../../lib/config';
 import type { ComputeMode, WorkloadsConfig } from '../../lib/config';
+import { ConfigError } from '../../lib/config';
 import { petstoreLoadBalancerName } from '../../lib/workloads/petstore';
 import { SampleWorkloads } from '../../lib/workloads/sample-workloads';
-import { buildTestApp, nagFindings, renderManifest } from '../helpers';
 import type { RenderedObject } from '../helpers';
-import { schemaProblems } from '../support/kubernetes-schemas';
+import { buildTestApp, nagFindings, renderManifest } from '../helpers';
 import type { AnyKubernetesObject } from '../support/kubernetes-schemas';
-import { buildWorkloads } from './build';
+import { schemaProblems } from '../support/kubernetes-schemas';
 import type { WorkloadsApp } from './build';
+import { buildWorkloads } from './build';
 
 const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 const NGINX = { hostedZoneId: ZONE_ID, zoneName: 'example.com', hostname: 'nginx.example.com' };
@@ -38,8 +39,9 @@ function fullApp(compute: ComputeMode): WorkloadsApp {
 /** The resource whose logical id is `path` (the construct path without separators) plus CDK's 8-digit hash. */
 function resource(template: Template, path: string): { id: string; Properties: Record<string, unknown>; DependsOn: string[] } {
   const logicalId = new RegExp(`^${path.replace(/[{}+]/g, '\\$&')}[0-9A-F]{8}$`);
-  const found = Object.entries(template.toJSON().Resources as Record<string, { Properties: Record<string, unknown>; DependsOn?: string[] }>)
-    .filter(([id]) => logicalId.test(id));
+  const found = Object.entries(
+    template.toJSON().Resources as Record<string, { Properties: Record<string, unknown>; DependsOn?: string[] }>,
+  ).filter(([id]) => logicalId.test(id));
   if (found.length !== 1) throw new Error(`${found.length} resources have the logical id ${logicalId}`);
   const [id, r] = found[0];
   return { id, Properties: r.Properties, DependsOn: r.DependsOn ?? [] };
@@ -75,20 +77,33 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
   const template = (): Template => fullApp(compute).platformTemplate;
 
   test('each workload in its own namespace, enforced by Pod Security Admission', () => {
-    for (const [workload, namespace, level] of [['Game2048', 'game-2048', 'baseline'], ['Petstore', 'petstore', 'restricted'], ['Nginx', 'nginx', 'restricted']] as const) {
+    for (const [workload, namespace, level] of [
+      ['Game2048', 'game-2048', 'baseline'],
+      ['Petstore', 'petstore', 'restricted'],
+      ['Nginx', 'nginx', 'restricted'],
+    ] as const) {
       const objects = objectsOf(template(), workload);
       expect(Object.keys(objects)).toEqual(
-        workload === 'Game2048' ? ['Namespace', 'Deployment', 'Service', 'Ingress', 'PodDisruptionBudget'] : ['Namespace', 'Deployment', 'Service', 'PodDisruptionBudget'],
+        workload === 'Game2048'
+          ? ['Namespace', 'Deployment', 'Service', 'Ingress', 'PodDisruptionBudget']
+          : ['Namespace', 'Deployment', 'Service', 'PodDisruptionBudget'],
       );
       expect(objects.Namespace.metadata).toMatchObject({
         name: namespace,
         labels: { 'pod-security.kubernetes.io/enforce': level, 'pod-security.kubernetes.io/warn': 'restricted' },
       });
       for (const object of Object.values(objects).filter((o) => o.kind !== 'Namespace')) {
-        expect(object.metadata).toMatchObject({ name: namespace, namespace, labels: { 'app.kubernetes.io/name': namespace, 'app.kubernetes.io/part-of': 'cdk-eks-platform' } });
+        expect(object.metadata).toMatchObject({
+          name: namespace,
+          namespace,
+          labels: { 'app.kubernetes.io/name': namespace, 'app.kubernetes.io/part-of': 'cdk-eks-platform' },
+        });
       }
       expect(objects.Deployment.spec).toMatchObject({ replicas: 2, selector: { matchLabels: { 'app.kubernetes.io/name': namespace } } });
-      expect(objects.PodDisruptionBudget.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': namespace } } });
+      expect(objects.PodDisruptionBudget.spec).toEqual({
+        maxUnavailable: 1,
+        selector: { matchLabels: { 'app.kubernetes.io/name': namespace } },
+      });
     }
   });
 
@@ -101,14 +116,20 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
       ports: [{ name: 'http', containerPort: 80, protocol: 'TCP' }],
     });
     expect(spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' });
-    expect(Service.spec).toEqual({ type: 'ClusterIP', selector: { 'app.kubernetes.io/name': 'game-2048' }, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] });
+    expect(Service.spec).toEqual({
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': 'game-2048' },
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    });
     expect(Ingress.metadata.annotations).toEqual({
       'alb.ingress.kubernetes.io/scheme': 'internet-facing',
       'alb.ingress.kubernetes.io/target-type': 'ip',
     });
     expect(Ingress.spec).toEqual({
       ingressClassName: 'alb',
-      rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'game-2048', port: { name: 'http' } } } }] } }],
+      rules: [
+        { http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'game-2048', port: { name: 'http' } } } }] } },
+      ],
     });
   });
 
@@ -128,7 +149,10 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
   test(`petstore: pinned image, NLB Service of class ${NLB_CLASS[compute]} with a fixed internal NLB name`, () => {
     const { Deployment, Service } = objectsOf(template(), 'Petstore');
     const { spec, container } = podOf(Deployment);
-    expect(container).toMatchObject({ image: 'swaggerapi/petstore3:1.0.27', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] });
+    expect(container).toMatchObject({
+      image: 'swaggerapi/petstore3:1.0.27',
+      ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+    });
     expect(spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' });
     expect(container.env).toEqual(expect.arrayContaining([{ name: 'OTEL_JAVAAGENT_ENABLED', value: 'false' }]));
     expect(Service.metadata.annotations).toEqual({
@@ -148,7 +172,10 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
   test(`nginx: unprivileged image, TLS NLB (class ${NLB_CLASS[compute]}) with the ACM certificate and the external-dns name`, () => {
     const { Deployment, Service } = objectsOf(template(), 'Nginx');
     const { container } = podOf(Deployment);
-    expect(container).toMatchObject({ image: 'nginxinc/nginx-unprivileged:1.28.0-alpine', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] });
+    expect(container).toMatchObject({
+      image: 'nginxinc/nginx-unprivileged:1.28.0-alpine',
+      ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+    });
     expect(Service.metadata.annotations).toEqual({
       'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
       'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
@@ -175,10 +202,15 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
 
   test('petstore and nginx: restricted security context, read-only root with emptyDir scratch space', () => {
     const expected = { Petstore: { user: 10001, mounts: ['/tmp', '/var/log'] }, Nginx: { user: 101, mounts: ['/tmp'] } };
-    for (const [workload, { user, mounts }] of Object.entries(expected) as Array<['Petstore' | 'Nginx', { user: number; mounts: string[] }]>) {
+    for (const [workload, { user, mounts }] of Object.entries(expected) as Array<
+      ['Petstore' | 'Nginx', { user: number; mounts: string[] }]
+    >) {
       const { spec, container } = podOf(objectsOf(template(), workload).Deployment);
       expect(container.securityContext).toEqual({ ...RESTRICTED, runAsUser: user, runAsGroup: user });
-      expect(spec).toMatchObject({ automountServiceAccountToken: false, securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } });
+      expect(spec).toMatchObject({
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      });
       expect((container.volumeMounts as Array<{ mountPath: string }>).map((m) => m.mountPath)).toEqual(mounts);
       expect((spec.volumes as Array<{ emptyDir: { sizeLimit: string } }>).every((v) => v.emptyDir.sizeLimit !== undefined)).toBe(true);
     }
@@ -190,7 +222,9 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
       Petstore: { path: '/api/v3/openapi.json', startup: true },
       Nginx: { path: '/', startup: false },
     } as const;
-    for (const [workload, { path, startup }] of Object.entries(probes) as Array<[keyof typeof probes, (typeof probes)[keyof typeof probes]]>) {
+    for (const [workload, { path, startup }] of Object.entries(probes) as Array<
+      [keyof typeof probes, (typeof probes)[keyof typeof probes]]
+    >) {
       const { container } = podOf(objectsOf(template(), workload).Deployment);
       expect(container.resources).toEqual({
         requests: { cpu: expect.any(String), memory: expect.any(String) },
@@ -214,7 +248,9 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
     const { Deployment } = objectsOf(template(), 'Nginx');
     const broken = JSON.parse(JSON.stringify(Deployment)) as RenderedObject;
     (podOf(broken).container.readinessProbe as Record<string, unknown>).periodSeconds = 'often';
-    expect(schemaProblems([broken])).toEqual(['apps/v1/Deployment nginx: data/spec/template/spec/containers/0/readinessProbe/periodSeconds must be integer']);
+    expect(schemaProblems([broken])).toEqual([
+      'apps/v1/Deployment nginx: data/spec/template/spec/containers/0/readinessProbe/periodSeconds must be integer',
+    ]);
   });
 
   test('each workload depends on the controllers serving it, so its load balancer is deleted first', () => {
@@ -240,12 +276,18 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
     }
     // The URL read-backs run after their manifests.
     for (const workload of ['Game2048', 'Petstore', 'Nginx']) {
-      expect(resource(template(), `Workloads${workload}LoadBalancerHostname`).DependsOn).toContain(resource(template(), `Workloads${workload}Manifest`).id);
+      expect(resource(template(), `Workloads${workload}LoadBalancerHostname`).DependsOn).toContain(
+        resource(template(), `Workloads${workload}Manifest`).id,
+      );
     }
   });
 
   test('the URLs are read back from the Ingress and Service status (up to 10 minutes)', () => {
-    for (const [workload, type, name] of [['Game2048', 'ingress', 'game-2048'], ['Petstore', 'service', 'petstore'], ['Nginx', 'service', 'nginx']]) {
+    for (const [workload, type, name] of [
+      ['Game2048', 'ingress', 'game-2048'],
+      ['Petstore', 'service', 'petstore'],
+      ['Nginx', 'service', 'nginx'],
+    ]) {
       expect(resource(template(), `Workloads${workload}LoadBalancerHostname`).Properties).toMatchObject({
         ObjectType: type,
         ObjectName: name,
@@ -255,11 +297,17 @@ describe.each(['auto', 'nodegroups'] as const)('sample workloads on compute=%s',
       });
     }
     const outputs = template().toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(outputs.AppUrlGame2048.Value).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [resource(template(), 'WorkloadsGame2048LoadBalancerHostname').id, 'Value'] }]] });
+    expect(outputs.AppUrlGame2048.Value).toEqual({
+      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [resource(template(), 'WorkloadsGame2048LoadBalancerHostname').id, 'Value'] }]],
+    });
     expect(outputs.AppUrlNginx.Value).toBe('https://nginx.example.com');
-    expect(outputs.NginxLoadBalancerHostname.Value).toEqual({ 'Fn::GetAtt': [resource(template(), 'WorkloadsNginxLoadBalancerHostname').id, 'Value'] });
+    expect(outputs.NginxLoadBalancerHostname.Value).toEqual({
+      'Fn::GetAtt': [resource(template(), 'WorkloadsNginxLoadBalancerHostname').id, 'Value'],
+    });
     // With API Gateway the petstore URL is the stage URL (the RestApi's own Endpoint output is dropped).
-    expect(JSON.stringify(outputs.AppUrlPetstore.Value)).toMatch(/"https:\/\/",\{"Ref":"WorkloadsPetstoreApi[0-9A-F]{8}"\},".execute-api.us-west-2.",.*"\/",\{"Ref":"WorkloadsPetstoreApiDeploymentStageprod[0-9A-F]{8}"\},"\/"/);
+    expect(JSON.stringify(outputs.AppUrlPetstore.Value)).toMatch(
+      /"https:\/\/",\{"Ref":"WorkloadsPetstoreApi[0-9A-F]{8}"\},".execute-api.us-west-2.",.*"\/",\{"Ref":"WorkloadsPetstoreApiDeploymentStageprod[0-9A-F]{8}"\},"\/"/,
+    );
     expect(Object.keys(outputs).filter((k) => k.includes('Endpoint'))).toEqual([]);
   });
 
@@ -280,7 +328,9 @@ describe('petstore behind API Gateway through a VPC link', () => {
       LoadBalancerName: 'dev-petstore',
       Trigger: { 'Fn::GetAtt': [resource(template(), 'WorkloadsPetstoreLoadBalancerHostname').id, 'Value'] },
     });
-    template().hasResource('Custom::LoadBalancerLookup', { Properties: { ServiceToken: { 'Fn::GetAtt': [resource(template(), 'WorkloadsPetstoreApiLoadBalancerFunction').id, 'Arn'] } } });
+    template().hasResource('Custom::LoadBalancerLookup', {
+      Properties: { ServiceToken: { 'Fn::GetAtt': [resource(template(), 'WorkloadsPetstoreApiLoadBalancerFunction').id, 'Arn'] } },
+    });
   });
 
   test('the VPC link targets the looked-up NLB ARN', () => {
@@ -300,7 +350,13 @@ describe('petstore behind API Gateway through a VPC link', () => {
       AuthorizationType: 'NONE',
       RequestValidatorId: { Ref: validatorId },
       ResourceId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkloadsPetstoreApi'), 'RootResourceId'] },
-      Integration: { Type: 'HTTP_PROXY', IntegrationHttpMethod: 'ANY', ConnectionType: 'VPC_LINK', ConnectionId: { Ref: vpcLinkId }, Uri: { 'Fn::Join': ['', ['http://', dns, '/']] } },
+      Integration: {
+        Type: 'HTTP_PROXY',
+        IntegrationHttpMethod: 'ANY',
+        ConnectionType: 'VPC_LINK',
+        ConnectionId: { Ref: vpcLinkId },
+        Uri: { 'Fn::Join': ['', ['http://', dns, '/']] },
+      },
     });
     template().hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'ANY',
@@ -326,23 +382,42 @@ describe('petstore behind API Gateway through a VPC link', () => {
       // destination (feature flag @aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard).
       AccessLogSetting: {
         DestinationArn: {
-          'Fn::Join': ['', [Match.stringLikeRegexp('^arn:aws:logs:[a-z0-9-]+:$'), { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: accessLogs.id }]],
+          'Fn::Join': [
+            '',
+            [Match.stringLikeRegexp('^arn:aws:logs:[a-z0-9-]+:$'), { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: accessLogs.id }],
+          ],
         },
         Format: Match.stringLikeRegexp('^\\{"requestId":"\\$context.requestId"'),
       },
-      MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }],
+      MethodSettings: [
+        {
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        },
+      ],
     });
-    expect(accessLogs.Properties).toEqual({ KmsKeyId: { 'Fn::ImportValue': 'dev-infra:LogsKeyArn' }, RetentionInDays: 30, Tags: expect.any(Array) });
+    expect(accessLogs.Properties).toEqual({
+      KmsKeyId: { 'Fn::ImportValue': 'dev-infra:LogsKeyArn' },
+      RetentionInDays: 30,
+      Tags: expect.any(Array),
+    });
     const executionLogs = resource(template(), 'WorkloadsPetstoreApiExecutionLogs');
     expect(executionLogs.Properties).toMatchObject({
-      LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: resource(template(), 'WorkloadsPetstoreApi').id }, '/prod']] },
+      LogGroupName: {
+        'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: resource(template(), 'WorkloadsPetstoreApi').id }, '/prod']],
+      },
       KmsKeyId: { 'Fn::ImportValue': 'dev-infra:LogsKeyArn' },
       RetentionInDays: 30,
     });
     // The stage waits for the account's logging role and for its pre-created execution log group.
-    expect(resource(template(), 'WorkloadsPetstoreApiDeploymentStageprod').DependsOn).toEqual(expect.arrayContaining([
-      resource(template(), 'WorkloadsPetstoreApiAccount').id, executionLogs.id,
-    ]));
+    expect(resource(template(), 'WorkloadsPetstoreApiDeploymentStageprod').DependsOn).toEqual(
+      expect.arrayContaining([resource(template(), 'WorkloadsPetstoreApiAccount').id, executionLogs.id]),
+    );
     template().hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
     template().hasResource('AWS::IAM::Role', {
       DeletionPolicy: 'Retain',
@@ -358,13 +433,21 @@ describe('petstore behind API Gateway through a VPC link', () => {
       Timeout: 870,
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: { LogGroup: { Ref: resource(template(), 'WorkloadsPetstoreApiLoadBalancerLogs').id } },
-      VpcConfig: { SubnetIds: [0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::ImportValue': 'dev-infra:PrivateSubnetIds' }] }] })) },
+      VpcConfig: {
+        SubnetIds: [0, 1, 2].map((i) => ({
+          'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::ImportValue': 'dev-infra:PrivateSubnetIds' }] }],
+        })),
+      },
     });
     const role = resource(template(), 'WorkloadsPetstoreApiLoadBalancerRole');
     expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: resource(template(), 'WorkloadsPetstoreApiLoadBalancerPolicy').id }]);
     expect(role.Properties.Policies).toBeUndefined();
     expect(idsStartingWith(template(), 'WorkloadsPetstoreApiLoadBalancerRoleDefaultPolicy')).toEqual([]);
-    const statements = (resource(template(), 'WorkloadsPetstoreApiLoadBalancerPolicy').Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
+    const statements = (
+      resource(template(), 'WorkloadsPetstoreApiLoadBalancerPolicy').Properties.PolicyDocument as {
+        Statement: Array<Record<string, unknown>>;
+      }
+    ).Statement;
     expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
       ['DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancers'],
       ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents']],
@@ -386,12 +469,19 @@ describe('options and compute-mode rules', () => {
       'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
       'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
     });
-    for (const type of ['AWS::ApiGateway::RestApi', 'AWS::ApiGateway::VpcLink', 'Custom::LoadBalancerLookup', 'AWS::CertificateManager::Certificate']) {
+    for (const type of [
+      'AWS::ApiGateway::RestApi',
+      'AWS::ApiGateway::VpcLink',
+      'Custom::LoadBalancerLookup',
+      'AWS::CertificateManager::Certificate',
+    ]) {
       template.resourceCountIs(type, 0);
     }
     expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('Workloads'))).toEqual([]);
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(outputs.AppUrlPetstore.Value).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [resource(template, 'WorkloadsPetstoreLoadBalancerHostname').id, 'Value'] }]] });
+    expect(outputs.AppUrlPetstore.Value).toEqual({
+      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [resource(template, 'WorkloadsPetstoreLoadBalancerHostname').id, 'Value'] }]],
+    });
     expect(outputs.AppUrlGame2048).toBeUndefined();
     expect(app.workloads.game2048).toBeUndefined();
     expect(nagFindings(app)).toEqual([]);
@@ -412,12 +502,16 @@ describe('options and compute-mode rules', () => {
 
   test('node groups without the AWS Load Balancer Controller or external-dns: every missing controller is listed', () => {
     expect(() => buildWorkloads('nodegroups', [], ALL)).toThrow(ConfigError);
-    expect(() => buildWorkloads('nodegroups', [], ALL)).toThrow(new RegExp([
-      '  - workloads\\.game2048: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \\(its Ingress needs the alb IngressClass.*',
-      '  - workloads\\.petstore: got true; allowed: .*"aws-load-balancer-controller" add-on \\(its NLB Service \\(loadBalancerClass service.k8s.aws/nlb\\).*',
-      '  - workloads\\.nginx: got true; allowed: .*"aws-load-balancer-controller" add-on.*',
-      '  - workloads\\.nginx: got true; allowed: .*"external-dns" add-on \\(external-dns publishes its host name in Route 53\\).*',
-    ].join('\n')));
+    expect(() => buildWorkloads('nodegroups', [], ALL)).toThrow(
+      new RegExp(
+        [
+          '  - workloads\\.game2048: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \\(its Ingress needs the alb IngressClass.*',
+          '  - workloads\\.petstore: got true; allowed: .*"aws-load-balancer-controller" add-on \\(its NLB Service \\(loadBalancerClass service.k8s.aws/nlb\\).*',
+          '  - workloads\\.nginx: got true; allowed: .*"aws-load-balancer-controller" add-on.*',
+          '  - workloads\\.nginx: got true; allowed: .*"external-dns" add-on \\(external-dns publishes its host name in Route 53\\).*',
+        ].join('\n'),
+      ),
+    );
   });
 
   test('workloads default to the configuration (context.config.workloads)', () => {

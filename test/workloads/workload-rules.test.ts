@@ -1,5 +1,5 @@
-import { hasWorkloads, NO_WORKLOADS, Problems, readConfig } from '../../lib/config';
 import type { ConfigError, WorkloadsConfig } from '../../lib/config';
+import { hasWorkloads, NO_WORKLOADS, Problems, readConfig } from '../../lib/config';
 import { composePlan } from '../../lib/plan';
 
 const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' };
@@ -93,7 +93,9 @@ describe('values', () => {
 
 describe('problems name the key, the value and what is allowed', () => {
   test('not an object, and invalid JSON', () => {
-    expect(read(['game2048']).problems).toEqual([expect.stringMatching(/^workloads: got \["game2048"\]; allowed: a JSON object \{"game2048"/)]);
+    expect(read(['game2048']).problems).toEqual([
+      expect.stringMatching(/^workloads: got \["game2048"\]; allowed: a JSON object \{"game2048"/),
+    ]);
     expect(read('{game2048: true').problems).toEqual(['workloads: got "{game2048: true"; allowed: valid JSON']);
   });
 
@@ -116,7 +118,9 @@ describe('problems name the key, the value and what is allowed', () => {
   });
 
   test('nginx: zone id, zone name, host name outside the zone or too long for ACM', () => {
-    const { workloads, problems } = read({ nginx: { hostedZoneId: '/hostedzone/Z0123', zoneName: 'Example.com.', hostname: 'nginx.example.org' } });
+    const { workloads, problems } = read({
+      nginx: { hostedZoneId: '/hostedzone/Z0123', zoneName: 'Example.com.', hostname: 'nginx.example.org' },
+    });
     expect(workloads.nginx).toBeUndefined();
     expect(problems).toEqual([
       'workloads.nginx.hostedZoneId: got "/hostedzone/Z0123"; allowed: a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (without /hostedzone/)',
@@ -124,12 +128,20 @@ describe('problems name the key, the value and what is allowed', () => {
     ]);
     expect(read({ nginx: { ...ZONE, hostname: 'nginx.example.org' } }).problems).toEqual([
       'workloads.nginx.hostname: got "nginx.example.org"; allowed: a lower-case host name in the zone (example.com or ending in ".example.com"), ' +
-        'at most 64 characters (the ACM certificate\'s limit), e.g. nginx.example.com',
+        "at most 64 characters (the ACM certificate's limit), e.g. nginx.example.com",
     ]);
     const long = `${'a'.repeat(60)}.example.com`;
-    expect(read({ nginx: { ...ZONE, hostname: long } }).problems).toEqual([expect.stringMatching(/^workloads\.nginx\.hostname: got "a{60}\.example\.com"; .*at most 64 characters \(the ACM certificate's limit\)/)]);
-    expect(read({ nginx: 'example.com' }).problems).toEqual([expect.stringMatching(/^workloads\.nginx: got "example\.com"; allowed: an object \{"hostedZoneId"/)]);
-    expect(read({ nginx: { zoneName: 'example.com' } }).problems).toEqual([expect.stringMatching(/^workloads\.nginx\.hostedZoneId: got undefined;/)]);
+    expect(read({ nginx: { ...ZONE, hostname: long } }).problems).toEqual([
+      expect.stringMatching(
+        /^workloads\.nginx\.hostname: got "a{60}\.example\.com"; .*at most 64 characters \(the ACM certificate's limit\)/,
+      ),
+    ]);
+    expect(read({ nginx: 'example.com' }).problems).toEqual([
+      expect.stringMatching(/^workloads\.nginx: got "example\.com"; allowed: an object \{"hostedZoneId"/),
+    ]);
+    expect(read({ nginx: { zoneName: 'example.com' } }).problems).toEqual([
+      expect.stringMatching(/^workloads\.nginx\.hostedZoneId: got undefined;/),
+    ]);
   });
 });
 
@@ -144,8 +156,14 @@ describe('nginx needs external-dns (checked against the add-ons of the plan)', (
   });
 
   test('selected, managing the zone and the domain: no problem (lists as JSON or comma-separated)', () => {
-    expect(planProblems(nginxOnly({ storage: true, 'external-dns': { hostedZoneIds: ['Z0123456789ABCDEFGHIJ'], domainFilters: ['example.com'] } }))).toEqual([]);
-    expect(planProblems(nginxOnly({ 'external-dns': { hostedZoneIds: 'ZOTHER,Z0123456789ABCDEFGHIJ', domainFilters: 'nginx.example.com' } }))).toEqual([]);
+    expect(
+      planProblems(
+        nginxOnly({ storage: true, 'external-dns': { hostedZoneIds: ['Z0123456789ABCDEFGHIJ'], domainFilters: ['example.com'] } }),
+      ),
+    ).toEqual([]);
+    expect(
+      planProblems(nginxOnly({ 'external-dns': { hostedZoneIds: 'ZOTHER,Z0123456789ABCDEFGHIJ', domainFilters: 'nginx.example.com' } })),
+    ).toEqual([]);
   });
 
   test('selected, but another zone and another domain', () => {
@@ -157,8 +175,12 @@ describe('nginx needs external-dns (checked against the add-ons of the plan)', (
 
   test('game-2048 and petstore need their controllers: every missing one is listed', () => {
     expect(planProblems({ compute: 'nodegroups', addons: 'storage', sampleWorkloads: true })).toEqual([
-      expect.stringMatching(/^workloads\.game2048: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \(its Ingress needs the alb IngressClass/),
-      expect.stringMatching(/^workloads\.petstore: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \(its NLB Service/),
+      expect.stringMatching(
+        /^workloads\.game2048: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \(its Ingress needs the alb IngressClass/,
+      ),
+      expect.stringMatching(
+        /^workloads\.petstore: got true; allowed: with compute=nodegroups only together with the "aws-load-balancer-controller" add-on \(its NLB Service/,
+      ),
     ]);
   });
 });

@@ -9,10 +9,10 @@
  * - an environment-agnostic stack, so no AZ lookup.
  * `buildAsync`, not `build`: `build` silently drops add-ons that deploy asynchronously.
  */
-import * as cdk from 'aws-cdk-lib';
-import { ArnPrincipal } from 'aws-cdk-lib/aws-iam';
-import { KubernetesVersion } from 'aws-cdk-lib/aws-eks';
 import * as blueprints from '@aws-quickstart/eks-blueprints';
+import * as cdk from 'aws-cdk-lib';
+import { KubernetesVersion } from 'aws-cdk-lib/aws-eks';
+import { ArnPrincipal } from 'aws-cdk-lib/aws-iam';
 
 /** Whether case 4 includes ExternalDNS: keep in step with the case-3 add-on set of scripts/bench/bench.py. */
 const WITH_EXTERNAL_DNS = true;

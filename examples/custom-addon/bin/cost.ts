@@ -1,6 +1,7 @@
 import { AddOnCatalog, estimateEnvironment, formatEstimate } from 'cdk-eks-platform';
-import { HeadroomAddOn } from '../lib/headroom-addon';
+
 import cdkJson from '../cdk.json';
+import { HeadroomAddOn } from '../lib/headroom-addon';
 
 // The example compiles without Node.js's type declarations (tsconfig `types: []`); this is the one global it uses.
 declare const console: { log(message: string): void };

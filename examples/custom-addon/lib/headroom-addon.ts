@@ -1,5 +1,15 @@
-import { addOnOptions, documented, integer, ManifestAddOn, objectName, PLATFORM_LABELS, registerAddOn, strictObject, text } from 'cdk-eks-platform';
 import type { AddOnContext, AddOnCost, AddOnCostContext, AddOnRegistration, KubernetesObject } from 'cdk-eks-platform';
+import {
+  addOnOptions,
+  documented,
+  integer,
+  ManifestAddOn,
+  objectName,
+  PLATFORM_LABELS,
+  registerAddOn,
+  strictObject,
+  text,
+} from 'cdk-eks-platform';
 
 /*
  * Spare capacity, kept warm. A scaling cluster adds a node only once a pod cannot be scheduled,
@@ -15,18 +25,23 @@ const cpuQuantity = text('a CPU quantity such as 500m or 2', /^([1-9]\d*m|\d+(\.
 const memoryQuantity = text('a memory quantity such as 512Mi or 4Gi', /^[1-9]\d*(Mi|Gi)$/);
 
 /** Options of {@link HeadroomAddOn}, in cdk.json (`"addons": {"headroom": {...}}`) and in code. */
-export const HEADROOM_OPTIONS = strictObject({
-  /** @default 'headroom' */
-  namespace: documented(objectName, { description: 'Namespace of the placeholder pods. Default headroom.' }).optional(),
-  /** @default 2 */
-  replicas: documented(integer(1, 50), { description: 'Placeholder pods; each reserves `cpu` and `memory`. Default 2.' }).optional(),
-  /** @default '1' */
-  cpu: documented(cpuQuantity, { description: 'CPU each placeholder reserves. Default 1.' }).optional(),
-  /** @default '2Gi' */
-  memory: documented(memoryQuantity, { description: 'Memory each placeholder reserves. Default 2Gi.' }).optional(),
-  /** @default PAUSE_IMAGE */
-  image: documented(text('a container image reference'), { description: 'The placeholder image (a mirror of it, where nodes cannot reach registry.k8s.io).' }).optional(),
-}, 'an object {namespace?, replicas?, cpu?, memory?, image?}');
+export const HEADROOM_OPTIONS = strictObject(
+  {
+    /** @default 'headroom' */
+    namespace: documented(objectName, { description: 'Namespace of the placeholder pods. Default headroom.' }).optional(),
+    /** @default 2 */
+    replicas: documented(integer(1, 50), { description: 'Placeholder pods; each reserves `cpu` and `memory`. Default 2.' }).optional(),
+    /** @default '1' */
+    cpu: documented(cpuQuantity, { description: 'CPU each placeholder reserves. Default 1.' }).optional(),
+    /** @default '2Gi' */
+    memory: documented(memoryQuantity, { description: 'Memory each placeholder reserves. Default 2Gi.' }).optional(),
+    /** @default PAUSE_IMAGE */
+    image: documented(text('a container image reference'), {
+      description: 'The placeholder image (a mirror of it, where nodes cannot reach registry.k8s.io).',
+    }).optional(),
+  },
+  'an object {namespace?, replicas?, cpu?, memory?, image?}',
+);
 
 /** The options as the schema returns them; derived from it, so the two cannot drift apart. */
 export type HeadroomOptions = ReturnType<typeof addOnOptions<typeof HEADROOM_OPTIONS>>;
@@ -39,7 +54,14 @@ export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
  * https://aws.amazon.com/ec2/instance-types/); the reserve is priced as its share of one. A type
  * left out makes the reserve "not priced" instead of a guess.
  */
-const VCPUS: Readonly<Partial<Record<string, number>>> = { 'c6a.large': 2, 'c6a.xlarge': 4, 'm5.large': 2, 'm5.xlarge': 4, 't3.medium': 2, 't3.large': 2 };
+const VCPUS: Readonly<Partial<Record<string, number>>> = {
+  'c6a.large': 2,
+  'c6a.xlarge': 4,
+  'm5.large': 2,
+  'm5.xlarge': 4,
+  't3.medium': 2,
+  't3.large': 2,
+};
 
 /** CPU cores of a quantity such as 500m or 2. */
 const cores = (quantity: string): number => (quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity));
@@ -86,11 +108,18 @@ export class HeadroomAddOn extends ManifestAddOn {
     const type = assumptions.autoModeInstanceType;
     const vcpus = VCPUS[type];
     const reserved = (this.options.replicas ?? 2) * cores(this.options.cpu ?? '1');
-    return [{
-      section: 'services', component: `Headroom reserve: ${reserved} vCPU kept free`, basis: 'assumed',
-      price: vcpus === undefined ? undefined : ec2.onDemandPerHour[type], source: ec2.source, what: `${type} on demand (and its vCPU count)`,
-      perHour: (p) => (reserved / (vcpus ?? 1)) * p, detail: (p) => `${reserved} of ${vcpus} vCPUs of ${type} x $${p}/h`,
-    }];
+    return [
+      {
+        section: 'services',
+        component: `Headroom reserve: ${reserved} vCPU kept free`,
+        basis: 'assumed',
+        price: vcpus === undefined ? undefined : ec2.onDemandPerHour[type],
+        source: ec2.source,
+        what: `${type} on demand (and its vCPU count)`,
+        perHour: (p) => (reserved / (vcpus ?? 1)) * p,
+        detail: (p) => `${reserved} of ${vcpus} vCPUs of ${type} x $${p}/h`,
+      },
+    ];
   }
 
   manifests(_context: AddOnContext): KubernetesObject[] {
@@ -131,19 +160,23 @@ export class HeadroomAddOn extends ManifestAddOn {
               terminationGracePeriodSeconds: 0,
               automountServiceAccountToken: false,
               // Reserve room in every zone, so a burst in any of them finds some.
-              topologySpreadConstraints: [{
-                maxSkew: 1,
-                topologyKey: 'topology.kubernetes.io/zone',
-                whenUnsatisfiable: 'ScheduleAnyway',
-                labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'headroom' } },
-              }],
+              topologySpreadConstraints: [
+                {
+                  maxSkew: 1,
+                  topologyKey: 'topology.kubernetes.io/zone',
+                  whenUnsatisfiable: 'ScheduleAnyway',
+                  labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'headroom' } },
+                },
+              ],
               securityContext: { runAsNonRoot: true, runAsUser: 65535, runAsGroup: 65535, seccompProfile: { type: 'RuntimeDefault' } },
-              containers: [{
-                name: 'pause',
-                image: this.options.image ?? PAUSE_IMAGE,
-                resources: { requests: { cpu: this.options.cpu ?? '1', memory }, limits: { memory } },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              }],
+              containers: [
+                {
+                  name: 'pause',
+                  image: this.options.image ?? PAUSE_IMAGE,
+                  resources: { requests: { cpu: this.options.cpu ?? '1', memory }, limits: { memory } },
+                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                },
+              ],
             },
           },
         },

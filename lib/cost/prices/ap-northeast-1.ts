@@ -14,7 +14,8 @@ import { regionTable } from './uniform-prices';
  */
 export const AP_NORTHEAST_1: RegionPriceTable = regionTable('ap-northeast-1', {
   logs: {
-    source: 'https://awsi.click/en/articles/cloudwatch-logs-cost-structure-surprise/ and https://zenn.dev/namusour0763/articles/cloudwatchlogs-vs-s3-20240615',
+    source:
+      'https://awsi.click/en/articles/cloudwatch-logs-cost-structure-surprise/ and https://zenn.dev/namusour0763/articles/cloudwatchlogs-vs-s3-20240615',
     ingestionPerGb: 0.76,
     vendedIngestionPerGb: 0.76,
     storagePerGbMonth: 0.033,

@@ -19,8 +19,17 @@ export type { RegionPriceTable } from './price-table';
 export const PRICE_TABLES: ReadonlyMap<string, RegionPriceTable> = new Map(
   [
     ...US_PRICE_TABLES,
-    CA_CENTRAL_1, SA_EAST_1,
-    EU_WEST_1, EU_WEST_2, EU_WEST_3, EU_CENTRAL_1, EU_NORTH_1,
-    AP_NORTHEAST_1, AP_NORTHEAST_2, AP_SOUTHEAST_1, AP_SOUTHEAST_2, AP_SOUTH_1,
+    CA_CENTRAL_1,
+    SA_EAST_1,
+    EU_WEST_1,
+    EU_WEST_2,
+    EU_WEST_3,
+    EU_CENTRAL_1,
+    EU_NORTH_1,
+    AP_NORTHEAST_1,
+    AP_NORTHEAST_2,
+    AP_SOUTHEAST_1,
+    AP_SOUTHEAST_2,
+    AP_SOUTH_1,
   ].map((table) => [table.region, table]),
 );

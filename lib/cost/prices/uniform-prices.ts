@@ -19,8 +19,10 @@ import type { RegionPriceTable } from './price-table';
  *   that do not say whether it varies by region, so it is left out.
  */
 
-const EKS_SOURCE = 'https://aws.amazon.com/eks/pricing/ and https://aws.amazon.com/blogs/containers/amazon-eks-extended-support-for-kubernetes-versions-pricing/';
-const PUBLIC_IPV4_SOURCE = 'https://www.techpartner.news/news/aws-to-charge-for-ipv4-addresses-598672 and https://www.haufe-akademie.de/en/skill-it/blog/aws-gebuehren-ipv4-adressen';
+const EKS_SOURCE =
+  'https://aws.amazon.com/eks/pricing/ and https://aws.amazon.com/blogs/containers/amazon-eks-extended-support-for-kubernetes-versions-pricing/';
+const PUBLIC_IPV4_SOURCE =
+  'https://www.techpartner.news/news/aws-to-charge-for-ipv4-addresses-598672 and https://www.haufe-akademie.de/en/skill-it/blog/aws-gebuehren-ipv4-adressen';
 const PUBLIC_IPV4_PER_HOUR = 0.005;
 
 /** The AWS pricing page of each group, named when a region's table has no figure from it. */
