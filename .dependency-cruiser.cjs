@@ -1,9 +1,10 @@
 /* global module */
 /*
- * Import rules of the published code (`npm run lint:deps`). The layers, bottom to top:
- * configuration primitives (lib/config), the add-on contract and add-ons (addons/), composition
- * and stacks (lib/plan, lib/infra, lib/platform, lib/teams, lib/workloads, lib/app.ts), and the
- * app entry (bin/). The rules below keep each of these from importing a layer above it, and every
+ * Import rules of the published code (`npm run lint:deps`; docs/architecture.md draws them). The
+ * layers, bottom to top: configuration primitives (lib/config, and the cost vocabulary in
+ * lib/cost/{ledger,assumptions,prices}), the add-on contract and add-ons (addons/), composition
+ * and stacks (lib/plan, lib/infra, lib/platform, lib/teams, lib/workloads, lib/app.ts), the tools
+ * (lib/synthesize.ts and the cost estimate), and the app entry (bin/). The rules below keep each of these from importing a layer above it, and every
  * module from taking part in a circle: a circle is how lib/config and addons/ once became one
  * 23-file knot. lib/compliance is used by every layer; lib/contract.ts only by the stacks.
  *
@@ -13,6 +14,8 @@
 
 /** Everything above the add-on layer. */
 const COMPOSITION = '^lib/(plan|infra|platform|teams|workloads)/|^lib/app\\.ts$';
+/** The tools on top: they synthesize whole apps in memory and read the templates. */
+const TOOLS = '^lib/synthesize\\.ts$|^lib/cost/(estimate|format|template|index)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -54,6 +57,24 @@ module.exports = {
         "table's shape and the usage assumptions. The estimate itself reads the plan, which sits above the add-ons.",
       from: { path: '^addons/' },
       to: { path: '^lib/cost/', pathNot: '^lib/cost/(ledger|assumptions|prices/price-table)\\.ts$' },
+    },
+    {
+      name: 'cost-vocabulary-is-primitive',
+      severity: 'error',
+      comment:
+        "The estimate's vocabulary (line specs, usage assumptions, price tables) sits beside the configuration " +
+        'primitives so add-ons can declare cost lines with it; it may not know add-ons, the plan or the stacks.',
+      from: { path: '^lib/cost/(ledger|assumptions)\\.ts$|^lib/cost/prices/' },
+      to: { path: `^addons/|${COMPOSITION}|${TOOLS}` },
+    },
+    {
+      name: 'tools-on-top',
+      severity: 'error',
+      comment:
+        'The tools (the in-memory synth, the cost estimate and its formatting) build whole apps and read their ' +
+        'templates; nothing the app is built from may depend on them.',
+      from: { path: `^lib/config/|^lib/compliance/|^addons/|${COMPOSITION}|^lib/(cli|contract)\\.ts$` },
+      to: { path: TOOLS },
     },
     {
       name: 'nothing-imports-bin',
