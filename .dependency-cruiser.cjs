@@ -15,7 +15,7 @@
 /** Everything above the add-on layer. */
 const COMPOSITION = '^lib/(plan|infra|platform|teams|workloads)/|^lib/app\\.ts$';
 /** The tools on top: they synthesize whole apps in memory and read the templates. */
-const TOOLS = '^lib/synthesize\\.ts$|^lib/cost/(estimate|format|template|index)\\.ts$';
+const TOOLS = '^lib/synthesize\\.ts$|^lib/cost/(estimate|format|template|index)\\.ts$|^lib/docs/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -71,8 +71,8 @@ module.exports = {
       name: 'tools-on-top',
       severity: 'error',
       comment:
-        'The tools (the in-memory synth, the cost estimate and its formatting) build whole apps and read their ' +
-        'templates; nothing the app is built from may depend on them.',
+        'The tools (the in-memory synth, the cost estimate and its formatting, the add-on pages) build whole apps ' +
+        'or read what they are built from; nothing the app is built from may depend on them.',
       from: { path: `^lib/config/|^lib/compliance/|^addons/|${COMPOSITION}|^lib/(cli|contract)\\.ts$` },
       to: { path: TOOLS },
     },

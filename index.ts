@@ -19,3 +19,4 @@ export type { InfraExportKey } from './lib/contract';
 export { acknowledge, ruleIds, wildcardFinding, managedPolicyFinding } from './lib/compliance/acknowledge';
 export * from './addons';
 export * from './lib/cost';
+export { addOnPage, writeAddOnPages } from './lib/docs/addon-pages';

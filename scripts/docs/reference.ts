@@ -8,7 +8,7 @@ import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PRO
 import { INFRA_CONTRACT } from '../../lib/contract';
 import { ASSUMPTIONS_SCHEMA, defaultAssumptions, estimateEnvironment, formatEstimate, PRICE_TABLES } from '../../lib/cost';
 import { cdkJsonContext } from '../cdk-json';
-import { addOnPage, helmOptionsTable } from './addon-pages';
+import { addOnPage, helmOptionsTable } from '../../lib/docs/addon-pages';
 
 /*
  * The generated blocks of README.md and docs/: the configuration reference, the add-on index and

@@ -63,6 +63,9 @@ const VCPUS: Readonly<Partial<Record<string, number>>> = {
   't3.large': 2,
 };
 
+// The example compiles without Node.js's type declarations (tsconfig `types: []`).
+declare const __dirname: string;
+
 /** CPU cores of a quantity such as 500m or 2. */
 const cores = (quantity: string): number => (quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity));
 
@@ -81,6 +84,8 @@ export class HeadroomAddOn extends ManifestAddOn {
     summary: 'placeholder pods that keep spare node capacity warm',
     options: HEADROOM_OPTIONS,
     create: (props) => new HeadroomAddOn(props),
+    // The prose of its page; `npm run docs` adds the facts the code knows and the options table.
+    docs: { prose: `${__dirname}/headroom.md` },
   });
 
   readonly id = HeadroomAddOn.ID;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 import type { z } from 'zod';
 
@@ -8,11 +8,12 @@ import type { HelmChartSpec } from '../../addons/core/helm-addon';
 import type { EksAddonSpec } from '../../addons/core/install-method';
 import { HELM_OPTIONS } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
-import { docOf } from '../../lib/config';
+import { docOf } from '../config';
 
 /*
  * One page per add-on, docs/addons/<id>.md, written from its registration: the facts from the code,
- * the prose from its docs facet. A consumer's add-on gets the same page from the same function.
+ * the prose from its docs facet. `npm run docs` writes the first-party pages with it, and a
+ * consumer's add-on gets the same page from the same functions (the package exports them).
  */
 
 /** Text for a Markdown table cell. */
@@ -111,4 +112,17 @@ export function addOnPage(registration: AddOnRegistration, root: string): string
 /** The options every Helm add-on takes, for the index page. */
 export function helmOptionsTable(): string {
   return [...OPTIONS_HEADER, ...optionRows(HELM_OPTIONS as Readonly<Record<string, z.ZodType>>)].join('\n');
+}
+
+/**
+ * Writes `<dir>/<id>.md` for each registration and returns the paths written. `root` is what the
+ * pages name the prose files relative to (a repository root).
+ */
+export function writeAddOnPages(registrations: readonly AddOnRegistration[], dir: string, root: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return registrations.map((registration) => {
+    const path = join(dir, `${registration.id}.md`);
+    writeFileSync(path, addOnPage(registration, root));
+    return path;
+  });
 }
