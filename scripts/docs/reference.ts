@@ -7,8 +7,8 @@ import type { ConfigKey, Profile } from '../../lib/config';
 import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PROFILES } from '../../lib/config';
 import { INFRA_CONTRACT } from '../../lib/contract';
 import { ASSUMPTIONS_SCHEMA, defaultAssumptions, estimateEnvironment, formatEstimate, PRICE_TABLES } from '../../lib/cost';
-import { cdkJsonContext } from '../cdk-json';
 import { addOnPage, helmOptionsTable } from '../../lib/docs/addon-pages';
+import { cdkJsonContext } from '../cdk-json';
 
 /*
  * The generated blocks of README.md and docs/: the configuration reference, the add-on index and
