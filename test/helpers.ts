@@ -62,7 +62,7 @@ export function synth(context: Record<string, unknown> = {}, addons?: readonly P
 }
 
 /** Every unacknowledged cdk-nag finding of the app, as "rule at path" lines. */
-export function nagFindings(app: SynthesizedApp): string[] {
+export function nagFindings(app: Pick<SynthesizedApp, 'app'>): string[] {
   return createCompliancePacks().flatMap((pack) =>
     pack.validateScope(app.app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`)),
   );

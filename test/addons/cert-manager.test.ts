@@ -2,7 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 
 import { CERT_MANAGER_CHART, CertManagerAddOn } from '../../addons/cert-manager';
 import { checkAddOnVersions } from '../../lib/plan/version-checks';
-import { helmReleases, nagFindings, problemLines, synth } from '../helpers';
+import { helmReleases, nagFindings, problemLines } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 
 const placement = {
   nodeSelector: { 'workload-type': 'ops' },
@@ -13,8 +14,8 @@ const placement = {
 const SUPPORTED = { kubernetesVersion: '1.36' };
 
 describe.each(['auto', 'nodegroups'])('cert-manager on compute=%s', (compute) => {
-  const app = synth({ compute, addons: '', ...SUPPORTED }, [new CertManagerAddOn(placement)]);
-  const template = app.platformTemplate;
+  const fixture = deployAlone(new CertManagerAddOn(placement), { compute, ...SUPPORTED });
+  const template = fixture.template;
   const release = helmReleases(template)['cert-manager'];
 
   test('installs the pinned chart into its own namespace and waits for it', () => {
@@ -67,15 +68,14 @@ describe.each(['auto', 'nodegroups'])('cert-manager on compute=%s', (compute) =>
   });
 
   test('zero unacknowledged nag findings', () => {
-    expect(nagFindings(app)).toEqual([]);
+    expect(nagFindings(fixture)).toEqual([]);
   });
 });
 
 test('without placement the chart keeps its own node selectors; user values win over the add-on', () => {
   const values = helmReleases(
-    synth({ compute: 'nodegroups', addons: '', ...SUPPORTED }, [
-      new CertManagerAddOn({ replicas: 1, values: { webhook: { replicaCount: 3 } } }),
-    ]).platformTemplate,
+    deployAlone(new CertManagerAddOn({ replicas: 1, values: { webhook: { replicaCount: 3 } } }), { compute: 'nodegroups', ...SUPPORTED })
+      .template,
   )['cert-manager'].Values;
   expect(values).not.toHaveProperty('nodeSelector');
   expect(values).toMatchObject({

@@ -1,0 +1,66 @@
+import type { App } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+
+import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
+import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../../lib/compliance/function-log-groups';
+import type { PlatformConfig } from '../../lib/config';
+import { environmentNames, loadConfig } from '../../lib/config';
+import { deployAddOns } from '../../lib/platform/addon-deployment';
+import { ImportedCluster } from '../../lib/platform/imported-cluster';
+import { testApp } from '../helpers';
+
+/*
+ * A test about one add-on builds that add-on, not the platform: a bare stack with the imported
+ * cluster and the AddOnContext PlatformStack would give it, and nothing else (no InfraStack, no
+ * other add-ons, teams or workloads, no cdk-nag). Plan-level checks (dependencies, conflicts,
+ * capacity) need the plan: test those through `synth` in test/helpers.ts.
+ */
+
+export interface AddOnFixture {
+  /** The fixture's app (what `nagFindings` checks). */
+  readonly app: App;
+  readonly stack: Stack;
+  readonly context: AddOnContext;
+  /** The stack's template, synthesized once on first read. */
+  readonly template: Template;
+}
+
+/**
+ * Deploys `addons` (in the order given, as the plan would order them) into a fixture stack, with
+ * the configuration `context` gives (as `-c key=value` would; `addons` there is ignored).
+ */
+export function deployAlone(addons: PlatformAddOn | readonly PlatformAddOn[], context: Record<string, unknown> = {}): AddOnFixture {
+  const list = Array.isArray(addons) ? addons : [addons as PlatformAddOn];
+  const config: PlatformConfig = loadConfig({ ...context, addons: '' });
+  const app = testApp();
+  const stack = new Stack(app, 'AddOnFixture');
+  const imported = new ImportedCluster(stack, 'Cluster', { config });
+  const fixtureContext: AddOnContext = {
+    cluster: imported.cluster,
+    vpc: imported.vpc,
+    config,
+    names: environmentNames(config.environment),
+    platformNamespaces: [...new Set(list.flatMap((a) => a.namespaces))].sort(),
+    logsKey: imported.logsKey,
+    oidcIssuerUrl: imported.oidcIssuerUrl,
+    helmRecovery: () => imported.helmRecovery(),
+  };
+  deployAddOns(stack, list, fixtureContext);
+  // As PlatformStack finishes itself: every function logs to a group of its own stack.
+  ownFunctionLogGroups(stack, {
+    encryptionKeyArn: imported.logsKey.keyArn,
+    retentionDays: config.logRetentionDays,
+    removalPolicy: functionLogRemovalPolicy(config.profile),
+  });
+  let template: Template | undefined;
+  return {
+    app,
+    stack,
+    context: fixtureContext,
+    get template(): Template {
+      template ??= Template.fromStack(stack);
+      return template;
+    },
+  };
+}
