@@ -14,9 +14,8 @@ import type { NodeGroupConfig, PlatformConfig, Problems } from '../lib/config';
 import { ENVIRONMENT_TAG, tagCountAllowed } from '../lib/config';
 import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
-import type { HelmChartSpec, HelmValues } from './core/helm-addon';
-import { HELM_RELEASE_BEHAVIOUR, HelmAddOn } from './core/helm-addon';
-import { recoverableHelmChart } from './core/helm-release-recovery';
+import type { AdditionalChart, HelmChartSpec, HelmValues } from './core/helm-addon';
+import { HelmAddOn } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { tolerationsFor } from './core/node-placement';
@@ -137,6 +136,11 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
     super(KARPENTER_CHART, addOnOptions(KarpenterAddOn.ID, KARPENTER_OPTIONS, props));
   }
 
+  /** The CRDs at the controller's version, installed before it. */
+  readonly additionalCharts: readonly AdditionalChart[] = [
+    { id: 'CrdChart', spec: { ...KARPENTER_CRD_CHART, version: this.chart.version }, order: 'before' },
+  ];
+
   /**
    * The controller replicas, on the controller nodes. Without configured tolerations they
    * tolerate exactly the taints of the groups the selector picks, and where those carry none the
@@ -224,13 +228,6 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
       roles: [identity.role],
     });
     acknowledgeControllerWildcards(identity.policy, integrationPolicy);
-    recoverableHelmChart(scope, 'CrdChart', context, {
-      cluster: context.cluster,
-      ...KARPENTER_CRD_CHART,
-      version: this.chart.version,
-      createNamespace: true,
-      ...HELM_RELEASE_BEHAVIOUR,
-    });
     // A dedicated controller group's taints, when the default selector picks one; a configured
     // selector gets its tolerations with the other add-ons' (HelmAddOn.podPlacement).
     const tolerations = this.options.nodeSelector ? [] : tolerationsFor(context.config, KARPENTER_CONTROLLER_NODE_SELECTOR);

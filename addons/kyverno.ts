@@ -1,16 +1,14 @@
 import { join } from 'node:path';
 
 import { Annotations } from 'aws-cdk-lib';
-import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 
 import type { NodeGroupConfig, PlatformConfig } from '../lib/config';
 import { documented, flag, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
-import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
-import { HELM_RELEASE_BEHAVIOUR, HelmAddOn, mergeValues } from './core/helm-addon';
-import { recoverableHelmChart } from './core/helm-release-recovery';
+import type { AdditionalChart, HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
+import { HelmAddOn, mergeValues } from './core/helm-addon';
 import { tolerationsFor } from './core/node-placement';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { PodRequests, PodSet } from './core/pod-sets';
@@ -164,6 +162,17 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
     super(KYVERNO_CHART, addOnOptions(KyvernoAddOn.ID, KYVERNO_OPTIONS, props));
   }
 
+  /** The baseline policies, after the chart (they need its CRDs and webhooks); deleted before it. */
+  readonly additionalCharts: readonly AdditionalChart[] = [
+    {
+      id: 'PoliciesChart',
+      spec: { ...KYVERNO_POLICIES_CHART, version: this.chart.version },
+      order: 'after',
+      values: (context) => this.policyValues(context),
+      createNamespace: false,
+    },
+  ];
+
   /** Namespaces neither the webhooks nor the policies look at: the system's, Kyverno's and the platform's. */
   excludedNamespaces(context: AddOnContext): string[] {
     return [...new Set([...KYVERNO_SYSTEM_NAMESPACES, this.chart.namespace, ...context.platformNamespaces])].sort();
@@ -268,19 +277,6 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
       webhooksCleanup: placement,
       ...Object.fromEntries(CONTROLLERS.map((c) => [c, placement])),
     };
-  }
-
-  /** The baseline policies, after the chart (they need its CRDs and webhooks); deleted before it. */
-  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart): void {
-    const policies = recoverableHelmChart(scope, 'PoliciesChart', context, {
-      cluster: context.cluster,
-      ...KYVERNO_POLICIES_CHART,
-      version: this.chart.version,
-      createNamespace: false,
-      values: this.policyValues(context),
-      ...HELM_RELEASE_BEHAVIOUR,
-    });
-    policies.node.addDependency(chart);
   }
 
   /** Values of the kyverno-policies chart. */

@@ -36,6 +36,33 @@ export interface HelmChartSpec {
   readonly kubernetesVersions?: KubernetesVersionRange;
 }
 
+/**
+ * A further release a Helm add-on owns beside its main chart, e.g. a chart of CRDs or of policies
+ * for the main chart's controller. Same release behaviour and recovery as the main chart.
+ */
+export interface AdditionalChart {
+  /** Construct id of the release, unique in the add-on: its logical id derives from it. */
+  readonly id: string;
+  /** The chart, at the version to install. */
+  readonly spec: HelmChartSpec;
+  /**
+   * `before`: the main chart depends on it (e.g. CRDs the controller watches); `after`: it depends
+   * on the main chart (e.g. objects the main chart's CRDs or webhooks must admit), so it is also
+   * deleted before it.
+   */
+  readonly order: 'before' | 'after';
+  /**
+   * Its values, from the context only (no AWS resources).
+   * @default - the chart's own defaults
+   */
+  readonly values?: (context: AddOnContext) => HelmValues;
+  /**
+   * Let Helm create the namespace.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+}
+
 /** A Kubernetes toleration, as Helm charts take them. */
 export type Toleration = z.output<typeof tolerationSchema>;
 
@@ -57,6 +84,9 @@ export function mergeValues(...layers: HelmValues[]): HelmValues {
  * {@link EksAddonSpec} and takes `INSTALLABLE_OPTIONS`: with `install: "eks-addon"` the same values
  * (through {@link addonValues}) become the add-on's configuration values, and objects that need it
  * go in {@link afterAddon}.
+ *
+ * Further releases of the add-on (a CRD chart, a policies chart) are declared in
+ * {@link additionalCharts}, each before or after the main chart.
  */
 export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions = HelmAddOnOptions> implements PlatformAddOn {
   abstract readonly id: string;
@@ -77,6 +107,8 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
    * CRD is left behind at an old version after a chart upgrade.
    */
   protected readonly skipChartCrds: boolean = false;
+  /** Releases installed beside the main chart, in this order within `before` and `after`. */
+  readonly additionalCharts: readonly AdditionalChart[] = [];
 
   /** `options` are already validated by the subclass's schema. */
   protected constructor(
@@ -102,9 +134,10 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
     return this.install === 'eks-addon' ? this.eksAddon?.kubernetesVersions : this.chart.kubernetesVersions;
   }
 
-  /** The release namespace, or the EKS add-on's. */
+  /** The release namespace, or the EKS add-on's, and those of the additional charts. */
   get namespaces(): readonly string[] {
-    return [this.install === 'eks-addon' && this.eksAddon ? this.eksAddon.namespace : this.chart.namespace];
+    const main = this.install === 'eks-addon' && this.eksAddon ? this.eksAddon.namespace : this.chart.namespace;
+    return [...new Set([main, ...this.additionalCharts.map((c) => c.spec.namespace)])];
   }
 
   /** The add-on's own values; may create the AWS resources they reference in `scope`. */
@@ -149,16 +182,20 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
     const own = this.chartValues(scope, context);
     const { nodeSelector, tolerations } = this.podPlacement(context.config, { nodeSelector: {}, tolerations: [] });
     const placement = this.options.nodeSelector || this.options.tolerations ? [this.placementValues(nodeSelector, tolerations)] : [];
+    const before = this.additionalReleases(scope, context, 'before');
     if (this.install === 'eks-addon' && this.eksAddon) {
       const configuration = mergeValues(this.addonValues(own), ...placement, { ...this.options.configurationValues });
       const addon = createEksAddon(scope, context, this.eksAddon.addonName, {
         version: this.options.version,
         configurationValues: Object.keys(configuration).length > 0 ? configuration : undefined,
       });
+      before.forEach((c) => addon.node.addDependency(c));
+      this.additionalReleases(scope, context, 'after').forEach((c) => c.node.addDependency(addon));
       this.afterAddon(scope, context, addon);
       return;
     }
     const layers = [own, ...placement, this.options.values ?? {}];
+    // Everything created so far, the `before` releases included.
     const prerequisites = [...scope.node.children];
     const chart = recoverableHelmChart(scope, 'Chart', context, {
       cluster: context.cluster,
@@ -174,6 +211,26 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
     });
     // IAM and Pod Identity first, so the controller starts with its permissions.
     prerequisites.forEach((p) => chart.node.addDependency(p));
+    this.additionalReleases(scope, context, 'after').forEach((c) => c.node.addDependency(chart));
     this.afterChart(scope, context, chart);
+  }
+
+  /** The {@link additionalCharts} of one side of the main chart, each behind its recovery. */
+  private additionalReleases(scope: Construct, context: AddOnContext, order: AdditionalChart['order']): eks.HelmChart[] {
+    return this.additionalCharts
+      .filter((c) => c.order === order)
+      .map(({ id, spec, values, createNamespace }) =>
+        recoverableHelmChart(scope, id, context, {
+          cluster: context.cluster,
+          repository: spec.repository,
+          chart: spec.chart,
+          version: spec.version,
+          namespace: spec.namespace,
+          release: spec.release,
+          createNamespace: createNamespace ?? true,
+          ...(values ? { values: values(context) } : {}),
+          ...HELM_RELEASE_BEHAVIOUR,
+        }),
+      );
   }
 }
