@@ -106,12 +106,20 @@ export const KARPENTER_OPTIONS = strictObject(
 /** Props for {@link KarpenterAddOn}. */
 export type KarpenterAddOnProps = z.output<typeof KARPENTER_OPTIONS>;
 
+/** What Karpenter's prerequisites hand to its values and its EC2NodeClass. */
+export interface KarpenterPrerequisites {
+  /** The role of the nodes Karpenter launches. */
+  readonly nodeRole: iam.IRole;
+  /** The interruption queue the controller reads. */
+  readonly queue: sqs.IQueue;
+}
+
 /**
  * Karpenter for managed node groups: the controller (on the labelled controller nodes), its
  * interruption queue and rules, the node role with its EC2_LINUX access entry, and a default
  * EC2NodeClass and NodePool of spot and on-demand c/m/r instances.
  */
-export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>> {
+export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>, KarpenterPrerequisites> {
   static readonly ID = 'karpenter';
   static readonly registration: AddOnRegistration = registerAddOn({
     id: KarpenterAddOn.ID,
@@ -191,7 +199,11 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
     }
   }
 
-  protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+  /**
+   * The node role and its access entry, the interruption queue and rules, and the controller's
+   * Pod Identity with its policies; a warning when the controller's node selector is risky.
+   */
+  protected prerequisites(scope: Construct, context: AddOnContext): KarpenterPrerequisites {
     const placement = controllerPlacementProblem(
       context.config.nodeGroups,
       this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR,
@@ -228,6 +240,10 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
       roles: [identity.role],
     });
     acknowledgeControllerWildcards(identity.policy, integrationPolicy);
+    return { nodeRole, queue };
+  }
+
+  protected chartValues(context: AddOnContext, { queue }: KarpenterPrerequisites): HelmValues {
     // A dedicated controller group's taints, when the default selector picks one; a configured
     // selector gets its tolerations with the other add-ons' (HelmAddOn.podPlacement).
     const tolerations = this.options.nodeSelector ? [] : tolerationsFor(context.config, KARPENTER_CONTROLLER_NODE_SELECTOR);
@@ -246,10 +262,10 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
     };
   }
 
-  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart): void {
+  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart, { nodeRole }: KarpenterPrerequisites): void {
     const nodeClass = new eks.KubernetesManifest(scope, 'NodeClass', {
       cluster: context.cluster,
-      manifest: [this.ec2NodeClass(context, (scope.node.findChild(NODE_ROLE_ID) as iam.Role).roleName)],
+      manifest: [this.ec2NodeClass(context, nodeRole.roleName)],
       overwrite: true,
     });
     nodeClass.node.addDependency(chart);

@@ -213,7 +213,18 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
     ];
   }
 
-  protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+  /** Needs no AWS resources; warns when the controllers cannot be pinned to the ops nodes. */
+  protected prerequisites(scope: Construct, context: AddOnContext): undefined {
+    if (this.pinsByDefault(context) && !carriesLabels(context.config.nodeGroups, KYVERNO_NODE_SELECTOR)) {
+      Annotations.of(scope).addWarningV2(
+        'cdk-eks-platform:kyverno-placement',
+        "no node group carries workload-type=ops: the Kyverno controllers are not pinned to the ops nodes; set the kyverno add-on's nodeSelector",
+      );
+    }
+    return undefined;
+  }
+
+  protected chartValues(context: AddOnContext): HelmValues {
     const replicas = this.options.replicas ?? DEFAULT_ADMISSION_REPLICAS;
     const controller = (count: number, requests: Record<string, string>, memoryLimit: string): HelmValues => ({
       replicas: count,
@@ -245,7 +256,7 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
         // deployment) stays off: a finalizer nobody removes would hang the release's deletion.
         webhooksCleanup: { enabled: true },
       },
-      this.defaultPlacement(scope, context),
+      this.defaultPlacement(context),
     );
   }
 
@@ -253,16 +264,14 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
    * On node groups, the controllers go to the "ops" nodes when a node group carries the label, and
    * tolerate exactly that group's taints (a dedicated group's, e.g. `CriticalAddonsOnly`).
    */
-  private defaultPlacement(scope: Construct, context: AddOnContext): HelmValues {
-    if (context.config.compute !== 'nodegroups' || this.options.nodeSelector) return {};
-    if (!carriesLabels(context.config.nodeGroups, KYVERNO_NODE_SELECTOR)) {
-      Annotations.of(scope).addWarningV2(
-        'cdk-eks-platform:kyverno-placement',
-        "no node group carries workload-type=ops: the Kyverno controllers are not pinned to the ops nodes; set the kyverno add-on's nodeSelector",
-      );
-      return {};
-    }
+  private defaultPlacement(context: AddOnContext): HelmValues {
+    if (!this.pinsByDefault(context) || !carriesLabels(context.config.nodeGroups, KYVERNO_NODE_SELECTOR)) return {};
     return this.placementValues(KYVERNO_NODE_SELECTOR, tolerationsFor(context.config, KYVERNO_NODE_SELECTOR));
+  }
+
+  /** On node groups, without a configured node selector, the controllers go to the ops nodes if any. */
+  private pinsByDefault(context: AddOnContext): boolean {
+    return context.config.compute === 'nodegroups' && !this.options.nodeSelector;
   }
 
   /**

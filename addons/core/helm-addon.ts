@@ -76,9 +76,10 @@ export function mergeValues(...layers: HelmValues[]): HelmValues {
 
 /**
  * Base class of add-ons installed from a Helm chart. Subclasses pin a {@link HelmChartSpec},
- * validate their options with their schema (`addOnOptions`) and pass the result here, compute
- * their values (creating IAM and other AWS resources in the same scope), and may add objects after
- * the chart (e.g. CRD instances) in {@link afterChart}.
+ * validate their options with their schema (`addOnOptions`) and pass the result here, create the
+ * AWS resources the chart needs in {@link prerequisites} (which returns their handles, typed `P`),
+ * compute their values from the context and those handles in {@link chartValues} (which creates
+ * nothing), and may add objects after the chart (e.g. CRD instances) in {@link afterChart}.
  *
  * An add-on that also exists as an EKS add-on built from the same chart passes its
  * {@link EksAddonSpec} and takes `INSTALLABLE_OPTIONS`: with `install: "eks-addon"` the same values
@@ -88,7 +89,10 @@ export function mergeValues(...layers: HelmValues[]): HelmValues {
  * Further releases of the add-on (a CRD chart, a policies chart) are declared in
  * {@link additionalCharts}, each before or after the main chart.
  */
-export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions = HelmAddOnOptions> implements PlatformAddOn {
+export abstract class HelmAddOn<
+  O extends HelmAddOnOptions & InstallableOptions = HelmAddOnOptions,
+  P = undefined,
+> implements PlatformAddOn {
   abstract readonly id: string;
   abstract readonly computeModes: readonly ComputeMode[];
   readonly autoModeBuiltIn?: string;
@@ -140,8 +144,16 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
     return [...new Set([main, ...this.additionalCharts.map((c) => c.spec.namespace)])];
   }
 
-  /** The add-on's own values; may create the AWS resources they reference in `scope`. */
-  protected abstract chartValues(scope: Construct, context: AddOnContext): HelmValues;
+  /**
+   * The AWS resources the chart needs (IAM roles and policies, Pod Identity, queues), created in
+   * `scope` before it: the chart (or EKS add-on) depends on each, so the controller starts with its
+   * permissions. Returns the handles {@link chartValues} and {@link afterChart} use; synth warnings
+   * about the add-on's scope are raised here too. An add-on without any returns `undefined`.
+   */
+  protected abstract prerequisites(scope: Construct, context: AddOnContext): P;
+
+  /** The add-on's own values, from the context and the {@link prerequisites}' handles: creates nothing. */
+  protected abstract chartValues(context: AddOnContext, prerequisites: P): HelmValues;
 
   /** How this chart takes a node selector and tolerations (most charts: top-level keys). */
   protected placementValues(nodeSelector: Readonly<Record<string, string>>, tolerations: readonly Toleration[]): HelmValues {
@@ -165,7 +177,7 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
   }
 
   /** Objects that need the chart (its CRDs or webhooks); they are applied after it. */
-  protected afterChart(_scope: Construct, _context: AddOnContext, _chart: eks.HelmChart): void {}
+  protected afterChart(_scope: Construct, _context: AddOnContext, _chart: eks.HelmChart, _prerequisites: P): void {}
 
   /**
    * The add-on's own values as EKS add-on configuration (install "eks-addon"): by default the chart
@@ -176,10 +188,11 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
   }
 
   /** Objects that need the EKS add-on (install "eks-addon"); they are applied after it. */
-  protected afterAddon(_scope: Construct, _context: AddOnContext, _addon: eks.Addon): void {}
+  protected afterAddon(_scope: Construct, _context: AddOnContext, _addon: eks.Addon, _prerequisites: P): void {}
 
   deploy(scope: Construct, context: AddOnContext): void {
-    const own = this.chartValues(scope, context);
+    const made = this.prerequisites(scope, context);
+    const own = this.chartValues(context, made);
     const { nodeSelector, tolerations } = this.podPlacement(context.config, { nodeSelector: {}, tolerations: [] });
     const placement = this.options.nodeSelector || this.options.tolerations ? [this.placementValues(nodeSelector, tolerations)] : [];
     const before = this.additionalReleases(scope, context, 'before');
@@ -191,7 +204,7 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
       });
       before.forEach((c) => addon.node.addDependency(c));
       this.additionalReleases(scope, context, 'after').forEach((c) => c.node.addDependency(addon));
-      this.afterAddon(scope, context, addon);
+      this.afterAddon(scope, context, addon, made);
       return;
     }
     const layers = [own, ...placement, this.options.values ?? {}];
@@ -212,7 +225,7 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
     // IAM and Pod Identity first, so the controller starts with its permissions.
     prerequisites.forEach((p) => chart.node.addDependency(p));
     this.additionalReleases(scope, context, 'after').forEach((c) => c.node.addDependency(chart));
-    this.afterChart(scope, context, chart);
+    this.afterChart(scope, context, chart, made);
   }
 
   /** The {@link additionalCharts} of one side of the main chart, each behind its recovery. */

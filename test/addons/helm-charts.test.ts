@@ -1,3 +1,7 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
 import type { AddOnContext } from '../../addons/core/addon';
 import type { AdditionalChart, HelmChartSpec, HelmValues } from '../../addons/core/helm-addon';
 import { HELM_RELEASE_BEHAVIOUR, HelmAddOn } from '../../addons/core/helm-addon';
@@ -28,6 +32,10 @@ class ThreeChartAddOn extends HelmAddOn {
 
   constructor() {
     super(spec('demo'), {});
+  }
+
+  protected prerequisites(): undefined {
+    return undefined;
   }
 
   protected chartValues(): HelmValues {
@@ -62,5 +70,49 @@ describe('a Helm add-on with additional charts', () => {
 
   test('counts the namespaces of every release', () => {
     expect(addon.namespaces).toEqual(['demo', 'demo-policies']);
+  });
+});
+
+/** A Helm add-on whose prerequisites make a queue that its values and its afterChart objects name. */
+class QueueAddOn extends HelmAddOn<{ readonly version?: string }, { readonly queue: sqs.IQueue }> {
+  readonly id = 'queue-reader';
+  readonly computeModes = ['auto', 'nodegroups'] as const;
+
+  constructor() {
+    super(spec('reader'), {});
+  }
+
+  protected prerequisites(scope: Construct): { readonly queue: sqs.IQueue } {
+    return { queue: new sqs.Queue(scope, 'Queue', { enforceSSL: true }) };
+  }
+
+  protected chartValues(_context: AddOnContext, { queue }: { readonly queue: sqs.IQueue }): HelmValues {
+    return { queue: queue.queueName };
+  }
+
+  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart, { queue }: { readonly queue: sqs.IQueue }): void {
+    const config = new eks.KubernetesManifest(scope, 'QueueConfig', {
+      cluster: context.cluster,
+      manifest: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'queue', namespace: 'demo' }, data: { url: queue.queueUrl } }],
+    });
+    config.node.addDependency(chart);
+  }
+}
+
+describe('a Helm add-on with prerequisites', () => {
+  const template = synth({ addons: '', sampleWorkloads: false }, [new QueueAddOn()]).platformTemplate;
+  const queueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('AddOnsqueuereader')) as string;
+  const { reader } = helmReleases(template);
+
+  test('the chart depends on what prerequisites created, and its values name it', () => {
+    expect(queueId).toBeDefined();
+    expect(reader.DependsOn).toContain(queueId);
+    expect(reader.Values).toEqual({ queue: '<deploy-time>' });
+  });
+
+  test('afterChart gets the same handles', () => {
+    const manifests = template.findResources('Custom::AWSCDK-EKS-KubernetesResource');
+    const config = Object.values(manifests).find((m) => JSON.stringify(m.Properties.Manifest).includes('queue'));
+    expect(JSON.stringify(config?.Properties.Manifest)).toContain(queueId);
   });
 });
