@@ -195,20 +195,19 @@ export abstract class HelmAddOn<
     const own = this.chartValues(context, made);
     const { nodeSelector, tolerations } = this.podPlacement(context.config, { nodeSelector: {}, tolerations: [] });
     const placement = this.options.nodeSelector || this.options.tolerations ? [this.placementValues(nodeSelector, tolerations)] : [];
-    const before = this.additionalReleases(scope, context, 'before');
+    // The chart or EKS add-on depends on everything created before it, these releases included.
+    this.additionalReleases(scope, context, 'before');
     if (this.install === 'eks-addon' && this.eksAddon) {
       const configuration = mergeValues(this.addonValues(own), ...placement, { ...this.options.configurationValues });
       const addon = createEksAddon(scope, context, this.eksAddon.addonName, {
         version: this.options.version,
         configurationValues: Object.keys(configuration).length > 0 ? configuration : undefined,
       });
-      before.forEach((c) => addon.node.addDependency(c));
       this.additionalReleases(scope, context, 'after').forEach((c) => c.node.addDependency(addon));
       this.afterAddon(scope, context, addon, made);
       return;
     }
     const layers = [own, ...placement, this.options.values ?? {}];
-    // Everything created so far, the `before` releases included.
     const prerequisites = [...scope.node.children];
     const chart = recoverableHelmChart(scope, 'Chart', context, {
       cluster: context.cluster,

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { AddOnContext } from '../../addons/core/addon';
 import type { AdditionalChart, HelmChartSpec, HelmValues } from '../../addons/core/helm-addon';
 import { HELM_RELEASE_BEHAVIOUR, HelmAddOn } from '../../addons/core/helm-addon';
+import type { InstallableOptions, InstallMethod } from '../../addons/core/install-method';
 import { helmReleases, synth } from '../helpers';
 
 const spec = (chart: string, namespace = 'demo'): HelmChartSpec => ({
@@ -16,7 +17,7 @@ const spec = (chart: string, namespace = 'demo'): HelmChartSpec => ({
 });
 
 /** A Helm add-on with a release before its main chart and one after it. */
-class ThreeChartAddOn extends HelmAddOn {
+class ThreeChartAddOn extends HelmAddOn<InstallableOptions> {
   readonly id = 'three-charts';
   readonly computeModes = ['auto', 'nodegroups'] as const;
   readonly additionalCharts: readonly AdditionalChart[] = [
@@ -30,8 +31,9 @@ class ThreeChartAddOn extends HelmAddOn {
     { id: 'BeforeChart', spec: spec('demo-crds'), order: 'before' },
   ];
 
-  constructor() {
-    super(spec('demo'), {});
+  /** With `eks-addon`, the main chart is replaced by an EKS add-on built from it. */
+  constructor(install: InstallMethod = 'helm') {
+    super(spec('demo'), { install }, { addonName: 'metrics-server', namespace: 'demo' });
   }
 
   protected prerequisites(): undefined {
@@ -70,6 +72,17 @@ describe('a Helm add-on with additional charts', () => {
 
   test('counts the namespaces of every release', () => {
     expect(addon.namespaces).toEqual(['demo', 'demo-policies']);
+  });
+
+  test('orders them around the EKS add-on that replaces the main chart with install "eks-addon"', () => {
+    const template = synth({ addons: '', sampleWorkloads: false }, [new ThreeChartAddOn('eks-addon')]).platformTemplate;
+    const charts = helmReleases(template);
+    expect(Object.keys(charts).sort()).toEqual(['demo-crds', 'demo-policies']);
+    const [[addonId, eksAddon]] = Object.entries(
+      template.findResources('AWS::EKS::Addon', { Properties: { AddonName: 'metrics-server' } }),
+    );
+    expect(eksAddon.DependsOn).toContain(charts['demo-crds'].logicalId);
+    expect(charts['demo-policies'].DependsOn).toContain(addonId);
   });
 });
 
