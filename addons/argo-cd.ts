@@ -193,7 +193,12 @@ export class ArgoCdAddOn extends HelmAddOn<z.output<typeof ARGO_CD_OPTIONS>> {
     super.deploy(scope, context);
   }
 
-  protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {
+  /** Needs no AWS resources. */
+  protected prerequisites(): undefined {
+    return undefined;
+  }
+
+  protected chartValues(): HelmValues {
     const values: HelmValues = {
       // Deleting the CRDs would delete every Application and ApplicationSet with them.
       crds: { install: true, keep: true },

@@ -90,13 +90,22 @@ function nagArn(service: string, resource: string): string {
   return `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
 }
 
+/** What the controller's prerequisites hand to its values. */
+export interface LoadBalancerControllerPrerequisites {
+  /** The region of the stack the chart is in (a token in an environment-agnostic stack). */
+  readonly region: string;
+}
+
 /**
  * AWS Load Balancer Controller for managed node groups: ALBs for Ingresses of class `alb` and
  * NLBs for Services with `loadBalancerClass: service.k8s.aws/nlb`. The class names match what
  * Auto Mode workloads use (`alb` there comes from the auto-mode-ingress add-on), so a workload
  * needs only the NLB class switched between compute modes.
  */
-export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>> {
+export class AwsLoadBalancerControllerAddOn extends HelmAddOn<
+  z.output<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>,
+  LoadBalancerControllerPrerequisites
+> {
   static readonly ID = 'aws-load-balancer-controller';
   static readonly registration: AddOnRegistration = registerAddOn({
     id: AwsLoadBalancerControllerAddOn.ID,
@@ -146,7 +155,8 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
     ];
   }
 
-  protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+  /** The controller's Pod Identity and load balancer policy; the stack's region for its values. */
+  protected prerequisites(scope: Construct, context: AddOnContext): LoadBalancerControllerPrerequisites {
     const statements = loadBalancerControllerStatements(context.names.clusterName, context.vpc.vpcId);
     const identity = new PodIdentity(scope, 'PodIdentity', {
       cluster: context.cluster,
@@ -177,12 +187,16 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<z.output<typeof AW
         'balancers and target groups requires it on the resource. Web ACLs are chosen per Ingress by annotation.',
       LOAD_BALANCER_WILDCARDS.map(([service, resource]) => wildcardFinding('Resource', nagArn(service, resource))),
     );
+    return { region: Stack.of(scope).region };
+  }
+
+  protected chartValues(context: AddOnContext, { region }: LoadBalancerControllerPrerequisites): HelmValues {
     const replicas = this.options.replicas ?? 2;
     return {
       clusterName: context.cluster.clusterName,
       // Pods on Bottlerocket/AL2023 nodes cannot reach IMDS (hop limit 1), so the controller
       // cannot discover its region and VPC by itself.
-      region: Stack.of(scope).region,
+      region,
       vpcId: context.vpc.vpcId,
       replicaCount: replicas,
       podDisruptionBudget: replicas > 1 ? { maxUnavailable: 1 } : {},

@@ -1,10 +1,8 @@
 import { join } from 'node:path';
 
-import type { Construct } from 'constructs';
 import type { z } from 'zod';
 
 import { documented, integer, strictObject } from '../lib/config';
-import type { AddOnContext } from './core/addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
@@ -86,7 +84,12 @@ export class CertManagerAddOn extends HelmAddOn<z.output<typeof CERT_MANAGER_OPT
     super(CERT_MANAGER_CHART, addOnOptions(CertManagerAddOn.ID, CERT_MANAGER_OPTIONS, props), CERT_MANAGER_EKS_ADDON);
   }
 
-  protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {
+  /** Needs no AWS resources. */
+  protected prerequisites(): undefined {
+    return undefined;
+  }
+
+  protected chartValues(): HelmValues {
     const replicas = this.options.replicas ?? 2;
     const disruptionBudget = { enabled: replicas > 1, minAvailable: 1 };
     return {

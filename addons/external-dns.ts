@@ -163,7 +163,8 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
    * to it this way. Its schema itself was not readable here: check
    * `aws eks describe-addon-configuration --addon-name external-dns --addon-version <version>`.
    */
-  protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+  /** The controller's Pod Identity, limited to the configured zones. */
+  protected prerequisites(scope: Construct, context: AddOnContext): undefined {
     const identity = new PodIdentity(scope, 'PodIdentity', {
       cluster: context.cluster,
       namespace: this.chart.namespace,
@@ -177,6 +178,10 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
         'names and ids, not records. Record reads and changes are limited to the configured hosted zones.',
       [wildcardFinding('Resource', '*')],
     );
+    return undefined;
+  }
+
+  protected chartValues(context: AddOnContext): HelmValues {
     const extraArgs = this.hostedZoneIds.map((id) => `--zone-id-filter=${id}`);
     if (this.options.zoneType) {
       extraArgs.push(`--aws-zone-type=${this.options.zoneType}`);

@@ -93,7 +93,7 @@ export type ExternalSecretsAddOnProps = z.output<typeof EXTERNAL_SECRETS_OPTIONS
  * (`<environment>/<team>/*`). Each store has its own IAM role bound by IRSA to a service account in
  * the store's namespace; see external-secrets-iam.ts for why a team cannot read another's secrets.
  */
-export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
+export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps, ClusterOidc> {
   static readonly ID = 'external-secrets';
   static readonly registration: AddOnRegistration = registerAddOn({
     id: ExternalSecretsAddOn.ID,
@@ -172,8 +172,13 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
     ];
   }
 
-  protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+  /** The cluster's IAM OIDC provider, which the platform's and the teams' store roles trust. */
+  protected prerequisites(scope: Construct, context: AddOnContext): ClusterOidc {
     this.oidc = clusterOidc(scope, context, this.options.oidcProviderArn);
+    return this.oidc;
+  }
+
+  protected chartValues(): HelmValues {
     return {
       // CRDs are chart templates (templates/crds/, gated by installCRDs), so `helm upgrade` upgrades them
       // too, unlike a crds/ folder.
@@ -203,10 +208,10 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps> {
     return { ...placement, webhook: placement, certController: placement };
   }
 
-  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart): void {
+  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart, oidc: ClusterOidc): void {
     const { config } = context;
     const reader = new ServiceAccountRole(scope, 'PlatformStoreRole', {
-      oidc: this.requireOidc(),
+      oidc,
       serviceAccounts: [{ namespace: this.chart.namespace, name: PLATFORM_STORE_SERVICE_ACCOUNT }],
       secretPrefix: secretNamePrefix(config.environment, PLATFORM_SECRETS_OWNER),
       kmsKeyArns: this.options.kmsKeyArns ?? [],

@@ -14,9 +14,8 @@ import type { NodeGroupConfig, PlatformConfig, Problems } from '../lib/config';
 import { ENVIRONMENT_TAG, tagCountAllowed } from '../lib/config';
 import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
-import type { HelmChartSpec, HelmValues } from './core/helm-addon';
-import { HELM_RELEASE_BEHAVIOUR, HelmAddOn } from './core/helm-addon';
-import { recoverableHelmChart } from './core/helm-release-recovery';
+import type { AdditionalChart, HelmChartSpec, HelmValues } from './core/helm-addon';
+import { HelmAddOn } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { tolerationsFor } from './core/node-placement';
@@ -107,12 +106,20 @@ export const KARPENTER_OPTIONS = strictObject(
 /** Props for {@link KarpenterAddOn}. */
 export type KarpenterAddOnProps = z.output<typeof KARPENTER_OPTIONS>;
 
+/** What Karpenter's prerequisites hand to its values and its EC2NodeClass. */
+export interface KarpenterPrerequisites {
+  /** The role of the nodes Karpenter launches. */
+  readonly nodeRole: iam.IRole;
+  /** The interruption queue the controller reads. */
+  readonly queue: sqs.IQueue;
+}
+
 /**
  * Karpenter for managed node groups: the controller (on the labelled controller nodes), its
  * interruption queue and rules, the node role with its EC2_LINUX access entry, and a default
  * EC2NodeClass and NodePool of spot and on-demand c/m/r instances.
  */
-export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>> {
+export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>, KarpenterPrerequisites> {
   static readonly ID = 'karpenter';
   static readonly registration: AddOnRegistration = registerAddOn({
     id: KarpenterAddOn.ID,
@@ -136,6 +143,11 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
   constructor(props: KarpenterAddOnProps = {}) {
     super(KARPENTER_CHART, addOnOptions(KarpenterAddOn.ID, KARPENTER_OPTIONS, props));
   }
+
+  /** The CRDs at the controller's version, installed before it. */
+  readonly additionalCharts: readonly AdditionalChart[] = [
+    { id: 'CrdChart', spec: { ...KARPENTER_CRD_CHART, version: this.chart.version }, order: 'before' },
+  ];
 
   /**
    * The controller replicas, on the controller nodes. Without configured tolerations they
@@ -187,7 +199,11 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
     }
   }
 
-  protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+  /**
+   * The node role and its access entry, the interruption queue and rules, and the controller's
+   * Pod Identity with its policies; a warning when the controller's node selector is risky.
+   */
+  protected prerequisites(scope: Construct, context: AddOnContext): KarpenterPrerequisites {
     const placement = controllerPlacementProblem(
       context.config.nodeGroups,
       this.options.nodeSelector ?? KARPENTER_CONTROLLER_NODE_SELECTOR,
@@ -224,13 +240,10 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
       roles: [identity.role],
     });
     acknowledgeControllerWildcards(identity.policy, integrationPolicy);
-    recoverableHelmChart(scope, 'CrdChart', context, {
-      cluster: context.cluster,
-      ...KARPENTER_CRD_CHART,
-      version: this.chart.version,
-      createNamespace: true,
-      ...HELM_RELEASE_BEHAVIOUR,
-    });
+    return { nodeRole, queue };
+  }
+
+  protected chartValues(context: AddOnContext, { queue }: KarpenterPrerequisites): HelmValues {
     // A dedicated controller group's taints, when the default selector picks one; a configured
     // selector gets its tolerations with the other add-ons' (HelmAddOn.podPlacement).
     const tolerations = this.options.nodeSelector ? [] : tolerationsFor(context.config, KARPENTER_CONTROLLER_NODE_SELECTOR);
@@ -249,10 +262,10 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
     };
   }
 
-  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart): void {
+  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart, { nodeRole }: KarpenterPrerequisites): void {
     const nodeClass = new eks.KubernetesManifest(scope, 'NodeClass', {
       cluster: context.cluster,
-      manifest: [this.ec2NodeClass(context, (scope.node.findChild(NODE_ROLE_ID) as iam.Role).roleName)],
+      manifest: [this.ec2NodeClass(context, nodeRole.roleName)],
       overwrite: true,
     });
     nodeClass.node.addDependency(chart);

@@ -1,16 +1,14 @@
 import { join } from 'node:path';
 
 import { Annotations } from 'aws-cdk-lib';
-import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 
 import type { NodeGroupConfig, PlatformConfig } from '../lib/config';
 import { documented, flag, integer, strictObject } from '../lib/config';
 import type { AddOnContext } from './core/addon';
-import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
-import { HELM_RELEASE_BEHAVIOUR, HelmAddOn, mergeValues } from './core/helm-addon';
-import { recoverableHelmChart } from './core/helm-release-recovery';
+import type { AdditionalChart, HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
+import { HelmAddOn, mergeValues } from './core/helm-addon';
 import { tolerationsFor } from './core/node-placement';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { PodRequests, PodSet } from './core/pod-sets';
@@ -164,6 +162,17 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
     super(KYVERNO_CHART, addOnOptions(KyvernoAddOn.ID, KYVERNO_OPTIONS, props));
   }
 
+  /** The baseline policies, after the chart (they need its CRDs and webhooks); deleted before it. */
+  readonly additionalCharts: readonly AdditionalChart[] = [
+    {
+      id: 'PoliciesChart',
+      spec: { ...KYVERNO_POLICIES_CHART, version: this.chart.version },
+      order: 'after',
+      values: (context) => this.policyValues(context),
+      createNamespace: false,
+    },
+  ];
+
   /** Namespaces neither the webhooks nor the policies look at: the system's, Kyverno's and the platform's. */
   excludedNamespaces(context: AddOnContext): string[] {
     return [...new Set([...KYVERNO_SYSTEM_NAMESPACES, this.chart.namespace, ...context.platformNamespaces])].sort();
@@ -204,7 +213,18 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
     ];
   }
 
-  protected chartValues(scope: Construct, context: AddOnContext): HelmValues {
+  /** Needs no AWS resources; warns when the controllers cannot be pinned to the ops nodes. */
+  protected prerequisites(scope: Construct, context: AddOnContext): undefined {
+    if (this.pinsByDefault(context) && !carriesLabels(context.config.nodeGroups, KYVERNO_NODE_SELECTOR)) {
+      Annotations.of(scope).addWarningV2(
+        'cdk-eks-platform:kyverno-placement',
+        "no node group carries workload-type=ops: the Kyverno controllers are not pinned to the ops nodes; set the kyverno add-on's nodeSelector",
+      );
+    }
+    return undefined;
+  }
+
+  protected chartValues(context: AddOnContext): HelmValues {
     const replicas = this.options.replicas ?? DEFAULT_ADMISSION_REPLICAS;
     const controller = (count: number, requests: Record<string, string>, memoryLimit: string): HelmValues => ({
       replicas: count,
@@ -236,7 +256,7 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
         // deployment) stays off: a finalizer nobody removes would hang the release's deletion.
         webhooksCleanup: { enabled: true },
       },
-      this.defaultPlacement(scope, context),
+      this.defaultPlacement(context),
     );
   }
 
@@ -244,16 +264,14 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
    * On node groups, the controllers go to the "ops" nodes when a node group carries the label, and
    * tolerate exactly that group's taints (a dedicated group's, e.g. `CriticalAddonsOnly`).
    */
-  private defaultPlacement(scope: Construct, context: AddOnContext): HelmValues {
-    if (context.config.compute !== 'nodegroups' || this.options.nodeSelector) return {};
-    if (!carriesLabels(context.config.nodeGroups, KYVERNO_NODE_SELECTOR)) {
-      Annotations.of(scope).addWarningV2(
-        'cdk-eks-platform:kyverno-placement',
-        "no node group carries workload-type=ops: the Kyverno controllers are not pinned to the ops nodes; set the kyverno add-on's nodeSelector",
-      );
-      return {};
-    }
+  private defaultPlacement(context: AddOnContext): HelmValues {
+    if (!this.pinsByDefault(context) || !carriesLabels(context.config.nodeGroups, KYVERNO_NODE_SELECTOR)) return {};
     return this.placementValues(KYVERNO_NODE_SELECTOR, tolerationsFor(context.config, KYVERNO_NODE_SELECTOR));
+  }
+
+  /** On node groups, without a configured node selector, the controllers go to the ops nodes if any. */
+  private pinsByDefault(context: AddOnContext): boolean {
+    return context.config.compute === 'nodegroups' && !this.options.nodeSelector;
   }
 
   /**
@@ -268,19 +286,6 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
       webhooksCleanup: placement,
       ...Object.fromEntries(CONTROLLERS.map((c) => [c, placement])),
     };
-  }
-
-  /** The baseline policies, after the chart (they need its CRDs and webhooks); deleted before it. */
-  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart): void {
-    const policies = recoverableHelmChart(scope, 'PoliciesChart', context, {
-      cluster: context.cluster,
-      ...KYVERNO_POLICIES_CHART,
-      version: this.chart.version,
-      createNamespace: false,
-      values: this.policyValues(context),
-      ...HELM_RELEASE_BEHAVIOUR,
-    });
-    policies.node.addDependency(chart);
   }
 
   /** Values of the kyverno-policies chart. */

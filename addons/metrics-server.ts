@@ -1,11 +1,9 @@
 import { join } from 'node:path';
 
-import type { Construct } from 'constructs';
 import type { z } from 'zod';
 
 import type { PlatformConfig } from '../lib/config';
 import { documented, integer, strictObject } from '../lib/config';
-import type { AddOnContext } from './core/addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
@@ -81,7 +79,12 @@ export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER
     ];
   }
 
-  protected chartValues(_scope: Construct, _context: AddOnContext): HelmValues {
+  /** Needs no AWS resources. */
+  protected prerequisites(): undefined {
+    return undefined;
+  }
+
+  protected chartValues(): HelmValues {
     const replicas = this.options.replicas ?? 2;
     return {
       replicas,

@@ -36,6 +36,33 @@ export interface HelmChartSpec {
   readonly kubernetesVersions?: KubernetesVersionRange;
 }
 
+/**
+ * A further release a Helm add-on owns beside its main chart, e.g. a chart of CRDs or of policies
+ * for the main chart's controller. Same release behaviour and recovery as the main chart.
+ */
+export interface AdditionalChart {
+  /** Construct id of the release, unique in the add-on: its logical id derives from it. */
+  readonly id: string;
+  /** The chart, at the version to install. */
+  readonly spec: HelmChartSpec;
+  /**
+   * `before`: the main chart depends on it (e.g. CRDs the controller watches); `after`: it depends
+   * on the main chart (e.g. objects the main chart's CRDs or webhooks must admit), so it is also
+   * deleted before it.
+   */
+  readonly order: 'before' | 'after';
+  /**
+   * Its values, from the context only (no AWS resources).
+   * @default - the chart's own defaults
+   */
+  readonly values?: (context: AddOnContext) => HelmValues;
+  /**
+   * Let Helm create the namespace.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+}
+
 /** A Kubernetes toleration, as Helm charts take them. */
 export type Toleration = z.output<typeof tolerationSchema>;
 
@@ -49,16 +76,23 @@ export function mergeValues(...layers: HelmValues[]): HelmValues {
 
 /**
  * Base class of add-ons installed from a Helm chart. Subclasses pin a {@link HelmChartSpec},
- * validate their options with their schema (`addOnOptions`) and pass the result here, compute
- * their values (creating IAM and other AWS resources in the same scope), and may add objects after
- * the chart (e.g. CRD instances) in {@link afterChart}.
+ * validate their options with their schema (`addOnOptions`) and pass the result here, create the
+ * AWS resources the chart needs in {@link prerequisites} (which returns their handles, typed `P`),
+ * compute their values from the context and those handles in {@link chartValues} (which creates
+ * nothing), and may add objects after the chart (e.g. CRD instances) in {@link afterChart}.
  *
  * An add-on that also exists as an EKS add-on built from the same chart passes its
  * {@link EksAddonSpec} and takes `INSTALLABLE_OPTIONS`: with `install: "eks-addon"` the same values
  * (through {@link addonValues}) become the add-on's configuration values, and objects that need it
  * go in {@link afterAddon}.
+ *
+ * Further releases of the add-on (a CRD chart, a policies chart) are declared in
+ * {@link additionalCharts}, each before or after the main chart.
  */
-export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions = HelmAddOnOptions> implements PlatformAddOn {
+export abstract class HelmAddOn<
+  O extends HelmAddOnOptions & InstallableOptions = HelmAddOnOptions,
+  P = undefined,
+> implements PlatformAddOn {
   abstract readonly id: string;
   abstract readonly computeModes: readonly ComputeMode[];
   readonly autoModeBuiltIn?: string;
@@ -77,6 +111,8 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
    * CRD is left behind at an old version after a chart upgrade.
    */
   protected readonly skipChartCrds: boolean = false;
+  /** Releases installed beside the main chart, in this order within `before` and `after`. */
+  readonly additionalCharts: readonly AdditionalChart[] = [];
 
   /** `options` are already validated by the subclass's schema. */
   protected constructor(
@@ -102,13 +138,22 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
     return this.install === 'eks-addon' ? this.eksAddon?.kubernetesVersions : this.chart.kubernetesVersions;
   }
 
-  /** The release namespace, or the EKS add-on's. */
+  /** The release namespace, or the EKS add-on's, and those of the additional charts. */
   get namespaces(): readonly string[] {
-    return [this.install === 'eks-addon' && this.eksAddon ? this.eksAddon.namespace : this.chart.namespace];
+    const main = this.install === 'eks-addon' && this.eksAddon ? this.eksAddon.namespace : this.chart.namespace;
+    return [...new Set([main, ...this.additionalCharts.map((c) => c.spec.namespace)])];
   }
 
-  /** The add-on's own values; may create the AWS resources they reference in `scope`. */
-  protected abstract chartValues(scope: Construct, context: AddOnContext): HelmValues;
+  /**
+   * The AWS resources the chart needs (IAM roles and policies, Pod Identity, queues), created in
+   * `scope` before it: the chart (or EKS add-on) depends on each, so the controller starts with its
+   * permissions. Returns the handles {@link chartValues} and {@link afterChart} use; synth warnings
+   * about the add-on's scope are raised here too. An add-on without any returns `undefined`.
+   */
+  protected abstract prerequisites(scope: Construct, context: AddOnContext): P;
+
+  /** The add-on's own values, from the context and the {@link prerequisites}' handles: creates nothing. */
+  protected abstract chartValues(context: AddOnContext, prerequisites: P): HelmValues;
 
   /** How this chart takes a node selector and tolerations (most charts: top-level keys). */
   protected placementValues(nodeSelector: Readonly<Record<string, string>>, tolerations: readonly Toleration[]): HelmValues {
@@ -132,7 +177,7 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
   }
 
   /** Objects that need the chart (its CRDs or webhooks); they are applied after it. */
-  protected afterChart(_scope: Construct, _context: AddOnContext, _chart: eks.HelmChart): void {}
+  protected afterChart(_scope: Construct, _context: AddOnContext, _chart: eks.HelmChart, _prerequisites: P): void {}
 
   /**
    * The add-on's own values as EKS add-on configuration (install "eks-addon"): by default the chart
@@ -143,19 +188,23 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
   }
 
   /** Objects that need the EKS add-on (install "eks-addon"); they are applied after it. */
-  protected afterAddon(_scope: Construct, _context: AddOnContext, _addon: eks.Addon): void {}
+  protected afterAddon(_scope: Construct, _context: AddOnContext, _addon: eks.Addon, _prerequisites: P): void {}
 
   deploy(scope: Construct, context: AddOnContext): void {
-    const own = this.chartValues(scope, context);
+    const made = this.prerequisites(scope, context);
+    const own = this.chartValues(context, made);
     const { nodeSelector, tolerations } = this.podPlacement(context.config, { nodeSelector: {}, tolerations: [] });
     const placement = this.options.nodeSelector || this.options.tolerations ? [this.placementValues(nodeSelector, tolerations)] : [];
+    // The chart or EKS add-on depends on everything created before it, these releases included.
+    this.additionalReleases(scope, context, 'before');
     if (this.install === 'eks-addon' && this.eksAddon) {
       const configuration = mergeValues(this.addonValues(own), ...placement, { ...this.options.configurationValues });
       const addon = createEksAddon(scope, context, this.eksAddon.addonName, {
         version: this.options.version,
         configurationValues: Object.keys(configuration).length > 0 ? configuration : undefined,
       });
-      this.afterAddon(scope, context, addon);
+      this.additionalReleases(scope, context, 'after').forEach((c) => c.node.addDependency(addon));
+      this.afterAddon(scope, context, addon, made);
       return;
     }
     const layers = [own, ...placement, this.options.values ?? {}];
@@ -174,6 +223,26 @@ export abstract class HelmAddOn<O extends HelmAddOnOptions & InstallableOptions 
     });
     // IAM and Pod Identity first, so the controller starts with its permissions.
     prerequisites.forEach((p) => chart.node.addDependency(p));
-    this.afterChart(scope, context, chart);
+    this.additionalReleases(scope, context, 'after').forEach((c) => c.node.addDependency(chart));
+    this.afterChart(scope, context, chart, made);
+  }
+
+  /** The {@link additionalCharts} of one side of the main chart, each behind its recovery. */
+  private additionalReleases(scope: Construct, context: AddOnContext, order: AdditionalChart['order']): eks.HelmChart[] {
+    return this.additionalCharts
+      .filter((c) => c.order === order)
+      .map(({ id, spec, values, createNamespace }) =>
+        recoverableHelmChart(scope, id, context, {
+          cluster: context.cluster,
+          repository: spec.repository,
+          chart: spec.chart,
+          version: spec.version,
+          namespace: spec.namespace,
+          release: spec.release,
+          createNamespace: createNamespace ?? true,
+          ...(values ? { values: values(context) } : {}),
+          ...HELM_RELEASE_BEHAVIOUR,
+        }),
+      );
   }
 }

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { z } from 'zod';
 
 import type { PlatformAddOn } from '../../addons/core/addon';
-import type { HelmChartSpec } from '../../addons/core/helm-addon';
+import type { AdditionalChart, HelmChartSpec } from '../../addons/core/helm-addon';
 import type { EksAddonSpec } from '../../addons/core/install-method';
 import { HELM_OPTIONS } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
@@ -42,18 +42,21 @@ export function optionRows(options: Readonly<Record<string, z.ZodType>>): string
 /** What a Helm add-on exposes about its chart (HelmAddOn's public fields), read without instanceof. */
 interface Delivered {
   readonly chart?: HelmChartSpec;
+  readonly additionalCharts?: readonly Pick<AdditionalChart, 'spec' | 'order'>[];
   readonly eksAddon?: EksAddonSpec;
   readonly addonName?: string;
 }
 
+const release = (chart: HelmChartSpec, extra = ''): string =>
+  `Helm chart ${code(chart.chart)} ${chart.version} from ${chart.repository} (release ${code(chart.release)} in ${code(chart.namespace)}${extra})`;
+
+/** Every chart in install order: the additional ones before the main chart, the main chart, those after it. */
 function delivery(addon: PlatformAddOn): string {
-  const { chart, eksAddon, addonName } = addon as PlatformAddOn & Delivered;
+  const { chart, additionalCharts = [], eksAddon, addonName } = addon as PlatformAddOn & Delivered;
   const parts: string[] = [];
-  if (chart) {
-    parts.push(
-      `Helm chart ${code(chart.chart)} ${chart.version} from ${chart.repository} (release ${code(chart.release)} in ${code(chart.namespace)})`,
-    );
-  }
+  const side = (order: AdditionalChart['order']): string[] =>
+    additionalCharts.filter((c) => c.order === order).map((c) => release(c.spec, `, ${order} ${code(chart?.chart ?? '')}`));
+  if (chart) parts.push(...side('before'), release(chart), ...side('after'));
   if (eksAddon) parts.push(`with \`install: "eks-addon"\`, the EKS add-on ${code(eksAddon.addonName)}`);
   if (addonName) parts.push(`the EKS add-on ${code(addonName)}, EKS's default version for the cluster unless \`version\` is set`);
   return parts.length > 0 ? parts.join('; ') : 'AWS resources and Kubernetes objects (no chart)';

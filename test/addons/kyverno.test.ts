@@ -1,3 +1,4 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 
@@ -271,4 +272,29 @@ test('on Kubernetes 1.36, which no Kyverno release documents yet, a configuratio
     'kubernetesVersion: got "1.36"; allowed: a version the "kyverno" add-on supports (1.33 to 1.35, per Kyverno\'s releases page (v1.19)): ' +
       'change kubernetesVersion or remove the add-on',
   );
+});
+
+describe('kyverno placement warning', () => {
+  const warned = (context: Record<string, unknown>): unknown[] =>
+    Annotations.fromStack(synth({ addons: '', ...SUPPORTED, ...context }, [new KyvernoAddOn()]).platform).findWarning(
+      '*',
+      Match.stringLikeRegexp('no node group carries workload-type=ops'),
+    );
+  const unlabelled = { ...OPS_NODE_GROUP, labels: {}, taints: [] };
+
+  test('on node groups none of which carries workload-type=ops, and only then', () => {
+    expect(warned({ compute: 'nodegroups', nodeGroups: [unlabelled] })).toHaveLength(1);
+    expect(warned({ compute: 'nodegroups' })).toEqual([]);
+    expect(warned({ compute: 'auto' })).toEqual([]);
+  });
+
+  test('not with a configured node selector', () => {
+    expect(
+      Annotations.fromStack(
+        synth({ compute: 'nodegroups', addons: '', ...SUPPORTED, nodeGroups: [{ ...unlabelled, labels: { tier: 'control' } }] }, [
+          new KyvernoAddOn({ nodeSelector: { tier: 'control' } }),
+        ]).platform,
+      ).findWarning('*', Match.stringLikeRegexp('workload-type=ops')),
+    ).toEqual([]);
+  });
 });
