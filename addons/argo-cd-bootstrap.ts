@@ -48,25 +48,24 @@ export const ARGO_CD_BOOTSTRAP_OPTIONS = strictObject(
       allowed: PATH_ALLOWED,
       description: 'Directory in the repository (`.` for the root).',
     }),
-    /** @default 'HEAD' */
     targetRevision: documented(text('a branch, tag or commit, e.g. HEAD, main, v1.2.0', REVISION), {
-      description: 'Branch, tag or commit to follow. Default HEAD.',
-    }).optional(),
-    /** @default 'bootstrap' */
+      description: 'Branch, tag or commit to follow.',
+    }).default('HEAD'),
     name: documented(text('a Kubernetes object name (lower-case letters, digits, "-", at most 63)', NAME), {
-      description: 'Name of the Application or ApplicationSet. Default bootstrap.',
-    }).optional(),
-    /** @default 'Application' */
+      description: 'Name of the Application or ApplicationSet.',
+    }).default('bootstrap'),
     kind: documented(oneOf(ARGO_CD_BOOTSTRAP_KINDS), {
       description:
-        '`Application`: an app-of-apps applying every manifest under `path`; `ApplicationSet`: one Application per directory under `path`, each in a namespace named after it. Default Application.',
-    }).optional(),
+        '`Application`: an app-of-apps applying every manifest under `path`; `ApplicationSet`: one Application per directory under `path`, each in a namespace named after it.',
+    }).default('Application'),
   },
   'an object {repoUrl, path, targetRevision?, name?, kind?}',
 );
 
-/** The bootstrap repository. */
-export type ArgoCdBootstrap = z.output<typeof ARGO_CD_BOOTSTRAP_OPTIONS>;
+/** The bootstrap repository, as options give it. */
+export type ArgoCdBootstrap = z.input<typeof ARGO_CD_BOOTSTRAP_OPTIONS>;
+/** The bootstrap repository, validated (defaults applied). */
+export type ArgoCdBootstrapOptions = z.output<typeof ARGO_CD_BOOTSTRAP_OPTIONS>;
 /** How the bootstrap repository is turned into Applications. */
 export type ArgoCdBootstrapKind = (typeof ARGO_CD_BOOTSTRAP_KINDS)[number];
 
@@ -88,10 +87,8 @@ function finalizers(names: readonly string[]): Record<string, unknown> {
  * The bootstrap Application or ApplicationSet, deploying to `server` (the managed capability names
  * clusters by ARN) from `namespace` (where Argo CD watches for Applications).
  */
-export function argoCdBootstrapObject(bootstrap: ArgoCdBootstrap, server: string, namespace: string): KubernetesObject {
-  const { repoUrl } = bootstrap;
-  const revision = bootstrap.targetRevision ?? 'HEAD';
-  const name = bootstrap.name ?? 'bootstrap';
+export function argoCdBootstrapObject(bootstrap: ArgoCdBootstrapOptions, server: string, namespace: string): KubernetesObject {
+  const { repoUrl, name, targetRevision: revision } = bootstrap;
   const path = bootstrap.path.replace(/\/$/, '');
   const syncPolicy = {
     automated: { prune: true, selfHeal: true },
@@ -99,7 +96,7 @@ export function argoCdBootstrapObject(bootstrap: ArgoCdBootstrap, server: string
     // The first sync may race CRDs that the same sync installs.
     retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
   };
-  if ((bootstrap.kind ?? 'Application') === 'Application') {
+  if (bootstrap.kind === 'Application') {
     return {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',

@@ -11,9 +11,12 @@ import { documented, json, list, oneOf, strictObject, text } from '../lib/config
 
 /** What the capability may do on the local cluster once a bootstrap registers it. */
 export const ARGO_CD_DEPLOY_ACCESS = ['namespace', 'cluster-admin'] as const;
-/** The EKS user guide's production setup, rather than its quick setup (cluster-admin). */
+/**
+ * The EKS user guide's production setup, rather than its quick setup (cluster-admin). Managed only,
+ * so no schema default: one would be refused as a capability option without `managed`.
+ */
 export const DEFAULT_DEPLOY_ACCESS: (typeof ARGO_CD_DEPLOY_ACCESS)[number] = 'namespace';
-/** The capability's namespace unless `namespace` is set. */
+/** The capability's namespace unless `namespace` is set (managed only, like DEFAULT_DEPLOY_ACCESS). */
 export const DEFAULT_MANAGED_NAMESPACE = 'argocd';
 /** Argo CD's built-in global roles. */
 export const ARGO_CD_RBAC_ROLES = ['ADMIN', 'EDITOR', 'VIEWER'] as const;
@@ -53,12 +56,10 @@ const MAPPINGS_ALLOWED = `a list of {role: ADMIN|EDITOR|VIEWER, identities: [{id
 
 /** Options only the managed delivery reads; spread into the argo-cd schema. */
 export const MANAGED_ARGO_CD_OPTIONS = {
-  /** @default - none; required when managed is true */
   identityCenter: documented(
     strictObject(
       {
         instanceArn: text(INSTANCE_ARN_ALLOWED, INSTANCE_ARN),
-        /** @default - the cluster's Region */
         region: text('an AWS Region, e.g. eu-west-1', REGION).optional(),
       },
       'an object {instanceArn, region?}',
@@ -68,7 +69,6 @@ export const MANAGED_ARGO_CD_OPTIONS = {
         "Managed only: the IAM Identity Center instance users sign in with, {instanceArn, region?} (region defaults to the cluster's). Required when managed is true.",
     },
   ).optional(),
-  /** @default [] */
   rbacRoleMappings: documented(
     json(
       z
@@ -78,23 +78,20 @@ export const MANAGED_ARGO_CD_OPTIONS = {
     {
       allowed: MAPPINGS_ALLOWED,
       description:
-        "Managed only: which Identity Center users and groups get Argo CD's global roles. Without a mapping nobody can sign in to the Argo CD UI. Default: none.",
+        "Managed only: which Identity Center users and groups get Argo CD's global roles. Without a mapping nobody can sign in to the Argo CD UI.",
     },
   ).optional(),
-  /** @default 'argocd' */
   namespace: documented(text('a Kubernetes namespace name', NAMESPACE), {
     description: `Managed only: the namespace the capability watches for Applications and ApplicationSets (the only one it supports). Default ${DEFAULT_MANAGED_NAMESPACE}.`,
   }).optional(),
-  /** @default 'namespace' */
   deployAccess: documented(oneOf(ARGO_CD_DEPLOY_ACCESS), {
     description: `Managed only, with a bootstrap: the capability's Kubernetes RBAC on this cluster. \`namespace\`: read every resource cluster-wide (discovery, health checks) and write only in the capability namespace (the EKS user guide's production setup; bind more namespaces yourself); \`cluster-admin\`: everything, as the self-managed chart's controller has (the guide advises against it in production). Default ${DEFAULT_DEPLOY_ACCESS}.`,
   }).optional(),
-  /** @default - the public Argo CD endpoint */
   vpceIds: documented(
     list(text('a VPC endpoint id such as vpce-0123456789abcdef0', VPCE_ID), 'a list of VPC endpoint ids such as vpce-0123456789abcdef0'),
     {
       description:
-        'Managed only: VPC endpoints (service eks-capabilities.<region>.amazonaws.com) through which the Argo CD UI and API are reached privately. Default: the public endpoint.',
+        'Managed only: VPC endpoints (service eks-capabilities.<region>.amazonaws.com) through which the Argo CD UI and API are reached privately. Without them, through the public endpoint.',
     },
   ).optional(),
 } as const;

@@ -11,7 +11,7 @@ export const ARGO_CD_ID = 'argo-cd';
 /** Options only the self-managed delivery (the Helm chart) reads. */
 const SELF_MANAGED_ARGO_CD_OPTIONS = {
   ...HELM_OPTIONS,
-  /** @default false */
+  // Self-managed only, so no schema default: one would be refused as a chart option with `managed`.
   ha: documented(flag(), {
     description:
       'High availability: Redis HA (3 Redis pods with required anti-affinity, so at least 3 nodes) and 2 replicas of the API server, repo server and ApplicationSet controller. Default false.',
@@ -22,23 +22,22 @@ const SELF_MANAGED_ARGO_CD_OPTIONS = {
 export const ARGO_CD_OPTIONS = strictObject(
   {
     ...SELF_MANAGED_ARGO_CD_OPTIONS,
-    /** @default - none: Argo CD is installed without Applications */
     bootstrap: documented(ARGO_CD_BOOTSTRAP_OPTIONS, {
-      description: 'Git repository Argo CD syncs from once it runs: {repoUrl, path, targetRevision?, name?, kind?}. Default: none.',
+      description:
+        'Git repository Argo CD syncs from once it runs: {repoUrl, path, targetRevision?, name?, kind?}. Without it, Argo CD runs with no Application.',
     }).optional(),
-    /** @default false */
     managed: documented(flag(), {
       description:
-        'Use the EKS Capability for Argo CD (run by EKS, off your nodes, IAM Identity Center sign-in) instead of the Helm chart. Needs identityCenter. Default false.',
-    }).optional(),
+        'Use the EKS Capability for Argo CD (run by EKS, off your nodes, IAM Identity Center sign-in) instead of the Helm chart. Needs identityCenter.',
+    }).default(false),
     ...MANAGED_ARGO_CD_OPTIONS,
   },
   'an object of argo-cd options',
 );
 
-/** Props of the argo-cd add-on. */
-export type ArgoCdAddOnProps = z.output<typeof ARGO_CD_OPTIONS>;
-/** The options of the argo-cd add-on, validated. */
+/** Props of the argo-cd add-on: its options as configuration or code gives them. */
+export type ArgoCdAddOnProps = z.input<typeof ARGO_CD_OPTIONS>;
+/** The options of the argo-cd add-on, validated (defaults applied). */
 export type ArgoCdOptions = z.output<typeof ARGO_CD_OPTIONS>;
 
 /** Options that configure the Helm chart, meaningless for the capability. */

@@ -71,7 +71,7 @@ export class ArgoCdAddOn implements PlatformAddOn {
 
   constructor(props: ArgoCdAddOnProps = {}) {
     this.options = argoCdOptions(props);
-    this.managed = this.options.managed === true;
+    this.managed = this.options.managed;
     this.delivery = this.managed ? new ManagedArgoCd(this.options) : new SelfManagedArgoCd(this.options);
     this.chart = this.delivery.chart;
     Object.assign(this, facetsOf(this.delivery));
