@@ -1,4 +1,4 @@
-import type { AddOnContext, AddOnCost, AddOnCostContext, AddOnRegistration, KubernetesObject } from 'cdk-eks-platform';
+import type { AddOnContext, AddOnCost, AddOnCostContext, AddOnRegistration, KubernetesObject, PodSet } from 'cdk-eks-platform';
 import {
   addOnOptions,
   documented,
@@ -6,6 +6,7 @@ import {
   ManifestAddOn,
   objectName,
   PLATFORM_LABELS,
+  podRequests,
   registerAddOn,
   strictObject,
   text,
@@ -123,6 +124,25 @@ export class HeadroomAddOn extends ManifestAddOn {
         what: `${type} on demand (and its vCPU count)`,
         perHour: (p) => (reserved / (vcpus ?? 1)) * p,
         detail: (p) => `${reserved} of ${vcpus} vCPUs of ${type} x $${p}/h`,
+      },
+    ];
+  }
+
+  /**
+   * The pods facet: on managed node groups the plan checks, before anything is built, that the
+   * pods that can land on a group fit its minimum size. The placeholders have no node selector and
+   * no tolerations, so with a node autoscaler they wait for its nodes (and are deployed after it);
+   * without one they take room on the node groups, where the controllers need it too.
+   */
+  podSets(): PodSet[] {
+    return [
+      {
+        name: 'headroom placeholders',
+        replicas: this.options.replicas ?? 2,
+        requests: podRequests(this.options.cpu ?? '1', this.options.memory ?? '2Gi'),
+        nodeSelector: {},
+        tolerations: [],
+        source: "the headroom add-on's Deployment",
       },
     ];
   }
