@@ -56,6 +56,13 @@ describe('managed: the EKS Capability', () => {
     });
   });
 
+  // The registration parses configuration before the add-on checks which options belong to which
+  // delivery: a schema default on a chart option would make every configured managed form fail here.
+  test('configuration picks the same delivery, the chart options left out', () => {
+    const configured = ArgoCdAddOn.registration.create({ managed: 'true', identityCenter: IDC }) as ArgoCdAddOn;
+    expect([configured.managed, configured.chart, configured.namespaces]).toEqual([true, undefined, ['argocd']]);
+  });
+
   test("its generated page names no chart, as the delivery's facts say", () => {
     const page = addOnPage({ ...ArgoCdAddOn.registration, docs: { example: { managed: true, identityCenter: IDC } } }, ROOT);
     expect(page).toContain('| installs | AWS resources and Kubernetes objects (no chart) |');
