@@ -4,6 +4,7 @@ export * from './core/cost';
 export * from './core/provides';
 export * from './core/docs';
 export * from './core/teardown';
+export * from './core/facets';
 export * from './core/resolve';
 export * from './core/helm-addon';
 export * from './core/manifest-addon';

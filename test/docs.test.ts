@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
+import { documented, integer, text } from '../lib/config';
+import { optionRows } from '../lib/docs/addon-pages';
 import { addOnPages, GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/reference';
 
 /*
@@ -74,6 +76,20 @@ describe('add-on pages', () => {
 
   test.each([...pages.keys()])('%s is up to date (run `npm run docs`)', (page) => {
     expect(read(page)).toBe(pages.get(page));
+  });
+
+  test('an option row shows what the schema says of an absent option: its default, or that it is required', () => {
+    expect(
+      optionRows({
+        replicas: documented(integer(1, 5), { description: 'Pods to run.' }).default(2),
+        name: documented(text('a name'), { description: 'Its name.' }),
+        note: documented(text('a note'), { description: 'Free text.' }).optional(),
+      }),
+    ).toEqual([
+      '| `replicas` | an integer from 1 to 5 | Pods to run. Default `2`. |',
+      '| `name` (required) | a name | Its name. |',
+      '| `note` | a note | Free text. |',
+    ]);
   });
 
   test('docs/addons/ holds a page for each registered add-on and nothing else', () => {

@@ -31,11 +31,18 @@ export function optionShape(registration: AddOnRegistration): Record<string, z.Z
 
 export const OPTIONS_HEADER = ['| option | allowed | what it does |', '| --- | --- | --- |'];
 
+/**
+ * One row per option. What the schema makes of an absent option says whether it is required and
+ * its `.default()`, so the default is written once, in the schema, and the row shows it.
+ */
 export function optionRows(options: Readonly<Record<string, z.ZodType>>): string[] {
   return Object.entries(options).map(([name, schema]) => {
     const doc = docOf(schema);
-    const required = schema.safeParse(undefined).success ? '' : ' (required)';
-    return `| \`${name}\`${required} | ${cell(doc.allowed ?? '')} | ${cell(doc.description ?? '')} |`;
+    const absent = schema.safeParse(undefined);
+    const required = absent.success ? '' : ' (required)';
+    const fallback = absent.success && absent.data !== undefined ? ` Default ${code(JSON.stringify(absent.data))}.` : '';
+    const description = `${doc.description ?? ''}${fallback}`.trim();
+    return `| \`${name}\`${required} | ${cell(doc.allowed ?? '')} | ${cell(description)} |`;
   });
 }
 

@@ -200,7 +200,8 @@ describe('managed argo-cd options', () => {
           }),
       ),
     ).toEqual(
-      ['identityCenter', 'rbacRoleMappings', 'namespace', 'vpceIds', 'deployAccess'].map((key) =>
+      // In the order of the schema, which the options table of the docs follows too.
+      ['identityCenter', 'rbacRoleMappings', 'namespace', 'deployAccess', 'vpceIds'].map((key) =>
         expect.stringMatching(new RegExp(`^addons\\.argo-cd\\.${key}: got .*; allowed: nothing unless managed is true`)),
       ),
     );

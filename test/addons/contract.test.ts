@@ -4,11 +4,12 @@ import type { z } from 'zod';
 
 import { AddOnCatalog } from '../../addons/catalog';
 import type { AddOnContext, PlatformAddOn, ServiceAccountRef } from '../../addons/core/addon';
+import { facetsOf } from '../../addons/core/facets';
 import { addOnOptions } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
 import { registerAddOn } from '../../addons/core/registration';
 import type { ComputeMode } from '../../lib/config';
-import { ConfigError, DEFAULT_ADDON_IDS, integer, loadConfig, strictObject } from '../../lib/config';
+import { ConfigError, DEFAULT_ADDON_IDS, integer, loadConfig, Problems, strictObject } from '../../lib/config';
 import type { PlanInputs } from '../../lib/plan';
 import { composePlan } from '../../lib/plan';
 import { synth } from '../helpers';
@@ -285,5 +286,27 @@ describe('selecting add-ons by configuration', () => {
     ],
   ])('%s is a configuration error', (_name, context, message) => {
     expect(problemsOf({ sampleWorkloads: false, ...context }).join('\n')).toMatch(message);
+  });
+});
+
+describe('facetsOf: an add-on that delegates declares what its delivery declares', () => {
+  class Delivery extends FakeAddOn {
+    readonly checked: string[] = [];
+    checkConfiguration(): void {
+      this.checked.push(this.id);
+    }
+  }
+
+  test('values as declared, methods bound to the delivery, absent facets left out', () => {
+    const delivery = new Delivery('chart', { namespaces: ['tools'], dependsOn: ['certs'] });
+    const facets = facetsOf(delivery);
+    expect(facets).toEqual({
+      computeModes: ['auto', 'nodegroups'],
+      namespaces: ['tools'],
+      dependsOn: ['certs'],
+      checkConfiguration: expect.any(Function),
+    });
+    facets.checkConfiguration?.(new Problems(), loadConfig({}));
+    expect(delivery.checked).toEqual(['chart']);
   });
 });

@@ -1,0 +1,97 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type { Construct } from 'constructs';
+
+import { argoCdBootstrapObject, IN_CLUSTER } from './argo-cd-bootstrap';
+import type { ArgoCdDelivery } from './argo-cd-delivery';
+import type { ArgoCdOptions } from './argo-cd-options';
+import { ARGO_CD_ID } from './argo-cd-options';
+import type { AddOnContext } from './core/addon';
+import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
+import { HelmAddOn, mergeValues } from './core/helm-addon';
+
+/**
+ * The tested chart. The release is named `argocd` because the chart names its objects
+ * `<release>-<component>` unless the release name contains `argocd`: this keeps the documented
+ * names (`argocd-server`, `argocd-repo-server`, ...).
+ */
+export const ARGO_CD_CHART: HelmChartSpec = {
+  repository: 'https://argoproj.github.io/argo-helm',
+  chart: 'argo-cd',
+  version: '10.1.2',
+  namespace: 'argocd',
+  release: 'argocd',
+};
+
+/** What the chart reads of the argo-cd options. */
+export type SelfManagedArgoCdOptions = Pick<ArgoCdOptions, 'version' | 'values' | 'nodeSelector' | 'tolerations' | 'ha' | 'bootstrap'>;
+
+/**
+ * Self-managed Argo CD: the Helm chart, whose UI and API stay inside the cluster
+ * (`kubectl port-forward svc/argocd-server -n argocd 8080:443`), and the bootstrap object after it.
+ */
+export class SelfManagedArgoCd extends HelmAddOn<SelfManagedArgoCdOptions> implements ArgoCdDelivery {
+  readonly id = ARGO_CD_ID;
+  readonly computeModes = ['auto', 'nodegroups'] as const;
+  readonly applicationNamespace: string;
+
+  /** `options` are validated by the argo-cd schema. */
+  constructor(options: SelfManagedArgoCdOptions) {
+    super(ARGO_CD_CHART, options);
+    this.applicationNamespace = this.chart.namespace;
+  }
+
+  /** Needs no AWS resources. */
+  protected prerequisites(): undefined {
+    return undefined;
+  }
+
+  protected chartValues(): HelmValues {
+    const values: HelmValues = {
+      // Deleting the CRDs would delete every Application and ApplicationSet with them.
+      crds: { install: true, keep: true },
+      // Reached through kubectl port-forward (TLS to the server itself); expose it with your own Ingress if needed.
+      server: { service: { type: 'ClusterIP' }, resources: { requests: { cpu: '50m', memory: '128Mi' } } },
+      controller: { resources: { requests: { cpu: '250m', memory: '512Mi' } } },
+      repoServer: { resources: { requests: { cpu: '100m', memory: '256Mi' } } },
+      applicationSet: { resources: { requests: { cpu: '50m', memory: '64Mi' } } },
+      notifications: { resources: { requests: { cpu: '25m', memory: '64Mi' } } },
+      redis: { resources: { requests: { cpu: '50m', memory: '64Mi' } } },
+      // Dex only serves SSO connectors, which need configuration anyway; the admin account works without it.
+      dex: { enabled: false },
+    };
+    if (!this.options.ha) {
+      return values;
+    }
+    const twoReplicas = { replicas: 2, pdb: { enabled: true, minAvailable: 1 } };
+    return mergeValues(values, {
+      'redis-ha': { enabled: true },
+      // One application controller: more replicas shard clusters, they do not fail over.
+      controller: { replicas: 1 },
+      server: twoReplicas,
+      repoServer: twoReplicas,
+      applicationSet: twoReplicas,
+    });
+  }
+
+  /** `global.*` reaches every Argo CD component and hook; the Redis HA subchart has its own keys. */
+  protected placementValues(nodeSelector: Readonly<Record<string, string>>, tolerations: readonly Toleration[]): HelmValues {
+    const placement = { nodeSelector, tolerations };
+    const values: HelmValues = { global: placement };
+    if (this.options.ha) {
+      values['redis-ha'] = { ...placement, haproxy: placement };
+    }
+    return values;
+  }
+
+  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart): void {
+    const bootstrap = this.options.bootstrap;
+    if (!bootstrap) return;
+    const manifest = new eks.KubernetesManifest(scope, 'Bootstrap', {
+      cluster: context.cluster,
+      manifest: [argoCdBootstrapObject(bootstrap, IN_CLUSTER, this.applicationNamespace)],
+      overwrite: true,
+    });
+    // The CRDs and the controllers come with the chart; deleting the bootstrap first lets Argo CD clean up.
+    manifest.node.addDependency(chart);
+  }
+}
