@@ -1,6 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
+import { z } from 'zod';
+
+import { documented, integer, text } from '../lib/config';
+import { optionRows } from '../lib/docs/addon-pages';
 import { addOnPages, GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/reference';
 
 /*
@@ -82,6 +86,24 @@ describe('add-on pages', () => {
         .map((f) => `docs/addons/${f}`)
         .sort(),
     ).toEqual([...pages.keys()].sort());
+  });
+});
+
+describe('option tables', () => {
+  test('a schema default is rendered in the default column; an option with a default is not required', () => {
+    const [replicas, name, note] = optionRows({
+      replicas: documented(integer(1, 5), { description: 'Replicas.' }).default(2),
+      name: text('a name'),
+      note: text('a note').optional(),
+    });
+    expect(replicas).toBe('| `replicas` | `2` | an integer from 1 to 5 | Replicas. |');
+    expect(name).toBe('| `name` (required) |  | a name |  |');
+    expect(note).toBe('| `note` |  | a note |  |');
+  });
+
+  test('lists and strings render as JSON', () => {
+    const rows = optionRows({ names: z.array(z.string()).default([]), className: z.string().default('alb') });
+    expect(rows).toEqual(['| `names` | `[]` |  |  |', '| `className` | `"alb"` |  |  |']);
   });
 });
 

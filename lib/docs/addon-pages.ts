@@ -8,7 +8,7 @@ import type { AdditionalChart, HelmChartSpec } from '../../addons/core/helm-addo
 import type { EksAddonSpec } from '../../addons/core/install-method';
 import { HELM_OPTIONS } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
-import { docOf } from '../config';
+import { defaultOf, docOf } from '../config';
 
 /*
  * One page per add-on, docs/addons/<id>.md, written from its registration: the facts from the code,
@@ -29,13 +29,19 @@ export function optionShape(registration: AddOnRegistration): Record<string, z.Z
   return shape;
 }
 
-export const OPTIONS_HEADER = ['| option | allowed | what it does |', '| --- | --- | --- |'];
+export const OPTIONS_HEADER = ['| option | default | allowed | what it does |', '| --- | --- | --- | --- |'];
+
+/** A schema default as JSON (`2`, `"alb"`, `[]`); empty when the option has none. */
+function defaultCell(schema: z.ZodType): string {
+  const found = defaultOf(schema);
+  return found ? code(JSON.stringify(found.value)) : '';
+}
 
 export function optionRows(options: Readonly<Record<string, z.ZodType>>): string[] {
   return Object.entries(options).map(([name, schema]) => {
     const doc = docOf(schema);
     const required = schema.safeParse(undefined).success ? '' : ' (required)';
-    return `| \`${name}\`${required} | ${cell(doc.allowed ?? '')} | ${cell(doc.description ?? '')} |`;
+    return `| \`${name}\`${required} | ${cell(defaultCell(schema))} | ${cell(doc.allowed ?? '')} | ${cell(doc.description ?? '')} |`;
   });
 }
 
