@@ -105,6 +105,13 @@ describe('option tables', () => {
     const rows = optionRows({ names: z.array(z.string()).default([]), className: z.string().default('alb') });
     expect(rows).toEqual(['| `names` | `[]` |  |  |', '| `className` | `"alb"` |  |  |']);
   });
+
+  test("an add-on page shows its options' defaults", () => {
+    const page = addOnPages().get('docs/addons/cert-manager.md') ?? '';
+    expect(page).toContain('| option | default | allowed | what it does |');
+    expect(page).toMatch(/^\| `replicas` \| `2` \| an integer from 1 to 5 \| /m);
+    expect(page).toMatch(/^\| `install` \| `"helm"` \| helm, eks-addon \| /m);
+  });
 });
 
 describe('links', () => {
