@@ -102,18 +102,7 @@ cd "$ROOT"
 
 TARGET='' FROM=''
 LEFT_TO_DO=()
-summary() {
-  local rc=$1 line
-  ((${#PHASES[@]})) || return 0
-  echo
-  if ((rc == 0)); then
-    echo "Environment $ENV_NAME is back on Kubernetes $TARGET (region $REGION, cluster $CLUSTER)."
-  else
-    report_failure "re-run the same command: finished phases are skipped."
-  fi
-  for line in "${LEFT_TO_DO[@]}"; do echo "  left to do: $line"; done
-  print_phase_table
-}
+summary() { version_change_summary "$1" "Environment $ENV_NAME is back on Kubernetes $TARGET (region $REGION, cluster $CLUSTER)."; }
 add_exit_hook summary
 log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
 require_tools aws node
@@ -135,10 +124,7 @@ else
 fi
 
 read_app_versions "$TARGET"
-if [[ " ${SUPPORTED[*]} " != *" $TARGET "* ]]; then
-  die "cluster $CLUSTER is on $CURRENT, and this app does not deploy $TARGET (supported: ${SUPPORTED[*]}, lib/config/kubernetes-versions.ts):" \
-    "its stacks could not follow a rollback to $TARGET, so the next deploy would fail. Nothing was changed."
-fi
+require_app_version "$TARGET" "cluster $CLUSTER is on $CURRENT, and this app does not deploy $TARGET: its stacks could not follow a rollback to $TARGET, so the next deploy would fail (nothing was changed)"
 
 # ---------------------------------------------------------------------- the stacks
 
@@ -247,12 +233,7 @@ if ((!RESUMING)); then
   read_nodegroups "aws eks update-nodegroup-version, before the control plane"
 fi
 
-ensure_cluster_admin
-CDK_CONTEXT+=(-c "kubernetesVersion=$TARGET")
-# Force: "bypasses all insight checks" of the rollback, nothing else. As in upgrade.sh, only this
-# run's InfraStack deploy gets it, so the next up.sh deploys without it.
-FORCE_CONTEXT=()
-if ((IGNORE_INSIGHT_ERRORS)); then FORCE_CONTEXT=(-c forceVersionUpdate=true); fi
+prepare_version_deploy "rollback readiness"
 LEFT_TO_DO+=("give scripts/up.sh -c kubernetesVersion=$TARGET from now on (or set \"kubernetesVersion\": \"$TARGET\" in cdk.json): up.sh refuses a version other than the cluster's")
 
 # ---------------------------------------------------------------------------- plan
@@ -267,18 +248,11 @@ print_plan() {
   fi
   if [[ -n $SUPPORT_NOTE ]]; then echo "  note: $SUPPORT_NOTE"; fi
   echo "  1. managed node groups:"
-  if [[ $AUTO_MODE == True ]]; then
-    echo "       EKS Auto Mode: EKS rolls its nodes back first, as disruption budgets allow, then the control plane"
-  fi
-  if ((${#NODEGROUP_LINES[@]} == 0)) && [[ $AUTO_MODE != True ]]; then echo "       none"; fi
-  for line in "${NODEGROUP_LINES[@]}"; do echo "       $line"; done
+  print_plan_nodegroups "EKS rolls its nodes back first, as disruption budgets allow, then the control plane"
   echo "  2. EKS managed add-ons:"
-  if ((${#ADDON_LINES[@]} == 0)); then echo "       none installed"; fi
-  for line in "${ADDON_LINES[@]}"; do echo "       $line"; done
+  print_plan_addons
   echo "  3. control plane: $FROM -> $TARGET (InfraStack $INFRA_STACK with -c kubernetesVersion=$TARGET)"
-  if ((${#FORCE_CONTEXT[@]})); then
-    echo "       --ignore-insight-errors: EKS skips its rollback readiness checks for this InfraStack deploy (-c forceVersionUpdate=true)"
-  fi
+  if [[ -n $FORCE_PLAN_LINE ]]; then echo "       $FORCE_PLAN_LINE"; fi
   echo "  4. PlatformStack $PLATFORM_STACK: kubectl layer v${TARGET#1.} (kubectl $TARGET), Helm charts and manifests re-applied"
   echo "  then: scripts/verify.sh --env $ENV_NAME --region $REGION"
   for line in "${LEFT_TO_DO[@]}"; do echo "  left to do by hand afterwards: $line"; done

@@ -101,19 +101,7 @@ TARGET_MINOR=$((10#${BASH_REMATCH[1]}))
 setup_env
 cd "$ROOT"
 
-summary() {
-  local rc=$1
-  ((${#PHASES[@]})) || return 0
-  echo
-  if ((rc == 0)); then
-    echo "Environment $ENV_NAME is on Kubernetes $TARGET (region $REGION, cluster $CLUSTER)."
-  else
-    report_failure "re-run the same command: finished phases are skipped."
-  fi
-  local line
-  for line in "${LEFT_TO_DO[@]}"; do echo "  left to do: $line"; done
-  print_phase_table
-}
+summary() { version_change_summary "$1" "Environment $ENV_NAME is on Kubernetes $TARGET (region $REGION, cluster $CLUSTER)."; }
 LEFT_TO_DO=()
 add_exit_hook summary
 log "environment $ENV_NAME, region $REGION ($REGION_SOURCE)"
@@ -122,9 +110,7 @@ require_tools aws node
 # ------------------------------------------------------------- what the app supports
 
 read_app_versions "$TARGET"
-if [[ " ${SUPPORTED[*]} " != *" $TARGET "* ]]; then
-  die "Kubernetes $TARGET is not a version this app deploys; supported: ${SUPPORTED[*]} (lib/config/kubernetes-versions.ts)"
-fi
+require_app_version "$TARGET" "Kubernetes $TARGET is not a version this app deploys"
 
 # --------------------------------------------------------------------- the cluster
 
@@ -171,13 +157,7 @@ read_addons 0
 # nodes to TARGET after the control plane, in the same InfraStack deploy.
 read_nodegroups "InfraStack rolls its nodes after the control plane"
 
-ensure_cluster_admin
-CDK_CONTEXT+=(-c "kubernetesVersion=$TARGET")
-# EKS itself refuses a version update while an upgrade insight has status ERROR unless the update
-# is forced (AWS::EKS::Cluster Force). Only InfraStack's deploy of this run gets it: it is not in
-# CDK_CONTEXT, the state file or cdk.json, so the next up.sh deploys without it.
-FORCE_CONTEXT=()
-if ((IGNORE_INSIGHT_ERRORS)); then FORCE_CONTEXT=(-c forceVersionUpdate=true); fi
+prepare_version_deploy upgrade-readiness
 
 # ---------------------------------------------------------------------------- plan
 
@@ -186,18 +166,11 @@ print_plan() {
   echo "Upgrade plan for $ENV_NAME (cluster $CLUSTER, region $REGION): Kubernetes $CURRENT -> $TARGET"
   if ((RESUMING)); then echo "  (resuming an earlier upgrade to $TARGET that did not finish)"; fi
   echo "  1. control plane: $CURRENT -> $TARGET (InfraStack $INFRA_STACK)"
-  if ((${#FORCE_CONTEXT[@]})); then
-    echo "       --ignore-insight-errors: EKS skips its upgrade-readiness checks for this InfraStack deploy (-c forceVersionUpdate=true)"
-  fi
+  if [[ -n $FORCE_PLAN_LINE ]]; then echo "       $FORCE_PLAN_LINE"; fi
   echo "  2. EKS managed add-ons (InfraStack or PlatformStack, whichever declares them):"
-  if ((${#ADDON_LINES[@]} == 0)); then echo "       none installed"; fi
-  for line in "${ADDON_LINES[@]}"; do echo "       $line"; done
+  print_plan_addons
   echo "  3. managed node groups:"
-  if [[ $AUTO_MODE == True ]]; then
-    echo "       EKS Auto Mode: its nodes follow the control plane on their own (EKS replaces them)"
-  fi
-  if ((${#NODEGROUP_LINES[@]} == 0)) && [[ $AUTO_MODE != True ]]; then echo "       none"; fi
-  for line in "${NODEGROUP_LINES[@]}"; do echo "       $line"; done
+  print_plan_nodegroups "its nodes follow the control plane on their own (EKS replaces them)"
   echo "  4. PlatformStack $PLATFORM_STACK: kubectl layer v$TARGET_MINOR (kubectl $TARGET), Helm charts and manifests re-applied"
   echo "  then: scripts/verify.sh --env $ENV_NAME --region $REGION"
   for line in "${LEFT_TO_DO[@]}"; do echo "  left to do by hand after the deploy: $line"; done

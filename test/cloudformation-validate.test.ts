@@ -5,6 +5,7 @@ import { Stack } from 'aws-cdk-lib';
 
 import { acknowledgeValidation } from '../lib/compliance/acknowledge';
 import { buildTestApp } from './helpers';
+import { fullPlatformContext } from './support/full-platform';
 
 interface PluginReport {
   readonly pluginName: string;
@@ -14,7 +15,7 @@ interface PluginReport {
 
 /** The CloudFormation Validate report of one synth (aws-cdk-lib registers the plugin itself). */
 function validateReport(context: Record<string, unknown>): PluginReport {
-  const assembly = buildTestApp(context).app.synth();
+  const assembly = buildTestApp(context, { cloudFormationValidation: true }).app.synth();
   const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: PluginReport[] };
   const plugin = report.pluginReports.find((r) => r.pluginName === 'CloudFormation Validate');
   if (!plugin) throw new Error('no CloudFormation Validate report: is the plugin still registered?');
@@ -26,6 +27,9 @@ describe("aws-cdk-lib's CloudFormation Validate plugin", () => {
     ['auto mode (workshop)', {}],
     ['managed node groups', { compute: 'nodegroups' }],
     ['production profile', { profile: 'production' }],
+    // Every first-party add-on, teams and workloads: other tests synthesize without the plugin.
+    ['full platform on auto mode', fullPlatformContext('auto')],
+    ['full platform on managed node groups', fullPlatformContext('nodegroups')],
   ])('%s: no finding', (_name, context) => {
     const report = validateReport(context);
     expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`)).toEqual([]);

@@ -13,18 +13,34 @@ import { ConfigError, Problems } from '../lib/config';
 /** The feature flags of cdk.json, so tests synthesize exactly what `cdk synth` does. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')).context;
 
+/** How a test app differs from the one `cdk synth` runs. */
+export interface TestAppOptions {
+  /**
+   * Runs aws-cdk-lib's built-in CloudFormation Validate plugin on the synth. Off by default: it
+   * costs about a second of WebAssembly start-up per test process (docs/benchmarks.md) and checks
+   * nothing a test asserts; test/cloudformation-validate.test.ts runs it on every configuration CI
+   * synthesizes, and `cdk synth` always runs it.
+   * @default false
+   */
+  readonly cloudFormationValidation?: boolean;
+}
+
 /**
  * An App as `cdk synth` makes it (cdk.json's feature flags, then `context`), except that it does
- * not copy asset files into its assembly: templates are the same, and a test app no longer writes
- * the 57 MB of kubectl and AWS CLI layers.
+ * not copy asset files into its assembly (templates are the same, and a test app no longer writes
+ * the 57 MB of kubectl and AWS CLI layers) and, unless asked, skips the CloudFormation Validate plugin.
  */
-export function testApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:disable-asset-staging': true, ...context } });
+export function testApp(context: Record<string, unknown> = {}, options: TestAppOptions = {}): App {
+  return new App({
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:disable-asset-staging': true, ...context },
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
+  });
 }
 
 /** The platform app built into {@link testApp}, without the compliance packs unless asked for. */
-export function buildTestApp(context: Record<string, unknown> = {}, options: BuildOptions = {}): PlatformApp {
-  return buildPlatformApp(testApp(context), { compliancePacks: false, ...options });
+export function buildTestApp(context: Record<string, unknown> = {}, options: BuildOptions & TestAppOptions = {}): PlatformApp {
+  const { cloudFormationValidation, ...build } = options;
+  return buildPlatformApp(testApp(context, { cloudFormationValidation }), { compliancePacks: false, ...build });
 }
 
 export interface SynthesizedApp extends PlatformApp {

@@ -1,11 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 
+import type { PlatformAddOn } from '../addons/core/addon';
 import { canLandOn, tolerates } from '../addons/core/node-placement';
 import { podRequests } from '../addons/core/pod-sets';
 import type { NodeGroupConfig } from '../lib/config';
 import { OPS_NODE_GROUP } from '../lib/config';
 import { composePlan } from '../lib/plan';
-import { capacityDependencies } from '../lib/plan/capacity-checks';
 import { kubeReservedCpu, kubeReservedMemory, nodeAllocatable } from '../lib/plan/node-allocatable';
 import { helmReleases, synth } from './helpers';
 
@@ -112,9 +112,27 @@ describe('own node groups keep working', () => {
     ).toEqual([]);
   });
 
+  test('the plan places each pod set once: the capacity check and the deploy order read the same placement', () => {
+    let calls = 0;
+    const counting: PlatformAddOn = {
+      id: 'counting',
+      computeModes: ['nodegroups'],
+      namespaces: [],
+      podSets: () => {
+        calls += 1;
+        return [{ name: 'counted', replicas: 1, requests: podRequests('10m', '16Mi'), nodeSelector: {}, tolerations: [], source: 'test' }];
+      },
+      deploy: () => undefined,
+    };
+    const plan = composePlan(NODEGROUPS, { addons: [counting] });
+    expect(calls).toBe(1);
+    // Untainted pods fit no group of the dedicated ops pool: they wait for Karpenter's nodes.
+    expect(plan.capacityWaits.get('counting')).toEqual(['karpenter']);
+  });
+
   test('Auto Mode is untouched: no capacity dependencies', () => {
     const plan = composePlan({});
-    expect([...capacityDependencies(plan.config, plan.addons)]).toEqual([]);
+    expect([...plan.capacityWaits]).toEqual([]);
   });
 });
 

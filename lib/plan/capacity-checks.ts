@@ -14,22 +14,31 @@ import { SYSTEM_POD_SETS } from './system-pods';
  * minimum capacity, or the controller that would add nodes may never start.
  */
 
-interface OwnedPodSet {
+/** A declared pod set of the plan and the node groups it can land on, placed once per plan. */
+export interface PlacedPodSet {
   /** The add-on's id, or "EKS" for the core managed add-ons. */
   readonly owner: string;
   readonly set: PodSet;
+  /** The node groups whose labels and taints the pods accept. */
+  readonly groups: readonly NodeGroupConfig[];
 }
 
-/** The pods of the plan on node groups: the core managed add-ons' and every add-on's declared ones. */
-function podSetsOf(config: PlatformConfig, addons: readonly PlatformAddOn[]): OwnedPodSet[] {
-  return [
+/**
+ * The pods of the plan on node groups (the core managed add-ons' and every add-on's declared ones),
+ * each with the groups it can land on. Empty on Auto Mode, where nodes come and go with the pods.
+ * The capacity check and the deploy order both read this one placement.
+ */
+export function placePodSets(config: PlatformConfig, addons: readonly PlatformAddOn[]): PlacedPodSet[] {
+  if (config.compute !== 'nodegroups') return [];
+  const owned = [
     ...SYSTEM_POD_SETS.map((set) => ({ owner: 'EKS', set })),
     ...addons.flatMap((a) => (a.podSets?.(config) ?? []).map((set) => ({ owner: a.id, set }))),
   ];
-}
-
-function groupsFor(config: PlatformConfig, set: PodSet): NodeGroupConfig[] {
-  return config.nodeGroups.filter((g) => canLandOn(g, set.nodeSelector, set.tolerations));
+  return owned.map(({ owner, set }) => ({
+    owner,
+    set,
+    groups: config.nodeGroups.filter((g) => canLandOn(g, set.nodeSelector, set.tolerations)),
+  }));
 }
 
 /** The smallest allocatable of a group's instance types, per dimension; types not in the table are left out. */
@@ -54,16 +63,19 @@ const amount = (r: PodRequests): string => `${Math.round(r.cpuMillicores)}m/${Ma
  * fit no node group at all are a problem too. Returns warnings for instance types the allocatable
  * table does not know (those are left out of the check).
  */
-export function checkControllerCapacity(p: Problems, config: PlatformConfig, addons: readonly PlatformAddOn[]): string[] {
+export function checkControllerCapacity(
+  p: Problems,
+  config: PlatformConfig,
+  addons: readonly PlatformAddOn[],
+  placed: readonly PlacedPodSet[],
+): string[] {
   if (config.compute !== 'nodegroups') return [];
-  const sets = podSetsOf(config, addons);
-  const deployments = sets.filter(({ set }) => set.replicas !== 'per-node');
-  const daemonSets = sets.filter(({ set }) => set.replicas === 'per-node');
+  const deployments = placed.filter(({ set }) => set.replicas !== 'per-node');
+  const daemonSets = placed.filter(({ set }) => set.replicas === 'per-node');
   const hasProvider = addons.some((a) => a.providesCapacity);
-  const candidates = new Map(deployments.map((s) => [s, groupsFor(config, s.set)]));
 
   if (!hasProvider) {
-    for (const { owner, set } of deployments.filter((s) => candidates.get(s)?.length === 0)) {
+    for (const { owner, set } of deployments.filter((s) => s.groups.length === 0)) {
       p.add(
         'nodeGroups',
         config.nodeGroups.map(describeGroup).join('; '),
@@ -73,17 +85,15 @@ export function checkControllerCapacity(p: Problems, config: PlatformConfig, add
       );
     }
   }
-  const pools = new Map<string, NodeGroupConfig[]>();
-  for (const [{ set }, groups] of candidates) {
+  const pools = new Map<string, readonly NodeGroupConfig[]>();
+  for (const { set, groups } of deployments) {
     const pinned = Object.keys(set.nodeSelector).length > 0;
     if (groups.length > 0 && (pinned || !hasProvider)) pools.set(groups.map((g) => g.name).join(','), groups);
   }
   const warnings = new Set<string>();
   for (const pool of pools.values()) {
     const names = new Set(pool.map((g) => g.name));
-    const inside = deployments.filter(
-      (s) => (candidates.get(s) ?? []).every((g) => names.has(g.name)) && (candidates.get(s) ?? []).length > 0,
-    );
+    const inside = deployments.filter((s) => s.groups.length > 0 && s.groups.every((g) => names.has(g.name)));
     checkPool(p, config, pool, inside, daemonSets, warnings);
   }
   return [...warnings];
@@ -93,8 +103,8 @@ function checkPool(
   p: Problems,
   config: PlatformConfig,
   pool: readonly NodeGroupConfig[],
-  inside: readonly OwnedPodSet[],
-  daemonSets: readonly OwnedPodSet[],
+  inside: readonly PlacedPodSet[],
+  daemonSets: readonly PlacedPodSet[],
   warnings: Set<string>,
 ): void {
   const available = { cpuMillicores: 0, memoryMiB: 0, pods: 0 };
@@ -165,16 +175,19 @@ function dependsOn(addon: PlatformAddOn, id: string, byId: ReadonlyMap<string, P
  * tainted) waits for the add-ons that add nodes, so its Helm release does not wait for nodes nobody
  * adds yet. Empty on Auto Mode and without a provider.
  */
-export function capacityDependencies(config: PlatformConfig, addons: readonly PlatformAddOn[]): ReadonlyMap<string, readonly string[]> {
+export function capacityDependencies(
+  config: PlatformConfig,
+  addons: readonly PlatformAddOn[],
+  placed: readonly PlacedPodSet[],
+): ReadonlyMap<string, readonly string[]> {
   const waits = new Map<string, string[]>();
   const providers = addons.filter((a) => a.providesCapacity);
   if (config.compute !== 'nodegroups' || providers.length === 0) return waits;
   const byId = new Map(addons.map((a) => [a.id, a]));
   const allTainted = config.nodeGroups.every((g) => g.taints.some((t) => t.effect !== 'PREFER_NO_SCHEDULE'));
   for (const addon of addons.filter((a) => !a.providesCapacity)) {
-    const needsNodes = addon.podSets
-      ? addon.podSets(config).some((set) => set.replicas !== 'per-node' && groupsFor(config, set).length === 0)
-      : allTainted;
+    const own = placed.filter((s) => s.owner === addon.id);
+    const needsNodes = addon.podSets ? own.some(({ set, groups }) => set.replicas !== 'per-node' && groups.length === 0) : allTainted;
     const after = providers.filter((provider) => !dependsOn(provider, addon.id, byId)).map((provider) => provider.id);
     if (needsNodes && after.length > 0) waits.set(addon.id, after);
   }

@@ -5,7 +5,7 @@ import type { AddOnSelection, EnvironmentNames, PlatformConfig, TeamConfig, Team
 import { enabledWorkloads, environmentNames, kubernetesVersionInfo, parseInto, Problems, readConfig, teamSchema } from '../config';
 import { isoToday, supportNotice } from '../config/support-lifecycle';
 import { checkTeams, checkUniquePrincipals } from './access-checks';
-import { checkControllerCapacity } from './capacity-checks';
+import { capacityDependencies, checkControllerCapacity, placePodSets } from './capacity-checks';
 import { withOpsDedication } from './ops-dedication';
 import { checkAddOnVersions } from './version-checks';
 import { checkWorkloads } from './workload-checks';
@@ -47,6 +47,11 @@ export interface PlatformPlan {
   readonly addons: readonly PlatformAddOn[];
   /** Every application team (configured, then code), with its defaults. */
   readonly teams: readonly TeamConfig[];
+  /**
+   * The capacity providers (node autoscalers) each add-on deploys after, by add-on id: on node
+   * groups, those whose pods fit no group wait for the nodes a provider adds.
+   */
+  readonly capacityWaits: ReadonlyMap<string, readonly string[]>;
   /** Warnings for the synth (the version's support phase and what it costs); not errors. */
   readonly warnings: readonly string[];
 }
@@ -78,7 +83,9 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
   checkWorkloads(p, config, all);
   checkAddOnVersions(p, config.kubernetesVersion, all);
   all.forEach((addon) => addon.checkConfiguration?.(p, config));
-  const capacityWarnings = p.count === 0 ? checkControllerCapacity(p, config, all) : [];
+  // Add-ons with bad options may not exist: place the pods of a plan that is whole so far.
+  const placed = p.count === 0 ? placePodSets(config, all) : [];
+  const capacityWarnings = p.count === 0 ? checkControllerCapacity(p, config, all, placed) : [];
 
   p.throwIfAny();
   const notice = supportNotice(
@@ -92,6 +99,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
     names: Object.freeze(environmentNames(config.environment)),
     addons: Object.freeze(ordered),
     teams: deepFreeze(teams),
+    capacityWaits: capacityDependencies(config, ordered, placed),
     warnings: Object.freeze([...(notice ? [notice] : []), ...capacityWarnings]),
   });
 }

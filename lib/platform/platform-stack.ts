@@ -56,7 +56,7 @@ export class PlatformStack extends Stack {
       oidcIssuerUrl: this.imported.oidcIssuerUrl,
       helmRecovery: () => this.imported.helmRecovery(),
     });
-    this.addons = deployAddOns(this, props.plan.addons, context);
+    this.addons = deployAddOns(this, props.plan.addons, context, props.plan.capacityWaits);
     publishTeardown(this, props.plan.addons, context);
 
     this.teams = teams;

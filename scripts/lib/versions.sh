@@ -34,6 +34,28 @@ version_change_opt() {
 # script carries a copy that could drift.
 SUPPORTED=()
 declare -A APP_PIN=()
+# version_change_summary RC DONE_LINE: the exit summary of upgrade.sh and rollback.sh (DONE_LINE
+# when RC is 0), the steps left to the user (LEFT_TO_DO) and the phase table. Nothing when no phase ran.
+version_change_summary() {
+  local rc=$1 done_line=$2 line
+  ((${#PHASES[@]})) || return 0
+  echo
+  if ((rc == 0)); then
+    echo "$done_line"
+  else
+    report_failure "re-run the same command: finished phases are skipped."
+  fi
+  for line in "${LEFT_TO_DO[@]}"; do echo "  left to do: $line"; done
+  print_phase_table
+}
+
+# require_app_version TARGET WHY: dies unless the app deploys TARGET (read_app_versions first),
+# with WHY as the start of the message.
+require_app_version() {
+  [[ " ${SUPPORTED[*]} " == *" $1 "* ]] ||
+    die "$2; supported: ${SUPPORTED[*]} (lib/config/kubernetes-versions.ts)"
+}
+
 read_app_versions() {
   local out kind a b
   # shellcheck disable=SC2016 # JavaScript, not shell
@@ -232,6 +254,37 @@ update_addons() {
 # count) insights stand, WHY saying which, or when the KIND insights could not be read, unless
 # IGNORE_INSIGHT_ERRORS; a PLAN_ONLY run ends here; otherwise the tools a change needs must be
 # there, and the user confirms QUESTION (ASSUME_YES does for them).
+# prepare_version_deploy WHAT: the context of the deploys that move the cluster to TARGET, after
+# the admin access they need. EKS refuses a version change while a readiness insight blocks it
+# unless the change is forced (AWS::EKS::Cluster Force, which "bypasses all insight checks"):
+# --ignore-insight-errors gives it to this run's InfraStack deploy only (FORCE_CONTEXT, read by
+# deploy_on_target). It is not in CDK_CONTEXT, the state file or cdk.json, so the next up.sh deploys
+# without it. WHAT names the checks for the plan (upgrade readiness, rollback readiness).
+prepare_version_deploy() {
+  ensure_cluster_admin
+  CDK_CONTEXT+=(-c "kubernetesVersion=$TARGET")
+  FORCE_CONTEXT=()
+  FORCE_PLAN_LINE=''
+  if ((IGNORE_INSIGHT_ERRORS)); then
+    FORCE_CONTEXT=(-c forceVersionUpdate=true)
+    FORCE_PLAN_LINE="--ignore-insight-errors: EKS skips its $1 checks for this InfraStack deploy (-c forceVersionUpdate=true)"
+  fi
+}
+
+# print_plan_addons / print_plan_nodegroups AUTO_MODE_LINE: the plan's lists from read_addons and
+# read_nodegroups, indented under their step.
+print_plan_addons() {
+  local line
+  if ((${#ADDON_LINES[@]} == 0)); then echo "       none installed"; fi
+  for line in "${ADDON_LINES[@]}"; do echo "       $line"; done
+}
+print_plan_nodegroups() {
+  local line
+  if [[ $AUTO_MODE == True ]]; then echo "       EKS Auto Mode: $1"; fi
+  if ((${#NODEGROUP_LINES[@]} == 0)) && [[ $AUTO_MODE != True ]]; then echo "       none"; fi
+  for line in "${NODEGROUP_LINES[@]}"; do echo "       $line"; done
+}
+
 proceed_or_stop() {
   local answer
   if (($1)) && ((!IGNORE_INSIGHT_ERRORS)); then

@@ -6,6 +6,7 @@ import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
 import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../../lib/compliance/function-log-groups';
 import type { PlatformConfig } from '../../lib/config';
 import { environmentNames, loadConfig } from '../../lib/config';
+import { capacityDependencies, placePodSets } from '../../lib/plan/capacity-checks';
 import { deployAddOns } from '../../lib/platform/addon-deployment';
 import { ImportedCluster } from '../../lib/platform/imported-cluster';
 import { testApp } from '../helpers';
@@ -46,7 +47,7 @@ export function deployAlone(addons: PlatformAddOn | readonly PlatformAddOn[], co
     oidcIssuerUrl: imported.oidcIssuerUrl,
     helmRecovery: () => imported.helmRecovery(),
   };
-  deployAddOns(stack, list, fixtureContext);
+  deployAddOns(stack, list, fixtureContext, capacityDependencies(config, list, placePodSets(config, list)));
   // As PlatformStack finishes itself: every function logs to a group of its own stack.
   ownFunctionLogGroups(stack, {
     encryptionKeyArn: imported.logsKey.keyArn,

@@ -1,4 +1,12 @@
-import type { AddOnContext, AddOnCost, AddOnCostContext, AddOnRegistration, KubernetesObject, OptionsInput } from 'cdk-eks-platform';
+import type {
+  AddOnContext,
+  AddOnCost,
+  AddOnCostContext,
+  AddOnRegistration,
+  KubernetesObject,
+  OptionsInput,
+  PodSet,
+} from 'cdk-eks-platform';
 import {
   addOnOptions,
   documented,
@@ -6,6 +14,7 @@ import {
   ManifestAddOn,
   objectName,
   PLATFORM_LABELS,
+  podRequests,
   registerAddOn,
   strictObject,
   text,
@@ -119,6 +128,25 @@ export class HeadroomAddOn extends ManifestAddOn {
         what: `${type} on demand (and its vCPU count)`,
         perHour: (p) => (reserved / (vcpus ?? 1)) * p,
         detail: (p) => `${reserved} of ${vcpus} vCPUs of ${type} x $${p}/h`,
+      },
+    ];
+  }
+
+  /**
+   * The pods facet: on managed node groups the plan checks, before anything is built, that the
+   * pods that can land on a group fit its minimum size. The placeholders have no node selector and
+   * no tolerations, so with a node autoscaler they wait for its nodes (and are deployed after it);
+   * without one they take room on the node groups, where the controllers need it too.
+   */
+  podSets(): PodSet[] {
+    return [
+      {
+        name: 'headroom placeholders',
+        replicas: this.options.replicas,
+        requests: podRequests(this.options.cpu, this.options.memory),
+        nodeSelector: {},
+        tolerations: [],
+        source: "the headroom add-on's Deployment",
       },
     ];
   }
