@@ -30,6 +30,9 @@ export interface SynthesizedPlatform {
  * The assembly goes to a temporary directory that is removed afterwards (the user's cdk.out is never
  * touched); assets are not staged, the compliance packs stay off (they do not change templates), and
  * each resource carries its construct path (`aws:cdk:path`) so it can be traced to its scope.
+ * aws-cdk-lib's built-in CloudFormation Validate plugin stays off too: it only reports on the
+ * templates, `cdk synth` runs it on every synth anyway, and it costs the tools about a second each
+ * (docs/benchmarks.md).
  */
 export function synthesizeInMemory(context: Readonly<Record<string, unknown>>, inputs: PlanInputs = {}): SynthesizedPlatform {
   const outdir = mkdtempSync(join(tmpdir(), 'cdk-eks-platform-synth-'));
@@ -37,6 +40,7 @@ export function synthesizeInMemory(context: Readonly<Record<string, unknown>>, i
     const app = new App({
       outdir,
       context: { ...context, 'aws:cdk:disable-asset-staging': true, 'aws:cdk:enable-path-metadata': true },
+      builtinCloudFormationValidation: false,
     });
     const built = buildPlatformApp(app, { ...inputs, compliancePacks: false });
     const assembly = app.synth();

@@ -6,8 +6,8 @@
 
 Runs each command as a fresh child, interleaved (jest, npm test, jest, ...), and reports the median
 wall time, the CPU of the whole process tree (user + system, os.wait4) and the load average at the
-start of each run, against the targets: jest under 30 s, all of `npm test` under 60 s on the 2-core
-machines this project is built on. `--cold` passes jest `--no-cache` (what a fresh CI clone pays
+start of each run, against the targets: jest under 30 s (issue 9), all of `npm test` under 90 s
+(issue 18) on the 2-core machines this project is built on. `--cold` passes jest `--no-cache` (what a fresh CI clone pays
 for transforming the sources). Speed is measured here, never asserted by a timed test.
 Linux only (os.wait4).
 """
@@ -20,7 +20,7 @@ import sys
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TARGETS = {"jest": 30.0, "npm test": 60.0}
+TARGETS = {"jest": 30.0, "npm test": 90.0}
 
 
 def parse_args():
