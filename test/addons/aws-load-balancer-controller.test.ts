@@ -8,6 +8,7 @@ import {
 } from '../../addons/aws-load-balancer-controller';
 import { ConfigError, docOf, Problems } from '../../lib/config';
 import { helmReleases, nagFindings, synth } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 import type { AnyStatement, Statement } from '../support/iam-policies';
 import {
   allows,
@@ -140,8 +141,8 @@ const OMITTED_ACTIONS = [
 ];
 
 describe('aws-load-balancer-controller', () => {
-  const app = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn()]);
-  const template = app.platformTemplate;
+  const app = deployAlone(new AwsLoadBalancerControllerAddOn(), { compute: 'nodegroups' });
+  const template = app.template;
   const release = helmReleases(template)['aws-load-balancer-controller'];
 
   test('pinned chart in kube-system, the alb IngressClass, no Service mutator, HA', () => {
@@ -290,8 +291,8 @@ describe('aws-load-balancer-controller', () => {
   });
 
   test('each policy stays under the 6,144-character IAM limit, even for the longest environment name', () => {
-    const longest = synth({ compute: 'nodegroups', addons: '', environment: 'a'.repeat(20) }, [new AwsLoadBalancerControllerAddOn()]);
-    for (const document of Object.values(policies(longest.platformTemplate))) {
+    const longest = deployAlone(new AwsLoadBalancerControllerAddOn(), { compute: 'nodegroups', environment: 'a'.repeat(20) });
+    for (const document of Object.values(policies(longest.template))) {
       expect(JSON.stringify(resolveLongest(document)).length).toBeLessThan(6144);
     }
   });
@@ -308,14 +309,15 @@ describe('aws-load-balancer-controller', () => {
 
 describe('aws-load-balancer-controller options and compute modes', () => {
   test('replicas, placement and values are applied', () => {
-    const { platformTemplate } = synth({ compute: 'nodegroups', addons: '' }, [
+    const { template } = deployAlone(
       new AwsLoadBalancerControllerAddOn({
         replicas: 1,
         nodeSelector: { 'workload-type': 'ops' },
         values: { logLevel: 'debug' },
       }),
-    ]);
-    expect(helmReleases(platformTemplate)['aws-load-balancer-controller'].Values).toMatchObject({
+      { compute: 'nodegroups' },
+    );
+    expect(helmReleases(template)['aws-load-balancer-controller'].Values).toMatchObject({
       replicaCount: 1,
       podDisruptionBudget: {},
       nodeSelector: { 'workload-type': 'ops' },
@@ -342,9 +344,9 @@ describe('aws-load-balancer-controller options and compute modes', () => {
   });
 
   test("keeps the chart's CRDs and refuses another chart version, whose CRDs Helm would not upgrade", () => {
-    const pinned = synth({ compute: 'nodegroups', addons: '' }, [new AwsLoadBalancerControllerAddOn()]);
-    expect(helmReleases(pinned.platformTemplate)['aws-load-balancer-controller']).not.toHaveProperty('SkipCrds');
-    expect(Annotations.fromStack(pinned.platform).findError('*', Match.anyValue())).toEqual([]);
+    const pinned = deployAlone(new AwsLoadBalancerControllerAddOn(), { compute: 'nodegroups' });
+    expect(helmReleases(pinned.template)['aws-load-balancer-controller']).not.toHaveProperty('SkipCrds');
+    expect(Annotations.fromStack(pinned.stack).findError('*', Match.anyValue())).toEqual([]);
     // A configuration error, in code as in cdk.json, before anything is built.
     expect(() => new AwsLoadBalancerControllerAddOn({ version: '3.5.0' })).toThrow(ConfigError);
     expect(() => new AwsLoadBalancerControllerAddOn({ version: '3.5.0' })).toThrow(

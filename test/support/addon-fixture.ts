@@ -4,9 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
 import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../../lib/compliance/function-log-groups';
-import type { PlatformConfig } from '../../lib/config';
-import { environmentNames, loadConfig } from '../../lib/config';
-import { capacityDependencies, placePodSets } from '../../lib/plan/capacity-checks';
+import { composePlan } from '../../lib/plan';
 import { deployAddOns } from '../../lib/platform/addon-deployment';
 import { ImportedCluster } from '../../lib/platform/imported-cluster';
 import { testApp } from '../helpers';
@@ -14,8 +12,10 @@ import { testApp } from '../helpers';
 /*
  * A test about one add-on builds that add-on, not the platform: a bare stack with the imported
  * cluster and the AddOnContext PlatformStack would give it, and nothing else (no InfraStack, no
- * other add-ons, teams or workloads, no cdk-nag). Plan-level checks (dependencies, conflicts,
- * capacity) need the plan: test those through `synth` in test/helpers.ts.
+ * other add-ons, teams or workloads, no cdk-nag). The configuration is the plan's (composePlan, so
+ * e.g. the ops group is dedicated only when an add-on adds nodes), and a plan problem throws as it
+ * would in a synth. Checks across add-ons (dependencies, conflicts, capacity) are plan tests:
+ * composePlan, or `synth` in test/helpers.ts.
  */
 
 export interface AddOnFixture {
@@ -28,26 +28,28 @@ export interface AddOnFixture {
 }
 
 /**
- * Deploys `addons` (in the order given, as the plan would order them) into a fixture stack, with
- * the configuration `context` gives (as `-c key=value` would; `addons` there is ignored).
+ * Deploys `addons` (ordered by their dependencies, as the plan orders them) into a fixture stack,
+ * with the configuration `context` gives (as `-c key=value` would; `addons` there is ignored).
  */
 export function deployAlone(addons: PlatformAddOn | readonly PlatformAddOn[], context: Record<string, unknown> = {}): AddOnFixture {
   const list = Array.isArray(addons) ? addons : [addons as PlatformAddOn];
-  const config: PlatformConfig = loadConfig({ ...context, addons: '' });
+  // The sample workloads need controllers this fixture does not deploy.
+  const plan = composePlan({ sampleWorkloads: false, ...context, addons: '' }, { addons: list });
+  const config = plan.config;
   const app = testApp();
-  const stack = new Stack(app, 'AddOnFixture');
+  const stack = new Stack(app, 'AddOnFixture', { env: { account: config.account, region: config.region } });
   const imported = new ImportedCluster(stack, 'Cluster', { config });
   const fixtureContext: AddOnContext = {
     cluster: imported.cluster,
     vpc: imported.vpc,
     config,
-    names: environmentNames(config.environment),
-    platformNamespaces: [...new Set(list.flatMap((a) => a.namespaces))].sort(),
+    names: plan.names,
+    platformNamespaces: [...new Set(plan.addons.flatMap((a) => a.namespaces))].sort(),
     logsKey: imported.logsKey,
     oidcIssuerUrl: imported.oidcIssuerUrl,
     helmRecovery: () => imported.helmRecovery(),
   };
-  deployAddOns(stack, list, fixtureContext, capacityDependencies(config, list, placePodSets(config, list)));
+  deployAddOns(stack, plan.addons, fixtureContext, plan.capacityWaits);
   // As PlatformStack finishes itself: every function logs to a group of its own stack.
   ownFunctionLogGroups(stack, {
     encryptionKeyArn: imported.logsKey.keyArn,
