@@ -13,6 +13,7 @@ import { AccessPolicyAssociation } from './core/access-policy-association';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { checkArnScope } from './core/arn';
 import { EksCapability, policyArn } from './core/capability';
+import type { OptionsInput } from './core/options';
 import { addOnOptions, distinct } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
@@ -58,11 +59,12 @@ const DISABLED_ALLOWED = `a list of at most ${MAX_DISABLED} ACK service names (l
 /** Options of {@link AckAddOn}, in configuration and in code. */
 export const ACK_OPTIONS = strictObject(
   {
-    /** @default [] */
+    // services and policyArns stay unset when not given: `requiredSettings` asks for one of them.
+    /** @default - none; services or policyArns is required */
     services: documented(distinct(list(oneOf(SERVICES), `a list of ${SERVICES.join(', ')}`), 'service'), {
       description: `AWS services ACK manages with the AWS managed policy its controller recommends (${SERVICES.map((s) => `${s}: ${ACK_SERVICE_POLICIES[s]}`).join(', ')}). Default: none; services or policyArns is required.`,
     }).optional(),
-    /** @default [] */
+    /** @default - none; services or policyArns is required */
     policyArns: documented(distinct(list(policyArn(), 'a list of IAM policy ARNs'), 'policy ARN'), {
       description:
         'IAM policies (ARNs) attached to the capability role: what ACK may do in AWS. Default: none; services or policyArns is required.',
@@ -72,7 +74,6 @@ export const ACK_OPTIONS = strictObject(
       description:
         'Permissions boundary of the capability role (required: ACK creates AWS resources, IAM included, for anyone who may create its Kubernetes objects). Make the boundary also demand itself on iam:CreateRole, or roles ACK creates escape it.',
     }).optional(),
-    /** @default [] */
     disabledServices: documented(
       distinct(
         list(text('an ACK service name (lower-case letters and digits, e.g. iam)', SERVICE_NAME), DISABLED_ALLOWED),
@@ -81,9 +82,9 @@ export const ACK_OPTIONS = strictObject(
       {
         allowed: DISABLED_ALLOWED,
         description:
-          'ACK controllers EKS turns off (their resources are not reconciled), e.g. ["iam", "ec2"]. Default: none (EKS runs every controller).',
+          'ACK controllers EKS turns off (their resources are not reconciled), e.g. ["iam", "ec2"]; with none, EKS runs every controller.',
       },
-    ).optional(),
+    ).default([]),
     /** @default - cluster-wide, when a secret-reading service is selected */
     secretReaderNamespaces: documented(
       distinct(list(text('a Kubernetes namespace name', NAMESPACE), 'a list of Kubernetes namespace names'), 'namespace'),
@@ -91,7 +92,7 @@ export const ACK_OPTIONS = strictObject(
         description: `Namespaces whose Secrets the ACK controllers that read them (${SECRET_READING_SERVICES.join(', ')}) may read: the scope of AmazonEKSSecretReaderPolicy, which the add-on associates with the capability's access entry when one of those services is selected. Default: cluster-wide.`,
       },
     ).optional(),
-    /** @default false */
+    /** @default - EKS's default (false): left out of the capability's configuration */
     enableCrossNamespace: documented(flag(), {
       description: "Let ACK resolve references to resources in other namespaces. Default false (EKS's default).",
     }).optional(),
@@ -100,7 +101,7 @@ export const ACK_OPTIONS = strictObject(
 );
 
 /** Props for {@link AckAddOn}. */
-export type AckAddOnProps = z.output<typeof ACK_OPTIONS>;
+export type AckAddOnProps = OptionsInput<typeof ACK_OPTIONS>;
 
 /** Settings ACK cannot work safely without; every missing one is reported. */
 function requiredSettings(prefix: string, raw: unknown): Problems {
@@ -137,13 +138,13 @@ export class AckAddOn implements PlatformAddOn {
   readonly id = AckAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
   readonly namespaces: readonly string[] = [];
-  private readonly options: AckAddOnProps;
+  private readonly options: z.output<typeof ACK_OPTIONS>;
 
   constructor(props: AckAddOnProps = {}) {
     const p = requiredSettings(`addons.${AckAddOn.ID}`, props);
     const options = p.collect(() => addOnOptions(AckAddOn.ID, ACK_OPTIONS, props));
     p.throwIfAny();
-    this.options = options as AckAddOnProps;
+    this.options = options as z.output<typeof ACK_OPTIONS>;
   }
 
   /** IAM attaches only AWS managed policies and this account's own, of this partition, to a role. */
@@ -161,12 +162,10 @@ export class AckAddOn implements PlatformAddOn {
   }
 
   deploy(scope: Construct, context: AddOnContext): void {
-    const services = this.options.services ?? [];
-    const policyArns = this.options.policyArns ?? [];
+    const { services = [], policyArns = [], disabledServices, enableCrossNamespace } = this.options;
     const boundaryArn = this.options.permissionsBoundaryArn as string;
-    const { disabledServices, enableCrossNamespace } = this.options;
     const ack: CfnCapability.AckProperty = {
-      ...(disabledServices?.length ? { disabledServices: [...disabledServices] } : {}),
+      ...(disabledServices.length > 0 ? { disabledServices: [...disabledServices] } : {}),
       ...(enableCrossNamespace !== undefined ? { enableCrossNamespace } : {}),
     };
     const capability = new EksCapability(scope, 'Ack', {

@@ -7,6 +7,7 @@ import type { AddOnContext, ClusterObjectRef } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { ManifestAddOn } from './core/manifest-addon';
+import type { OptionsInput } from './core/options';
 import { addOnOptions, objectName } from './core/options';
 import type { ProvidedCapabilities } from './core/provides';
 import type { AddOnRegistration } from './core/registration';
@@ -15,22 +16,19 @@ import { registerAddOn } from './core/registration';
 /** Options of {@link AutoModeIngressAddOn}, in configuration and in code. */
 export const AUTO_MODE_INGRESS_OPTIONS = strictObject(
   {
-    /** @default 'alb' */
-    className: documented(objectName, { description: 'Name of the IngressClass (and of its IngressClassParams). Default alb.' }).optional(),
-    /** @default 'internet-facing' */
+    className: documented(objectName, { description: 'Name of the IngressClass (and of its IngressClassParams).' }).default('alb'),
     scheme: documented(oneOf(['internet-facing', 'internal']), {
-      description: 'Load balancer scheme of every Ingress of this class. Default internet-facing.',
-    }).optional(),
-    /** @default true */
+      description: 'Load balancer scheme of every Ingress of this class.',
+    }).default('internet-facing'),
     isDefault: documented(flag(), {
-      description: "Make it the cluster's default IngressClass (Ingresses without `ingressClassName` use it). Default true.",
-    }).optional(),
+      description: "Make it the cluster's default IngressClass (Ingresses without `ingressClassName` use it).",
+    }).default(true),
   },
   'an object {className?, scheme?, isDefault?}',
 );
 
 /** Props for {@link AutoModeIngressAddOn}. */
-export type AutoModeIngressAddOnProps = z.output<typeof AUTO_MODE_INGRESS_OPTIONS>;
+export type AutoModeIngressAddOnProps = OptionsInput<typeof AUTO_MODE_INGRESS_OPTIONS>;
 
 /**
  * The `alb` IngressClass of EKS Auto Mode. Auto Mode's built-in load balancing serves
@@ -60,18 +58,18 @@ export class AutoModeIngressAddOn extends ManifestAddOn {
   constructor(props: AutoModeIngressAddOnProps = {}) {
     super();
     this.props = addOnOptions(AutoModeIngressAddOn.ID, AUTO_MODE_INGRESS_OPTIONS, props);
-    this.provides = { ingressClasses: [this.props.className ?? 'alb'] };
-    this.clusterObjects = [{ kind: 'IngressClass', name: this.props.className ?? 'alb', isDefault: this.props.isDefault ?? true }];
+    this.provides = { ingressClasses: [this.props.className] };
+    this.clusterObjects = [{ kind: 'IngressClass', name: this.props.className, isDefault: this.props.isDefault }];
   }
 
   manifests(_context?: AddOnContext): KubernetesObject[] {
-    const name = this.props.className ?? 'alb';
+    const name = this.props.className;
     return [
       {
         apiVersion: 'eks.amazonaws.com/v1',
         kind: 'IngressClassParams',
         metadata: { name, labels: PLATFORM_LABELS },
-        spec: { scheme: this.props.scheme ?? 'internet-facing' },
+        spec: { scheme: this.props.scheme },
       },
       {
         apiVersion: 'networking.k8s.io/v1',
@@ -79,7 +77,7 @@ export class AutoModeIngressAddOn extends ManifestAddOn {
         metadata: {
           name,
           labels: PLATFORM_LABELS,
-          annotations: { 'ingressclass.kubernetes.io/is-default-class': String(this.props.isDefault ?? true) },
+          annotations: { 'ingressclass.kubernetes.io/is-default-class': String(this.props.isDefault) },
         },
         spec: {
           controller: 'eks.amazonaws.com/alb',

@@ -11,6 +11,7 @@ import { documented, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext } from './core/addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';
+import type { OptionsInput } from './core/options';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import { PodIdentity } from './core/pod-identity';
 import type { PodSet } from './core/pod-sets';
@@ -53,17 +54,15 @@ export const AWS_LOAD_BALANCER_CONTROLLER_OPTIONS = strictObject(
           "To move on, apply the new version's CRDs first (`helm show crds eks/aws-load-balancer-controller --version X | kubectl apply --server-side -f -`), then raise the pinned version.",
       },
     ).optional(),
-    /** @default 2 */
     replicas: documented(integer(1, 10), {
-      description:
-        'Controller replicas; two keep its webhooks (which admit every Ingress and Service) answering through a node drain. Default 2.',
-    }).optional(),
+      description: 'Controller replicas; two keep its webhooks (which admit every Ingress and Service) answering through a node drain.',
+    }).default(2),
   },
   'an object of aws-load-balancer-controller options',
 );
 
 /** Props for {@link AwsLoadBalancerControllerAddOn}. */
-export type AwsLoadBalancerControllerAddOnProps = z.output<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>;
+export type AwsLoadBalancerControllerAddOnProps = OptionsInput<typeof AWS_LOAD_BALANCER_CONTROLLER_OPTIONS>;
 
 /** The tag the controller puts on every load balancer, target group and security group it creates. */
 const CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
@@ -147,7 +146,7 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<
     return [
       {
         name: 'aws-load-balancer-controller',
-        replicas: this.options.replicas ?? 2,
+        replicas: this.options.replicas,
         requests: { cpuMillicores: 0, memoryMiB: 0 },
         ...this.podPlacement(config, { nodeSelector: {}, tolerations: [] }),
         source: `chart ${this.chart.version} defaults`,
@@ -191,7 +190,7 @@ export class AwsLoadBalancerControllerAddOn extends HelmAddOn<
   }
 
   protected chartValues(context: AddOnContext, { region }: LoadBalancerControllerPrerequisites): HelmValues {
-    const replicas = this.options.replicas ?? 2;
+    const replicas = this.options.replicas;
     return {
       clusterName: context.cluster.clusterName,
       // Pods on Bottlerocket/AL2023 nodes cannot reach IMDS (hop limit 1), so the controller

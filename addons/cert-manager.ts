@@ -7,6 +7,7 @@ import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
+import type { OptionsInput } from './core/options';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
@@ -51,17 +52,16 @@ const MAX_REPLICAS = 5;
 export const CERT_MANAGER_OPTIONS = strictObject(
   {
     ...INSTALLABLE_OPTIONS,
-    /** @default 2 */
     replicas: documented(integer(1, MAX_REPLICAS), {
       description:
-        'Replicas of the controller and of the webhook; with two, a node drain neither stops renewals nor makes the API server reject cert-manager objects. Default 2.',
-    }).optional(),
+        'Replicas of the controller and of the webhook; with two, a node drain neither stops renewals nor makes the API server reject cert-manager objects.',
+    }).default(2),
   },
   'an object of cert-manager options',
 ).superRefine(refineInstallMethod(CERT_MANAGER_EKS_ADDON.addonName));
 
 /** Props for {@link CertManagerAddOn}. */
-export type CertManagerAddOnProps = z.output<typeof CERT_MANAGER_OPTIONS>;
+export type CertManagerAddOnProps = OptionsInput<typeof CERT_MANAGER_OPTIONS>;
 
 /**
  * cert-manager: X.509 certificates as Kubernetes objects (Issuer, ClusterIssuer, Certificate),
@@ -90,7 +90,7 @@ export class CertManagerAddOn extends HelmAddOn<z.output<typeof CERT_MANAGER_OPT
   }
 
   protected chartValues(): HelmValues {
-    const replicas = this.options.replicas ?? 2;
+    const replicas = this.options.replicas;
     const disruptionBudget = { enabled: replicas > 1, minAvailable: 1 };
     return {
       // crds.* since v1.15 (installCRDs is still in values.yaml at v1.21.1, marked deprecated);

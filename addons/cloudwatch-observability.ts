@@ -4,7 +4,6 @@ import { Aws, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { z } from 'zod';
 
 import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
 import { ConfigError, documented, flag, strictObject } from '../lib/config';
@@ -12,6 +11,7 @@ import { ingestionLine } from '../lib/cost/ledger';
 import type { AddOnContext } from './core/addon';
 import type { AddOnCost, AddOnCostContext } from './core/cost';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
+import type { OptionsInput } from './core/options';
 import { addOnOptions } from './core/options';
 import { PodIdentity } from './core/pod-identity';
 import type { AddOnRegistration } from './core/registration';
@@ -66,25 +66,23 @@ const APPLICATION_SIGNALS_KEPT = 'application-signals-log-group';
 export const CLOUDWATCH_OBSERVABILITY_OPTIONS = strictObject(
   {
     ...MANAGED_ADDON_OPTIONS,
-    /** @default true */
     createApplicationSignalsLogGroup: documented(flag(), {
       description:
         `Create ${APPLICATION_SIGNALS_LOG_GROUP} (Application Signals, on by default in the add-on, writes there) with the logs key ` +
         'and logRetentionDays, kept when the stack is deleted. The name is fixed for the whole account and Region: set false when the group ' +
-        'exists already (another cluster, an earlier deployment), or the deployment fails. Default true.',
-    }).optional(),
-    /** @default true */
+        'exists already (another cluster, an earlier deployment), or the deployment fails.',
+    }).default(true),
     containerLogs: documented(flag(), {
       description:
         "Fluent Bit ships container, host and data-plane logs to CloudWatch Logs (the add-on's `containerLogs.enabled`); " +
-        'false keeps Container Insights metrics only. Default true.',
-    }).optional(),
+        'false keeps Container Insights metrics only.',
+    }).default(true),
   },
   'an object {version?, configurationValues?, containerLogs?, createApplicationSignalsLogGroup?}',
 );
 
 /** Props for {@link CloudWatchObservabilityAddOn}. */
-export type CloudWatchObservabilityAddOnProps = z.output<typeof CLOUDWATCH_OBSERVABILITY_OPTIONS>;
+export type CloudWatchObservabilityAddOnProps = OptionsInput<typeof CLOUDWATCH_OBSERVABILITY_OPTIONS>;
 
 /**
  * CloudWatch Container Insights with enhanced observability and Fluent Bit application logs, as the
@@ -116,13 +114,12 @@ export class CloudWatchObservabilityAddOn extends ManagedAddOn {
   constructor(props: CloudWatchObservabilityAddOnProps = {}) {
     const options = addOnOptions(CloudWatchObservabilityAddOn.ID, CLOUDWATCH_OBSERVABILITY_OPTIONS, props);
     checkPodIdentityVersion(options.version);
-    const containerLogs = options.containerLogs ?? true;
     super('amazon-cloudwatch-observability', {
       version: options.version,
-      configurationValues: withContainerLogs(options.configurationValues, containerLogs),
+      configurationValues: withContainerLogs(options.configurationValues, options.containerLogs),
     });
-    this.containerLogs = containerLogs;
-    this.createApplicationSignalsLogGroup = options.createApplicationSignalsLogGroup ?? true;
+    this.containerLogs = options.containerLogs;
+    this.createApplicationSignalsLogGroup = options.createApplicationSignalsLogGroup;
   }
 
   /** Log group names (`/aws/containerinsights/<cluster>/<kind>`) this add-on writes. */

@@ -16,6 +16,7 @@ import type { AddOnContext, ClusterObjectRef } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
+import type { OptionsInput } from './core/options';
 import { addOnOptions, objectName } from './core/options';
 import { PodIdentity } from './core/pod-identity';
 import type { AddOnRegistration } from './core/registration';
@@ -61,20 +62,16 @@ const MIN_PROVISIONED_MIBPS = 1;
 export const EFS_OPTIONS = strictObject(
   {
     ...MANAGED_ADDON_OPTIONS,
-    /** @default 'efs' */
-    className: documented(objectName, { description: 'Name of the StorageClass (not the default class). Default efs.' }).optional(),
-    /** @default '700' */
+    className: documented(objectName, { description: 'Name of the StorageClass (not the default class).' }).default('efs'),
     directoryPerms: documented(DIRECTORY_PERMS, {
-      description: "Permissions of each volume's access point root directory (StorageClass `directoryPerms`). Default 700.",
-    }).optional(),
-    /** @default 'generalPurpose' */
+      description: "Permissions of each volume's access point root directory (StorageClass `directoryPerms`).",
+    }).default('700'),
     performanceMode: documented(oneOf(PERFORMANCE_MODES), {
-      description: 'EFS performance mode; maxIO needs bursting or provisioned throughput. Default generalPurpose.',
-    }).optional(),
-    /** @default 'elastic' */
+      description: 'EFS performance mode; maxIO needs bursting or provisioned throughput.',
+    }).default('generalPurpose'),
     throughputMode: documented(oneOf(THROUGHPUT_MODES), {
-      description: 'EFS throughput mode; elastic bills by the amount read and written. Default elastic.',
-    }).optional(),
+      description: 'EFS throughput mode; elastic bills by the amount read and written.',
+    }).default('elastic'),
     /** @default - none (required with throughputMode provisioned, refused otherwise) */
     provisionedThroughputMibps: documented(
       z
@@ -118,7 +115,7 @@ export const EFS_OPTIONS = strictObject(
   }
   // EFS user guide, "Throughput modes": elastic throughput needs the General Purpose performance mode
   // (aws-cdk-lib's FileSystem refuses the pair as well).
-  if (options.performanceMode === 'maxIO' && (options.throughputMode ?? 'elastic') === 'elastic') {
+  if (options.performanceMode === 'maxIO' && options.throughputMode === 'elastic') {
     ctx.addIssue({
       code: 'custom',
       path: ['performanceMode'],
@@ -129,7 +126,7 @@ export const EFS_OPTIONS = strictObject(
 });
 
 /** Props for {@link EfsAddOn}. */
-export type EfsAddOnProps = z.output<typeof EFS_OPTIONS>;
+export type EfsAddOnProps = OptionsInput<typeof EFS_OPTIONS>;
 
 /**
  * Shared file storage (ReadWriteMany): the EFS CSI driver as the EKS managed add-on
@@ -156,7 +153,7 @@ export class EfsAddOn extends ManagedAddOn {
 
   readonly clusterObjects: readonly ClusterObjectRef[];
 
-  private readonly props: EfsAddOnProps;
+  private readonly props: z.output<typeof EFS_OPTIONS>;
   /** Set by prerequisites(); afterAddon() points the StorageClass at it. */
   private fileSystem?: efs.FileSystem;
 
@@ -164,7 +161,7 @@ export class EfsAddOn extends ManagedAddOn {
     const options = addOnOptions(EfsAddOn.ID, EFS_OPTIONS, props);
     super('aws-efs-csi-driver', { version: options.version, configurationValues: options.configurationValues });
     this.props = options;
-    this.clusterObjects = [{ kind: 'StorageClass', name: options.className ?? 'efs' }];
+    this.clusterObjects = [{ kind: 'StorageClass', name: options.className }];
   }
 
   /** The StorageClass for a file system id (a token at synth time). */
@@ -172,9 +169,9 @@ export class EfsAddOn extends ManagedAddOn {
     return {
       apiVersion: 'storage.k8s.io/v1',
       kind: 'StorageClass',
-      metadata: { name: this.props.className ?? 'efs', labels: PLATFORM_LABELS },
+      metadata: { name: this.props.className, labels: PLATFORM_LABELS },
       provisioner: EFS_CSI_DRIVER,
-      parameters: { provisioningMode: 'efs-ap', fileSystemId, directoryPerms: this.props.directoryPerms ?? '700' },
+      parameters: { provisioningMode: 'efs-ap', fileSystemId, directoryPerms: this.props.directoryPerms },
       // Deleting a claim deletes its access point, not the data under it: the driver removes the
       // directory only when its controller runs with delete-access-point-root-dir, which is off.
       reclaimPolicy: 'Delete',
@@ -208,7 +205,6 @@ export class EfsAddOn extends ManagedAddOn {
       ec2.Port.tcp(NFS_PORT),
       'NFS from the nodes (the EKS cluster security group)',
     );
-    const throughputMode = this.props.throughputMode ?? 'elastic';
     const fileSystem = new efs.FileSystem(storage, 'Resource', {
       vpc,
       vpcSubnets: { subnets: vpc.privateSubnets },
@@ -216,8 +212,8 @@ export class EfsAddOn extends ManagedAddOn {
       fileSystemName: `${names.clusterName}-efs`,
       encrypted: true,
       kmsKey: key,
-      performanceMode: (this.props.performanceMode as efs.PerformanceMode | undefined) ?? efs.PerformanceMode.GENERAL_PURPOSE,
-      throughputMode: throughputMode as efs.ThroughputMode,
+      performanceMode: this.props.performanceMode as efs.PerformanceMode,
+      throughputMode: this.props.throughputMode as efs.ThroughputMode,
       provisionedThroughputPerSecond:
         this.props.provisionedThroughputMibps === undefined ? undefined : Size.mebibytes(this.props.provisionedThroughputMibps),
       enableAutomaticBackups: this.props.automaticBackups ?? production,

@@ -12,6 +12,7 @@ import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
+import type { OptionsInput } from './core/options';
 import { addOnOptions, distinct } from './core/options';
 import { PodIdentity } from './core/pod-identity';
 import type { ProvidedCapabilities } from './core/provides';
@@ -74,11 +75,9 @@ export const EXTERNAL_DNS_OPTIONS = strictObject(
     txtOwnerId: documented(text('1 to 63 letters, digits, "-", "_" or ".", starting with a letter or digit', TXT_OWNER_ID), {
       description: 'Owner id in the TXT ownership records, so several clusters can share a zone. Default: the cluster name.',
     }).optional(),
-    /** @default 'upsert-only' */
     policy: documented(oneOf(EXTERNAL_DNS_POLICIES), {
-      description:
-        '`upsert-only` never deletes records; `sync` also deletes the records it owns when their Service or Ingress goes. Default upsert-only.',
-    }).optional(),
+      description: '`upsert-only` never deletes records; `sync` also deletes the records it owns when their Service or Ingress goes.',
+    }).default('upsert-only'),
     /** @default - both */
     zoneType: documented(oneOf(ROUTE53_ZONE_TYPES), { description: 'Only public or only private hosted zones. Default: both.' }).optional(),
   },
@@ -100,7 +99,7 @@ export const EXTERNAL_DNS_OPTIONS = strictObject(
   });
 
 /** Props for {@link ExternalDnsAddOn}. */
-export type ExternalDnsAddOnProps = z.output<typeof EXTERNAL_DNS_OPTIONS>;
+export type ExternalDnsAddOnProps = OptionsInput<typeof EXTERNAL_DNS_OPTIONS>;
 /** The record policy. */
 export type ExternalDnsPolicy = (typeof EXTERNAL_DNS_POLICIES)[number];
 
@@ -150,7 +149,7 @@ export class ExternalDnsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_DNS_OPT
     super(EXTERNAL_DNS_CHART, addOnOptions(ExternalDnsAddOn.ID, EXTERNAL_DNS_OPTIONS, props), EXTERNAL_DNS_EKS_ADDON);
     this.hostedZoneIds = [...this.options.hostedZoneIds];
     this.domainFilters = [...this.options.domainFilters];
-    this.policy = this.options.policy ?? 'upsert-only';
+    this.policy = this.options.policy;
     this.provides = { dnsRecords: { hostedZoneIds: this.hostedZoneIds, domainFilters: this.domainFilters } };
   }
 

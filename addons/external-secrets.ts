@@ -14,6 +14,7 @@ import { checkArnScope } from './core/arn';
 import type { AddOnCost, AddOnCostContext } from './core/cost';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';
+import type { OptionsInput } from './core/options';
 import { addOnOptions, distinct, HELM_OPTIONS } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
@@ -61,20 +62,17 @@ const OIDC_ALLOWED =
 export const EXTERNAL_SECRETS_OPTIONS = strictObject(
   {
     ...HELM_OPTIONS,
-    /** @default ['platform-system'] */
     platformNamespaces: documented(
       distinct(namespaceList, 'namespace').refine((ns) => ns.length > 0, 'at least one namespace'),
       {
         allowed: 'one or more namespace names that no team owns',
-        description:
-          'Namespaces whose ExternalSecrets may use the platform store (`<environment>/platform/*`). Default ["platform-system"].',
+        description: 'Namespaces whose ExternalSecrets may use the platform store (`<environment>/platform/*`).',
       },
-    ).optional(),
-    /** @default [] */
+    ).default([PLATFORM_NAMESPACE]),
     kmsKeyArns: documented(distinct(list(text(KMS_ALLOWED, KMS_KEY_ARN), KMS_ALLOWED), 'key ARN'), {
       description:
-        'Customer managed keys the secrets are encrypted with; every store may decrypt with them through Secrets Manager only. Default: none (the aws/secretsmanager key needs no grant).',
-    }).optional(),
+        'Customer managed keys the secrets are encrypted with; every store may decrypt with them through Secrets Manager only. None: the aws/secretsmanager key needs no grant.',
+    }).default([]),
     /** @default - created from the cluster's issuer */
     oidcProviderArn: documented(text(OIDC_ALLOWED, OIDC_PROVIDER_ARN), {
       description: "The cluster's existing IAM OIDC provider (IAM allows one per issuer); without it the add-on creates one.",
@@ -84,7 +82,7 @@ export const EXTERNAL_SECRETS_OPTIONS = strictObject(
 );
 
 /** Props for {@link ExternalSecretsAddOn}. */
-export type ExternalSecretsAddOnProps = z.output<typeof EXTERNAL_SECRETS_OPTIONS>;
+export type ExternalSecretsAddOnProps = OptionsInput<typeof EXTERNAL_SECRETS_OPTIONS>;
 
 /**
  * External Secrets Operator syncing AWS Secrets Manager secrets into Kubernetes Secrets: a
@@ -93,7 +91,7 @@ export type ExternalSecretsAddOnProps = z.output<typeof EXTERNAL_SECRETS_OPTIONS
  * (`<environment>/<team>/*`). Each store has its own IAM role bound by IRSA to a service account in
  * the store's namespace; see external-secrets-iam.ts for why a team cannot read another's secrets.
  */
-export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps, ClusterOidc> {
+export class ExternalSecretsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_SECRETS_OPTIONS>, ClusterOidc> {
   static readonly ID = 'external-secrets';
   static readonly registration: AddOnRegistration = registerAddOn({
     id: ExternalSecretsAddOn.ID,
@@ -111,7 +109,7 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps, C
 
   constructor(props: ExternalSecretsAddOnProps = {}) {
     super(EXTERNAL_SECRETS_CHART, addOnOptions(ExternalSecretsAddOn.ID, EXTERNAL_SECRETS_OPTIONS, props));
-    this.platformNamespaces = [...(this.options.platformNamespaces ?? [PLATFORM_NAMESPACE])];
+    this.platformNamespaces = [...this.options.platformNamespaces];
   }
 
   /**
@@ -122,7 +120,7 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps, C
    */
   checkConfiguration(p: Problems, config: PlatformConfig): void {
     const key = `addons.${ExternalSecretsAddOn.ID}`;
-    (this.options.kmsKeyArns ?? []).forEach((arn, i) =>
+    this.options.kmsKeyArns.forEach((arn, i) =>
       checkArnScope(p, `${key}.kmsKeyArns[${i}]`, arn, config, {
         sameRegion: true,
         why: 'Secrets Manager uses KMS keys of its own Region only',
@@ -214,7 +212,7 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps, C
       oidc,
       serviceAccounts: [{ namespace: this.chart.namespace, name: PLATFORM_STORE_SERVICE_ACCOUNT }],
       secretPrefix: secretNamePrefix(config.environment, PLATFORM_SECRETS_OWNER),
-      kmsKeyArns: this.options.kmsKeyArns ?? [],
+      kmsKeyArns: this.options.kmsKeyArns,
       purpose: 'External Secrets platform store',
     });
     const store = new eks.KubernetesManifest(scope, 'PlatformStore', {
@@ -249,7 +247,7 @@ export class ExternalSecretsAddOn extends HelmAddOn<ExternalSecretsAddOnProps, C
       oidc: this.requireOidc(),
       serviceAccounts: team.namespaces.map((namespace) => ({ namespace, name: TEAM_STORE })),
       secretPrefix: secretNamePrefix(config.environment, team.name),
-      kmsKeyArns: this.options.kmsKeyArns ?? [],
+      kmsKeyArns: this.options.kmsKeyArns,
       purpose: `External Secrets store of team ${team.name}`,
     });
     const stores = new eks.KubernetesManifest(scope, 'Stores', {

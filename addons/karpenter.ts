@@ -19,6 +19,7 @@ import { HelmAddOn } from './core/helm-addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { tolerationsFor } from './core/node-placement';
+import type { OptionsInput } from './core/options';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import { PodIdentity } from './core/pod-identity';
 import type { PodSet } from './core/pod-sets';
@@ -87,24 +88,22 @@ export const KARPENTER_OPTIONS = strictObject(
       description:
         'Node selector of the controller; replaces the default `karpenter.sh/controller: "true"`. Keep it on a managed node group: Karpenter must not run on nodes it manages.',
     }),
-    /** @default 100 */
     nodePoolCpuLimit: documented(integer(1, 100000, 'an integer from 1 to 100000 (cores)'), {
-      description: 'CPU limit of the default NodePool (cores over all its nodes): a cost ceiling. Default 100.',
-    }).optional(),
-    /** @default 'bottlerocket@latest' */
+      description: 'CPU limit of the default NodePool (cores over all its nodes): a cost ceiling.',
+    }).default(100),
     amiAlias: documented(
       text('an AMI alias such as bottlerocket@latest, bottlerocket@v1.30.0, al2023@latest or al2023@v20250101', AMI_ALIAS),
       {
         description:
-          'AMI alias of the default EC2NodeClass; with `latest` a new AMI release replaces nodes (drift), pin a version to control when. Default bottlerocket@latest.',
+          'AMI alias of the default EC2NodeClass; with `latest` a new AMI release replaces nodes (drift), pin a version to control when.',
       },
-    ).optional(),
+    ).default('bottlerocket@latest'),
   },
   'an object of karpenter options',
 );
 
 /** Props for {@link KarpenterAddOn}. */
-export type KarpenterAddOnProps = z.output<typeof KARPENTER_OPTIONS>;
+export type KarpenterAddOnProps = OptionsInput<typeof KARPENTER_OPTIONS>;
 
 /** What Karpenter's prerequisites hand to its values and its EC2NodeClass. */
 export interface KarpenterPrerequisites {
@@ -287,7 +286,7 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
       metadata: { name: DEFAULT_NAME, labels: PLATFORM_LABELS },
       spec: {
         role: nodeRoleName,
-        amiSelectorTerms: [{ alias: this.options.amiAlias ?? 'bottlerocket@latest' }],
+        amiSelectorTerms: [{ alias: this.options.amiAlias }],
         // InfraStack tags the private subnets for Karpenter discovery.
         subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': clusterName } }],
         // InfraStack does not tag a security group for Karpenter; EKS tags the cluster security group
@@ -322,7 +321,7 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
             expireAfter: '720h',
           },
         },
-        limits: { cpu: String(this.options.nodePoolCpuLimit ?? 100) },
+        limits: { cpu: String(this.options.nodePoolCpuLimit) },
         disruption: { consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1m' },
       },
     };

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { documented, strictObject, text } from '../lib/config';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { EksCapability } from './core/capability';
+import type { OptionsInput } from './core/options';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
@@ -36,7 +37,7 @@ export const KRO_OPTIONS = strictObject(
 );
 
 /** Props for {@link KroAddOn}. */
-export type KroAddOnProps = z.output<typeof KRO_OPTIONS>;
+export type KroAddOnProps = OptionsInput<typeof KRO_OPTIONS>;
 
 /** kro as an EKS Capability: custom APIs composed of Kubernetes objects, run by EKS off the nodes. */
 export class KroAddOn implements PlatformAddOn {
@@ -51,7 +52,7 @@ export class KroAddOn implements PlatformAddOn {
   readonly id = KroAddOn.ID;
   readonly computeModes = ['auto', 'nodegroups'] as const;
   readonly namespaces: readonly string[] = [];
-  private readonly options: KroAddOnProps;
+  private readonly options: z.output<typeof KRO_OPTIONS>;
 
   constructor(props: KroAddOnProps = {}) {
     this.options = addOnOptions(KroAddOn.ID, KRO_OPTIONS, props);

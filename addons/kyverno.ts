@@ -10,6 +10,7 @@ import type { AddOnContext } from './core/addon';
 import type { AdditionalChart, HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn, mergeValues } from './core/helm-addon';
 import { tolerationsFor } from './core/node-placement';
+import type { OptionsInput } from './core/options';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { PodRequests, PodSet } from './core/pod-sets';
 import { podRequests } from './core/pod-sets';
@@ -102,7 +103,6 @@ export const KYVERNO_BASELINE_CAPABILITIES = [
   'SYS_CHROOT',
 ] as const;
 
-const DEFAULT_ADMISSION_REPLICAS = 3;
 const CONTROLLERS = ['admissionController', 'backgroundController', 'cleanupController', 'reportsController'] as const;
 /** Replicas of the background, cleanup and reports controllers (leader election: availability only). */
 const OTHER_REPLICAS = 2;
@@ -123,22 +123,20 @@ export const KYVERNO_OPTIONS = strictObject(
     nodeSelector: documented(HELM_OPTIONS.nodeSelector, {
       description: 'Node selector of every Kyverno pod (controllers and hooks); replaces the default `workload-type: ops` on node groups.',
     }),
-    /** @default false */
     enforce: documented(flag(), {
       description:
-        'Deny pods that break the baseline Pod Security Standard (validationFailureAction Enforce, failurePolicy Fail); false only reports them in PolicyReports (Audit, failurePolicy Ignore). Default false.',
-    }).optional(),
-    /** @default 3 */
+        'Deny pods that break the baseline Pod Security Standard (validationFailureAction Enforce, failurePolicy Fail); false only reports them in PolicyReports (Audit, failurePolicy Ignore).',
+    }).default(false),
     replicas: documented(integer(1, 9), {
       description:
-        'Admission controller replicas; Kyverno documents three as the minimum for high availability. The background, cleanup and reports controllers get two (leader election, availability only). Default 3.',
-    }).optional(),
+        'Admission controller replicas; Kyverno documents three as the minimum for high availability. The background, cleanup and reports controllers get two (leader election, availability only).',
+    }).default(3),
   },
   'an object of kyverno options',
 );
 
 /** Props for {@link KyvernoAddOn}. */
-export type KyvernoAddOnProps = z.output<typeof KYVERNO_OPTIONS>;
+export type KyvernoAddOnProps = OptionsInput<typeof KYVERNO_OPTIONS>;
 
 /**
  * Kyverno with the baseline Pod Security Standard as ValidatingPolicies (the kyverno-policies
@@ -202,11 +200,7 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
     });
     const other = podRequests(OTHER_REQUESTS.cpu, OTHER_REQUESTS.memory);
     return [
-      set(
-        'admission controller',
-        this.options.replicas ?? DEFAULT_ADMISSION_REPLICAS,
-        podRequests(ADMISSION_REQUESTS.cpu, ADMISSION_REQUESTS.memory),
-      ),
+      set('admission controller', this.options.replicas, podRequests(ADMISSION_REQUESTS.cpu, ADMISSION_REQUESTS.memory)),
       set('background controller', OTHER_REPLICAS, other),
       set('cleanup controller', OTHER_REPLICAS, other),
       set('reports controller', OTHER_REPLICAS, other),
@@ -225,7 +219,7 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
   }
 
   protected chartValues(context: AddOnContext): HelmValues {
-    const replicas = this.options.replicas ?? DEFAULT_ADMISSION_REPLICAS;
+    const replicas = this.options.replicas;
     const controller = (count: number, requests: Record<string, string>, memoryLimit: string): HelmValues => ({
       replicas: count,
       // The chart turns a budget on by itself above one replica; say so rather than rely on it.
@@ -290,7 +284,7 @@ export class KyvernoAddOn extends HelmAddOn<z.output<typeof KYVERNO_OPTIONS>> {
 
   /** Values of the kyverno-policies chart. */
   policyValues(context: AddOnContext): HelmValues {
-    const enforce = this.options.enforce ?? false;
+    const enforce = this.options.enforce;
     return {
       // ValidatingPolicy (policies.kyverno.io), not ClusterPolicy: Kyverno 1.19 deprecates
       // ClusterPolicy and announces its removal in 1.20 (upgrading.md, "Upgrading to Kyverno v1.19").

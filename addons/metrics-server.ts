@@ -8,6 +8,7 @@ import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';
 import { INSTALLABLE_OPTIONS, refineInstallMethod } from './core/install-method';
+import type { OptionsInput } from './core/options';
 import { addOnOptions } from './core/options';
 import type { PodSet } from './core/pod-sets';
 import { podRequests } from './core/pod-sets';
@@ -35,16 +36,15 @@ export const METRICS_SERVER_EKS_ADDON: EksAddonSpec = { addonName: 'metrics-serv
 export const METRICS_SERVER_OPTIONS = strictObject(
   {
     ...INSTALLABLE_OPTIONS,
-    /** @default 2 */
     replicas: documented(integer(1, 10), {
-      description: 'Replicas; two keep `kubectl top` and the HPA working through a node drain. Default 2.',
-    }).optional(),
+      description: 'Replicas; two keep `kubectl top` and the HPA working through a node drain.',
+    }).default(2),
   },
   'an object of metrics-server options',
 ).superRefine(refineInstallMethod(METRICS_SERVER_EKS_ADDON.addonName));
 
 /** Props for {@link MetricsServerAddOn}. */
-export type MetricsServerAddOnProps = z.output<typeof METRICS_SERVER_OPTIONS>;
+export type MetricsServerAddOnProps = OptionsInput<typeof METRICS_SERVER_OPTIONS>;
 
 const REQUESTS = { cpu: '100m', memory: '200Mi' } as const;
 
@@ -71,7 +71,7 @@ export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER
     return [
       {
         name: 'metrics-server',
-        replicas: this.options.replicas ?? 2,
+        replicas: this.options.replicas,
         requests: podRequests(REQUESTS.cpu, REQUESTS.memory),
         ...this.podPlacement(config, { nodeSelector: {}, tolerations: [] }),
         source: `this add-on's values (chart ${this.chart.version})`,
@@ -85,7 +85,7 @@ export class MetricsServerAddOn extends HelmAddOn<z.output<typeof METRICS_SERVER
   }
 
   protected chartValues(): HelmValues {
-    const replicas = this.options.replicas ?? 2;
+    const replicas = this.options.replicas;
     return {
       replicas,
       podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 },

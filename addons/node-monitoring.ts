@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 
-import type { z } from 'zod';
-
 import type { PlatformConfig } from '../lib/config';
 import { strictObject } from '../lib/config';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
+import type { OptionsInput } from './core/options';
 import { addOnOptions } from './core/options';
 import type { PodSet } from './core/pod-sets';
 import { podRequests, TOLERATE_EVERYTHING } from './core/pod-sets';
@@ -36,7 +35,7 @@ export const NODE_MONITORING_OPTIONS = strictObject(
 );
 
 /** Props for {@link NodeMonitoringAddOn}. */
-export type NodeMonitoringAddOnProps = z.output<typeof NODE_MONITORING_OPTIONS>;
+export type NodeMonitoringAddOnProps = OptionsInput<typeof NODE_MONITORING_OPTIONS>;
 
 /**
  * The EKS node monitoring agent (EKS managed add-on `eks-node-monitoring-agent`) on managed node

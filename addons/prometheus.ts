@@ -12,6 +12,7 @@ import { createGrantOnlyForAwsServices } from '../lib/compliance/kms-grants';
 import type { EnvironmentNames } from '../lib/config';
 import { documented, flag, integer, strictObject, text } from '../lib/config';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
+import type { OptionsInput } from './core/options';
 import { addOnOptions } from './core/options';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
@@ -80,22 +81,20 @@ export const PROMETHEUS_OPTIONS = strictObject(
     workspaceAlias: documented(text('1 to 100 characters (AMP trims blanks at both ends)', /^[\s\S]{1,100}$/), {
       description: 'Alias of the AMP workspace. Default: the cluster name.',
     }).optional(),
-    /** @default '30s' */
     scrapeInterval: documented(
       z
         .string({ error: SCRAPE_INTERVAL_ALLOWED })
         .trim()
         .refine((value) => (prometheusDurationMs(value) ?? 0) >= MIN_SCRAPE_INTERVAL_MS, { error: SCRAPE_INTERVAL_ALLOWED }),
-      { allowed: SCRAPE_INTERVAL_ALLOWED, description: 'How often the collector scrapes every target. Default 30s.' },
-    ).optional(),
+      { allowed: SCRAPE_INTERVAL_ALLOWED, description: 'How often the collector scrapes every target.' },
+    ).default('30s'),
     /** @default - AMP's default, 150 days */
     retentionDays: documented(integer(1, 1095), { description: "Days the workspace keeps metrics. Default: AMP's 150." }).optional(),
-    /** @default true */
     customerManagedKey: documented(flag(), {
       description:
         'Encrypt the workspace with its own customer-managed KMS key (the collector then writes through a role pair); ' +
-        'false uses an AWS owned key. Replaces the workspace when changed. Default true.',
-    }).optional(),
+        'false uses an AWS owned key. Replaces the workspace when changed.',
+    }).default(true),
     /** @default - no alert manager */
     alertManagerDefinition: documented(
       z.string({ error: ALERT_MANAGER_ALLOWED }).superRefine((value, ctx) => {
@@ -105,7 +104,6 @@ export const PROMETHEUS_OPTIONS = strictObject(
       }),
       { allowed: ALERT_MANAGER_ALLOWED, description: 'Alert manager definition of the workspace (YAML).' },
     ).optional(),
-    /** @default {} */
     ruleGroups: documented(
       z
         .record(
@@ -128,13 +126,13 @@ export const PROMETHEUS_OPTIONS = strictObject(
         allowed: 'an object of namespace names (1 to 64 of A-Z a-z 0-9 - . _) to Prometheus rules files (YAML)',
         description: 'Recording and alerting rules, one AMP rule groups namespace each.',
       },
-    ).optional(),
+    ).default({}),
   },
   'an object {workspaceAlias?, scrapeInterval?, retentionDays?, customerManagedKey?, alertManagerDefinition?, ruleGroups?}',
 );
 
 /** Props for {@link PrometheusAddOn}. */
-export type PrometheusAddOnProps = z.output<typeof PROMETHEUS_OPTIONS>;
+export type PrometheusAddOnProps = OptionsInput<typeof PROMETHEUS_OPTIONS>;
 
 /** Stack output keys, fixed so scripts and the README can name them. */
 export const PROMETHEUS_OUTPUTS = {
@@ -164,7 +162,7 @@ export class PrometheusAddOn implements PlatformAddOn {
   /** Nothing is installed in the cluster. */
   readonly namespaces = [];
 
-  private readonly props: PrometheusAddOnProps;
+  private readonly props: z.output<typeof PROMETHEUS_OPTIONS>;
 
   constructor(props: PrometheusAddOnProps = {}) {
     this.props = addOnOptions(PrometheusAddOn.ID, PROMETHEUS_OPTIONS, props);
@@ -172,13 +170,12 @@ export class PrometheusAddOn implements PlatformAddOn {
 
   /** The collector's Prometheus configuration, as a value (the scraper gets it as base64 YAML). */
   scrapeConfiguration(clusterName: string): YamlValue {
-    return scrapeConfiguration(this.props.scrapeInterval ?? '30s', clusterName);
+    return scrapeConfiguration(this.props.scrapeInterval, clusterName);
   }
 
   deploy(scope: Construct, context: AddOnContext): void {
     const { names, config } = context;
-    const customerManagedKey = this.props.customerManagedKey ?? true;
-    const key = customerManagedKey ? workspaceKey(scope, names) : undefined;
+    const key = this.props.customerManagedKey ? workspaceKey(scope, names) : undefined;
     const logGroup = new logs.LogGroup(scope, 'WorkspaceLogs', {
       logGroupName: `/aws/vendedlogs/prometheus/${names.clusterName}`,
       encryptionKey: context.logsKey,
@@ -196,7 +193,7 @@ export class PrometheusAddOn implements PlatformAddOn {
       // AMP tags the destination of a scraper itself; declaring the tag keeps stack updates from removing it.
       tags: [{ key: 'AMPAgentlessScraper', value: '' }],
     });
-    for (const [name, data] of Object.entries(this.props.ruleGroups ?? {})) {
+    for (const [name, data] of Object.entries(this.props.ruleGroups)) {
       new aps.CfnRuleGroupsNamespace(scope, `Rules-${name}`, { workspace: workspace.attrArn, name, data });
     }
     const scraper = new aps.CfnScraper(scope, 'Scraper', {

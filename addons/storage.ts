@@ -12,6 +12,7 @@ import { documented, kubernetesVersionInfo, strictObject } from '../lib/config';
 import type { AddOnContext, ClusterObjectRef, PlatformAddOn } from './core/addon';
 import type { KubernetesObject } from './core/kubernetes-object';
 import { PLATFORM_LABELS } from './core/kubernetes-object';
+import type { OptionsInput } from './core/options';
 import { addOnOptions, eksAddonVersion, objectName } from './core/options';
 import { PodIdentity } from './core/pod-identity';
 import type { PodSet } from './core/pod-sets';
@@ -22,8 +23,7 @@ import { registerAddOn } from './core/registration';
 /** Options of {@link StorageAddOn}, in configuration and in code. */
 export const STORAGE_OPTIONS = strictObject(
   {
-    /** @default 'gp3' */
-    className: documented(objectName, { description: 'Name of the default StorageClass. Default gp3.' }).optional(),
+    className: documented(objectName, { description: 'Name of the default StorageClass.' }).default('gp3'),
     /** @default - pinned per Kubernetes version in lib/config/kubernetes-versions.ts */
     ebsCsiDriverVersion: documented(eksAddonVersion, {
       description: 'Version of the aws-ebs-csi-driver EKS add-on (node groups only). Default: pinned per Kubernetes version.',
@@ -33,7 +33,7 @@ export const STORAGE_OPTIONS = strictObject(
 );
 
 /** Props for {@link StorageAddOn}. */
-export type StorageAddOnProps = z.output<typeof STORAGE_OPTIONS>;
+export type StorageAddOnProps = OptionsInput<typeof STORAGE_OPTIONS>;
 
 /** The EBS CSI controller's service account (node groups only). */
 const EBS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'ebs-csi-controller-sa' } as const;
@@ -84,7 +84,7 @@ export class StorageAddOn implements PlatformAddOn {
 
   constructor(props: StorageAddOnProps = {}) {
     this.props = addOnOptions(StorageAddOn.ID, STORAGE_OPTIONS, props);
-    this.clusterObjects = [{ kind: 'StorageClass', name: this.props.className ?? 'gp3', isDefault: true }];
+    this.clusterObjects = [{ kind: 'StorageClass', name: this.props.className, isDefault: true }];
   }
 
   /** The EBS CSI driver's controller and node plugin (node groups only; Auto Mode has it built in). */
@@ -116,7 +116,7 @@ export class StorageAddOn implements PlatformAddOn {
       apiVersion: 'storage.k8s.io/v1',
       kind: 'StorageClass',
       metadata: {
-        name: this.props.className ?? 'gp3',
+        name: this.props.className,
         labels: PLATFORM_LABELS,
         annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
       },

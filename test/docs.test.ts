@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
+import { z } from 'zod';
+
 import { documented, integer, text } from '../lib/config';
 import { optionRows } from '../lib/docs/addon-pages';
 import { addOnPages, GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/reference';
@@ -78,26 +80,37 @@ describe('add-on pages', () => {
     expect(read(page)).toBe(pages.get(page));
   });
 
-  test('an option row shows what the schema says of an absent option: its default, or that it is required', () => {
-    expect(
-      optionRows({
-        replicas: documented(integer(1, 5), { description: 'Pods to run.' }).default(2),
-        name: documented(text('a name'), { description: 'Its name.' }),
-        note: documented(text('a note'), { description: 'Free text.' }).optional(),
-      }),
-    ).toEqual([
-      '| `replicas` | an integer from 1 to 5 | Pods to run. Default `2`. |',
-      '| `name` (required) | a name | Its name. |',
-      '| `note` | a note | Free text. |',
-    ]);
-  });
-
   test('docs/addons/ holds a page for each registered add-on and nothing else', () => {
     expect(
       readdirSync(join(ROOT, 'docs', 'addons'))
         .map((f) => `docs/addons/${f}`)
         .sort(),
     ).toEqual([...pages.keys()].sort());
+  });
+});
+
+describe('option tables', () => {
+  test('a schema default is rendered in the default column; an option with a default is not required', () => {
+    const [replicas, name, note] = optionRows({
+      replicas: documented(integer(1, 5), { description: 'Replicas.' }).default(2),
+      name: text('a name'),
+      note: text('a note').optional(),
+    });
+    expect(replicas).toBe('| `replicas` | `2` | an integer from 1 to 5 | Replicas. |');
+    expect(name).toBe('| `name` (required) |  | a name |  |');
+    expect(note).toBe('| `note` |  | a note |  |');
+  });
+
+  test('lists and strings render as JSON', () => {
+    const rows = optionRows({ names: z.array(z.string()).default([]), className: z.string().default('alb') });
+    expect(rows).toEqual(['| `names` | `[]` |  |  |', '| `className` | `"alb"` |  |  |']);
+  });
+
+  test("an add-on page shows its options' defaults", () => {
+    const page = addOnPages().get('docs/addons/cert-manager.md') ?? '';
+    expect(page).toContain('| option | default | allowed | what it does |');
+    expect(page).toMatch(/^\| `replicas` \| `2` \| an integer from 1 to 5 \| /m);
+    expect(page).toMatch(/^\| `install` \| `"helm"` \| helm, eks-addon \| /m);
   });
 });
 

@@ -120,6 +120,7 @@ export abstract class HelmAddOn<
     protected readonly options: O,
     eksAddon?: EksAddonSpec,
   ) {
+    // An add-on without INSTALLABLE_OPTIONS (whose schema defaults `install`) has its chart only.
     this.install = options.install ?? 'helm';
     if (this.install === 'eks-addon' && !eksAddon) {
       throw new Error(`${defaults.chart}: install "eks-addon" needs the EKS add-on the chart is published as`);

@@ -49,13 +49,12 @@ export const INSTALLABLE_OPTIONS = {
       'With `helm`, the chart version to deploy instead of the tested one; with `eks-addon`, the add-on version ' +
       "(`aws eks describe-addon-versions --addon-name <name>`). Default: the tested chart; EKS's default add-on version for the cluster.",
   }).optional(),
-  /** @default 'helm' */
   install: documented(oneOf(INSTALL_METHODS), {
     description:
       '`helm` installs the pinned chart; `eks-addon` installs the EKS community add-on of the same name instead ' +
-      "(EKS checks its version against the cluster's Kubernetes version, also on cluster upgrades). Default helm.",
-  }).optional(),
-  /** @default {} */
+      "(EKS checks its version against the cluster's Kubernetes version, also on cluster upgrades).",
+  }).default('helm'),
+  /** @default - none: the add-on's own configuration (with install "helm", it must stay unset) */
   configurationValues: documented(MANAGED_ADDON_OPTIONS.configurationValues.unwrap(), {
     description:
       "With `eks-addon` only: add-on configuration merged over the add-on's own (`aws eks describe-addon-configuration`); " +
@@ -69,8 +68,9 @@ export interface InstallableOptions {
   readonly configurationValues?: Readonly<Record<string, unknown>>;
 }
 
-/** What {@link refineInstallMethod} reads of the options. */
+/** What {@link refineInstallMethod} reads of the options, parsed (`install` defaulted). */
 interface InstallChoice extends InstallableOptions {
+  readonly install: InstallMethod;
   readonly version?: string;
   readonly values?: Readonly<Record<string, unknown>>;
 }
@@ -85,7 +85,7 @@ export function refineInstallMethod(addonName: ManagedAddonName) {
     const issue = (key: keyof InstallChoice, message: string): void => {
       ctx.addIssue({ code: 'custom', path: [key], input: options[key], message });
     };
-    if ((options.install ?? 'helm') === 'eks-addon') {
+    if (options.install === 'eks-addon') {
       if (options.values !== undefined) {
         issue(
           'values',

@@ -43,11 +43,31 @@ export const tolerationSchema = strictObject(
   `a toleration {key, operator, value, effect} with effect ${TOLERATION_EFFECTS.join(', ')}`,
 );
 
+/*
+ * A default that is the same wherever the add-on runs is the schema's (`.default(x)`): parsed
+ * options carry it, the docs show it, and no use site repeats it. A default computed from the
+ * context (the cluster name, the profile, the node groups) cannot be: such an option stays
+ * `.optional()`, its description says the rule once, and the use site computes it. So does an
+ * option whose absence means something of its own (EKS's default, "not set" checks).
+ */
+
+/** Keys of `T` that may be left out. */
+type OptionalKey<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? K : never }[keyof T];
+/** Keys the schema `S` fills in with its default when they are left out. */
+type DefaultedKey<S extends z.ZodType> = Exclude<OptionalKey<z.input<S>>, OptionalKey<z.output<S>>> & keyof z.output<S>;
+
+/**
+ * The options an add-on takes in code: what its schema returns, with every key that has a default
+ * optional. (`z.input` has the same keys but types most values `unknown`: the schema-kit readers
+ * accept what the CLI gives, such as "3" for 3.)
+ */
+export type OptionsInput<S extends z.ZodType> = Omit<z.output<S>, DefaultedKey<S>> & Partial<Pick<z.output<S>, DefaultedKey<S>>>;
+
 /** Options every Helm add-on accepts; add-ons spread this into their own schema. */
 export const HELM_OPTIONS = {
   /** @default - the version pinned beside the add-on */
   version: documented(chartVersion, { description: 'Exact chart version to deploy instead of the tested one.' }).optional(),
-  /** @default {} */
+  /** @default - none: the add-on's own values (with install "eks-addon", values must stay unset) */
   values: documented(z.record(z.string(), z.unknown(), 'an object of Helm values'), {
     allowed: 'an object of Helm values',
     description: "Values merged over the add-on's own (objects merge deeply, arrays and scalars are replaced).",
@@ -57,7 +77,7 @@ export const HELM_OPTIONS = {
     allowed: STRING_MAP,
     description: 'Node selector for the add-on\'s pods, e.g. {"workload-type": "ops"}.',
   }).optional(),
-  /** @default [] */
+  /** @default - with a nodeSelector, the taints of the node groups it picks; else the add-on's own */
   tolerations: documented(z.array(tolerationSchema, 'a list of tolerations'), {
     allowed: 'a list of tolerations {key, operator, value, effect}',
     description: "Tolerations for the add-on's pods.",

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AZ_LETTERS, REGION_AVAILABILITY_ZONES } from './availability-zones';
 import { isPrivateRange, parseCidr } from './network-rules';
 import { Problems } from './problems';
+import type { ProfileDefaults } from './profiles';
 import { DEFAULT_ADDON_IDS, PROFILES } from './profiles';
 import type { ConfigKey, ConfigValue } from './schema';
 import { CONFIG_KEYS, CONFIG_SHAPE } from './schema';
@@ -19,6 +20,27 @@ function isCdkKey(key: string): boolean {
 }
 
 /**
+ * Keys whose default is computed from other keys (or that a profile does not hold): each has its
+ * resolver in {@link readConfig}. Every other key is its given value or its profile's.
+ */
+const RESOLVED_KEYS = [
+  'profile',
+  'account',
+  'availabilityZones',
+  'natGateways',
+  'publicAccessCidrs',
+  'nodeGroups',
+  'workloads',
+  'teams',
+  'addons',
+] as const satisfies readonly ConfigKey[];
+type ProfileKey = Exclude<ConfigKey, (typeof RESOLVED_KEYS)[number]>;
+const PROFILE_KEYS = CONFIG_KEYS.filter((key): key is ProfileKey => !(RESOLVED_KEYS as readonly ConfigKey[]).includes(key));
+
+/** Reads one key of the context with its schema: `undefined` when absent or invalid (then reported). */
+type Given = <K extends ConfigKey>(key: K) => ConfigValue<K> | undefined;
+
+/**
  * Resolves the configuration from CDK context (cdk.json `context` merged with `-c key=value`):
  * profile defaults first, then every key given explicitly. Reports every problem at once, by
  * adding it to `p`; the caller throws before any construct exists.
@@ -32,68 +54,39 @@ export function readConfig(p: Problems, context: Readonly<Record<string, unknown
       p.add(key, context[key], unknownKeyAllowed(key, CONFIG_KEYS));
     }
   }
-  const given = <K extends ConfigKey>(key: K): ConfigValue<K> | undefined =>
-    context[key] === undefined ? undefined : parseInto(p, key, CONFIG_SHAPE[key] as unknown as z.ZodType<ConfigValue<K>>, context[key]);
+  const given: Given = (key) =>
+    context[key] === undefined
+      ? undefined
+      : parseInto(p, key, CONFIG_SHAPE[key] as unknown as z.ZodType<ConfigValue<typeof key>>, context[key]);
 
   const profile = given('profile') ?? 'workshop';
   const d = PROFILES[profile];
-  const azCount = given('azCount') ?? d.azCount;
-  const region = given('region') ?? d.region;
-  const compute = given('compute') ?? d.compute;
-  const endpointAccess = given('endpointAccess') ?? d.endpointAccess;
-  const sampleWorkloads = given('sampleWorkloads') ?? d.sampleWorkloads;
-
-  const natGateways = given('natGateways') ?? (d.natGateways === 'per-az' ? azCount : d.natGateways);
-  if (natGateways > azCount) {
-    p.add('natGateways', natGateways, `an integer from 1 to ${azCount} (azCount)`);
-  }
-  let nodeGroups = d.nodeGroups;
-  if (context.nodeGroups !== undefined) {
-    if (compute === 'nodegroups') {
-      nodeGroups = given('nodeGroups') ?? d.nodeGroups;
-    } else {
-      // Silently dropping them would deploy a cluster without the nodes the user described.
-      p.add('nodeGroups', context.nodeGroups, `nothing when compute is "${compute}" (set compute=nodegroups to use node groups)`);
-    }
-  }
-
+  const base = fromProfile(given, d);
   return {
-    environment: given('environment') ?? d.environment,
+    ...base,
     profile,
     account: given('account'),
-    region,
-    kubernetesVersion: given('kubernetesVersion') ?? d.kubernetesVersion,
-    azCount,
-    availabilityZones: availabilityZones(p, given('availabilityZones'), context.availabilityZones, region, azCount),
-    vpcCidr: given('vpcCidr') ?? d.vpcCidr,
-    natGateways,
-    endpointAccess,
+    availabilityZones: availabilityZones(p, given('availabilityZones'), context.availabilityZones, base.region, base.azCount),
+    natGateways: natGateways(p, given('natGateways'), d.natGateways, base.azCount),
     publicAccessCidrs: publicAccessCidrs(
       p,
       given('publicAccessCidrs'),
       context.publicAccessCidrs,
-      endpointAccess,
+      base.endpointAccess,
       profile,
       d.publicAccessCidrs,
     ),
-    clusterAdmins: given('clusterAdmins') ?? d.clusterAdmins,
-    accessEntries: given('accessEntries') ?? d.accessEntries,
-    supportType: given('supportType') ?? d.supportType,
-    deletionProtection: given('deletionProtection') ?? d.deletionProtection,
-    zonalShift: given('zonalShift') ?? d.zonalShift,
-    controlPlaneTier: given('controlPlaneTier') ?? d.controlPlaneTier,
-    forceVersionUpdate: given('forceVersionUpdate') ?? d.forceVersionUpdate,
-    rollbackTimeoutMinutes: given('rollbackTimeoutMinutes') ?? d.rollbackTimeoutMinutes,
-    compute,
-    autoModeNodePools: given('autoModeNodePools') ?? d.autoModeNodePools,
-    nodeGroups,
-    logRetentionDays: given('logRetentionDays') ?? d.logRetentionDays,
-    sampleWorkloads,
-    workloads: resolveWorkloads(given('workloads'), sampleWorkloads),
+    nodeGroups: nodeGroups(p, given, context.nodeGroups, base.compute, d.nodeGroups),
+    workloads: resolveWorkloads(given('workloads'), base.sampleWorkloads),
     teams: given('teams') ?? [],
-    addons: given('addons') ?? DEFAULT_ADDON_IDS[compute].map((id) => ({ id, options: {} })),
-    tags: given('tags') ?? d.tags,
+    addons: given('addons') ?? DEFAULT_ADDON_IDS[base.compute].map((id) => ({ id, options: {} })),
   };
+}
+
+/** Every key a profile holds as it is: the given value, else the profile's. */
+function fromProfile(given: Given, d: ProfileDefaults): Pick<PlatformConfig, ProfileKey> {
+  // fromEntries loses the pairing of key and value type that `given(key) ?? d[key]` has per key.
+  return Object.fromEntries(PROFILE_KEYS.map((key) => [key, given(key) ?? d[key]])) as Pick<PlatformConfig, ProfileKey>;
 }
 
 /** {@link readConfig} on its own: throws a `ConfigError` listing every problem. */
@@ -102,6 +95,30 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Platform
   const config = readConfig(p, context);
   p.throwIfAny();
   return config;
+}
+
+/** The given count, else the profile's ("per-az": one per AZ); never more than the AZs. */
+function natGateways(p: Problems, count: number | undefined, profileDefault: ProfileDefaults['natGateways'], azCount: number): number {
+  const resolved = count ?? (profileDefault === 'per-az' ? azCount : profileDefault);
+  if (resolved > azCount) {
+    p.add('natGateways', resolved, `an integer from 1 to ${azCount} (azCount)`);
+  }
+  return resolved;
+}
+
+/** Node groups apply to compute "nodegroups" only: given for another mode, they are a problem. */
+function nodeGroups(
+  p: Problems,
+  given: Given,
+  raw: unknown,
+  compute: PlatformConfig['compute'],
+  profileDefault: PlatformConfig['nodeGroups'],
+): PlatformConfig['nodeGroups'] {
+  if (raw === undefined) return profileDefault;
+  if (compute === 'nodegroups') return given('nodeGroups') ?? profileDefault;
+  // Silently dropping them would deploy a cluster without the nodes the user described.
+  p.add('nodeGroups', raw, `nothing when compute is "${compute}" (set compute=nodegroups to use node groups)`);
+  return profileDefault;
 }
 
 function availabilityZones(

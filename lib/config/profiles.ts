@@ -1,4 +1,5 @@
 import type { NodeGroupConfig, TaintConfig } from './node-group-schema';
+import type { ConfigValue } from './schema';
 import type { ComputeMode, PlatformConfig, Profile } from './types';
 
 /**
@@ -39,10 +40,14 @@ export const OPS_NODE_GROUP: NodeGroupConfig = {
 /** Keys whose defaults are computed from other keys rather than stored in a profile. */
 type DerivedKeys = 'profile' | 'availabilityZones' | 'account' | 'addons' | 'teams' | 'workloads';
 
-/** The defaults a profile contributes, before context overrides. */
+/**
+ * The defaults a profile contributes, before context overrides: a value of the configuration model
+ * (so of the key's schema) for every key it holds. They vary by profile, so they are not the
+ * schemas' defaults.
+ */
 export type ProfileDefaults = Omit<PlatformConfig, DerivedKeys | 'natGateways'> & {
   /** NAT gateways: a number, or one per AZ. */
-  readonly natGateways: number | 'per-az';
+  readonly natGateways: ConfigValue<'natGateways'> | 'per-az';
 };
 
 type ProfileSpecific =

@@ -31,20 +31,38 @@ export function documented<T extends z.ZodType>(schema: T, doc: SchemaDoc): T {
   return schema.meta({ ...docOf(schema), ...doc }) as T;
 }
 
-/** The documentation of a schema (through optional/default wrappers). */
-export function docOf(schema: z.ZodType): SchemaDoc {
-  const found: { description?: string; allowed?: string } = {};
+/** A schema and the schemas it wraps (optional, default, pipe), outermost first. */
+function layers(schema: z.ZodType): z.ZodType[] {
+  const found: z.ZodType[] = [];
   let current: z.ZodType | undefined = schema;
   while (current) {
-    const meta = current.meta() as SchemaDoc | undefined;
-    found.description ??= meta?.description;
-    found.allowed ??= meta?.allowed;
+    found.push(current);
     const def: { innerType?: z.ZodType; out?: z.ZodType } = (
       current as unknown as { _zod: { def: { innerType?: z.ZodType; out?: z.ZodType } } }
     )._zod.def;
     current = def.innerType ?? def.out;
   }
+  return found;
+}
+
+/** The documentation of a schema (through optional/default wrappers). */
+export function docOf(schema: z.ZodType): SchemaDoc {
+  const found: { description?: string; allowed?: string } = {};
+  for (const layer of layers(schema)) {
+    const meta = layer.meta() as SchemaDoc | undefined;
+    found.description ??= meta?.description;
+    found.allowed ??= meta?.allowed;
+  }
   return Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * The value a schema gives a missing key (its `.default(...)`, through wrappers), boxed so that a
+ * default of `undefined` differs from none; `undefined` when it has none.
+ */
+export function defaultOf(schema: z.ZodType): { readonly value: unknown } | undefined {
+  const layer = layers(schema).find((l): l is z.ZodDefault => l instanceof z.ZodDefault);
+  return layer ? { value: layer.def.defaultValue } : undefined;
 }
 
 /** A CLI string that looks like JSON is parsed; anything unparsable is left for the schema to reject. */

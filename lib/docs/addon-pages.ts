@@ -8,7 +8,7 @@ import type { AdditionalChart, HelmChartSpec } from '../../addons/core/helm-addo
 import type { EksAddonSpec } from '../../addons/core/install-method';
 import { HELM_OPTIONS } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
-import { docOf } from '../config';
+import { defaultOf, docOf } from '../config';
 
 /*
  * One page per add-on, docs/addons/<id>.md, written from its registration: the facts from the code,
@@ -29,20 +29,20 @@ export function optionShape(registration: AddOnRegistration): Record<string, z.Z
   return shape;
 }
 
-export const OPTIONS_HEADER = ['| option | allowed | what it does |', '| --- | --- | --- |'];
+export const OPTIONS_HEADER = ['| option | default | allowed | what it does |', '| --- | --- | --- | --- |'];
 
-/**
- * One row per option. What the schema makes of an absent option says whether it is required and
- * its `.default()`, so the default is written once, in the schema, and the row shows it.
- */
+/** A schema default as JSON (`2`, `"alb"`, `[]`); empty when the option has none. */
+function defaultCell(schema: z.ZodType): string {
+  const found = defaultOf(schema);
+  return found ? code(JSON.stringify(found.value)) : '';
+}
+
+/** One row per option: the default column shows the schema's `.default()`, so it is written once. */
 export function optionRows(options: Readonly<Record<string, z.ZodType>>): string[] {
   return Object.entries(options).map(([name, schema]) => {
     const doc = docOf(schema);
-    const absent = schema.safeParse(undefined);
-    const required = absent.success ? '' : ' (required)';
-    const fallback = absent.success && absent.data !== undefined ? ` Default ${code(JSON.stringify(absent.data))}.` : '';
-    const description = `${doc.description ?? ''}${fallback}`.trim();
-    return `| \`${name}\`${required} | ${cell(doc.allowed ?? '')} | ${cell(description)} |`;
+    const required = schema.safeParse(undefined).success ? '' : ' (required)';
+    return `| \`${name}\`${required} | ${cell(defaultCell(schema))} | ${cell(doc.allowed ?? '')} | ${cell(doc.description ?? '')} |`;
   });
 }
 

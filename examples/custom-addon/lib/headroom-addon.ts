@@ -1,4 +1,12 @@
-import type { AddOnContext, AddOnCost, AddOnCostContext, AddOnRegistration, KubernetesObject, PodSet } from 'cdk-eks-platform';
+import type {
+  AddOnContext,
+  AddOnCost,
+  AddOnCostContext,
+  AddOnRegistration,
+  KubernetesObject,
+  OptionsInput,
+  PodSet,
+} from 'cdk-eks-platform';
 import {
   addOnOptions,
   documented,
@@ -25,30 +33,30 @@ const cpuQuantity = text('a CPU quantity such as 500m or 2', /^([1-9]\d*m|\d+(\.
 /** A memory quantity in Mi or Gi. */
 const memoryQuantity = text('a memory quantity such as 512Mi or 4Gi', /^[1-9]\d*(Mi|Gi)$/);
 
-/** Options of {@link HeadroomAddOn}, in cdk.json (`"addons": {"headroom": {...}}`) and in code. */
+/** The Kubernetes pause container: it only sleeps, in a few hundred kilobytes. */
+export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
+
+/**
+ * Options of {@link HeadroomAddOn}, in cdk.json (`"addons": {"headroom": {...}}`) and in code. Each
+ * default is declared here only: the parsed options carry it, and the add-on's page shows it.
+ */
 export const HEADROOM_OPTIONS = strictObject(
   {
-    /** @default 'headroom' */
-    namespace: documented(objectName, { description: 'Namespace of the placeholder pods. Default headroom.' }).optional(),
-    /** @default 2 */
-    replicas: documented(integer(1, 50), { description: 'Placeholder pods; each reserves `cpu` and `memory`. Default 2.' }).optional(),
-    /** @default '1' */
-    cpu: documented(cpuQuantity, { description: 'CPU each placeholder reserves. Default 1.' }).optional(),
-    /** @default '2Gi' */
-    memory: documented(memoryQuantity, { description: 'Memory each placeholder reserves. Default 2Gi.' }).optional(),
-    /** @default PAUSE_IMAGE */
+    namespace: documented(objectName, { description: 'Namespace of the placeholder pods.' }).default('headroom'),
+    replicas: documented(integer(1, 50), { description: 'Placeholder pods; each reserves `cpu` and `memory`.' }).default(2),
+    cpu: documented(cpuQuantity, { description: 'CPU each placeholder reserves.' }).default('1'),
+    memory: documented(memoryQuantity, { description: 'Memory each placeholder reserves.' }).default('2Gi'),
     image: documented(text('a container image reference'), {
       description: 'The placeholder image (a mirror of it, where nodes cannot reach registry.k8s.io).',
-    }).optional(),
+    }).default(PAUSE_IMAGE),
   },
   'an object {namespace?, replicas?, cpu?, memory?, image?}',
 );
 
-/** The options as the schema returns them; derived from it, so the two cannot drift apart. */
+/** The options as code passes them: any key with a default may be left out. */
+export type HeadroomAddOnProps = OptionsInput<typeof HEADROOM_OPTIONS>;
+/** The options as the schema returns them, defaults applied; derived from it, so the two cannot drift apart. */
 export type HeadroomOptions = ReturnType<typeof addOnOptions<typeof HEADROOM_OPTIONS>>;
-
-/** The Kubernetes pause container: it only sleeps, in a few hundred kilobytes. */
-export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 
 /**
  * vCPUs of the instance types the estimate may assume (Amazon EC2 instance types,
@@ -95,14 +103,10 @@ export class HeadroomAddOn extends ManifestAddOn {
   readonly namespaces: readonly string[];
   private readonly options: HeadroomOptions;
 
-  constructor(props: HeadroomOptions = {}) {
+  constructor(props: HeadroomAddOnProps = {}) {
     super();
     this.options = addOnOptions(HeadroomAddOn.ID, HEADROOM_OPTIONS, props);
-    this.namespaces = [this.namespace];
-  }
-
-  private get namespace(): string {
-    return this.options.namespace ?? 'headroom';
+    this.namespaces = [this.options.namespace];
   }
 
   /**
@@ -113,7 +117,7 @@ export class HeadroomAddOn extends ManifestAddOn {
   costLines({ prices: { ec2 }, assumptions }: AddOnCostContext): AddOnCost[] {
     const type = assumptions.autoModeInstanceType;
     const vcpus = VCPUS[type];
-    const reserved = (this.options.replicas ?? 2) * cores(this.options.cpu ?? '1');
+    const reserved = this.options.replicas * cores(this.options.cpu);
     return [
       {
         section: 'services',
@@ -138,8 +142,8 @@ export class HeadroomAddOn extends ManifestAddOn {
     return [
       {
         name: 'headroom placeholders',
-        replicas: this.options.replicas ?? 2,
-        requests: podRequests(this.options.cpu ?? '1', this.options.memory ?? '2Gi'),
+        replicas: this.options.replicas,
+        requests: podRequests(this.options.cpu, this.options.memory),
         nodeSelector: {},
         tolerations: [],
         source: "the headroom add-on's Deployment",
@@ -148,9 +152,9 @@ export class HeadroomAddOn extends ManifestAddOn {
   }
 
   manifests(_context: AddOnContext): KubernetesObject[] {
-    const namespace = this.namespace;
+    const namespace = this.options.namespace;
     const labels = { ...PLATFORM_LABELS, 'app.kubernetes.io/name': 'headroom' };
-    const memory = this.options.memory ?? '2Gi';
+    const memory = this.options.memory;
     return [
       {
         apiVersion: 'v1',
@@ -175,7 +179,7 @@ export class HeadroomAddOn extends ManifestAddOn {
         kind: 'Deployment',
         metadata: { name: 'headroom', namespace, labels },
         spec: {
-          replicas: this.options.replicas ?? 2,
+          replicas: this.options.replicas,
           selector: { matchLabels: { 'app.kubernetes.io/name': 'headroom' } },
           template: {
             metadata: { labels },
@@ -197,8 +201,8 @@ export class HeadroomAddOn extends ManifestAddOn {
               containers: [
                 {
                   name: 'pause',
-                  image: this.options.image ?? PAUSE_IMAGE,
-                  resources: { requests: { cpu: this.options.cpu ?? '1', memory }, limits: { memory } },
+                  image: this.options.image,
+                  resources: { requests: { cpu: this.options.cpu, memory }, limits: { memory } },
                   securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
                 },
               ],
