@@ -1,21 +1,20 @@
 /* global module */
 /*
  * Import rules of the published code (`npm run lint:deps`; docs/architecture.md draws them). The
- * layers, bottom to top: configuration primitives (lib/config, and the cost vocabulary in
- * lib/cost/{ledger,assumptions,prices}), the add-on contract and add-ons (addons/), composition
- * and stacks (lib/plan, lib/infra, lib/platform, lib/teams, lib/workloads, lib/app.ts), the tools
- * (lib/synthesize.ts and the cost estimate), and the app entry (bin/). The rules below keep each of these from importing a layer above it, and every
- * module from taking part in a circle: a circle is how lib/config and addons/ once became one
- * 23-file knot. lib/compliance is used by every layer; lib/contract.ts only by the stacks.
+ * folders are the layers, bottom to top:
+ *   lib/core    configuration primitives: lib/core/config, the cost vocabulary (lib/core/cost),
+ *               the Kubernetes object types, and lib/core/compliance, which every layer uses;
+ *   addons/     the add-on contract (addons/core) and the add-ons;
+ *   lib/stacks  composition and stacks: the plan, InfraStack, PlatformStack, teams, workloads, the
+ *               export contract, the app;
+ *   lib/tools   the in-memory synth, the cost estimate, the add-on pages;
+ *   bin/        the app entry.
+ * Each rule keeps a layer from importing one above it, and every module from taking part in a
+ * circle: a circle is how the configuration and the add-ons once became one 23-file knot.
  *
  * Type-only imports count. They vanish from the JavaScript but not from the design, and they are
  * what the emitted `.d.ts` files import.
  */
-
-/** Everything above the add-on layer. */
-const COMPOSITION = '^lib/(plan|infra|platform|teams|workloads)/|^lib/app\\.ts$';
-/** The tools on top: they synthesize whole apps in memory and read the templates. */
-const TOOLS = '^lib/synthesize\\.ts$|^lib/cost/(estimate|format|template|index)\\.ts$|^lib/docs/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -28,53 +27,32 @@ module.exports = {
       to: { circular: true },
     },
     {
-      name: 'config-is-the-bottom',
-      severity: 'error',
-      comment: 'lib/config holds the configuration primitives everything else builds on; it may not know add-ons or stacks.',
-      from: { path: '^lib/config/' },
-      to: { path: `^addons/|${COMPOSITION}` },
-    },
-    {
-      name: 'addons-below-composition',
-      severity: 'error',
-      comment: 'Add-ons see the contract (AddOnContext) and the configuration primitives, not the plan or the stacks that use them.',
-      from: { path: '^addons/' },
-      to: { path: `${COMPOSITION}|^bin/` },
-    },
-    {
-      name: 'addons-get-handles-not-exports',
+      name: 'core-is-the-bottom',
       severity: 'error',
       comment:
-        'Add-ons get cluster handles (logs key, OIDC issuer, security group) from AddOnContext; reading InfraStack exports ties them to the two-stack topology.',
-      from: { path: '^addons/' },
-      to: { path: '^lib/contract\\.ts$' },
+        'lib/core holds the primitives everything else builds on (configuration, cost vocabulary, Kubernetes object ' +
+        'types, compliance); it may not know add-ons, stacks or tools.',
+      from: { path: '^lib/core/' },
+      to: { path: '^addons/|^lib/(stacks|tools)/|^bin/' },
     },
     {
-      name: 'addons-see-the-cost-vocabulary-only',
+      name: 'addons-below-stacks',
       severity: 'error',
       comment:
-        "An add-on declares its cost lines (addons/core/cost.ts) with the estimate's vocabulary: line specs, the price " +
-        "table's shape and the usage assumptions. The estimate itself reads the plan, which sits above the add-ons.",
+        'Add-ons see the contract (AddOnContext) and lib/core, not the plan or the stacks that use them. They get ' +
+        'cluster handles (logs key, OIDC issuer, security group) from AddOnContext: reading InfraStack exports ' +
+        '(lib/stacks/contract.ts) would tie them to the two-stack topology.',
       from: { path: '^addons/' },
-      to: { path: '^lib/cost/', pathNot: '^lib/cost/(ledger|assumptions|prices/price-table)\\.ts$' },
+      to: { path: '^lib/(stacks|tools)/|^bin/' },
     },
     {
-      name: 'cost-vocabulary-is-primitive',
-      severity: 'error',
-      comment:
-        "The estimate's vocabulary (line specs, usage assumptions, price tables) sits beside the configuration " +
-        'primitives so add-ons can declare cost lines with it; it may not know add-ons, the plan or the stacks.',
-      from: { path: '^lib/cost/(ledger|assumptions)\\.ts$|^lib/cost/prices/' },
-      to: { path: `^addons/|${COMPOSITION}|${TOOLS}` },
-    },
-    {
-      name: 'tools-on-top',
+      name: 'stacks-below-tools',
       severity: 'error',
       comment:
         'The tools (the in-memory synth, the cost estimate and its formatting, the add-on pages) build whole apps ' +
         'or read what they are built from; nothing the app is built from may depend on them.',
-      from: { path: `^lib/config/|^lib/compliance/|^addons/|${COMPOSITION}|^lib/(cli|contract)\\.ts$` },
-      to: { path: TOOLS },
+      from: { path: '^lib/stacks/' },
+      to: { path: '^lib/tools/|^bin/' },
     },
     {
       name: 'nothing-imports-bin',
@@ -134,6 +112,6 @@ module.exports = {
       extensions: ['.ts', '.d.ts', '.js', '.cjs', '.json'],
     },
     // The handler asset is loaded by path (Code.fromAsset), not imported; nothing else is skipped.
-    exclude: { path: '^lib/workloads/load-balancer-lookup-handler/' },
+    exclude: { path: '^lib/stacks/workloads/load-balancer-lookup-handler/' },
   },
 };

@@ -4,19 +4,19 @@
  * adapter is `cdk-eks-platform/blueprints` (addons/blueprints/index.ts), apart so that this entry
  * point never loads Blueprints.
  */
-export * from './lib/config';
-export * from './lib/plan';
-export { buildPlatformApp } from './lib/app';
-export type { BuildOptions, PlatformApp } from './lib/app';
-export { runPlatformApp } from './lib/cli';
-export type { RunOptions } from './lib/cli';
-export { InfraStack } from './lib/infra/infra-stack';
-export type { InfraStackProps } from './lib/infra/infra-stack';
-export { PlatformStack } from './lib/platform/platform-stack';
-export type { PlatformStackProps } from './lib/platform/platform-stack';
-export { INFRA_EXPORTS, exportName } from './lib/contract';
-export type { InfraExportKey } from './lib/contract';
-export { acknowledge, ruleIds, wildcardFinding, managedPolicyFinding } from './lib/compliance/acknowledge';
+export * from './lib/core/config';
+export * from './lib/stacks/plan';
+export { buildPlatformApp } from './lib/stacks/app';
+export type { BuildOptions, PlatformApp } from './lib/stacks/app';
+export { runPlatformApp } from './lib/stacks/cli';
+export type { RunOptions } from './lib/stacks/cli';
+export { InfraStack } from './lib/stacks/infra/infra-stack';
+export type { InfraStackProps } from './lib/stacks/infra/infra-stack';
+export { PlatformStack } from './lib/stacks/platform/platform-stack';
+export type { PlatformStackProps } from './lib/stacks/platform/platform-stack';
+export { INFRA_EXPORTS, exportName } from './lib/stacks/contract';
+export type { InfraExportKey } from './lib/stacks/contract';
+export { acknowledge, ruleIds, wildcardFinding, managedPolicyFinding } from './lib/core/compliance/acknowledge';
 export * from './addons';
-export * from './lib/cost';
-export { addOnPage, writeAddOnPages } from './lib/docs/addon-pages';
+export * from './lib/tools/cost';
+export { addOnPage, writeAddOnPages } from './lib/tools/docs/addon-pages';

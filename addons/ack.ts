@@ -6,9 +6,9 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 
-import { acknowledge } from '../lib/compliance/acknowledge';
-import type { PlatformConfig } from '../lib/config';
-import { documented, flag, list, oneOf, Problems, strictObject, text } from '../lib/config';
+import { acknowledge } from '../lib/core/compliance/acknowledge';
+import type { PlatformConfig } from '../lib/core/config';
+import { documented, flag, list, oneOf, Problems, strictObject, text } from '../lib/core/config';
 import { AccessPolicyAssociation } from './core/access-policy-association';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { checkArnScope } from './core/arn';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { documented, oneOf, strictObject, text } from '../lib/config';
-import type { KubernetesObject } from './core/kubernetes-object';
-import { PLATFORM_LABELS } from './core/kubernetes-object';
+import { documented, oneOf, strictObject, text } from '../lib/core/config';
+import type { KubernetesObject } from '../lib/core/kubernetes-object';
+import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
 
 /*
  * The GitOps entry point both deliveries of the argo-cd add-on share: one Git directory Argo CD

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { documented, json, list, oneOf, strictObject, text } from '../lib/config';
+import { documented, json, list, oneOf, strictObject, text } from '../lib/core/config';
 
 /*
  * The options only managed Argo CD (the EKS Capability) reads. Sources, read 2026-12-01:

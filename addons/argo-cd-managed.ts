@@ -1,8 +1,10 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 
-import type { PlatformConfig, Problems } from '../lib/config';
-import { partitionOf } from '../lib/config';
+import type { PlatformConfig, Problems } from '../lib/core/config';
+import { partitionOf } from '../lib/core/config';
+import type { KubernetesObject } from '../lib/core/kubernetes-object';
+import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
 import { argoCdBootstrapObject } from './argo-cd-bootstrap';
 import type { ArgoCdDelivery } from './argo-cd-delivery';
 import { DEFAULT_DEPLOY_ACCESS, DEFAULT_MANAGED_NAMESPACE } from './argo-cd-managed-options';
@@ -12,8 +14,6 @@ import { ARGO_CD_ID } from './argo-cd-options';
 import type { AddOnContext } from './core/addon';
 import { checkArnScope } from './core/arn';
 import { EksCapability } from './core/capability';
-import type { KubernetesObject } from './core/kubernetes-object';
-import { PLATFORM_LABELS } from './core/kubernetes-object';
 
 /*
  * Managed Argo CD: the EKS Capability for Argo CD. Sources, read 2026-12-01: CloudFormation

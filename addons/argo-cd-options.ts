@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import { documented, flag, Problems, strictObject } from '../lib/config';
+import { documented, flag, Problems, strictObject } from '../lib/core/config';
 import { ARGO_CD_BOOTSTRAP_OPTIONS } from './argo-cd-bootstrap';
 import { MANAGED_ARGO_CD_OPTIONS } from './argo-cd-managed-options';
 import { addOnOptions, HELM_OPTIONS } from './core/options';

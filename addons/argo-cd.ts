@@ -2,7 +2,8 @@ import { join } from 'node:path';
 
 import type { Construct } from 'constructs';
 
-import type { ComputeMode, PlatformConfig, Problems, TeamConfig } from '../lib/config';
+import type { ComputeMode, PlatformConfig, Problems, TeamConfig } from '../lib/core/config';
+import type { KubernetesObject } from '../lib/core/kubernetes-object';
 import { argoCdBootstrapObject, IN_CLUSTER } from './argo-cd-bootstrap';
 import type { ArgoCdDelivery } from './argo-cd-delivery';
 import { SelfManagedArgoCd } from './argo-cd-helm';
@@ -13,7 +14,6 @@ import type { AddOnContext, ClusterObjectRef, KubernetesVersionRange, PlatformAd
 import type { AddOnCost, AddOnCostContext } from './core/cost';
 import { facetsOf } from './core/facets';
 import type { HelmChartSpec } from './core/helm-addon';
-import type { KubernetesObject } from './core/kubernetes-object';
 import type { PodSet } from './core/pod-sets';
 import type { ProvidedCapabilities } from './core/provides';
 import type { AddOnRegistration } from './core/registration';

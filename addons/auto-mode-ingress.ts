@@ -2,10 +2,10 @@ import { join } from 'node:path';
 
 import type { z } from 'zod';
 
-import { documented, flag, oneOf, strictObject } from '../lib/config';
+import { documented, flag, oneOf, strictObject } from '../lib/core/config';
+import type { KubernetesObject } from '../lib/core/kubernetes-object';
+import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
 import type { AddOnContext, ClusterObjectRef } from './core/addon';
-import type { KubernetesObject } from './core/kubernetes-object';
-import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { ManifestAddOn } from './core/manifest-addon';
 import type { OptionsInput } from './core/options';
 import { addOnOptions, objectName } from './core/options';

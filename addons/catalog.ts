@@ -1,4 +1,4 @@
-import { ConfigError } from '../lib/config';
+import { ConfigError } from '../lib/core/config';
 import { AckAddOn } from './ack';
 import { ArgoCdAddOn } from './argo-cd';
 import { AutoModeIngressAddOn } from './auto-mode-ingress';

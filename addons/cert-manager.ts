@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 import type { z } from 'zod';
 
-import { documented, integer, strictObject } from '../lib/config';
+import { documented, integer, strictObject } from '../lib/core/config';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';

@@ -5,9 +5,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
-import { ConfigError, documented, flag, strictObject } from '../lib/config';
-import { ingestionLine } from '../lib/cost/ledger';
+import { acknowledge, wildcardFinding } from '../lib/core/compliance/acknowledge';
+import { ConfigError, documented, flag, strictObject } from '../lib/core/config';
+import { ingestionLine } from '../lib/core/cost/ledger';
 import type { AddOnContext } from './core/addon';
 import type { AddOnCost, AddOnCostContext } from './core/cost';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';

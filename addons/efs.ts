@@ -9,12 +9,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 
-import { acknowledge, ruleIds, wildcardFinding } from '../lib/compliance/acknowledge';
-import type { PlatformConfig } from '../lib/config';
-import { documented, ENVIRONMENT_TAG, flag, oneOf, strictObject, text } from '../lib/config';
+import { acknowledge, ruleIds, wildcardFinding } from '../lib/core/compliance/acknowledge';
+import type { PlatformConfig } from '../lib/core/config';
+import { documented, ENVIRONMENT_TAG, flag, oneOf, strictObject, text } from '../lib/core/config';
+import type { KubernetesObject } from '../lib/core/kubernetes-object';
+import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
 import type { AddOnContext, ClusterObjectRef } from './core/addon';
-import type { KubernetesObject } from './core/kubernetes-object';
-import { PLATFORM_LABELS } from './core/kubernetes-object';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import type { OptionsInput } from './core/options';
 import { addOnOptions, objectName } from './core/options';

@@ -5,8 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 
-import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
-import { documented, list, oneOf, strictObject, text } from '../lib/config';
+import { acknowledge, wildcardFinding } from '../lib/core/compliance/acknowledge';
+import { documented, list, oneOf, strictObject, text } from '../lib/core/config';
 import type { AddOnContext } from './core/addon';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';

@@ -3,8 +3,8 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
-import { runProviderHandlerInVpc } from '../lib/compliance/provider-handler-in-vpc';
+import { acknowledge, wildcardFinding } from '../lib/core/compliance/acknowledge';
+import { runProviderHandlerInVpc } from '../lib/core/compliance/provider-handler-in-vpc';
 
 /*
  * IAM of the external-secrets add-on: who may read which Secrets Manager secrets.
@@ -147,7 +147,7 @@ const RESOLVER_PROVIDER_ID = 'AWSCDKCfnUtilsProviderCustomResourceProvider';
 /**
  * The CfnJson resolver is one Lambda per stack, outside any VPC unless told (AWS Control Tower
  * CT.LAMBDA.PR.3). Put it into the private subnets once per stack: it only answers CloudFormation,
- * over HTTPS to the response URL. Its log group comes from lib/compliance/function-log-groups.ts.
+ * over HTTPS to the response URL. Its log group comes from lib/core/compliance/function-log-groups.ts.
  */
 function runResolverInVpc(json: CfnJson, oidc: ClusterOidc): void {
   const stack = Stack.of(json);

@@ -1,5 +1,5 @@
-import type { KubernetesObject } from './core/kubernetes-object';
-import { PLATFORM_LABELS } from './core/kubernetes-object';
+import type { KubernetesObject } from '../lib/core/kubernetes-object';
+import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
 import { STS_AUDIENCE } from './external-secrets-iam';
 
 /*

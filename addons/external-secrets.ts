@@ -6,9 +6,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 
-import type { PlatformConfig, Problems, TeamConfig } from '../lib/config';
-import { ConfigError, documented, list, namespaceList, PLATFORM_NAMESPACE, strictObject, teamKubernetesGroup, text } from '../lib/config';
-import { HOURS_PER_MONTH, usd } from '../lib/cost/ledger';
+import type { PlatformConfig, Problems, TeamConfig } from '../lib/core/config';
+import {
+  ConfigError,
+  documented,
+  list,
+  namespaceList,
+  PLATFORM_NAMESPACE,
+  strictObject,
+  teamKubernetesGroup,
+  text,
+} from '../lib/core/config';
+import { HOURS_PER_MONTH, usd } from '../lib/core/cost/ledger';
 import type { AddOnContext } from './core/addon';
 import { checkArnScope } from './core/arn';
 import type { AddOnCost, AddOnCostContext } from './core/cost';

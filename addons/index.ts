@@ -15,7 +15,7 @@ export * from './core/arn';
 export * from './core/pod-identity';
 export * from './core/pod-sets';
 export * from './core/node-placement';
-export * from './core/kubernetes-object';
+export * from '../lib/core/kubernetes-object';
 export * from './catalog';
 export * from './metrics-server';
 export * from './storage';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 
-import { documented, strictObject, text } from '../lib/config';
+import { documented, strictObject, text } from '../lib/core/config';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import { EksCapability } from './core/capability';
 import type { OptionsInput } from './core/options';

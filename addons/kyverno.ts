@@ -4,8 +4,8 @@ import { Annotations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 
-import type { NodeGroupConfig, PlatformConfig } from '../lib/config';
-import { documented, flag, integer, strictObject } from '../lib/config';
+import type { NodeGroupConfig, PlatformConfig } from '../lib/core/config';
+import { documented, flag, integer, strictObject } from '../lib/core/config';
 import type { AddOnContext } from './core/addon';
 import type { AdditionalChart, HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn, mergeValues } from './core/helm-addon';

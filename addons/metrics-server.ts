@@ -2,8 +2,8 @@ import { join } from 'node:path';
 
 import type { z } from 'zod';
 
-import type { PlatformConfig } from '../lib/config';
-import { documented, integer, strictObject } from '../lib/config';
+import type { PlatformConfig } from '../lib/core/config';
+import { documented, integer, strictObject } from '../lib/core/config';
 import type { HelmChartSpec, HelmValues } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';
 import type { EksAddonSpec } from './core/install-method';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
-import type { PlatformConfig } from '../lib/config';
-import { strictObject } from '../lib/config';
+import type { PlatformConfig } from '../lib/core/config';
+import { strictObject } from '../lib/core/config';
 import { MANAGED_ADDON_OPTIONS, ManagedAddOn } from './core/managed-addon';
 import type { OptionsInput } from './core/options';
 import { addOnOptions } from './core/options';

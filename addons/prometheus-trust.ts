@@ -7,7 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
-import type { EnvironmentNames } from '../lib/config';
+import type { EnvironmentNames } from '../lib/core/config';
 import { SdkCall } from './core/sdk-call';
 
 /** Props for {@link ScraperTrust}. */

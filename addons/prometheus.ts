@@ -8,9 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 
-import { createGrantOnlyForAwsServices } from '../lib/compliance/kms-grants';
-import type { EnvironmentNames } from '../lib/config';
-import { documented, flag, integer, strictObject, text } from '../lib/config';
+import { createGrantOnlyForAwsServices } from '../lib/core/compliance/kms-grants';
+import type { EnvironmentNames } from '../lib/core/config';
+import { documented, flag, integer, strictObject, text } from '../lib/core/config';
 import type { AddOnContext, PlatformAddOn } from './core/addon';
 import type { OptionsInput } from './core/options';
 import { addOnOptions } from './core/options';

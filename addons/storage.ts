@@ -6,12 +6,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
 
-import { acknowledge, wildcardFinding } from '../lib/compliance/acknowledge';
-import type { ComputeMode, PlatformConfig } from '../lib/config';
-import { documented, kubernetesVersionInfo, strictObject } from '../lib/config';
+import { acknowledge, wildcardFinding } from '../lib/core/compliance/acknowledge';
+import type { ComputeMode, PlatformConfig } from '../lib/core/config';
+import { documented, kubernetesVersionInfo, strictObject } from '../lib/core/config';
+import type { KubernetesObject } from '../lib/core/kubernetes-object';
+import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
 import type { AddOnContext, ClusterObjectRef, PlatformAddOn } from './core/addon';
-import type { KubernetesObject } from './core/kubernetes-object';
-import { PLATFORM_LABELS } from './core/kubernetes-object';
 import type { OptionsInput } from './core/options';
 import { addOnOptions, eksAddonVersion, objectName } from './core/options';
 import { PodIdentity } from './core/pod-identity';
@@ -24,7 +24,7 @@ import { registerAddOn } from './core/registration';
 export const STORAGE_OPTIONS = strictObject(
   {
     className: documented(objectName, { description: 'Name of the default StorageClass.' }).default('gp3'),
-    /** @default - pinned per Kubernetes version in lib/config/kubernetes-versions.ts */
+    /** @default - pinned per Kubernetes version in lib/core/config/kubernetes-versions.ts */
     ebsCsiDriverVersion: documented(eksAddonVersion, {
       description: 'Version of the aws-ebs-csi-driver EKS add-on (node groups only). Default: pinned per Kubernetes version.',
     }).optional(),
@@ -178,7 +178,7 @@ export class StorageAddOn implements PlatformAddOn {
 
 /**
  * The EBS CSI controller's permissions, compared statement by statement with the driver's reference
- * policy of the versions pinned in lib/config/kubernetes-versions.ts: docs/example-iam-policy.json of
+ * policy of the versions pinned in lib/core/config/kubernetes-versions.ts: docs/example-iam-policy.json of
  * kubernetes-sigs/aws-ebs-csi-driver at v1.56.0 and v1.57.1 (identical there) and the AWS managed
  * policy AmazonEBSCSIDriverPolicy (v14). Every action of those is granted; the differences are
  * deliberate:

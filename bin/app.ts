@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // First: caches the compiled code of every module imported after it (see the module).
-import '../lib/compile-cache';
+import '../lib/tools/compile-cache';
 
 import { App } from 'aws-cdk-lib';
 
-import { buildPlatformApp } from '../lib/app';
-import { runPlatformApp } from '../lib/cli';
+import { buildPlatformApp } from '../lib/stacks/app';
+import { runPlatformApp } from '../lib/stacks/cli';
 
 runPlatformApp(() => buildPlatformApp(new App()));

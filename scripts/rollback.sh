@@ -27,7 +27,7 @@ Rolls the EKS cluster of one environment back one Kubernetes minor version,
 to the version it was upgraded from (EKS version rollback). Before anything
 changes it checks, in this order:
   - the cluster NAME-eks is ACTIVE, and the previous minor is a version the
-    app deploys (lib/config/kubernetes-versions.ts);
+    app deploys (lib/core/config/kubernetes-versions.ts);
   - the stacks NAME-infra and NAME-platform are deployed and not busy;
   - EKS's update history: the cluster was upgraded to its version in place
     (a cluster created at its version cannot be rolled back), less than 7

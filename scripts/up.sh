@@ -141,7 +141,7 @@ check_cluster_version() {
     VERSION_CHECKED=1
     return 0
   elif ((rc != 0)); then
-    err "cannot read the Kubernetes version this deploy sets from lib/config: $CONFIGURED_VERSION_FROM"
+    err "cannot read the Kubernetes version this deploy sets from lib/core/config: $CONFIGURED_VERSION_FROM"
     return 1
   fi
   [[ $deployed =~ ^1\.([0-9]+)$ ]] || {

@@ -21,7 +21,7 @@ Upgrades the EKS cluster of one environment to Kubernetes VERSION, one minor
 version at a time (EKS upgrades a control plane by one minor per update).
 Before anything changes it checks, in this order:
   - VERSION is one the app deploys (SUPPORTED_KUBERNETES_VERSIONS in
-    lib/config/kubernetes-versions.ts);
+    lib/core/config/kubernetes-versions.ts);
   - the cluster NAME-eks is ACTIVE, and VERSION is exactly one minor above
     its version (a downgrade is refused: see scripts/rollback.sh; the
     cluster already on VERSION: nothing to upgrade, the environment is only

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runPlatformApp } from '../lib/cli';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/core/config';
+import { runPlatformApp } from '../lib/stacks/cli';
 
 /** Runs bin/app.ts as `cdk synth` does, with `context` as the CLI passes it. */
 function runApp(context: Record<string, unknown>): { status: number | null; stderr: string } {

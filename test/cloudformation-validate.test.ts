@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { Stack } from 'aws-cdk-lib';
 
-import { acknowledgeValidation } from '../lib/compliance/acknowledge';
+import { acknowledgeValidation } from '../lib/core/compliance/acknowledge';
 import { buildTestApp } from './helpers';
 import { fullPlatformContext } from './support/full-platform';
 

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 
-import { acknowledge } from '../lib/compliance/acknowledge';
+import { acknowledge } from '../lib/core/compliance/acknowledge';
 import { buildTestApp, nagFindings, synth } from './helpers';
 
 describe('cdk-nag: AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1', () => {

@@ -1,10 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
-import { ConfigError, loadConfig, TAGS_THE_APP_ADDS } from '../lib/config';
-import { parseJsonText } from '../lib/config/json-text';
-import { limitManagedPoliciesPerRole } from '../lib/infra/managed-policy-quota';
-import { composePlan } from '../lib/plan';
+import { ConfigError, loadConfig, TAGS_THE_APP_ADDS } from '../lib/core/config';
+import { parseJsonText } from '../lib/core/config/json-text';
+import { limitManagedPoliciesPerRole } from '../lib/stacks/infra/managed-policy-quota';
+import { composePlan } from '../lib/stacks/plan';
 import { synth } from './helpers';
 
 /*

@@ -1,5 +1,5 @@
-import type { ConfigKey, PlatformConfig, ProfileDefaults } from '../lib/config';
-import { CONFIG_KEYS, loadConfig, PROFILE_NAMES, PROFILES } from '../lib/config';
+import type { ConfigKey, PlatformConfig, ProfileDefaults } from '../lib/core/config';
+import { CONFIG_KEYS, loadConfig, PROFILE_NAMES, PROFILES } from '../lib/core/config';
 
 /*
  * The configuration model is the schema's: every key of CONFIG_SHAPE is resolved, each from its

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from '../lib/config';
-import { composePlan } from '../lib/plan';
+import { ConfigError, loadConfig } from '../lib/core/config';
+import { composePlan } from '../lib/stacks/plan';
 
 const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
 const DEV = 'arn:aws:iam::111122223333:role/Dev';

@@ -3,10 +3,10 @@ import type { Construct } from 'constructs';
 import { CloudWatchObservabilityAddOn } from '../addons/cloudwatch-observability';
 import type { AddOnContext, PlatformAddOn } from '../addons/core/addon';
 import type { AddOnCost, AddOnCostContext } from '../addons/core/cost';
-import { REGION_AVAILABILITY_ZONES } from '../lib/config';
-import type { CostEstimate, CostLine, RegionPriceTable } from '../lib/cost';
-import { defaultAssumptions, estimateCost, estimateEnvironment, formatEstimate, PRICE_TABLES, workshopCost } from '../lib/cost';
-import { composePlan } from '../lib/plan';
+import { REGION_AVAILABILITY_ZONES } from '../lib/core/config';
+import { composePlan } from '../lib/stacks/plan';
+import type { CostEstimate, CostLine, RegionPriceTable } from '../lib/tools/cost';
+import { defaultAssumptions, estimateCost, estimateEnvironment, formatEstimate, PRICE_TABLES, workshopCost } from '../lib/tools/cost';
 import { parseArgs } from '../scripts/cost/cost';
 import { CDK_JSON_CONTEXT } from './helpers';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { App } from 'aws-cdk-lib';
 
-import { buildPlatformApp } from '../lib/app';
+import { buildPlatformApp } from '../lib/stacks/app';
 import { CDK_JSON_CONTEXT } from './helpers';
 
 function synthFiles(context: Record<string, unknown>): Map<string, string> {

@@ -5,8 +5,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 import type { AddOnContext, PlatformAddOn } from '../addons/core/addon';
-import type { ComputeMode } from '../lib/config';
-import { INFRA_EXPORTS } from '../lib/contract';
+import type { ComputeMode } from '../lib/core/config';
+import { INFRA_EXPORTS } from '../lib/stacks/contract';
 import { cdkJsonContext } from '../scripts/cdk-json';
 import { architectureDot } from '../scripts/diagram/architecture';
 import { checkPicture, DEFAULT_SVG, parseArgs } from '../scripts/diagram/main';

@@ -3,8 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 import { z } from 'zod';
 
-import { documented, integer, text } from '../lib/config';
-import { optionRows } from '../lib/docs/addon-pages';
+import { documented, integer, text } from '../lib/core/config';
+import { optionRows } from '../lib/tools/docs/addon-pages';
 import { addOnPages, GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/reference';
 
 /*

@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 
 import { FIRST_PARTY_ADDONS } from '../addons/catalog';
 import { HELM_HANDLER_RESERVE } from '../addons/core/helm-addon';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/core/config';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from './helpers';
 import { FULL, fullPlatformContext, REQUIRED_OPTIONS } from './support/full-platform';
 import { expectFunctionsLogToOwnGroups } from './support/function-logs';

@@ -5,10 +5,10 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
 import type { PlatformAddOn } from '../addons/core/addon';
-import type { BuildOptions, PlatformApp } from '../lib/app';
-import { buildPlatformApp } from '../lib/app';
-import { createCompliancePacks } from '../lib/compliance/nag-packs';
-import { ConfigError, Problems } from '../lib/config';
+import { createCompliancePacks } from '../lib/core/compliance/nag-packs';
+import { ConfigError, Problems } from '../lib/core/config';
+import type { BuildOptions, PlatformApp } from '../lib/stacks/app';
+import { buildPlatformApp } from '../lib/stacks/app';
 
 /** The feature flags of cdk.json, so tests synthesize exactly what `cdk synth` does. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')).context;

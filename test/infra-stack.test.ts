@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 
-import { loadConfig } from '../lib/config';
-import { LogsEncryptionKey } from '../lib/infra/encryption-key';
+import { loadConfig } from '../lib/core/config';
+import { LogsEncryptionKey } from '../lib/stacks/infra/encryption-key';
 import { nagFindings, synth } from './helpers';
 import type { AnyStatement } from './support/iam-policies';
 import { allows, resolve, statements } from './support/iam-policies';

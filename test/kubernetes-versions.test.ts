@@ -1,9 +1,9 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 
 import { FIRST_PARTY_ADDONS } from '../addons/catalog';
-import { KUBERNETES_VERSIONS, loadConfig, SUPPORTED_KUBERNETES_VERSIONS } from '../lib/config';
-import { supportNotice } from '../lib/config/support-lifecycle';
-import { checkAddOnVersions } from '../lib/plan/version-checks';
+import { KUBERNETES_VERSIONS, loadConfig, SUPPORTED_KUBERNETES_VERSIONS } from '../lib/core/config';
+import { supportNotice } from '../lib/core/config/support-lifecycle';
+import { checkAddOnVersions } from '../lib/stacks/plan/version-checks';
 import { buildTestApp, problemLines, synth } from './helpers';
 
 const DATES = { standardSupportEnds: '2027-03-27', extendedSupportEnds: '2028-03-27' };

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 
-import { acknowledgeLatestNodeRuntime } from '../lib/compliance/lambda-runtime';
+import { acknowledgeLatestNodeRuntime } from '../lib/core/compliance/lambda-runtime';
 
 const acknowledged = (fn: lambda.Function) =>
   fn.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').flatMap((m) => Object.keys(m.data as object));

@@ -3,10 +3,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { PlatformAddOn } from '../addons/core/addon';
 import { canLandOn, tolerates } from '../addons/core/node-placement';
 import { podRequests } from '../addons/core/pod-sets';
-import type { NodeGroupConfig } from '../lib/config';
-import { OPS_NODE_GROUP } from '../lib/config';
-import { composePlan } from '../lib/plan';
-import { kubeReservedCpu, kubeReservedMemory, nodeAllocatable } from '../lib/plan/node-allocatable';
+import type { NodeGroupConfig } from '../lib/core/config';
+import { OPS_NODE_GROUP } from '../lib/core/config';
+import { composePlan } from '../lib/stacks/plan';
+import { kubeReservedCpu, kubeReservedMemory, nodeAllocatable } from '../lib/stacks/plan/node-allocatable';
 import { helmReleases, synth } from './helpers';
 
 const NODEGROUPS = { compute: 'nodegroups' };

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 
-import { ConfigError, loadConfig } from '../lib/config';
-import { composePlan } from '../lib/plan';
+import { ConfigError, loadConfig } from '../lib/core/config';
+import { composePlan } from '../lib/stacks/plan';
 import { buildTestApp, kubernetesObjects, nagFindings, synth } from './helpers';
 import { schemaProblems } from './support/kubernetes-schemas';
 

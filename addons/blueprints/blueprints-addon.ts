@@ -6,8 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { Construct, Dependable } from 'constructs';
 
-import { acknowledge, wildcardFinding } from '../../lib/compliance/acknowledge';
-import type { ComputeMode } from '../../lib/config';
+import { acknowledge, wildcardFinding } from '../../lib/core/compliance/acknowledge';
+import type { ComputeMode } from '../../lib/core/config';
 import type { AddOnContext, PlatformAddOn } from '../core/addon';
 import { clusterHandle, PlatformClusterInfo } from './cluster-info';
 import { coreAddOnVersion, knownAddOn } from './known-addons';

@@ -1,6 +1,6 @@
 import * as blueprints from '@aws-quickstart/eks-blueprints';
 
-import type { ComputeMode } from '../../lib/config';
+import type { ComputeMode } from '../../lib/core/config';
 
 /*
  * What this platform knows about individual EKS Blueprints 1.19 add-ons.
@@ -43,7 +43,7 @@ const DOWNLOADS_YAML = 'downloads Kubernetes YAML from the internet at synth (sy
 const INFRA_MANAGED = (name: string): Refusal =>
   always(
     `InfraStack already installs the ${name} EKS add-on on node groups (version pinned in ` +
-      'lib/config/kubernetes-versions.ts) and EKS Auto Mode has it built in; a second one fails at deploy',
+      'lib/core/config/kubernetes-versions.ts) and EKS Auto Mode has it built in; a second one fails at deploy',
   );
 
 /** ArgoCD options that reach AWS at synth or need the refused SecretsStoreAddOn. */

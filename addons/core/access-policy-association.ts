@@ -7,8 +7,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
-import { acknowledge, wildcardFinding } from '../../lib/compliance/acknowledge';
-import type { EnvironmentNames } from '../../lib/config';
+import { acknowledge, wildcardFinding } from '../../lib/core/compliance/acknowledge';
+import type { EnvironmentNames } from '../../lib/core/config';
 import { SdkCall } from './sdk-call';
 
 /** Props for {@link AccessPolicyAssociation}. */

@@ -3,7 +3,7 @@ import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 
-import type { ComputeMode, EnvironmentNames, PlatformConfig, Problems, TeamConfig } from '../../lib/config';
+import type { ComputeMode, EnvironmentNames, PlatformConfig, Problems, TeamConfig } from '../../lib/core/config';
 import type { AddOnCost, AddOnCostContext } from './cost';
 import type { HelmRecoveryFunction } from './helm-recovery-function';
 import type { PodSet } from './pod-sets';

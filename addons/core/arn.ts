@@ -1,10 +1,10 @@
-import type { PlatformConfig, Problems } from '../../lib/config';
-import { partitionOf } from '../../lib/config';
+import type { PlatformConfig, Problems } from '../../lib/core/config';
+import { partitionOf } from '../../lib/core/config';
 
 /*
  * ARNs of resources that only work in this environment's partition, Region or account. Sources:
  * AWS General Reference "Amazon Resource Names (ARNs)" (arn:partition:service:region:account-id:...);
- * a Region's partition comes from aws-cdk-lib's RegionInfo (lib/config partitionOf).
+ * a Region's partition comes from aws-cdk-lib's RegionInfo (lib/core/config partitionOf).
  */
 
 /** Where an ARN has to point for the environment to use it. */

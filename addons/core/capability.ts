@@ -4,9 +4,9 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-import { documented, text } from '../../lib/config';
-import type { KubernetesObject } from './kubernetes-object';
-import { PLATFORM_LABELS } from './kubernetes-object';
+import { documented, text } from '../../lib/core/config';
+import type { KubernetesObject } from '../../lib/core/kubernetes-object';
+import { PLATFORM_LABELS } from '../../lib/core/kubernetes-object';
 
 /*
  * EKS Capabilities (GA 2025-11-30): Argo CD, ACK and kro run by EKS outside the cluster, so no pod
@@ -23,7 +23,7 @@ import { PLATFORM_LABELS } from './kubernetes-object';
  *   and to the session user `arn:aws:sts::<account>:assumed-role/<role name>/KRO` for kro
  *   (capabilities-security.adoc, "kro arbitrary resource permissions").
  * - Capabilities need the cluster in API (or API_AND_CONFIG_MAP) authentication mode; InfraStack's
- *   aws-eks-v2 cluster is API only (lib/infra/eks-cluster.ts).
+ *   aws-eks-v2 cluster is API only (lib/stacks/infra/eks-cluster.ts).
  */
 
 /** The capability types of AWS::EKS::Capability. */

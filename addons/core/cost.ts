@@ -1,7 +1,7 @@
-import type { PlatformConfig, TeamConfig } from '../../lib/config';
-import type { CostAssumptions } from '../../lib/cost/assumptions';
-import type { LineSpec, UnpricedItem } from '../../lib/cost/ledger';
-import type { RegionPriceTable } from '../../lib/cost/prices/price-table';
+import type { PlatformConfig, TeamConfig } from '../../lib/core/config';
+import type { CostAssumptions } from '../../lib/core/cost/assumptions';
+import type { LineSpec, UnpricedItem } from '../../lib/core/cost/ledger';
+import type { RegionPriceTable } from '../../lib/core/cost/prices/price-table';
 
 /*
  * The cost facet: what an add-on adds to `npm run cost` beyond the resources of its templates,

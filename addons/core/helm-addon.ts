@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import deepmerge from 'deepmerge';
 import type { z } from 'zod';
 
-import type { ComputeMode, PlatformConfig } from '../../lib/config';
+import type { ComputeMode, PlatformConfig } from '../../lib/core/config';
 import type { AddOnContext, KubernetesVersionRange, PlatformAddOn, ServiceAccountRef } from './addon';
 import { HELM_RELEASE_BEHAVIOUR } from './helm-release-behaviour';
 import { recoverableHelmChart } from './helm-release-recovery';

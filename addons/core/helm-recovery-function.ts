@@ -8,8 +8,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-import { acknowledge } from '../../lib/compliance/acknowledge';
-import { acknowledgeCustomResourceHandler } from '../../lib/compliance/custom-resource-handler';
+import { acknowledge } from '../../lib/core/compliance/acknowledge';
+import { acknowledgeCustomResourceHandler } from '../../lib/core/compliance/custom-resource-handler';
 import { KUBECTL_HANDLER_LIMIT } from './helm-release-behaviour';
 
 /** Props for {@link HelmRecoveryFunction}: what the stack's kubectl handler runs with. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
-import type { ManagedAddonName } from '../../lib/config';
-import { documented, oneOf } from '../../lib/config';
+import type { ManagedAddonName } from '../../lib/core/config';
+import { documented, oneOf } from '../../lib/core/config';
 import type { KubernetesVersionRange } from './addon';
 import { MANAGED_ADDON_OPTIONS } from './managed-addon';
 import { chartVersion, HELM_OPTIONS } from './options';

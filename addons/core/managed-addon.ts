@@ -2,14 +2,14 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 
-import type { ComputeMode, ManagedAddonName } from '../../lib/config';
-import { documented, kubernetesVersionInfo } from '../../lib/config';
+import type { ComputeMode, ManagedAddonName } from '../../lib/core/config';
+import { documented, kubernetesVersionInfo } from '../../lib/core/config';
 import type { AddOnContext, PlatformAddOn, ServiceAccountRef } from './addon';
 import { eksAddonVersion } from './options';
 
 /** Options every EKS managed add-on accepts; add-ons spread this into their own schema. */
 export const MANAGED_ADDON_OPTIONS = {
-  /** @default - the version pinned for the cluster's Kubernetes version in lib/config/kubernetes-versions.ts */
+  /** @default - the version pinned for the cluster's Kubernetes version in lib/core/config/kubernetes-versions.ts */
   version: documented(eksAddonVersion, { description: 'Exact add-on version (`aws eks describe-addon-versions`).' }).optional(),
   /** @default - EKS defaults */
   configurationValues: documented(z.record(z.string(), z.unknown(), 'an object'), {

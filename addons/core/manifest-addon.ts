@@ -1,9 +1,9 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 
-import type { ComputeMode } from '../../lib/config';
+import type { ComputeMode } from '../../lib/core/config';
+import type { KubernetesObject } from '../../lib/core/kubernetes-object';
 import type { AddOnContext, PlatformAddOn } from './addon';
-import type { KubernetesObject } from './kubernetes-object';
 
 /** Base class of add-ons that are plain Kubernetes objects. */
 export abstract class ManifestAddOn implements PlatformAddOn {

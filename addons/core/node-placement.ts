@@ -1,4 +1,4 @@
-import type { NodeGroupConfig, PlatformConfig, TaintConfig, TaintEffectName } from '../../lib/config';
+import type { NodeGroupConfig, PlatformConfig, TaintConfig, TaintEffectName } from '../../lib/core/config';
 import type { PodToleration } from './pod-sets';
 
 /** The Kubernetes names of the EKS node group taint effects (the EKS API spells them NO_SCHEDULE, ...). */

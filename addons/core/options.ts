@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { documented, oneOf, parseInto, Problems, strictObject, text } from '../../lib/config';
+import { documented, oneOf, parseInto, Problems, strictObject, text } from '../../lib/core/config';
 
 /*
  * Option schemas shared by add-ons. Configuration gives options as

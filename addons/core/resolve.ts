@@ -1,4 +1,4 @@
-import type { ComputeMode } from '../../lib/config';
+import type { ComputeMode } from '../../lib/core/config';
 import type { PlatformAddOn } from './addon';
 
 /**

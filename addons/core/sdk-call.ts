@@ -7,9 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
-import { acknowledge, wildcardFinding } from '../../lib/compliance/acknowledge';
-import { acknowledgeCustomResourceHandler, lambdaVpcNetworkingStatement } from '../../lib/compliance/custom-resource-handler';
-import type { EnvironmentNames } from '../../lib/config';
+import { acknowledge, wildcardFinding } from '../../lib/core/compliance/acknowledge';
+import { acknowledgeCustomResourceHandler, lambdaVpcNetworkingStatement } from '../../lib/core/compliance/custom-resource-handler';
+import type { EnvironmentNames } from '../../lib/core/config';
 
 /** Props for {@link SdkCall}. */
 export interface SdkCallProps {

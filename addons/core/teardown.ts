@@ -1,10 +1,10 @@
 /*
  * The teardown facet of the add-on contract: what scripts/down.sh must do for an add-on that
  * CloudFormation alone cannot. PlatformStack publishes the union of every add-on's facet as its
- * `Teardown` output (lib/platform/teardown-output.ts); down.sh reads it and acts on each entry
+ * `Teardown` output (lib/stacks/platform/teardown-output.ts); down.sh reads it and acts on each entry
  * by kind, never by add-on.
  */
-import { KEPT_TAG } from '../../lib/config';
+import { KEPT_TAG } from '../../lib/core/config';
 
 /**
  * Claims to delete before PlatformStack is deleted, while the add-on's driver still runs: each

@@ -92,12 +92,12 @@ FULL_ADDONS = {
         "efs": {},
     },
 }
-# The ops group of the default configuration (lib/config/profiles.ts OPS_NODE_GROUP): Karpenter, a default
+# The ops group of the default configuration (lib/core/config/profiles.ts OPS_NODE_GROUP): Karpenter, a default
 # add-on on node groups, runs its controller on it. So 1 group is exactly case 2's configuration.
 OPS_NODE_GROUP = {"name": "ops", "amiType": "BOTTLEROCKET_x86_64", "instanceTypes": ["m5.large", "t3.medium"],
                   "capacityType": "ON_DEMAND", "minSize": 2, "maxSize": 3, "desiredSize": 2,
                   "labels": {"workload-type": "ops", "karpenter.sh/controller": "true"}}
-MAX_NODE_GROUPS = 30  # the EKS quota of managed node groups per cluster, lib/config/node-group-schema.ts
+MAX_NODE_GROUPS = 30  # the EKS quota of managed node groups per cluster, lib/core/config/node-group-schema.ts
 SCALING_TIMEOUT_S = 120  # Node 24 synthesizes 30 groups in ~11 s; Node 20 never exits from 18 groups on
 
 
@@ -122,7 +122,7 @@ def scaling_cases():
     # Without sample workloads on this axis: their Ingress needs an ingress add-on, so 0 add-ons refuses them.
     bare = auto + ctx("sampleWorkloads", "false")
     rows += [("add-ons (auto, no samples)", 0, bare + ctx("addons", {})),
-             ("add-ons (auto, no samples)", 3, bare),  # the default selection, lib/config/profiles.ts DEFAULT_ADDON_IDS
+             ("add-ons (auto, no samples)", 3, bare),  # the default selection, lib/core/config/profiles.ts DEFAULT_ADDON_IDS
              ("add-ons (auto, no samples)", len(FULL_ADDONS["auto"]), bare + ctx("addons", FULL_ADDONS["auto"])),
              ("add-ons (nodegroups, no samples)", len(FULL_ADDONS["nodegroups"]),
               ng + ctx("sampleWorkloads", "false") + ctx("addons", FULL_ADDONS["nodegroups"]))]
@@ -130,7 +130,7 @@ def scaling_cases():
     return {11 + i: {"name": "scaling: %s = %d" % (axis, n), "axis": axis, "size": n, "cwd": REPO, "args": args}
             for i, (axis, n, args) in enumerate(rows)}
 MARKER = ".bench-run"
-# Construct path (below the stack) of our sample workloads: lib/platform/platform-stack.ts `new SampleWorkloads(this, 'Workloads')`.
+# Construct path (below the stack) of our sample workloads: lib/stacks/platform/platform-stack.ts `new SampleWorkloads(this, 'Workloads')`.
 SAMPLE_WORKLOADS_PATH = "/Workloads/"
 
 

@@ -1,6 +1,6 @@
-import { ConfigError, Problems } from '../../lib/config';
-import { estimateEnvironment, formatEstimate, workshopCost } from '../../lib/cost';
-import { readAssumptions } from '../../lib/cost/assumptions';
+import { ConfigError, Problems } from '../../lib/core/config';
+import { readAssumptions } from '../../lib/core/cost/assumptions';
+import { estimateEnvironment, formatEstimate, workshopCost } from '../../lib/tools/cost';
 import { cdkJsonContext } from '../cdk-json';
 
 /*

@@ -1,5 +1,5 @@
-import { INFRA_EXPORTS } from '../../lib/contract';
-import type { PlanInputs } from '../../lib/plan';
+import { INFRA_EXPORTS } from '../../lib/stacks/contract';
+import type { PlanInputs } from '../../lib/stacks/plan';
 import type { DiagramEdge } from './dot';
 import { renderDot } from './dot';
 import { drawInfra, INTERNET } from './infra';
@@ -9,7 +9,7 @@ import { importedExports, referencedIds, synthesize } from './template';
 
 /*
  * The architecture picture of one environment, as DOT: InfraStack and PlatformStack side by side,
- * joined only by the named exports of lib/contract.ts (what produces each, how many PlatformStack
+ * joined only by the named exports of lib/stacks/contract.ts (what produces each, how many PlatformStack
  * resources import it).
  */
 

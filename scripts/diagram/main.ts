@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { ConfigError } from '../../lib/config';
+import { ConfigError } from '../../lib/core/config';
 import { cdkJsonContext } from '../cdk-json';
 import { architectureDot } from './architecture';
 import { dotHash, renderSvg, svgDotHash } from './render';

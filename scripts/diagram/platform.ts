@@ -1,4 +1,4 @@
-import type { PlatformPlan } from '../../lib/plan';
+import type { PlatformPlan } from '../../lib/stacks/plan';
 import type { DiagramCluster, DiagramEdge, DiagramNode } from './dot';
 import { cluster, safeId } from './dot';
 import { INTERNET } from './infra';

@@ -1,6 +1,6 @@
-import type { PlanInputs, PlatformPlan } from '../../lib/plan';
-import type { SynthesizedStack } from '../../lib/synthesize';
-import { synthesizeInMemory } from '../../lib/synthesize';
+import type { PlanInputs, PlatformPlan } from '../../lib/stacks/plan';
+import type { SynthesizedStack } from '../../lib/tools/synthesize';
+import { synthesizeInMemory } from '../../lib/tools/synthesize';
 
 /*
  * The diagram is drawn from what synth really produces: the plan both stacks were built from, and

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 
 import { FIRST_PARTY_ADDONS } from '../../addons/catalog';
 import type { AddOnRegistration } from '../../addons/core/registration';
-import type { ConfigKey, Profile } from '../../lib/config';
-import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PROFILES } from '../../lib/config';
-import { INFRA_CONTRACT } from '../../lib/contract';
-import { ASSUMPTIONS_SCHEMA, defaultAssumptions, estimateEnvironment, formatEstimate, PRICE_TABLES } from '../../lib/cost';
-import { addOnPage, helmOptionsTable } from '../../lib/docs/addon-pages';
+import type { ConfigKey, Profile } from '../../lib/core/config';
+import { CONFIG_KEYS, CONFIG_SHAPE, DEFAULT_ADDON_IDS, docOf, PROFILE_NAMES, PROFILES } from '../../lib/core/config';
+import { INFRA_CONTRACT } from '../../lib/stacks/contract';
+import { ASSUMPTIONS_SCHEMA, defaultAssumptions, estimateEnvironment, formatEstimate, PRICE_TABLES } from '../../lib/tools/cost';
+import { addOnPage, helmOptionsTable } from '../../lib/tools/docs/addon-pages';
 import { cdkJsonContext } from '../cdk-json';
 
 /*

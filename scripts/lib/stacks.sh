@@ -185,7 +185,7 @@ print_cost_estimate() {
 }
 
 # configured_value KEY: CONFIGURED_VALUE gets the value of configuration KEY a deploy with
-# CDK_CONTEXT gets, resolved by the app's own lib/config from cdk.json's context under the -c values
+# CDK_CONTEXT gets, resolved by the app's own lib/core/config from cdk.json's context under the -c values
 # (as the cost estimate resolves its context), and CONFIGURED_FROM where it comes from. Returns 2,
 # with CONFIGURED_FROM the first problem, when the configuration is not valid (the deploy's synth
 # then stops before anything changes), 1 when it cannot be read.
@@ -194,7 +194,7 @@ configured_value() {
   local out
   # shellcheck disable=SC2016 # JavaScript, not shell
   if ! out=$(node --require sucrase/register/ts -e '
-    const { ConfigError, Problems, readConfig } = require("./lib/config");
+    const { ConfigError, Problems, readConfig } = require("./lib/core/config");
     const { cdkJsonContext } = require("./scripts/cdk-json");
     const [key, ...args] = process.argv.slice(1);
     const given = {};

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The add-ons' teardown facets, as PlatformStack publishes them in its Teardown output
-# (lib/platform/teardown-output.ts): claims to delete while their CSI driver still runs, and AWS
+# (lib/stacks/platform/teardown-output.ts): claims to delete while their CSI driver still runs, and AWS
 # resources kept on purpose. Acted on by kind, never by add-on. Also the environment's profile,
 # which decides whether down deletes its log groups (workshop) or keeps and lists them.
 # Needs common.sh, cluster.sh, leftovers.sh and setup_env.

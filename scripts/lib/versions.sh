@@ -53,21 +53,21 @@ version_change_summary() {
 # with WHY as the start of the message.
 require_app_version() {
   [[ " ${SUPPORTED[*]} " == *" $1 "* ]] ||
-    die "$2; supported: ${SUPPORTED[*]} (lib/config/kubernetes-versions.ts)"
+    die "$2; supported: ${SUPPORTED[*]} (lib/core/config/kubernetes-versions.ts)"
 }
 
 read_app_versions() {
   local out kind a b
   # shellcheck disable=SC2016 # JavaScript, not shell
   if ! out=$(node --require sucrase/register/ts -e '
-    const { SUPPORTED_KUBERNETES_VERSIONS, KUBERNETES_VERSIONS } = require("./lib/config/kubernetes-versions");
+    const { SUPPORTED_KUBERNETES_VERSIONS, KUBERNETES_VERSIONS } = require("./lib/core/config/kubernetes-versions");
     const target = process.argv[1];
     console.log(`supported\t${SUPPORTED_KUBERNETES_VERSIONS.join(" ")}`);
     if (SUPPORTED_KUBERNETES_VERSIONS.includes(target)) {
       for (const [name, version] of Object.entries(KUBERNETES_VERSIONS[target].managedAddons)) console.log(`pin\t${name}\t${version}`);
     }
   ' "$1" 2>"$WORK_TMP/node.err"); then
-    die "cannot read the supported versions from lib/config/kubernetes-versions.ts: $(first_line "$(<"$WORK_TMP/node.err")")"
+    die "cannot read the supported versions from lib/core/config/kubernetes-versions.ts: $(first_line "$(<"$WORK_TMP/node.err")")"
   fi
   while IFS=$'\t' read -r kind a b; do
     case $kind in

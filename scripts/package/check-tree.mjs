@@ -1,7 +1,10 @@
 /*
- * Fails when compiled output sits beside a TypeScript source: `node --require sucrase/register/ts`
- * and jest resolve `./x` to x.js before x.ts, so an old `tsc` run would make synth and tests
- * silently use stale code. `npm run build` writes to dist/ only; this catches anything else.
+ * Checks the shape of the source tree:
+ * - compiled output beside a TypeScript source fails: `node --require sucrase/register/ts` and jest
+ *   resolve `./x` to x.js before x.ts, so an old `tsc` run would make synth and tests silently use
+ *   stale code. `npm run build` writes to dist/ only; this catches anything else.
+ * - lib/ holds only its layer folders, so a listing of lib/ shows the layers that
+ *   .dependency-cruiser.cjs enforces (docs/architecture.md): a module beside them would belong to none.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -33,11 +36,29 @@ export function emittedBesideSources(dir = ROOT) {
   return found.sort();
 }
 
+/** The layers of lib/, bottom to top. */
+export const LIB_LAYERS = ['core', 'stacks', 'tools'];
+
+/** Entries of lib/ that are not a layer folder. */
+export function outsideTheLayers(lib = join(ROOT, 'lib')) {
+  return readdirSync(lib, { withFileTypes: true })
+    .filter((entry) => !(entry.isDirectory() && LIB_LAYERS.includes(entry.name)))
+    .map((entry) => `lib/${entry.name}`)
+    .sort();
+}
+
 if (process.argv[1] === import.meta.filename) {
+  let failed = false;
   const found = emittedBesideSources();
   if (found.length > 0) {
     console.error(`check-tree: compiled files beside their .ts sources would be loaded instead of them:\n  ${found.join('\n  ')}`);
     console.error('Delete them (git clean -n shows them); `npm run build` writes to dist/ only.');
-    process.exit(1);
+    failed = true;
   }
+  const strays = outsideTheLayers();
+  if (strays.length > 0) {
+    console.error(`check-tree: lib/ holds only the layer folders ${LIB_LAYERS.join(', ')}; move these into one:\n  ${strays.join('\n  ')}`);
+    failed = true;
+  }
+  if (failed) process.exit(1);
 }

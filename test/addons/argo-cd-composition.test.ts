@@ -1,5 +1,5 @@
 import { ARGO_CD_CHART, ArgoCdAddOn } from '../../addons/argo-cd';
-import { addOnPage } from '../../lib/docs/addon-pages';
+import { addOnPage } from '../../lib/tools/docs/addon-pages';
 import { ROOT } from '../../scripts/docs/reference';
 import { kubernetesObjects } from '../helpers';
 import { deployAlone } from '../support/addon-fixture';

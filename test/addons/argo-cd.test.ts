@@ -1,7 +1,7 @@
 import { ARGO_CD_CHART, ArgoCdAddOn } from '../../addons/argo-cd';
-import type { KubernetesObject } from '../../addons/core/kubernetes-object';
-import type { ConfigError } from '../../lib/config';
-import { Problems } from '../../lib/config';
+import type { ConfigError } from '../../lib/core/config';
+import { Problems } from '../../lib/core/config';
+import type { KubernetesObject } from '../../lib/core/kubernetes-object';
 import { helmReleases, kubernetesObjects, nagFindings, renderManifest, synth } from '../helpers';
 import { schemaProblems } from '../support/kubernetes-schemas';
 

@@ -6,7 +6,7 @@ import {
   AWS_LOAD_BALANCER_CONTROLLER_OPTIONS,
   AwsLoadBalancerControllerAddOn,
 } from '../../addons/aws-load-balancer-controller';
-import { ConfigError, docOf, Problems } from '../../lib/config';
+import { ConfigError, docOf, Problems } from '../../lib/core/config';
 import { helmReleases, nagFindings, synth } from '../helpers';
 import { deployAlone } from '../support/addon-fixture';
 import type { AnyStatement, Statement } from '../support/iam-policies';

@@ -8,10 +8,10 @@ import { ExternalSecretsAddOn } from '../../addons/external-secrets';
 import { KarpenterAddOn } from '../../addons/karpenter';
 import { PrometheusAddOn } from '../../addons/prometheus';
 import { StorageAddOn } from '../../addons/storage';
-import { partitionOf } from '../../lib/config';
-import { ConfigError } from '../../lib/config';
-import { OPS_NODE_GROUP } from '../../lib/config/profiles';
-import { composePlan } from '../../lib/plan';
+import { partitionOf } from '../../lib/core/config';
+import { ConfigError } from '../../lib/core/config';
+import { OPS_NODE_GROUP } from '../../lib/core/config/profiles';
+import { composePlan } from '../../lib/stacks/plan';
 
 /*
  * Bad add-on options, one table per add-on group: each bad value must be refused at synth with a

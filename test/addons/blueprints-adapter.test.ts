@@ -11,9 +11,9 @@ import { Construct } from 'constructs';
 import { BlueprintsAddOn, blueprintsAddOnId } from '../../addons/blueprints/blueprints-addon';
 import { KNOWN_ADDONS } from '../../addons/blueprints/known-addons';
 import type { AddOnContext } from '../../addons/core/addon';
-import type { KubernetesObject } from '../../addons/core/kubernetes-object';
 import { ManifestAddOn } from '../../addons/core/manifest-addon';
 import { selectionProblems } from '../../addons/core/resolve';
+import type { KubernetesObject } from '../../lib/core/kubernetes-object';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
 import { schemaProblems } from '../support/kubernetes-schemas';
 

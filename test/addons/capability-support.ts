@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 
-import type { ConfigError } from '../../lib/config';
-import { Problems } from '../../lib/config';
+import type { ConfigError } from '../../lib/core/config';
+import { Problems } from '../../lib/core/config';
 
 /** The problem lines building something reports (every one, as ConfigError collects them). */
 export function problemsOf(build: () => unknown): string[] {

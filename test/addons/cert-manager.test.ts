@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 
 import { CERT_MANAGER_CHART, CertManagerAddOn } from '../../addons/cert-manager';
-import { checkAddOnVersions } from '../../lib/plan/version-checks';
+import { checkAddOnVersions } from '../../lib/stacks/plan/version-checks';
 import { helmReleases, nagFindings, problemLines } from '../helpers';
 import { deployAlone } from '../support/addon-fixture';
 

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 
 import { CloudWatchObservabilityAddOn } from '../../addons/cloudwatch-observability';
-import { ConfigError, Problems } from '../../lib/config';
+import { ConfigError, Problems } from '../../lib/core/config';
 import { nagFindings, synth } from '../helpers';
 
 const KINDS = ['application', 'dataplane', 'host', 'performance'];

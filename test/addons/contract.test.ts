@@ -8,10 +8,10 @@ import { facetsOf } from '../../addons/core/facets';
 import { addOnOptions } from '../../addons/core/options';
 import type { AddOnRegistration } from '../../addons/core/registration';
 import { registerAddOn } from '../../addons/core/registration';
-import type { ComputeMode } from '../../lib/config';
-import { ConfigError, DEFAULT_ADDON_IDS, integer, loadConfig, Problems, strictObject } from '../../lib/config';
-import type { PlanInputs } from '../../lib/plan';
-import { composePlan } from '../../lib/plan';
+import type { ComputeMode } from '../../lib/core/config';
+import { ConfigError, DEFAULT_ADDON_IDS, integer, loadConfig, Problems, strictObject } from '../../lib/core/config';
+import type { PlanInputs } from '../../lib/stacks/plan';
+import { composePlan } from '../../lib/stacks/plan';
 import { synth } from '../helpers';
 
 type FakeProps = Partial<Pick<PlatformAddOn, 'computeModes' | 'dependsOn' | 'conflictsWith' | 'autoModeBuiltIn' | 'namespaces'>> & {

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 
 import { CERT_MANAGER_CHART } from '../../addons/cert-manager';
 import { KYVERNO_CHART, KYVERNO_POLICIES_CHART } from '../../addons/kyverno';
-import { loadConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/core/config';
 import { synth } from '../helpers';
 
 /**

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 
 import { EfsAddOn } from '../../addons/efs';
-import { Problems } from '../../lib/config';
+import { Problems } from '../../lib/core/config';
 import { kubernetesObjects, nagFindings, synth } from '../helpers';
 import type { AnyStatement, Request } from '../support/iam-policies';
 import { allows, resolve, statements as statementsWithPrefix } from '../support/iam-policies';

@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 
 import { ExternalSecretsAddOn } from '../../addons/external-secrets';
-import { composePlan } from '../../lib/plan';
+import { composePlan } from '../../lib/stacks/plan';
 import type { RenderedObject } from '../helpers';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
 import { schemaProblems } from '../support/kubernetes-schemas';

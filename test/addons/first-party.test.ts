@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 
 import { AutoModeIngressAddOn } from '../../addons/auto-mode-ingress';
 import { MetricsServerAddOn } from '../../addons/metrics-server';
-import { Problems } from '../../lib/config';
+import { Problems } from '../../lib/core/config';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
 import { schemaProblems } from '../support/kubernetes-schemas';
 

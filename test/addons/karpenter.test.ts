@@ -3,8 +3,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { Annotations } from 'aws-cdk-lib/assertions';
 
 import { controllerPlacementProblem, KARPENTER_CHART, KarpenterAddOn } from '../../addons/karpenter';
-import { Problems } from '../../lib/config';
-import { OPS_NODE_GROUP } from '../../lib/config/profiles';
+import { Problems } from '../../lib/core/config';
+import { OPS_NODE_GROUP } from '../../lib/core/config/profiles';
 import type { RenderedObject } from '../helpers';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
 import type { AnyStatement, Statement } from '../support/iam-policies';

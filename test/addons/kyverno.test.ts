@@ -9,9 +9,9 @@ import {
   KYVERNO_POLICIES_CHART,
   KyvernoAddOn,
 } from '../../addons/kyverno';
-import type { ConfigError } from '../../lib/config';
-import { OPS_NODE_GROUP } from '../../lib/config';
-import { game2048Objects } from '../../lib/workloads/game-2048';
+import type { ConfigError } from '../../lib/core/config';
+import { OPS_NODE_GROUP } from '../../lib/core/config';
+import { game2048Objects } from '../../lib/stacks/workloads/game-2048';
 import { helmReleases, nagFindings, synth } from '../helpers';
 
 /** Kyverno 1.19 supports Kubernetes 1.33 to 1.35 (its releases page), not 1.36. */

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 
 import { NodeMonitoringAddOn } from '../../addons/node-monitoring';
-import { ConfigError } from '../../lib/config';
+import { ConfigError } from '../../lib/core/config';
 import { buildTestApp, nagFindings, synth } from '../helpers';
 
 describe('node-monitoring', () => {

@@ -5,8 +5,8 @@ import { FIRST_PARTY_ADDONS } from '../../addons/catalog';
 import { CERT_MANAGER_OPTIONS, CertManagerAddOn } from '../../addons/cert-manager';
 import { addOnOptions } from '../../addons/core/options';
 import { EXTERNAL_SECRETS_OPTIONS } from '../../addons/external-secrets';
-import { defaultOf, docOf } from '../../lib/config';
-import { optionShape } from '../../lib/docs/addon-pages';
+import { defaultOf, docOf } from '../../lib/core/config';
+import { optionShape } from '../../lib/tools/docs/addon-pages';
 import { helmReleases } from '../helpers';
 import { deployAlone } from '../support/addon-fixture';
 

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { AckAddOn } from '../../addons/ack';
 import { toYaml } from '../../addons/core/yaml';
 import { PrometheusAddOn, prometheusDurationMs } from '../../addons/prometheus';
-import { ConfigError, Problems } from '../../lib/config';
+import { ConfigError, Problems } from '../../lib/core/config';
 import { kubernetesObjects, nagFindings, resourcesOfType, synth } from '../helpers';
 
 interface ScrapeJob {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # scripts/upgrade.sh against the stubs. The supported versions come from the app itself
-# (lib/config/kubernetes-versions.ts); these cases use 1.35 -> 1.36 and a version no app has.
+# (lib/core/config/kubernetes-versions.ts); these cases use 1.35 -> 1.36 and a version no app has.
 
 load helper
 
@@ -93,7 +93,7 @@ index_of() {
   given_cluster_on alice
   run "$SCRIPTS/upgrade.sh" --env alice --to 1.99 --yes
   assert_failure 1
-  assert_output --regexp "Kubernetes 1\.99 is not a version this app deploys; supported: 1\.[0-9]+( 1\.[0-9]+)* \(lib/config/kubernetes-versions\.ts\)"
+  assert_output --regexp "Kubernetes 1\.99 is not a version this app deploys; supported: 1\.[0-9]+( 1\.[0-9]+)* \(lib/core/config/kubernetes-versions\.ts\)"
   refute_call '^aws|^npx'
 }
 

@@ -3,10 +3,10 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
-import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../../lib/compliance/function-log-groups';
-import { composePlan } from '../../lib/plan';
-import { deployAddOns } from '../../lib/platform/addon-deployment';
-import { ImportedCluster } from '../../lib/platform/imported-cluster';
+import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../../lib/core/compliance/function-log-groups';
+import { composePlan } from '../../lib/stacks/plan';
+import { deployAddOns } from '../../lib/stacks/platform/addon-deployment';
+import { ImportedCluster } from '../../lib/stacks/platform/imported-cluster';
 import { testApp } from '../helpers';
 
 /*

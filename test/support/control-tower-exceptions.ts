@@ -1,4 +1,4 @@
-import type { PlatformConfig } from '../../lib/config';
+import type { PlatformConfig } from '../../lib/core/config';
 import type { ControlTowerFinding } from './cfn-guard';
 
 /**

@@ -1,8 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 
 import type { PlatformAddOn } from '../../addons/core/addon';
-import type { ComputeMode, WorkloadsConfig } from '../../lib/config';
-import type { SampleWorkloads } from '../../lib/workloads/sample-workloads';
+import type { ComputeMode, WorkloadsConfig } from '../../lib/core/config';
+import type { SampleWorkloads } from '../../lib/stacks/workloads/sample-workloads';
 import type { SynthesizedApp } from '../helpers';
 import { buildTestApp } from '../helpers';
 

@@ -1,5 +1,5 @@
-import type { Deps, LoadBalancer } from '../../lib/workloads/load-balancer-lookup-handler/index.cjs';
-import { createHandler, POLL_MS } from '../../lib/workloads/load-balancer-lookup-handler/index.cjs';
+import type { Deps, LoadBalancer } from '../../lib/stacks/workloads/load-balancer-lookup-handler/index.cjs';
+import { createHandler, POLL_MS } from '../../lib/stacks/workloads/load-balancer-lookup-handler/index.cjs';
 
 const ARN = 'arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/net/dev-petstore/0123456789abcdef';
 const DNS = 'dev-petstore-0123456789abcdef.elb.us-west-2.amazonaws.com';

@@ -5,9 +5,9 @@ import { AutoModeIngressAddOn } from '../../addons/auto-mode-ingress';
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
 import type { ProvidedCapabilities } from '../../addons/core/provides';
 import { ExternalDnsAddOn } from '../../addons/external-dns';
-import type { WorkloadsConfig } from '../../lib/config';
-import { ConfigError } from '../../lib/config';
-import { composePlan } from '../../lib/plan';
+import type { WorkloadsConfig } from '../../lib/core/config';
+import { ConfigError } from '../../lib/core/config';
+import { composePlan } from '../../lib/stacks/plan';
 import { buildWorkloads } from './build';
 
 /*

@@ -1,6 +1,6 @@
-import type { ConfigError, WorkloadsConfig } from '../../lib/config';
-import { hasWorkloads, NO_WORKLOADS, Problems, readConfig } from '../../lib/config';
-import { composePlan } from '../../lib/plan';
+import type { ConfigError, WorkloadsConfig } from '../../lib/core/config';
+import { hasWorkloads, NO_WORKLOADS, Problems, readConfig } from '../../lib/core/config';
+import { composePlan } from '../../lib/stacks/plan';
 
 const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' };
 interface WorkloadDefaults {

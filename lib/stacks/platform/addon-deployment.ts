@@ -1,0 +1,34 @@
+import { Construct } from 'constructs';
+
+import type { AddOnContext, PlatformAddOn } from '../../../addons/core/addon';
+
+/**
+ * Deploys add-ons (already checked and in dependency order: see `composePlan`), each in its own scope under `AddOns/<id>`. A scope depends
+ * on the scopes of the add-ons it depends on, so CloudFormation creates a controller before what
+ * needs it and deletes it after (load balancers go before their controller), and on node groups on
+ * the capacity providers its pods need (`capacityWaits`, the plan's: by add-on id, the providers it
+ * deploys after).
+ */
+export function deployAddOns(
+  scope: Construct,
+  addons: readonly PlatformAddOn[],
+  context: AddOnContext,
+  capacityWaits: ReadonlyMap<string, readonly string[]>,
+): ReadonlyMap<string, Construct> {
+  const parent = new Construct(scope, 'AddOns');
+  const scopes = new Map<string, Construct>();
+  for (const addon of addons) {
+    const addonScope = new Construct(parent, addon.id);
+    for (const dependency of addon.dependsOn ?? []) {
+      addonScope.node.addDependency(scopes.get(dependency) as Construct);
+    }
+    addon.deploy(addonScope, context);
+    scopes.set(addon.id, addonScope);
+  }
+  // Pods that fit no node group run on the nodes a capacity provider (a node autoscaler) adds:
+  // their add-on deploys after the provider, and is deleted before it.
+  for (const [id, providers] of capacityWaits) {
+    scopes.get(id)?.node.addDependency(...providers.map((provider) => scopes.get(provider) as Construct));
+  }
+  return scopes;
+}
