@@ -9,6 +9,7 @@ import { createCompliancePacks } from '../lib/core/compliance/nag-packs';
 import { ConfigError, Problems } from '../lib/core/config';
 import type { BuildOptions, PlatformApp } from '../lib/stacks/app';
 import { buildPlatformApp } from '../lib/stacks/app';
+import { composePlan } from '../lib/stacks/plan';
 
 /** The feature flags of cdk.json, so tests synthesize exactly what `cdk synth` does. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')).context;
@@ -152,6 +153,17 @@ function renderJoin(value: unknown): string | undefined {
   return (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
     .map((part) => (typeof part === 'string' ? part : '<deploy-time>'))
     .join('');
+}
+
+/** The problems of a configuration, as composing its plan reports them (the empty list when it is accepted). */
+export function planProblems(context: Record<string, unknown>): readonly string[] {
+  try {
+    composePlan(context);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
 }
 
 /** The problem lines a reader reports (none when it reports nothing). */
