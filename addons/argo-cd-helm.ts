@@ -83,7 +83,7 @@ export class SelfManagedArgoCd extends HelmAddOn<SelfManagedArgoCdOptions> imple
     return values;
   }
 
-  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart): void {
+  protected afterChart(scope: Construct, context: AddOnContext, chart: Construct): void {
     const bootstrap = this.options.bootstrap;
     if (!bootstrap) return;
     const manifest = new eks.KubernetesManifest(scope, 'Bootstrap', {

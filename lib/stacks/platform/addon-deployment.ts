@@ -1,13 +1,15 @@
 import { Construct } from 'constructs';
 
 import type { AddOnContext, PlatformAddOn } from '../../../addons/core/addon';
+import { chartDeliveries } from './chart-delivery';
 
 /**
  * Deploys add-ons (already checked and in dependency order: see `composePlan`), each in its own scope under `AddOns/<id>`. A scope depends
  * on the scopes of the add-ons it depends on, so CloudFormation creates a controller before what
  * needs it and deletes it after (load balancers go before their controller), and on node groups on
  * the capacity providers its pods need (`capacityWaits`, the plan's: by add-on id, the providers it
- * deploys after).
+ * deploys after). Each add-on releases its charts the way the environment's delivery says
+ * (`chartDeliveries`).
  */
 export function deployAddOns(
   scope: Construct,
@@ -16,14 +18,15 @@ export function deployAddOns(
   capacityWaits: ReadonlyMap<string, readonly string[]>,
 ): ReadonlyMap<string, Construct> {
   const parent = new Construct(scope, 'AddOns');
-  const scopes = new Map<string, Construct>();
+  // Every scope first: with delivery gitops each add-on's Applications depend on Argo CD's scope.
+  const scopes = new Map(addons.map((addon) => [addon.id, new Construct(parent, addon.id)]));
+  const releaseChart = chartDeliveries(addons, capacityWaits, scopes, context);
   for (const addon of addons) {
-    const addonScope = new Construct(parent, addon.id);
+    const addonScope = scopes.get(addon.id) as Construct;
     for (const dependency of addon.dependsOn ?? []) {
       addonScope.node.addDependency(scopes.get(dependency) as Construct);
     }
-    addon.deploy(addonScope, context);
-    scopes.set(addon.id, addonScope);
+    addon.deploy(addonScope, { ...context, releaseChart: releaseChart(addon) });
   }
   // Pods that fit no node group run on the nodes a capacity provider (a node autoscaler) adds:
   // their add-on deploys after the provider, and is deleted before it.

@@ -3,6 +3,7 @@ import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 import type { AddOnContext } from '../../../addons/core/addon';
+import { helmDelivery } from '../../../addons/core/helm-delivery';
 import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../../core/compliance/function-log-groups';
 import type { TeamConfig } from '../../core/config';
 import { hasWorkloads } from '../../core/config';
@@ -55,6 +56,8 @@ export class PlatformStack extends Stack {
       logsKey: this.imported.logsKey,
       oidcIssuerUrl: this.imported.oidcIssuerUrl,
       helmRecovery: () => this.imported.helmRecovery(),
+      // Helm unless the delivery is gitops: deployAddOns then gives each add-on Argo CD's instead.
+      releaseChart: helmDelivery({ cluster: this.imported.cluster, helmRecovery: () => this.imported.helmRecovery() }),
     });
     this.addons = deployAddOns(this, props.plan.addons, context, props.plan.capacityWaits);
     publishTeardown(this, props.plan.addons, context);
