@@ -37,4 +37,32 @@ describe('the delivery key', () => {
     const problems = problemsOf({ delivery: 'gitops', sampleWorkloads: false, addons: { 'argo-cd': { ha: 'maybe' } } });
     expect(problems).toEqual([expect.stringMatching(/^addons\.argo-cd\.ha: /)]);
   });
+
+  describe('on node groups, where Argo CD installs the node autoscaler', () => {
+    const NODEGROUPS = { compute: 'nodegroups', sampleWorkloads: false, addons: 'metrics-server,karpenter,argo-cd' };
+
+    test('Argo CD does not wait for the autoscaler with gitops (it would wait for itself), as it does with helm', () => {
+      expect(composePlan(NODEGROUPS).capacityWaits.get('argo-cd')).toEqual(['karpenter']);
+      const plan = composePlan({ ...NODEGROUPS, delivery: 'gitops' });
+      expect(plan.capacityWaits.has('argo-cd')).toBe(false);
+      expect(plan.capacityWaits.get('metrics-server')).toEqual(['karpenter']);
+    });
+
+    test('without an ops node group Argo CD needs a nodeSelector', () => {
+      const group = { name: 'apps', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 2, maxSize: 3 };
+      const controllers = { ...group, name: 'controllers', labels: { 'karpenter.sh/controller': 'true' } };
+      expect(problemsOf({ ...NODEGROUPS, delivery: 'gitops', nodeGroups: [group, controllers] })).toEqual([
+        expect.stringMatching(
+          /^addons\.argo-cd\.nodeSelector: missing; required with delivery gitops on node groups when no node group carries workload-type=ops/,
+        ),
+      ]);
+      const pinned = {
+        ...NODEGROUPS,
+        delivery: 'gitops',
+        nodeGroups: [group, controllers],
+        addons: { karpenter: {}, 'argo-cd': { nodeSelector: { 'karpenter.sh/controller': 'true' } } },
+      };
+      expect(problemsOf(pinned)).toEqual([]);
+    });
+  });
 });

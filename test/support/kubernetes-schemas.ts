@@ -29,7 +29,9 @@ const LOCAL_SCHEMAS: Record<string, string> = {
 };
 /** Local schemas copied from a CRD, unchanged. */
 const CRD_SCHEMAS = new Set(['application.argoproj.io.json']);
-const ajv = new Ajv({ allErrors: true, strict: false });
+// The CRD's formats carry no constraint `type` does not: int64 fields are `type: integer`, and
+// date-time fields are status the platform never writes.
+const ajv = new Ajv({ allErrors: true, strict: false, formats: { int64: true, 'date-time': true } });
 
 /**
  * A schema in which an object with `properties` takes no others, unless it preserves unknown

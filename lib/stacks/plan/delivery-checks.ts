@@ -15,3 +15,17 @@ export function checkDelivery(p: Problems, config: PlatformConfig, selectedIds: 
     );
   }
 }
+
+/**
+ * The capacity waits of the plan, less Argo CD's with delivery gitops: there Argo CD installs the
+ * node autoscaler, so waiting for the autoscaler's nodes would be a cycle. Its pods go to the ops
+ * nodes instead (or where its nodeSelector says; the argo-cd add-on checks that a group is there),
+ * and the managed capability runs no pods on the cluster.
+ */
+export function deliveryCapacityWaits(
+  config: PlatformConfig,
+  waits: ReadonlyMap<string, readonly string[]>,
+): ReadonlyMap<string, readonly string[]> {
+  if (config.delivery !== 'gitops') return waits;
+  return new Map([...waits].filter(([id]) => id !== ARGO_CD_ID));
+}

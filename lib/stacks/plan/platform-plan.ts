@@ -6,7 +6,7 @@ import { enabledWorkloads, environmentNames, kubernetesVersionInfo, parseInto, P
 import { isoToday, supportNotice } from '../../core/config/support-lifecycle';
 import { checkTeams, checkUniquePrincipals } from './access-checks';
 import { capacityDependencies, checkControllerCapacity, placePodSets } from './capacity-checks';
-import { checkDelivery } from './delivery-checks';
+import { checkDelivery, deliveryCapacityWaits } from './delivery-checks';
 import { withOpsDedication } from './ops-dedication';
 import { checkAddOnVersions } from './version-checks';
 import { checkWorkloads } from './workload-checks';
@@ -101,7 +101,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
     names: Object.freeze(environmentNames(config.environment)),
     addons: Object.freeze(ordered),
     teams: deepFreeze(teams),
-    capacityWaits: capacityDependencies(config, ordered, placed),
+    capacityWaits: deliveryCapacityWaits(config, capacityDependencies(config, ordered, placed)),
     warnings: Object.freeze([...(notice ? [notice] : []), ...capacityWarnings]),
   });
 }
