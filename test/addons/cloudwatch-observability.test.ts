@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 
 import { CloudWatchObservabilityAddOn } from '../../addons/cloudwatch-observability';
 import { ConfigError, Problems } from '../../lib/core/config';
-import { nagFindings, synth } from '../helpers';
+import { nagFindings } from '../helpers';
 import { deployAlone } from '../support/addon-fixture';
 
 const KINDS = ['application', 'dataplane', 'host', 'performance'];
@@ -121,10 +121,9 @@ describe('cloudwatch-observability', () => {
     ]);
   });
 
-  // The stack's tags are the app's: a whole-app test.
   test("the Application Signals log group carries the tag down.sh keeps it by, beside the stack's tags", () => {
-    const { platformTemplate } = synth({ environment: 'alice', addons: 'cloudwatch-observability', tags: { team: 'x' } });
-    platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+    const { template } = deployAlone(new CloudWatchObservabilityAddOn(), { environment: 'alice', tags: { team: 'x' } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/application-signals/data',
       Tags: Match.arrayWith([
         { Key: 'platform:environment', Value: 'alice' },
@@ -134,7 +133,7 @@ describe('cloudwatch-observability', () => {
     // Only that group: the cluster's own log groups go with the stack.
     expect(
       Object.values(
-        platformTemplate.findResources('AWS::Logs::LogGroup', {
+        template.findResources('AWS::Logs::LogGroup', {
           Properties: { Tags: Match.arrayWith([Match.objectLike({ Key: 'platform:kept' })]) },
         }),
       ).map((r) => r.Properties.LogGroupName),
