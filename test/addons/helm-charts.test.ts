@@ -6,7 +6,8 @@ import type { AddOnContext } from '../../addons/core/addon';
 import type { AdditionalChart, HelmChartSpec, HelmValues } from '../../addons/core/helm-addon';
 import { HELM_RELEASE_BEHAVIOUR, HelmAddOn } from '../../addons/core/helm-addon';
 import type { InstallableOptions, InstallMethod } from '../../addons/core/install-method';
-import { helmReleases, synth } from '../helpers';
+import { helmReleases } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 
 const spec = (chart: string, namespace = 'demo'): HelmChartSpec => ({
   repository: 'https://charts.example.com/',
@@ -51,7 +52,7 @@ class ThreeChartAddOn extends HelmAddOn<InstallableOptions> {
 
 describe('a Helm add-on with additional charts', () => {
   const addon = new ThreeChartAddOn();
-  const releases = helmReleases(synth({ addons: '', sampleWorkloads: false }, [addon]).platformTemplate);
+  const releases = helmReleases(deployAlone(addon).template);
   const { demo, 'demo-crds': before, 'demo-policies': after } = releases;
 
   test('installs each release with the release behaviour of the main chart', () => {
@@ -75,7 +76,7 @@ describe('a Helm add-on with additional charts', () => {
   });
 
   test('orders them around the EKS add-on that replaces the main chart with install "eks-addon"', () => {
-    const template = synth({ addons: '', sampleWorkloads: false }, [new ThreeChartAddOn('eks-addon')]).platformTemplate;
+    const { template } = deployAlone(new ThreeChartAddOn('eks-addon'));
     const charts = helmReleases(template);
     expect(Object.keys(charts).sort()).toEqual(['demo-crds', 'demo-policies']);
     const [[addonId, eksAddon]] = Object.entries(
@@ -113,7 +114,7 @@ class QueueAddOn extends HelmAddOn<{ readonly version?: string }, { readonly que
 }
 
 describe('a Helm add-on with prerequisites', () => {
-  const template = synth({ addons: '', sampleWorkloads: false }, [new QueueAddOn()]).platformTemplate;
+  const { template } = deployAlone(new QueueAddOn());
   const queueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('AddOnsqueuereader')) as string;
   const { reader } = helmReleases(template);
 
