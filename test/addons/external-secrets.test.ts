@@ -346,5 +346,5 @@ describe('external-secrets options', () => {
 });
 
 test('cdk-nag: no unacknowledged findings with teams', () => {
-  expect(nagFindings(synth({ addons: 'external-secrets', teams: TEAMS }))).toEqual([]);
+  expect(nagFindings(synth({ compute: 'auto', addons: 'external-secrets', teams: TEAMS }))).toEqual([]);
 });
