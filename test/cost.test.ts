@@ -3,10 +3,18 @@ import type { Construct } from 'constructs';
 import { CloudWatchObservabilityAddOn } from '../addons/cloudwatch-observability';
 import type { AddOnContext, PlatformAddOn } from '../addons/core/addon';
 import type { AddOnCost, AddOnCostContext } from '../addons/core/cost';
-import { REGION_AVAILABILITY_ZONES } from '../lib/core/config';
+import { defaultOf, docOf, REGION_AVAILABILITY_ZONES } from '../lib/core/config';
 import { composePlan } from '../lib/stacks/plan';
 import type { CostEstimate, CostLine, RegionPriceTable } from '../lib/tools/cost';
-import { defaultAssumptions, estimateCost, estimateEnvironment, formatEstimate, PRICE_TABLES, workshopCost } from '../lib/tools/cost';
+import {
+  ASSUMPTIONS_SCHEMA,
+  defaultAssumptions,
+  estimateCost,
+  estimateEnvironment,
+  formatEstimate,
+  PRICE_TABLES,
+  workshopCost,
+} from '../lib/tools/cost';
 import { parseArgs } from '../scripts/cost/cost';
 import { CDK_JSON_CONTEXT } from './helpers';
 
@@ -394,4 +402,16 @@ describe('price tables', () => {
     expect(Number.isFinite(e.totals.all.perHour.low)).toBe(true);
     expect(formatEstimate(e)).toMatch(/Total, with the assumptions \(\d+ items not priced\)/);
   });
+});
+
+describe('the usage assumptions', () => {
+  test.each(Object.entries(ASSUMPTIONS_SCHEMA.shape))(
+    '%s: its default is the schema default, not repeated in the description',
+    (key, schema) => {
+      const found = defaultOf(schema);
+      expect(found).toBeDefined();
+      expect(defaultAssumptions()[key as keyof ReturnType<typeof defaultAssumptions>]).toEqual(found?.value);
+      expect(docOf(schema).description ?? '').not.toMatch(/\bDefault\b/);
+    },
+  );
 });

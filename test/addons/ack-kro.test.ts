@@ -4,14 +4,15 @@ import { AckAddOn } from '../../addons/ack';
 import { BlueprintsAddOn } from '../../addons/blueprints/blueprints-addon';
 import { selectionProblems } from '../../addons/core/resolve';
 import { KroAddOn } from '../../addons/kro';
-import { kubernetesObjects, nagFindings, synth } from '../helpers';
+import { kubernetesObjects, nagFindings } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 import { expectCapabilityTrust, onlyCapability, problemsOf } from './capability-support';
 
 const BOUNDARY = 'arn:aws:iam::111122223333:policy/AckBoundary';
 const OWN_POLICY = 'arn:aws:iam::111122223333:policy/AckDynamoDb';
 
 describe.each(['auto', 'nodegroups'])('ack on compute=%s', (compute) => {
-  const app = synth({ compute, addons: '' }, [
+  const app = deployAlone(
     new AckAddOn({
       services: ['s3', 'rds'],
       policyArns: [OWN_POLICY, 'arn:aws:iam::aws:policy/AmazonSQSFullAccess'],
@@ -19,8 +20,9 @@ describe.each(['auto', 'nodegroups'])('ack on compute=%s', (compute) => {
       disabledServices: ['iam', 'ec2'],
       enableCrossNamespace: false,
     }),
-  ]);
-  const template = app.platformTemplate;
+    { compute },
+  );
+  const template = app.template;
   const capability = onlyCapability(template);
 
   test('an AWS::EKS::Capability of type ACK with its configuration (a property override: the 2.261 L1 lacks Ack)', () => {
@@ -68,18 +70,17 @@ describe.each(['auto', 'nodegroups'])('ack on compute=%s', (compute) => {
 });
 
 test('ack: secretReaderNamespaces scopes the secret reader; services that read no Secrets associate nothing', () => {
-  const scoped = synth({ compute: 'auto', addons: '' }, [
+  const scoped = deployAlone(
     new AckAddOn({
       services: ['secretsmanager'],
       permissionsBoundaryArn: BOUNDARY,
       secretReaderNamespaces: ['payments'],
     }),
-  ]).platformTemplate;
+    { compute: 'auto' },
+  ).template;
   const create = JSON.stringify(Object.values(scoped.findResources('Custom::EksAccessPolicyAssociation'))[0].Properties.Create);
   expect(create).toContain('\\"accessScope\\":{\\"type\\":\\"namespace\\",\\"namespaces\\":[\\"payments\\"]}');
-  const none = synth({ compute: 'auto', addons: '' }, [
-    new AckAddOn({ services: ['s3'], permissionsBoundaryArn: BOUNDARY }),
-  ]).platformTemplate;
+  const none = deployAlone(new AckAddOn({ services: ['s3'], permissionsBoundaryArn: BOUNDARY }), { compute: 'auto' }).template;
   none.resourceCountIs('Custom::EksAccessPolicyAssociation', 0);
 });
 
@@ -131,8 +132,8 @@ describe('ack options', () => {
 });
 
 describe.each(['auto', 'nodegroups'])('kro on compute=%s', (compute) => {
-  const app = synth({ compute, addons: '' }, [new KroAddOn({ clusterRole: 'edit' })]);
-  const template = app.platformTemplate;
+  const app = deployAlone(new KroAddOn({ clusterRole: 'edit' }), { compute });
+  const template = app.template;
   const capability = onlyCapability(template);
 
   test('an AWS::EKS::Capability of type KRO without configuration; its role has no permissions', () => {
@@ -172,7 +173,7 @@ describe.each(['auto', 'nodegroups'])('kro on compute=%s', (compute) => {
 });
 
 test('kro without clusterRole binds nothing; a bad ClusterRole name is refused', () => {
-  const template = synth({ compute: 'auto', addons: '' }, [new KroAddOn()]).platformTemplate;
+  const { template } = deployAlone(new KroAddOn(), { compute: 'auto' });
   expect(kubernetesObjects(template).filter((o) => o.kind === 'ClusterRoleBinding')).toEqual([]);
   expect(problemsOf(() => KroAddOn.registration.create({ clusterRole: 'Cluster Admin' }))).toEqual([
     expect.stringMatching(/^addons\.kro\.clusterRole: got "Cluster Admin"; allowed: the name of an existing ClusterRole/),

@@ -3,7 +3,8 @@ import * as blueprints from '@aws-quickstart/eks-blueprints';
 import { ArgoCdAddOn } from '../../addons/argo-cd';
 import { BlueprintsAddOn } from '../../addons/blueprints/blueprints-addon';
 import { selectionProblems } from '../../addons/core/resolve';
-import { kubernetesObjects, nagFindings, renderManifest, synth } from '../helpers';
+import { kubernetesObjects, nagFindings, renderManifest } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 import { schemaProblems } from '../support/kubernetes-schemas';
 import { expectCapabilityTrust, onlyCapability, problemsOf } from './capability-support';
 
@@ -12,7 +13,7 @@ const ADMINS = { role: 'ADMIN' as const, identities: [{ id: '686103e0-f051-7068-
 const REPO = 'https://github.com/example/platform-gitops';
 
 describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compute=%s', (compute) => {
-  const app = synth({ compute, addons: '' }, [
+  const app = deployAlone(
     new ArgoCdAddOn({
       managed: true,
       identityCenter: IDC,
@@ -20,8 +21,9 @@ describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compu
       vpceIds: ['vpce-0123456789abcdef0'],
       bootstrap: { repoUrl: REPO, path: 'apps' },
     }),
-  ]);
-  const template = app.platformTemplate;
+    { compute },
+  );
+  const template = app.template;
   const capability = onlyCapability(template);
   const objects = kubernetesObjects(template);
 
@@ -122,14 +124,15 @@ describe.each(['auto', 'nodegroups'])('managed argo-cd with a bootstrap on compu
 });
 
 test("deployAccess cluster-admin: the capability's group is bound to cluster-admin, nothing narrower", () => {
-  const template = synth({ compute: 'auto', addons: '' }, [
+  const template = deployAlone(
     new ArgoCdAddOn({
       managed: true,
       identityCenter: IDC,
       deployAccess: 'cluster-admin',
       bootstrap: { repoUrl: REPO, path: 'apps' },
     }),
-  ]).platformTemplate;
+    { compute: 'auto' },
+  ).template;
   const rbac = kubernetesObjects(template).filter((o) => o.apiVersion === 'rbac.authorization.k8s.io/v1');
   expect(rbac).toEqual([
     expect.objectContaining({
@@ -142,9 +145,9 @@ test("deployAccess cluster-admin: the capability's group is bound to cluster-adm
 });
 
 describe('managed argo-cd without a bootstrap', () => {
-  const template = synth({ compute: 'auto', addons: '' }, [
-    new ArgoCdAddOn({ managed: true, identityCenter: { instanceArn: IDC.instanceArn }, namespace: 'gitops' }),
-  ]).platformTemplate;
+  const template = deployAlone(new ArgoCdAddOn({ managed: true, identityCenter: { instanceArn: IDC.instanceArn }, namespace: 'gitops' }), {
+    compute: 'auto',
+  }).template;
 
   test('only the capability and its namespace: no RBAC, no bootstrap, region left to EKS', () => {
     expect(onlyCapability(template).properties).toMatchObject({

@@ -2,7 +2,8 @@ import { ARGO_CD_CHART, ArgoCdAddOn } from '../../addons/argo-cd';
 import type { ConfigError } from '../../lib/core/config';
 import { Problems } from '../../lib/core/config';
 import type { KubernetesObject } from '../../lib/core/kubernetes-object';
-import { helmReleases, kubernetesObjects, nagFindings, renderManifest, synth } from '../helpers';
+import { helmReleases, kubernetesObjects, nagFindings, renderManifest } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 import { schemaProblems } from '../support/kubernetes-schemas';
 
 /** The problem lines a reader reports. */
@@ -24,10 +25,11 @@ const placement = {
 };
 
 describe.each(['auto', 'nodegroups'])('argo-cd with an app-of-apps bootstrap on compute=%s', (compute) => {
-  const app = synth({ compute, addons: '' }, [
+  const app = deployAlone(
     new ArgoCdAddOn({ ...placement, bootstrap: { repoUrl: REPO, path: 'clusters/dev/apps/', targetRevision: 'main' } }),
-  ]);
-  const template = app.platformTemplate;
+    { compute },
+  );
+  const template = app.template;
   const release = helmReleases(template).argocd;
   const argoObjects = kubernetesObjects(template).filter((o) => o.apiVersion.startsWith('argoproj.io/'));
 
@@ -103,7 +105,7 @@ describe.each(['auto', 'nodegroups'])('argo-cd with an app-of-apps bootstrap on 
 });
 
 describe('HA without bootstrap', () => {
-  const template = synth({ compute: 'nodegroups', addons: '' }, [new ArgoCdAddOn({ ha: true, ...placement })]).platformTemplate;
+  const template = deployAlone(new ArgoCdAddOn({ ha: true, ...placement }), { compute: 'nodegroups' }).template;
   const values = helmReleases(template).argocd.Values;
 
   test('Redis HA and two replicas of the stateless components, with disruption budgets', () => {

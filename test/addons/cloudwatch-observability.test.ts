@@ -2,15 +2,16 @@ import { Match } from 'aws-cdk-lib/assertions';
 
 import { CloudWatchObservabilityAddOn } from '../../addons/cloudwatch-observability';
 import { ConfigError, Problems } from '../../lib/core/config';
-import { nagFindings, synth } from '../helpers';
+import { nagFindings } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 
 const KINDS = ['application', 'dataplane', 'host', 'performance'];
 const LOGS_KEY = { 'Fn::ImportValue': 'dev-infra:LogsKeyArn' };
 
 describe('cloudwatch-observability', () => {
   describe.each(['auto', 'nodegroups'])('compute=%s', (compute) => {
-    const app = synth({ compute, addons: 'cloudwatch-observability' });
-    const template = app.platformTemplate;
+    const app = deployAlone(new CloudWatchObservabilityAddOn(), { compute });
+    const template = app.template;
 
     test("the EKS add-on at EKS's default version (none documented per Kubernetes version), Fluent Bit left on", () => {
       template.resourceCountIs('AWS::EKS::Addon', 1);
@@ -109,22 +110,20 @@ describe('cloudwatch-observability', () => {
   });
 
   test('containerLogs: false turns Fluent Bit off and pre-creates only the performance log group', () => {
-    const { platformTemplate } = synth({ addons: '' }, [
-      new CloudWatchObservabilityAddOn({ containerLogs: false, configurationValues: { tolerations: [] } }),
-    ]);
-    platformTemplate.hasResourceProperties('AWS::EKS::Addon', {
+    const { template } = deployAlone(new CloudWatchObservabilityAddOn({ containerLogs: false, configurationValues: { tolerations: [] } }));
+    template.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'amazon-cloudwatch-observability',
       ConfigurationValues: JSON.stringify({ tolerations: [], containerLogs: { enabled: false } }),
     });
-    const names = Object.values(platformTemplate.findResources('AWS::Logs::LogGroup')).map((r) => r.Properties.LogGroupName);
+    const names = Object.values(template.findResources('AWS::Logs::LogGroup')).map((r) => r.Properties.LogGroupName);
     expect(names.filter((n) => typeof n === 'string' && n.startsWith('/aws/containerinsights/'))).toEqual([
       '/aws/containerinsights/dev-eks/performance',
     ]);
   });
 
   test("the Application Signals log group carries the tag down.sh keeps it by, beside the stack's tags", () => {
-    const { platformTemplate } = synth({ environment: 'alice', addons: 'cloudwatch-observability', tags: { team: 'x' } });
-    platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+    const { template } = deployAlone(new CloudWatchObservabilityAddOn(), { environment: 'alice', tags: { team: 'x' } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/application-signals/data',
       Tags: Match.arrayWith([
         { Key: 'platform:environment', Value: 'alice' },
@@ -134,7 +133,7 @@ describe('cloudwatch-observability', () => {
     // Only that group: the cluster's own log groups go with the stack.
     expect(
       Object.values(
-        platformTemplate.findResources('AWS::Logs::LogGroup', {
+        template.findResources('AWS::Logs::LogGroup', {
           Properties: { Tags: Match.arrayWith([Match.objectLike({ Key: 'platform:kept' })]) },
         }),
       ).map((r) => r.Properties.LogGroupName),
@@ -142,26 +141,23 @@ describe('cloudwatch-observability', () => {
   });
 
   test('createApplicationSignalsLogGroup: false leaves an existing Application Signals log group alone', () => {
-    const { platformTemplate } = synth({ addons: '' }, [new CloudWatchObservabilityAddOn({ createApplicationSignalsLogGroup: false })]);
+    const { template } = deployAlone(new CloudWatchObservabilityAddOn({ createApplicationSignalsLogGroup: false }));
     expect(
-      Object.keys(platformTemplate.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/application-signals/data' } })),
+      Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/aws/application-signals/data' } })),
     ).toEqual([]);
   });
 
   test('the option wins over containerLogs.enabled in configurationValues, so the log groups match', () => {
     const addon = new CloudWatchObservabilityAddOn({ configurationValues: { containerLogs: { enabled: false, fluentBit: {} } } });
-    const { platformTemplate } = synth({ addons: '' }, [addon]);
-    platformTemplate.hasResourceProperties('AWS::EKS::Addon', {
+    deployAlone(addon).template.hasResourceProperties('AWS::EKS::Addon', {
       ConfigurationValues: JSON.stringify({ containerLogs: { enabled: true, fluentBit: {} } }),
     });
   });
 
   test('production: the version given, retention 365', () => {
-    const { platformTemplate } = synth({ profile: 'production', addons: '' }, [
-      new CloudWatchObservabilityAddOn({ version: 'v4.1.0-eksbuild.1' }),
-    ]);
-    platformTemplate.hasResourceProperties('AWS::EKS::Addon', { AddonVersion: 'v4.1.0-eksbuild.1' });
-    platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+    const { template } = deployAlone(new CloudWatchObservabilityAddOn({ version: 'v4.1.0-eksbuild.1' }), { profile: 'production' });
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonVersion: 'v4.1.0-eksbuild.1' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: Match.stringLikeRegexp('/performance$'),
       RetentionInDays: 365,
     });

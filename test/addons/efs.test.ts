@@ -2,7 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 
 import { EfsAddOn } from '../../addons/efs';
 import { Problems } from '../../lib/core/config';
-import { kubernetesObjects, nagFindings, synth } from '../helpers';
+import { kubernetesObjects, nagFindings } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 import type { AnyStatement, Request } from '../support/iam-policies';
 import { allows, resolve, statements as statementsWithPrefix } from '../support/iam-policies';
 import { schemaProblems } from '../support/kubernetes-schemas';
@@ -14,8 +15,8 @@ const REQUESTED = { 'aws:RequestTag/efs.csi.aws.com/cluster': 'true', 'aws:TagKe
 
 describe('efs', () => {
   describe.each(['auto', 'nodegroups'])('compute=%s, workshop profile', (compute) => {
-    const app = synth({ compute, addons: 'efs' });
-    const template = app.platformTemplate;
+    const app = deployAlone(new EfsAddOn(), { compute });
+    const template = app.template;
 
     test("the aws-efs-csi-driver EKS add-on at EKS's default version, after its Pod Identity and file system", () => {
       template.resourceCountIs('AWS::EKS::Addon', 1);
@@ -137,8 +138,8 @@ describe('efs', () => {
   });
 
   describe('production profile', () => {
-    const app = synth({ profile: 'production', addons: 'efs' });
-    const template = app.platformTemplate;
+    const app = deployAlone(new EfsAddOn(), { profile: 'production' });
+    const template = app.template;
 
     test('keeps the file system and its key when the stack is deleted or the resource replaced, with automatic backups on', () => {
       template.hasResource('AWS::EFS::FileSystem', {
@@ -162,7 +163,7 @@ describe('efs', () => {
   });
 
   test('options override the profile: retainOnDelete, automaticBackups, provisioned throughput', () => {
-    const { platformTemplate } = synth({ addons: '' }, [
+    const { template } = deployAlone(
       new EfsAddOn({
         retainOnDelete: true,
         automaticBackups: true,
@@ -170,8 +171,8 @@ describe('efs', () => {
         provisionedThroughputMibps: 64,
         performanceMode: 'maxIO',
       }),
-    ]);
-    platformTemplate.hasResource('AWS::EFS::FileSystem', {
+    );
+    template.hasResource('AWS::EFS::FileSystem', {
       Properties: {
         ThroughputMode: 'provisioned',
         ProvisionedThroughputInMibps: 64,
@@ -183,8 +184,7 @@ describe('efs', () => {
   });
 
   describe("the driver's Pod Identity policy", () => {
-    const app = synth({ compute: 'nodegroups', addons: 'efs' });
-    const template = app.platformTemplate;
+    const { template } = deployAlone(new EfsAddOn(), { compute: 'nodegroups' });
     const [fileSystemId] = Object.keys(template.findResources('AWS::EFS::FileSystem'));
     const thisFileSystem = `<${fileSystemId}.Arn>`;
     const policy = resolve(statementsWithPrefix(template, 'AddOnsefs')) as AnyStatement[];

@@ -5,6 +5,7 @@ import { CERT_MANAGER_CHART, CertManagerAddOn } from '../../addons/cert-manager'
 import { ExternalDnsAddOn } from '../../addons/external-dns';
 import { MetricsServerAddOn } from '../../addons/metrics-server';
 import { helmReleases, nagFindings, problemLines, synth } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 
 const ZONES = ['Z0123456789ABCDEFGHIJ'];
 const DNS = { hostedZoneIds: ZONES, domainFilters: ['apps.example.com'] };
@@ -24,12 +25,15 @@ function eksAddon(
 }
 
 describe.each(['auto', 'nodegroups'])('install "eks-addon" on compute=%s', (compute) => {
-  const app = synth({ compute, addons: '', ...K8S }, [
-    new MetricsServerAddOn({ install: 'eks-addon' }),
-    new CertManagerAddOn({ install: 'eks-addon' }),
-    new ExternalDnsAddOn({ ...DNS, install: 'eks-addon' }),
-  ]);
-  const template = app.platformTemplate;
+  const app = deployAlone(
+    [
+      new MetricsServerAddOn({ install: 'eks-addon' }),
+      new CertManagerAddOn({ install: 'eks-addon' }),
+      new ExternalDnsAddOn({ ...DNS, install: 'eks-addon' }),
+    ],
+    { compute, ...K8S },
+  );
+  const template = app.template;
 
   test('one EKS add-on each, named as EKS names them, and no Helm release', () => {
     template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 0);
@@ -108,11 +112,14 @@ describe.each(['auto', 'nodegroups'])('install "eks-addon" on compute=%s', (comp
 });
 
 test("version, placement and the user's configurationValues reach the add-on; user values win", () => {
-  const template = synth({ compute: 'nodegroups', addons: '', ...K8S }, [
-    new MetricsServerAddOn({ install: 'eks-addon', version: 'v0.8.0-eksbuild.2', configurationValues: { replicas: 3, args: ['--v=2'] } }),
-    new CertManagerAddOn({ install: 'eks-addon', nodeSelector: { 'workload-type': 'ops' } }),
-    new ExternalDnsAddOn({ ...DNS, install: 'eks-addon', txtOwnerId: 'team-a', policy: 'sync', zoneType: 'private' }),
-  ]).platformTemplate;
+  const { template } = deployAlone(
+    [
+      new MetricsServerAddOn({ install: 'eks-addon', version: 'v0.8.0-eksbuild.2', configurationValues: { replicas: 3, args: ['--v=2'] } }),
+      new CertManagerAddOn({ install: 'eks-addon', nodeSelector: { 'workload-type': 'ops' } }),
+      new ExternalDnsAddOn({ ...DNS, install: 'eks-addon', txtOwnerId: 'team-a', policy: 'sync', zoneType: 'private' }),
+    ],
+    { compute: 'nodegroups', ...K8S },
+  );
   const metrics = eksAddon(template, 'metrics-server');
   expect(metrics.props.AddonVersion).toBe('v0.8.0-eksbuild.2');
   expect(metrics.config).toMatchObject({ replicas: 3, args: ['--v=2'], podDisruptionBudget: { enabled: true } });
@@ -213,11 +220,10 @@ describe('Kubernetes versions and namespaces follow the install method', () => {
 });
 
 test('without the option: Helm releases as before and no EKS add-on', () => {
-  const template = synth({ compute: 'auto', addons: '', ...K8S }, [
-    new MetricsServerAddOn(),
-    new CertManagerAddOn(),
-    new ExternalDnsAddOn(DNS),
-  ]).platformTemplate;
+  const { template } = deployAlone([new MetricsServerAddOn(), new CertManagerAddOn(), new ExternalDnsAddOn(DNS)], {
+    compute: 'auto',
+    ...K8S,
+  });
   template.resourceCountIs('AWS::EKS::Addon', 0);
   const releases = helmReleases(template);
   expect(Object.keys(releases).sort()).toEqual(['cert-manager', 'external-dns', 'metrics-server']);

@@ -2,16 +2,18 @@ import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 
 import { ExternalDnsAddOn } from '../../addons/external-dns';
-import { helmReleases, nagFindings, problemLines, synth } from '../helpers';
+import { helmReleases, nagFindings, problemLines } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 
 const ZONES = ['Z0123456789ABCDEFGHIJ', 'Z2FDTNDATAQYW2'];
 const zoneArn = (id: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:route53:::hostedzone/${id}`]] });
 
 describe.each(['auto', 'nodegroups'])('external-dns on compute=%s', (compute) => {
-  const app = synth({ compute, addons: '' }, [
+  const app = deployAlone(
     new ExternalDnsAddOn({ hostedZoneIds: ZONES, domainFilters: ['apps.example.com'], nodeSelector: { 'workload-type': 'ops' } }),
-  ]);
-  const template = app.platformTemplate;
+    { compute },
+  );
+  const template = app.template;
   const release = helmReleases(template)['external-dns'];
 
   test('installs the pinned chart into its own namespace', () => {
@@ -98,7 +100,7 @@ describe.each(['auto', 'nodegroups'])('external-dns on compute=%s', (compute) =>
 
   test('zero unacknowledged nag findings; the one acknowledgment is the ListHostedZones wildcard, on the policy', () => {
     expect(nagFindings(app)).toEqual([]);
-    const acknowledged = app.platform.node
+    const acknowledged = app.stack.node
       .findAll()
       .flatMap((c) =>
         c.node.metadata
@@ -107,14 +109,14 @@ describe.each(['auto', 'nodegroups'])('external-dns on compute=%s', (compute) =>
       )
       .filter((a) => a.path.includes('external-dns'));
     expect(acknowledged).toEqual([
-      { path: 'PlatformStack/AddOns/external-dns/PodIdentity/Policy', ids: ['AwsSolutions-IAM5[Resource::*]'] },
+      { path: 'AddOnFixture/AddOns/external-dns/PodIdentity/Policy', ids: ['AwsSolutions-IAM5[Resource::*]'] },
     ]);
   });
 });
 
 test('options: own owner id, sync policy, private zones only', () => {
   const release = helmReleases(
-    synth({ compute: 'nodegroups', addons: '' }, [
+    deployAlone(
       new ExternalDnsAddOn({
         hostedZoneIds: ['Z1'],
         domainFilters: ['internal.example.com'],
@@ -122,7 +124,8 @@ test('options: own owner id, sync policy, private zones only', () => {
         policy: 'sync',
         zoneType: 'private',
       }),
-    ]).platformTemplate,
+      { compute: 'nodegroups' },
+    ).template,
   )['external-dns'];
   expect(release.Values).toMatchObject({
     txtOwnerId: 'team-a',
@@ -225,9 +228,9 @@ describe('external-dns CRDs and chart upgrades', () => {
   const props = { hostedZoneIds: ZONES, domainFilters: ['apps.example.com'] };
 
   test("leaves out the chart's DNSEndpoint CRD, which its sources do not use and Helm would never upgrade", () => {
-    const { platformTemplate, platform } = synth({ compute: 'auto', addons: '' }, [new ExternalDnsAddOn(props)]);
-    platformTemplate.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Release: 'external-dns', SkipCrds: true });
-    expect(Annotations.fromStack(platform).findError('*', Match.anyValue())).toEqual([]);
+    const { template, stack } = deployAlone(new ExternalDnsAddOn(props), { compute: 'auto' });
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Release: 'external-dns', SkipCrds: true });
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
   });
 
   test('refuses the crd source, which needs that CRD, with the reason', () => {

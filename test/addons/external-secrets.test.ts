@@ -5,6 +5,7 @@ import { ExternalSecretsAddOn } from '../../addons/external-secrets';
 import { composePlan } from '../../lib/stacks/plan';
 import type { RenderedObject } from '../helpers';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 import { schemaProblems } from '../support/kubernetes-schemas';
 
 const ADMIN = 'arn:aws:iam::111122223333:role/TeamA';
@@ -283,7 +284,7 @@ describe.each(['auto', 'nodegroups'])('external-secrets on compute=%s', (compute
 describe('external-secrets options', () => {
   test('customer managed keys: decrypt through Secrets Manager only; an existing OIDC provider is reused', () => {
     const provider = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
-    const template = synth({ addons: '' }, [new ExternalSecretsAddOn({ kmsKeyArns: [KEY], oidcProviderArn: provider })]).platformTemplate;
+    const { template } = deployAlone(new ExternalSecretsAddOn({ kmsKeyArns: [KEY], oidcProviderArn: provider }));
     template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: provider } })] },
@@ -345,5 +346,5 @@ describe('external-secrets options', () => {
 });
 
 test('cdk-nag: no unacknowledged findings with teams', () => {
-  expect(nagFindings(synth({ addons: 'external-secrets', teams: TEAMS }))).toEqual([]);
+  expect(nagFindings(synth({ compute: 'auto', addons: 'external-secrets', teams: TEAMS }))).toEqual([]);
 });

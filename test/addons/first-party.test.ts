@@ -2,17 +2,19 @@ import { Match } from 'aws-cdk-lib/assertions';
 
 import { AutoModeIngressAddOn } from '../../addons/auto-mode-ingress';
 import { MetricsServerAddOn } from '../../addons/metrics-server';
+import { StorageAddOn } from '../../addons/storage';
 import { Problems } from '../../lib/core/config';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 import { schemaProblems } from '../support/kubernetes-schemas';
 
 describe('metrics-server', () => {
-  const { platformTemplate } = synth({ addons: '' }, [
+  const { template } = deployAlone(
     new MetricsServerAddOn({ nodeSelector: { 'workload-type': 'ops' }, values: { args: ['--kubelet-insecure-tls=false'] } }),
-  ]);
+  );
 
   test('pinned chart in kube-system, HA values, placement and user values merged', () => {
-    const release = helmReleases(platformTemplate)['metrics-server'];
+    const release = helmReleases(template)['metrics-server'];
     expect(release).toMatchObject({
       Chart: 'metrics-server',
       Repository: 'https://kubernetes-sigs.github.io/metrics-server',
@@ -26,7 +28,7 @@ describe('metrics-server', () => {
         args: ['--kubelet-insecure-tls=false'],
       },
     });
-    platformTemplate.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
       ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
       Wait: true,
       CreateNamespace: true,
@@ -34,7 +36,7 @@ describe('metrics-server', () => {
   });
 
   test('chart settings are not leaked into Helm values', () => {
-    const values = helmReleases(platformTemplate)['metrics-server'].Values;
+    const values = helmReleases(template)['metrics-server'].Values;
     expect(Object.keys(values)).not.toEqual(expect.arrayContaining(['chart', 'repository', 'version']));
   });
 
@@ -50,46 +52,46 @@ describe('metrics-server', () => {
 
 describe('storage', () => {
   test('Auto Mode: default encrypted gp3 StorageClass on the built-in EBS driver, no add-on', () => {
-    const { platformTemplate } = synth({ addons: 'storage' });
-    const [storageClass] = kubernetesObjects(platformTemplate).filter((o) => o.kind === 'StorageClass');
+    const { template } = deployAlone(new StorageAddOn());
+    const [storageClass] = kubernetesObjects(template).filter((o) => o.kind === 'StorageClass');
     expect(storageClass).toMatchObject({
       metadata: { name: 'gp3', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
       provisioner: 'ebs.csi.eks.amazonaws.com',
       parameters: { type: 'gp3', encrypted: 'true' },
       volumeBindingMode: 'WaitForFirstConsumer',
     });
-    platformTemplate.resourceCountIs('AWS::EKS::Addon', 0);
-    platformTemplate.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
+    template.resourceCountIs('AWS::EKS::Addon', 0);
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
   });
 
   describe('node groups', () => {
-    const { platformTemplate } = synth({ compute: 'nodegroups', addons: 'storage' });
+    const { template } = deployAlone(new StorageAddOn(), { compute: 'nodegroups' });
 
     test("the EBS CSI driver add-on (EKS's default version: AWS documents none per Kubernetes version) with its Pod Identity, then the same StorageClass", () => {
-      platformTemplate.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-ebs-csi-driver', AddonVersion: Match.absent() });
-      platformTemplate.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-ebs-csi-driver', AddonVersion: Match.absent() });
+      template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
         Namespace: 'kube-system',
         ServiceAccount: 'ebs-csi-controller-sa',
         ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
       });
-      const [storageClass] = kubernetesObjects(platformTemplate).filter((o) => o.kind === 'StorageClass');
+      const [storageClass] = kubernetesObjects(template).filter((o) => o.kind === 'StorageClass');
       expect(storageClass.provisioner).toBe('ebs.csi.aws.com');
     });
 
     test('the StorageClass waits for the driver, the driver for its Pod Identity', () => {
-      const addonId = Object.keys(platformTemplate.findResources('AWS::EKS::Addon'))[0];
-      const associationId = Object.keys(platformTemplate.findResources('AWS::EKS::PodIdentityAssociation'))[0];
-      platformTemplate.hasResource('AWS::EKS::Addon', { DependsOn: Match.arrayWith([associationId]) });
-      platformTemplate.hasResource('Custom::AWSCDK-EKS-KubernetesResource', { DependsOn: Match.arrayWith([addonId]) });
+      const addonId = Object.keys(template.findResources('AWS::EKS::Addon'))[0];
+      const associationId = Object.keys(template.findResources('AWS::EKS::PodIdentityAssociation'))[0];
+      template.hasResource('AWS::EKS::Addon', { DependsOn: Match.arrayWith([associationId]) });
+      template.hasResource('Custom::AWSCDK-EKS-KubernetesResource', { DependsOn: Match.arrayWith([addonId]) });
     });
 
     test('the driver role is assumable only by EKS Pod Identity and mutates only driver-tagged volumes', () => {
-      platformTemplate.hasResourceProperties('AWS::IAM::Role', {
+      template.hasResourceProperties('AWS::IAM::Role', {
         AssumeRolePolicyDocument: {
           Statement: [Match.objectLike({ Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'pods.eks.amazonaws.com' } })],
         },
       });
-      platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({
@@ -105,10 +107,10 @@ describe('storage', () => {
 });
 
 describe('auto-mode-ingress', () => {
-  const { platformTemplate } = synth({ addons: 'auto-mode-ingress' });
+  const { template } = deployAlone(new AutoModeIngressAddOn());
 
   test('the alb IngressClass points at EKS Auto Mode and its IngressClassParams', () => {
-    const objects = kubernetesObjects(platformTemplate).filter((o) => o.metadata.name === 'alb');
+    const objects = kubernetesObjects(template).filter((o) => o.metadata.name === 'alb');
     expect(objects.map((o) => o.kind)).toEqual(['IngressClassParams', 'IngressClass']);
     expect(objects[0].spec).toEqual({ scheme: 'internet-facing' });
     expect(objects[1].spec).toEqual({
@@ -132,7 +134,7 @@ describe('Kubernetes schemas', () => {
   });
 
   test('a deliberately broken object fails', () => {
-    const [storageClass] = kubernetesObjects(synth({ addons: 'storage' }).platformTemplate).filter((o) => o.kind === 'StorageClass');
+    const [storageClass] = kubernetesObjects(deployAlone(new StorageAddOn()).template).filter((o) => o.kind === 'StorageClass');
     expect(schemaProblems([{ ...storageClass, allowVolumeExpansion: 'yes' } as typeof storageClass])).toEqual([
       expect.stringMatching(/StorageClass gp3: .*allowVolumeExpansion/),
     ]);

@@ -1,10 +1,11 @@
 import { HELM_RELEASE_BEHAVIOUR } from '../../addons/core/helm-addon';
-import { helmReleases, synth } from '../helpers';
+import { helmReleases } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 import { QueueAddOn, ThreeChartAddOn } from '../support/consumer-addons';
 
 describe('a Helm add-on with additional charts', () => {
   const addon = new ThreeChartAddOn();
-  const releases = helmReleases(synth({ addons: '', sampleWorkloads: false }, [addon]).platformTemplate);
+  const releases = helmReleases(deployAlone(addon).template);
   const { demo, 'demo-crds': before, 'demo-policies': after } = releases;
 
   test('installs each release with the release behaviour of the main chart', () => {
@@ -28,7 +29,7 @@ describe('a Helm add-on with additional charts', () => {
   });
 
   test('orders them around the EKS add-on that replaces the main chart with install "eks-addon"', () => {
-    const template = synth({ addons: '', sampleWorkloads: false }, [new ThreeChartAddOn('eks-addon')]).platformTemplate;
+    const { template } = deployAlone(new ThreeChartAddOn('eks-addon'));
     const charts = helmReleases(template);
     expect(Object.keys(charts).sort()).toEqual(['demo-crds', 'demo-policies']);
     const [[addonId, eksAddon]] = Object.entries(
@@ -40,7 +41,7 @@ describe('a Helm add-on with additional charts', () => {
 });
 
 describe('a Helm add-on with prerequisites', () => {
-  const template = synth({ addons: '', sampleWorkloads: false }, [new QueueAddOn()]).platformTemplate;
+  const { template } = deployAlone(new QueueAddOn());
   const queueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('AddOnsqueuereader')) as string;
   const { reader } = helmReleases(template);
 

@@ -7,6 +7,7 @@ import { Problems } from '../../lib/core/config';
 import { OPS_NODE_GROUP } from '../../lib/core/config/profiles';
 import type { RenderedObject } from '../helpers';
 import { helmReleases, kubernetesObjects, nagFindings, synth } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 import type { AnyStatement, Statement } from '../support/iam-policies';
 import {
   allows,
@@ -91,8 +92,8 @@ const ownObjects = (template: Template): RenderedObject[] =>
   kubernetesObjects(template).filter((o) => o.apiVersion.startsWith('karpenter.'));
 
 describe('karpenter', () => {
-  const app = synth({ compute: 'nodegroups', addons: '' }, [new KarpenterAddOn()]);
-  const template = app.platformTemplate;
+  const app = deployAlone(new KarpenterAddOn(), { compute: 'nodegroups' });
+  const template = app.template;
   const releases = helmReleases(template);
   const release = releases.karpenter;
   const queueId = logicalId(template, 'AWS::SQS::Queue', `${PREFIX}InterruptionQueue`);
@@ -314,8 +315,8 @@ describe('karpenter', () => {
   });
 
   test('each policy stays under the 6,144-character IAM limit, even for the longest environment name', () => {
-    const longest = synth({ compute: 'nodegroups', addons: '', environment: 'a'.repeat(20) }, [new KarpenterAddOn()]);
-    for (const document of Object.values(policies(longest.platformTemplate))) {
+    const longest = deployAlone(new KarpenterAddOn(), { compute: 'nodegroups', environment: 'a'.repeat(20) });
+    for (const document of Object.values(policies(longest.template))) {
       expect(JSON.stringify(resolveLongest(document)).length).toBeLessThan(6144);
     }
   });
@@ -388,7 +389,7 @@ describe('karpenter', () => {
 
 describe('karpenter controller availability', () => {
   const warnings = (context: Record<string, unknown>) =>
-    Annotations.fromStack(synth({ compute: 'nodegroups', addons: '', ...context }, [new KarpenterAddOn()]).platform).findWarning(
+    Annotations.fromStack(deployAlone(new KarpenterAddOn(), { compute: 'nodegroups', ...context }).stack).findWarning(
       '*',
       Match.stringLikeRegexp('Karpenter controller'),
     );
@@ -400,7 +401,7 @@ describe('karpenter controller availability', () => {
   });
 
   test("the chart's own spread, anti-affinity and PDB stay in force (not overridden)", () => {
-    const values = helmReleases(synth({ compute: 'nodegroups', addons: '' }, [new KarpenterAddOn()]).platformTemplate).karpenter.Values;
+    const values = helmReleases(deployAlone(new KarpenterAddOn(), { compute: 'nodegroups' }).template).karpenter.Values;
     expect(values.replicas).toBe(2);
     expect(Object.keys(values)).toEqual(expect.not.arrayContaining(['affinity', 'topologySpreadConstraints', 'podDisruptionBudget']));
   });
@@ -422,19 +423,20 @@ describe('karpenter controller availability', () => {
 
 describe('karpenter options and compute modes', () => {
   test('CPU limit, AMI alias and a node selector that replaces the default', () => {
-    const { platformTemplate } = synth({ compute: 'nodegroups', addons: '' }, [
+    const { template } = deployAlone(
       new KarpenterAddOn({
         nodePoolCpuLimit: 32,
         amiAlias: 'al2023@latest',
         nodeSelector: { 'workload-type': 'ops' },
         values: { logLevel: 'debug' },
       }),
-    ]);
-    const objects = ownObjects(platformTemplate);
+      { compute: 'nodegroups' },
+    );
+    const objects = ownObjects(template);
     expect(objects.find((o) => o.kind === 'NodePool')?.spec).toMatchObject({ limits: { cpu: '32' } });
     expect(objects.find((o) => o.kind === 'EC2NodeClass')?.spec).toMatchObject({ amiSelectorTerms: [{ alias: 'al2023@latest' }] });
     expect(schemaProblems(objects)).toEqual([]);
-    const values = helmReleases(platformTemplate).karpenter.Values;
+    const values = helmReleases(template).karpenter.Values;
     expect(values.nodeSelector).toEqual({ 'workload-type': 'ops' });
     expect(values.logLevel).toBe('debug');
   });

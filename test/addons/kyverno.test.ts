@@ -2,6 +2,8 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 
+import { CertManagerAddOn } from '../../addons/cert-manager';
+import type { PlatformAddOn } from '../../addons/core/addon';
 import {
   KYVERNO_BASELINE_CAPABILITIES,
   KYVERNO_BASELINE_POLICIES,
@@ -9,22 +11,25 @@ import {
   KYVERNO_POLICIES_CHART,
   KyvernoAddOn,
 } from '../../addons/kyverno';
+import { MetricsServerAddOn } from '../../addons/metrics-server';
 import type { ConfigError } from '../../lib/core/config';
 import { OPS_NODE_GROUP } from '../../lib/core/config';
+import { composePlan } from '../../lib/stacks/plan';
 import { game2048Objects } from '../../lib/stacks/workloads/game-2048';
 import { helmReleases, nagFindings, synth } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 
 /** Kyverno 1.19 supports Kubernetes 1.33 to 1.35 (its releases page), not 1.36. */
 const SUPPORTED = { kubernetesVersion: '1.35' };
 /** metrics-server lives in kube-system, cert-manager in its own namespace. */
-const SELECTION = 'metrics-server,cert-manager,kyverno';
+const selection = (): PlatformAddOn[] => [new MetricsServerAddOn(), new CertManagerAddOn(), new KyvernoAddOn()];
 const EXCLUDED = ['cert-manager', 'kube-node-lease', 'kube-public', 'kube-system', 'kyverno'];
 
 type Values = Record<string, unknown>;
 
 describe.each(['auto', 'nodegroups'])('kyverno on compute=%s', (compute) => {
-  const app = synth({ compute, addons: SELECTION, ...SUPPORTED });
-  const template = app.platformTemplate;
+  const app = deployAlone(selection(), { compute, ...SUPPORTED });
+  const template = app.template;
   const releases = helmReleases(template);
   const kyverno = releases.kyverno;
   const policies = releases['kyverno-policies'];
@@ -111,10 +116,10 @@ describe.each(['auto', 'nodegroups'])('kyverno on compute=%s', (compute) => {
 });
 
 test('enforce switches the policies to Enforce and fails closed', () => {
-  const fromCode = helmReleases(synth({ addons: '', ...SUPPORTED }, [new KyvernoAddOn({ enforce: true })]).platformTemplate)[
-    'kyverno-policies'
-  ];
-  const fromConfig = helmReleases(synth({ addons: '{"kyverno":{"enforce":"true"}}', ...SUPPORTED }).platformTemplate)['kyverno-policies'];
+  const fromCode = helmReleases(deployAlone(new KyvernoAddOn({ enforce: true }), SUPPORTED).template)['kyverno-policies'];
+  // The string "true" as cdk.json or -c gives it, read by the plan.
+  const configured = composePlan({ addons: '{"kyverno":{"enforce":"true"}}', sampleWorkloads: false, ...SUPPORTED }).addons;
+  const fromConfig = helmReleases(deployAlone(configured, SUPPORTED).template)['kyverno-policies'];
   for (const release of [fromCode, fromConfig]) {
     expect(release.Values).toMatchObject({ validationFailureAction: 'Enforce', failurePolicy: 'Fail' });
   }
@@ -133,9 +138,11 @@ test('a version moves both charts; a node selector and tolerations replace the o
     taints: [{ key: 'dedicated', value: 'policy', effect: 'NO_SCHEDULE' }],
   };
   const releases = helmReleases(
-    synth({ compute: 'nodegroups', addons: '', nodeGroups: JSON.stringify([OPS_NODE_GROUP, policyGroup]), ...SUPPORTED }, [
-      new KyvernoAddOn({ version: '3.9.0', replicas: 1, ...placement }),
-    ]).platformTemplate,
+    deployAlone(new KyvernoAddOn({ version: '3.9.0', replicas: 1, ...placement }), {
+      compute: 'nodegroups',
+      nodeGroups: JSON.stringify([OPS_NODE_GROUP, policyGroup]),
+      ...SUPPORTED,
+    }).template,
   );
   expect([releases.kyverno.Version, releases['kyverno-policies'].Version]).toEqual(['3.9.0', '3.9.0']);
   const values = releases.kyverno.Values;
@@ -276,7 +283,7 @@ test('on Kubernetes 1.36, which no Kyverno release documents yet, a configuratio
 
 describe('kyverno placement warning', () => {
   const warned = (context: Record<string, unknown>): unknown[] =>
-    Annotations.fromStack(synth({ addons: '', ...SUPPORTED, ...context }, [new KyvernoAddOn()]).platform).findWarning(
+    Annotations.fromStack(deployAlone(new KyvernoAddOn(), { ...SUPPORTED, ...context }).stack).findWarning(
       '*',
       Match.stringLikeRegexp('no node group carries workload-type=ops'),
     );
@@ -291,9 +298,11 @@ describe('kyverno placement warning', () => {
   test('not with a configured node selector', () => {
     expect(
       Annotations.fromStack(
-        synth({ compute: 'nodegroups', addons: '', ...SUPPORTED, nodeGroups: [{ ...unlabelled, labels: { tier: 'control' } }] }, [
-          new KyvernoAddOn({ nodeSelector: { tier: 'control' } }),
-        ]).platform,
+        deployAlone(new KyvernoAddOn({ nodeSelector: { tier: 'control' } }), {
+          compute: 'nodegroups',
+          ...SUPPORTED,
+          nodeGroups: [{ ...unlabelled, labels: { tier: 'control' } }],
+        }).stack,
       ).findWarning('*', Match.stringLikeRegexp('workload-type=ops')),
     ).toEqual([]);
   });

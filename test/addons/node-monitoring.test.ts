@@ -2,29 +2,34 @@ import { Match } from 'aws-cdk-lib/assertions';
 
 import { NodeMonitoringAddOn } from '../../addons/node-monitoring';
 import { ConfigError } from '../../lib/core/config';
+import { composePlan } from '../../lib/stacks/plan';
 import { buildTestApp, nagFindings, synth } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 
 describe('node-monitoring', () => {
-  const app = synth({ compute: 'nodegroups', addons: 'node-monitoring' });
+  const app = deployAlone(new NodeMonitoringAddOn(), { compute: 'nodegroups' });
 
   test("the EKS add-on at EKS's default version, with no Pod Identity (it needs no AWS permissions)", () => {
-    app.platformTemplate.resourceCountIs('AWS::EKS::Addon', 1);
-    app.platformTemplate.hasResourceProperties('AWS::EKS::Addon', {
+    app.template.resourceCountIs('AWS::EKS::Addon', 1);
+    app.template.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'eks-node-monitoring-agent',
       ClusterName: { 'Fn::ImportValue': 'dev-infra:ClusterName' },
       AddonVersion: Match.absent(),
       ConfigurationValues: Match.absent(),
     });
-    app.platformTemplate.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
-    app.platformTemplate.resourceCountIs('AWS::IAM::Role', 1); // the kubectl handler framework's only
+    app.template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
+    app.template.resourceCountIs('AWS::IAM::Role', 1); // the kubectl handler framework's only
   });
 
+  // InfraStack's node groups: a whole-app test.
   test('the node groups it feeds have node auto repair on', () => {
-    app.infraTemplate.hasResourceProperties('AWS::EKS::Nodegroup', { NodeRepairConfig: { Enabled: true } });
+    synth({ compute: 'nodegroups', addons: 'node-monitoring' }).infraTemplate.hasResourceProperties('AWS::EKS::Nodegroup', {
+      NodeRepairConfig: { Enabled: true },
+    });
   });
 
   test('on by default with node groups, not with Auto Mode', () => {
-    const byDefault = (compute: string) => synth({ compute }).plan.addons.map((a) => a.id);
+    const byDefault = (compute: string) => composePlan({ compute }).addons.map((a) => a.id);
     expect(byDefault('nodegroups')).toContain('node-monitoring');
     expect(byDefault('auto')).not.toContain('node-monitoring');
   });

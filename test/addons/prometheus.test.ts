@@ -5,7 +5,10 @@ import { AckAddOn } from '../../addons/ack';
 import { toYaml } from '../../addons/core/yaml';
 import { PrometheusAddOn, prometheusDurationMs } from '../../addons/prometheus';
 import { ConfigError, Problems } from '../../lib/core/config';
+import { composePlan } from '../../lib/stacks/plan';
 import { kubernetesObjects, nagFindings, resourcesOfType, synth } from '../helpers';
+import type { AddOnFixture } from '../support/addon-fixture';
+import { deployAlone } from '../support/addon-fixture';
 
 interface ScrapeJob {
   readonly job_name: string;
@@ -17,24 +20,24 @@ interface ScrapeJob {
 }
 
 /** The scraper's configuration blob, decoded. */
-function scraperBlob(app: ReturnType<typeof synth>): string {
-  const [scraper] = Object.values(resourcesOfType(app.platformTemplate, 'AWS::APS::Scraper'));
+function scraperBlob(app: AddOnFixture): string {
+  const [scraper] = Object.values(resourcesOfType(app.template, 'AWS::APS::Scraper'));
   const blob = (scraper.Properties as { ScrapeConfiguration: { ConfigurationBlob: string } }).ScrapeConfiguration.ConfigurationBlob;
   return Buffer.from(blob, 'base64').toString('utf8');
 }
 
 /** The logical id of this add-on's (only) resource of `type`. */
-const logicalId = (app: ReturnType<typeof synth>, type: string): string =>
-  Object.keys(resourcesOfType(app.platformTemplate, type)).filter((id) => id.startsWith('AddOnsprometheus'))[0];
+const logicalId = (app: Pick<AddOnFixture, 'template'>, type: string): string =>
+  Object.keys(resourcesOfType(app.template, type)).filter((id) => id.startsWith('AddOnsprometheus'))[0];
 
 describe('prometheus', () => {
-  const app = synth({ addons: 'prometheus' });
+  const app = deployAlone(new PrometheusAddOn());
 
   test('a workspace named after the cluster, encrypted with its own rotated key, logging to a pre-created encrypted group', () => {
     const keyId = logicalId(app, 'AWS::KMS::Key');
     const logsId = logicalId(app, 'AWS::Logs::LogGroup');
-    app.platformTemplate.resourceCountIs('AWS::APS::Workspace', 1);
-    app.platformTemplate.hasResourceProperties('AWS::APS::Workspace', {
+    app.template.resourceCountIs('AWS::APS::Workspace', 1);
+    app.template.hasResourceProperties('AWS::APS::Workspace', {
       Alias: 'dev-eks',
       KmsKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] },
       LoggingConfiguration: { LogGroupArn: { 'Fn::GetAtt': [logsId, 'Arn'] } },
@@ -42,25 +45,25 @@ describe('prometheus', () => {
       AlertManagerDefinition: Match.absent(),
       Tags: Match.arrayWith([{ Key: 'AMPAgentlessScraper', Value: '' }]),
     });
-    app.platformTemplate.hasResourceProperties('AWS::KMS::Key', {
+    app.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({ Sid: 'CreateGrantOnlyForAwsServices', Effect: 'Deny', Action: 'kms:CreateGrant' })]),
       },
     });
-    app.platformTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+    app.template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/vendedlogs/prometheus/dev-eks',
       KmsKeyId: { 'Fn::ImportValue': 'dev-infra:LogsKeyArn' },
-      RetentionInDays: app.plan.config.logRetentionDays,
+      RetentionInDays: app.context.config.logRetentionDays,
     });
-    app.platformTemplate.resourceCountIs('AWS::APS::RuleGroupsNamespace', 0);
+    app.template.resourceCountIs('AWS::APS::RuleGroupsNamespace', 0);
   });
 
   test('the collector scrapes this cluster from its private subnets and security group into the workspace', () => {
     const workspaceId = logicalId(app, 'AWS::APS::Workspace');
-    const subnets = app.plan.config.azCount;
-    app.platformTemplate.resourceCountIs('AWS::APS::Scraper', 1);
-    app.platformTemplate.hasResourceProperties('AWS::APS::Scraper', {
+    const subnets = app.context.config.azCount;
+    app.template.resourceCountIs('AWS::APS::Scraper', 1);
+    app.template.hasResourceProperties('AWS::APS::Scraper', {
       Alias: 'dev-eks',
       Source: {
         EksConfiguration: {
@@ -83,16 +86,16 @@ describe('prometheus', () => {
   });
 
   test("the collector writes into the key-encrypted workspace through a role pair created for this account's scrapers", () => {
-    const roles = resourcesOfType(app.platformTemplate, 'AWS::IAM::Role');
+    const roles = resourcesOfType(app.template, 'AWS::IAM::Role');
     const [sourceId] = Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes('scraper.aps.amazonaws.com')) ?? [];
     const [targetId] = Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes('sts:ExternalId')) ?? [];
     const scrapers = {
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':aps:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':scraper/*']],
     };
-    app.platformTemplate.hasResourceProperties('AWS::APS::Scraper', {
+    app.template.hasResourceProperties('AWS::APS::Scraper', {
       RoleConfiguration: { SourceRoleArn: { 'Fn::GetAtt': [sourceId, 'Arn'] }, TargetRoleArn: { 'Fn::GetAtt': [targetId, 'Arn'] } },
     });
-    app.platformTemplate.hasResourceProperties('AWS::IAM::Role', {
+    app.template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
           Match.objectLike({
@@ -102,7 +105,7 @@ describe('prometheus', () => {
         ],
       },
     });
-    app.platformTemplate.hasResourceProperties('AWS::IAM::Role', {
+    app.template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
           Match.objectLike({
@@ -112,21 +115,21 @@ describe('prometheus', () => {
         ],
       },
     });
-    app.platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+    app.template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Action: 'aps:RemoteWrite', Resource: { 'Fn::GetAtt': [logicalId(app, 'AWS::APS::Workspace'), 'Arn'] } }),
         ]),
       },
     });
-    app.platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+    app.template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: sourceId }],
       PolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Resource: { 'Fn::GetAtt': [targetId, 'Arn'] } })] },
     });
   });
 
   describe("the collector roles' trust, narrowed to their own scraper once it exists", () => {
-    const roles = resourcesOfType(app.platformTemplate, 'AWS::IAM::Role');
+    const roles = resourcesOfType(app.template, 'AWS::IAM::Role');
     const roleId = (marker: string): string =>
       Object.entries(roles).find(([, r]) => JSON.stringify(r.Properties).includes(marker))?.[0] ?? '';
     const sourceId = roleId('scraper.aps.amazonaws.com');
@@ -148,7 +151,7 @@ describe('prometheus', () => {
       const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
       return parts.map(render).join(separator);
     };
-    const calls = Object.values(app.platformTemplate.findResources('Custom::ScraperTrust'));
+    const calls = Object.values(app.template.findResources('Custom::ScraperTrust'));
     const sent = (event: 'Create' | 'Update') =>
       calls.map(
         (c) =>
@@ -215,7 +218,7 @@ describe('prometheus', () => {
 
     test("each call may update exactly its own role's trust, nothing else", () => {
       for (const id of [sourceId, targetId]) {
-        app.platformTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        app.template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
           PolicyDocument: {
             Statement: [
               {
@@ -232,6 +235,7 @@ describe('prometheus', () => {
     });
   });
 
+  // About two add-ons sharing one handler: a whole-app test.
   test("with another AWS SDK call in the stack (ACK's access policy), the one shared handler gets every call's permissions", () => {
     const both = synth({ addons: 'prometheus' }, [
       new AckAddOn({ services: ['rds'], permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/AckBoundary' }),
@@ -251,8 +255,8 @@ describe('prometheus', () => {
   });
 
   test("no access entry and no RBAC objects: AMP creates the scraper's access entry on API-mode clusters", () => {
-    app.platformTemplate.resourceCountIs('AWS::EKS::AccessEntry', 0);
-    expect(kubernetesObjects(app.platformTemplate).filter((o) => /^Cluster?Role/.test(o.kind))).toEqual([]);
+    app.template.resourceCountIs('AWS::EKS::AccessEntry', 0);
+    expect(kubernetesObjects(app.template).filter((o) => /^Cluster?Role/.test(o.kind))).toEqual([]);
   });
 
   test('the scrape configuration: documented jobs, 30s, the API server proxy and the only allowed credential', () => {
@@ -304,9 +308,9 @@ describe('prometheus', () => {
 
   test('stack outputs: workspace id, query endpoint and console link', () => {
     const workspaceId = logicalId(app, 'AWS::APS::Workspace');
-    app.platformTemplate.hasOutput('PrometheusWorkspaceId', { Value: { 'Fn::GetAtt': [workspaceId, 'WorkspaceId'] } });
-    app.platformTemplate.hasOutput('PrometheusEndpoint', { Value: { 'Fn::GetAtt': [workspaceId, 'PrometheusEndpoint'] } });
-    app.platformTemplate.hasOutput('PrometheusConsoleUrl', {
+    app.template.hasOutput('PrometheusWorkspaceId', { Value: { 'Fn::GetAtt': [workspaceId, 'WorkspaceId'] } });
+    app.template.hasOutput('PrometheusEndpoint', { Value: { 'Fn::GetAtt': [workspaceId, 'PrometheusEndpoint'] } });
+    app.template.hasOutput('PrometheusConsoleUrl', {
       Value: {
         'Fn::Join': [
           '',
@@ -320,7 +324,7 @@ describe('prometheus', () => {
   });
 
   test('teardown order: the scraper goes before its workspace, roles and log group', () => {
-    const [scraper] = Object.values(app.platformTemplate.findResources('AWS::APS::Scraper'));
+    const [scraper] = Object.values(app.template.findResources('AWS::APS::Scraper'));
     expect(scraper.DependsOn).toEqual(expect.arrayContaining([logicalId(app, 'AWS::Logs::LogGroup')]));
     expect(JSON.stringify(scraper.Properties)).toContain(logicalId(app, 'AWS::APS::Workspace'));
   });
@@ -333,7 +337,7 @@ describe('prometheus', () => {
     const rules =
       'groups:\n  - name: petstore\n    rules:\n      - record: petstore:cpu:rate5m\n        expr: sum(rate(container_cpu_usage_seconds_total{namespace="petstore"}[5m]))\n';
     const alerts = 'alertmanager_config: |\n  route:\n    receiver: default\n  receivers:\n    - name: default\n';
-    const custom = synth({ compute: 'nodegroups', addons: '' }, [
+    const custom = deployAlone(
       new PrometheusAddOn({
         workspaceAlias: ' team metrics ',
         scrapeInterval: '1m30s',
@@ -342,23 +346,24 @@ describe('prometheus', () => {
         alertManagerDefinition: alerts,
         ruleGroups: { petstore: rules, 'slo.v1': rules },
       }),
-    ]);
+      { compute: 'nodegroups' },
+    );
 
     test('alias, retention, alert manager and one rule groups namespace per entry; node groups synthesize too', () => {
       const workspaceArn = { 'Fn::GetAtt': [logicalId(custom, 'AWS::APS::Workspace'), 'Arn'] };
-      custom.platformTemplate.hasResourceProperties('AWS::APS::Workspace', {
+      custom.template.hasResourceProperties('AWS::APS::Workspace', {
         Alias: 'team metrics',
         WorkspaceConfiguration: { RetentionPeriodInDays: 400 },
         AlertManagerDefinition: alerts,
         KmsKeyArn: Match.absent(),
       });
-      custom.platformTemplate.resourceCountIs('AWS::APS::RuleGroupsNamespace', 2);
-      custom.platformTemplate.hasResourceProperties('AWS::APS::RuleGroupsNamespace', {
+      custom.template.resourceCountIs('AWS::APS::RuleGroupsNamespace', 2);
+      custom.template.hasResourceProperties('AWS::APS::RuleGroupsNamespace', {
         Name: 'petstore',
         Data: rules,
         Workspace: workspaceArn,
       });
-      custom.platformTemplate.hasResourceProperties('AWS::APS::RuleGroupsNamespace', {
+      custom.template.hasResourceProperties('AWS::APS::RuleGroupsNamespace', {
         Name: 'slo.v1',
         Data: rules,
         Workspace: workspaceArn,
@@ -367,8 +372,8 @@ describe('prometheus', () => {
     });
 
     test('an AWS owned key needs no key and no role pair', () => {
-      custom.platformTemplate.resourceCountIs('AWS::KMS::Key', 0);
-      custom.platformTemplate.hasResourceProperties('AWS::APS::Scraper', { RoleConfiguration: Match.absent() });
+      custom.template.resourceCountIs('AWS::KMS::Key', 0);
+      custom.template.hasResourceProperties('AWS::APS::Scraper', { RoleConfiguration: Match.absent() });
       expect(nagFindings(custom)).toEqual([]);
     });
 
@@ -409,8 +414,10 @@ describe('prometheus', () => {
     });
 
     test('selectable from configuration on both compute modes', () => {
-      expect(synth({ addons: 'prometheus' }).plan.addons.map((a) => a.id)).toContain('prometheus');
-      expect(synth({ compute: 'nodegroups', addons: 'prometheus' }).platformTemplate.findResources('AWS::APS::Scraper')).not.toEqual({});
+      const configured = (compute: string) => composePlan({ compute, addons: 'prometheus', sampleWorkloads: false }).addons;
+      expect(configured('auto').map((a) => a.id)).toContain('prometheus');
+      const nodegroups = deployAlone(configured('nodegroups'), { compute: 'nodegroups' });
+      expect(nodegroups.template.findResources('AWS::APS::Scraper')).not.toEqual({});
     });
   });
 });

@@ -1,4 +1,6 @@
-import { nagFindings, synth } from '../helpers';
+import { StorageAddOn } from '../../addons/storage';
+import { nagFindings } from '../helpers';
+import { deployAlone } from '../support/addon-fixture';
 import type { AnyStatement, Request } from '../support/iam-policies';
 import { allows, list, resolve, statements as statementsWithPrefix } from '../support/iam-policies';
 
@@ -41,8 +43,8 @@ const UPSTREAM_ACTIONS = [
 ];
 
 describe('storage: the EBS CSI driver policy (node groups)', () => {
-  const app = synth({ compute: 'nodegroups', addons: 'storage' });
-  const raw = statementsWithPrefix(app.platformTemplate, PREFIX);
+  const app = deployAlone(new StorageAddOn(), { compute: 'nodegroups' });
+  const raw = statementsWithPrefix(app.template, PREFIX);
   const policy = resolve(raw) as AnyStatement[];
   const may = (action: string, resource: string, context: Request['context'] = {}) => allows(policy, { action, resource, context });
 

@@ -1,5 +1,5 @@
 import type { App } from 'aws-cdk-lib';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
@@ -12,11 +12,11 @@ import { testApp } from '../helpers';
 
 /*
  * A test about one add-on builds that add-on, not the platform: a bare stack with the imported
- * cluster and the AddOnContext PlatformStack would give it, and nothing else (no InfraStack, no
- * other add-ons, teams or workloads, no cdk-nag). The configuration is the plan's (composePlan, so
- * e.g. the ops group is dedicated only when an add-on adds nodes), and a plan problem throws as it
- * would in a synth. Checks across add-ons (dependencies, conflicts, capacity) are plan tests:
- * composePlan, or `synth` in test/helpers.ts.
+ * cluster, the AddOnContext and the tags PlatformStack would give it, and nothing else (no
+ * InfraStack, no other add-ons, teams or workloads, no cdk-nag). The configuration is the plan's
+ * (composePlan, so e.g. the ops group is dedicated only when an add-on adds nodes), and a plan
+ * problem throws as it would in a synth. Checks across add-ons (dependencies, conflicts, capacity)
+ * are plan tests: composePlan, or `synth` in test/helpers.ts.
  */
 
 export interface AddOnFixture {
@@ -52,6 +52,10 @@ export function deployAlone(addons: PlatformAddOn | readonly PlatformAddOn[], co
     releaseChart: helmDelivery({ cluster: imported.cluster, helmRecovery: () => imported.helmRecovery() }),
   };
   deployAddOns(stack, plan.addons, fixtureContext, plan.capacityWaits);
+  // As PlatformStack tags itself: an add-on's own tags (e.g. the one down.sh keeps by) sit beside these.
+  for (const [key, value] of Object.entries({ ...config.tags, 'platform:environment': config.environment })) {
+    Tags.of(stack).add(key, value);
+  }
   // As PlatformStack finishes itself: every function logs to a group of its own stack.
   ownFunctionLogGroups(stack, {
     encryptionKeyArn: imported.logsKey.keyArn,

@@ -27,54 +27,40 @@ function fraction(): z.ZodType<number> {
  */
 export const ASSUMPTIONS_SCHEMA = strictObject(
   {
-    /** @default 5 */
     natGbPerDay: documented(amount(100_000, 'GB per day'), {
-      description: 'Data through the NAT gateways: image pulls, AWS APIs, updates. Default 5.',
+      description: 'Data through the NAT gateways: image pulls, AWS APIs, updates.',
     }).default(5),
-    /** @default 1 */
     controlPlaneLogsGbPerDay: documented(amount(100_000, 'GB per day'), {
-      description: 'EKS control-plane logs (all five types are on; audit dominates). Default 1.',
+      description: 'EKS control-plane logs (all five types are on; audit dominates).',
     }).default(1),
-    /** @default 0.5 */
-    flowLogsGbPerDay: documented(amount(100_000, 'GB per day'), { description: 'VPC flow logs (all traffic). Default 0.5.' }).default(0.5),
-    /** @default 1 */
+    flowLogsGbPerDay: documented(amount(100_000, 'GB per day'), { description: 'VPC flow logs (all traffic).' }).default(0.5),
     containerLogsGbPerDay: documented(amount(100_000, 'GB per day'), {
-      description: 'Container, host and data-plane logs Fluent Bit ships (cloudwatch-observability). Default 1.',
+      description: 'Container, host and data-plane logs Fluent Bit ships (cloudwatch-observability).',
     }).default(1),
-    /** @default 10000 */
     apiRequestsPerDay: documented(amount(1e12, 'requests per day'), {
-      description: 'Requests to the petstore REST API. Default 10000.',
+      description: 'Requests to the petstore REST API.',
     }).default(10_000),
-    /** @default 1 */
     lcuPerLoadBalancer: documented(amount(10_000, 'LCU or NLCU per hour'), {
-      description: 'Capacity units each load balancer uses per hour. Default 1.',
+      description: 'Capacity units each load balancer uses per hour.',
     }).default(1),
-    /** @default 700 */
     metricSamplesPerSecond: documented(amount(1e9, 'samples per second'), {
-      description: "Samples the Prometheus scraper collects (a small cluster's kubelet, cAdvisor and API server). Default 700.",
+      description: "Samples the Prometheus scraper collects (a small cluster's kubelet, cAdvisor and API server).",
     }).default(700),
-    /** @default 10 */
-    efsGb: documented(amount(1e9, 'GB stored'), { description: 'Data kept on the EFS file system. Default 10.' }).default(10),
-    /** @default 2 */
+    efsGb: documented(amount(1e9, 'GB stored'), { description: 'Data kept on the EFS file system.' }).default(10),
     autoModeNodes: documented(amount(10_000, 'nodes'), {
-      description: 'Nodes Auto Mode runs for the add-ons and workloads (it picks them at run time). Default 2.',
+      description: 'Nodes Auto Mode runs for the add-ons and workloads (it picks them at run time).',
     }).default(2),
-    /** @default c6a.large */
     autoModeInstanceType: documented(z.string().trim().min(1), {
       allowed: "an instance type in the region's price table",
-      description: 'What Auto Mode is assumed to launch. Default c6a.large.',
+      description: 'What Auto Mode is assumed to launch.',
     }).default('c6a.large'),
-    /** @default 80 */
     autoModeNodeDiskGb: documented(amount(64_000, 'GiB'), {
-      description: 'Root volume of each Auto Mode node (its NodeClass default). Default 80.',
+      description: 'Root volume of each Auto Mode node (its NodeClass default).',
     }).default(80),
-    /** @default 0.3 */
-    spotLow: documented(fraction(), { description: 'Lowest SPOT price assumed, as a fraction of on-demand. Default 0.3.' }).default(0.3),
-    /** @default 0.7 */
-    spotHigh: documented(fraction(), { description: 'Highest SPOT price assumed, as a fraction of on-demand. Default 0.7.' }).default(0.7),
-    /** @default 1 */
+    spotLow: documented(fraction(), { description: 'Lowest SPOT price assumed, as a fraction of on-demand.' }).default(0.3),
+    spotHigh: documented(fraction(), { description: 'Highest SPOT price assumed, as a fraction of on-demand.' }).default(0.7),
     secretsPerTeam: documented(amount(10_000, 'secrets'), {
-      description: 'Secrets Manager secrets per team and for the platform (external-secrets). Default 1.',
+      description: 'Secrets Manager secrets per team and for the platform (external-secrets).',
     }).default(1),
   },
   'key=value pairs of the assumptions listed in docs/cost.md',
