@@ -1,12 +1,15 @@
 import type { Template } from 'aws-cdk-lib/assertions';
+import type { Construct } from 'constructs';
 
 import { ArgoCdAddOn } from '../../addons/argo-cd';
 import { chartApplication, helmRepoUrl } from '../../addons/argo-cd-application';
 import { syncWave } from '../../addons/argo-cd-gitops-delivery';
 import { SYNC_WAIT_TIMEOUT } from '../../addons/argo-cd-release';
+import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
 import { HELM_HANDLER_RESERVE, KUBECTL_HANDLER_LIMIT } from '../../addons/core/helm-addon';
+import type { TeamConfig } from '../../lib/core/config';
 import type { RenderedObject } from '../helpers';
-import { helmReleases, NAMED_DEPLOY_TIME, renderManifest } from '../helpers';
+import { helmReleases, NAMED_DEPLOY_TIME, renderManifest, synth } from '../helpers';
 import { deployAlone } from '../support/addon-fixture';
 import { QueueAddOn, ThreeChartAddOn } from '../support/consumer-addons';
 import { schemaProblems } from '../support/kubernetes-schemas';
@@ -165,5 +168,37 @@ describe('the Application object', () => {
     expect([syncWave(0, 'before'), syncWave(0, 'main'), syncWave(0, 'after'), syncWave(1, 'before'), syncWave(2, 'main')]).toEqual([
       0, 1, 2, 3, 7,
     ]);
+  });
+});
+
+/** A consumer's add-on that releases a chart for each team, through the context it is given. */
+class TeamChartAddOn implements PlatformAddOn {
+  readonly id = 'team-charts';
+  readonly computeModes = ['auto', 'nodegroups'] as const;
+  readonly namespaces = [];
+
+  deploy(): void {}
+
+  deployTeam(scope: Construct, context: AddOnContext, team: TeamConfig): void {
+    const source = {
+      repository: 'https://charts.example.com/',
+      chart: 'team-tools',
+      version: '0.1.0',
+      namespace: team.namespaces[0],
+      release: 'tools',
+    };
+    context.releaseChart(scope, { id: `Team${team.name}`, source, createNamespace: false, order: 'after' });
+  }
+}
+
+describe('a chart an add-on releases per team', () => {
+  const context = { addons: 'argo-cd', sampleWorkloads: false, teams: [{ name: 'web' }] };
+
+  test("is delivered like the add-on's own charts", () => {
+    const gitops = synth({ ...context, delivery: 'gitops' }, [new TeamChartAddOn()]).platformTemplate;
+    expect([...applications(gitops).keys()]).toEqual(['team-charts-teamweb']);
+    expect(Object.keys(helmReleases(gitops))).toEqual(['argocd']);
+    const helm = synth(context, [new TeamChartAddOn()]).platformTemplate;
+    expect(Object.keys(helmReleases(helm)).sort()).toEqual(['argocd', 'tools']);
   });
 });

@@ -11,27 +11,38 @@ import { chartDeliveries } from './chart-delivery';
  * deploys after). Each add-on releases its charts the way the environment's delivery says
  * (`chartDeliveries`).
  */
+/** What {@link deployAddOns} made, by add-on id. */
+export interface DeployedAddOns {
+  /** Each add-on's scope: what depends on an add-on depends on it. */
+  readonly scopes: ReadonlyMap<string, Construct>;
+  /** The context each add-on deployed with (its delivery's `releaseChart`), for its per-team objects too. */
+  readonly contexts: ReadonlyMap<string, AddOnContext>;
+}
+
 export function deployAddOns(
   scope: Construct,
   addons: readonly PlatformAddOn[],
   context: AddOnContext,
   capacityWaits: ReadonlyMap<string, readonly string[]>,
-): ReadonlyMap<string, Construct> {
+): DeployedAddOns {
   const parent = new Construct(scope, 'AddOns');
   // Every scope first: with delivery gitops each add-on's Applications depend on Argo CD's scope.
   const scopes = new Map(addons.map((addon) => [addon.id, new Construct(parent, addon.id)]));
   const releaseChart = chartDeliveries(addons, capacityWaits, scopes, context);
+  const contexts = new Map<string, AddOnContext>();
   for (const addon of addons) {
     const addonScope = scopes.get(addon.id) as Construct;
     for (const dependency of addon.dependsOn ?? []) {
       addonScope.node.addDependency(scopes.get(dependency) as Construct);
     }
-    addon.deploy(addonScope, { ...context, releaseChart: releaseChart(addon) });
+    const own = { ...context, releaseChart: releaseChart(addon) };
+    addon.deploy(addonScope, own);
+    contexts.set(addon.id, own);
   }
   // Pods that fit no node group run on the nodes a capacity provider (a node autoscaler) adds:
   // their add-on deploys after the provider, and is deleted before it.
   for (const [id, providers] of capacityWaits) {
     scopes.get(id)?.node.addDependency(...providers.map((provider) => scopes.get(provider) as Construct));
   }
-  return scopes;
+  return { scopes, contexts };
 }
