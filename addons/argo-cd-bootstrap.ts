@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { documented, oneOf, strictObject, text } from '../lib/core/config';
 import type { KubernetesObject } from '../lib/core/kubernetes-object';
 import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
+import { AUTOMATED_SYNC, CASCADE_FINALIZER, SYNC_RETRY } from './argo-cd-sync-policy';
 
 /*
  * The GitOps entry point both deliveries of the argo-cd add-on share: one Git directory Argo CD
@@ -72,9 +73,6 @@ export type ArgoCdBootstrapKind = (typeof ARGO_CD_BOOTSTRAP_KINDS)[number];
 /** Where the self-managed chart's Argo CD deploys: its own cluster. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
-/** Deleting an Application with this finalizer deletes what it deployed first (load balancers included). */
-const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
-
 /**
  * `metadata.finalizers` is part of ObjectMeta but not of KubernetesObject's narrow metadata type;
  * spreading this keeps the object literal type-checked everywhere else.
@@ -90,12 +88,7 @@ function finalizers(names: readonly string[]): Record<string, unknown> {
 export function argoCdBootstrapObject(bootstrap: ArgoCdBootstrapOptions, server: string, namespace: string): KubernetesObject {
   const { repoUrl, name, targetRevision: revision } = bootstrap;
   const path = bootstrap.path.replace(/\/$/, '');
-  const syncPolicy = {
-    automated: { prune: true, selfHeal: true },
-    syncOptions: ['CreateNamespace=true'],
-    // The first sync may race CRDs that the same sync installs.
-    retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
-  };
+  const syncPolicy = { automated: AUTOMATED_SYNC, syncOptions: ['CreateNamespace=true'], retry: SYNC_RETRY };
   if (bootstrap.kind === 'Application') {
     return {
       apiVersion: 'argoproj.io/v1alpha1',

@@ -1,6 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 
+import type { PlatformConfig, Problems } from '../lib/core/config';
 import { argoCdBootstrapObject, IN_CLUSTER } from './argo-cd-bootstrap';
 import type { ArgoCdDelivery } from './argo-cd-delivery';
 import type { ArgoCdOptions } from './argo-cd-options';
@@ -8,6 +9,7 @@ import { ARGO_CD_ID } from './argo-cd-options';
 import type { AddOnContext } from './core/addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn, mergeValues } from './core/helm-addon';
+import { OPS_NODE_SELECTOR, selects, tolerationsFor } from './core/node-placement';
 
 /**
  * The tested chart. The release is named `argocd` because the chart names its objects
@@ -45,7 +47,32 @@ export class SelfManagedArgoCd extends HelmAddOn<SelfManagedArgoCdOptions> imple
     return undefined;
   }
 
-  protected chartValues(): HelmValues {
+  /**
+   * With delivery gitops on node groups Argo CD installs the node autoscaler itself, so it cannot
+   * wait for the autoscaler's nodes: unless a nodeSelector is configured, its pods go to the ops
+   * nodes and tolerate their taints, as the other controllers do.
+   */
+  private pinnedToOps(config: PlatformConfig): boolean {
+    return config.delivery === 'gitops' && config.compute === 'nodegroups' && !this.options.nodeSelector;
+  }
+
+  checkConfiguration(p: Problems, config: PlatformConfig): void {
+    if (this.pinnedToOps(config) && !config.nodeGroups.some((g) => selects(OPS_NODE_SELECTOR, g))) {
+      p.missing(
+        `addons.${ARGO_CD_ID}.nodeSelector`,
+        'required with delivery gitops on node groups when no node group carries workload-type=ops: Argo CD installs the node autoscaler, so its own pods need a node group to start on',
+      );
+    }
+  }
+
+  protected chartValues(context: AddOnContext): HelmValues {
+    const placement = this.pinnedToOps(context.config)
+      ? this.placementValues(OPS_NODE_SELECTOR, tolerationsFor(context.config, OPS_NODE_SELECTOR))
+      : {};
+    return mergeValues(this.ownValues(), placement);
+  }
+
+  private ownValues(): HelmValues {
     const values: HelmValues = {
       // Deleting the CRDs would delete every Application and ApplicationSet with them.
       crds: { install: true, keep: true },
@@ -83,7 +110,7 @@ export class SelfManagedArgoCd extends HelmAddOn<SelfManagedArgoCdOptions> imple
     return values;
   }
 
-  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart): void {
+  protected afterChart(scope: Construct, context: AddOnContext, chart: Construct): void {
     const bootstrap = this.options.bootstrap;
     if (!bootstrap) return;
     const manifest = new eks.KubernetesManifest(scope, 'Bootstrap', {

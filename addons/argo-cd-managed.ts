@@ -63,6 +63,13 @@ export class ManagedArgoCd implements ArgoCdDelivery {
    * (an ARN, and a Region, of another partition cannot be reached from it).
    */
   checkConfiguration(p: Problems, config: PlatformConfig): void {
+    if (config.delivery === 'gitops' && this.options.deployAccess === 'namespace') {
+      p.add(
+        `addons.${ARGO_CD_ID}.deployAccess`,
+        this.options.deployAccess,
+        'cluster-admin, or unset, with delivery gitops (the capability then installs every add-on chart: CRDs, cluster roles and objects in their own namespaces)',
+      );
+    }
     const center = this.options.identityCenter;
     if (center === undefined) return;
     const key = `addons.${ARGO_CD_ID}.identityCenter`;
@@ -88,7 +95,9 @@ export class ManagedArgoCd implements ArgoCdDelivery {
       overwrite: true,
     });
     const bootstrap = this.options.bootstrap;
-    if (!bootstrap) return;
+    // With delivery gitops the capability deploys every add-on chart here, bootstrap or not.
+    const gitops = context.config.delivery === 'gitops';
+    if (!bootstrap && !gitops) return;
     const server = context.cluster.clusterArn;
     // The capability registers no cluster and may deploy nothing locally until told: register this
     // cluster (as in-cluster, the name most Argo CD examples use) and give the capability role RBAC.
@@ -100,7 +109,7 @@ export class ManagedArgoCd implements ArgoCdDelivery {
       stringData: { name: 'in-cluster', server, project: 'default' },
     };
     const access =
-      (this.options.deployAccess ?? DEFAULT_DEPLOY_ACCESS) === 'cluster-admin'
+      (this.options.deployAccess ?? (gitops ? 'cluster-admin' : DEFAULT_DEPLOY_ACCESS)) === 'cluster-admin'
         ? // Opt-in: the reach the self-managed chart's application controller has (every resource, everywhere).
           capability.bindClusterRole(scope, 'DeployAccess', context.cluster, 'cluster-admin', 'eks-argocd-capability-deploy')
         : new eks.KubernetesManifest(scope, 'DeployAccess', {
@@ -110,9 +119,9 @@ export class ManagedArgoCd implements ArgoCdDelivery {
           });
     // The namespaced Role and RoleBinding need the namespace.
     access.node.addDependency(capability.resource, namespaceManifest);
-    const manifest = new eks.KubernetesManifest(scope, 'Bootstrap', {
+    const manifest = new eks.KubernetesManifest(scope, bootstrap ? 'Bootstrap' : 'Registration', {
       cluster: context.cluster,
-      manifest: [registration, argoCdBootstrapObject(bootstrap, server, namespace)],
+      manifest: [registration, ...(bootstrap ? [argoCdBootstrapObject(bootstrap, server, namespace)] : [])],
       overwrite: true,
     });
     // The CRDs arrive with the capability, the namespace from this add-on; the access comes before the first sync.

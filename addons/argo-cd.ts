@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 
 import type { ComputeMode, PlatformConfig, Problems, TeamConfig } from '../lib/core/config';
@@ -79,6 +80,19 @@ export class ArgoCdAddOn implements PlatformAddOn {
 
   deploy(scope: Construct, context: AddOnContext): void {
     this.delivery.deploy(scope, context);
+  }
+
+  /** The namespace Argo CD watches for Applications. */
+  get applicationNamespace(): string {
+    return this.delivery.applicationNamespace;
+  }
+
+  /**
+   * The cluster as this Argo CD names it in a destination: the chart's runs inside it; the
+   * capability knows clusters by ARN (`kubernetes.default.svc` is not supported there).
+   */
+  applicationServer(cluster: eks.ICluster): string {
+    return this.managed ? cluster.clusterArn : IN_CLUSTER;
   }
 
   /**

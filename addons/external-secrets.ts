@@ -215,7 +215,7 @@ export class ExternalSecretsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_SEC
     return { ...placement, webhook: placement, certController: placement };
   }
 
-  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart, oidc: ClusterOidc): void {
+  protected afterChart(scope: Construct, context: AddOnContext, chart: Construct, oidc: ClusterOidc): void {
     const { config } = context;
     const reader = new ServiceAccountRole(scope, 'PlatformStoreRole', {
       oidc,

@@ -261,7 +261,7 @@ export class KarpenterAddOn extends HelmAddOn<z.output<typeof KARPENTER_OPTIONS>
     };
   }
 
-  protected afterChart(scope: Construct, context: AddOnContext, chart: eks.HelmChart, { nodeRole }: KarpenterPrerequisites): void {
+  protected afterChart(scope: Construct, context: AddOnContext, chart: Construct, { nodeRole }: KarpenterPrerequisites): void {
     const nodeClass = new eks.KubernetesManifest(scope, 'NodeClass', {
       cluster: context.cluster,
       manifest: [this.ec2NodeClass(context, nodeRole.roleName)],

@@ -9,7 +9,7 @@ import { documented, flag, integer, strictObject } from '../lib/core/config';
 import type { AddOnContext } from './core/addon';
 import type { AdditionalChart, HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn, mergeValues } from './core/helm-addon';
-import { tolerationsFor } from './core/node-placement';
+import { OPS_NODE_SELECTOR, tolerationsFor } from './core/node-placement';
 import type { OptionsInput } from './core/options';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 import type { PodRequests, PodSet } from './core/pod-sets';
@@ -61,7 +61,7 @@ export const KYVERNO_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-no
  * Nodes the controllers run on on managed node groups: InfraStack's default "ops" node group
  * (`OPS_NODE_GROUP`) carries this label; Auto Mode has no such group and schedules them itself.
  */
-export const KYVERNO_NODE_SELECTOR: Readonly<Record<string, string>> = { 'workload-type': 'ops' };
+export const KYVERNO_NODE_SELECTOR: Readonly<Record<string, string>> = OPS_NODE_SELECTOR;
 
 /**
  * The baseline policies the pinned kyverno-policies chart renders as ValidatingPolicies

@@ -1,11 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
-import { ConfigError, loadConfig, TAGS_THE_APP_ADDS } from '../lib/core/config';
+import { loadConfig, TAGS_THE_APP_ADDS } from '../lib/core/config';
 import { parseJsonText } from '../lib/core/config/json-text';
 import { limitManagedPoliciesPerRole } from '../lib/stacks/infra/managed-policy-quota';
-import { composePlan } from '../lib/stacks/plan';
-import { synth } from './helpers';
+import { planProblems, synth } from './helpers';
 
 /*
  * Input that AWS, EKS or Kubernetes would refuse at deploy time (or silently misread) is refused
@@ -24,16 +23,7 @@ const nodegroups = (fields: Record<string, unknown>): Record<string, unknown> =>
 const tags = (count: number): Record<string, string> => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 'v']));
 const team = (fields: Record<string, unknown>): Record<string, unknown> => ({ teams: [{ name: 'web', ...fields }] });
 
-/** The problems of a configuration (the empty list when it is accepted). */
-function problemsOf(context: Record<string, unknown>): readonly string[] {
-  try {
-    composePlan(context);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = planProblems;
 
 describe('bad input is refused with the key, the value and what is allowed', () => {
   test.each<[string, Record<string, unknown>, string]>([

@@ -9,6 +9,7 @@ import { createCompliancePacks } from '../lib/core/compliance/nag-packs';
 import { ConfigError, Problems } from '../lib/core/config';
 import type { BuildOptions, PlatformApp } from '../lib/stacks/app';
 import { buildPlatformApp } from '../lib/stacks/app';
+import { composePlan } from '../lib/stacks/plan';
 
 /** The feature flags of cdk.json, so tests synthesize exactly what `cdk synth` does. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')).context;
@@ -105,24 +106,39 @@ export interface RenderedObject {
   readonly [field: string]: unknown;
 }
 
+/** What a deploy-time value (an Fn::Join part that is not a string) is rendered as. */
+export type DeployTimePlaceholder = (part: unknown) => string;
+
+/** Every deploy-time value the same: `<deploy-time>`. */
+const DEPLOY_TIME: DeployTimePlaceholder = () => '<deploy-time>';
+
+/**
+ * Each deploy-time value as itself, e.g. `<{'Fn::GetAtt':['RoleX','Arn']}>` (quotes made single so
+ * it stays inside a JSON string): two renderings name the same value the same way.
+ */
+export const NAMED_DEPLOY_TIME: DeployTimePlaceholder = (part) => `<${JSON.stringify(part).replace(/["\\]/g, "'")}>`;
+
 /**
  * The Kubernetes objects of a `Custom::AWSCDK-EKS-KubernetesResource` Manifest property. Deploy-time
- * values (Fn::Join parts that are not strings) become the placeholder `<deploy-time>`.
+ * values (Fn::Join parts that are not strings) become the placeholder `<deploy-time>` unless told.
  */
-export function renderManifest(manifest: unknown): RenderedObject[] {
-  const text = typeof manifest === 'string' ? manifest : (renderJoin(manifest) as string);
+export function renderManifest(manifest: unknown, deployTime: DeployTimePlaceholder = DEPLOY_TIME): RenderedObject[] {
+  const text = typeof manifest === 'string' ? manifest : (renderJoin(manifest, deployTime) as string);
   return JSON.parse(text) as RenderedObject[];
 }
 
 /** All Kubernetes objects a stack template applies through its kubectl handler. */
-export function kubernetesObjects(template: Template): RenderedObject[] {
+export function kubernetesObjects(template: Template, deployTime: DeployTimePlaceholder = DEPLOY_TIME): RenderedObject[] {
   return Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).flatMap((resource) =>
-    renderManifest(resource.Properties.Manifest),
+    renderManifest(resource.Properties.Manifest, deployTime),
   );
 }
 
 /** Helm releases of a template: chart, version, namespace and parsed values, by release name. */
-export function helmReleases(template: Template): Record<
+export function helmReleases(
+  template: Template,
+  deployTime: DeployTimePlaceholder = DEPLOY_TIME,
+): Record<
   string,
   {
     Chart: string;
@@ -130,6 +146,7 @@ export function helmReleases(template: Template): Record<
     Repository: string;
     Namespace: string;
     Values: Record<string, unknown>;
+    SkipCrds?: boolean;
     /** Helm's `--wait`, `--atomic` and `--timeout` (e.g. "360s"), as the handler receives them. */
     Wait?: boolean;
     Atomic?: boolean;
@@ -141,17 +158,28 @@ export function helmReleases(template: Template): Record<
   const releases: ReturnType<typeof helmReleases> = {};
   for (const [logicalId, resource] of Object.entries(template.findResources('Custom::AWSCDK-EKS-HelmChart'))) {
     const props = resource.Properties;
-    const values = typeof props.Values === 'string' ? props.Values : renderJoin(props.Values);
+    const values = typeof props.Values === 'string' ? props.Values : renderJoin(props.Values, deployTime);
     releases[props.Release] = { ...props, Values: values ? JSON.parse(values) : {}, logicalId, DependsOn: resource.DependsOn };
   }
   return releases;
 }
 
-function renderJoin(value: unknown): string | undefined {
+function renderJoin(value: unknown, deployTime: DeployTimePlaceholder): string | undefined {
   if (value === undefined) return undefined;
   return (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
-    .map((part) => (typeof part === 'string' ? part : '<deploy-time>'))
+    .map((part) => (typeof part === 'string' ? part : deployTime(part)))
     .join('');
+}
+
+/** The problems of a configuration, as composing its plan reports them (the empty list when it is accepted). */
+export function planProblems(context: Record<string, unknown>): readonly string[] {
+  try {
+    composePlan(context);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
 }
 
 /** The problem lines a reader reports (none when it reports nothing). */

@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 
 import type { ComputeMode, EnvironmentNames, PlatformConfig, Problems, TeamConfig } from '../../lib/core/config';
+import type { ReleaseChart } from './chart-release';
 import type { AddOnCost, AddOnCostContext } from './cost';
 import type { HelmRecoveryFunction } from './helm-recovery-function';
 import type { PodSet } from './pod-sets';
@@ -37,6 +38,12 @@ export interface AddOnContext {
   readonly oidcIssuerUrl: string;
   /** The function that recovers pending Helm releases before their charts run (see `recoverableHelmChart`); created on first call. */
   readonly helmRecovery: () => HelmRecoveryFunction;
+  /**
+   * Installs a chart the way the environment delivers charts (configuration key `delivery`): a Helm
+   * release (`helmDelivery`) or an Argo CD Application. The platform picks it per add-on; an add-on
+   * releases every chart through it and so works with either.
+   */
+  readonly releaseChart: ReleaseChart;
 }
 
 /** A Kubernetes service account that an add-on binds to an AWS role. */

@@ -5,8 +5,7 @@ import type { z } from 'zod';
 
 import type { ComputeMode, PlatformConfig } from '../../lib/core/config';
 import type { AddOnContext, KubernetesVersionRange, PlatformAddOn, ServiceAccountRef } from './addon';
-import { HELM_RELEASE_BEHAVIOUR } from './helm-release-behaviour';
-import { recoverableHelmChart } from './helm-release-recovery';
+import type { ChartSource, HelmValues } from './chart-release';
 import type { EksAddonSpec, InstallableOptions, InstallMethod } from './install-method';
 import { createEksAddon } from './managed-addon';
 import { tolerationsFor } from './node-placement';
@@ -15,20 +14,10 @@ import type { PodSet } from './pod-sets';
 
 export { HELM_HANDLER_RESERVE, HELM_RELEASE_BEHAVIOUR, HELM_RELEASE_TIMEOUT, KUBECTL_HANDLER_LIMIT } from './helm-release-behaviour';
 
-/** Helm values: the chart's JSON/YAML configuration tree. */
-export type HelmValues = Record<string, unknown>;
+export type { HelmValues } from './chart-release';
 
 /** Where a chart comes from; every add-on pins these beside its class. */
-export interface HelmChartSpec {
-  /** Chart repository URL (https:// or oci://). */
-  readonly repository: string;
-  readonly chart: string;
-  /** Exact chart version: ranges would make two synths deploy different software. */
-  readonly version: string;
-  /** Namespace of the release. */
-  readonly namespace: string;
-  /** Release name. */
-  readonly release: string;
+export interface HelmChartSpec extends ChartSource {
   /**
    * The Kubernetes versions this chart version supports.
    * @default - any version the app supports
@@ -38,7 +27,7 @@ export interface HelmChartSpec {
 
 /**
  * A further release a Helm add-on owns beside its main chart, e.g. a chart of CRDs or of policies
- * for the main chart's controller. Same release behaviour and recovery as the main chart.
+ * for the main chart's controller. Delivered like the main chart (see `AddOnContext.releaseChart`).
  */
 export interface AdditionalChart {
   /** Construct id of the release, unique in the add-on: its logical id derives from it. */
@@ -177,8 +166,12 @@ export abstract class HelmAddOn<
     };
   }
 
-  /** Objects that need the chart (its CRDs or webhooks); they are applied after it. */
-  protected afterChart(_scope: Construct, _context: AddOnContext, _chart: eks.HelmChart, _prerequisites: P): void {}
+  /**
+   * Objects that need the chart (its CRDs or webhooks); they are applied after it. `chart` is what
+   * the environment's delivery made of the release (a HelmChart, or an Argo CD Application and its
+   * wait): depend on it, do not assume its class.
+   */
+  protected afterChart(_scope: Construct, _context: AddOnContext, _chart: Construct, _prerequisites: P): void {}
 
   /**
    * The add-on's own values as EKS add-on configuration (install "eks-addon"): by default the chart
@@ -210,17 +203,13 @@ export abstract class HelmAddOn<
     }
     const layers = [own, ...placement, this.options.values ?? {}];
     const prerequisites = [...scope.node.children];
-    const chart = recoverableHelmChart(scope, 'Chart', context, {
-      cluster: context.cluster,
-      repository: this.chart.repository,
-      chart: this.chart.chart,
-      version: this.chart.version,
-      namespace: this.chart.namespace,
-      release: this.chart.release,
+    const chart = context.releaseChart(scope, {
+      id: 'Chart',
+      source: this.chart,
+      values: mergeValues(...layers),
       createNamespace: true,
       skipCrds: this.skipChartCrds,
-      values: mergeValues(...layers),
-      ...HELM_RELEASE_BEHAVIOUR,
+      order: 'main',
     });
     // IAM and Pod Identity first, so the controller starts with its permissions.
     prerequisites.forEach((p) => chart.node.addDependency(p));
@@ -228,21 +217,17 @@ export abstract class HelmAddOn<
     this.afterChart(scope, context, chart, made);
   }
 
-  /** The {@link additionalCharts} of one side of the main chart, each behind its recovery. */
-  private additionalReleases(scope: Construct, context: AddOnContext, order: AdditionalChart['order']): eks.HelmChart[] {
+  /** The {@link additionalCharts} of one side of the main chart, delivered like it. */
+  private additionalReleases(scope: Construct, context: AddOnContext, order: AdditionalChart['order']): Construct[] {
     return this.additionalCharts
       .filter((c) => c.order === order)
       .map(({ id, spec, values, createNamespace }) =>
-        recoverableHelmChart(scope, id, context, {
-          cluster: context.cluster,
-          repository: spec.repository,
-          chart: spec.chart,
-          version: spec.version,
-          namespace: spec.namespace,
-          release: spec.release,
-          createNamespace: createNamespace ?? true,
+        context.releaseChart(scope, {
+          id,
+          source: spec,
           ...(values ? { values: values(context) } : {}),
-          ...HELM_RELEASE_BEHAVIOUR,
+          createNamespace: createNamespace ?? true,
+          order,
         }),
       );
   }

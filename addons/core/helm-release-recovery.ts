@@ -87,7 +87,12 @@ export function chartTrigger(resolved: unknown): { Hash: string; References?: un
  * A HelmChart behind its {@link HelmReleaseRecovery}: the recovery (`<id>Recovery`, a sibling) runs
  * first on every create and update.
  */
-export function recoverableHelmChart(scope: Construct, id: string, context: AddOnContext, props: ReleasedChartProps): eks.HelmChart {
+export function recoverableHelmChart(
+  scope: Construct,
+  id: string,
+  context: Pick<AddOnContext, 'cluster' | 'helmRecovery'>,
+  props: ReleasedChartProps,
+): eks.HelmChart {
   const recovery = new HelmReleaseRecovery(scope, `${id}Recovery`, {
     recovery: context.helmRecovery(),
     clusterName: context.cluster.clusterName,

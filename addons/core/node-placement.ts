@@ -8,6 +8,12 @@ export const KUBERNETES_TAINT_EFFECTS: Readonly<Record<TaintEffectName, NonNulla
   NO_EXECUTE: 'NoExecute',
 };
 
+/**
+ * The nodes of InfraStack's default "ops" node group (`OPS_NODE_GROUP` carries the label), where
+ * controllers are pinned on managed node groups; Auto Mode has no such group.
+ */
+export const OPS_NODE_SELECTOR: Readonly<Record<string, string>> = { 'workload-type': 'ops' };
+
 /** Whether every label of `selector` is on the group's nodes. */
 export function selects(selector: Readonly<Record<string, string>>, group: NodeGroupConfig): boolean {
   return Object.entries(selector).every(([key, value]) => group.labels[key] === value);

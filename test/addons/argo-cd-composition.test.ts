@@ -1,7 +1,9 @@
 import { ARGO_CD_CHART, ArgoCdAddOn } from '../../addons/argo-cd';
+import { OPS_NODE_GROUP } from '../../lib/core/config';
+import { composePlan } from '../../lib/stacks/plan';
 import { addOnPage } from '../../lib/tools/docs/addon-pages';
 import { ROOT } from '../../scripts/docs/reference';
-import { kubernetesObjects } from '../helpers';
+import { kubernetesObjects, problemLines } from '../helpers';
 import { deployAlone } from '../support/addon-fixture';
 
 /*
@@ -19,7 +21,14 @@ describe('self-managed: the Helm chart', () => {
     expect(addon.managed).toBe(false);
     expect(addon.chart).toEqual(ARGO_CD_CHART);
     expect(addon.namespaces).toEqual(['argocd']);
-    expect(addon.checkConfiguration).toBeUndefined();
+    // Its one check is where its pods go with delivery gitops on node groups (test/delivery).
+    const elsewhere = composePlan({
+      compute: 'nodegroups',
+      nodeGroups: [{ ...OPS_NODE_GROUP, labels: {} }],
+      addons: '',
+      sampleWorkloads: false,
+    }).config;
+    expect(problemLines((p) => addon.checkConfiguration?.(p, elsewhere))).toEqual([]);
   });
 
   test('builds the release and its bootstrap, no capability', () => {

@@ -3,6 +3,7 @@ import { Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
 import type { AddOnContext, PlatformAddOn } from '../../addons/core/addon';
+import { helmDelivery } from '../../addons/core/helm-delivery';
 import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../../lib/core/compliance/function-log-groups';
 import { composePlan } from '../../lib/stacks/plan';
 import { deployAddOns } from '../../lib/stacks/platform/addon-deployment';
@@ -48,6 +49,7 @@ export function deployAlone(addons: PlatformAddOn | readonly PlatformAddOn[], co
     logsKey: imported.logsKey,
     oidcIssuerUrl: imported.oidcIssuerUrl,
     helmRecovery: () => imported.helmRecovery(),
+    releaseChart: helmDelivery({ cluster: imported.cluster, helmRecovery: () => imported.helmRecovery() }),
   };
   deployAddOns(stack, plan.addons, fixtureContext, plan.capacityWaits);
   // As PlatformStack tags itself: an add-on's own tags (e.g. the one down.sh keeps by) sit beside these.

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { ValidateFunction } from 'ajv';
 import Ajv from 'ajv';
 
 /** Any rendered Kubernetes object. */
@@ -19,11 +20,46 @@ type ModelClass = new (data: unknown) => Model;
 
 const ESM_GROUPS = ['karpenter.sh', 'karpenter.k8s.aws'];
 const LOCAL_SCHEMAS: Record<string, string> = {
+  // The CRD of the Argo CD the argo-cd chart installs (see its $comment), rather than the older one
+  // of @kubernetes-models/argo-cd.
+  'argoproj.io/v1alpha1/Application': 'application.argoproj.io.json',
   'eks.amazonaws.com/v1/IngressClassParams': 'ingressclassparams.eks.amazonaws.com.json',
   'external-secrets.io/v1/SecretStore': 'secretstore.external-secrets.io.json',
   'external-secrets.io/v1/ClusterSecretStore': 'clustersecretstore.external-secrets.io.json',
 };
-const ajv = new Ajv({ allErrors: true, strict: false });
+/** Local schemas copied from a CRD, unchanged. */
+const CRD_SCHEMAS = new Set(['application.argoproj.io.json']);
+// The CRD's formats carry no constraint `type` does not: int64 fields are `type: integer`, and
+// date-time fields are status the platform never writes.
+const ajv = new Ajv({ allErrors: true, strict: false, formats: { int64: true, 'date-time': true } });
+
+/**
+ * A schema in which an object with `properties` takes no others, unless it preserves unknown
+ * fields: the API server silently drops fields a CRD's structural schema does not declare
+ * (Kubernetes docs, "Custom Resources", field pruning), so a misspelt field would be lost at deploy
+ * without an error. Here it is one.
+ */
+function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const node = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === 'enum' ? value : closed(value)]));
+  const open = node['x-kubernetes-preserve-unknown-fields'] === true || 'additionalProperties' in node;
+  return node.properties !== undefined && node.type === 'object' && !open ? { ...node, additionalProperties: false } : node;
+}
+
+const validators = new Map<string, ValidateFunction>();
+
+/** The compiled schema of a local file (compiling the Application CRD's takes a second). */
+function localValidator(file: string): ValidateFunction {
+  let validate = validators.get(file);
+  if (!validate) {
+    const read: unknown = JSON.parse(readFileSync(join(__dirname, 'schemas', file), 'utf8'));
+    // Hand-written schemas say what they allow; a CRD's is made as strict as pruning is.
+    validate = ajv.compile((CRD_SCHEMAS.has(file) ? closed(read) : read) as object);
+    validators.set(file, validate);
+  }
+  return validate;
+}
 
 /** The kubernetes-models class of a built-in kind or a CRD with a CommonJS model package. */
 function modelClass(apiVersion: string, kind: string): ModelClass | undefined {
@@ -57,9 +93,9 @@ export function schemaProblems(objects: readonly AnyKubernetesObject[]): string[
     }
     const local = LOCAL_SCHEMAS[`${object.apiVersion}/${object.kind}`];
     if (local) {
-      const schema = JSON.parse(readFileSync(join(__dirname, 'schemas', local), 'utf8')) as object;
-      if (!ajv.validate(schema, object)) {
-        problems.push(`${label}: ${ajv.errorsText(ajv.errors)}`);
+      const validate = localValidator(local);
+      if (!validate(object)) {
+        problems.push(`${label}: ${ajv.errorsText(validate.errors)}`);
       }
       continue;
     }

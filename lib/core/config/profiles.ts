@@ -77,6 +77,8 @@ const COMMON: Omit<ProfileDefaults, ProfileSpecific> = {
   compute: 'auto',
   autoModeNodePools: ['system', 'general-purpose'],
   nodeGroups: [OPS_NODE_GROUP],
+  // Helm until GitOps delivery is proven on real environments (issue 20).
+  delivery: 'helm',
   tags: {},
 };
 

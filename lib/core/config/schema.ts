@@ -17,6 +17,12 @@ export const PROFILE_NAMES = ['workshop', 'production'] as const;
 export const COMPUTE_MODES = ['auto', 'nodegroups'] as const;
 /** Auto Mode's built-in node pools. */
 export const AUTO_MODE_NODE_POOLS = ['system', 'general-purpose'] as const;
+/**
+ * How the add-ons' Helm charts reach the cluster: `helm`, a release per chart run by the kubectl
+ * handler inside CloudFormation; `gitops`, an Argo CD Application per chart that the argo-cd add-on
+ * reconciles (see docs/delivery.md).
+ */
+export const DELIVERY_MODES = ['helm', 'gitops'] as const;
 /** Reachability of the Kubernetes API server. */
 export const ENDPOINT_ACCESS_MODES = ['private', 'public-and-private'] as const;
 /**
@@ -211,6 +217,10 @@ export const CONFIG_SHAPE = {
     description: 'Managed node groups, only with compute `nodegroups` (see Node groups).',
   }),
   addons: documented(addonsSchema, { description: 'Add-on ids, or an object of id to options; empty selects none (see Add-ons).' }),
+  delivery: documented(oneOf(DELIVERY_MODES), {
+    description:
+      "How the add-ons' Helm charts are installed: `helm`, a Helm release per chart run from CloudFormation; `gitops`, an Argo CD Application per chart that Argo CD syncs and heals (needs the argo-cd add-on; see docs/delivery.md).",
+  }),
   teams: documented(json(teamsSchema), {
     allowed: 'a JSON array of teams',
     description: 'Application teams: namespaces, quotas and namespace-scoped access (see Teams).',

@@ -14,6 +14,8 @@ export type { SupportType } from './support-lifecycle';
 export type Profile = ConfigValue<'profile'>;
 /** How the cluster gets its nodes. */
 export type ComputeMode = ConfigValue<'compute'>;
+/** How the add-ons' Helm charts are installed. */
+export type Delivery = ConfigValue<'delivery'>;
 /** Reachability of the Kubernetes API server. */
 export type EndpointAccessMode = ConfigValue<'endpointAccess'>;
 /** An EKS control plane tier. */

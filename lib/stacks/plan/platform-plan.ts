@@ -6,6 +6,7 @@ import { enabledWorkloads, environmentNames, kubernetesVersionInfo, parseInto, P
 import { isoToday, supportNotice } from '../../core/config/support-lifecycle';
 import { checkTeams, checkUniquePrincipals } from './access-checks';
 import { capacityDependencies, checkControllerCapacity, placePodSets } from './capacity-checks';
+import { checkDelivery, deliveryCapacityWaits } from './delivery-checks';
 import { withOpsDedication } from './ops-dedication';
 import { checkAddOnVersions } from './version-checks';
 import { checkWorkloads } from './workload-checks';
@@ -73,6 +74,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
   selectionProblems(all, config.compute, selected).forEach((problem) => p.add('addons', selected.join(','), problem));
   const { ordered, problems: cycles } = orderAddOns(all);
   cycles.forEach((problem) => p.add('addons', selected.join(','), problem));
+  checkDelivery(p, config, selected);
 
   const codeTeams = (inputs.teams ?? []).map((team, i) => parseInto(p, `code teams[${i}]`, teamSchema, team));
   const teams = [...config.teams, ...codeTeams.filter((t): t is TeamConfig => t !== undefined)];
@@ -99,7 +101,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
     names: Object.freeze(environmentNames(config.environment)),
     addons: Object.freeze(ordered),
     teams: deepFreeze(teams),
-    capacityWaits: capacityDependencies(config, ordered, placed),
+    capacityWaits: deliveryCapacityWaits(config, capacityDependencies(config, ordered, placed)),
     warnings: Object.freeze([...(notice ? [notice] : []), ...capacityWarnings]),
   });
 }

@@ -3,6 +3,7 @@ import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 import type { AddOnContext } from '../../../addons/core/addon';
+import { helmDelivery } from '../../../addons/core/helm-delivery';
 import { functionLogRemovalPolicy, ownFunctionLogGroups } from '../../core/compliance/function-log-groups';
 import type { TeamConfig } from '../../core/config';
 import { hasWorkloads } from '../../core/config';
@@ -55,8 +56,11 @@ export class PlatformStack extends Stack {
       logsKey: this.imported.logsKey,
       oidcIssuerUrl: this.imported.oidcIssuerUrl,
       helmRecovery: () => this.imported.helmRecovery(),
+      // Helm unless the delivery is gitops: deployAddOns then gives each add-on Argo CD's instead.
+      releaseChart: helmDelivery({ cluster: this.imported.cluster, helmRecovery: () => this.imported.helmRecovery() }),
     });
-    this.addons = deployAddOns(this, props.plan.addons, context, props.plan.capacityWaits);
+    const deployed = deployAddOns(this, props.plan.addons, context, props.plan.capacityWaits);
+    this.addons = deployed.scopes;
     publishTeardown(this, props.plan.addons, context);
 
     this.teams = teams;
@@ -73,7 +77,7 @@ export class PlatformStack extends Stack {
           // Inside the team's scope, after its namespaces and after the add-on (its CRDs, its controller).
           const addonScope = new Construct(applicationTeam, `AddOn-${addon.id}`);
           addonScope.node.addDependency(applicationTeam.namespaces, this.addons.get(addon.id) as Construct);
-          addon.deployTeam?.(addonScope, context, team);
+          addon.deployTeam?.(addonScope, deployed.contexts.get(addon.id) ?? context, team);
         }
       }
     }

@@ -1,0 +1,68 @@
+import { composePlan } from '../../lib/stacks/plan';
+import { planProblems as problemsOf } from '../helpers';
+
+describe('the delivery key', () => {
+  test.each(['workshop', 'production'])('defaults to helm in the %s profile', (profile) => {
+    expect(composePlan({ profile }).config.delivery).toBe('helm');
+  });
+
+  test('an unknown delivery is refused with the allowed values', () => {
+    expect(problemsOf({ delivery: 'flux' })).toEqual([expect.stringMatching(/^delivery: got "flux"; allowed: helm, gitops/)]);
+  });
+
+  test('gitops without the argo-cd add-on is refused, naming the key, the value and the fix', () => {
+    expect(problemsOf({ delivery: 'gitops' })).toEqual([
+      expect.stringMatching(/^delivery: got "gitops"; allowed: helm, or gitops together with the argo-cd add-on .*add "argo-cd" to addons/),
+    ]);
+  });
+
+  test('gitops is reported with the other problems, all at once', () => {
+    const problems = problemsOf({ delivery: 'gitops', azCount: 7 });
+    expect(problems).toHaveLength(2);
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^azCount: /), expect.stringMatching(/^delivery: got "gitops"/)]),
+    );
+  });
+
+  test.each([
+    ['self-managed', { 'argo-cd': {} }],
+    ['managed', { 'argo-cd': { managed: true, identityCenter: { instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef' } } }],
+  ])('gitops with %s Argo CD is accepted', (_name, argoCd) => {
+    const plan = composePlan({ delivery: 'gitops', sampleWorkloads: false, addons: { 'metrics-server': {}, ...argoCd } });
+    expect(plan.config.delivery).toBe('gitops');
+    expect(plan.addons.map((a) => a.id)).toContain('argo-cd');
+  });
+
+  test('argo-cd with bad options is not reported again as missing', () => {
+    const problems = problemsOf({ delivery: 'gitops', sampleWorkloads: false, addons: { 'argo-cd': { ha: 'maybe' } } });
+    expect(problems).toEqual([expect.stringMatching(/^addons\.argo-cd\.ha: /)]);
+  });
+
+  describe('on node groups, where Argo CD installs the node autoscaler', () => {
+    const NODEGROUPS = { compute: 'nodegroups', sampleWorkloads: false, addons: 'metrics-server,karpenter,argo-cd' };
+
+    test('Argo CD does not wait for the autoscaler with gitops (it would wait for itself), as it does with helm', () => {
+      expect(composePlan(NODEGROUPS).capacityWaits.get('argo-cd')).toEqual(['karpenter']);
+      const plan = composePlan({ ...NODEGROUPS, delivery: 'gitops' });
+      expect(plan.capacityWaits.has('argo-cd')).toBe(false);
+      expect(plan.capacityWaits.get('metrics-server')).toEqual(['karpenter']);
+    });
+
+    test('without an ops node group Argo CD needs a nodeSelector', () => {
+      const group = { name: 'apps', amiType: 'BOTTLEROCKET_x86_64', instanceTypes: ['m5.large'], minSize: 2, maxSize: 3 };
+      const controllers = { ...group, name: 'controllers', labels: { 'karpenter.sh/controller': 'true' } };
+      expect(problemsOf({ ...NODEGROUPS, delivery: 'gitops', nodeGroups: [group, controllers] })).toEqual([
+        expect.stringMatching(
+          /^addons\.argo-cd\.nodeSelector: missing; required with delivery gitops on node groups when no node group carries workload-type=ops/,
+        ),
+      ]);
+      const pinned = {
+        ...NODEGROUPS,
+        delivery: 'gitops',
+        nodeGroups: [group, controllers],
+        addons: { karpenter: {}, 'argo-cd': { nodeSelector: { 'karpenter.sh/controller': 'true' } } },
+      };
+      expect(problemsOf(pinned)).toEqual([]);
+    });
+  });
+});
