@@ -7,11 +7,13 @@ import type { ComputeMode, PlatformConfig, Problems, TeamConfig } from '../lib/c
 import type { KubernetesObject } from '../lib/core/kubernetes-object';
 import { argoCdBootstrapObject, IN_CLUSTER } from './argo-cd-bootstrap';
 import type { ArgoCdDelivery } from './argo-cd-delivery';
+import { argoCdDelivery } from './argo-cd-gitops-delivery';
 import { SelfManagedArgoCd } from './argo-cd-helm';
 import { ManagedArgoCd } from './argo-cd-managed';
 import type { ArgoCdAddOnProps, ArgoCdOptions } from './argo-cd-options';
 import { ARGO_CD_ID, ARGO_CD_OPTIONS, argoCdOptions } from './argo-cd-options';
 import type { AddOnContext, ClusterObjectRef, KubernetesVersionRange, PlatformAddOn, ServiceAccountRef } from './core/addon';
+import type { GitOpsDeliveryRequest, ReleaseChart } from './core/chart-release';
 import type { AddOnCost, AddOnCostContext } from './core/cost';
 import { facetsOf } from './core/facets';
 import type { HelmChartSpec } from './core/helm-addon';
@@ -93,6 +95,18 @@ export class ArgoCdAddOn implements PlatformAddOn {
    */
   applicationServer(cluster: eks.ICluster): string {
     return this.managed ? cluster.clusterArn : IN_CLUSTER;
+  }
+
+  /** The GitOps engine of `delivery: gitops`: another add-on's charts become Applications of this Argo CD. */
+  gitopsDelivery(request: GitOpsDeliveryRequest): ReleaseChart {
+    return argoCdDelivery({
+      cluster: request.cluster,
+      addonId: request.addonId,
+      level: request.level,
+      namespace: this.applicationNamespace,
+      server: this.applicationServer(request.cluster),
+      argoCd: request.engineScope,
+    });
   }
 
   /**

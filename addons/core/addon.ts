@@ -4,7 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 
 import type { ComputeMode, EnvironmentNames, PlatformConfig, Problems, TeamConfig } from '../../lib/core/config';
-import type { ReleaseChart } from './chart-release';
+import type { GitOpsDeliveryRequest, ReleaseChart } from './chart-release';
 import type { AddOnCost, AddOnCostContext } from './cost';
 import type { HelmRecoveryFunction } from './helm-recovery-function';
 import type { PodSet } from './pod-sets';
@@ -145,6 +145,14 @@ export interface PlatformAddOn {
    * @default - not declared
    */
   podSets?(config: PlatformConfig): readonly PodSet[];
+  /**
+   * Makes the add-on a GitOps engine: with the configuration's `delivery` set to `gitops`, every
+   * other add-on's charts are released through what this returns (e.g. an Argo CD Application
+   * each), while the engine's own charts stay Helm releases. The plan requires one such add-on in
+   * gitops, and its pods do not wait for a node autoscaler the engine itself installs.
+   * @default - not a GitOps engine
+   */
+  gitopsDelivery?(request: GitOpsDeliveryRequest): ReleaseChart;
   /**
    * Adds nodes for pods that fit no managed node group (a node autoscaler with an untainted pool).
    * Add-ons whose pods fit no node group are deployed after it, so a Helm release never waits for

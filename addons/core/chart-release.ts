@@ -1,3 +1,4 @@
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 
 /** Helm values: the chart's JSON/YAML configuration tree. */
@@ -43,3 +44,14 @@ export interface ChartRelease {
  * installed: the Helm release, or the Argo CD Application and its wait.
  */
 export type ReleaseChart = (scope: Construct, release: ChartRelease) => Construct;
+
+/** What a GitOps engine needs to deliver one add-on's charts (see `PlatformAddOn.gitopsDelivery`). */
+export interface GitOpsDeliveryRequest {
+  readonly cluster: eks.ICluster;
+  /** The add-on whose charts these are. */
+  readonly addonId: string;
+  /** Its dependency level in the plan: 0 for an add-on that needs none, else one more than those it follows. */
+  readonly level: number;
+  /** The engine add-on's own scope: the releases are applied after it, and deleted before it. */
+  readonly engineScope: Construct;
+}

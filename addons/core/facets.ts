@@ -18,6 +18,7 @@ const FACETS: Readonly<Record<keyof AddOnFacets, true>> = {
   conflictsWith: true,
   provides: true,
   podSets: true,
+  gitopsDelivery: true,
   providesCapacity: true,
   checkConfiguration: true,
   deployTeam: true,

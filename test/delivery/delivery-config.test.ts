@@ -1,5 +1,8 @@
+import { CfnWaitConditionHandle } from 'aws-cdk-lib';
+
+import type { PlatformAddOn } from '../../addons/core/addon';
 import { composePlan } from '../../lib/stacks/plan';
-import { planProblems as problemsOf } from '../helpers';
+import { planProblems as problemsOf, synth } from '../helpers';
 
 describe('the delivery key', () => {
   test.each(['workshop', 'production'])('defaults to helm in the %s profile', (profile) => {
@@ -12,7 +15,9 @@ describe('the delivery key', () => {
 
   test('gitops without the argo-cd add-on is refused, naming the key, the value and the fix', () => {
     expect(problemsOf({ delivery: 'gitops' })).toEqual([
-      expect.stringMatching(/^delivery: got "gitops"; allowed: helm, or gitops together with the argo-cd add-on .*add "argo-cd" to addons/),
+      expect.stringMatching(
+        /^delivery: got "gitops"; allowed: helm, or gitops together with an add-on that delivers charts through GitOps \(argo-cd.*add "argo-cd" to addons/,
+      ),
     ]);
   });
 
@@ -64,5 +69,29 @@ describe('the delivery key', () => {
       };
       expect(problemsOf(pinned)).toEqual([]);
     });
+  });
+});
+
+describe("a consumer's GitOps engine", () => {
+  /** An engine of the consumer's own: each release of another add-on becomes one marker resource. */
+  const engine: PlatformAddOn = {
+    id: 'my-engine',
+    computeModes: ['auto', 'nodegroups'],
+    namespaces: [],
+    deploy: () => undefined,
+    gitopsDelivery: (request) => (scope, release) => new CfnWaitConditionHandle(scope, `Delivered${release.id}Level${request.level}`),
+  };
+
+  test('satisfies delivery gitops without argo-cd: the plan asks for the facet, not an add-on id', () => {
+    expect(() => composePlan({ delivery: 'gitops', addons: 'metrics-server', sampleWorkloads: false }, { addons: [engine] })).not.toThrow();
+  });
+
+  test("delivers the other add-ons' charts: no Helm release, the engine's resource instead", () => {
+    const app = synth({ delivery: 'gitops', addons: 'metrics-server' }, [engine]);
+    app.platformTemplate.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 0);
+    app.platformTemplate.resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 1);
+    expect(Object.keys(app.platformTemplate.findResources('AWS::CloudFormation::WaitConditionHandle'))[0]).toMatch(
+      /^AddOnsmetricsserverDeliveredChartLevel0/,
+    );
   });
 });

@@ -74,7 +74,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
   selectionProblems(all, config.compute, selected).forEach((problem) => p.add('addons', selected.join(','), problem));
   const { ordered, problems: cycles } = orderAddOns(all);
   cycles.forEach((problem) => p.add('addons', selected.join(','), problem));
-  checkDelivery(p, config, selected);
+  checkDelivery(p, config, all, selected);
 
   const codeTeams = (inputs.teams ?? []).map((team, i) => parseInto(p, `code teams[${i}]`, teamSchema, team));
   const teams = [...config.teams, ...codeTeams.filter((t): t is TeamConfig => t !== undefined)];
@@ -101,7 +101,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
     names: Object.freeze(environmentNames(config.environment)),
     addons: Object.freeze(ordered),
     teams: deepFreeze(teams),
-    capacityWaits: deliveryCapacityWaits(config, capacityDependencies(config, ordered, placed)),
+    capacityWaits: deliveryCapacityWaits(config, ordered, capacityDependencies(config, ordered, placed)),
     warnings: Object.freeze([...(notice ? [notice] : []), ...capacityWarnings]),
   });
 }

@@ -1,7 +1,5 @@
 import type { Construct } from 'constructs';
 
-import { ArgoCdAddOn } from '../../../addons/argo-cd';
-import { argoCdDelivery } from '../../../addons/argo-cd-gitops-delivery';
 import type { AddOnContext, PlatformAddOn } from '../../../addons/core/addon';
 import type { ReleaseChart } from '../../../addons/core/chart-release';
 
@@ -30,8 +28,9 @@ export function dependencyLevels(
 
 /**
  * How each add-on's charts are delivered (configuration key `delivery`): with `helm` as the
- * context says (a Helm release each); with `gitops` an Argo CD Application each, after Argo CD,
- * except Argo CD's own chart, which stays a Helm release: nothing else could install it.
+ * context says (a Helm release each); with `gitops` through the plan's GitOps engine (the add-on
+ * with a `gitopsDelivery` facet, e.g. an Argo CD Application each), after the engine, except the
+ * engine's own charts, which stay Helm releases: nothing else could install it.
  */
 export function chartDeliveries(
   addons: readonly PlatformAddOn[],
@@ -40,21 +39,20 @@ export function chartDeliveries(
   context: AddOnContext,
 ): (addon: PlatformAddOn) => ReleaseChart {
   if (context.config.delivery === 'helm') return () => context.releaseChart;
-  const argoCd = addons.find((a): a is ArgoCdAddOn => a instanceof ArgoCdAddOn);
-  if (!argoCd) {
+  const engine = addons.find((a) => a.gitopsDelivery !== undefined);
+  if (!engine?.gitopsDelivery) {
     // composePlan refuses this configuration; reaching here is a programming error.
-    throw new Error('delivery gitops without the argo-cd add-on');
+    throw new Error('delivery gitops without an add-on that delivers charts (gitopsDelivery)');
   }
+  const deliver = engine.gitopsDelivery.bind(engine);
   const levels = dependencyLevels(addons, capacityWaits);
   return (addon) =>
-    addon === argoCd
+    addon === engine
       ? context.releaseChart
-      : argoCdDelivery({
+      : deliver({
           cluster: context.cluster,
           addonId: addon.id,
           level: levels.get(addon.id) ?? 0,
-          namespace: argoCd.applicationNamespace,
-          server: argoCd.applicationServer(context.cluster),
-          argoCd: scopes.get(argoCd.id) as Construct,
+          engineScope: scopes.get(engine.id) as Construct,
         });
 }
