@@ -696,6 +696,19 @@ destroy PlatformStack"
   [[ -e $STUB_DIR/applications/team-argocd/metrics-server.json ]]
 }
 
+@test "down in a gitops environment whose cluster is unreachable says its Applications were not deleted, and goes on" {
+  given_deployed alice
+  given_gitops alice-platform
+  given_application argocd metrics-server 0 Synced Healthy
+  fail_times kubectl always
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "cluster alice-eks is not reachable: its Argo CD Applications are not deleted before alice-platform"
+  assert_output --regexp "applications +skipped"
+  refute_call 'applications\.argoproj\.io'
+  assert_call 'cdk destroy PlatformStack'
+}
+
 @test "down deletes nothing when the GitOps output cannot be read or is not what the platform publishes" {
   given_deployed alice
   given_gitops alice-platform
