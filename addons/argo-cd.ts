@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 
 import type { ComputeMode, PlatformConfig, Problems, TeamConfig } from '../lib/core/config';
 import type { KubernetesObject } from '../lib/core/kubernetes-object';
+import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
 import { argoCdBootstrapObject, IN_CLUSTER } from './argo-cd-bootstrap';
 import type { ArgoCdDelivery } from './argo-cd-delivery';
 import { argoCdDelivery } from './argo-cd-gitops-delivery';
@@ -82,6 +84,7 @@ export class ArgoCdAddOn implements PlatformAddOn {
 
   deploy(scope: Construct, context: AddOnContext): void {
     this.delivery.deploy(scope, context);
+    if (context.config.delivery === 'gitops') publishGitOps(Stack.of(scope), this.applicationNamespace);
   }
 
   /** The namespace Argo CD watches for Applications. */
@@ -117,4 +120,19 @@ export class ArgoCdAddOn implements PlatformAddOn {
     const bootstrap = this.options.bootstrap;
     return bootstrap ? argoCdBootstrapObject(bootstrap, server, namespace) : undefined;
   }
+}
+
+/** The output the workshop scripts read in a gitops environment (scripts/lib/gitops.sh). */
+export const GITOPS_OUTPUT = 'GitOps';
+
+/**
+ * What the scripts need to find the environment's Applications without naming an add-on: the
+ * resource, the namespace Argo CD watches (as this environment configures it) and the exact labels
+ * every chart Application carries. Published only with delivery gitops: helm templates are unchanged.
+ */
+function publishGitOps(stack: Stack, namespace: string): void {
+  new CfnOutput(stack, GITOPS_OUTPUT, {
+    value: JSON.stringify({ resource: 'applications.argoproj.io', namespace, labels: PLATFORM_LABELS }),
+    description: 'Where scripts/up.sh, verify.sh and down.sh find the Argo CD Applications of the add-ons',
+  });
 }

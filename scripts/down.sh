@@ -15,6 +15,8 @@ source "$LIB/cluster.sh"
 source "$LIB/leftovers.sh"
 # shellcheck source=lib/teardown.sh
 source "$LIB/teardown.sh"
+# shellcheck source=lib/gitops.sh
+source "$LIB/gitops.sh"
 
 usage() {
   cat <<EOF
@@ -32,6 +34,10 @@ Deletes one environment (~15-25 min), in this order:
      delete them; left behind, they keep the VPC alive); then deletes the
      claims the add-ons' teardown facets name (PlatformStack's Teardown
      output), while their CSI drivers still run, and waits for the volumes;
+     in a gitops environment (PlatformStack's GitOps output), then deletes
+     the environment's Argo CD Applications (its exact labels, in the
+     namespace Argo CD watches), highest sync wave first, and waits for each
+     wave to be gone: their finalizers delete what they deployed;
   2. destroys PlatformStack (NAME-platform);
   3. destroys InfraStack (NAME-infra);
   4. finds what is still tagged for the cluster or the stacks: load
@@ -62,6 +68,8 @@ $CDK_OPTIONS_HELP
       --timeout-stack D   per cdk destroy (default: $(fmt_duration "$TIMEOUT_STACK"))
       --timeout-lb D      load balancers gone (default: $(fmt_duration "$TIMEOUT_LB"))
       --timeout-volumes D claimed volumes released (default: $(fmt_duration "$TIMEOUT_VOLUMES"))
+      --timeout-applications D  gitops: each sync wave of Applications gone
+                        (default: $(fmt_duration "$TIMEOUT_APPLICATIONS"))
                         D is seconds or 90s / 15m / 1h
 
 Environment:
@@ -96,6 +104,7 @@ while (($#)); do
     --timeout-stack) TIMEOUT_STACK=$(duration_opt "$@"); shift 2 ;;
     --timeout-lb) TIMEOUT_LB=$(duration_opt "$@"); shift 2 ;;
     --timeout-volumes) TIMEOUT_VOLUMES=$(duration_opt "$@"); shift 2 ;;
+    --timeout-applications) TIMEOUT_APPLICATIONS=$(duration_opt "$@"); shift 2 ;;
     *) common_opt "$@" || usage_error "unknown option: $1"; shift "$SHIFT_BY" ;;
   esac
 done
@@ -174,6 +183,7 @@ check_deletion_protection() {
     die "deletion protection of $CLUSTER is not off yet: nothing was deleted; re-run the same command"
 }
 
+CLUSTER_REACHABLE=0
 remove_load_balancers() {
   local status reachable=0
   if ((CLUSTER_KNOWN)); then
@@ -187,7 +197,7 @@ remove_load_balancers() {
     elif ! delete_lb_owners; then
       warn "cannot reach cluster $CLUSTER: its Ingresses and Services are not deleted"
     else
-      reachable=1
+      reachable=1 CLUSTER_REACHABLE=1
       remove_claims
     fi
   elif [[ $status == NONE ]]; then
@@ -237,10 +247,24 @@ forget_environment() {
 check_deletion_protection
 read_teardown || die "cannot read the Teardown output of $PLATFORM_STACK: $(first_line "$CAPTURE_ERR")"
 log "profile ${TEARDOWN_PROFILE:-unknown}, from $TEARDOWN_FROM"
+read_gitops_output || die "cannot read the GitOps output of $PLATFORM_STACK: $CHECK_DETAIL. Nothing was deleted."
 
 phase_begin load-balancers "delete Ingresses and LoadBalancer Services, wait for their load balancers"
 remove_load_balancers || exit 1
 phase_end load-balancers 'done'
+
+# gitops: the Applications go before the stack, highest wave first (see delete_applications);
+# CloudFormation would delete them in no such order, and not wait for what they deployed.
+if is_gitops; then
+  phase_begin applications "delete Argo CD Applications in $GITOPS_NAMESPACE, highest sync wave first"
+  if ((CLUSTER_REACHABLE)); then
+    delete_applications || exit 1
+    phase_end applications 'done'
+  else
+    warn "cluster $CLUSTER is not reachable: its Argo CD Applications are not deleted before $PLATFORM_STACK"
+    phase_end applications skipped
+  fi
+fi
 
 phase_begin platform "destroy PlatformStack ($PLATFORM_STACK)"
 if ! destroy_stack PlatformStack "$PLATFORM_STACK" record_stack_functions "$PLATFORM_STACK"; then

@@ -9,6 +9,8 @@ source "$LIB/common.sh"
 source "$LIB/stacks.sh"
 # shellcheck source=lib/cluster.sh
 source "$LIB/cluster.sh"
+# shellcheck source=lib/gitops.sh
+source "$LIB/gitops.sh"
 
 TIMEOUT_NODES=900
 TIMEOUT_DEPLOYMENTS=900
@@ -23,6 +25,10 @@ teams, sample apps, ~5-10 min) for one environment, writes the stack outputs
 to .workshop/NAME/outputs.json, adds the kubeconfig context NAME-eks, and
 waits until nodes are Ready, every Deployment is Available and every AppUrl
 output answers over HTTP. Prints the URLs and the time each phase took.
+In a gitops environment (delivery: gitops; PlatformStack's GitOps output),
+it also waits, after the nodes, until every Argo CD Application of the
+environment is Synced and Healthy, and names the failing resources of those
+that are not.
 
 Re-run the same command after a failure: a stack deployed by an earlier run
 (.workshop/NAME/state says done and CloudFormation says *_COMPLETE) is not
@@ -41,6 +47,7 @@ $CDK_OPTIONS_HELP
       --min-nodes N     nodes that must be Ready (default: $MIN_NODES)
       --timeout-stack D         per cdk deploy (default: $(fmt_duration "$TIMEOUT_STACK"))
       --timeout-nodes D         nodes Ready (default: $(fmt_duration "$TIMEOUT_NODES"))
+      --timeout-applications D  gitops: Applications Synced and Healthy (default: $(fmt_duration "$TIMEOUT_APPLICATIONS"))
       --timeout-deployments D   Deployments Available (default: $(fmt_duration "$TIMEOUT_DEPLOYMENTS"))
       --timeout-apps D          app URLs answer (default: $(fmt_duration "$TIMEOUT_APPS"))
                         D is seconds or 90s / 15m / 1h
@@ -67,6 +74,7 @@ while (($#)); do
     --min-nodes) need_value "$@"; MIN_NODES=$2; shift 2 ;;
     --timeout-stack) TIMEOUT_STACK=$(duration_opt "$@"); shift 2 ;;
     --timeout-nodes) TIMEOUT_NODES=$(duration_opt "$@"); shift 2 ;;
+    --timeout-applications) TIMEOUT_APPLICATIONS=$(duration_opt "$@"); shift 2 ;;
     --timeout-deployments) TIMEOUT_DEPLOYMENTS=$(duration_opt "$@"); shift 2 ;;
     --timeout-apps) TIMEOUT_APPS=$(duration_opt "$@"); shift 2 ;;
     *) common_opt "$@" || usage_error "unknown option: $1"; shift "$SHIFT_BY" ;;
@@ -201,6 +209,19 @@ if [[ -n $KUBECONFIG_PROBLEM ]]; then phase_end kubeconfig temporary; else phase
 phase_begin nodes "wait for nodes"
 wait_for "at least $MIN_NODES node(s) of $CLUSTER to be Ready" "$TIMEOUT_NODES" check_nodes_ready || exit 1
 phase_end nodes 'done'
+
+# gitops: the Applications PlatformStack applied, as its GitOps output names them (in a dry run,
+# before any output exists, when the configuration says gitops).
+if is_dry_run; then
+  plan_gitops_if_configured || true
+elif [[ -n $GITOPS_OUTPUT ]] && ! parse_gitops "$GITOPS_OUTPUT"; then
+  die "the GitOps output of $PLATFORM_STACK is not a resource, namespace and labels: $GITOPS_OUTPUT"
+fi
+if is_gitops; then
+  phase_begin applications "wait for Argo CD Applications"
+  wait_for "every Argo CD Application of $ENV_NAME to be Synced and Healthy" "$TIMEOUT_APPLICATIONS" check_applications_healthy || exit 1
+  phase_end applications 'done'
+fi
 
 phase_begin deployments "wait for add-ons"
 wait_for "all Deployments in $CLUSTER to be Available" "$TIMEOUT_DEPLOYMENTS" check_deployments_available || exit 1

@@ -7,6 +7,8 @@ case ${BASH_SOURCE[0]} in */*) LIB=${BASH_SOURCE[0]%/*}/lib ;; *) LIB=lib ;; esa
 source "$LIB/common.sh"
 # shellcheck source=lib/cluster.sh
 source "$LIB/cluster.sh"
+# shellcheck source=lib/gitops.sh
+source "$LIB/gitops.sh"
 
 usage() {
   cat <<EOF
@@ -23,6 +25,11 @@ be written it says so and checks through a temporary one):
                address of that app's own Ingress or LoadBalancer Service:
                NAMESPACE/NAME from a "pending:NAMESPACE/NAME" value, else
                the key in kebab case (AppUrlGame2048: game-2048/game-2048)
+  application  gitops environments (NAME-platform has a GitOps output): each
+               Argo CD Application of the environment is Synced and Healthy;
+               for one that is not, its failing resources and conditions
+  drift        gitops: which Applications are OutOfSync, which of their
+               resources changed, and whether self-heal puts them back (WARN)
 Prints PASS/FAIL per check and exits 0 when all pass, 1 otherwise.
 
 Options:
@@ -89,6 +96,15 @@ else
       if [[ $line == *" answers ("* ]]; then report PASS app "$line"; else report FAIL app "$line"; fi
     done
     if ((${#APP_REPORT[@]} == 0)); then report FAIL apps "$CHECK_DETAIL"; fi
+  fi
+  if [[ -n $GITOPS_OUTPUT ]] && ! parse_gitops "$GITOPS_OUTPUT"; then
+    report FAIL applications "the GitOps output of $PLATFORM_STACK is not a resource, namespace and labels: $GITOPS_OUTPUT"
+  elif is_gitops; then
+    check_applications_healthy || true
+    if ((${#APP_LINES[@]} == 0)); then report FAIL applications "$CHECK_DETAIL"; fi
+    for line in "${APP_LINES[@]}"; do report "${line%%$'\t'*}" application "${line#*$'\t'}"; done
+    if ((${#APP_LINES[@]})) && ((${#DRIFT_LINES[@]} == 0)); then report PASS drift "no Application OutOfSync"; fi
+    for line in "${DRIFT_LINES[@]}"; do report WARN drift "$line"; done
   fi
 fi
 

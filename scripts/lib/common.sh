@@ -510,14 +510,16 @@ wait_for() {
 #   OUTPUT_STACKS    " stack stack "
 #   APP_OUTPUTS      "Label<TAB>value" per AppUrl* output of the platform stack
 #   TEAM_NAMESPACES  the TeamNamespaces output
+#   GITOPS_OUTPUT    the GitOps output (a gitops environment; see gitops.sh), else empty
 OUTPUT_STACKS=' '
 APP_OUTPUTS=()
 TEAM_NAMESPACES=''
+GITOPS_OUTPUT=''
 CFN_OUTPUTS_FILE=''
 CFN_OUTPUTS_STACK=''
 load_outputs() {
   local kind a b
-  OUTPUT_STACKS=' ' APP_OUTPUTS=() TEAM_NAMESPACES=''
+  OUTPUT_STACKS=' ' APP_OUTPUTS=() TEAM_NAMESPACES='' GITOPS_OUTPUT=''
   is_dry_run && return 0
   [[ -d $ENV_DIR ]] || return 0
   # Nothing to read or fold in (a run that failed before any deploy): spare the node start-up.
@@ -530,6 +532,7 @@ load_outputs() {
       stack) OUTPUT_STACKS+="$a " ;;
       app) APP_OUTPUTS+=("$a"$'\t'"$b") ;;
       teams) TEAM_NAMESPACES=$a ;;
+      gitops) GITOPS_OUTPUT=$a ;;
     esac
   done < <(node -e '
     const fs = require("fs");
@@ -551,6 +554,7 @@ load_outputs() {
     for (const [k, v] of Object.entries(all[platform] || {})) {
       if (k.startsWith("AppUrl")) console.log(`app\t${k.slice(6) || k}\t${v}`);
       if (k === "TeamNamespaces") console.log(`teams\t${v}`);
+      if (k === "GitOps") console.log(`gitops\t${String(v).replace(/[\t\n]/g, " ")}`);
     }
   ' "$ENV_DIR" "$OUTPUTS_FILE" "$PLATFORM_STACK" "$CFN_OUTPUTS_FILE" "$CFN_OUTPUTS_STACK")
 }

@@ -202,3 +202,18 @@ describe('a chart an add-on releases per team', () => {
     expect(Object.keys(helmReleases(helm)).sort()).toEqual(['argocd', 'tools']);
   });
 });
+
+describe('the GitOps output the workshop scripts read', () => {
+  test('gitops publishes the Applications resource, the namespace Argo CD watches and their exact labels', () => {
+    const outputs = synth({ delivery: 'gitops', addons: 'metrics-server,argo-cd' }).platformTemplate.findOutputs('GitOps');
+    expect(JSON.parse(outputs.GitOps.Value as string)).toEqual({
+      resource: 'applications.argoproj.io',
+      namespace: 'argocd',
+      labels: { 'app.kubernetes.io/part-of': 'cdk-eks-platform', 'app.kubernetes.io/managed-by': 'cdk' },
+    });
+  });
+
+  test('helm publishes none, so helm templates are unchanged', () => {
+    expect(Object.keys(synth({ addons: 'metrics-server,argo-cd' }).platformTemplate.findOutputs('GitOps'))).toEqual([]);
+  });
+});

@@ -628,3 +628,144 @@ given_efs_volume() {
   assert_output --partial "WARNING: efs.csi.aws.com volumes of alice-eks are still bound: delete the pods that mount them, or what they hold may not delete"
   assert_call 'cdk destroy PlatformStack'
 }
+
+# The gitops calls that matter for ordering.
+app_events() {
+  awk '
+    /kubectl .*delete ingress --all --all-namespaces/ { print "delete ingresses" }
+    /kubectl .*get applications\.argoproj\.io/ { print "list applications" }
+    /kubectl .*delete applications\.argoproj\.io/ { print "delete " $(NF-2) }
+    /cdk destroy PlatformStack/ { print "destroy PlatformStack" }
+  ' "$STUB_DIR/calls.log"
+}
+
+@test "down in a gitops environment deletes the Applications highest sync wave first, each wave gone before the next, then the stacks" {
+  given_deployed alice
+  given_gitops alice-platform gitops-system
+  given_application gitops-system metrics-server 0 Synced Healthy
+  given_application gitops-system storage 3 Synced Healthy
+  given_application gitops-system external-dns 3 Synced Healthy
+  given_application gitops-system storage-classes 4 Synced Healthy
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_equal "$(app_events)" "delete ingresses
+list applications
+delete storage-classes
+list applications
+delete external-dns
+delete storage
+list applications
+delete metrics-server
+list applications
+destroy PlatformStack"
+  assert_call '^kubectl --context alice-eks --request-timeout=30s get applications\.argoproj\.io -n gitops-system -l app\.kubernetes\.io/part-of=cdk-eks-platform,app\.kubernetes\.io/managed-by=cdk -o json$'
+  assert_call '^kubectl --context alice-eks --request-timeout=30s delete applications\.argoproj\.io -n gitops-system metrics-server --wait=false --ignore-not-found$'
+  assert_output --regexp "applications +done"
+  [[ -z $(compgen -G "$STUB_DIR/applications/gitops-system/*.json") ]]
+}
+
+@test "down stops before the stacks when an Application stays after a bounded wait, and says which and why" {
+  given_deployed alice
+  given_gitops alice-platform
+  given_application argocd metrics-server 0 Synced Healthy
+  : >"$STUB_DIR/applications/argocd/metrics-server.stuck"
+  given_application argocd storage 3 Synced Healthy
+  run "$SCRIPTS/down.sh" --env alice --timeout-applications 0
+  assert_failure
+  assert_output --partial "Timed out after 0s waiting for the Applications of sync wave 0 (metrics-server) to be deleted (last seen: 1 left: metrics-server)"
+  assert_output --partial "An Application of alice is still there: its finalizer deletes what it deployed (load balancers, volumes) and has not finished, so the stacks are not destroyed."
+  assert_output --partial "kubectl --context alice-eks -n argocd get applications.argoproj.io NAME -o yaml"
+  assert_output --partial "down failed in phase 'applications'"
+  refute_call 'cdk destroy'
+  [[ ! -e $STUB_DIR/applications/argocd/storage.json && -e $STUB_DIR/applications/argocd/metrics-server.json ]]
+}
+
+@test "down deletes only the Applications it proves are the environment's: exact label values, in Argo CD's namespace" {
+  given_deployed alice
+  given_gitops alice-platform
+  given_application argocd metrics-server 0 Synced Healthy
+  given_application argocd metrics-server-copy 9 Synced Healthy '' '{"app.kubernetes.io/part-of": "cdk-eks-platform-copy", "app.kubernetes.io/managed-by": "cdk"}'
+  given_application argocd unlabelled 9 Synced Healthy '' '{}'
+  given_application team-argocd metrics-server 0 Synced Healthy
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_equal "$(count_calls 'delete applications\.argoproj\.io')" 1
+  assert_call 'delete applications\.argoproj\.io -n argocd metrics-server --wait=false'
+  refute_call ' -n team-argocd '
+  [[ -e $STUB_DIR/applications/argocd/metrics-server-copy.json && -e $STUB_DIR/applications/argocd/unlabelled.json ]]
+  [[ -e $STUB_DIR/applications/team-argocd/metrics-server.json ]]
+}
+
+@test "down in a gitops environment whose cluster is unreachable says its Applications were not deleted, and goes on" {
+  given_deployed alice
+  given_gitops alice-platform
+  given_application argocd metrics-server 0 Synced Healthy
+  fail_times kubectl always
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_output --partial "cluster alice-eks is not reachable: its Argo CD Applications are not deleted before alice-platform"
+  assert_output --regexp "applications +skipped"
+  refute_call 'applications\.argoproj\.io'
+  assert_call 'cdk destroy PlatformStack'
+}
+
+@test "down deletes nothing when the GitOps output cannot be read or is not what the platform publishes" {
+  given_deployed alice
+  given_gitops alice-platform
+  given_application argocd metrics-server 0 Synced Healthy
+  # The Teardown output is read, then the GitOps output fails.
+  aws_fails cloudformation describe-stacks after-1-1 ValidationError "1 validation error detected"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure
+  assert_output --partial "cannot read the GitOps output of alice-platform: An error occurred (ValidationError) when calling the DescribeStacks operation: 1 validation error detected. Nothing was deleted."
+  refute_call 'delete '
+  refute_call 'cdk destroy'
+
+  rm "$STUB_DIR/calls.log" "$STUB_DIR/aws_errors/cloudformation_describe-stacks"
+  echo '{"resource":"applications.argoproj.io","namespace":"argocd","labels":{}}' >"$STUB_DIR/stacks/alice-platform.gitops"
+  run "$SCRIPTS/down.sh" --env alice
+  assert_failure
+  assert_output --partial 'cannot read the GitOps output of alice-platform: the GitOps output is not a resource, namespace and labels: {"resource":"applications.argoproj.io","namespace":"argocd","labels":{}}. Nothing was deleted.'
+  refute_call 'delete '
+  [[ -e $STUB_DIR/applications/argocd/metrics-server.json ]]
+}
+
+@test "down in a helm environment (no GitOps output) touches no Application" {
+  given_deployed alice
+  given_application argocd metrics-server 0 Synced Healthy
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  refute_call 'applications'
+  refute_output --regexp "applications +"
+  [[ -e $STUB_DIR/applications/argocd/metrics-server.json ]]
+}
+
+@test "down --dry-run of a gitops configuration plans the Applications' deletion between the load balancers and PlatformStack" {
+  run --separate-stderr "$SCRIPTS/down.sh" --env alice --dry-run -c delivery=gitops -c addons=metrics-server,argo-cd
+  assert_success
+  local k="kubectl --context alice-eks --request-timeout=30s" ns="'<namespace of the GitOps output>'"
+  assert_output --partial "+ $k get applications.argoproj.io -n $ns -l '<labels of the GitOps output>' -o json
+# for each Application listed, highest argocd.argoproj.io/sync-wave first, a wave at a time:
++ $k delete applications.argoproj.io -n $ns '<name>' --wait=false --ignore-not-found
+# wait up to 15m (poll every 0s) for: the Applications of the wave to be gone"
+  local lbs apps platform
+  lbs=$(line_of_output 'wait up to 15m \(poll every 0s\) for: load balancers' "${lines[@]}")
+  apps=$(line_of_output 'get applications' "${lines[@]}")
+  platform=$(line_of_output 'cdk destroy PlatformStack' "${lines[@]}")
+  ((lbs > 0 && lbs < apps && apps < platform))
+  [[ ! -e $STUB_DIR/calls.log ]]
+}
+
+# line_of_output REGEX LINE...: the number of the first LINE matching REGEX, 0 if none.
+line_of_output() {
+  local regex=$1 n=0 line
+  shift
+  for line; do
+    n=$((n + 1))
+    if [[ $line =~ $regex ]]; then
+      echo "$n"
+      return 0
+    fi
+  done
+  echo 0
+}

@@ -128,3 +128,24 @@ given_load_balancer() {
    "status": {"loadBalancer": {"ingress": [{"hostname": "petstore-lb.elb.example"}]}}}
 ]}' >"$STUB_DIR/services.json"
 }
+
+# The labels every Application of the platform carries (lib/core/kubernetes-object.ts PLATFORM_LABELS).
+PLATFORM_LABELS_JSON='{"app.kubernetes.io/part-of": "cdk-eks-platform", "app.kubernetes.io/managed-by": "cdk"}'
+
+# gitops_output [NAMESPACE]: the value of PlatformStack's GitOps output (addons/argo-cd.ts).
+gitops_output() {
+  printf '{"resource":"applications.argoproj.io","namespace":"%s","labels":%s}' "${1:-argocd}" "${PLATFORM_LABELS_JSON// /}"
+}
+
+# given_gitops STACK [NAMESPACE]: PlatformStack STACK publishes the GitOps output.
+given_gitops() { gitops_output "${2:-argocd}" >"$STUB_DIR/stacks/$1.gitops"; }
+
+# given_application NAMESPACE NAME WAVE SYNC HEALTH [STATUS_FIELDS [LABELS_JSON [SELF_HEAL]]]: an
+# Argo CD Application; STATUS_FIELDS are more fields of its status ("resources": [...], ...).
+given_application() {
+  mkdir -p "$STUB_DIR/applications/$1"
+  printf '{"metadata": {"name": "%s", "namespace": "%s", "labels": %s, "annotations": {"argocd.argoproj.io/sync-wave": "%s"}},
+ "spec": {"syncPolicy": {"automated": {"prune": true, "selfHeal": %s}}},
+ "status": {"sync": {"status": "%s"}, "health": {"status": "%s"}%s}}\n' \
+    "$2" "$1" "${7:-$PLATFORM_LABELS_JSON}" "$3" "${8:-true}" "$4" "$5" "${6:+, $6}" >"$STUB_DIR/applications/$1/$2.json"
+}

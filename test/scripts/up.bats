@@ -397,3 +397,56 @@ JSON
   assert_output --partial 'WARNING: no cost estimate for alice: region: got "ap-south-2"; allowed: a region with a price table'
   assert_call 'cdk deploy InfraStack'
 }
+
+# PlatformStack's outputs in a gitops environment (its GitOps output, Applications in NAMESPACE).
+given_gitops_outputs() {
+  local value
+  value=$(gitops_output "${1:-argocd}")
+  printf '{"AppUrlGame2048": "http://game.alice.example", "GitOps": "%s"}\n' "${value//\"/\\\"}" >"$STUB_DIR/platform_outputs.json"
+}
+
+@test "up in a gitops environment waits, after the nodes, for every Application to be Synced and Healthy" {
+  given_gitops_outputs gitops-system
+  given_application gitops-system metrics-server 0 Synced Healthy
+  given_application gitops-system storage 3 Synced Healthy
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  local nodes apps deploys
+  nodes=$(line_of '^kubectl --context alice-eks .*get nodes')
+  apps=$(line_of '^kubectl --context alice-eks --request-timeout=30s get applications\.argoproj\.io -n gitops-system -l app\.kubernetes\.io/part-of=cdk-eks-platform,app\.kubernetes\.io/managed-by=cdk -o json$')
+  deploys=$(line_of '^kubectl --context alice-eks .*get deployments -A')
+  ((nodes > 0 && nodes < apps && apps < deploys))
+  assert_output --partial "ok: every Argo CD Application of alice to be Synced and Healthy (2/2 Applications Synced and Healthy)"
+  assert_output --regexp "applications +done"
+}
+
+@test "up in a gitops environment fails after a bounded wait, naming the Application that is not Healthy and its failing resource" {
+  given_gitops_outputs
+  given_application argocd metrics-server 0 Synced Healthy
+  given_application argocd karpenter 3 OutOfSync Progressing '"resources": [
+    {"kind": "Deployment", "namespace": "karpenter", "name": "karpenter", "status": "Synced", "health": {"status": "Progressing", "message": "Waiting for rollout to finish: 0 of 2 updated replicas are available..."}}]'
+  run "$SCRIPTS/up.sh" --env alice --timeout-applications 0
+  assert_failure
+  assert_output --partial "Timed out after 0s waiting for every Argo CD Application of alice to be Synced and Healthy (last seen: 1/2 Applications Synced and Healthy; not yet: karpenter: OutOfSync, Progressing; failing: Deployment karpenter/karpenter Progressing: Waiting for rollout to finish: 0 of 2 updated replicas are available...)"
+  assert_output --partial "up failed in phase 'applications'"
+  refute_call 'get deployments'
+}
+
+@test "up in a helm environment (no GitOps output) waits for no Application" {
+  given_application argocd metrics-server 0 Synced Degraded
+  run "$SCRIPTS/up.sh" --env alice
+  assert_success
+  refute_call 'applications'
+  refute_output --regexp "applications +"
+}
+
+@test "up --dry-run of a gitops configuration plans the wait for the Applications after the nodes" {
+  run --separate-stderr "$SCRIPTS/up.sh" --env alice --dry-run -c delivery=gitops -c addons=metrics-server,argo-cd
+  assert_success
+  local k="kubectl --context alice-eks --request-timeout=30s"
+  assert_output --partial "+ $k get nodes -o json
+# wait up to 15m (poll every 0s) for: every Argo CD Application of alice to be Synced and Healthy
++ $k get applications.argoproj.io -n '<namespace of the GitOps output>' -l '<labels of the GitOps output>' -o json
+# wait up to 15m (poll every 0s) for: all Deployments in alice-eks to be Available"
+  [[ ! -e $STUB_DIR/calls.log ]]
+}

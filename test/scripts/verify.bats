@@ -118,3 +118,83 @@ bob FAILED"
     ((ms >= backoff[i] * 500 && ms <= backoff[i] * 1000))
   done
 }
+
+# A gitops environment as up.sh leaves it: the GitOps output in outputs.json.
+given_up_gitops() {
+  given_up "$1"
+  echo "{\"$1-platform\": {\"AppUrlGame2048\": \"http://game.$1.example\", \"GitOps\": $(gitops_output "${2:-argocd}" | sed 's/"/\\"/g; s/.*/"&"/')}}" \
+    >"$WORKSHOP_DIR/$1/outputs.json"
+}
+
+@test "verify in a gitops environment reports every Application Synced and Healthy, asked for by its exact labels in Argo CD's namespace" {
+  given_up_gitops alice gitops-system
+  given_application gitops-system metrics-server 0 Synced Healthy
+  given_application gitops-system storage 3 Synced Healthy
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_success
+  assert_line "[PASS] application  metrics-server: Synced, Healthy"
+  assert_line "[PASS] application  storage: Synced, Healthy"
+  assert_line "[PASS] drift        no Application OutOfSync"
+  assert_line "RESULT alice: PASS (7 checks)"
+  assert_call '^kubectl --context alice-eks --request-timeout=30s get applications\.argoproj\.io -n gitops-system -l app\.kubernetes\.io/part-of=cdk-eks-platform,app\.kubernetes\.io/managed-by=cdk -o json$'
+}
+
+@test "verify names the failing resources and conditions of an Application that is not Healthy, and fails" {
+  given_up_gitops alice
+  given_application argocd metrics-server 0 Synced Healthy
+  given_application argocd karpenter 3 Synced Degraded '"resources": [
+    {"kind": "Deployment", "namespace": "karpenter", "name": "karpenter", "status": "Synced", "health": {"status": "Degraded", "message": "Deployment \"karpenter\" exceeded its progress deadline"}},
+    {"kind": "ServiceAccount", "namespace": "karpenter", "name": "karpenter", "status": "Synced"}],
+   "operationState": {"phase": "Failed", "message": "one or more objects failed to apply"},
+   "conditions": [{"type": "SyncError", "message": "Failed sync attempt: retried 5 times"}]'
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_failure 1
+  assert_line "[PASS] application  metrics-server: Synced, Healthy"
+  assert_line '[FAIL] application  karpenter: Synced, Degraded; failing: Deployment karpenter/karpenter Degraded: Deployment "karpenter" exceeded its progress deadline; sync Failed: one or more objects failed to apply; SyncError: Failed sync attempt: retried 5 times'
+  assert_line "RESULT alice: FAIL (1 of 7 checks failed)"
+}
+
+@test "verify says which Applications drifted, which resources changed, and whether self-heal puts them back" {
+  given_up_gitops alice
+  given_application argocd metrics-server 0 OutOfSync Healthy '"resources": [
+    {"kind": "Deployment", "namespace": "kube-system", "name": "metrics-server", "status": "OutOfSync", "health": {"status": "Healthy"}},
+    {"kind": "ClusterRole", "name": "system:metrics-server", "status": "OutOfSync"},
+    {"kind": "Service", "namespace": "kube-system", "name": "metrics-server", "status": "Synced", "health": {"status": "Healthy"}}]'
+  given_application argocd storage 3 OutOfSync Healthy '"resources": [{"kind": "StorageClass", "name": "gp3", "status": "OutOfSync"}]' '' false
+  given_application argocd external-dns 3 Synced Healthy
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_failure 1
+  assert_line "[FAIL] application  metrics-server: OutOfSync, Healthy"
+  assert_line "[WARN] drift        metrics-server is OutOfSync; changed: Deployment kube-system/metrics-server, ClusterRole system:metrics-server; self-heal is on (automated selfHeal): Argo CD puts them back"
+  assert_line "[WARN] drift        storage is OutOfSync; changed: StorageClass gp3; self-heal is off: Argo CD does not put them back until synced"
+  assert_line "[PASS] application  external-dns: Synced, Healthy"
+  refute_line --partial "drift        external-dns"
+  refute_line --partial "no Application OutOfSync"
+}
+
+@test "verify keeps only the environment's Applications: exact label values, Argo CD's namespace" {
+  given_up_gitops alice
+  given_application argocd metrics-server 0 Synced Healthy
+  given_application argocd someone-elses 0 Synced Degraded '' '{"app.kubernetes.io/part-of": "cdk-eks-platform-copy", "app.kubernetes.io/managed-by": "cdk"}'
+  given_application other metrics-server 0 Synced Degraded
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_success
+  assert_line "[PASS] application  metrics-server: Synced, Healthy"
+  refute_line --partial "someone-elses"
+}
+
+@test "verify in a gitops environment without any Application of it fails, naming where it looked" {
+  given_up_gitops alice
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_failure 1
+  assert_line "[FAIL] applications no applications.argoproj.io labelled app.kubernetes.io/part-of=cdk-eks-platform,app.kubernetes.io/managed-by=cdk in namespace argocd"
+}
+
+@test "verify in a helm environment (no GitOps output) asks for no Application" {
+  given_up alice
+  given_application argocd metrics-server 0 Synced Degraded
+  run "$SCRIPTS/verify.sh" --env alice
+  assert_success
+  refute_call 'applications'
+  refute_line --partial "application"
+}

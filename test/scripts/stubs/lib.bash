@@ -20,6 +20,9 @@
 #                             "VERSION<TAB>True|False" (EKS default there) a line;
 #                             addon_versions/ADDON.K8S for Kubernetes K8S only
 #   contexts/NAME             kubeconfig context NAME exists
+#   stacks/NAME.gitops        the GitOps output of PlatformStack NAME (a gitops environment)
+#   applications/NS/NAME.json Argo CD Application NAME in namespace NS, as kubectl prints one
+#   applications/NS/NAME.stuck  deleting it never finishes (its finalizer hangs)
 #   fail/KEY                  make call KEY fail: "always" or how many times
 #   aws_errors/SERVICE_OP     make `aws SERVICE OP` fail with an AWS error (see aws_fails)
 #   lbs, tgs                  ARNs of existing load balancers / target groups
