@@ -19,6 +19,7 @@ import type { PodSet } from './core/pod-sets';
 import { podRequests, sumRequests, TOLERATE_CRITICAL_ADDONS_ONLY, TOLERATE_EVERYTHING } from './core/pod-sets';
 import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
+import type { AddOnTeardown } from './core/teardown';
 
 /** Options of {@link StorageAddOn}, in configuration and in code. */
 export const STORAGE_OPTIONS = strictObject(
@@ -126,6 +127,20 @@ export class StorageAddOn implements PlatformAddOn {
       volumeBindingMode: 'WaitForFirstConsumer',
       allowVolumeExpansion: true,
       reclaimPolicy: 'Delete',
+    };
+  }
+
+  /**
+   * The claims of the driver's volumes go before PlatformStack, while the driver still runs: with
+   * reclaimPolicy Delete it deletes each EBS volume it provisioned. Once the cluster is gone nothing
+   * would: "EKS will not delete EBS volumes provisioned by EKS Auto Mode" (EKS user guide, Disable
+   * EKS Auto Mode, https://docs.aws.amazon.com/eks/latest/userguide/auto-disable.html, to which
+   * "Delete a cluster" refers for Auto Mode), and on node groups the driver is an add-on this stack
+   * deletes.
+   */
+  teardown({ config }: AddOnContext): AddOnTeardown {
+    return {
+      deleteClaims: [{ csiDriver: PROVISIONER[config.compute], reason: 'the driver deletes their EBS volumes (reclaimPolicy Delete)' }],
     };
   }
 

@@ -10,8 +10,24 @@ function teardownOutput(context: Record<string, unknown>, addons?: readonly Plat
 }
 
 test('PlatformStack publishes the profile and no teardown steps when no add-on declares any', () => {
-  synth({}).platformTemplate.hasOutput('Teardown', { Value: JSON.stringify({ profile: 'workshop', claims: [], kept: [] }) });
+  synth({ addons: 'metrics-server' }).platformTemplate.hasOutput('Teardown', {
+    Value: JSON.stringify({ profile: 'workshop', claims: [], kept: [] }),
+  });
 });
+
+test.each([
+  ['auto', 'ebs.csi.eks.amazonaws.com'],
+  ['nodegroups', 'ebs.csi.aws.com'],
+])(
+  "the storage add-on on %s: the claims of its driver's volumes go before the stack, so the driver deletes the EBS volumes",
+  (compute, driver) => {
+    expect(teardownOutput({ compute, addons: 'storage' })).toEqual({
+      profile: 'workshop',
+      claims: [{ addon: 'storage', csiDriver: driver, reason: 'the driver deletes their EBS volumes (reclaimPolicy Delete)' }],
+      kept: [],
+    });
+  },
+);
 
 test('the efs add-on: its claims go before the stack; the workshop file system is deleted with it, so nothing is kept', () => {
   expect(teardownOutput({ addons: 'efs' })).toEqual({ profile: 'workshop', claims: EFS_CLAIMS, kept: [] });
