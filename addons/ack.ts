@@ -107,8 +107,17 @@ export type AckAddOnProps = OptionsInput<typeof ACK_OPTIONS>;
 function requiredSettings(prefix: string, raw: unknown): Problems {
   const p = new Problems();
   const options = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const none = (list: unknown): boolean => list === undefined || (Array.isArray(list) && list.length === 0);
   if (options.services === undefined && options.policyArns === undefined) {
     p.missing(`${prefix}.policyArns`, 'services or policyArns is required (the capability role has no AWS permissions otherwise)');
+  } else if (none(options.services) && none(options.policyArns)) {
+    // Given, but empty: the role would still have no AWS permissions.
+    const key = options.services !== undefined ? 'services' : 'policyArns';
+    p.add(
+      `${prefix}.${key}`,
+      options[key],
+      'at least one entry in services or policyArns (the capability role has no AWS permissions otherwise)',
+    );
   }
   if (options.permissionsBoundaryArn === undefined) {
     p.missing(

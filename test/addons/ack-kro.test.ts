@@ -92,6 +92,16 @@ describe('ack options', () => {
     ]);
   });
 
+  test.each([
+    ['services', { services: [] }],
+    ['services', { services: [], policyArns: [] }],
+    ['policyArns', { policyArns: [] }],
+  ])('empty lists grant nothing either: %s is named (%j)', (key, lists) => {
+    expect(problemsOf(() => AckAddOn.registration.create({ ...lists, permissionsBoundaryArn: BOUNDARY }))).toEqual([
+      `addons.ack.${key}: got []; allowed: at least one entry in services or policyArns (the capability role has no AWS permissions otherwise)`,
+    ]);
+  });
+
   test('bad values, all of them, with what is allowed', () => {
     expect(
       problemsOf(() =>
