@@ -54,11 +54,7 @@ refuses to deploy a version other than the cluster's.
 Options:
 $ENV_OPTIONS_HELP
 $CDK_OPTIONS_HELP
-  -n, --dry-run         run the read-only checks and print the plan; change
-                        nothing. Exits 0 when a real run would go ahead,
-                        1 when it would refuse
-  -y, --yes             do not ask for confirmation (needed when stdin is
-                        not a terminal)
+$VERSION_CHANGE_OPTIONS_HELP
       --ignore-insight-errors
                         roll back even though a rollback readiness insight
                         has status ERROR or UNKNOWN (or cannot be read): the
@@ -72,10 +68,7 @@ $CDK_OPTIONS_HELP
                         fast as disruption budgets allow: raise it
 
 Environment:
-  AWS_RETRY_ATTEMPTS, AWS_RETRY_BASE_DELAY, AWS_RETRY_MAX_DELAY
-                  tries of a throttled read-only AWS call (default: 5),
-                  seconds before the first retry, doubled each time (default: 1),
-                  and the longest backoff (default: 20); each wait is jittered
+$RETRY_ENV_HELP
   WORKSHOP_DIR    where outputs and state go (default: <repo>/.workshop)
 
 Examples:

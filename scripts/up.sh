@@ -54,10 +54,7 @@ $CDK_OPTIONS_HELP
 
 Environment:
   POLL_INTERVAL   seconds between polls (default: 10)
-  AWS_RETRY_ATTEMPTS, AWS_RETRY_BASE_DELAY, AWS_RETRY_MAX_DELAY
-                  tries of a throttled read-only AWS call (default: 5),
-                  seconds before the first retry, doubled each time (default: 1),
-                  and the longest backoff (default: 20); each wait is jittered
+$RETRY_ENV_HELP
   WORKSHOP_DIR    where outputs and state go (default: <repo>/.workshop)
 
 Examples:

@@ -51,11 +51,7 @@ Options:
       --to VERSION      the Kubernetes version to upgrade to, e.g. 1.36
 $ENV_OPTIONS_HELP
 $CDK_OPTIONS_HELP
-  -n, --dry-run         run the read-only checks and print the plan; deploy
-                        nothing. Exits 0 when a real run would go ahead,
-                        1 when it would refuse
-  -y, --yes             do not ask for confirmation (needed when stdin is
-                        not a terminal)
+$VERSION_CHANGE_OPTIONS_HELP
       --ignore-insight-errors
                         upgrade even though an EKS upgrade insight for
                         VERSION has status ERROR (or cannot be read):
@@ -69,10 +65,7 @@ $CDK_OPTIONS_HELP
                         D is seconds or 90s / 15m / 1h
 
 Environment:
-  AWS_RETRY_ATTEMPTS, AWS_RETRY_BASE_DELAY, AWS_RETRY_MAX_DELAY
-                  tries of a throttled read-only AWS call (default: 5),
-                  seconds before the first retry, doubled each time (default: 1),
-                  and the longest backoff (default: 20); each wait is jittered
+$RETRY_ENV_HELP
   WORKSHOP_DIR    where outputs and state go (default: <repo>/.workshop)
 
 Examples:

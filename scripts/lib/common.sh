@@ -339,6 +339,11 @@ ENV_OPTIONS_HELP='  -e, --env NAME        environment name (default: dev); lower
 CDK_OPTIONS_HELP='      --account ID      passed to the app as -c account=ID
   -c, --context K=V     extra CDK context, repeatable
                         (e.g. -c profile=production -c compute=nodegroups)'
+# The environment variables of the retry of read-only AWS calls, for the scripts' help.
+RETRY_ENV_HELP='  AWS_RETRY_ATTEMPTS, AWS_RETRY_BASE_DELAY, AWS_RETRY_MAX_DELAY
+                  tries of a throttled read-only AWS call (default: 5),
+                  seconds before the first retry, doubled each time (default: 1),
+                  and the longest backoff (default: 20); each wait is jittered'
 
 # --------------------------------------------------- environment & region
 

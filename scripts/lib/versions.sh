@@ -10,6 +10,14 @@ PLAN_ONLY=0
 ASSUME_YES=0
 IGNORE_INSIGHT_ERRORS=0
 
+# The help of the options version_change_opt reads (besides --ignore-insight-errors, whose effect
+# each script words for itself).
+VERSION_CHANGE_OPTIONS_HELP='  -n, --dry-run         run the read-only checks and print the plan; change
+                        nothing. Exits 0 when a real run would go ahead,
+                        1 when it would refuse
+  -y, --yes             do not ask for confirmation (needed when stdin is
+                        not a terminal)'
+
 # version_change_opt ARGS...: the options upgrade.sh and rollback.sh share, then common_opt's.
 # Sets SHIFT_BY; returns 1 if $1 is none of them.
 version_change_opt() {
