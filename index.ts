@@ -20,3 +20,4 @@ export { acknowledge, ruleIds, wildcardFinding, managedPolicyFinding } from './l
 export * from './addons';
 export * from './lib/tools/cost';
 export { addOnPage, writeAddOnPages } from './lib/tools/docs/addon-pages';
+export type { AddOnPageOptions } from './lib/tools/docs/addon-pages';

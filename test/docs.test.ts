@@ -3,8 +3,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 import { z } from 'zod';
 
+import { MetricsServerAddOn } from '../addons/metrics-server';
 import { documented, integer, text } from '../lib/core/config';
-import { optionRows } from '../lib/tools/docs/addon-pages';
+import { addOnPage, optionRows } from '../lib/tools/docs/addon-pages';
 import { addOnPages, GENERATED_PAGES, renderPage, ROOT } from '../scripts/docs/reference';
 
 /*
@@ -20,6 +21,7 @@ const PAGES = [
     .map((f) => `docs/${f}`),
   ...readdirSync(join(ROOT, 'docs', 'addons')).map((f) => `docs/addons/${f}`),
   'examples/custom-addon/README.md',
+  ...readdirSync(join(ROOT, 'examples', 'custom-addon', 'docs', 'addons')).map((f) => `examples/custom-addon/docs/addons/${f}`),
 ];
 
 const read = (page: string): string => readFileSync(join(ROOT, page), 'utf8');
@@ -111,6 +113,25 @@ describe('option tables', () => {
     expect(page).toContain('| option | default | allowed | what it does |');
     expect(page).toMatch(/^\| `replicas` \| `2` \| an integer from 1 to 5 \| /m);
     expect(page).toMatch(/^\| `install` \| `"helm"` \| helm, eks-addon \| /m);
+  });
+});
+
+describe("a consumer's add-on page", () => {
+  // Not `version`: metrics-server's differs (it also names EKS add-on versions), so it is its own option.
+  const HELM_OPTION_ROWS = ['values', 'nodeSelector', 'tolerations'].map((name) => new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+
+  test('lists the options every Helm add-on takes itself: the page that documents them is not where it is written', () => {
+    const page = addOnPage(MetricsServerAddOn.registration, ROOT);
+    expect(page).not.toContain('options every Helm add-on takes');
+    for (const row of HELM_OPTION_ROWS) expect(page).toMatch(row);
+    expect(page).toMatch(/^\| `replicas` \| `2` \|/m);
+  });
+
+  test('links to them, and lists only its own, when told where they are documented', () => {
+    const page = addOnPage(MetricsServerAddOn.registration, ROOT, { helmOptionsLink: '../helm.md#common' });
+    expect(page).toContain('It takes the [options every Helm add-on takes](../helm.md#common), and these:');
+    for (const row of HELM_OPTION_ROWS) expect(page).not.toMatch(row);
+    expect(page).toMatch(/^\| `replicas` \| `2` \|/m);
   });
 });
 

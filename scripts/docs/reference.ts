@@ -141,9 +141,12 @@ export function renderPage(page: string, text: string): string {
   return result;
 }
 
+/** Where docs/addons.md lists the options every Helm add-on takes, as the add-on pages link to it. */
+const HELM_OPTIONS_LINK = '../addons.md#options-of-every-helm-add-on';
+
 /** Every add-on's page, by path from the repository root. */
 export function addOnPages(registrations: readonly AddOnRegistration[] = FIRST_PARTY_ADDONS): ReadonlyMap<string, string> {
-  return new Map(registrations.map((r) => [`docs/addons/${r.id}.md`, addOnPage(r, ROOT)]));
+  return new Map(registrations.map((r) => [`docs/addons/${r.id}.md`, addOnPage(r, ROOT, { helmOptionsLink: HELM_OPTIONS_LINK })]));
 }
 
 if (require.main === module) {

@@ -78,8 +78,18 @@ function versions(addon: PlatformAddOn): string {
 
 const list = (ids: readonly string[] | undefined): string => (ids && ids.length > 0 ? ids.map(code).join(', ') : '(none)');
 
+/** How a page presents the options every Helm add-on takes. */
+export interface AddOnPageOptions {
+  /**
+   * A page that documents the options every Helm add-on takes: a Helm add-on's page links to it and
+   * lists only its own options. This repository's pages link to docs/addons.md.
+   * @default - none: the page lists them in its own table, so a consumer's page needs no other
+   */
+  readonly helmOptionsLink?: string;
+}
+
 /** The page of one add-on. `root` is the repository root, for the paths the page names. */
-export function addOnPage(registration: AddOnRegistration, root: string): string {
+export function addOnPage(registration: AddOnRegistration, root: string, options: AddOnPageOptions = {}): string {
   const addon = registration.create(registration.docs?.example ?? {});
   const facts = [
     [
@@ -94,8 +104,9 @@ export function addOnPage(registration: AddOnRegistration, root: string): string
   ];
   const shape = optionShape(registration);
   const helm = HELM_OPTIONS as Readonly<Record<string, z.ZodType>>;
-  const inherited = Object.keys(helm).every((name) => shape[name] !== undefined);
-  const own = Object.fromEntries(Object.entries(shape).filter(([name, schema]) => helm[name] !== schema));
+  const link = options.helmOptionsLink;
+  const inherited = link !== undefined && Object.keys(helm).every((name) => shape[name] !== undefined);
+  const own = inherited ? Object.fromEntries(Object.entries(shape).filter(([name, schema]) => helm[name] !== schema)) : shape;
   const rows = optionRows(own);
   const prosePath = registration.docs?.prose;
   const prose = prosePath ? readFileSync(prosePath, 'utf8').trim() : undefined;
@@ -113,7 +124,7 @@ export function addOnPage(registration: AddOnRegistration, root: string): string
     '',
     '## Options',
     '',
-    ...(inherited ? ['It takes the [options every Helm add-on takes](../addons.md#options-of-every-helm-add-on), and these:', ''] : []),
+    ...(inherited ? [`It takes the [options every Helm add-on takes](${link}), and these:`, ''] : []),
     ...(rows.length > 0 ? [...OPTIONS_HEADER, ...rows] : ['No options of its own.']),
     '',
   ].join('\n');
@@ -128,11 +139,16 @@ export function helmOptionsTable(): string {
  * Writes `<dir>/<id>.md` for each registration and returns the paths written. `root` is what the
  * pages name the prose files relative to (a repository root).
  */
-export function writeAddOnPages(registrations: readonly AddOnRegistration[], dir: string, root: string): string[] {
+export function writeAddOnPages(
+  registrations: readonly AddOnRegistration[],
+  dir: string,
+  root: string,
+  options: AddOnPageOptions = {},
+): string[] {
   mkdirSync(dir, { recursive: true });
   return registrations.map((registration) => {
     const path = join(dir, `${registration.id}.md`);
-    writeFileSync(path, addOnPage(registration, root));
+    writeFileSync(path, addOnPage(registration, root, options));
     return path;
   });
 }
