@@ -94,6 +94,12 @@ function checkFeatureFlags() {
   }
 }
 
+/** The Kubernetes objects PlatformStack applies, parsed from every manifest resource of a template. */
+const manifests = (template) =>
+  Object.values(template.Resources)
+    .filter((r) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && typeof r.Properties.Manifest === 'string')
+    .flatMap((r) => JSON.parse(r.Properties.Manifest));
+
 /** The objects of the example's own add-on, with the options its cdk.json selects, are in PlatformStack. */
 function checkCustomAddOn() {
   const options = readJson(join(EXAMPLE, 'cdk.json')).context.addons?.headroom;
@@ -102,10 +108,7 @@ function checkCustomAddOn() {
     return;
   }
   const namespace = options.namespace ?? 'headroom';
-  const template = readJson(join(EXAMPLE, 'cdk.out/PlatformStack.template.json'));
-  const objects = Object.values(template.Resources)
-    .filter((r) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && typeof r.Properties.Manifest === 'string')
-    .flatMap((r) => JSON.parse(r.Properties.Manifest));
+  const objects = manifests(readJson(join(EXAMPLE, 'cdk.out/PlatformStack.template.json')));
   const find = (kind, name) => objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!find('Namespace', namespace)) problems.push(`PlatformStack has no Namespace ${namespace}`);
   if (!find('PriorityClass', `${namespace}-placeholder`)) problems.push(`PlatformStack has no PriorityClass ${namespace}-placeholder`);
@@ -117,14 +120,62 @@ function checkCustomAddOn() {
   }
 }
 
+/**
+ * The example's Helm add-on, written once, in both deliveries: a HelmChart with `delivery: helm`,
+ * and with `delivery: gitops` no HelmChart but Argo CD's own and an Application of the same chart,
+ * repository, version, release, namespace and values.
+ */
+function checkHelmAddOnInBothDeliveries() {
+  const helm = readJson(join(EXAMPLE, 'cdk.out/PlatformStack.template.json'));
+  const gitops = readJson(join(EXAMPLE, 'cdk.out.gitops/PlatformStack.template.json'));
+  const charts = (template) => Object.values(template.Resources).filter((r) => r.Type === 'Custom::AWSCDK-EKS-HelmChart');
+  const release = charts(helm).find((r) => r.Properties.Chart === 'reloader')?.Properties;
+  if (!release) {
+    problems.push('PlatformStack (delivery helm) has no HelmChart of the reloader chart');
+    return;
+  }
+  const others = charts(gitops).filter((r) => r.Properties.Chart !== 'argo-cd');
+  if (others.length > 0) problems.push(`delivery gitops still has HelmCharts: ${others.map((r) => r.Properties.Chart).join(', ')}`);
+  const application = manifests(gitops).find((o) => o.kind === 'Application' && o.metadata.name === 'reloader');
+  if (!application) {
+    problems.push('PlatformStack (delivery gitops) has no Argo CD Application "reloader"');
+    return;
+  }
+  const { source, destination } = application.spec;
+  const expected = {
+    repoURL: release.Repository,
+    chart: release.Chart,
+    targetRevision: release.Version,
+    releaseName: release.Release,
+    namespace: release.Namespace,
+    values: JSON.parse(release.Values),
+  };
+  const actual = {
+    repoURL: source.repoURL,
+    chart: source.chart,
+    targetRevision: source.targetRevision,
+    releaseName: source.helm.releaseName,
+    namespace: destination.namespace,
+    values: source.helm.valuesObject,
+  };
+  for (const key of Object.keys(expected)) {
+    if (JSON.stringify(actual[key]) !== JSON.stringify(expected[key])) {
+      problems.push(
+        `the reloader Application's ${key} is ${JSON.stringify(actual[key])}, its HelmChart's ${JSON.stringify(expected[key])}`,
+      );
+    }
+  }
+}
+
 checkInstalledFromTarball();
 checkOneCopy();
 checkFeatureFlags();
 checkCustomAddOn();
+checkHelmAddOnInBothDeliveries();
 if (problems.length > 0) {
   console.error(`ci: examples/custom-addon:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
 console.log(
-  'ci: examples/custom-addon runs the packed package on one aws-cdk-lib and constructs, without Blueprints, and its headroom add-on is in PlatformStack',
+  'ci: examples/custom-addon runs the packed package on one aws-cdk-lib and constructs, without Blueprints, its headroom add-on is in PlatformStack, and its reloader add-on is the same release in both deliveries',
 );
