@@ -10,6 +10,8 @@ import type { AddOnContext } from './core/addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn, mergeValues } from './core/helm-addon';
 import { OPS_NODE_SELECTOR, selects, tolerationsFor } from './core/node-placement';
+import type { PodRequests, PodSet } from './core/pod-sets';
+import { podRequests } from './core/pod-sets';
 
 /**
  * The tested chart. The release is named `argocd` because the chart names its objects
@@ -23,6 +25,27 @@ export const ARGO_CD_CHART: HelmChartSpec = {
   namespace: 'argocd',
   release: 'argocd',
 };
+
+/**
+ * What each component requests, under its key in the chart's values: set here, since the chart
+ * sets none (values.yaml `resources: {}` for every component at argo-cd 10.1.1).
+ */
+const REQUESTS = {
+  controller: { cpu: '250m', memory: '512Mi' },
+  server: { cpu: '50m', memory: '128Mi' },
+  repoServer: { cpu: '100m', memory: '256Mi' },
+  applicationSet: { cpu: '50m', memory: '64Mi' },
+  notifications: { cpu: '25m', memory: '64Mi' },
+  redis: { cpu: '50m', memory: '64Mi' },
+} as const;
+
+/** Replicas of the server, repo server and ApplicationSet controller with `ha`. */
+const HA_REPLICAS = 2;
+/**
+ * Pods of the Redis HA subchart (redis-ha 4.38.0, the argo-cd chart's dependency): `replicas: 3`
+ * Redis pods and `haproxy.replicas: 3`, every container without requests (`resources: {}`).
+ */
+const REDIS_HA_PODS = 3;
 
 /** What the chart reads of the argo-cd options. */
 export type SelfManagedArgoCdOptions = Pick<ArgoCdOptions, 'version' | 'values' | 'nodeSelector' | 'tolerations' | 'ha' | 'bootstrap'>;
@@ -56,6 +79,45 @@ export class SelfManagedArgoCd extends HelmAddOn<SelfManagedArgoCdOptions> imple
     return config.delivery === 'gitops' && config.compute === 'nodegroups' && !this.options.nodeSelector;
   }
 
+  /** Where its pods go: the ops nodes when pinned there, else the configured placement or none. */
+  private placement(config: PlatformConfig): Pick<PodSet, 'nodeSelector' | 'tolerations'> {
+    return this.pinnedToOps(config)
+      ? { nodeSelector: OPS_NODE_SELECTOR, tolerations: tolerationsFor(config, OPS_NODE_SELECTOR) }
+      : this.podPlacement(config, { nodeSelector: {}, tolerations: [] });
+  }
+
+  /**
+   * Argo CD's running pods (dex is off; the redis-secret-init hook Job runs once, before them). The
+   * chart's default node selector `kubernetes.io/os: linux` is left out: every node here runs Linux.
+   */
+  podSets(config: PlatformConfig): PodSet[] {
+    const placement = this.placement(config);
+    const source = `this add-on's values (chart ${this.chart.version})`;
+    const set = (name: string, replicas: number, requests: PodRequests, from = source): PodSet => ({
+      name: `argo-cd ${name}`,
+      replicas,
+      requests,
+      ...placement,
+      source: from,
+    });
+    const requests = (component: keyof typeof REQUESTS): PodRequests => podRequests(REQUESTS[component].cpu, REQUESTS[component].memory);
+    const scaled = this.options.ha ? HA_REPLICAS : 1;
+    const redisHa = 'the redis-ha 4.38.0 subchart (resources unset)';
+    return [
+      set('application controller', 1, requests('controller')),
+      set('server', scaled, requests('server')),
+      set('repo server', scaled, requests('repoServer')),
+      set('ApplicationSet controller', scaled, requests('applicationSet')),
+      set('notifications controller', 1, requests('notifications')),
+      ...(this.options.ha
+        ? [
+            set('redis-ha server', REDIS_HA_PODS, podRequests('0', '0'), redisHa),
+            set('redis-ha haproxy', REDIS_HA_PODS, podRequests('0', '0'), redisHa),
+          ]
+        : [set('redis', 1, requests('redis'))]),
+    ];
+  }
+
   checkConfiguration(p: Problems, config: PlatformConfig): void {
     if (this.pinnedToOps(config) && !config.nodeGroups.some((g) => selects(OPS_NODE_SELECTOR, g))) {
       p.missing(
@@ -77,19 +139,19 @@ export class SelfManagedArgoCd extends HelmAddOn<SelfManagedArgoCdOptions> imple
       // Deleting the CRDs would delete every Application and ApplicationSet with them.
       crds: { install: true, keep: true },
       // Reached through kubectl port-forward (TLS to the server itself); expose it with your own Ingress if needed.
-      server: { service: { type: 'ClusterIP' }, resources: { requests: { cpu: '50m', memory: '128Mi' } } },
-      controller: { resources: { requests: { cpu: '250m', memory: '512Mi' } } },
-      repoServer: { resources: { requests: { cpu: '100m', memory: '256Mi' } } },
-      applicationSet: { resources: { requests: { cpu: '50m', memory: '64Mi' } } },
-      notifications: { resources: { requests: { cpu: '25m', memory: '64Mi' } } },
-      redis: { resources: { requests: { cpu: '50m', memory: '64Mi' } } },
+      server: { service: { type: 'ClusterIP' }, resources: { requests: { ...REQUESTS.server } } },
+      controller: { resources: { requests: { ...REQUESTS.controller } } },
+      repoServer: { resources: { requests: { ...REQUESTS.repoServer } } },
+      applicationSet: { resources: { requests: { ...REQUESTS.applicationSet } } },
+      notifications: { resources: { requests: { ...REQUESTS.notifications } } },
+      redis: { resources: { requests: { ...REQUESTS.redis } } },
       // Dex only serves SSO connectors, which need configuration anyway; the admin account works without it.
       dex: { enabled: false },
     };
     if (!this.options.ha) {
       return values;
     }
-    const twoReplicas = { replicas: 2, pdb: { enabled: true, minAvailable: 1 } };
+    const twoReplicas = { replicas: HA_REPLICAS, pdb: { enabled: true, minAvailable: 1 } };
     return mergeValues(values, {
       'redis-ha': { enabled: true },
       // One application controller: more replicas shard clusters, they do not fail over.

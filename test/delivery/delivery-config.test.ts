@@ -1,8 +1,12 @@
 import { CfnWaitConditionHandle } from 'aws-cdk-lib';
 
+import { ArgoCdAddOn } from '../../addons/argo-cd';
 import type { PlatformAddOn } from '../../addons/core/addon';
+import { OPS_NODE_GROUP } from '../../lib/core/config';
 import { composePlan } from '../../lib/stacks/plan';
 import { planProblems as problemsOf, synth } from '../helpers';
+
+const IDC_INSTANCE = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 
 describe('the delivery key', () => {
   test.each(['workshop', 'production'])('defaults to helm in the %s profile', (profile) => {
@@ -51,6 +55,37 @@ describe('the delivery key', () => {
       const plan = composePlan({ ...NODEGROUPS, delivery: 'gitops' });
       expect(plan.capacityWaits.has('argo-cd')).toBe(false);
       expect(plan.capacityWaits.get('metrics-server')).toEqual(['karpenter']);
+    });
+
+    test("Argo CD's own pods count on the ops nodes with gitops: one t3.small holds Karpenter, not Argo CD beside it", () => {
+      const nodeGroups = JSON.stringify([{ ...OPS_NODE_GROUP, instanceTypes: ['t3.small'], minSize: 1, desiredSize: 1 }]);
+      expect(() => composePlan({ ...NODEGROUPS, nodeGroups })).not.toThrow();
+      expect(() => composePlan({ ...NODEGROUPS, nodeGroups, delivery: 'gitops' })).toThrow(
+        new RegExp(
+          'nodeGroups\\[0\\]: got "ops: 1 x t3\\.small"; .*ops needs 1350m CPU, 2252 MiB and 13 pods but have 1930m CPU, 1418 MiB and 11 pods.*' +
+            'argo-cd application controller 1x250m/512Mi, argo-cd server 1x50m/128Mi, argo-cd repo server 1x100m/256Mi, ' +
+            'argo-cd ApplicationSet controller 1x50m/64Mi, argo-cd notifications controller 1x25m/64Mi, argo-cd redis 1x50m/64Mi',
+        ),
+      );
+    });
+
+    test('with ha, the Redis HA pods are counted instead of the one Redis, and the scaled components twice', () => {
+      const config = composePlan({ ...NODEGROUPS, delivery: 'gitops' }).config;
+      const sets = new ArgoCdAddOn({ ha: true }).podSets?.(config) ?? [];
+      expect(sets.map((s) => [s.name, s.replicas])).toEqual([
+        ['argo-cd application controller', 1],
+        ['argo-cd server', 2],
+        ['argo-cd repo server', 2],
+        ['argo-cd ApplicationSet controller', 2],
+        ['argo-cd notifications controller', 1],
+        ['argo-cd redis-ha server', 3],
+        ['argo-cd redis-ha haproxy', 3],
+      ]);
+      expect(sets.every((s) => s.nodeSelector['workload-type'] === 'ops')).toBe(true);
+    });
+
+    test('the managed capability runs off the nodes: no pods to place', () => {
+      expect(new ArgoCdAddOn({ managed: true, identityCenter: { instanceArn: IDC_INSTANCE } }).podSets).toBeUndefined();
     });
 
     test('without an ops node group Argo CD needs a nodeSelector', () => {
