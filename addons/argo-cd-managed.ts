@@ -11,6 +11,7 @@ import { DEFAULT_DEPLOY_ACCESS, DEFAULT_MANAGED_NAMESPACE } from './argo-cd-mana
 import { namespaceDeployAccess } from './argo-cd-managed-rbac';
 import type { ArgoCdOptions } from './argo-cd-options';
 import { ARGO_CD_ID } from './argo-cd-options';
+import { checkRepositories, repositoryAccessPolicy, repositoryCredentialSecrets } from './argo-cd-repositories';
 import type { AddOnContext } from './core/addon';
 import { checkArnScope } from './core/arn';
 import { EksCapability } from './core/capability';
@@ -37,7 +38,7 @@ export const ARGO_CD_CAPABILITY_NAME = 'argocd';
 /** What the capability reads of the argo-cd options. */
 export type ManagedArgoCdOptions = Pick<
   ArgoCdOptions,
-  'identityCenter' | 'rbacRoleMappings' | 'namespace' | 'deployAccess' | 'vpceIds' | 'bootstrap'
+  'identityCenter' | 'rbacRoleMappings' | 'namespace' | 'deployAccess' | 'vpceIds' | 'bootstrap' | 'repositories'
 >;
 
 /**
@@ -70,6 +71,7 @@ export class ManagedArgoCd implements ArgoCdDelivery {
         'cluster-admin, or unset, with delivery gitops (the capability then installs every add-on chart: CRDs, cluster roles and objects in their own namespaces)',
       );
     }
+    checkRepositories(p, `addons.${ARGO_CD_ID}.repositories`, this.options.repositories ?? [], config);
     const center = this.options.identityCenter;
     if (center === undefined) return;
     const key = `addons.${ARGO_CD_ID}.identityCenter`;
@@ -94,6 +96,12 @@ export class ManagedArgoCd implements ArgoCdDelivery {
       manifest: [namespaceObject],
       overwrite: true,
     });
+    const credentials = repositoryCredentialSecrets(this.options.repositories ?? [], namespace);
+    const credentialsManifest =
+      credentials.length > 0
+        ? new eks.KubernetesManifest(scope, 'RepositoryCredentials', { cluster: context.cluster, manifest: credentials, overwrite: true })
+        : undefined;
+    credentialsManifest?.node.addDependency(namespaceManifest);
     const bootstrap = this.options.bootstrap;
     // With delivery gitops the capability deploys every add-on chart here, bootstrap or not.
     const gitops = context.config.delivery === 'gitops';
@@ -126,6 +134,9 @@ export class ManagedArgoCd implements ArgoCdDelivery {
     });
     // The CRDs arrive with the capability, the namespace from this add-on; the access comes before the first sync.
     manifest.node.addDependency(capability.resource, access, namespaceManifest);
+    // A bootstrap repository may be private: its credentials first. (Chart Applications of delivery
+    // gitops depend on the whole add-on.)
+    if (credentialsManifest) manifest.node.addDependency(credentialsManifest);
   }
 
   private capability(scope: Construct, context: AddOnContext): EksCapability {
@@ -134,11 +145,13 @@ export class ManagedArgoCd implements ArgoCdDelivery {
       // The argo-cd options refused this already; reaching here is a programming error.
       throw new Error('managed Argo CD without identityCenter');
     }
+    const repositoryAccess = repositoryAccessPolicy(scope, 'RepositoryAccess', this.options.repositories ?? []);
     return new EksCapability(scope, 'Capability', {
       cluster: context.cluster,
       type: 'ARGOCD',
       capabilityName: ARGO_CD_CAPABILITY_NAME,
       purpose: 'Managed Argo CD',
+      managedPolicies: repositoryAccess ? [repositoryAccess] : undefined,
       configuration: {
         argoCd: {
           namespace: this.applicationNamespace,

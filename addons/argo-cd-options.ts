@@ -45,6 +45,12 @@ const SELF_MANAGED_ONLY = Object.keys(SELF_MANAGED_ARGO_CD_OPTIONS);
 /** Options that configure the capability, meaningless for the chart. */
 const MANAGED_ONLY = Object.keys(MANAGED_ARGO_CD_OPTIONS);
 
+/** Why an option of the capability means nothing with the chart, where a general reason would not help. */
+const MANAGED_ONLY_REASONS: Readonly<Record<string, string>> = {
+  repositories:
+    'nothing unless managed is true: only the EKS Capability reads repository credentials from Secrets Manager (docs/delivery.md, "Private repositories", shows how to give the chart credentials)',
+};
+
 /** Options given for the other delivery, and settings the chosen delivery lacks: every one of them. */
 function modeProblems(prefix: string, raw: unknown): Problems {
   const p = new Problems();
@@ -58,7 +64,7 @@ function modeProblems(prefix: string, raw: unknown): Problems {
         options[key],
         managed
           ? 'nothing when managed is true (EKS runs the capability: no chart, values, pod placement or HA settings)'
-          : 'nothing unless managed is true (it configures the EKS Capability for Argo CD)',
+          : (MANAGED_ONLY_REASONS[key] ?? 'nothing unless managed is true (it configures the EKS Capability for Argo CD)'),
       );
     }
   }

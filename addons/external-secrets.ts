@@ -19,7 +19,7 @@ import {
 } from '../lib/core/config';
 import { HOURS_PER_MONTH, usd } from '../lib/core/cost/ledger';
 import type { AddOnContext } from './core/addon';
-import { checkArnScope } from './core/arn';
+import { checkArnScope, KMS_KEY_ARN } from './core/arn';
 import type { AddOnCost, AddOnCostContext } from './core/cost';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn } from './core/helm-addon';
@@ -55,10 +55,6 @@ export const EXTERNAL_SECRETS_CHART: HelmChartSpec = {
 /** The name of secrets the platform store reads: `<environment>/platform/...`; no team may be named so. */
 export const PLATFORM_SECRETS_OWNER = 'platform';
 
-// Key ids: a UUID, or mrk- and 32 hex digits for multi-Region keys (KMS Developer Guide, "Key identifiers
-// (KeyId)" and "Multi-Region key identifiers").
-const KMS_KEY_ARN =
-  /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 const KMS_ALLOWED =
   'KMS key ARNs such as arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab ' +
   "or a multi-Region key's .../key/mrk-<32 hex digits> (not aliases)";

@@ -42,3 +42,13 @@ export function checkArnScope(p: Problems, key: string, arn: string, config: Pla
     p.add(key, arn, `an ARN of account ${accounts.join(' or ')} (${scope.why})`);
   }
 }
+
+// Key ids: a UUID, or mrk- and 32 hex digits for multi-Region keys (KMS Developer Guide, "Key identifiers
+// (KeyId)" and "Multi-Region key identifiers").
+/** A KMS key ARN (not an alias). */
+export const KMS_KEY_ARN =
+  /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+/** What {@link KMS_KEY_ARN} allows, for messages. */
+export const KMS_KEY_ALLOWED =
+  'a KMS key ARN such as arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab ' +
+  "or a multi-Region key's .../key/mrk-<32 hex digits> (not an alias)";
