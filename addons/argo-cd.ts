@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import type { ComputeMode, PlatformConfig, Problems, TeamConfig } from '../lib/core/config';
 import type { KubernetesObject } from '../lib/core/kubernetes-object';
 import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
+import type { ArgoCdBootstrapOptions } from './argo-cd-bootstrap';
 import { argoCdBootstrapObject, IN_CLUSTER } from './argo-cd-bootstrap';
 import type { ArgoCdDelivery } from './argo-cd-delivery';
 import { argoCdDelivery } from './argo-cd-gitops-delivery';
@@ -84,7 +85,7 @@ export class ArgoCdAddOn implements PlatformAddOn {
 
   deploy(scope: Construct, context: AddOnContext): void {
     this.delivery.deploy(scope, context);
-    if (context.config.delivery === 'gitops') publishGitOps(Stack.of(scope), this.applicationNamespace);
+    if (context.config.delivery === 'gitops') publishGitOps(Stack.of(scope), this.applicationNamespace, this.options.bootstrap);
   }
 
   /** The namespace Argo CD watches for Applications. */
@@ -128,11 +129,20 @@ export const GITOPS_OUTPUT = 'GitOps';
 /**
  * What the scripts need to find the environment's Applications without naming an add-on: the
  * resource, the namespace Argo CD watches (as this environment configures it) and the exact labels
- * every chart Application carries. Published only with delivery gitops: helm templates are unchanged.
+ * every chart Application carries; with a bootstrap, its kind and exact name (in that namespace),
+ * which scripts/down.sh deletes before the add-ons' Applications: what it deploys needs their
+ * controllers to delete its load balancers and volumes. Published only with delivery gitops: helm
+ * templates are unchanged.
  */
-function publishGitOps(stack: Stack, namespace: string): void {
+function publishGitOps(stack: Stack, namespace: string, bootstrap?: Pick<ArgoCdBootstrapOptions, 'kind' | 'name'>): void {
+  const value = {
+    resource: 'applications.argoproj.io',
+    namespace,
+    labels: PLATFORM_LABELS,
+    ...(bootstrap ? { bootstrap: { kind: bootstrap.kind, name: bootstrap.name } } : {}),
+  };
   new CfnOutput(stack, GITOPS_OUTPUT, {
-    value: JSON.stringify({ resource: 'applications.argoproj.io', namespace, labels: PLATFORM_LABELS }),
+    value: JSON.stringify(value),
     description: 'Where scripts/up.sh, verify.sh and down.sh find the Argo CD Applications of the add-ons',
   });
 }

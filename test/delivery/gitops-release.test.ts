@@ -1,7 +1,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
 
-import { ArgoCdAddOn } from '../../addons/argo-cd';
+import { ArgoCdAddOn, GITOPS_OUTPUT } from '../../addons/argo-cd';
 import { chartApplication, helmRepoUrl } from '../../addons/argo-cd-application';
 import { syncWave } from '../../addons/argo-cd-gitops-delivery';
 import { SYNC_WAIT_TIMEOUT } from '../../addons/argo-cd-release';
@@ -210,6 +211,28 @@ describe('the GitOps output the workshop scripts read', () => {
       resource: 'applications.argoproj.io',
       namespace: 'argocd',
       labels: { 'app.kubernetes.io/part-of': 'cdk-eks-platform', 'app.kubernetes.io/managed-by': 'cdk' },
+    });
+  });
+
+  const BOOTSTRAP_REPO = { repoUrl: 'https://github.com/example/gitops.git', path: 'apps' };
+  const gitopsOutput = (argoCd: Record<string, unknown>): Template =>
+    synth({ delivery: 'gitops', addons: { 'metrics-server': true, 'argo-cd': argoCd } }).platformTemplate;
+
+  test('without a bootstrap, names none', () => {
+    gitopsOutput({}).hasOutput(GITOPS_OUTPUT, {
+      Value: Match.serializedJson(Match.objectLike({ namespace: 'argocd', bootstrap: Match.absent() })),
+    });
+  });
+
+  test('with an app-of-apps bootstrap, names the Application by its exact name, for down.sh to delete first', () => {
+    gitopsOutput({ bootstrap: BOOTSTRAP_REPO }).hasOutput(GITOPS_OUTPUT, {
+      Value: Match.serializedJson(Match.objectLike({ namespace: 'argocd', bootstrap: { kind: 'Application', name: 'bootstrap' } })),
+    });
+  });
+
+  test('with an ApplicationSet bootstrap, names the ApplicationSet by its exact name, for down.sh to delete first', () => {
+    gitopsOutput({ bootstrap: { ...BOOTSTRAP_REPO, kind: 'ApplicationSet', name: 'root' } }).hasOutput(GITOPS_OUTPUT, {
+      Value: Match.serializedJson(Match.objectLike({ namespace: 'argocd', bootstrap: { kind: 'ApplicationSet', name: 'root' } })),
     });
   });
 
