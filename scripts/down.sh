@@ -35,9 +35,13 @@ Deletes one environment (~15-25 min), in this order:
      claims the add-ons' teardown facets name (PlatformStack's Teardown
      output), while their CSI drivers still run, and waits for the volumes;
      in a gitops environment (PlatformStack's GitOps output), then deletes
-     the environment's Argo CD Applications (its exact labels, in the
-     namespace Argo CD watches), highest sync wave first, and waits for each
-     wave to be gone: their finalizers delete what they deployed;
+     the Argo CD bootstrap it names, if any (an app-of-apps Application or an
+     ApplicationSet, by exact name), and waits for it and what it deployed
+     to be gone, while the add-ons' controllers still run; then the
+     environment's Argo CD Applications (its exact labels, in the namespace
+     Argo CD watches, none another object owns), highest sync wave first,
+     and waits for each wave to be gone: their finalizers delete what they
+     deployed;
   2. destroys PlatformStack (NAME-platform);
   3. destroys InfraStack (NAME-infra);
   4. finds what is still tagged for the cluster or the stacks: load
@@ -68,7 +72,8 @@ $CDK_OPTIONS_HELP
       --timeout-stack D   per cdk destroy (default: $(fmt_duration "$TIMEOUT_STACK"))
       --timeout-lb D      load balancers gone (default: $(fmt_duration "$TIMEOUT_LB"))
       --timeout-volumes D claimed volumes released (default: $(fmt_duration "$TIMEOUT_VOLUMES"))
-      --timeout-applications D  gitops: each sync wave of Applications gone
+      --timeout-applications D  gitops: the bootstrap, then each sync wave of
+                        Applications gone
                         (default: $(fmt_duration "$TIMEOUT_APPLICATIONS"))
                         D is seconds or 90s / 15m / 1h
 
@@ -250,11 +255,13 @@ phase_begin load-balancers "delete Ingresses and LoadBalancer Services, wait for
 remove_load_balancers || exit 1
 phase_end load-balancers 'done'
 
-# gitops: the Applications go before the stack, highest wave first (see delete_applications);
-# CloudFormation would delete them in no such order, and not wait for what they deployed.
+# gitops: the bootstrap, then the Applications go before the stack, highest wave first (see
+# delete_bootstrap and delete_applications); CloudFormation would delete them in no such order, and
+# not wait for what they deployed.
 if is_gitops; then
-  phase_begin applications "delete Argo CD Applications in $GITOPS_NAMESPACE, highest sync wave first"
+  phase_begin applications "delete ${GITOPS_BOOTSTRAP_NAME:+the Argo CD bootstrap $GITOPS_BOOTSTRAP_KIND $GITOPS_BOOTSTRAP_NAME, then }Argo CD Applications in $GITOPS_NAMESPACE, highest sync wave first"
   if ((CLUSTER_REACHABLE)); then
+    delete_bootstrap || exit 1
     delete_applications || exit 1
     phase_end applications 'done'
   else

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # A gitops environment (delivery: gitops, docs/delivery.md): every add-on chart is an Argo CD
 # Application. PlatformStack's GitOps output says where they are: the resource, the namespace Argo
-# CD watches (as the environment configures it) and the exact labels every one carries. Helm
-# environments publish no such output, and nothing here runs for them. Names no add-on.
+# CD watches (as the environment configures it) and the exact labels every one carries; with a
+# bootstrap (the argo-cd add-on's bootstrap option), its kind and exact name. Helm environments
+# publish no such output, and nothing here runs for them. Names no add-on.
 # Needs common.sh, cluster.sh and setup_env; stacks.sh for a dry run's plan (configured_value).
 # Variables set here are read by the scripts that source this file.
 # shellcheck disable=SC2034
@@ -16,7 +17,10 @@ US=$'\x1f'
 # GITOPS_RESOURCE   applications.argoproj.io
 # GITOPS_NAMESPACE  where Argo CD watches for Applications
 # GITOPS_SELECTOR   the exact labels, key=value,key=value (kubectl -l)
+# GITOPS_BOOTSTRAP_KIND, _RESOURCE, _NAME  the bootstrap Application or ApplicationSet in
+#                   GITOPS_NAMESPACE, by its exact name; all empty without a bootstrap
 GITOPS_RESOURCE='' GITOPS_NAMESPACE='' GITOPS_SELECTOR=''
+GITOPS_BOOTSTRAP_KIND='' GITOPS_BOOTSTRAP_RESOURCE='' GITOPS_BOOTSTRAP_NAME=''
 
 is_gitops() { [[ -n $GITOPS_NAMESPACE ]]; }
 
@@ -28,17 +32,23 @@ gitops_json() {
     const parse = (s) => { try { return JSON.parse(s); } catch { return undefined; } };
     const clean = (s) => String(s ?? "").replace(/[\t\n\r\x1f]+/g, " ").trim();
     if (mode === "spec") {
-      // Only what kubectl takes as a resource, a namespace and label selectors of exact values.
+      // Only what kubectl takes as a resource, a namespace and label selectors of exact values, and
+      // a bootstrap of a kind the argo-cd add-on deploys, by an exact name.
       const m = parse(args[0]);
+      const kinds = { Application: "applications.argoproj.io", ApplicationSet: "applicationsets.argoproj.io" };
+      const boot = m?.bootstrap;
       const dns = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
       const key = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
       const value = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
       const labels = Object.entries(m?.labels ?? {});
       if (!/^[a-z0-9]+(\.[a-z0-9-]+)+$/.test(m?.resource ?? "") || !dns.test(m?.namespace ?? "") || labels.length === 0 ||
-        !labels.every(([k, v]) => key.test(k) && typeof v === "string" && value.test(v))) process.exit(1);
-      console.log([m.resource, m.namespace, labels.map(([k, v]) => `${k}=${v}`).join(",")].join("\t"));
+        !labels.every(([k, v]) => key.test(k) && typeof v === "string" && value.test(v)) ||
+        (boot !== undefined && (!Object.hasOwn(kinds, boot?.kind ?? "") || !dns.test(boot?.name ?? "")))) process.exit(1);
+      console.log([m.resource, m.namespace, labels.map(([k, v]) => `${k}=${v}`).join(","),
+        ...(boot ? [boot.kind, kinds[boot.kind], boot.name] : [])].join("\t"));
     } else if (mode === "apps") {
-      // Only what the labels and the namespace prove the environment owns, in sync-wave order.
+      // Only what the labels and the namespace prove the environment owns, in sync-wave order; with
+      // the objects that own each (an ApplicationSet its Applications), as Kind/name,Kind/name.
       const [json, namespace, selector] = args;
       const want = selector.split(",").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]);
       const ref = (r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
@@ -60,26 +70,35 @@ gitops_json() {
         for (const c of st.conditions ?? []) failing.push(`${c.type}${c.message ? `: ${c.message}` : ""}`);
         const drift = (st.resources ?? []).filter((r) => r.status === "OutOfSync").map(ref);
         const selfHeal = a.spec?.syncPolicy?.automated?.selfHeal === true ? "on" : "off";
-        console.log([a.metadata.name, wave(a), st.sync?.status || "Unknown", st.health?.status || "Unknown", selfHeal,
+        const owners = (a.metadata.ownerReferences ?? []).map((r) => `${r.kind}/${r.name}`).join(",");
+        console.log([a.metadata.name, wave(a), owners, st.sync?.status || "Unknown", st.health?.status || "Unknown", selfHeal,
           failing.map(clean).join("; "), drift.map(clean).join(", ")].map(clean).join("\x1f"));
       }
     }
   ' "$@"
 }
 
+# clear_gitops: none of the GITOPS_* above (not a gitops environment).
+clear_gitops() {
+  GITOPS_RESOURCE='' GITOPS_NAMESPACE='' GITOPS_SELECTOR=''
+  GITOPS_BOOTSTRAP_KIND='' GITOPS_BOOTSTRAP_RESOURCE='' GITOPS_BOOTSTRAP_NAME=''
+}
+
 # parse_gitops OUTPUT_VALUE: the GITOPS_* above from the GitOps output's value; 1 (and none set)
 # when it is empty or not what the platform publishes.
 parse_gitops() {
   local line
-  GITOPS_RESOURCE='' GITOPS_NAMESPACE='' GITOPS_SELECTOR=''
+  clear_gitops
   [[ -n $1 ]] || return 1
   line=$(gitops_json spec "$1") || return 1
-  IFS=$'\t' read -r GITOPS_RESOURCE GITOPS_NAMESPACE GITOPS_SELECTOR <<<"$line"
+  IFS=$'\t' read -r GITOPS_RESOURCE GITOPS_NAMESPACE GITOPS_SELECTOR \
+    GITOPS_BOOTSTRAP_KIND GITOPS_BOOTSTRAP_RESOURCE GITOPS_BOOTSTRAP_NAME <<<"$line"
 }
 
 # list_applications: APPS gets one line per Application of the environment (fields separated by
-# US: name, wave, sync status, health, self-heal on/off, what fails, resources OutOfSync), lowest
-# wave first. Asks for the exact labels in Argo CD's namespace, and keeps only what has both.
+# US: name, wave, owners (Kind/name,... of metadata.ownerReferences, empty for none), sync status,
+# health, self-heal on/off, what fails, resources OutOfSync), lowest wave first. Asks for the exact
+# labels in Argo CD's namespace, and keeps only what has both.
 APPS=()
 list_applications() {
   local json
@@ -107,7 +126,7 @@ check_applications_healthy() {
     return 1
   fi
   for line in "${APPS[@]}"; do
-    IFS=$US read -r name wave sync health heal failing drift <<<"$line"
+    IFS=$US read -r name wave _ sync health heal failing drift <<<"$line"
     if [[ $sync == Synced && $health == Healthy ]]; then
       ok=$((ok + 1))
       APP_LINES+=("PASS"$'\t'"$name: Synced, Healthy")
@@ -153,6 +172,9 @@ plan_gitops_if_configured() {
   ((rc == 0)) && [[ $CONFIGURED_VALUE == gitops ]] || return 1
   GITOPS_RESOURCE=applications.argoproj.io GITOPS_NAMESPACE='<namespace of the GitOps output>'
   GITOPS_SELECTOR='<labels of the GitOps output>'
+  GITOPS_BOOTSTRAP_KIND='<bootstrap kind of the GitOps output>'
+  GITOPS_BOOTSTRAP_RESOURCE='<applications or applicationsets>.argoproj.io'
+  GITOPS_BOOTSTRAP_NAME='<bootstrap name of the GitOps output>'
 }
 
 # ----------------------------------------------------------------- down
@@ -162,7 +184,7 @@ plan_gitops_if_configured() {
 # its outputs cannot be read, or the output is not what the platform publishes.
 read_gitops_output() {
   local out
-  GITOPS_RESOURCE='' GITOPS_NAMESPACE='' GITOPS_SELECTOR=''
+  clear_gitops
   if is_dry_run; then
     plan_gitops_if_configured || true
     return 0
@@ -197,19 +219,62 @@ check_applications_gone() {
   ((${#left[@]} == 0))
 }
 
+# check_bootstrap_gone: the bootstrap object is gone from Argo CD's namespace. CHECK_DETAIL says
+# what is left: the object, and for an ApplicationSet the Applications it owns still there.
+check_bootstrap_gone() {
+  local out line name owners owned=()
+  if ! capture out '' "${KCTL[@]}" get "$GITOPS_BOOTSTRAP_RESOURCE" -n "$GITOPS_NAMESPACE" "$GITOPS_BOOTSTRAP_NAME" \
+    --ignore-not-found -o name; then
+    CHECK_DETAIL="cannot get $GITOPS_BOOTSTRAP_KIND $GITOPS_BOOTSTRAP_NAME: $(first_line "$CAPTURE_ERR")"
+    return 1
+  fi
+  [[ -z $out ]] && return 0
+  CHECK_DETAIL="$GITOPS_BOOTSTRAP_KIND $GITOPS_BOOTSTRAP_NAME is still there"
+  if list_applications; then
+    for line in "${APPS[@]}"; do
+      IFS=$US read -r name _ owners _ <<<"$line"
+      if [[ ,$owners, == *",$GITOPS_BOOTSTRAP_KIND/$GITOPS_BOOTSTRAP_NAME,"* ]]; then owned+=("$name"); fi
+    done
+  fi
+  if ((${#owned[@]})); then CHECK_DETAIL+=", with its Applications ${owned[*]}"; fi
+  return 1
+}
+
+# delete_bootstrap: the bootstrap object the GitOps output names (the argo-cd bootstrap option),
+# by its exact kind and name, and waits until it is gone: it goes before every add-on Application,
+# as what it deployed (workloads, their load balancers and volumes) needs the controllers the
+# add-ons run to be deleted. An ApplicationSet's foreground deletion removes the Applications it
+# generated first (while it exists it would recreate them), an app-of-apps Application's cascade
+# finalizer what it deployed. Nothing to do without a bootstrap. Returns 1, saying what is left,
+# when it is not gone within TIMEOUT_APPLICATIONS.
+delete_bootstrap() {
+  local what="$GITOPS_BOOTSTRAP_KIND $GITOPS_BOOTSTRAP_NAME"
+  [[ -n $GITOPS_BOOTSTRAP_NAME ]] || return 0
+  if is_dry_run; then plan_note "if the GitOps output names a bootstrap, it first, by its exact kind and name:"; fi
+  run_cmd "${KCTL[@]}" delete "$GITOPS_BOOTSTRAP_RESOURCE" -n "$GITOPS_NAMESPACE" "$GITOPS_BOOTSTRAP_NAME" \
+    --wait=false --ignore-not-found || return 1
+  if ! wait_for "the bootstrap $what (and what it deployed) to be deleted" "$TIMEOUT_APPLICATIONS" check_bootstrap_gone; then
+    err "The bootstrap $what of $ENV_NAME is still there: deleting it deletes what it deployed (load balancers, volumes) and has not finished," \
+      "so no add-on Application (their controllers are needed to finish) and no stack is deleted. Look at why: kubectl --context $CONTEXT -n $GITOPS_NAMESPACE get $GITOPS_BOOTSTRAP_RESOURCE $GITOPS_BOOTSTRAP_NAME -o yaml" \
+      "(status.conditions), then re-run the same command."
+    return 1
+  fi
+}
+
 # delete_applications: the environment's Applications, highest sync wave first (what a wave needs
 # is in a lower one), each wave gone before the next: the finalizer of each deletes what it
 # deployed (load balancers, volumes) while the controllers of lower waves still run. Only what
-# list_applications proves is the environment's, each by its exact name. Returns 1, saying which
-# is left, when a wave is not gone within TIMEOUT_APPLICATIONS.
+# list_applications proves is the environment's, each by its exact name; never one another object
+# owns (an ApplicationSet's): its owner deletes it, and would recreate it until then. Returns 1,
+# saying which is left, when a wave is not gone within TIMEOUT_APPLICATIONS.
 delete_applications() {
-  local line name wave waves=() names joined
+  local line name wave owners waves=() names joined
   if ! list_applications; then
     err "cannot list $GITOPS_RESOURCE in namespace $GITOPS_NAMESPACE of $CLUSTER: $(first_line "$CAPTURE_ERR"). Nothing was deleted from here on; re-run the same command."
     return 1
   fi
   if is_dry_run; then
-    plan_note "for each Application listed, highest $SYNC_WAVE_ANNOTATION first, a wave at a time:"
+    plan_note "for each Application listed that no object owns, highest $SYNC_WAVE_ANNOTATION first, a wave at a time:"
     plan "${KCTL[@]}" delete "$GITOPS_RESOURCE" -n "$GITOPS_NAMESPACE" '<name>' --wait=false --ignore-not-found
     wait_for "the Applications of the wave to be gone" "$TIMEOUT_APPLICATIONS" check_applications_gone '<name>'
     return 0
@@ -220,9 +285,17 @@ delete_applications() {
   fi
   local -A by_wave=()
   for line in "${APPS[@]}"; do
-    IFS=$US read -r name wave _ <<<"$line"
+    IFS=$US read -r name wave owners _ <<<"$line"
+    if [[ -n $owners ]]; then
+      log "$name is owned by $owners: its owner deletes it, not down"
+      continue
+    fi
     by_wave[$wave]+="$name "
   done
+  if ((${#by_wave[@]} == 0)); then
+    log "every $GITOPS_RESOURCE labelled $GITOPS_SELECTOR in namespace $GITOPS_NAMESPACE is owned by another object: nothing to delete"
+    return 0
+  fi
   mapfile -t waves < <(printf '%s\n' "${!by_wave[@]}" | sort -rn)
   for wave in "${waves[@]}"; do
     read -r -a names <<<"${by_wave[$wave]}"

@@ -633,7 +633,10 @@ given_efs_volume() {
 app_events() {
   awk '
     /kubectl .*delete ingress --all --all-namespaces/ { print "delete ingresses" }
+    /kubectl .*get applicationsets\.argoproj\.io .* -o name$/ { print "get ApplicationSet " $(NF-3); next }
+    /kubectl .*get applications\.argoproj\.io .* -o name$/ { print "get Application " $(NF-3); next }
     /kubectl .*get applications\.argoproj\.io/ { print "list applications" }
+    /kubectl .*delete applicationsets\.argoproj\.io/ { print "delete ApplicationSet " $(NF-2) }
     /kubectl .*delete applications\.argoproj\.io/ { print "delete " $(NF-2) }
     /cdk destroy PlatformStack/ { print "destroy PlatformStack" }
   ' "$STUB_DIR/calls.log"
@@ -678,6 +681,84 @@ destroy PlatformStack"
   assert_output --partial "down failed in phase 'applications'"
   refute_call 'cdk destroy'
   [[ ! -e $STUB_DIR/applications/argocd/storage.json && -e $STUB_DIR/applications/argocd/metrics-server.json ]]
+}
+
+# given_addon_applications: two add-on Applications in argocd, in sync waves 0 and 3; ADDON_WAVES
+# the app_events of deleting them, a wave at a time, then PlatformStack.
+given_addon_applications() {
+  given_application argocd metrics-server 0 Synced Healthy
+  given_application argocd storage 3 Synced Healthy
+}
+ADDON_WAVES="list applications
+delete storage
+list applications
+delete metrics-server
+list applications
+destroy PlatformStack"
+
+@test "down deletes an ApplicationSet bootstrap first and waits until it is gone, and never deletes its Applications itself" {
+  given_deployed alice
+  given_gitops alice-platform argocd ApplicationSet root
+  given_application_set argocd root guestbook api
+  given_addon_applications
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_equal "$(app_events)" "delete ingresses
+delete ApplicationSet root
+get ApplicationSet root
+$ADDON_WAVES"
+  assert_call '^kubectl --context alice-eks --request-timeout=30s delete applicationsets\.argoproj\.io -n argocd root --wait=false --ignore-not-found$'
+  assert_call '^kubectl --context alice-eks --request-timeout=30s get applicationsets\.argoproj\.io -n argocd root --ignore-not-found -o name$'
+  refute_call 'delete applications\.argoproj\.io -n argocd (guestbook|api) '
+  assert_output --regexp "applications +done"
+  [[ ! -e $STUB_DIR/applicationsets/argocd/root.json && -z $(compgen -G "$STUB_DIR/applications/argocd/*.json") ]]
+}
+
+@test "down deletes an app-of-apps bootstrap Application first, though it has no sync wave, and waits until it is gone" {
+  given_deployed alice
+  given_gitops alice-platform argocd Application bootstrap
+  given_application argocd bootstrap '' Synced Healthy
+  given_addon_applications
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_equal "$(app_events)" "delete ingresses
+delete bootstrap
+get Application bootstrap
+$ADDON_WAVES"
+  assert_call '^kubectl --context alice-eks --request-timeout=30s delete applications\.argoproj\.io -n argocd bootstrap --wait=false --ignore-not-found$'
+  assert_equal "$(count_calls 'delete applications\.argoproj\.io -n argocd bootstrap ')" 1
+}
+
+@test "down without a bootstrap deletes the waves as before, leaving an Application another object owns to its owner" {
+  given_deployed alice
+  given_gitops alice-platform
+  # Not the bootstrap: an ApplicationSet someone applied, whose Applications carry the labels.
+  given_application_set argocd team-apps web
+  given_addon_applications
+  run "$SCRIPTS/down.sh" --env alice
+  assert_success
+  assert_equal "$(app_events)" "delete ingresses
+$ADDON_WAVES"
+  refute_call 'applicationsets'
+  assert_output --partial "web is owned by ApplicationSet/team-apps: its owner deletes it, not down"
+  [[ -e $STUB_DIR/applications/argocd/web.json && -e $STUB_DIR/applicationsets/argocd/team-apps.json ]]
+}
+
+@test "down stops before any Application and the stacks when the bootstrap stays after a bounded wait, and names what is left" {
+  given_deployed alice
+  given_gitops alice-platform argocd ApplicationSet root
+  given_application_set argocd root guestbook api
+  : >"$STUB_DIR/applicationsets/argocd/root.stuck"
+  given_application argocd metrics-server 0 Synced Healthy
+  run "$SCRIPTS/down.sh" --env alice --timeout-applications 0
+  assert_failure
+  assert_output --partial "Timed out after 0s waiting for the bootstrap ApplicationSet root (and what it deployed) to be deleted (last seen: ApplicationSet root is still there, with its Applications api guestbook)"
+  assert_output --partial "The bootstrap ApplicationSet root of alice is still there: deleting it deletes what it deployed (load balancers, volumes) and has not finished, so no add-on Application (their controllers are needed to finish) and no stack is deleted."
+  assert_output --partial "kubectl --context alice-eks -n argocd get applicationsets.argoproj.io root -o yaml"
+  assert_output --partial "down failed in phase 'applications'"
+  refute_call 'delete applications\.argoproj\.io'
+  refute_call 'cdk destroy'
+  [[ -e $STUB_DIR/applications/argocd/metrics-server.json && -e $STUB_DIR/applications/argocd/guestbook.json ]]
 }
 
 @test "down deletes only the Applications it proves are the environment's: exact label values, in Argo CD's namespace" {
@@ -740,19 +821,25 @@ destroy PlatformStack"
   [[ -e $STUB_DIR/applications/argocd/metrics-server.json ]]
 }
 
-@test "down --dry-run of a gitops configuration plans the Applications' deletion between the load balancers and PlatformStack" {
+@test "down --dry-run of a gitops configuration plans the bootstrap's, then the Applications' deletion between the load balancers and PlatformStack" {
   run --separate-stderr "$SCRIPTS/down.sh" --env alice --dry-run -c delivery=gitops -c addons=metrics-server,argo-cd
   assert_success
   local k="kubectl --context alice-eks --request-timeout=30s" ns="'<namespace of the GitOps output>'"
-  assert_output --partial "+ $k get applications.argoproj.io -n $ns -l '<labels of the GitOps output>' -o json
-# for each Application listed, highest argocd.argoproj.io/sync-wave first, a wave at a time:
+  local boot="'<applications or applicationsets>.argoproj.io' -n $ns '<bootstrap name of the GitOps output>'"
+  assert_output --partial "# if the GitOps output names a bootstrap, it first, by its exact kind and name:
++ $k delete $boot --wait=false --ignore-not-found
+# wait up to 15m (poll every 0s) for: the bootstrap <bootstrap kind of the GitOps output> <bootstrap name of the GitOps output> (and what it deployed) to be deleted
++ $k get $boot --ignore-not-found -o name
++ $k get applications.argoproj.io -n $ns -l '<labels of the GitOps output>' -o json
+# for each Application listed that no object owns, highest argocd.argoproj.io/sync-wave first, a wave at a time:
 + $k delete applications.argoproj.io -n $ns '<name>' --wait=false --ignore-not-found
 # wait up to 15m (poll every 0s) for: the Applications of the wave to be gone"
-  local lbs apps platform
+  local lbs boot apps platform
   lbs=$(line_of_output 'wait up to 15m \(poll every 0s\) for: load balancers' "${lines[@]}")
+  boot=$(line_of_output 'names a bootstrap' "${lines[@]}")
   apps=$(line_of_output 'get applications' "${lines[@]}")
   platform=$(line_of_output 'cdk destroy PlatformStack' "${lines[@]}")
-  ((lbs > 0 && lbs < apps && apps < platform))
+  ((lbs > 0 && lbs < boot && boot < apps && apps < platform))
   [[ ! -e $STUB_DIR/calls.log ]]
 }
 

@@ -132,20 +132,39 @@ given_load_balancer() {
 # The labels every Application of the platform carries (lib/core/kubernetes-object.ts PLATFORM_LABELS).
 PLATFORM_LABELS_JSON='{"app.kubernetes.io/part-of": "cdk-eks-platform", "app.kubernetes.io/managed-by": "cdk"}'
 
-# gitops_output [NAMESPACE]: the value of PlatformStack's GitOps output (addons/argo-cd.ts).
+# gitops_output [NAMESPACE [KIND NAME]]: the value of PlatformStack's GitOps output (addons/argo-cd.ts),
+# with a bootstrap KIND NAME when given.
 gitops_output() {
-  printf '{"resource":"applications.argoproj.io","namespace":"%s","labels":%s}' "${1:-argocd}" "${PLATFORM_LABELS_JSON// /}"
+  printf '{"resource":"applications.argoproj.io","namespace":"%s","labels":%s%s}' "${1:-argocd}" "${PLATFORM_LABELS_JSON// /}" \
+    "${3:+,\"bootstrap\":{\"kind\":\"$2\",\"name\":\"$3\"\}}"
 }
 
-# given_gitops STACK [NAMESPACE]: PlatformStack STACK publishes the GitOps output.
-given_gitops() { gitops_output "${2:-argocd}" >"$STUB_DIR/stacks/$1.gitops"; }
+# given_gitops STACK [NAMESPACE [KIND NAME]]: PlatformStack STACK publishes the GitOps output.
+given_gitops() { gitops_output "${2:-argocd}" "${@:3}" >"$STUB_DIR/stacks/$1.gitops"; }
 
-# given_application NAMESPACE NAME WAVE SYNC HEALTH [STATUS_FIELDS [LABELS_JSON [SELF_HEAL]]]: an
-# Argo CD Application; STATUS_FIELDS are more fields of its status ("resources": [...], ...).
+# given_application NAMESPACE NAME WAVE SYNC HEALTH [STATUS_FIELDS [LABELS_JSON [SELF_HEAL [METADATA_FIELDS]]]]:
+# an Argo CD Application (WAVE empty: no sync-wave annotation); STATUS_FIELDS are more fields of
+# its status ("resources": [...], ...), METADATA_FIELDS more of its metadata.
 given_application() {
   mkdir -p "$STUB_DIR/applications/$1"
-  printf '{"metadata": {"name": "%s", "namespace": "%s", "labels": %s, "annotations": {"argocd.argoproj.io/sync-wave": "%s"}},
+  printf '{"metadata": {"name": "%s", "namespace": "%s", "labels": %s%s%s},
  "spec": {"syncPolicy": {"automated": {"prune": true, "selfHeal": %s}}},
  "status": {"sync": {"status": "%s"}, "health": {"status": "%s"}%s}}\n' \
-    "$2" "$1" "${7:-$PLATFORM_LABELS_JSON}" "$3" "${8:-true}" "$4" "$5" "${6:+, $6}" >"$STUB_DIR/applications/$1/$2.json"
+    "$2" "$1" "${7:-$PLATFORM_LABELS_JSON}" "${3:+, \"annotations\": {\"argocd.argoproj.io/sync-wave\": \"$3\"\}}" "${9:+, $9}" "${8:-true}" "$4" "$5" "${6:+, $6}" >"$STUB_DIR/applications/$1/$2.json"
+}
+
+# given_application_set NAMESPACE NAME APPLICATION...: an ApplicationSet (the bootstrap of
+# addons/argo-cd-bootstrap.ts) and the Applications it generated: the platform's labels, no sync
+# wave, owned by it (deleting the ApplicationSet deletes them).
+given_application_set() {
+  local ns=$1 set=$2 app
+  shift 2
+  mkdir -p "$STUB_DIR/applicationsets/$ns"
+  printf '{"metadata": {"name": "%s", "namespace": "%s", "labels": %s}}\n' "$set" "$ns" "$PLATFORM_LABELS_JSON" \
+    >"$STUB_DIR/applicationsets/$ns/$set.json"
+  for app; do
+    given_application "$ns" "$app" '' Synced Healthy '' '' '' \
+      "\"ownerReferences\": [{\"apiVersion\": \"argoproj.io/v1alpha1\", \"kind\": \"ApplicationSet\", \"name\": \"$set\", \"uid\": \"0\", \"controller\": true, \"blockOwnerDeletion\": true}]"
+    echo "$set" >"$STUB_DIR/applications/$ns/$app.owner"
+  done
 }

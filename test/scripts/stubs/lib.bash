@@ -23,6 +23,8 @@
 #   stacks/NAME.gitops        the GitOps output of PlatformStack NAME (a gitops environment)
 #   applications/NS/NAME.json Argo CD Application NAME in namespace NS, as kubectl prints one
 #   applications/NS/NAME.stuck  deleting it never finishes (its finalizer hangs)
+#   applications/NS/NAME.owner  the ApplicationSet that owns it: deleting that deletes it
+#   applicationsets/NS/NAME.json, .stuck  Argo CD ApplicationSet NAME, as for applications
 #   fail/KEY                  make call KEY fail: "always" or how many times
 #   aws_errors/SERVICE_OP     make `aws SERVICE OP` fail with an AWS error (see aws_fails)
 #   lbs, tgs                  ARNs of existing load balancers / target groups
