@@ -156,19 +156,9 @@ check_applications_healthy() {
 # plan_gitops_if_configured: in a dry run, where there are no outputs yet, whether the
 # configuration (cdk.json and -c) deploys gitops; sets the GITOPS_* placeholders for the plan.
 plan_gitops_if_configured() {
-  local saved=("${CDK_CONTEXT[@]}") kept=() i rc=0
+  local rc=0
   is_dry_run || return 1
-  # Without the dry run's placeholders (clusterAdmins=<caller-arn>), which no configuration accepts.
-  for ((i = 0; i < ${#saved[@]}; i++)); do
-    if [[ ${saved[i]} == -c && ${saved[i + 1]:-} == *'<'* ]]; then
-      i=$((i + 1))
-    else
-      kept+=("${saved[i]}")
-    fi
-  done
-  CDK_CONTEXT=("${kept[@]}")
   configured_value delivery 2>/dev/null || rc=$?
-  CDK_CONTEXT=("${saved[@]}")
   ((rc == 0)) && [[ $CONFIGURED_VALUE == gitops ]] || return 1
   GITOPS_RESOURCE=applications.argoproj.io GITOPS_NAMESPACE='<namespace of the GitOps output>'
   GITOPS_SELECTOR='<labels of the GitOps output>'

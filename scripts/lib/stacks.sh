@@ -188,10 +188,19 @@ print_cost_estimate() {
 # CDK_CONTEXT gets, resolved by the app's own lib/core/config from cdk.json's context under the -c values
 # (as the cost estimate resolves its context), and CONFIGURED_FROM where it comes from. Returns 2,
 # with CONFIGURED_FROM the first problem, when the configuration is not valid (the deploy's synth
-# then stops before anything changes), 1 when it cannot be read.
+# then stops before anything changes), 1 when it cannot be read. A dry run's placeholders
+# (-c clusterAdmins=<caller-arn>) are left out: no configuration accepts them, and they stand for
+# values the real run reads.
 CONFIGURED_VALUE='' CONFIGURED_FROM=''
 configured_value() {
-  local out
+  local out context=() i
+  for ((i = 0; i < ${#CDK_CONTEXT[@]}; i++)); do
+    if [[ ${CDK_CONTEXT[i]} == -c && ${CDK_CONTEXT[i + 1]:-} == *'=<'*'>' ]]; then
+      i=$((i + 1))
+    else
+      context+=("${CDK_CONTEXT[i]}")
+    fi
+  done
   # shellcheck disable=SC2016 # JavaScript, not shell
   if ! out=$(node --require sucrase/register/ts -e '
     const { ConfigError, Problems, readConfig } = require("./lib/core/config");
@@ -214,7 +223,7 @@ configured_value() {
       if (!(error instanceof ConfigError)) throw error;
       console.log(`invalid\t${error.problems[0]}`);
     }
-  ' -- "$1" "${CDK_CONTEXT[@]}" 2>"$WORK_TMP/node.err"); then
+  ' -- "$1" "${context[@]}" 2>"$WORK_TMP/node.err"); then
     CONFIGURED_VALUE='' CONFIGURED_FROM=$(first_line "$(<"$WORK_TMP/node.err")")
     return 1
   fi
