@@ -15,7 +15,14 @@ import { SelfManagedArgoCd } from './argo-cd-helm';
 import { ManagedArgoCd } from './argo-cd-managed';
 import type { ArgoCdAddOnProps, ArgoCdOptions } from './argo-cd-options';
 import { ARGO_CD_ID, ARGO_CD_OPTIONS, argoCdOptions } from './argo-cd-options';
-import type { AddOnContext, ClusterObjectRef, KubernetesVersionRange, PlatformAddOn, ServiceAccountRef } from './core/addon';
+import type {
+  AddOnContext,
+  ClusterObjectRef,
+  DeferredDeploy,
+  KubernetesVersionRange,
+  PlatformAddOn,
+  ServiceAccountRef,
+} from './core/addon';
 import type { GitOpsDeliveryRequest, ReleaseChart } from './core/chart-release';
 import type { AddOnCost, AddOnCostContext } from './core/cost';
 import { facetsOf } from './core/facets';
@@ -70,7 +77,8 @@ export class ArgoCdAddOn implements PlatformAddOn {
   declare readonly provides?: ProvidedCapabilities;
   declare readonly providesCapacity?: boolean;
   declare readonly podSets?: (config: PlatformConfig) => readonly PodSet[];
-  declare readonly checkConfiguration?: (p: Problems, config: PlatformConfig) => void;
+  declare readonly checkConfiguration?: (p: Problems, config: PlatformConfig, addons: readonly PlatformAddOn[]) => void;
+  declare readonly deferred?: DeferredDeploy;
   declare readonly deployTeam?: (scope: Construct, context: AddOnContext, team: TeamConfig) => void;
   declare readonly costLines?: (context: AddOnCostContext) => readonly AddOnCost[];
   declare readonly teardown?: (context: AddOnContext) => AddOnTeardown;

@@ -80,6 +80,18 @@ export interface KubernetesVersionRange {
 }
 
 /**
+ * Part of an add-on deployed after other add-ons (see `PlatformAddOn.deferred`). PlatformStack
+ * creates it once every add-on is deployed, in a scope of its own that depends on the add-on's
+ * scope and on the scopes of `after`, so it is also deleted before them.
+ */
+export interface DeferredDeploy {
+  /** Ids of the add-ons it needs; the plan requires them to be selected. */
+  readonly after: readonly string[];
+  /** Creates its constructs in `scope`, with the add-on's context. */
+  deploy(scope: Construct, context: AddOnContext): void;
+}
+
+/**
  * The contract every add-on implements, first-party or a consumer's own.
  *
  * The plan reads the declarations (compute modes, dependencies, namespaces, service accounts) to
@@ -162,13 +174,21 @@ export interface PlatformAddOn {
   readonly providesCapacity?: boolean;
   /**
    * Adds the problems of the add-on's options that only the environment's configuration reveals (an
-   * ARN of another Region, a node group the add-on needs), each under its `addons.<id>.<key>`.
-   * Called once by the plan, before anything is built.
+   * ARN of another Region, a node group the add-on needs), or the other add-ons of the plan (what
+   * one of them must offer), each under its `addons.<id>.<key>`. Called once by the plan, before
+   * anything is built, with every add-on of the plan (this one included).
    * @default - nothing to check
    */
-  checkConfiguration?(p: Problems, config: PlatformConfig): void;
+  checkConfiguration?(p: Problems, config: PlatformConfig, addons: readonly PlatformAddOn[]): void;
   /** Creates the add-on's constructs in `scope`. */
   deploy(scope: Construct, context: AddOnContext): void;
+  /**
+   * Constructs that need other add-ons running without the add-on depending on them as a whole
+   * (`dependsOn`): custom resources of another add-on's CRDs, where that add-on is itself delivered
+   * through this one (the GitOps engine's Applications depend on the engine).
+   * @default - nothing deferred
+   */
+  readonly deferred?: DeferredDeploy;
   /**
    * Creates what the add-on gives one application team (e.g. a store in each team namespace) in
    * `scope`, a construct of that team which PlatformStack makes depend on the add-on's own scope

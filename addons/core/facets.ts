@@ -24,6 +24,7 @@ const FACETS: Readonly<Record<keyof AddOnFacets, true>> = {
   deployTeam: true,
   costLines: true,
   teardown: true,
+  deferred: true,
 };
 
 /**

@@ -33,6 +33,11 @@ export function selectionProblems(
         problems.push(`"${addon.id}" depends on "${dependency}", which is not selected: add "${dependency}"`);
       }
     }
+    for (const needed of addon.deferred?.after ?? []) {
+      if (!ids.has(needed)) {
+        problems.push(`"${addon.id}" needs "${needed}" as configured, which is not selected: add "${needed}"`);
+      }
+    }
     for (const other of addon.conflictsWith ?? []) {
       // Report each conflicting pair once, from the side that declares it.
       if (ids.has(other)) {

@@ -28,7 +28,7 @@ describe('self-managed: the Helm chart', () => {
       addons: '',
       sampleWorkloads: false,
     }).config;
-    expect(problemLines((p) => addon.checkConfiguration?.(p, elsewhere))).toEqual([]);
+    expect(problemLines((p) => addon.checkConfiguration?.(p, elsewhere, [addon]))).toEqual([]);
   });
 
   test('builds the release and its bootstrap, no capability', () => {

@@ -306,7 +306,7 @@ describe('facetsOf: an add-on that delegates declares what its delivery declares
       dependsOn: ['certs'],
       checkConfiguration: expect.any(Function),
     });
-    facets.checkConfiguration?.(new Problems(), loadConfig({}));
+    facets.checkConfiguration?.(new Problems(), loadConfig({}), []);
     expect(delivery.checked).toEqual(['chart']);
   });
 });

@@ -84,7 +84,7 @@ export function composePlan(context: Readonly<Record<string, unknown>>, inputs: 
   checkUniquePrincipals(p, config, teams, keyOf);
   checkWorkloads(p, config, all);
   checkAddOnVersions(p, config.kubernetesVersion, all);
-  all.forEach((addon) => addon.checkConfiguration?.(p, config));
+  all.forEach((addon) => addon.checkConfiguration?.(p, config, all));
   // Add-ons with bad options may not exist: place the pods of a plan that is whole so far.
   const placed = p.count === 0 ? placePodSets(config, all) : [];
   const capacityWarnings = p.count === 0 ? checkControllerCapacity(p, config, all, placed) : [];

@@ -9,7 +9,7 @@ import { chartDeliveries } from './chart-delivery';
  * needs it and deletes it after (load balancers go before their controller), and on node groups on
  * the capacity providers its pods need (`capacityWaits`, the plan's: by add-on id, the providers it
  * deploys after). Each add-on releases its charts the way the environment's delivery says
- * (`chartDeliveries`).
+ * (`chartDeliveries`). What an add-on defers (`deferred`) comes last, under `Deferred/<id>`.
  */
 /** What {@link deployAddOns} made, by add-on id. */
 export interface DeployedAddOns {
@@ -43,6 +43,14 @@ export function deployAddOns(
   // their add-on deploys after the provider, and is deleted before it.
   for (const [id, providers] of capacityWaits) {
     scopes.get(id)?.node.addDependency(...providers.map((provider) => scopes.get(provider) as Construct));
+  }
+  // Apart from the add-on scopes: inside one, depending on an add-on delivered through it would be a cycle.
+  const deferred = addons.flatMap((addon) => (addon.deferred ? [{ id: addon.id, part: addon.deferred }] : []));
+  const deferredParent = deferred.length > 0 ? new Construct(scope, 'Deferred') : scope;
+  for (const { id, part } of deferred) {
+    const deferredScope = new Construct(deferredParent, id);
+    deferredScope.node.addDependency(scopes.get(id) as Construct, ...part.after.map((after) => scopes.get(after) as Construct));
+    part.deploy(deferredScope, contexts.get(id) as AddOnContext);
   }
   return { scopes, contexts };
 }
