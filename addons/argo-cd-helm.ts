@@ -6,12 +6,16 @@ import { argoCdBootstrapObject, IN_CLUSTER } from './argo-cd-bootstrap';
 import type { ArgoCdDelivery } from './argo-cd-delivery';
 import type { ArgoCdOptions } from './argo-cd-options';
 import { ARGO_CD_ID } from './argo-cd-options';
-import type { AddOnContext } from './core/addon';
+import { checkRepositories, repositoryExternalSecrets } from './argo-cd-repositories';
+import type { AddOnContext, DeferredDeploy, PlatformAddOn } from './core/addon';
 import type { HelmChartSpec, HelmValues, Toleration } from './core/helm-addon';
 import { HelmAddOn, mergeValues } from './core/helm-addon';
 import { OPS_NODE_SELECTOR, selects, tolerationsFor } from './core/node-placement';
 import type { PodRequests, PodSet } from './core/pod-sets';
 import { podRequests } from './core/pod-sets';
+import { ExternalSecretsAddOn } from './external-secrets';
+import type { PlatformSecretStore } from './external-secrets-stores';
+import { PLATFORM_STORE } from './external-secrets-stores';
 
 /**
  * The tested chart. The release is named `argocd` because the chart names its objects
@@ -48,7 +52,10 @@ const HA_REPLICAS = 2;
 const REDIS_HA_PODS = 3;
 
 /** What the chart reads of the argo-cd options. */
-export type SelfManagedArgoCdOptions = Pick<ArgoCdOptions, 'version' | 'values' | 'nodeSelector' | 'tolerations' | 'ha' | 'bootstrap'>;
+export type SelfManagedArgoCdOptions = Pick<
+  ArgoCdOptions,
+  'version' | 'values' | 'nodeSelector' | 'tolerations' | 'ha' | 'bootstrap' | 'repositories'
+>;
 
 /**
  * Self-managed Argo CD: the Helm chart, whose UI and API stay inside the cluster
@@ -118,7 +125,32 @@ export class SelfManagedArgoCd extends HelmAddOn<SelfManagedArgoCdOptions> imple
     ];
   }
 
-  checkConfiguration(p: Problems, config: PlatformConfig): void {
+  /**
+   * The repository credentials, synced by the external-secrets add-on: deferred, since with
+   * delivery gitops that add-on's chart is itself an Application of this Argo CD.
+   */
+  get deferred(): DeferredDeploy | undefined {
+    const repositories = this.options.repositories ?? [];
+    if (!repositories.some((r) => r.secretArn !== undefined)) return undefined;
+    return {
+      after: [ExternalSecretsAddOn.ID],
+      deploy: (scope, context) =>
+        new eks.KubernetesManifest(scope, 'RepositoryCredentials', {
+          cluster: context.cluster,
+          manifest: repositoryExternalSecrets(repositories, this.applicationNamespace, PLATFORM_STORE),
+          overwrite: true,
+        }),
+    };
+  }
+
+  checkConfiguration(p: Problems, config: PlatformConfig, addons: readonly PlatformAddOn[]): void {
+    const store = (addons.find((a) => a.id === ExternalSecretsAddOn.ID) as { platformStore?: PlatformSecretStore } | undefined)
+      ?.platformStore;
+    checkRepositories(p, `addons.${ARGO_CD_ID}.repositories`, this.options.repositories ?? [], config, {
+      kind: 'store',
+      store,
+      namespace: this.applicationNamespace,
+    });
     if (this.pinnedToOps(config) && !config.nodeGroups.some((g) => selects(OPS_NODE_SELECTOR, g))) {
       p.missing(
         `addons.${ARGO_CD_ID}.nodeSelector`,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 import { documented, json, list, oneOf, strictObject, text } from '../lib/core/config';
-import { ARGO_CD_REPOSITORIES } from './argo-cd-repositories';
 
 /*
  * The options only managed Argo CD (the EKS Capability) reads. Sources, read 2026-12-01:
@@ -88,7 +87,6 @@ export const MANAGED_ARGO_CD_OPTIONS = {
   deployAccess: documented(oneOf(ARGO_CD_DEPLOY_ACCESS), {
     description: `Managed only, with a bootstrap or delivery gitops: the capability's Kubernetes RBAC on this cluster. \`namespace\`: read every resource cluster-wide (discovery, health checks) and write only in the capability namespace (the EKS user guide's production setup; bind more namespaces yourself); \`cluster-admin\`: everything, as the self-managed chart's controller has (the guide advises against it in production; delivery gitops needs it to install the add-on charts). Default ${DEFAULT_DEPLOY_ACCESS}, with delivery gitops cluster-admin.`,
   }).optional(),
-  repositories: ARGO_CD_REPOSITORIES.optional(),
   vpceIds: documented(
     list(text('a VPC endpoint id such as vpce-0123456789abcdef0', VPCE_ID), 'a list of VPC endpoint ids such as vpce-0123456789abcdef0'),
     {

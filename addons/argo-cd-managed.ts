@@ -71,7 +71,7 @@ export class ManagedArgoCd implements ArgoCdDelivery {
         'cluster-admin, or unset, with delivery gitops (the capability then installs every add-on chart: CRDs, cluster roles and objects in their own namespaces)',
       );
     }
-    checkRepositories(p, `addons.${ARGO_CD_ID}.repositories`, this.options.repositories ?? [], config);
+    checkRepositories(p, `addons.${ARGO_CD_ID}.repositories`, this.options.repositories ?? [], config, { kind: 'capability' });
     const center = this.options.identityCenter;
     if (center === undefined) return;
     const key = `addons.${ARGO_CD_ID}.identityCenter`;

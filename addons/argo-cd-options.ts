@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { documented, flag, Problems, strictObject } from '../lib/core/config';
 import { ARGO_CD_BOOTSTRAP_OPTIONS } from './argo-cd-bootstrap';
 import { MANAGED_ARGO_CD_OPTIONS } from './argo-cd-managed-options';
+import { ARGO_CD_REPOSITORIES } from './argo-cd-repositories';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 
 /** The id of the argo-cd add-on, in configuration and in problem keys. */
@@ -26,6 +27,7 @@ export const ARGO_CD_OPTIONS = strictObject(
       description:
         'Git repository Argo CD syncs from once it runs: {repoUrl, path, targetRevision?, name?, kind?}. Without it, Argo CD runs with no Application.',
     }).optional(),
+    repositories: ARGO_CD_REPOSITORIES.optional(),
     managed: documented(flag(), {
       description:
         'Use the EKS Capability for Argo CD (run by EKS, off your nodes, IAM Identity Center sign-in) instead of the Helm chart. Needs identityCenter.',
@@ -45,12 +47,6 @@ const SELF_MANAGED_ONLY = Object.keys(SELF_MANAGED_ARGO_CD_OPTIONS);
 /** Options that configure the capability, meaningless for the chart. */
 const MANAGED_ONLY = Object.keys(MANAGED_ARGO_CD_OPTIONS);
 
-/** Why an option of the capability means nothing with the chart, where a general reason would not help. */
-const MANAGED_ONLY_REASONS: Readonly<Record<string, string>> = {
-  repositories:
-    'nothing unless managed is true: only the EKS Capability reads repository credentials from Secrets Manager (docs/delivery.md, "Private repositories", shows how to give the chart credentials)',
-};
-
 /** Options given for the other delivery, and settings the chosen delivery lacks: every one of them. */
 function modeProblems(prefix: string, raw: unknown): Problems {
   const p = new Problems();
@@ -64,7 +60,7 @@ function modeProblems(prefix: string, raw: unknown): Problems {
         options[key],
         managed
           ? 'nothing when managed is true (EKS runs the capability: no chart, values, pod placement or HA settings)'
-          : (MANAGED_ONLY_REASONS[key] ?? 'nothing unless managed is true (it configures the EKS Capability for Argo CD)'),
+          : 'nothing unless managed is true (it configures the EKS Capability for Argo CD)',
       );
     }
   }

@@ -11,6 +11,8 @@ import { documented, json, oneOf, strictObject, text } from '../lib/core/config'
 import type { KubernetesObject } from '../lib/core/kubernetes-object';
 import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
 import { checkArnScope, KMS_KEY_ALLOWED, KMS_KEY_ARN } from './core/arn';
+import type { PlatformSecretStore } from './external-secrets-stores';
+import { ESO_API_VERSION } from './external-secrets-stores';
 
 /*
  * Private chart and Git repositories for managed Argo CD (the EKS Capability). Source, read
@@ -23,8 +25,11 @@ import { checkArnScope, KMS_KEY_ALLOWED, KMS_KEY_ARN } from './core/arn';
  *   template for every repository URL that starts with `url`) with `type`, `url` and `secretArn`, a
  *   Secrets Manager secret holding `{"username", "token"}`, a plain-text SSH private key, or GitHub
  *   App fields; the capability role needs secretsmanager:GetSecretValue and KMS decrypt.
- * The self-managed chart cannot read Secrets Manager; docs/delivery.md shows how to give it
- * credentials with the external-secrets add-on.
+ * The self-managed chart cannot read Secrets Manager: the external-secrets add-on syncs each secret
+ * into a repo-creds Secret in Argo CD's namespace (an ExternalSecret through its platform store,
+ * external-secrets.io/v1 as of ESO v2.9.0 apis/externalsecrets/v1: `target.template.mergePolicy:
+ * Merge` adds the secret's keys to the template's `type` and `url`). The secret then holds Argo CD's
+ * own field names (argo-cd docs/operator-manual/declarative-setup.md, "Repository Credentials").
  */
 
 /** The kinds of repository Argo CD pulls from. */
@@ -67,7 +72,7 @@ export type RepositoryOptions = z.output<typeof repositorySchema>;
 
 const REPOSITORIES_ALLOWED = 'a list of {url, type: git|helm, secretArn?, kmsKeyArn?}, each url once';
 
-/** The `repositories` option of the argo-cd add-on (managed only). */
+/** The `repositories` option of the argo-cd add-on. */
 export const ARGO_CD_REPOSITORIES = documented(
   json(
     z.array(repositorySchema, REPOSITORIES_ALLOWED).superRefine((repositories, ctx) => {
@@ -82,7 +87,7 @@ export const ARGO_CD_REPOSITORIES = documented(
   {
     allowed: REPOSITORIES_ALLOWED,
     description:
-      'Managed only: private repositories. A private ECR registry (`oci://<account>.dkr.ecr.<region>.amazonaws.com/<prefix>`, type helm) is pulled with the capability role, no secret; any other URL is a credential template for every repository under it, with the credentials in the Secrets Manager secret `secretArn` (and `kmsKeyArn`, the key it is encrypted with unless aws/secretsmanager). Public repositories need no entry.',
+      'Private repositories: each url a credential template for every repository under it, with the credentials in the Secrets Manager secret `secretArn` (`kmsKeyArn`: the key it is encrypted with, unless aws/secretsmanager). Managed, the capability reads it; with the chart, the external-secrets add-on syncs it (a secret `<environment>/platform/...`). Managed only: a private ECR registry (`oci://<account>.dkr.ecr.<region>.amazonaws.com/<prefix>`, type helm), pulled with the capability role, no secret. Public repositories need no entry.',
   },
 );
 
@@ -99,36 +104,90 @@ function ecrRegistry(repository: RepositoryOptions): EcrRegistry | undefined {
 }
 
 /**
- * Every problem of the entries that shape alone cannot show: what each kind of entry needs, and
- * ARNs that cannot be used from this environment.
+ * Who reads the credentials: the EKS Capability with its role, or, with the chart, the platform
+ * store of the external-secrets add-on (undefined when the plan has none that describes it), for
+ * Argo CD's `namespace`.
  */
-export function checkRepositories(p: Problems, key: string, repositories: readonly RepositoryOptions[], config: PlatformConfig): void {
+export type CredentialReader =
+  { readonly kind: 'capability' } | { readonly kind: 'store'; readonly store?: PlatformSecretStore; readonly namespace: string };
+
+/** The name of a secret, from its full ARN (the name, "-" and six characters). */
+const secretName = (arn: string): string => arn.slice(arn.indexOf(':secret:') + ':secret:'.length, -7);
+
+/**
+ * Every problem of the entries that shape alone cannot show: what each kind of entry needs, ARNs
+ * that cannot be used from this environment, and what the reader of the credentials cannot read.
+ */
+export function checkRepositories(
+  p: Problems,
+  key: string,
+  repositories: readonly RepositoryOptions[],
+  config: PlatformConfig,
+  reader: CredentialReader,
+): void {
   repositories.forEach((repository, i) => {
     const at = `${key}[${i}]`;
-    const ecr = ecrRegistry(repository);
-    if (ecr) {
-      if (repository.secretArn !== undefined) {
-        p.add(`${at}.secretArn`, repository.secretArn, 'nothing for a private ECR registry: the capability role pulls from it');
-      }
-      if (repository.kmsKeyArn !== undefined) {
-        p.add(`${at}.kmsKeyArn`, repository.kmsKeyArn, 'nothing for a private ECR registry (no secret to decrypt)');
-      }
+    if (ecrRegistry(repository)) {
+      checkEcrEntry(p, at, repository, reader);
       return;
     }
     if (repository.secretArn === undefined) {
       p.missing(`${at}.secretArn`, 'required for a repository other than a private ECR registry (public repositories need no entry)');
       return;
     }
-    checkArnScope(p, `${at}.secretArn`, repository.secretArn, config, { why: 'the capability reads secrets within its own partition' });
-    const secretRegion = repository.secretArn.split(':')[3];
-    if (repository.kmsKeyArn !== undefined && repository.kmsKeyArn.split(':')[3] !== secretRegion) {
+    if (reader.kind === 'capability') {
+      checkArnScope(p, `${at}.secretArn`, repository.secretArn, config, { why: 'the capability reads secrets within its own partition' });
+      const secretRegion = repository.secretArn.split(':')[3];
+      if (repository.kmsKeyArn !== undefined && repository.kmsKeyArn.split(':')[3] !== secretRegion) {
+        p.add(
+          `${at}.kmsKeyArn`,
+          repository.kmsKeyArn,
+          `a key in ${secretRegion}, the secret's Region (Secrets Manager uses keys of its own Region)`,
+        );
+      }
+      return;
+    }
+    const why = "the external-secrets add-on's platform store reads this environment's secrets only";
+    checkArnScope(p, `${at}.secretArn`, repository.secretArn, config, { sameRegion: true, sameAccount: true, why });
+    const owner = reader.store?.owner;
+    if (owner !== undefined && !secretName(repository.secretArn).startsWith(`${config.environment}/${owner}/`)) {
+      p.add(`${at}.secretArn`, repository.secretArn, `a secret named ${config.environment}/${owner}/... (${why})`);
+    }
+    if (repository.kmsKeyArn !== undefined && reader.store && !reader.store.kmsKeyArns.includes(repository.kmsKeyArn)) {
       p.add(
         `${at}.kmsKeyArn`,
         repository.kmsKeyArn,
-        `a key in ${secretRegion}, the secret's Region (Secrets Manager uses keys of its own Region)`,
+        'a key listed in addons.external-secrets.kmsKeyArns (the platform store decrypts with those only)',
       );
     }
   });
+  if (reader.kind === 'store' && reader.store && repositories.some((r) => r.secretArn !== undefined)) {
+    if (!reader.store.namespaces.includes(reader.namespace)) {
+      p.add(
+        'addons.external-secrets.platformNamespaces',
+        reader.store.namespaces,
+        `a list with ${reader.namespace}, Argo CD's namespace, while addons.argo-cd.repositories has credentials (the platform store serves only the namespaces listed)`,
+      );
+    }
+  }
+}
+
+/** A private ECR registry entry: no secret, and only the capability can pull from it. */
+function checkEcrEntry(p: Problems, at: string, repository: RepositoryOptions, reader: CredentialReader): void {
+  if (reader.kind === 'store') {
+    p.add(
+      `${at}.url`,
+      repository.url,
+      'with the chart, no private ECR registry (its tokens expire after 12 hours and nothing here renews them; managed Argo CD pulls with its role): a repository with long-lived credentials in Secrets Manager',
+    );
+    return;
+  }
+  if (repository.secretArn !== undefined) {
+    p.add(`${at}.secretArn`, repository.secretArn, 'nothing for a private ECR registry: the capability role pulls from it');
+  }
+  if (repository.kmsKeyArn !== undefined) {
+    p.add(`${at}.kmsKeyArn`, repository.kmsKeyArn, 'nothing for a private ECR registry (no secret to decrypt)');
+  }
 }
 
 /** The Secret's name: derived from the URL, so adding or reordering entries renames none. */
@@ -144,25 +203,63 @@ function credentialName(url: string): string {
 export function repositoryCredentialSecrets(repositories: readonly RepositoryOptions[], namespace: string): KubernetesObject[] {
   return repositories
     .filter((repository) => repository.secretArn !== undefined)
-    .map((repository) => {
-      const oci = repository.url.startsWith('oci://');
-      return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: {
-          name: credentialName(repository.url),
-          namespace,
-          labels: { ...PLATFORM_LABELS, 'argocd.argoproj.io/secret-type': 'repo-creds' },
+    .map((repository) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: credentialName(repository.url),
+        namespace,
+        labels: { ...PLATFORM_LABELS, 'argocd.argoproj.io/secret-type': 'repo-creds' },
+      },
+      // No credential: the ARN only names the secret the capability reads with its role.
+      stringData: { ...templateFields(repository), secretArn: repository.secretArn ?? '' },
+    }));
+}
+
+/** What Argo CD matches a credential template by: an OCI registry without its scheme, and flagged. */
+function templateFields(repository: RepositoryOptions): Record<string, string> {
+  const oci = repository.url.startsWith('oci://');
+  return {
+    type: repository.type,
+    url: oci ? repository.url.slice('oci://'.length) : repository.url,
+    ...(oci ? { enableOCI: 'true' } : {}),
+  };
+}
+
+/**
+ * With the chart: for each entry an ExternalSecret of the platform store that writes the
+ * credential template into Argo CD's namespace, the secret's own keys beside `type` and `url`.
+ */
+export function repositoryExternalSecrets(
+  repositories: readonly RepositoryOptions[],
+  namespace: string,
+  storeName: string,
+): KubernetesObject[] {
+  return repositories.flatMap((repository) => {
+    if (repository.secretArn === undefined) return [];
+    const name = credentialName(repository.url);
+    return [
+      {
+        apiVersion: ESO_API_VERSION,
+        kind: 'ExternalSecret',
+        metadata: { name, namespace, labels: PLATFORM_LABELS },
+        spec: {
+          // A rotated secret reaches Argo CD within the hour.
+          refreshInterval: '1h',
+          secretStoreRef: { kind: 'ClusterSecretStore', name: storeName },
+          target: {
+            name,
+            template: {
+              metadata: { labels: { ...PLATFORM_LABELS, 'argocd.argoproj.io/secret-type': 'repo-creds' } },
+              mergePolicy: 'Merge',
+              data: templateFields(repository),
+            },
+          },
+          dataFrom: [{ extract: { key: repository.secretArn } }],
         },
-        // No credential: the ARN only names the secret the capability reads with its role.
-        stringData: {
-          type: repository.type,
-          url: oci ? repository.url.slice('oci://'.length) : repository.url,
-          secretArn: repository.secretArn ?? '',
-          ...(oci ? { enableOCI: 'true' } : {}),
-        },
-      };
-    });
+      },
+    ];
+  });
 }
 
 /** `secretsmanager.<region>.amazonaws.com` for the Region of each secret, each once (one as a string). */

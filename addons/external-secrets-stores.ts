@@ -18,6 +18,21 @@ export const TEAM_STORE = 'team-secrets';
 /** Name of the Role (and its RoleBinding) that lets a team's members manage ExternalSecrets. */
 export const TEAM_ROLE = 'external-secrets-user';
 
+/**
+ * What the platform's ClusterSecretStore serves, as another add-on's ExternalSecrets need to know
+ * it: the store, the namespaces it serves and the secrets it may read and decrypt.
+ */
+export interface PlatformSecretStore {
+  /** The ClusterSecretStore's name. */
+  readonly name: string;
+  /** The only namespaces whose ExternalSecrets it serves (its `conditions`). */
+  readonly namespaces: readonly string[];
+  /** The secrets it reads: names under `<environment>/<owner>/`. */
+  readonly owner: string;
+  /** The customer managed keys it may decrypt those with. */
+  readonly kmsKeyArns: readonly string[];
+}
+
 /** A service account that carries a role for ESO to assume with its token; no pod runs as it. */
 export function storeServiceAccount(namespace: string, name: string, roleArn: string): KubernetesObject {
   return {

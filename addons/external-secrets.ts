@@ -29,7 +29,9 @@ import type { AddOnRegistration } from './core/registration';
 import { registerAddOn } from './core/registration';
 import type { ClusterOidc } from './external-secrets-iam';
 import { secretNamePrefix, ServiceAccountRole } from './external-secrets-iam';
+import type { PlatformSecretStore } from './external-secrets-stores';
 import {
+  PLATFORM_STORE,
   PLATFORM_STORE_SERVICE_ACCOUNT,
   platformStore,
   storeServiceAccount,
@@ -115,6 +117,16 @@ export class ExternalSecretsAddOn extends HelmAddOn<z.output<typeof EXTERNAL_SEC
   constructor(props: ExternalSecretsAddOnProps = {}) {
     super(EXTERNAL_SECRETS_CHART, addOnOptions(ExternalSecretsAddOn.ID, EXTERNAL_SECRETS_OPTIONS, props));
     this.platformNamespaces = [...this.options.platformNamespaces];
+  }
+
+  /** The platform store, for add-ons whose ExternalSecrets use it (the argo-cd add-on's repository credentials). */
+  get platformStore(): PlatformSecretStore {
+    return {
+      name: PLATFORM_STORE,
+      namespaces: this.platformNamespaces,
+      owner: PLATFORM_SECRETS_OWNER,
+      kmsKeyArns: this.options.kmsKeyArns,
+    };
   }
 
   /**

@@ -2,8 +2,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 
 import { ArgoCdAddOn } from '../../addons/argo-cd';
 import type { RepositoryOptions } from '../../addons/argo-cd-repositories';
-import { kubernetesObjects, nagFindings, planProblems } from '../helpers';
+import { kubernetesObjects, nagFindings, planProblems, synth } from '../helpers';
 import { deployAlone } from '../support/addon-fixture';
+import { schemaProblems } from '../support/kubernetes-schemas';
 import { onlyCapability } from './capability-support';
 
 const IDC = { instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef' };
@@ -178,14 +179,6 @@ describe('bad repositories are refused with the key, the value and what is allow
     ]);
   });
 
-  test('with the chart, refused with where the documentation shows the alternative', () => {
-    expect(problems([{ url: ECR, type: 'helm' }], {})).toEqual([
-      expect.stringMatching(
-        /^addons\.argo-cd\.repositories: got .*allowed: nothing unless managed is true: only the EKS Capability reads repository credentials from Secrets Manager \(docs\/delivery\.md, "Private repositories"/,
-      ),
-    ]);
-  });
-
   test('what the capability accepts is accepted: https, ssh:// and scp-like Git URLs, https and OCI chart repositories', () => {
     expect(
       problems([
@@ -213,5 +206,113 @@ describe('the policy matches the shape of what it grants', () => {
         ]),
       },
     });
+  });
+});
+
+describe('self-managed argo-cd: the external-secrets add-on syncs the credentials', () => {
+  // The default configuration's Region.
+  const PLATFORM_SECRET = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:dev/platform/charts-AbCdEf';
+  const KEY_HERE = KEY.replace('eu-west-1', 'us-west-2');
+  const ESO = { platformNamespaces: ['platform-system', 'argocd'] };
+  const context = (
+    delivery: string,
+    repositories: unknown = [{ url: 'oci://ghcr.io/example', type: 'helm', secretArn: PLATFORM_SECRET }],
+  ) => ({
+    delivery,
+    sampleWorkloads: false,
+    addons: { 'metrics-server': {}, 'external-secrets': ESO, 'argo-cd': { repositories } },
+  });
+
+  describe.each(['helm', 'gitops'])('with delivery %s', (delivery) => {
+    const app = synth(context(delivery));
+    const template = app.platformTemplate;
+    const resources = template.toJSON().Resources as Record<string, { Type: string; DependsOn?: string[] }>;
+    const credentials = Object.keys(resources).find((id) => id.startsWith('DeferredargocdRepositoryCredentials'));
+
+    test("an ExternalSecret of the platform store writes the credential template into Argo CD's namespace", () => {
+      const secrets = kubernetesObjects(template).filter((o) => o.kind === 'ExternalSecret' && o.metadata.namespace === 'argocd');
+      expect(secrets).toEqual([
+        {
+          apiVersion: 'external-secrets.io/v1',
+          kind: 'ExternalSecret',
+          metadata: { name: expect.stringMatching(/^repo-creds-[0-9a-f]{10}$/), namespace: 'argocd', labels: expect.any(Object) },
+          spec: {
+            refreshInterval: '1h',
+            secretStoreRef: { kind: 'ClusterSecretStore', name: 'platform-secrets' },
+            target: {
+              name: secrets[0].metadata.name,
+              template: {
+                metadata: { labels: expect.objectContaining({ 'argocd.argoproj.io/secret-type': 'repo-creds' }) },
+                mergePolicy: 'Merge',
+                data: { type: 'helm', url: 'ghcr.io/example', enableOCI: 'true' },
+              },
+            },
+            dataFrom: [{ extract: { key: PLATFORM_SECRET } }],
+          },
+        },
+      ]);
+      expect(schemaProblems(secrets)).toEqual([]);
+    });
+
+    test('applied after the external-secrets add-on and Argo CD, outside both (no cycle when Argo CD delivers ESO)', () => {
+      expect(credentials).toBeDefined();
+      const after = resources[credentials as string].DependsOn ?? [];
+      expect(after).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^AddOnsexternalsecrets/), expect.stringMatching(/^AddOnsargocd/)]),
+      );
+    });
+
+    test('cdk-nag: no findings', () => {
+      expect(nagFindings(app)).toEqual([]);
+    });
+  });
+
+  const problems = (repositories: unknown, eso: Record<string, unknown> = ESO) =>
+    planProblems({ sampleWorkloads: false, addons: { 'external-secrets': eso, 'argo-cd': { repositories } } });
+  const entry = (secretArn: string, extra: Record<string, unknown> = {}) => [
+    { url: 'https://charts.example.com', type: 'helm', secretArn, ...extra },
+  ];
+
+  test('without the external-secrets add-on: refused, naming what to add', () => {
+    expect(planProblems({ sampleWorkloads: false, addons: { 'argo-cd': { repositories: entry(PLATFORM_SECRET) } } })).toEqual([
+      expect.stringMatching(/^addons: .*"argo-cd" needs "external-secrets" as configured, which is not selected: add "external-secrets"/),
+    ]);
+  });
+
+  test.each([
+    [
+      'a secret outside <environment>/platform/',
+      entry(PLATFORM_SECRET.replace('/platform/', '/team-a/')),
+      /allowed: a secret named dev\/platform\/\.\.\./,
+    ],
+    ['a secret of another Region', entry(PLATFORM_SECRET.replace('us-west-2', 'eu-west-1')), /allowed: an ARN in us-west-2/],
+    [
+      'a key the store may not use',
+      entry(PLATFORM_SECRET, { kmsKeyArn: KEY_HERE }),
+      /allowed: a key listed in addons\.external-secrets\.kmsKeyArns/,
+    ],
+    ['a private ECR registry', [{ url: ECR, type: 'helm' }], /allowed: with the chart, no private ECR registry/],
+  ])('%s is refused', (_name, repositories, allowed) => {
+    const found = problems(repositories);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^addons\.argo-cd\.repositories\[0\]\./);
+    expect(found[0]).toMatch(allowed);
+  });
+
+  test("a store that does not serve Argo CD's namespace is refused under the key that fixes it", () => {
+    expect(problems(entry(PLATFORM_SECRET), {})).toEqual([
+      expect.stringMatching(
+        /^addons\.external-secrets\.platformNamespaces: got \["platform-system"\]; allowed: a list with argocd, Argo CD's namespace/,
+      ),
+    ]);
+  });
+
+  test('a key the store decrypts with is accepted', () => {
+    expect(problems(entry(PLATFORM_SECRET, { kmsKeyArn: KEY_HERE }), { ...ESO, kmsKeyArns: [KEY_HERE] })).toEqual([]);
+  });
+
+  test('without credentials to sync nothing is deferred and nothing is required', () => {
+    expect(new ArgoCdAddOn({}).deferred).toBeUndefined();
+    expect(planProblems({ sampleWorkloads: false, addons: { 'argo-cd': { repositories: [] } } })).toEqual([]);
   });
 });

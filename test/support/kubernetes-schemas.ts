@@ -26,9 +26,11 @@ const LOCAL_SCHEMAS: Record<string, string> = {
   'eks.amazonaws.com/v1/IngressClassParams': 'ingressclassparams.eks.amazonaws.com.json',
   'external-secrets.io/v1/SecretStore': 'secretstore.external-secrets.io.json',
   'external-secrets.io/v1/ClusterSecretStore': 'clustersecretstore.external-secrets.io.json',
+  // Copied from ESO's CRD (see its $comment), so template fields such as mergePolicy are checked too.
+  'external-secrets.io/v1/ExternalSecret': 'externalsecret.external-secrets.io.json',
 };
 /** Local schemas copied from a CRD, unchanged. */
-const CRD_SCHEMAS = new Set(['application.argoproj.io.json']);
+const CRD_SCHEMAS = new Set(['application.argoproj.io.json', 'externalsecret.external-secrets.io.json']);
 // The CRD's formats carry no constraint `type` does not: int64 fields are `type: integer`, and
 // date-time fields are status the platform never writes.
 const ajv = new Ajv({ allErrors: true, strict: false, formats: { int64: true, 'date-time': true } });
