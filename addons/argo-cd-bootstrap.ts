@@ -14,16 +14,17 @@ import { AUTOMATED_SYNC, CASCADE_FINALIZER, SYNC_RETRY } from './argo-cd-sync-po
 export const ARGO_CD_BOOTSTRAP_KINDS = ['Application', 'ApplicationSet'] as const;
 
 /*
- * https only. No "@" before the host: credentials in the URL would be stored in the CloudFormation
- * template. No ssh (git@host:path, ssh://): Argo CD clones over ssh only with a private key in a
- * repository Secret, which this add-on does not configure, so the sync would fail after deploy.
+ * https without "@" before the host (credentials in the URL would be stored in the CloudFormation
+ * template), or ssh (git@host:path, ssh://), which Argo CD clones only with a private key: the
+ * argo-cd options then require a `repositories` entry that covers it (refineBootstrapCredentials).
  */
-const REPO_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s@]+$/;
+const REPO_URL =
+  /^(https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s@]+|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/][^\s]*)$/;
 const PATH_SEGMENT = /^[A-Za-z0-9._-]+$/;
 const REVISION = /^(?![-/.])(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]{1,250}(?<![/.])$/;
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-const REPO_URL_ALLOWED = 'a Git URL https://host/path without credentials (no ssh: the add-on configures no repository key)';
+const REPO_URL_ALLOWED = 'a Git URL https://host/path without credentials, or ssh://user@host/path or user@host:path';
 const PATH_ALLOWED = 'a directory relative to the repository root, without "..", e.g. apps or clusters/dev ("." for the root)';
 
 function validPath(path: string): boolean {
@@ -43,7 +44,7 @@ export const ARGO_CD_BOOTSTRAP_OPTIONS = strictObject(
     repoUrl: documented(z.string(REPO_URL_ALLOWED).regex(REPO_URL, REPO_URL_ALLOWED), {
       allowed: REPO_URL_ALLOWED,
       description:
-        'Git repository over https (public, or with credentials you configure in Argo CD). Never put credentials in the URL: it ends up in the template.',
+        'Git repository: https (public, or covered by a `repositories` entry), or ssh (covered by a git entry of `repositories`). Never put credentials in the URL: it ends up in the template.',
     }),
     path: documented(z.string(PATH_ALLOWED).refine(validPath, PATH_ALLOWED), {
       allowed: PATH_ALLOWED,

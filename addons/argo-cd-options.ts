@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { documented, flag, Problems, strictObject } from '../lib/core/config';
 import { ARGO_CD_BOOTSTRAP_OPTIONS } from './argo-cd-bootstrap';
 import { MANAGED_ARGO_CD_OPTIONS } from './argo-cd-managed-options';
-import { ARGO_CD_REPOSITORIES } from './argo-cd-repositories';
+import { ARGO_CD_REPOSITORIES, refineBootstrapCredentials } from './argo-cd-repositories';
 import { addOnOptions, HELM_OPTIONS } from './core/options';
 
 /** The id of the argo-cd add-on, in configuration and in problem keys. */
@@ -35,7 +35,7 @@ export const ARGO_CD_OPTIONS = strictObject(
     ...MANAGED_ARGO_CD_OPTIONS,
   },
   'an object of argo-cd options',
-);
+).superRefine(refineBootstrapCredentials);
 
 /** Props of the argo-cd add-on: its options as configuration or code gives them. */
 export type ArgoCdAddOnProps = z.input<typeof ARGO_CD_OPTIONS>;

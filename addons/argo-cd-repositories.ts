@@ -67,6 +67,26 @@ const repositorySchema = strictObject(
   }
 });
 
+/**
+ * An ssh bootstrap repository needs a key, so a git entry of `repositories` with a secret must
+ * cover it (Argo CD would fail to clone only after the deploy); https may be public.
+ */
+export function refineBootstrapCredentials(
+  options: { readonly bootstrap?: { readonly repoUrl: string }; readonly repositories?: readonly RepositoryOptions[] },
+  ctx: z.RefinementCtx,
+): void {
+  const url = options.bootstrap?.repoUrl;
+  if (url === undefined || !SSH_URL.test(url)) return;
+  if ((options.repositories ?? []).some((r) => r.type === 'git' && r.secretArn !== undefined && url.startsWith(r.url))) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['bootstrap', 'repoUrl'],
+    input: url,
+    message:
+      'an https URL, or an ssh URL that starts with the url of a git entry of repositories with a secretArn (Argo CD clones over ssh only with a private key)',
+  });
+}
+
 /** One repository (or prefix) Argo CD reaches with credentials, as configuration gives it. */
 export type RepositoryOptions = z.output<typeof repositorySchema>;
 

@@ -268,14 +268,27 @@ describe('options', () => {
 });
 
 describe('ssh repository URLs', () => {
-  // The add-on configures no repository credentials, so Argo CD could never clone over ssh: the
-  // sync would fail only after deploy.
-  test.each(['git@github.com:example/gitops.git', 'ssh://git@git.example.com:2222/platform/gitops.git'])(
-    'rejects %s at synth with what is allowed',
-    (repoUrl) => {
-      expect(() => new ArgoCdAddOn({ bootstrap: { repoUrl, path: 'apps' } })).toThrow(
-        new RegExp(`addons\\.argo-cd\\.bootstrap\\.repoUrl: got "${repoUrl.replace(/[.]/g, '\\.')}"; allowed: .*https://.*no ssh`),
-      );
-    },
-  );
+  // Argo CD clones over ssh only with a private key: without a repositories entry that provides
+  // one, the sync would fail only after deploy.
+  const SSH_URLS = ['git@github.com:example/gitops.git', 'ssh://git@git.example.com:2222/platform/gitops.git'];
+
+  test.each(SSH_URLS)('rejects %s at synth without credentials that cover it, with what is allowed', (repoUrl) => {
+    expect(() => new ArgoCdAddOn({ bootstrap: { repoUrl, path: 'apps' } })).toThrow(
+      new RegExp(
+        `addons\\.argo-cd\\.bootstrap\\.repoUrl: got "${repoUrl.replace(/[.]/g, '\\.')}"; allowed: an https URL, or an ssh URL that starts with the url of a git entry of repositories with a secretArn`,
+      ),
+    );
+  });
+
+  test.each(SSH_URLS)('accepts %s with a git entry of repositories whose url starts it', (repoUrl) => {
+    const prefix = repoUrl.slice(0, repoUrl.lastIndexOf('/'));
+    const secretArn = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:dev/platform/gitops-AbCdEf';
+    expect(
+      () => new ArgoCdAddOn({ bootstrap: { repoUrl, path: 'apps' }, repositories: [{ url: prefix, type: 'git', secretArn }] }),
+    ).not.toThrow();
+    // A helm entry, or a git entry for another prefix, gives no key for it.
+    expect(
+      () => new ArgoCdAddOn({ bootstrap: { repoUrl, path: 'apps' }, repositories: [{ url: `${prefix}x`, type: 'git', secretArn }] }),
+    ).toThrow(/bootstrap\.repoUrl/);
+  });
 });
