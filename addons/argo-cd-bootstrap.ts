@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { documented, oneOf, strictObject, text } from '../lib/core/config';
 import type { KubernetesObject } from '../lib/core/kubernetes-object';
 import { PLATFORM_LABELS } from '../lib/core/kubernetes-object';
+import { SSH_URL } from './argo-cd-repositories';
 import { AUTOMATED_SYNC, CASCADE_FINALIZER, SYNC_RETRY } from './argo-cd-sync-policy';
 
 /*
@@ -18,8 +19,7 @@ export const ARGO_CD_BOOTSTRAP_KINDS = ['Application', 'ApplicationSet'] as cons
  * template), or ssh (git@host:path, ssh://), which Argo CD clones only with a private key: the
  * argo-cd options then require a `repositories` entry that covers it (refineBootstrapCredentials).
  */
-const REPO_URL =
-  /^(https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s@]+|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/][^\s]*)$/;
+const HTTPS_REPO_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[^\s@]+$/;
 const PATH_SEGMENT = /^[A-Za-z0-9._-]+$/;
 const REVISION = /^(?![-/.])(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]{1,250}(?<![/.])$/;
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -41,11 +41,14 @@ function validPath(path: string): boolean {
 /** The bootstrap option of the argo-cd add-on. */
 export const ARGO_CD_BOOTSTRAP_OPTIONS = strictObject(
   {
-    repoUrl: documented(z.string(REPO_URL_ALLOWED).regex(REPO_URL, REPO_URL_ALLOWED), {
-      allowed: REPO_URL_ALLOWED,
-      description:
-        'Git repository: https (public, or covered by a `repositories` entry), or ssh (covered by a git entry of `repositories`). Never put credentials in the URL: it ends up in the template.',
-    }),
+    repoUrl: documented(
+      z.string(REPO_URL_ALLOWED).refine((url) => HTTPS_REPO_URL.test(url) || SSH_URL.test(url), REPO_URL_ALLOWED),
+      {
+        allowed: REPO_URL_ALLOWED,
+        description:
+          'Git repository: https (public, or covered by a `repositories` entry), or ssh (covered by a git entry of `repositories`). Never put credentials in the URL: it ends up in the template.',
+      },
+    ),
     path: documented(z.string(PATH_ALLOWED).refine(validPath, PATH_ALLOWED), {
       allowed: PATH_ALLOWED,
       description: 'Directory in the repository (`.` for the root).',

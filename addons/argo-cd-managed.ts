@@ -11,7 +11,8 @@ import { DEFAULT_DEPLOY_ACCESS, DEFAULT_MANAGED_NAMESPACE } from './argo-cd-mana
 import { namespaceDeployAccess } from './argo-cd-managed-rbac';
 import type { ArgoCdOptions } from './argo-cd-options';
 import { ARGO_CD_ID } from './argo-cd-options';
-import { checkRepositories, repositoryAccessPolicy, repositoryCredentialSecrets } from './argo-cd-repositories';
+import { checkRepositories } from './argo-cd-repository-checks';
+import { repositoryAccessPolicy, repositoryCredentialSecrets } from './argo-cd-repository-credentials';
 import type { AddOnContext } from './core/addon';
 import { checkArnScope } from './core/arn';
 import { EksCapability } from './core/capability';
