@@ -161,9 +161,9 @@ export class SelfManagedArgoCd extends HelmAddOn<SelfManagedArgoCdOptions> imple
   }
 
   protected chartValues(context: AddOnContext): HelmValues {
-    const placement = this.pinnedToOps(context.config)
-      ? this.placementValues(OPS_NODE_SELECTOR, tolerationsFor(context.config, OPS_NODE_SELECTOR))
-      : {};
+    // Configured placement is applied by HelmAddOn itself; only the pinning to ops is this add-on's.
+    const { nodeSelector, tolerations } = this.placement(context.config);
+    const placement = this.pinnedToOps(context.config) ? this.placementValues(nodeSelector, tolerations) : {};
     return mergeValues(this.ownValues(), placement);
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { documented, json, oneOf, strictObject, text } from '../lib/core/config';
 import { KMS_KEY_ALLOWED, KMS_KEY_ARN } from './core/arn';
+import { distinct } from './core/options';
 
 /*
  * The `repositories` option of the argo-cd add-on: private chart and Git repositories. Its checks
@@ -83,23 +84,11 @@ export type RepositoryOptions = z.output<typeof repositorySchema>;
 const REPOSITORIES_ALLOWED = 'a list of {url, type: git|helm, secretArn?, kmsKeyArn?}, each url once';
 
 /** The `repositories` option of the argo-cd add-on. */
-export const ARGO_CD_REPOSITORIES = documented(
-  json(
-    z.array(repositorySchema, REPOSITORIES_ALLOWED).superRefine((repositories, ctx) => {
-      repositories.forEach((repository, i) => {
-        const first = repositories.findIndex((r) => r.url === repository.url);
-        if (first !== i) {
-          ctx.addIssue({ code: 'custom', path: [i, 'url'], input: repository.url, message: `each url once (it is item ${first} already)` });
-        }
-      });
-    }),
-  ),
-  {
-    allowed: REPOSITORIES_ALLOWED,
-    description:
-      'Private repositories: each url a credential template for every repository under it, with the credentials in the Secrets Manager secret `secretArn` (`kmsKeyArn`: the key it is encrypted with, unless aws/secretsmanager). Managed, the capability reads it; with the chart, the external-secrets add-on syncs it (a secret `<environment>/platform/...`). Managed only: a private ECR registry (`oci://<account>.dkr.ecr.<region>.amazonaws.com/<prefix>`, type helm), pulled with the capability role, no secret. Public repositories need no entry.',
-  },
-);
+export const ARGO_CD_REPOSITORIES = documented(json(distinct(z.array(repositorySchema, REPOSITORIES_ALLOWED), 'url', 'url')), {
+  allowed: REPOSITORIES_ALLOWED,
+  description:
+    'Private repositories: each url a credential template for every repository under it, with the credentials in the Secrets Manager secret `secretArn` (`kmsKeyArn`: the key it is encrypted with, unless aws/secretsmanager). Managed, the capability reads it; with the chart, the external-secrets add-on syncs it (a secret `<environment>/platform/...`). Managed only: a private ECR registry (`oci://<account>.dkr.ecr.<region>.amazonaws.com/<prefix>`, type helm), pulled with the capability role, no secret. Public repositories need no entry.',
+});
 
 /** A private ECR registry entry: its account, Region and repository prefix (empty for all). */
 export interface EcrRegistry {

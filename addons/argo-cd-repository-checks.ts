@@ -2,6 +2,7 @@ import type { PlatformConfig, Problems } from '../lib/core/config';
 import type { RepositoryOptions } from './argo-cd-repositories';
 import { ecrRegistry } from './argo-cd-repositories';
 import { checkArnScope } from './core/arn';
+import { secretNamePrefix } from './external-secrets-iam';
 import type { PlatformSecretStore } from './external-secrets-stores';
 
 /*
@@ -56,8 +57,9 @@ export function checkRepositories(
     const why = "the external-secrets add-on's platform store reads this environment's secrets only";
     checkArnScope(p, `${at}.secretArn`, repository.secretArn, config, { sameRegion: true, sameAccount: true, why });
     const owner = reader.store?.owner;
-    if (owner !== undefined && !secretName(repository.secretArn).startsWith(`${config.environment}/${owner}/`)) {
-      p.add(`${at}.secretArn`, repository.secretArn, `a secret named ${config.environment}/${owner}/... (${why})`);
+    const prefix = owner === undefined ? undefined : secretNamePrefix(config.environment, owner);
+    if (prefix !== undefined && !secretName(repository.secretArn).startsWith(prefix)) {
+      p.add(`${at}.secretArn`, repository.secretArn, `a secret named ${prefix}... (${why})`);
     }
     if (repository.kmsKeyArn !== undefined && reader.store && !reader.store.kmsKeyArns.includes(repository.kmsKeyArn)) {
       p.add(

@@ -97,15 +97,18 @@ export function addOnOptions<S extends z.ZodType>(id: string, schema: S, options
 }
 
 /**
- * `schema` (a list) with every item at most once: the lists it is used for are sets (policies,
- * zones, namespaces), where a repeat is a typo that AWS or Kubernetes would refuse or silently fold.
+ * `schema` (a list) with every item at most once, or, given `field`, every item's value of that
+ * field: the lists it is used for are sets (policies, zones, namespaces, repository URLs), where a
+ * repeat is a typo that AWS or Kubernetes would refuse or silently fold.
  */
-export function distinct<T>(schema: z.ZodType<T[]>, what: string): z.ZodType<T[]> {
+export function distinct<T>(schema: z.ZodType<T[]>, what: string, field?: keyof T & string): z.ZodType<T[]> {
   return schema.superRefine((items, ctx) => {
-    items.forEach((item, i) => {
-      const first = items.indexOf(item);
+    const keys: unknown[] = items.map((item) => (field === undefined ? item : item[field]));
+    keys.forEach((key, i) => {
+      const first = keys.indexOf(key);
       if (first !== i) {
-        ctx.addIssue({ code: 'custom', path: [i], input: item, message: `each ${what} once (it is item ${first} already)` });
+        const path = field === undefined ? [i] : [i, field];
+        ctx.addIssue({ code: 'custom', path, input: key, message: `each ${what} once (it is item ${first} already)` });
       }
     });
   });
